@@ -1,0 +1,40 @@
+"""The per-request GraphQL context: collaborators, the signed-in member, per-request loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import HTTPConnection
+from strawberry.dataloader import DataLoader
+
+from domain.collaborators import Collaborators
+from domain.identity import queries
+from domain.identity.models import AuthToken, Estate, InterestTag, Member
+
+
+def _loader_of(fetch):  # type: ignore[no-untyped-def]
+    async def load(keys: list[int]) -> list:  # type: ignore[type-arg]
+        found = await fetch(list(keys))
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass
+class Loaders:
+    estate: DataLoader[int, Estate | None] = field(
+        default_factory=lambda: _loader_of(queries.estates_by_id)
+    )
+    interest_tags: DataLoader[int, list[InterestTag] | None] = field(
+        default_factory=lambda: _loader_of(queries.interest_tags_by_member_id)
+    )
+
+
+@dataclass
+class Context:
+    request: HTTPConnection
+    collaborators: Collaborators
+    member: Member | None
+    token: AuthToken | None
+    client_ip: str
+    loaders: Loaders = field(default_factory=Loaders)

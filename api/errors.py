@@ -1,0 +1,149 @@
+"""Expected failures as data (union members implementing ``UserError``), and the client errors
+that stay top-level (auth, bad cursors); everything else is masked with a request id."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
+from domain.identity import errors as identity
+from logs import request_id_var
+
+log = logging.getLogger("linli.graphql")
+
+
+class ClientError(Exception):
+    """A top-level error the client caused; shown as is, with ``extensions.code``."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+        self.extensions = {"code": self.code}
+
+
+class Unauthenticated(ClientError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(ClientError):
+    code = "FORBIDDEN"
+
+
+@strawberry.interface(description="A failure the client should show or act on.")
+class UserError:
+    code: str = strawberry.field(description="Stable code programs switch on, e.g. `RATE_LIMITED`.")
+    message: str = strawberry.field(description="What went wrong, in Chinese, for people.")
+
+
+@strawberry.type(description="One invalid input field.")
+class FieldError:
+    field: str = strawberry.field(description="The input path, e.g. `recipe.steps.2`.")
+    message: str = strawberry.field(description="What is wrong with it, in Chinese.")
+
+
+@strawberry.type(description="The input was refused; nothing changed.")
+class InvalidInput(UserError):
+    field_errors: list[FieldError] = strawberry.field(description="Each invalid field.")
+
+
+@strawberry.type(description="Too many attempts; try again after `retryAfterSeconds`.")
+class RateLimited(UserError):
+    retry_after_seconds: int = strawberry.field(description="Seconds until a retry may succeed.")
+
+
+@strawberry.type(description="The object does not exist or is not yours.")
+class NotFound(UserError):
+    pass
+
+
+@strawberry.type(description="Phone number or password is wrong.")
+class InvalidCredentials(UserError):
+    pass
+
+
+@strawberry.type(description="A member with this phone number already exists.")
+class PhoneTaken(UserError):
+    pass
+
+
+@strawberry.type(description="No member has this invite code.")
+class InvalidInviteCode(UserError):
+    pass
+
+
+@strawberry.type(description="A member cannot invite themselves.")
+class SelfReferral(UserError):
+    pass
+
+
+@strawberry.type(description="The token is unknown, expired or revoked; log in again.")
+class InvalidToken(UserError):
+    pass
+
+
+@strawberry.type(description="WeChat refused the login code or could not be reached.")
+class WechatLoginFailed(UserError):
+    pass
+
+
+def _plain(kind: type) -> Callable[[DomainError], Any]:
+    return lambda error: kind(code=error.code, message=error.message)
+
+
+_TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
+    InvalidInputError: lambda e: InvalidInput(
+        code=e.code,
+        message=e.message,
+        field_errors=[FieldError(field=f.field, message=f.message) for f in e.field_errors],
+    ),
+    RateLimitedError: lambda e: RateLimited(
+        code=e.code, message=e.message, retry_after_seconds=e.retry_after_seconds
+    ),
+    NotFoundError: _plain(NotFound),
+    identity.InvalidCredentialsError: _plain(InvalidCredentials),
+    identity.PhoneTakenError: _plain(PhoneTaken),
+    identity.InvalidInviteCodeError: _plain(InvalidInviteCode),
+    identity.SelfReferralError: _plain(SelfReferral),
+    identity.InvalidTokenError: _plain(InvalidToken),
+    identity.WechatCodeError: _plain(WechatLoginFailed),
+    identity.WechatUnavailableError: _plain(WechatLoginFailed),
+}
+
+
+def as_user_error(error: DomainError) -> Any:
+    """The union member for a domain outcome; an unmapped one is a bug and is re-raised."""
+    for kind in type(error).__mro__:
+        if kind in _TO_GRAPHQL:
+            return _TO_GRAPHQL[kind](error)
+    raise error
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is not None and not isinstance(original, (ClientError, GraphQLError))
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Masks only unexpected exceptions, logs them, and tells the client the request id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_is_unexpected, error_message="Unexpected error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = request_id_var.get()
+        log.error(
+            "unexpected error in %s", ".".join(map(str, error.path or [])),
+            exc_info=error.original_error,
+        )
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        return masked

@@ -1,0 +1,65 @@
+"""updateProfile: nickname, estate and interest tags of the signed-in member."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.errors import InvalidInput, RateLimited, as_user_error
+from api.identity.types import UpdateProfileSuccess, Viewer
+from api.ids import decode_id
+from api.permissions import signed_in
+from domain.errors import DomainError, FieldError, InvalidInputError
+from domain.identity import services
+
+
+@strawberry.input(description="Fields to change; omitted fields stay as they are.")
+class UpdateProfileInput:
+    display_name: str | None = strawberry.field(default=None, description="New nickname.")
+    avatar_image_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An uploaded image's id (`POST /api/uploads`)."
+    )
+    estate_id: strawberry.ID | None = strawberry.field(default=None, description="New estate.")
+    interest_tag_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The member's chosen tags, replacing the previous choice."
+    )
+
+
+UpdateProfileResult = Annotated[
+    UpdateProfileSuccess | InvalidInput | RateLimited,
+    strawberry.union("UpdateProfileResult", description="The outcome of `updateProfile`."),
+]
+
+
+def _changes(input: UpdateProfileInput, errors: list[FieldError]) -> services.ProfileChanges:
+    if input.avatar_image_id is not None:
+        # Image uploads arrive with the UGC area; until then no image id can exist.
+        errors.append(FieldError("avatarImageId", "图片不存在"))
+    tag_ids = None
+    if input.interest_tag_ids is not None:
+        decoded = [
+            decode_id(raw, "InterestTag", f"interestTagIds.{n}", errors)
+            for n, raw in enumerate(input.interest_tag_ids)
+        ]
+        tag_ids = [tag_id for tag_id in decoded if tag_id is not None]
+    return services.ProfileChanges(
+        display_name=input.display_name,
+        estate_id=decode_id(input.estate_id, "Estate", "estateId", errors),
+        interest_tag_ids=tag_ids,
+    )
+
+
+async def update_profile(info: Info[Context, Any], input: UpdateProfileInput) -> UpdateProfileResult:
+    member = signed_in(info)
+    errors: list[FieldError] = []
+    changes = _changes(input, errors)
+    try:
+        if errors:
+            raise InvalidInputError(errors)
+        member = await services.update_profile(info.context.collaborators, member, changes)
+    except DomainError as error:
+        return as_user_error(error)  # type: ignore[no-any-return]
+    return UpdateProfileSuccess(viewer=Viewer(model=member))

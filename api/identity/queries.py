@@ -1,0 +1,30 @@
+"""Identity root fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.identity.types import Estate, InterestTag, Viewer
+from api.permissions import IsAuthenticated, signed_in
+from domain.identity import queries
+
+
+@strawberry.type
+class IdentityQuery:
+    @strawberry.field(description="Every estate, for the registration picker.")
+    async def estates(self) -> list[Estate]:
+        return [Estate.from_model(e) for e in await queries.list_estates()]
+
+    @strawberry.field(description="Every interest tag members can choose.")
+    async def interest_tags(self) -> list[InterestTag]:
+        return [InterestTag.from_model(t) for t in await queries.list_interest_tags()]
+
+    @strawberry.field(
+        description="The signed-in member.", permission_classes=[IsAuthenticated]
+    )
+    def viewer(self, info: Info[Context, Any]) -> Viewer:
+        return Viewer(model=signed_in(info))

@@ -1,0 +1,173 @@
+"""GraphQL types of identity: estates, interest tags, members and the signed-in viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.context import Context
+from api.ids import encode_id
+from domain.identity import models, policies
+from domain.identity.rules import mask_phone
+
+
+@strawberry.enum(description="What a member may do besides being a resident.")
+class Role(Enum):
+    RESIDENT = "RESIDENT"
+    HOST = "HOST"
+    MODERATOR = "MODERATOR"
+    ADMIN = "ADMIN"
+
+
+@strawberry.type(description="A housing estate (小区).")
+class Estate(relay.Node):
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="The estate's name, e.g. 「翠湖花园」.")
+    city: str = strawberry.field(description="City, e.g. 上海.")
+    district: str = strawberry.field(description="District, e.g. 浦东新区.")
+
+    @classmethod
+    def from_model(cls, estate: models.Estate) -> Estate:
+        return cls(id=estate.id, name=estate.name, city=estate.city, district=estate.district)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: Iterable[str], required: bool = False
+    ) -> list[Estate | None]:
+        loaded = await info.context.loaders.estate.load_many([int(i) for i in node_ids])
+        return [cls.from_model(e) if e else None for e in loaded]
+
+
+@strawberry.type(description="An interest tag members choose (手冲爱好者, 亲子家庭, …).")
+class InterestTag(relay.Node):
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="The tag as shown, in Chinese.")
+
+    @classmethod
+    def from_model(cls, tag: models.InterestTag) -> InterestTag:
+        return cls(id=tag.id, name=tag.name)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: Iterable[str], required: bool = False
+    ) -> list[InterestTag | None]:
+        ids = [int(i) for i in node_ids]
+        found = {t.id: t for t in await models.InterestTag.filter(id__in=ids)}
+        return [cls.from_model(found[i]) if i in found else None for i in ids]
+
+
+async def _estate(info: Info[Context, Any], estate_id: int | None) -> Estate | None:
+    if estate_id is None:
+        return None
+    estate = await info.context.loaders.estate.load(estate_id)
+    return Estate.from_model(estate) if estate else None
+
+
+@strawberry.type(description="A member as other members see them.")
+class Member(relay.Node):
+    id: relay.NodeID[int]
+    display_name: str = strawberry.field(description="The member's nickname.")
+    avatar_url: str | None = strawberry.field(description="Avatar image URL, if any.")
+    model: strawberry.Private[models.Member]
+
+    @classmethod
+    def from_model(cls, member: models.Member) -> Member:
+        return cls(
+            id=member.id,
+            display_name=member.display_name,
+            avatar_url=member.avatar_url,
+            model=member,
+        )
+
+    @strawberry.field(description="The phone number masked as `138****5678`.")
+    def phone_masked(self) -> str | None:
+        return mask_phone(self.model.phone)
+
+    @strawberry.field(description="The whole phone number: only for the member and admins.")
+    def phone(self, info: Info[Context, Any]) -> str | None:
+        if policies.can_see_full_phone(info.context.member, self.model):
+            return self.model.phone
+        return None
+
+    @strawberry.field(description="The member's estate.")
+    async def estate(self, info: Info[Context, Any]) -> Estate | None:
+        return await _estate(info, self.model.estate_id)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: Iterable[str], required: bool = False
+    ) -> list[Member | None]:
+        ids = [int(i) for i in node_ids]
+        found = {m.id: m for m in await models.Member.filter(id__in=ids)}
+        return [cls.from_model(found[i]) if i in found else None for i in ids]
+
+
+@strawberry.type(description="The signed-in member: their own, private view of themselves.")
+class Viewer:
+    model: strawberry.Private[models.Member]
+
+    @strawberry.field(description="The member's global ID (the same as `Member.id`).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(encode_id("Member", self.model.id))
+
+    @strawberry.field(description="The member's nickname.")
+    def display_name(self) -> str:
+        return self.model.display_name
+
+    @strawberry.field(description="Avatar image URL, if any.")
+    def avatar_url(self) -> str | None:
+        return self.model.avatar_url
+
+    @strawberry.field(description="The member's own phone number, in full.")
+    def phone(self) -> str | None:
+        return self.model.phone
+
+    @strawberry.field(description="The phone number masked as `138****5678`.")
+    def phone_masked(self) -> str | None:
+        return mask_phone(self.model.phone)
+
+    @strawberry.field(description="The member's roles; every member is a RESIDENT.")
+    def roles(self) -> list[Role]:
+        return [Role(r) for r in self.model.roles]
+
+    @strawberry.field(description="The member's estate (null until chosen, e.g. after WeChat login).")
+    async def estate(self, info: Info[Context, Any]) -> Estate | None:
+        return await _estate(info, self.model.estate_id)
+
+    @strawberry.field(description="Interest tags: chosen by the member or added by a host.")
+    async def interest_tags(self, info: Info[Context, Any]) -> list[InterestTag]:
+        tags = await info.context.loaders.interest_tags.load(self.model.id)
+        return [InterestTag.from_model(t) for t in tags or []]
+
+    @strawberry.field(description="The member's invite code, shared as a link or poster.")
+    def referral_code(self) -> str:
+        return self.model.invite_code
+
+    @strawberry.field(description="When the member joined.")
+    def joined_at(self) -> datetime:
+        return self.model.created_at
+
+
+@strawberry.type(description="Signed in: tokens for the `Authorization: Bearer` header.")
+class AuthSuccess:
+    access_token: str = strawberry.field(description="Bearer token, valid for 2 hours.")
+    refresh_token: str = strawberry.field(description="Single-use refresh token, 30 days.")
+    expires_at: datetime = strawberry.field(description="When the access token expires.")
+    is_new_member: bool = strawberry.field(description="True when this login created the member.")
+    viewer: Viewer = strawberry.field(description="The signed-in member.")
+
+
+@strawberry.type(description="Signed out: the token and its refresh token are revoked.")
+class LogoutSuccess:
+    ok: bool = strawberry.field(description="Always true.")
+
+
+@strawberry.type(description="The profile was saved.")
+class UpdateProfileSuccess:
+    viewer: Viewer = strawberry.field(description="The member as now saved.")

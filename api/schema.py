@@ -1,0 +1,102 @@
+"""The GraphQL schema, with its limits: depth, tokens, aliases, masked errors, caches; and
+introspection and field suggestions only in debug."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from api.errors import (
+    InvalidCredentials,
+    InvalidInput,
+    InvalidInviteCode,
+    InvalidToken,
+    MaskUnexpectedErrors,
+    NotFound,
+    PhoneTaken,
+    RateLimited,
+    SelfReferral,
+    WechatLoginFailed,
+)
+from api.identity.mutations.log_in import LoginResult, log_in
+from api.identity.mutations.log_out import LogoutResult, log_out
+from api.identity.mutations.refresh_token import RefreshTokenResult, refresh_token
+from api.identity.mutations.register import RegisterResult, register
+from api.identity.mutations.update_profile import UpdateProfileResult, update_profile
+from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
+from api.identity.queries import IdentityQuery
+from api.identity.types import Member
+from api.permissions import IsAuthenticated
+from settings import Limits
+
+
+@strawberry.type(description="Everything the mini-program and staff tools read.")
+class Query(IdentityQuery):
+    @strawberry.field(description="Any object by its global ID; null when there is none.")
+    async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+        try:
+            return await id.resolve_node(info, required=False)  # type: ignore[no-any-return]
+        except (KeyError, ValueError):  # an unknown type name is the same as no such object
+            return None
+
+
+@strawberry.type(description="Everything the mini-program and staff tools change.")
+class Mutation:
+    wechat_login: WechatLoginResult = strawberry.mutation(
+        resolver=wechat_login, description="Log in with a wx.login code."
+    )
+    register: RegisterResult = strawberry.mutation(
+        resolver=register, description="Register with phone and password."
+    )
+    login: LoginResult = strawberry.mutation(
+        resolver=log_in, description="Log in with phone and password."
+    )
+    refresh_token: RefreshTokenResult = strawberry.mutation(
+        resolver=refresh_token, description="Rotate a refresh token into a new token pair."
+    )
+    logout: LogoutResult = strawberry.mutation(
+        resolver=log_out, description="Revoke the current token.",
+        permission_classes=[IsAuthenticated],
+    )
+    update_profile: UpdateProfileResult = strawberry.mutation(
+        resolver=update_profile, description="Change the signed-in member's profile.",
+        permission_classes=[IsAuthenticated],
+    )
+
+
+def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
+    limits = limits or Limits()
+    extensions: list[Any] = [
+        lambda: QueryDepthLimiter(max_depth=limits.graphql_max_depth),
+        lambda: MaxTokensLimiter(max_token_count=limits.graphql_max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.graphql_max_aliases),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        MaskUnexpectedErrors,
+    ]
+    if not debug:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[
+            Member, InvalidInput, RateLimited, NotFound, InvalidCredentials, PhoneTaken,
+            InvalidInviteCode, SelfReferral, InvalidToken, WechatLoginFailed,
+        ],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not debug),
+    )
+
+
+schema = build_schema()

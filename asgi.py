@@ -1,0 +1,102 @@
+"""Composition: the Starlette app with GraphQL, the portal, health checks and middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from api.http import GraphQLApp
+from api.schema import build_schema
+from domain.clock import Clock
+from domain.collaborators import Collaborators
+from domain.identity.wechat import WechatClient
+from domain.jobs import make_broker
+from domain.stores import apply_migrations, open_redis
+from logs import configure_logging
+from portal.csrf import CsrfMiddleware
+from portal.health import healthz
+from portal.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
+from portal.routes import STATIC_DIR, portal_routes
+from settings import Settings, load_settings, tortoise_config
+
+
+def build_collaborators(settings: Settings) -> Collaborators:
+    return Collaborators(
+        settings=settings,
+        redis=open_redis(settings.redis_url),
+        clock=Clock(),
+        wechat=WechatClient(
+            settings.wechat_base_url, settings.wechat_app_id, settings.wechat_app_secret
+        ),
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    collaborators: Collaborators | None = None,
+    manage_stores: bool = True,
+) -> Starlette:
+    """``manage_stores=False`` leaves the ORM and Redis to the caller (tests own them)."""
+    settings = settings or load_settings()
+    collaborators = collaborators or build_collaborators(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not manage_stores:
+            yield
+            return
+        config = tortoise_config(settings.database_url)
+        if settings.uses_sqlite:
+            await apply_migrations(config)  # the zero-setup start migrates itself
+        broker = make_broker(settings.redis_url)
+        async with RegisterTortoise(app, config=config):
+            await broker.startup()
+            app.state.broker = broker
+            try:
+                yield
+            finally:
+                await broker.shutdown()
+                await collaborators.redis.aclose()
+
+    graphql = GraphQLApp(build_schema(settings.debug, settings.limits), settings.debug)
+    app = Starlette(
+        debug=False,
+        routes=[
+            Route("/healthz", healthz, name="healthz"),
+            Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            *portal_routes(),
+        ],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.limits.graphql_max_body_bytes),
+            Middleware(
+                SessionMiddleware,
+                secret_key=settings.secret_key,
+                session_cookie="linli_session",
+                max_age=settings.portal_session_seconds,
+                same_site="lax",
+                https_only=settings.https_only_cookies,
+            ),
+            Middleware(CsrfMiddleware),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.collaborators = collaborators
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """The uvicorn factory: ``uvicorn asgi:app_from_environment --factory``."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

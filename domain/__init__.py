@@ -1,0 +1,1 @@
+"""Linli's rules: models, services and pure rules. Imports no web framework."""

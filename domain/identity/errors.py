@@ -1,0 +1,40 @@
+"""Identity outcomes the clients switch on."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+
+
+class InvalidCredentialsError(DomainError):
+    code = "INVALID_CREDENTIALS"
+    message = "手机号或密码不正确"
+
+
+class PhoneTakenError(DomainError):
+    code = "PHONE_TAKEN"
+    message = "该手机号已注册，请直接登录"
+
+
+class InvalidInviteCodeError(DomainError):
+    code = "INVALID_INVITE_CODE"
+    message = "邀请码无效"
+
+
+class SelfReferralError(DomainError):
+    code = "SELF_REFERRAL"
+    message = "不能使用自己的邀请码"
+
+
+class InvalidTokenError(DomainError):
+    code = "INVALID_TOKEN"
+    message = "登录已失效，请重新登录"
+
+
+class WechatCodeError(DomainError):
+    code = "INVALID_WECHAT_CODE"
+    message = "微信登录凭证无效或已过期，请重试"
+
+
+class WechatUnavailableError(DomainError):
+    code = "WECHAT_UNAVAILABLE"
+    message = "微信服务暂时不可用，请稍后再试"

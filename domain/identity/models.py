@@ -1,0 +1,138 @@
+"""Identity: estates (小区), members, interest tags, tokens and WeChat identities."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    RESIDENT = "RESIDENT"
+    HOST = "HOST"
+    MODERATOR = "MODERATOR"
+    ADMIN = "ADMIN"
+
+
+class TokenKind(StrEnum):
+    ACCESS = "access"
+    REFRESH = "refresh"
+    SESSION = "session"
+
+
+# Model docstrings become table comments: keep them free of semicolons (statement splitting).
+
+
+class Estate(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=60, unique=True)
+    city = fields.CharField(max_length=30)
+    district = fields.CharField(max_length=30)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "estate"
+        ordering = ["id"]
+
+
+class InterestTag(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=20, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "interest_tag"
+        ordering = ["id"]
+
+
+class Member(Model):
+    id = fields.IntField(primary_key=True)
+    phone = fields.CharField(max_length=11, null=True, unique=True)
+    password_hash = fields.CharField(max_length=200, null=True)
+    display_name = fields.CharField(max_length=20)
+    avatar_url = fields.CharField(max_length=300, null=True)
+    estate: fields.ForeignKeyNullableRelation[Estate] = fields.ForeignKeyField(
+        "linli.Estate", related_name="members", null=True, on_delete=fields.RESTRICT
+    )
+    roles = fields.JSONField(default=["RESIDENT"])
+    invite_code = fields.CharField(max_length=8, unique=True)
+    referred_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="invitees", null=True, on_delete=fields.SET_NULL
+    )
+    consent_version = fields.CharField(max_length=20, null=True)
+    consented_at = fields.DatetimeField(null=True)
+    suspended = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField(null=True)
+
+    estate_id: int | None
+    referred_by_id: int | None
+
+    class Meta:
+        table = "member"
+        ordering = ["id"]
+
+    def has_role(self, role: Role) -> bool:
+        return role.value in (self.roles or [])
+
+
+class MemberInterestTag(Model):
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="tag_links", on_delete=fields.CASCADE
+    )
+    tag: fields.ForeignKeyRelation[InterestTag] = fields.ForeignKeyField(
+        "linli.InterestTag", related_name="member_links", on_delete=fields.CASCADE
+    )
+    added_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="tags_added", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    member_id: int
+    tag_id: int
+
+    class Meta:
+        table = "member_interest_tag"
+        unique_together = (("member", "tag"),)
+
+
+class WechatIdentity(Model):
+    """The WeChat openid of a member. Its session_key stays on the server."""
+
+    id = fields.IntField(primary_key=True)
+    openid = fields.CharField(max_length=64, unique=True)
+    unionid = fields.CharField(max_length=64, null=True)
+    session_key = fields.CharField(max_length=128)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="wechat_identities", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    member_id: int
+
+    class Meta:
+        table = "wechat_identity"
+
+
+class AuthToken(Model):
+    """A bearer, refresh or portal-session token, stored as its SHA-256 only."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="tokens", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(TokenKind, max_length=10)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    family = fields.CharField(max_length=32)
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    member_id: int
+
+    class Meta:
+        table = "auth_token"
+        indexes = (("family",),)

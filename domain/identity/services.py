@@ -1,0 +1,253 @@
+"""Identity actions shared by GraphQL and the portal: register, log in, tokens, profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from domain.collaborators import Collaborators
+from domain.errors import FieldError, InvalidInputError
+from domain.identity import rules
+from domain.identity.errors import (
+    InvalidCredentialsError,
+    InvalidInviteCodeError,
+    InvalidTokenError,
+    PhoneTakenError,
+)
+from domain.identity.models import (
+    AuthToken,
+    Estate,
+    InterestTag,
+    Member,
+    MemberInterestTag,
+    TokenKind,
+    WechatIdentity,
+)
+from domain.identity.passwords import hash_password, verify_password
+from domain.identity.tokens import (
+    TokenPair,
+    find_live_token,
+    issue_token,
+    issue_token_pair,
+    revoke_family,
+)
+from domain.ratelimit import Limit, hit_all
+
+MAX_INTEREST_TAGS = 10
+MUTATIONS_PER_MINUTE = 30
+
+
+@dataclass(frozen=True)
+class Registration:
+    phone: str
+    password: str
+    display_name: str
+    estate_id: int | None
+    invite_code: str | None
+    accepted_privacy_policy: bool
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    """``None`` leaves a field as it is."""
+
+    display_name: str | None = None
+    estate_id: int | None = None
+    interest_tag_ids: list[int] | None = None
+
+
+def _login_limits(c: Collaborators, name: str, ip: str, phone: str | None) -> list[tuple[Limit, str]]:
+    per_minute = c.settings.limits.login_per_minute
+    checks = [(Limit(f"{name}:ip", per_minute, 60), ip)]
+    if phone:
+        checks.append((Limit(f"{name}:phone", per_minute, 60), phone))
+    return checks
+
+
+async def _find_inviter(code: str | None) -> Member | None:
+    normalised = rules.normalise_invite_code(code)
+    if normalised is None:
+        return None
+    inviter = await Member.get_or_none(invite_code=normalised)
+    if inviter is None:
+        raise InvalidInviteCodeError()
+    return inviter
+
+
+async def _create_member(**values: object) -> Member:
+    """Insert a member with a fresh invite code, retrying the rare code collision."""
+    for _ in range(5):
+        code = rules.new_invite_code()
+        if await Member.filter(invite_code=code).exists():
+            continue
+        return await Member.create(invite_code=code, **values)
+    raise RuntimeError("could not allocate an invite code")
+
+
+async def register_member(c: Collaborators, form: Registration, ip: str) -> Member:
+    phone = rules.normalise_phone(form.phone)
+    await hit_all(c.redis, _login_limits(c, "register", ip, None))
+    display_name = rules.clean_display_name(form.display_name)
+    errors = rules.registration_field_errors(
+        phone, form.password, display_name, form.accepted_privacy_policy
+    )
+    estate = await Estate.get_or_none(id=form.estate_id) if form.estate_id else None
+    if estate is None:
+        errors.append(FieldError("estateId", "请选择所在小区"))
+    if errors:
+        raise InvalidInputError(errors)
+    inviter = await _find_inviter(form.invite_code)
+    if await Member.filter(phone=phone).exists():
+        raise PhoneTakenError()
+    password_hash = await hash_password(form.password)
+    try:
+        async with in_transaction():
+            return await _create_member(
+                phone=phone,
+                password_hash=password_hash,
+                display_name=display_name,
+                estate=estate,
+                referred_by=inviter,
+                consent_version=c.settings.privacy_policy_version,
+                consented_at=c.clock.now(),
+                last_seen_at=c.clock.now(),
+            )
+    except IntegrityError as error:  # a concurrent registration took the phone first
+        raise PhoneTakenError() from error
+
+
+async def verify_login(c: Collaborators, phone: str, password: str, ip: str) -> Member:
+    phone = rules.normalise_phone(phone)
+    await hit_all(c.redis, _login_limits(c, "login", ip, phone or "-"))
+    member = await Member.get_or_none(phone=phone) if phone else None
+    ok = await verify_password(member.password_hash if member else None, password)
+    if member is None or not ok:
+        raise InvalidCredentialsError()
+    member.last_seen_at = c.clock.now()
+    await member.save(update_fields=["last_seen_at"])
+    return member
+
+
+async def issue_api_tokens(c: Collaborators, member: Member) -> TokenPair:
+    s = c.settings
+    return await issue_token_pair(
+        member, c.clock.now(), s.access_token_seconds, s.refresh_token_seconds
+    )
+
+
+async def start_portal_session(c: Collaborators, member: Member) -> str:
+    lifetime = timedelta(seconds=c.settings.portal_session_seconds)
+    return await issue_token(member, TokenKind.SESSION, lifetime, c.clock.now(), family="portal")
+
+
+async def refresh_api_tokens(c: Collaborators, refresh_token: str) -> tuple[Member, TokenPair]:
+    """Rotate: the old access and refresh tokens die, a new pair is born. A refresh token works
+    once; a replayed one finds its family revoked."""
+    now = c.clock.now()
+    async with in_transaction():
+        token = await find_live_token(refresh_token, TokenKind.REFRESH, now)
+        if token is None or await revoke_family(token.family, now) == 0:
+            raise InvalidTokenError()
+        member = await Member.get(id=token.member_id)
+        return member, await issue_api_tokens(c, member)
+
+
+async def log_out(c: Collaborators, token: AuthToken) -> None:
+    now = c.clock.now()
+    if token.kind == TokenKind.SESSION:
+        await AuthToken.filter(id=token.id).update(revoked_at=now)
+    else:
+        await revoke_family(token.family, now)
+
+
+async def authenticate(
+    c: Collaborators, raw_token: str | None, kind: TokenKind
+) -> tuple[Member, AuthToken] | None:
+    token = await find_live_token(raw_token, kind, c.clock.now())
+    if token is None:
+        return None
+    member = await Member.get_or_none(id=token.member_id)
+    if member is None or member.suspended:
+        return None
+    return member, token
+
+
+async def update_profile(c: Collaborators, member: Member, changes: ProfileChanges) -> Member:
+    await hit_all(c.redis, [(Limit("mutations", MUTATIONS_PER_MINUTE, 60), str(member.id))])
+    errors: list[FieldError] = []
+    values: dict[str, object] = {}
+    if changes.display_name is not None:
+        name = rules.clean_display_name(changes.display_name)
+        if message := rules.display_name_error(name):
+            errors.append(FieldError("displayName", message))
+        values["display_name"] = name
+    if changes.estate_id is not None:
+        if not await Estate.filter(id=changes.estate_id).exists():
+            errors.append(FieldError("estateId", "小区不存在"))
+        values["estate_id"] = changes.estate_id
+    tag_ids = sorted(set(changes.interest_tag_ids or []))
+    if changes.interest_tag_ids is not None:
+        if len(tag_ids) > MAX_INTEREST_TAGS:
+            errors.append(FieldError("interestTagIds", f"最多选择{MAX_INTEREST_TAGS}个兴趣标签"))
+        elif await InterestTag.filter(id__in=tag_ids).count() != len(tag_ids):
+            errors.append(FieldError("interestTagIds", "兴趣标签不存在"))
+    if errors:
+        raise InvalidInputError(errors)
+    async with in_transaction():
+        if values:
+            member.update_from_dict(values)
+            await member.save(update_fields=list(values))
+        if changes.interest_tag_ids is not None:
+            await _replace_own_tags(member, tag_ids)
+    return member
+
+
+async def _replace_own_tags(member: Member, tag_ids: list[int]) -> None:
+    """A member's own choice replaces their chosen tags; tags a host added stay."""
+    await MemberInterestTag.filter(member=member, added_by_id__isnull=True).exclude(
+        tag_id__in=tag_ids
+    ).delete()
+    present = set(
+        await MemberInterestTag.filter(member=member, tag_id__in=tag_ids).values_list(
+            "tag_id", flat=True
+        )
+    )
+    await MemberInterestTag.bulk_create(
+        [MemberInterestTag(member=member, tag_id=tag_id) for tag_id in tag_ids if tag_id not in present]
+    )
+
+
+async def wechat_log_in(
+    c: Collaborators, code: str, invite_code: str | None, ip: str
+) -> tuple[Member, bool]:
+    """Exchange a wx.login code; the first login creates the member. Returns (member, is_new)."""
+    await hit_all(c.redis, _login_limits(c, "wechat", ip, None))
+    if not code or len(code) > 128:
+        raise InvalidInputError.single("code", "登录凭证无效")
+    session = await c.wechat.code_to_session(code)
+    identity = await WechatIdentity.get_or_none(openid=session.openid).select_related("member")
+    if identity is not None:
+        identity.session_key = session.session_key
+        await identity.save(update_fields=["session_key", "updated_at"])
+        return identity.member, False
+    inviter = await _find_inviter(invite_code)
+    try:
+        async with in_transaction():
+            member = await _create_member(
+                display_name="微信用户",
+                referred_by=inviter,
+                last_seen_at=c.clock.now(),
+            )
+            await WechatIdentity.create(
+                openid=session.openid,
+                unionid=session.unionid,
+                session_key=session.session_key,
+                member=member,
+            )
+    except IntegrityError:  # the same code raced itself: the other request created the member
+        identity = await WechatIdentity.get(openid=session.openid).select_related("member")
+        return identity.member, False
+    return member, True

@@ -1,0 +1,58 @@
+"""Opaque random tokens; the database keeps only their SHA-256, so a leaked table logs nobody in."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.identity.models import AuthToken, Member, TokenKind
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+
+
+async def issue_token(
+    member: Member, kind: TokenKind, lifetime: timedelta, now: datetime, family: str
+) -> str:
+    raw = f"{kind.value[0]}_{secrets.token_urlsafe(32)}"
+    await AuthToken.create(
+        member=member,
+        kind=kind,
+        token_hash=hash_token(raw),
+        family=family,
+        expires_at=now + lifetime,
+    )
+    return raw
+
+
+async def issue_token_pair(
+    member: Member, now: datetime, access_seconds: int, refresh_seconds: int
+) -> TokenPair:
+    family = secrets.token_hex(16)
+    access = await issue_token(member, TokenKind.ACCESS, timedelta(seconds=access_seconds), now, family)
+    refresh = await issue_token(
+        member, TokenKind.REFRESH, timedelta(seconds=refresh_seconds), now, family
+    )
+    return TokenPair(access, refresh, now + timedelta(seconds=access_seconds))
+
+
+async def find_live_token(raw: str | None, kind: TokenKind, now: datetime) -> AuthToken | None:
+    if not raw:
+        return None
+    return await AuthToken.filter(
+        token_hash=hash_token(raw), kind=kind, revoked_at__isnull=True, expires_at__gt=now
+    ).first()
+
+
+async def revoke_family(family: str, now: datetime) -> int:
+    return await AuthToken.filter(family=family, revoked_at__isnull=True).update(revoked_at=now)

@@ -1,0 +1,1 @@
+"""The residents' and staff's website: server-rendered, htmx, Chinese first."""

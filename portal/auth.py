@@ -1,0 +1,54 @@
+"""The portal session: a revocable session token in the signed cookie."""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from domain.collaborators import Collaborators
+from domain.identity import services
+from domain.identity.models import AuthToken, Member, TokenKind
+from portal.csrf import SESSION_KEY as CSRF_KEY
+
+SESSION_TOKEN_KEY = "member_session"
+
+
+def collaborators(request: Request) -> Collaborators:
+    c: Collaborators = request.app.state.collaborators
+    return c
+
+
+async def current_member(request: Request) -> tuple[Member, AuthToken] | None:
+    found = await services.authenticate(
+        collaborators(request), request.session.get(SESSION_TOKEN_KEY), TokenKind.SESSION
+    )
+    request.state.member = found[0] if found else None
+    return found
+
+
+async def sign_in(request: Request, member: Member) -> None:
+    """Start a session, and rotate the CSRF token so a pre-login token is worthless."""
+    raw = await services.start_portal_session(collaborators(request), member)
+    request.session[SESSION_TOKEN_KEY] = raw
+    request.session[CSRF_KEY] = secrets.token_urlsafe(32)
+    request.state.member = member
+
+
+async def sign_out(request: Request) -> None:
+    found = await current_member(request)
+    if found:
+        await services.log_out(collaborators(request), found[1])
+    request.session.clear()
+    request.state.member = None
+
+
+def redirect(request: Request, name: str) -> RedirectResponse:
+    """A redirect that htmx follows as a full navigation (HX-Redirect) and a browser as a 303."""
+    url = str(request.url_for(name).path)
+    response = RedirectResponse(url, status_code=303)
+    if request.headers.get("hx-request") == "true":
+        response.status_code = 200
+        response.headers["HX-Redirect"] = url
+    return response

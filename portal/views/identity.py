@@ -1,0 +1,133 @@
+"""Register, log in, log out, profile: the same identity services as GraphQL."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.http import client_ip
+from domain.errors import DomainError, InvalidInputError, RateLimitedError
+from domain.identity import queries, services
+from domain.identity.rules import mask_phone
+from portal.auth import collaborators, current_member, redirect, sign_in, sign_out
+from portal.forms import identity as forms
+from portal.templating import render
+
+
+def _ip(request: Request) -> str:
+    return client_ip(request, collaborators(request).settings.trusted_proxy_count)
+
+
+def _error_context(error: DomainError) -> dict[str, object]:
+    if isinstance(error, InvalidInputError):
+        return {"errors": {e.field: e.message for e in error.field_errors}, "message": error.message}
+    return {"errors": {}, "message": error.message}
+
+
+def _error_status(error: DomainError) -> tuple[int, dict[str, str]]:
+    if isinstance(error, RateLimitedError):
+        return 429, {"Retry-After": str(error.retry_after_seconds)}
+    return 422, {}
+
+
+async def register_page(request: Request) -> Response:
+    await current_member(request)
+    context = {"estates": await queries.list_estates(), "values": {}, "errors": {}}
+    if request.method == "GET":
+        invite = request.query_params.get("invite", "")
+        context["values"] = {"inviteCode": invite}
+        return render(request, "identity/register.html", context)
+    form = await request.form()
+    try:
+        member = await services.register_member(
+            collaborators(request), forms.registration(form), _ip(request)
+        )
+    except DomainError as error:
+        status, headers = _error_status(error)
+        context.update(values=forms.form_values(form), **_error_context(error))
+        return render(request, "identity/register.html", context, block="form",
+                      status_code=status, headers=headers)
+    await sign_in(request, member)
+    return redirect(request, "profile")
+
+
+async def register_check(request: Request) -> Response:
+    """Inline validation of one field (htmx, on change)."""
+    field = request.query_params.get("field", "")
+    if field not in forms.REGISTER_FIELDS:
+        return Response(status_code=400)
+    form = await request.form()
+    message = await forms.check_registration_field(field, form)
+    return render(request, "identity/field_message.html", {"field": field, "message": message})
+
+
+async def login_page(request: Request) -> Response:
+    await current_member(request)
+    if request.method == "GET":
+        return render(request, "identity/login.html", {"values": {}, "errors": {}})
+    form = await request.form()
+    try:
+        member = await services.verify_login(
+            collaborators(request), str(form.get("phone", "")), str(form.get("password", "")),
+            _ip(request),
+        )
+    except DomainError as error:
+        status, headers = _error_status(error)
+        context = {"values": forms.form_values(form), **_error_context(error)}
+        return render(request, "identity/login.html", context, block="form",
+                      status_code=status, headers=headers)
+    await sign_in(request, member)
+    return redirect(request, "home")
+
+
+async def logout(request: Request) -> Response:
+    await sign_out(request)
+    return redirect(request, "home")
+
+
+async def profile_page(request: Request) -> Response:
+    found = await current_member(request)
+    if found is None:
+        return redirect(request, "login")
+    member = found[0]
+    status, headers, extra = 200, {}, {"errors": {}, "saved": False}
+    if request.method == "POST":
+        form = await request.form()
+        try:
+            member = await services.update_profile(
+                collaborators(request), member, forms.profile_changes(form)
+            )
+            extra["saved"] = True
+        except DomainError as error:
+            status, headers = _error_status(error)
+            extra.update(_error_context(error), values=forms.form_values(form))
+    tags = await queries.interest_tags_by_member_id([member.id])
+    context = {
+        "member": member,
+        "phone_masked": mask_phone(member.phone),
+        "estates": await queries.list_estates(),
+        "all_tags": await queries.list_interest_tags(),
+        "chosen_tag_ids": {tag.id for tag in tags.get(member.id, [])},
+        **extra,
+    }
+    return render(request, "identity/profile.html", context, block="form",
+                  status_code=status, headers=headers)
+
+
+async def profile_check(request: Request) -> Response:
+    if await current_member(request) is None:
+        return Response(status_code=401)
+    form = await request.form()
+    message = await forms.check_registration_field("displayName", form)
+    return render(request, "identity/field_message.html", {"field": "displayName", "message": message})
+
+
+async def home(request: Request) -> Response:
+    await current_member(request)
+    return render(request, "home.html")
+
+
+async def privacy(request: Request) -> Response:
+    await current_member(request)
+    version = collaborators(request).settings.privacy_policy_version
+    return render(request, "privacy.html", {"version": version})
