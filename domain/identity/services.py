@@ -77,7 +77,7 @@ async def _find_inviter(code: str | None) -> Member | None:
     return inviter
 
 
-async def _create_member(**values: object) -> Member:
+async def create_member_with_invite_code(**values: object) -> Member:
     """Insert a member with a fresh invite code, retrying the rare code collision."""
     for _ in range(5):
         code = rules.new_invite_code()
@@ -105,7 +105,7 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
     password_hash = await hash_password(form.password)
     try:
         async with in_transaction():
-            return await _create_member(
+            return await create_member_with_invite_code(
                 phone=phone,
                 password_hash=password_hash,
                 display_name=display_name,
@@ -236,7 +236,7 @@ async def wechat_log_in(
     inviter = await _find_inviter(invite_code)
     try:
         async with in_transaction():
-            member = await _create_member(
+            member = await create_member_with_invite_code(
                 display_name="微信用户",
                 referred_by=inviter,
                 last_seen_at=c.clock.now(),

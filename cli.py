@@ -1,0 +1,134 @@
+"""The ``linli`` command: serve, migrate, seed-demo, create-admin."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tortoise import Tortoise
+
+from settings import Settings, load_settings, tortoise_config
+
+
+async def _with_database(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+async def _migrate(settings: Settings) -> None:
+    from domain.stores import apply_migrations
+
+    await apply_migrations(tortoise_config(settings.database_url))
+    await Tortoise.close_connections()
+
+
+async def _seed_if_empty(settings: Settings, force: bool) -> list[str]:
+    from domain.clock import Clock
+    from domain.demo import database_is_empty, seed_demo
+
+    async def work() -> list[str]:
+        if not force and not await database_is_empty():
+            return ["数据库已有数据，跳过演示数据。"]
+        summary = await seed_demo(Clock())
+        return summary.lines()
+
+    result: list[str] = await _with_database(settings, work)
+    return result
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    asyncio.run(_migrate(settings))
+    print("数据库迁移已完成。")
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    asyncio.run(_migrate(settings))
+    for line in asyncio.run(_seed_if_empty(settings, force=not args.if_empty)):
+        print(line)
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    started = time.perf_counter()
+    asyncio.run(_migrate(settings))
+    if not args.no_demo:
+        for line in asyncio.run(_seed_if_empty(settings, force=False)):
+            print(line)
+    if settings.uses_memory_redis and args.workers > 1:
+        print("memory:// Redis lives in one process: use REDIS_URL=redis://… for several workers.")
+        return 2
+    print(f"准备用时 {time.perf_counter() - started:.1f}s；门户 http://{args.host}:{args.port}/ ，"
+          f"GraphQL http://{args.host}:{args.port}/graphql")
+    uvicorn.run(
+        "asgi:app_from_environment", factory=True, host=args.host, port=args.port,
+        workers=args.workers, proxy_headers=False, log_config=None,
+    )
+    return 0
+
+
+async def _create_admin(phone: str, name: str, password: str) -> str:
+    from domain.identity.admin import create_admin
+
+    member, created = await create_admin(phone, name, password)
+    return f"{'已创建' if created else '已设为'}管理员：{member.display_name}（{member.phone}）"
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    password = args.password or getpass.getpass("管理员密码：")
+    from domain.errors import DomainError
+
+    try:
+        line = asyncio.run(
+            _with_database(settings, lambda: _create_admin(args.phone, args.name, password))
+        )
+    except DomainError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    print(line)
+    return 0
+
+
+def _parser(settings: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="linli", description="邻里 Linli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate, seed demo data if empty, serve")
+    serve.add_argument("--host", default=settings.host)
+    serve.add_argument("--port", type=int, default=settings.port)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--no-demo", action="store_true", help="do not seed demo data")
+    serve.set_defaults(func=cmd_serve)
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    seed = commands.add_parser("seed-demo", help="load the Chinese demo data")
+    seed.add_argument("--if-empty", action="store_true", help="only into an empty database")
+    seed.set_defaults(func=cmd_seed_demo)
+    admin = commands.add_parser("create-admin", help="create an admin or promote a member")
+    admin.add_argument("--phone", required=True)
+    admin.add_argument("--name", default="运营")
+    admin.add_argument("--password", help="prompted for when omitted")
+    admin.set_defaults(func=cmd_create_admin)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = load_settings()
+    from logs import configure_logging
+
+    configure_logging(settings.log_level)
+    args = _parser(settings).parse_args(argv)
+    code: int = args.func(settings, args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
