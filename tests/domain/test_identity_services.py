@@ -1,0 +1,247 @@
+"""Identity services on a real database (SQLite by default, PostgreSQL in CI)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from domain.collaborators import Collaborators
+from domain.errors import InvalidInputError, RateLimitedError
+from domain.identity import services
+from domain.identity.errors import (
+    InvalidCredentialsError,
+    InvalidInviteCodeError,
+    InvalidTokenError,
+    PhoneTakenError,
+    WechatCodeError,
+    WechatUnavailableError,
+)
+from domain.identity.models import AuthToken, Member, MemberInterestTag, TokenKind, WechatIdentity
+from domain.jobs import purge_expired_tokens
+from tests.factories import PASSWORD, make_estate, make_member, make_tag
+
+IP = "198.51.100.1"
+
+
+def registration(estate_id: int | None, **changes: object) -> services.Registration:
+    values: dict[str, object] = {
+        "phone": "13812345678",
+        "password": PASSWORD,
+        "display_name": "邻居小王",
+        "estate_id": estate_id,
+        "invite_code": None,
+        "accepted_privacy_policy": True,
+    }
+    values.update(changes)
+    return services.Registration(**values)  # type: ignore[arg-type]
+
+
+async def test_registering_creates_a_member_with_consent_and_an_invite_code(
+    collaborators: Collaborators,
+) -> None:
+    estate = await make_estate()
+    member = await services.register_member(collaborators, registration(estate.id), IP)
+    saved = await Member.get(id=member.id)
+    assert saved.phone == "13812345678" and saved.estate_id == estate.id
+    assert saved.password_hash and saved.password_hash.startswith("$argon2id$")
+    assert saved.consent_version == collaborators.settings.privacy_policy_version
+    assert saved.consented_at == collaborators.clock.now()
+    assert len(saved.invite_code) == 8 and saved.roles == ["RESIDENT"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"phone": "12345"}, ["phone"]),
+        ({"password": "short"}, ["password"]),
+        ({"display_name": "   "}, ["displayName"]),
+        ({"accepted_privacy_policy": False}, ["acceptPrivacyPolicy"]),
+        ({"estate_id": 9999}, ["estateId"]),
+    ],
+)
+async def test_bad_registration_input_is_refused_field_by_field_and_changes_nothing(
+    collaborators: Collaborators, changes: dict[str, object], fields: list[str]
+) -> None:
+    estate = await make_estate()
+    form = registration(**{"estate_id": estate.id, **changes})
+    with pytest.raises(InvalidInputError) as raised:
+        await services.register_member(collaborators, form, IP)
+    assert [e.field for e in raised.value.field_errors] == fields
+    assert await Member.all().count() == 0
+
+
+async def test_a_taken_phone_number_is_refused(collaborators: Collaborators) -> None:
+    estate = await make_estate()
+    await make_member(phone="13812345678")
+    with pytest.raises(PhoneTakenError):
+        await services.register_member(collaborators, registration(estate.id), IP)
+    assert await Member.all().count() == 1
+
+
+async def test_an_invite_code_records_who_invited_and_an_unknown_one_is_refused(
+    collaborators: Collaborators,
+) -> None:
+    estate = await make_estate()
+    inviter = await make_member()
+    with pytest.raises(InvalidInviteCodeError):
+        await services.register_member(
+            collaborators, registration(estate.id, invite_code="ZZZZZZZZ"), IP
+        )
+    member = await services.register_member(
+        collaborators, registration(estate.id, invite_code=inviter.invite_code.lower()), IP
+    )
+    assert member.referred_by_id == inviter.id
+
+
+async def test_logging_in_needs_the_right_password(collaborators: Collaborators) -> None:
+    member = await make_member(phone="13812345678")
+    assert (await services.verify_login(collaborators, "138 1234 5678", PASSWORD, IP)).id == member.id
+    with pytest.raises(InvalidCredentialsError):
+        await services.verify_login(collaborators, "13812345678", "wrong-password", IP)
+    with pytest.raises(InvalidCredentialsError):
+        await services.verify_login(collaborators, "13900000999", PASSWORD, IP)
+
+
+async def test_the_eleventh_login_in_a_minute_is_rate_limited_even_with_the_right_password(
+    collaborators: Collaborators,
+) -> None:
+    await make_member(phone="13812345678")
+    for _ in range(10):
+        with pytest.raises(InvalidCredentialsError):
+            await services.verify_login(collaborators, "13812345678", "wrong-password", IP)
+    with pytest.raises(RateLimitedError) as raised:
+        await services.verify_login(collaborators, "13812345678", PASSWORD, IP)
+    assert 1 <= raised.value.retry_after_seconds <= 60
+
+
+async def test_one_phone_is_rate_limited_across_many_addresses(collaborators: Collaborators) -> None:
+    for n in range(10):
+        with pytest.raises(InvalidCredentialsError):
+            await services.verify_login(collaborators, "13812345678", "x" * 8, f"10.0.0.{n}")
+    with pytest.raises(RateLimitedError):
+        await services.verify_login(collaborators, "13812345678", "x" * 8, "10.0.1.1")
+
+
+async def test_refreshing_rotates_the_pair_and_a_refresh_token_works_once(
+    collaborators: Collaborators,
+) -> None:
+    member = await make_member()
+    first = await services.issue_api_tokens(collaborators, member)
+    refreshed_member, second = await services.refresh_api_tokens(collaborators, first.refresh_token)
+    assert refreshed_member.id == member.id
+    with pytest.raises(InvalidTokenError):
+        await services.refresh_api_tokens(collaborators, first.refresh_token)
+    assert await services.authenticate(collaborators, first.access_token, TokenKind.ACCESS) is None
+    assert await services.authenticate(collaborators, second.access_token, TokenKind.ACCESS)
+
+
+async def test_tokens_are_stored_hashed_and_expire_after_two_hours(
+    collaborators: Collaborators, clock: object
+) -> None:
+    member = await make_member()
+    pair = await services.issue_api_tokens(collaborators, member)
+    stored = await AuthToken.filter(member=member).values_list("token_hash", flat=True)
+    assert pair.access_token not in stored and pair.refresh_token not in stored
+    collaborators.clock.advance(hours=2, seconds=1)  # type: ignore[attr-defined]
+    assert await services.authenticate(collaborators, pair.access_token, TokenKind.ACCESS) is None
+    assert await services.refresh_api_tokens(collaborators, pair.refresh_token)
+
+
+async def test_logging_out_revokes_the_access_and_refresh_tokens(collaborators: Collaborators) -> None:
+    member = await make_member()
+    pair = await services.issue_api_tokens(collaborators, member)
+    found = await services.authenticate(collaborators, pair.access_token, TokenKind.ACCESS)
+    assert found is not None
+    await services.log_out(collaborators, found[1])
+    assert await services.authenticate(collaborators, pair.access_token, TokenKind.ACCESS) is None
+    with pytest.raises(InvalidTokenError):
+        await services.refresh_api_tokens(collaborators, pair.refresh_token)
+
+
+async def test_updating_the_profile_replaces_chosen_tags_and_keeps_those_a_host_added(
+    collaborators: Collaborators,
+) -> None:
+    estate, other_estate = await make_estate(), await make_estate("金桥新村")
+    coffee, baking, garden = await make_tag("手冲爱好者"), await make_tag("烘焙达人"), await make_tag("阳台种植")
+    host = await make_member()
+    member = await make_member(estate=estate)
+    await MemberInterestTag.create(member=member, tag=coffee)
+    await MemberInterestTag.create(member=member, tag=garden, added_by=host)
+    changes = services.ProfileChanges(
+        display_name=" 新名字 ", estate_id=other_estate.id, interest_tag_ids=[baking.id]
+    )
+    await services.update_profile(collaborators, member, changes)
+    saved = await Member.get(id=member.id)
+    assert saved.display_name == "新名字" and saved.estate_id == other_estate.id
+    tags = set(await MemberInterestTag.filter(member=member).values_list("tag_id", flat=True))
+    assert tags == {baking.id, garden.id}
+
+
+async def test_a_bad_profile_update_changes_nothing(collaborators: Collaborators) -> None:
+    estate = await make_estate()
+    member = await make_member(estate=estate, display_name="原名")
+    changes = services.ProfileChanges(display_name="新名字", estate_id=9999, interest_tag_ids=[777])
+    with pytest.raises(InvalidInputError) as raised:
+        await services.update_profile(collaborators, member, changes)
+    assert {e.field for e in raised.value.field_errors} == {"estateId", "interestTagIds"}
+    saved = await Member.get(id=member.id)
+    assert (saved.display_name, saved.estate_id) == ("原名", estate.id)
+    assert member.display_name == "原名"
+
+
+async def test_wechat_login_creates_the_member_once_and_keeps_the_session_key_on_the_server(
+    collaborators: Collaborators,
+) -> None:
+    member, is_new = await services.wechat_log_in(collaborators, "ok-openid-1", None, IP)
+    again, is_new_again = await services.wechat_log_in(collaborators, "ok-openid-1", None, IP)
+    assert is_new and not is_new_again and again.id == member.id
+    identity = await WechatIdentity.get(openid="openid-1")
+    assert identity.member_id == member.id and identity.session_key == "sk-openid-1"
+
+
+async def test_a_wrong_wechat_code_and_an_unreachable_wechat_are_typed_errors(
+    collaborators: Collaborators,
+) -> None:
+    with pytest.raises(WechatCodeError):
+        await services.wechat_log_in(collaborators, "expired", None, IP)
+    with pytest.raises(WechatUnavailableError):
+        await services.wechat_log_in(collaborators, "down", None, IP)
+    assert await Member.all().count() == 0
+
+
+async def test_expired_tokens_are_purged_after_a_week(collaborators: Collaborators) -> None:
+    member = await make_member()
+    await services.issue_api_tokens(collaborators, member)
+    assert await purge_expired_tokens(collaborators.clock.now().isoformat()) == 0
+    later = collaborators.clock.now().replace(year=2027, month=1)
+    assert await purge_expired_tokens(later.isoformat()) == 2
+    assert await AuthToken.all().count() == 0
+
+
+@pytest.mark.postgres_only
+async def test_concurrent_registrations_of_one_phone_create_one_member(
+    collaborators: Collaborators,
+) -> None:
+    estate = await make_estate()
+    attempts = [
+        services.register_member(collaborators, registration(estate.id), f"10.1.0.{n}")
+        for n in range(8)
+    ]
+    results = await asyncio.gather(*attempts, return_exceptions=True)
+    created = [r for r in results if isinstance(r, Member)]
+    refused = [r for r in results if isinstance(r, PhoneTakenError)]
+    assert len(created) == 1 and len(refused) == 7
+    assert await Member.filter(phone="13812345678").count() == 1
+
+
+@pytest.mark.postgres_only
+async def test_concurrent_first_wechat_logins_with_one_openid_create_one_member(
+    collaborators: Collaborators,
+) -> None:
+    results = await asyncio.gather(
+        *(services.wechat_log_in(collaborators, "ok-same", None, f"10.2.0.{n}") for n in range(6))
+    )
+    assert len({member.id for member, _ in results}) == 1
+    assert sum(is_new for _, is_new in results) == 1
+    assert await WechatIdentity.filter(openid="same").count() == 1
