@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.relay.types import InvalidGlobalIDError
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
 from domain.identity import errors as identity
@@ -127,9 +128,12 @@ def as_user_error(error: DomainError) -> Any:
     raise error
 
 
+_CLIENT_FAULTS = (ClientError, GraphQLError, InvalidGlobalIDError)
+
+
 def _is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, (ClientError, GraphQLError))
+    return original is not None and not isinstance(original, _CLIENT_FAULTS)
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -137,6 +141,12 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=_is_unexpected, error_message="Unexpected error.")
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        for error in errors:
+            if isinstance(error.original_error, InvalidGlobalIDError):
+                error.extensions = {"code": "BAD_USER_INPUT"}
+        return super()._process_errors(errors)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()

@@ -1,0 +1,24 @@
+"""Every message id a template uses has a zh-CN translation, and none is left unused."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from portal import i18n
+
+TEMPLATES = Path(i18n.__file__).parent / "templates"
+MESSAGE = re.compile(r'_\("([^"]+)"')
+
+
+def used_ids() -> set[str]:
+    return {m for path in TEMPLATES.rglob("*.html") for m in MESSAGE.findall(path.read_text())}
+
+
+def test_every_template_message_has_a_chinese_translation() -> None:
+    missing = used_ids() - set(i18n.catalogue("zh_CN"))
+    assert not missing
+
+
+def test_the_catalogue_has_no_stale_entries() -> None:
+    assert not set(i18n.catalogue("zh_CN")) - used_ids()
