@@ -68,11 +68,18 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.uses_memory_redis and args.workers > 1:
         print("memory:// Redis lives in one process: use REDIS_URL=redis://… for several workers.")
         return 2
-    print(f"准备用时 {time.perf_counter() - started:.1f}s；门户 http://{args.host}:{args.port}/ ，"
-          f"GraphQL http://{args.host}:{args.port}/graphql")
+    print(
+        f"准备用时 {time.perf_counter() - started:.1f}s；门户 http://{args.host}:{args.port}/ ，"
+        f"GraphQL http://{args.host}:{args.port}/graphql"
+    )
     uvicorn.run(
-        "asgi:app_from_environment", factory=True, host=args.host, port=args.port,
-        workers=args.workers, proxy_headers=False, log_config=None,
+        "asgi:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=False,
+        log_config=None,
     )
     return 0
 

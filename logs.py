@@ -18,7 +18,9 @@ _TOKEN = re.compile(r"\b[asr]_[A-Za-z0-9_\-]{20,}")
 
 
 def scrub(text: str) -> str:
-    return _TOKEN.sub("[token]", _PHONE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], text))
+    return _TOKEN.sub(
+        "[token]", _PHONE.sub(lambda m: m.group(0)[:3] + "****" + m.group(0)[-4:], text)
+    )
 
 
 class JsonFormatter(logging.Formatter):

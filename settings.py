@@ -36,7 +36,7 @@ def sqlite_url(data_dir: Path) -> str:
 
 
 def _secret_key(data_dir: Path) -> str:
-    """SECRET_KEY from the environment, or generated once into the data folder (never a constant)."""
+    """SECRET_KEY from the environment, or generated once into the data folder."""
     from_env = os.environ.get("SECRET_KEY", "").strip()
     if from_env:
         return from_env

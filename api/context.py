@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
@@ -11,9 +13,13 @@ from domain.collaborators import Collaborators
 from domain.identity import queries
 from domain.identity.models import AuthToken, Estate, InterestTag, Member
 
+V = TypeVar("V")
 
-def _loader_of(fetch):  # type: ignore[no-untyped-def]
-    async def load(keys: list[int]) -> list:  # type: ignore[type-arg]
+
+def _loader_of(
+    fetch: Callable[[list[int]], Awaitable[Mapping[int, V]]],
+) -> DataLoader[int, V | None]:
+    async def load(keys: list[int]) -> list[V | None]:
         found = await fetch(list(keys))
         return [found.get(key) for key in keys]
 

@@ -151,7 +151,8 @@ class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()
         log.error(
-            "unexpected error in %s", ".".join(map(str, error.path or [])),
+            "unexpected error in %s",
+            ".".join(map(str, error.path or [])),
             exc_info=error.original_error,
         )
         masked = super().anonymise_error(error)

@@ -44,7 +44,9 @@ class GraphQLApp(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:  # type: ignore[override]
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         collaborators: Collaborators = request.app.state.collaborators
         found = await services.authenticate(collaborators, bearer_token(request), TokenKind.ACCESS)
         member, token = found if found else (None, None)

@@ -46,7 +46,7 @@ class Query(IdentityQuery):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         try:
-            return await id.resolve_node(info, required=False)  # type: ignore[no-any-return]
+            return await id.resolve_node(info, required=False)
         except (KeyError, ValueError):  # an unknown type name is the same as no such object
             return None
 
@@ -66,11 +66,13 @@ class Mutation:
         resolver=refresh_token, description="Rotate a refresh token into a new token pair."
     )
     logout: LogoutResult = strawberry.mutation(
-        resolver=log_out, description="Revoke the current token.",
+        resolver=log_out,
+        description="Revoke the current token.",
         permission_classes=[IsAuthenticated],
     )
     update_profile: UpdateProfileResult = strawberry.mutation(
-        resolver=update_profile, description="Change the signed-in member's profile.",
+        resolver=update_profile,
+        description="Change the signed-in member's profile.",
         permission_classes=[IsAuthenticated],
     )
 
@@ -91,8 +93,16 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
         query=Query,
         mutation=Mutation,
         types=[
-            Member, InvalidInput, RateLimited, NotFound, InvalidCredentials, PhoneTaken,
-            InvalidInviteCode, SelfReferral, InvalidToken, WechatLoginFailed,
+            Member,
+            InvalidInput,
+            RateLimited,
+            NotFound,
+            InvalidCredentials,
+            PhoneTaken,
+            InvalidInviteCode,
+            SelfReferral,
+            InvalidToken,
+            WechatLoginFailed,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

@@ -31,4 +31,6 @@ async def pending_migrations(config: dict[str, Any]) -> list[str]:
 
     executor = MigrationExecutor(get_connection("default"), config["apps"])
     plan = await executor.plan(None)
-    return [f"{step.migration.app_label}.{step.migration.name}" for step in plan if not step.backward]
+    return [
+        f"{step.migration.app_label}.{step.migration.name}" for step in plan if not step.backward
+    ]

@@ -12,7 +12,7 @@ from domain.identity import services
 from domain.identity.models import AuthToken, Member, TokenKind
 from portal.csrf import SESSION_KEY as CSRF_KEY
 
-SESSION_TOKEN_KEY = "member_session"
+SESSION_TOKEN_KEY = "member_session"  # noqa: S105 - a session key name, not a secret
 
 
 def collaborators(request: Request) -> Collaborators:

@@ -56,7 +56,9 @@ class CsrfMiddleware:
             values = parse_qs(body.decode("utf-8", "replace")).get(SESSION_KEY, [""])
             offered = values[0]
         if not expected or not offered or not hmac.compare_digest(str(expected), offered):
-            await PlainTextResponse("页面已过期，请刷新后重试", status_code=403)(scope, receive, send)
+            await PlainTextResponse("页面已过期，请刷新后重试", status_code=403)(
+                scope, receive, send
+            )
             return
         await self.app(scope, _replaying(replay, receive) if replay else receive, send)
 

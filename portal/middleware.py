@@ -86,7 +86,9 @@ class SecurityHeaders:
 class BodyLimitMiddleware:
     """Refuses GraphQL bodies over ``max_bytes`` before reading them whole (413)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, paths: tuple[str, ...] = ("/graphql",)) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, paths: tuple[str, ...] = ("/graphql",)
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.paths = paths

@@ -82,15 +82,17 @@ async def redis() -> AsyncIterator[Redis]:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, wechat_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def settings(
+    database_url: str, wechat_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=REDIS_URL,
-        secret_key="test-secret-key-not-for-production",  # noqa: S106
+        secret_key="test-secret-key-not-for-production",
         data_dir=tmp_path_factory.mktemp("data"),
         wechat_base_url=wechat_url,
         wechat_app_id="wx-test",
-        wechat_app_secret="wx-secret",  # noqa: S106
+        wechat_app_secret="wx-secret",
     )
 
 

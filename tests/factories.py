@@ -13,7 +13,9 @@ _phones = itertools.count(13900000000)
 _hash_cache: dict[str, str] = {}
 
 
-async def make_estate(name: str = "翠湖花园", city: str = "上海", district: str = "浦东新区") -> Estate:
+async def make_estate(
+    name: str = "翠湖花园", city: str = "上海", district: str = "浦东新区"
+) -> Estate:
     return await Estate.create(name=name, city=city, district=district)
 
 

@@ -57,11 +57,7 @@ async def drop_test_database(url: str) -> None:
 async def truncate_all() -> None:
     """Empty every table but the migration record (isolation by truncation, never rollback)."""
     connection = get_connection("default")
-    tables = [
-        model._meta.db_table
-        for app in Tortoise.apps.values()
-        for model in app.values()
-    ]
+    tables = [model._meta.db_table for app in Tortoise.apps.values() for model in app.values()]
     if ON_POSTGRES:
         quoted = ", ".join(f'"{t}"' for t in tables)
         await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")

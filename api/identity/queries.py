@@ -23,8 +23,6 @@ class IdentityQuery:
     async def interest_tags(self) -> list[InterestTag]:
         return [InterestTag.from_model(t) for t in await queries.list_interest_tags()]
 
-    @strawberry.field(
-        description="The signed-in member.", permission_classes=[IsAuthenticated]
-    )
+    @strawberry.field(description="The signed-in member.", permission_classes=[IsAuthenticated])
     def viewer(self, info: Info[Context, Any]) -> Viewer:
         return Viewer(model=signed_in(info))

@@ -136,7 +136,9 @@ class Viewer:
     def roles(self) -> list[Role]:
         return [Role(r) for r in self.model.roles]
 
-    @strawberry.field(description="The member's estate (null until chosen, e.g. after WeChat login).")
+    @strawberry.field(
+        description="The member's estate (null until chosen, e.g. after WeChat login)."
+    )
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
         return await _estate(info, self.model.estate_id)
 

@@ -55,7 +55,7 @@ class Member(Model):
     estate: fields.ForeignKeyNullableRelation[Estate] = fields.ForeignKeyField(
         "linli.Estate", related_name="members", null=True, on_delete=fields.RESTRICT
     )
-    roles = fields.JSONField(default=["RESIDENT"])
+    roles: list[str] = fields.JSONField(default=["RESIDENT"])
     invite_code = fields.CharField(max_length=8, unique=True)
     referred_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="invitees", null=True, on_delete=fields.SET_NULL

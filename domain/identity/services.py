@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -59,7 +60,9 @@ class ProfileChanges:
     interest_tag_ids: list[int] | None = None
 
 
-def _login_limits(c: Collaborators, name: str, ip: str, phone: str | None) -> list[tuple[Limit, str]]:
+def _login_limits(
+    c: Collaborators, name: str, ip: str, phone: str | None
+) -> list[tuple[Limit, str]]:
     per_minute = c.settings.limits.login_per_minute
     checks = [(Limit(f"{name}:ip", per_minute, 60), ip)]
     if phone:
@@ -77,7 +80,7 @@ async def _find_inviter(code: str | None) -> Member | None:
     return inviter
 
 
-async def create_member_with_invite_code(**values: object) -> Member:
+async def create_member_with_invite_code(**values: Any) -> Member:
     """Insert a member with a fresh invite code, retrying the rare code collision."""
     for _ in range(5):
         code = rules.new_invite_code()
@@ -207,16 +210,22 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
 
 async def _replace_own_tags(member: Member, tag_ids: list[int]) -> None:
     """A member's own choice replaces their chosen tags; tags a host added stay."""
-    await MemberInterestTag.filter(member=member, added_by_id__isnull=True).exclude(
-        tag_id__in=tag_ids
-    ).delete()
+    await (
+        MemberInterestTag.filter(member=member, added_by_id__isnull=True)
+        .exclude(tag_id__in=tag_ids)
+        .delete()
+    )
     present = set(
         await MemberInterestTag.filter(member=member, tag_id__in=tag_ids).values_list(
             "tag_id", flat=True
         )
     )
     await MemberInterestTag.bulk_create(
-        [MemberInterestTag(member=member, tag_id=tag_id) for tag_id in tag_ids if tag_id not in present]
+        [
+            MemberInterestTag(member=member, tag_id=tag_id)
+            for tag_id in tag_ids
+            if tag_id not in present
+        ]
     )
 
 

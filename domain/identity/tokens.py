@@ -39,7 +39,9 @@ async def issue_token_pair(
     member: Member, now: datetime, access_seconds: int, refresh_seconds: int
 ) -> TokenPair:
     family = secrets.token_hex(16)
-    access = await issue_token(member, TokenKind.ACCESS, timedelta(seconds=access_seconds), now, family)
+    access = await issue_token(
+        member, TokenKind.ACCESS, timedelta(seconds=access_seconds), now, family
+    )
     refresh = await issue_token(
         member, TokenKind.REFRESH, timedelta(seconds=refresh_seconds), now, family
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,7 +22,10 @@ def _ip(request: Request) -> str:
 
 def _error_context(error: DomainError) -> dict[str, object]:
     if isinstance(error, InvalidInputError):
-        return {"errors": {e.field: e.message for e in error.field_errors}, "message": error.message}
+        return {
+            "errors": {e.field: e.message for e in error.field_errors},
+            "message": error.message,
+        }
     return {"errors": {}, "message": error.message}
 
 
@@ -32,7 +37,7 @@ def _error_status(error: DomainError) -> tuple[int, dict[str, str]]:
 
 async def register_page(request: Request) -> Response:
     await current_member(request)
-    context = {"estates": await queries.list_estates(), "values": {}, "errors": {}}
+    context: dict[str, Any] = {"estates": await queries.list_estates(), "values": {}, "errors": {}}
     if request.method == "GET":
         invite = request.query_params.get("invite", "")
         context["values"] = {"inviteCode": invite}
@@ -45,8 +50,14 @@ async def register_page(request: Request) -> Response:
     except DomainError as error:
         status, headers = _error_status(error)
         context.update(values=forms.form_values(form), **_error_context(error))
-        return render(request, "identity/register.html", context, block="form",
-                      status_code=status, headers=headers)
+        return render(
+            request,
+            "identity/register.html",
+            context,
+            block="form",
+            status_code=status,
+            headers=headers,
+        )
     await sign_in(request, member)
     return redirect(request, "profile")
 
@@ -68,14 +79,22 @@ async def login_page(request: Request) -> Response:
     form = await request.form()
     try:
         member = await services.verify_login(
-            collaborators(request), str(form.get("phone", "")), str(form.get("password", "")),
+            collaborators(request),
+            str(form.get("phone", "")),
+            str(form.get("password", "")),
             _ip(request),
         )
     except DomainError as error:
         status, headers = _error_status(error)
         context = {"values": forms.form_values(form), **_error_context(error)}
-        return render(request, "identity/login.html", context, block="form",
-                      status_code=status, headers=headers)
+        return render(
+            request,
+            "identity/login.html",
+            context,
+            block="form",
+            status_code=status,
+            headers=headers,
+        )
     await sign_in(request, member)
     return redirect(request, "home")
 
@@ -90,7 +109,8 @@ async def profile_page(request: Request) -> Response:
     if found is None:
         return redirect(request, "login")
     member = found[0]
-    status, headers, extra = 200, {}, {"errors": {}, "saved": False}
+    status, headers = 200, dict[str, str]()
+    extra: dict[str, Any] = {"errors": {}, "saved": False}
     if request.method == "POST":
         form = await request.form()
         try:
@@ -110,8 +130,9 @@ async def profile_page(request: Request) -> Response:
         "chosen_tag_ids": {tag.id for tag in tags.get(member.id, [])},
         **extra,
     }
-    return render(request, "identity/profile.html", context, block="form",
-                  status_code=status, headers=headers)
+    return render(
+        request, "identity/profile.html", context, block="form", status_code=status, headers=headers
+    )
 
 
 async def profile_check(request: Request) -> Response:
@@ -119,7 +140,9 @@ async def profile_check(request: Request) -> Response:
         return Response(status_code=401)
     form = await request.form()
     message = await forms.check_registration_field("displayName", form)
-    return render(request, "identity/field_message.html", {"field": "displayName", "message": message})
+    return render(
+        request, "identity/field_message.html", {"field": "displayName", "message": message}
+    )
 
 
 async def home(request: Request) -> Response:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from graphql import print_ast
 
 from api.ids import encode_id
 from domain.identity.models import AuthToken, Member, MemberInterestTag, Role
 from tests.api.test_contract import OPERATIONS
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, make_estate, make_member, make_tag
-
-from graphql import print_ast
 
 
 def op(name: str) -> str:
@@ -62,7 +61,9 @@ async def test_a_resident_registers_logs_in_and_reads_their_profile(gql: GraphQL
 
 async def test_bad_registration_input_is_an_invalid_input_union_member(gql: GraphQLClient) -> None:
     estate = await make_estate()
-    result = await register(gql, estate.id, phone="123", password="short", acceptPrivacyPolicy=False)
+    result = await register(
+        gql, estate.id, phone="123", password="short", acceptPrivacyPolicy=False
+    )
     assert result["__typename"] == "InvalidInput" and result["code"] == "INVALID_INPUT"
     fields = [e["field"] for e in result["fieldErrors"]]
     assert fields == ["phone", "password", "acceptPrivacyPolicy"]
@@ -76,7 +77,9 @@ async def test_an_estate_id_of_another_type_is_invalid_input(gql: GraphQLClient)
     assert result["fieldErrors"][0]["field"] == "estateId"
 
 
-async def test_registering_a_taken_phone_and_a_bad_invite_code_are_typed(gql: GraphQLClient) -> None:
+async def test_registering_a_taken_phone_and_a_bad_invite_code_are_typed(
+    gql: GraphQLClient,
+) -> None:
     estate = await make_estate()
     await make_member(phone="13812345678")
     assert (await register(gql, estate.id))["code"] == "PHONE_TAKEN"
@@ -94,7 +97,7 @@ async def test_wrong_password_then_flooding_gives_invalid_credentials_then_rate_
         codes.append(body["data"]["login"]["code"])
     assert codes == ["INVALID_CREDENTIALS"] * 10 + ["RATE_LIMITED"]
     limited = await gql(
-        "mutation { login(input: {phone: \"13812345678\", password: \"x\"}) "
+        'mutation { login(input: {phone: "13812345678", password: "x"}) '
         "{ ... on RateLimited { retryAfterSeconds } } }"
     )
     assert 1 <= limited["data"]["login"]["retryAfterSeconds"] <= 60
@@ -129,10 +132,15 @@ async def test_update_profile_saves_and_reports_bad_fields(gql: GraphQLClient) -
     estate = await make_estate()
     tag = await make_tag("手冲爱好者")
     member = await make_member(estate=estate)
-    token = (await _login(gql, member.phone))
+    token = await _login(gql, member.phone)
     good = await gql(
         op("UpdateProfile"),
-        {"input": {"displayName": "咖啡阿姨", "interestTagIds": [encode_id("InterestTag", tag.id)]}},
+        {
+            "input": {
+                "displayName": "咖啡阿姨",
+                "interestTagIds": [encode_id("InterestTag", tag.id)],
+            }
+        },
         token=token,
     )
     viewer = good["data"]["updateProfile"]["viewer"]
@@ -185,7 +193,12 @@ async def test_estates_and_interest_tags_are_public(gql: GraphQLClient) -> None:
     await make_tag("亲子家庭")
     body = await gql(op("Estates"))
     assert body["data"]["estates"] == [
-        {"id": encode_id("Estate", estate.id), "name": "翠湖花园", "city": "上海", "district": "浦东新区"}
+        {
+            "id": encode_id("Estate", estate.id),
+            "name": "翠湖花园",
+            "city": "上海",
+            "district": "浦东新区",
+        }
     ]
     assert (await gql(op("InterestTags")))["data"]["interestTags"][0]["name"] == "亲子家庭"
 
@@ -216,7 +229,9 @@ async def test_too_many_aliases_and_tokens_are_refused(gql: GraphQLClient) -> No
     assert "token" in (await gql(tokens))["errors"][0]["message"].lower()
 
 
-async def test_introspection_and_field_suggestions_are_off_outside_debug(gql: GraphQLClient) -> None:
+async def test_introspection_and_field_suggestions_are_off_outside_debug(
+    gql: GraphQLClient,
+) -> None:
     body = await gql("{ __schema { types { name } } }")
     assert "introspection" in body["errors"][0]["message"].lower()
     typo = await gql("{ estatez { id } }")
@@ -229,7 +244,9 @@ async def test_a_body_over_64_kb_is_refused_before_it_is_read(client: httpx.Asyn
     assert response.status_code == 413
 
 
-async def test_batched_operations_and_mutations_over_get_are_refused(client: httpx.AsyncClient) -> None:
+async def test_batched_operations_and_mutations_over_get_are_refused(
+    client: httpx.AsyncClient,
+) -> None:
     batch = await client.post("/graphql", json=[{"query": "{ estates { id } }"}] * 2)
     assert batch.status_code == 400
     get = await client.get("/graphql", params={"query": "mutation { logout { __typename } }"})

@@ -96,7 +96,9 @@ async def test_an_invite_code_records_who_invited_and_an_unknown_one_is_refused(
 
 async def test_logging_in_needs_the_right_password(collaborators: Collaborators) -> None:
     member = await make_member(phone="13812345678")
-    assert (await services.verify_login(collaborators, "138 1234 5678", PASSWORD, IP)).id == member.id
+    assert (
+        await services.verify_login(collaborators, "138 1234 5678", PASSWORD, IP)
+    ).id == member.id
     with pytest.raises(InvalidCredentialsError):
         await services.verify_login(collaborators, "13812345678", "wrong-password", IP)
     with pytest.raises(InvalidCredentialsError):
@@ -115,7 +117,9 @@ async def test_the_eleventh_login_in_a_minute_is_rate_limited_even_with_the_righ
     assert 1 <= raised.value.retry_after_seconds <= 60
 
 
-async def test_one_phone_is_rate_limited_across_many_addresses(collaborators: Collaborators) -> None:
+async def test_one_phone_is_rate_limited_across_many_addresses(
+    collaborators: Collaborators,
+) -> None:
     for n in range(10):
         with pytest.raises(InvalidCredentialsError):
             await services.verify_login(collaborators, "13812345678", "x" * 8, f"10.0.0.{n}")
@@ -148,7 +152,9 @@ async def test_tokens_are_stored_hashed_and_expire_after_two_hours(
     assert await services.refresh_api_tokens(collaborators, pair.refresh_token)
 
 
-async def test_logging_out_revokes_the_access_and_refresh_tokens(collaborators: Collaborators) -> None:
+async def test_logging_out_revokes_the_access_and_refresh_tokens(
+    collaborators: Collaborators,
+) -> None:
     member = await make_member()
     pair = await services.issue_api_tokens(collaborators, member)
     found = await services.authenticate(collaborators, pair.access_token, TokenKind.ACCESS)
@@ -163,7 +169,11 @@ async def test_updating_the_profile_replaces_chosen_tags_and_keeps_those_a_host_
     collaborators: Collaborators,
 ) -> None:
     estate, other_estate = await make_estate(), await make_estate("金桥新村")
-    coffee, baking, garden = await make_tag("手冲爱好者"), await make_tag("烘焙达人"), await make_tag("阳台种植")
+    coffee, baking, garden = (
+        await make_tag("手冲爱好者"),
+        await make_tag("烘焙达人"),
+        await make_tag("阳台种植"),
+    )
     host = await make_member()
     member = await make_member(estate=estate)
     await MemberInterestTag.create(member=member, tag=coffee)

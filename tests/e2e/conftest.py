@@ -19,8 +19,14 @@ import pytest
 from tests.stores import REDIS_URL
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 
@@ -71,9 +77,21 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     }
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "asgi:app_from_environment", "--factory",
-         "--host", "127.0.0.1", "--port", str(port)],
-        cwd=Path(__file__).resolve().parents[2], env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "asgi:app_from_environment",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -94,9 +94,13 @@ async def test_inline_validation_checks_one_field(client: httpx.AsyncClient) -> 
     await make_member(phone="13812345678")
     csrf = await csrf_of(client)
     headers = HTMX | {"X-CSRF-Token": csrf}
-    taken = await client.post("/register/check?field=phone", data={"phone": "13812345678"}, headers=headers)
+    taken = await client.post(
+        "/register/check?field=phone", data={"phone": "13812345678"}, headers=headers
+    )
     assert "已注册" in taken.text
-    fine = await client.post("/register/check?field=phone", data={"phone": "13912345678"}, headers=headers)
+    fine = await client.post(
+        "/register/check?field=phone", data={"phone": "13912345678"}, headers=headers
+    )
     assert fine.text.strip() == '<p id="msg-phone" class="field-message" aria-live="polite"></p>'
 
 
@@ -141,7 +145,9 @@ async def test_editing_the_profile_saves_and_bad_input_shows_messages(
     tag = await make_tag("烘焙达人")
     member = await make_member(phone="13812345678", estate=estate)
     csrf = await csrf_of(client, "/login")
-    await client.post("/login", data={"csrf_token": csrf, "phone": "13812345678", "password": PASSWORD})
+    await client.post(
+        "/login", data={"csrf_token": csrf, "phone": "13812345678", "password": PASSWORD}
+    )
     csrf = await csrf_of(client, "/profile")
     headers = HTMX | {"X-CSRF-Token": csrf}
     saved = await client.post(

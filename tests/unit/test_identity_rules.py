@@ -7,13 +7,19 @@ from domain.identity import rules
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"), ("0086 13812345678", "13812345678")],
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("0086 13812345678", "13812345678"),
+    ],
 )
 def test_phone_numbers_are_normalised_to_eleven_digits(raw: str, expected: str) -> None:
     assert rules.normalise_phone(raw) == expected
 
 
-@pytest.mark.parametrize("phone", ["1381234567", "23812345678", "12812345678", "138123456789", "abc"])
+@pytest.mark.parametrize(
+    "phone", ["1381234567", "23812345678", "12812345678", "138123456789", "abc"]
+)
 def test_anything_but_a_mainland_mobile_number_is_refused(phone: str) -> None:
     assert rules.phone_error(phone) is not None
 
@@ -27,7 +33,9 @@ def test_phone_numbers_are_masked_in_the_middle() -> None:
     assert rules.mask_phone(None) is None
 
 
-@pytest.mark.parametrize(("password", "ok"), [("short1", False), ("aaaaaaaaaa", False), ("neighbour-2026", True)])
+@pytest.mark.parametrize(
+    ("password", "ok"), [("short1", False), ("aaaaaaaaaa", False), ("neighbour-2026", True)]
+)
 def test_passwords_need_eight_characters_and_some_variety(password: str, ok: bool) -> None:
     assert (rules.password_error(password) is None) is ok
 

@@ -50,5 +50,5 @@ async def register(info: Info[Context, Any], input: RegisterInput) -> RegisterRe
             info.context.collaborators, form, info.context.client_ip
         )
     except DomainError as error:
-        return as_user_error(error)  # type: ignore[no-any-return]
+        return as_user_error(error)
     return await auth_success(info.context, member, is_new_member=True)

@@ -52,7 +52,9 @@ def _changes(input: UpdateProfileInput, errors: list[FieldError]) -> services.Pr
     )
 
 
-async def update_profile(info: Info[Context, Any], input: UpdateProfileInput) -> UpdateProfileResult:
+async def update_profile(
+    info: Info[Context, Any], input: UpdateProfileInput
+) -> UpdateProfileResult:
     member = signed_in(info)
     errors: list[FieldError] = []
     changes = _changes(input, errors)
@@ -61,5 +63,5 @@ async def update_profile(info: Info[Context, Any], input: UpdateProfileInput) ->
             raise InvalidInputError(errors)
         member = await services.update_profile(info.context.collaborators, member, changes)
     except DomainError as error:
-        return as_user_error(error)  # type: ignore[no-any-return]
+        return as_user_error(error)
     return UpdateProfileSuccess(viewer=Viewer(model=member))
