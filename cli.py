@@ -30,12 +30,12 @@ async def _migrate(settings: Settings) -> None:
     await Tortoise.close_connections()
 
 
-async def _seed_if_empty(settings: Settings, force: bool) -> list[str]:
+async def _seed_if_empty(settings: Settings) -> list[str]:
     from domain.clock import Clock
     from domain.demo import database_is_empty, seed_demo
 
     async def work() -> list[str]:
-        if not force and not await database_is_empty():
+        if not await database_is_empty():
             return ["数据库已有数据，跳过演示数据。"]
         summary = await seed_demo(Clock())
         return summary.lines()
@@ -52,7 +52,7 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(_migrate(settings))
-    for line in asyncio.run(_seed_if_empty(settings, force=not args.if_empty)):
+    for line in asyncio.run(_seed_if_empty(settings)):
         print(line)
     return 0
 
@@ -63,7 +63,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     started = time.perf_counter()
     asyncio.run(_migrate(settings))
     if not args.no_demo:
-        for line in asyncio.run(_seed_if_empty(settings, force=False)):
+        for line in asyncio.run(_seed_if_empty(settings)):
             print(line)
     if settings.uses_memory_redis and args.workers > 1:
         print("memory:// Redis lives in one process: use REDIS_URL=redis://… for several workers.")
@@ -116,8 +116,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--no-demo", action="store_true", help="do not seed demo data")
     serve.set_defaults(func=cmd_serve)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
-    seed = commands.add_parser("seed-demo", help="load the Chinese demo data")
-    seed.add_argument("--if-empty", action="store_true", help="only into an empty database")
+    seed = commands.add_parser("seed-demo", help="load the Chinese demo data (empty database)")
     seed.set_defaults(func=cmd_seed_demo)
     admin = commands.add_parser("create-admin", help="create an admin or promote a member")
     admin.add_argument("--phone", required=True)

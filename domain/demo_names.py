@@ -1,9 +1,12 @@
-"""Word lists for the Chinese demo data: estates, interest tags and residents' names.
+"""Word lists for the Chinese demo data (estates, interest tags, residents' names), and how a
+resident's name and phone number are put together from them with a seeded generator.
 
-Only data lives here; ``domain.demo`` draws from these lists with a seeded generator.
+``domain.demo`` owns the generator and keeps the drawn values unique.
 """
 
 from __future__ import annotations
+
+import random
 
 CITY = "上海"
 
@@ -106,3 +109,44 @@ PHONE_PREFIXES: tuple[str, ...] = (
     "188", "130", "131", "132", "155", "156", "166", "176", "185", "186", "133", "153",
     "173", "177", "180", "181", "189", "199",
 )  # fmt: skip
+
+# Common surnames come first in the list; a 1/rank-like weight makes 王, 李, 张 the most frequent.
+_SURNAME_WEIGHTS = [1 / (rank + 6) for rank in range(len(SURNAMES))]
+
+
+def random_phone(rng: random.Random) -> str:
+    return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+
+
+def random_display_name(rng: random.Random) -> str:
+    if rng.random() < NICKNAME_SHARE:
+        return _nickname(rng)
+    given = GIVEN_NAMES_TWO if rng.random() < 0.7 else GIVEN_NAMES_ONE
+    return _surname(rng) + rng.choice(given)
+
+
+def random_estate_index(rng: random.Random) -> int:
+    shares = [share for _, _, share in ESTATES]
+    return rng.choices(range(len(shares)), weights=shares)[0]
+
+
+def random_tag_indices(rng: random.Random) -> list[int]:
+    """Positions in INTEREST_TAGS, 0 to 4 of them, popular tags more likely."""
+    count = rng.choices(range(len(TAG_COUNT_WEIGHTS)), weights=TAG_COUNT_WEIGHTS)[0]
+    # Weighted sampling without replacement (Efraimidis–Spirakis keys).
+    keys = [rng.random() ** (1 / weight) for _, weight in INTEREST_TAGS]
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=True)[:count]
+
+
+def _nickname(rng: random.Random) -> str:
+    return rng.choice(NICKNAME_TEMPLATES).format(
+        sur=_surname(rng),
+        char=rng.choice(GIVEN_NAMES_ONE),
+        en=rng.choice(ENGLISH_NAMES),
+        hobby=rng.choice(HOBBIES),
+        building=rng.randint(1, 32),
+    )
+
+
+def _surname(rng: random.Random) -> str:
+    return rng.choices(SURNAMES, weights=_SURNAME_WEIGHTS)[0]

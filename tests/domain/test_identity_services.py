@@ -255,3 +255,16 @@ async def test_concurrent_first_wechat_logins_with_one_openid_create_one_member(
     assert len({member.id for member, _ in results}) == 1
     assert sum(is_new for _, is_new in results) == 1
     assert await WechatIdentity.filter(openid="same").count() == 1
+
+
+async def test_create_admin_makes_a_new_admin_or_promotes_a_member() -> None:
+    from domain.identity.admin import create_admin
+    from domain.identity.models import Role
+
+    admin, created = await create_admin("13800000009", "运营", "strong-pass-1")
+    assert created and admin.has_role(Role.ADMIN)
+    resident = await make_member(phone="13800000010")
+    promoted, created_again = await create_admin("13800000010", "运营", "")
+    assert not created_again and promoted.id == resident.id and promoted.has_role(Role.ADMIN)
+    with pytest.raises(InvalidInputError):
+        await create_admin("123", "运营", "short")

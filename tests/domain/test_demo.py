@@ -1,0 +1,39 @@
+"""The demo neighbourhood: what the README promises is there, and its logins work."""
+
+from __future__ import annotations
+
+from domain import demo
+from domain.collaborators import Collaborators
+from domain.identity import services
+from domain.identity.models import Estate, InterestTag, Member, MemberInterestTag, Role
+from domain.identity.rules import phone_error
+
+
+async def test_the_demo_has_three_estates_three_hundred_members_and_eight_hosts(
+    collaborators: Collaborators,
+) -> None:
+    assert await demo.database_is_empty()
+    summary = await demo.seed_demo(collaborators.clock)
+    assert (summary.estates, summary.members, summary.hosts) == (3, 300, 8)
+    assert await Estate.all().count() == 3 and await Member.all().count() == 300
+    assert await InterestTag.all().count() == summary.tags >= 8
+    members = await Member.all()
+    assert all(phone_error(m.phone or "") is None for m in members)
+    assert len({m.invite_code for m in members}) == 300
+    assert sum(m.has_role(Role.HOST) for m in members) == 8
+    assert await MemberInterestTag.all().count() > 300
+    assert not await demo.database_is_empty()
+
+
+async def test_the_readme_logins_work_with_their_roles(collaborators: Collaborators) -> None:
+    await demo.seed_demo(collaborators.clock)
+    for phone, password, role in (
+        (demo.DEMO_ADMIN_PHONE, demo.DEMO_ADMIN_PASSWORD, Role.ADMIN),
+        (demo.DEMO_MODERATOR_PHONE, demo.DEMO_MODERATOR_PASSWORD, Role.MODERATOR),
+        (demo.DEMO_RESIDENT_PHONE, demo.DEMO_RESIDENT_PASSWORD, Role.RESIDENT),
+    ):
+        member = await services.verify_login(collaborators, phone, password, "127.0.0.1")
+        assert member.has_role(role)
+    assert "13800000001 / linli-admin-2026" in "\n".join(
+        demo.DemoSummary(3, 20, 300, 8).lines()
+    )
