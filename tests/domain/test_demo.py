@@ -34,6 +34,4 @@ async def test_the_readme_logins_work_with_their_roles(collaborators: Collaborat
     ):
         member = await services.verify_login(collaborators, phone, password, "127.0.0.1")
         assert member.has_role(role)
-    assert "13800000001 / linli-admin-2026" in "\n".join(
-        demo.DemoSummary(3, 20, 300, 8).lines()
-    )
+    assert "13800000001 / linli-admin-2026" in "\n".join(demo.DemoSummary(3, 20, 300, 8).lines())
