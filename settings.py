@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-MODEL_MODULES = ["domain.identity.models"]
+MODEL_MODULES = ["domain.identity.models", "domain.points.models", "domain.rewards.models"]
 
 
 def _env(name: str, default: str) -> str:

@@ -63,6 +63,8 @@ class Member(Model):
     consent_version = fields.CharField(max_length=20, null=True)
     consented_at = fields.DatetimeField(null=True)
     suspended = fields.BooleanField(default=False)
+    # KOC / HIGH_VALUE / POTENTIAL / DORMANT / NEWCOMER, set by the tier computation; null before.
+    tier = fields.CharField(max_length=12, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_seen_at = fields.DatetimeField(null=True)
 

@@ -1,0 +1,169 @@
+"""Points actions: the one way points appear (``award_points``), check-in, admin adjustments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+
+from domain.aftercommit import after_commit, atomic
+from domain.collaborators import Collaborators
+from domain.errors import FieldError, InvalidInputError, NotFoundError
+from domain.identity.models import Member
+from domain.points import leaderboard
+from domain.points.accounts import already_applied, credit, debit, lock_account
+from domain.points.errors import AlreadyCheckedInError, ApprovalRequiredError, SameAdminError
+from domain.points.ledger import (
+    APPROVAL_THRESHOLD,
+    RULES,
+    capped_grant,
+    check_in_points,
+    next_streak,
+)
+from domain.points.models import (
+    AdjustmentRequest,
+    CheckIn,
+    DailyContribution,
+    LedgerEntry,
+    LedgerReason,
+)
+
+
+async def award_points(
+    c: Collaborators, member_id: int, rule_name: str, ref: str, amount: int | None = None
+) -> LedgerEntry | None:
+    """Apply an earn rule once per (rule, member, ref); returns None when it was applied before.
+    Contribution rules share a daily cap: what does not fit is recorded as a 0-point entry."""
+    rule = RULES[rule_name]
+    points = rule.amount if amount is None else amount
+    key = f"{rule_name}:{member_id}:{ref}"
+    now = c.clock.now()
+    async with atomic():
+        account = await lock_account(member_id)
+        if await already_applied(key):
+            return None
+        description = rule.description
+        if rule.capped:
+            granted = await _within_daily_cap(c, member_id, points)
+            if granted < points:
+                description = f"{rule.description}（今日贡献积分已达上限）"
+            points = granted
+        entry = await credit(
+            account, points, rule.reason, description, key, now, pending_days=rule.pending_days
+        )
+        _bump_leaderboard(c, member_id, points, entry)
+    return entry
+
+
+async def _within_daily_cap(c: Collaborators, member_id: int, points: int) -> int:
+    today = c.clock.today()
+    await DailyContribution.bulk_create(
+        [DailyContribution(member_id=member_id, day=today)], ignore_conflicts=True
+    )
+    daily = await DailyContribution.get(member_id=member_id, day=today)
+    granted = capped_grant(daily.points, points)
+    if granted:
+        daily.points += granted
+        await daily.save(update_fields=["points"])
+    return granted
+
+
+def _bump_leaderboard(c: Collaborators, member_id: int, points: int, entry: LedgerEntry) -> None:
+    if points > 0 and entry.reason in leaderboard.EARNING_REASONS:
+        at = entry.created_at
+        after_commit(lambda: leaderboard.record_earned(c.redis, member_id, points, at))
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    points_awarded: int
+    streak: int
+    balance: int
+
+
+async def check_in(c: Collaborators, member: Member) -> CheckInResult:
+    """签到: once per Shanghai calendar day; +2, and +10 more on every 7th day in a row."""
+    today = c.clock.today()
+    try:
+        async with atomic():
+            await lock_account(member.id)
+            last = await CheckIn.filter(member_id=member.id).order_by("-day").first()
+            if last is not None and last.day == today:
+                raise AlreadyCheckedInError()
+            streak = next_streak(last.day if last else None, last.streak if last else 0, today)
+            points = check_in_points(streak)
+            await CheckIn.create(
+                member_id=member.id, day=today, streak=streak, points=points,
+                created_at=c.clock.now(),
+            )
+            entry = await award_points(c, member.id, "check_in", today.isoformat(), points)
+    except IntegrityError as error:  # a concurrent check-in of the same day won
+        raise AlreadyCheckedInError() from error
+    awarded = entry.amount if entry else 0
+    return CheckInResult(awarded, streak, entry.balance_after if entry else 0)
+
+
+async def adjust_points(
+    c: Collaborators, admin: Member, member_id: int, amount: int, reason: str, key: str
+) -> LedgerEntry:
+    """An admin correction with a reason; above 1,000 points it waits for a second admin."""
+    reason = reason.strip()
+    errors = []
+    if amount == 0:
+        errors.append(FieldError("amount", "调整积分不能为 0"))
+    if not 2 <= len(reason) <= 120:
+        errors.append(FieldError("reason", "请填写 2–120 字的调整原因"))
+    if not 8 <= len(key) <= 64:
+        errors.append(FieldError("idempotencyKey", "请求编号应为 8–64 个字符"))
+    if errors:
+        raise InvalidInputError(errors)
+    if not await Member.filter(id=member_id).exists():
+        raise NotFoundError()
+    scoped_key = f"adjust:{key}"
+    existing = await LedgerEntry.get_or_none(idempotency_key=scoped_key)
+    if existing is not None:
+        return existing
+    if abs(amount) > APPROVAL_THRESHOLD:
+        request, _ = await AdjustmentRequest.get_or_create(
+            idempotency_key=scoped_key,
+            defaults={
+                "member_id": member_id, "amount": amount, "reason": reason,
+                "requested_by": admin, "created_at": c.clock.now(),
+            },
+        )
+        raise ApprovalRequiredError(request.id)
+    return await _apply_adjustment(c, member_id, amount, reason, scoped_key)
+
+
+async def approve_adjustment(c: Collaborators, admin: Member, request_id: int) -> LedgerEntry:
+    request = await AdjustmentRequest.get_or_none(id=request_id)
+    if request is None:
+        raise NotFoundError()
+    if request.requested_by_id == admin.id:
+        raise SameAdminError()
+    async with atomic():
+        decided = await AdjustmentRequest.filter(id=request_id, approved_by_id__isnull=True).update(
+            approved_by_id=admin.id, decided_at=c.clock.now()
+        )
+        if not decided:
+            return await LedgerEntry.get(idempotency_key=request.idempotency_key)
+        entry = await _apply_adjustment(
+            c, request.member_id, request.amount, request.reason, request.idempotency_key
+        )
+        await AdjustmentRequest.filter(id=request_id).update(entry_id=entry.id)
+    return entry
+
+
+async def _apply_adjustment(
+    c: Collaborators, member_id: int, amount: int, reason: str, key: str
+) -> LedgerEntry:
+    now = c.clock.now()
+    description = f"运营调整：{reason}"[:120]
+    async with atomic():
+        account = await lock_account(member_id)
+        existing = await LedgerEntry.get_or_none(idempotency_key=key)
+        if existing is not None:
+            return existing
+        if amount > 0:
+            return await credit(account, amount, LedgerReason.ADJUSTMENT, description, key, now)
+        return await debit(member_id, -amount, LedgerReason.ADJUSTMENT, description, key, now)

@@ -1,0 +1,200 @@
+"""Points-mall actions: create and restock rewards, redeem, cancel, fulfil by pickup code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from domain.aftercommit import atomic
+from domain.collaborators import Collaborators
+from domain.errors import InvalidInputError, NotFoundError
+from domain.identity.models import Member
+from domain.points.accounts import debit, lock_account, refund
+from domain.points.errors import IdempotencyMismatchError
+from domain.points.models import LedgerEntry, LedgerReason
+from domain.ratelimit import Limit, hit_all
+from domain.rewards import rules
+from domain.rewards.errors import (
+    AlreadyFulfilledError,
+    LimitReachedError,
+    NotCancellableError,
+    RewardSoldOutError,
+)
+from domain.rewards.models import (
+    IdempotencyRecord,
+    Redemption,
+    RedemptionCounter,
+    RedemptionStatus,
+    Reward,
+    RewardRestock,
+)
+
+REDEMPTIONS_PER_MINUTE = 5
+
+
+@dataclass(frozen=True)
+class NewReward:
+    name: str
+    description: str
+    cost_points: int
+    stock: int
+    per_member_limit: int | None = None
+    available_from: datetime | None = None
+    available_until: datetime | None = None
+    image_url: str | None = None
+
+
+async def create_reward(c: Collaborators, admin: Member, new: NewReward) -> Reward:
+    errors = rules.reward_field_errors(
+        new.name, new.description, new.cost_points, new.stock, new.per_member_limit,
+        new.available_from, new.available_until,
+    )
+    if errors:
+        raise InvalidInputError(errors)
+    return await Reward.create(
+        name=new.name.strip(), description=new.description.strip(), image_url=new.image_url,
+        cost_points=new.cost_points, stock=new.stock, initial_stock=new.stock,
+        per_member_limit=new.per_member_limit, available_from=new.available_from,
+        available_until=new.available_until, created_at=c.clock.now(),
+    )
+
+
+async def restock_reward(c: Collaborators, admin: Member, reward_id: int, quantity: int) -> Reward:
+    if not 1 <= quantity <= 1_000_000:
+        raise InvalidInputError.single("quantity", "补货数量应在 1 到 1,000,000 之间")
+    async with atomic():
+        if not await Reward.filter(id=reward_id).update(stock=F("stock") + quantity):
+            raise NotFoundError()
+        await RewardRestock.create(
+            reward_id=reward_id, quantity=quantity, restocked_by=admin, created_at=c.clock.now()
+        )
+    return await Reward.get(id=reward_id)
+
+
+async def redeem_reward(
+    c: Collaborators, member: Member, reward_id: int, quantity: int, idempotency_key: str
+) -> Redemption:
+    """Debit, stock and redemption in one transaction; a replayed key returns the first result."""
+    errors = rules.redemption_field_errors(quantity, idempotency_key)
+    if errors:
+        raise InvalidInputError(errors)
+    fingerprint = rules.request_hash("redeem", reward_id, quantity)
+    key = f"redeem:{member.id}:{idempotency_key}"
+    replay = await _replay(key, fingerprint)
+    if replay is not None:
+        return replay
+    await hit_all(c.redis, [(Limit("redeem", REDEMPTIONS_PER_MINUTE, 60), str(member.id))])
+    try:
+        async with atomic():
+            record = await IdempotencyRecord.create(
+                key=key, member=member, operation="redeem", request_hash=fingerprint,
+                created_at=c.clock.now(),
+            )
+            redemption = await _redeem(c, member, reward_id, quantity, key)
+            record.result_ref = redemption.id
+            await record.save(update_fields=["result_ref"])
+        return redemption
+    except IntegrityError:
+        # A concurrent request with the same key committed first: answer as it did.
+        replay = await _replay(key, fingerprint)
+        if replay is None:
+            raise
+        return replay
+
+
+async def _replay(key: str, fingerprint: str) -> Redemption | None:
+    record = await IdempotencyRecord.get_or_none(key=key)
+    if record is None:
+        return None
+    if record.request_hash != fingerprint:
+        raise IdempotencyMismatchError()
+    return await Redemption.get(id=record.result_ref).select_related("reward")
+
+
+async def _redeem(
+    c: Collaborators, member: Member, reward_id: int, quantity: int, key: str
+) -> Redemption:
+    now = c.clock.now()
+    reward = await Reward.get_or_none(id=reward_id)
+    if reward is None or not rules.is_available(
+        reward.active, reward.available_from, reward.available_until, now
+    ):
+        raise NotFoundError("这件好物不存在或未在兑换期")
+    taken = await Reward.filter(id=reward_id, stock__gte=quantity).update(
+        stock=F("stock") - quantity
+    )
+    if not taken:
+        raise RewardSoldOutError()
+    if reward.per_member_limit is not None:
+        await _count_against_limit(member.id, reward_id, quantity, reward.per_member_limit)
+    await lock_account(member.id)
+    cost = reward.cost_points * quantity
+    entry = await debit(
+        member.id, cost, LedgerReason.REDEMPTION, f"兑换「{reward.name}」×{quantity}", key, now
+    )
+    redemption = await Redemption.create(
+        member=member, reward_id=reward_id, quantity=quantity, points_spent=cost,
+        pickup_code=await _unused_pickup_code(), spend_entry=entry, created_at=now,
+    )
+    await redemption.fetch_related("reward")
+    return redemption
+
+
+async def _count_against_limit(member_id: int, reward_id: int, quantity: int, limit: int) -> None:
+    await RedemptionCounter.bulk_create(
+        [RedemptionCounter(member_id=member_id, reward_id=reward_id)], ignore_conflicts=True
+    )
+    counted = await RedemptionCounter.filter(
+        member_id=member_id, reward_id=reward_id, count__lte=limit - quantity
+    ).update(count=F("count") + quantity)
+    if not counted:
+        raise LimitReachedError(f"每人限兑 {limit} 件")
+
+
+async def _unused_pickup_code() -> str:
+    for _ in range(10):
+        code = rules.new_pickup_code()
+        if not await Redemption.filter(pickup_code=code).exists():
+            return code
+    raise RuntimeError("no free pickup code after 10 draws")
+
+
+async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int) -> Redemption:
+    """Before fulfilment only: points come back to the lots they left, stock goes back."""
+    redemption = await Redemption.get_or_none(id=redemption_id, member_id=member.id)
+    if redemption is None:
+        raise NotFoundError()
+    now = c.clock.now()
+    async with atomic():
+        won = await Redemption.filter(
+            id=redemption_id, status=RedemptionStatus.RESERVED
+        ).update(status=RedemptionStatus.CANCELLED, cancelled_at=now)
+        if not won:
+            raise NotCancellableError()
+        await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + redemption.quantity)
+        await RedemptionCounter.filter(
+            member_id=member.id, reward_id=redemption.reward_id
+        ).update(count=F("count") - redemption.quantity)
+        account = await lock_account(member.id)
+        spent = await LedgerEntry.get(id=redemption.spend_entry_id)
+        await refund(
+            account, spent, LedgerReason.REDEMPTION_REFUND, "取消兑换，积分退回",
+            f"refund:{redemption.id}", now,
+        )
+    return await Redemption.get(id=redemption_id).select_related("reward")
+
+
+async def fulfil_redemption(c: Collaborators, host: Member, pickup_code: str) -> Redemption:
+    code = rules.normalise_pickup_code(pickup_code)
+    redemption = await Redemption.get_or_none(pickup_code=code)
+    if redemption is None:
+        raise NotFoundError("兑换码不存在")
+    done = await Redemption.filter(id=redemption.id, status=RedemptionStatus.RESERVED).update(
+        status=RedemptionStatus.FULFILLED, fulfilled_at=c.clock.now(), fulfilled_by_id=host.id
+    )
+    if not done:
+        raise AlreadyFulfilledError()
+    return await Redemption.get(id=redemption.id).select_related("reward")
