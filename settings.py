@@ -59,6 +59,7 @@ class Limits:
     graphql_max_body_bytes: int = 64 * 1024
     page_size_max: int = 50
     login_per_minute: int = 10
+    redemptions_per_minute: int = 5
 
 
 @dataclass(frozen=True)

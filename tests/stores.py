@@ -35,7 +35,8 @@ async def create_test_database(tmp_dir: Path) -> str:
             await admin.execute(f'CREATE DATABASE "{name}"')
         finally:
             await admin.close()
-        url = _with_database(POSTGRES_URL, name)
+        # A pool wide enough that concurrent tests really hold many connections at once.
+        url = _with_database(POSTGRES_URL, name) + "?minsize=2&maxsize=20"
     await apply_migrations(tortoise_config(url))
     await Tortoise.close_connections()
     await Tortoise.init(config=tortoise_config(url))
@@ -46,7 +47,7 @@ async def drop_test_database(url: str) -> None:
     await Tortoise.close_connections()
     if not ON_POSTGRES:
         return
-    name = urlsplit(url).path.lstrip("/")
+    name = urlsplit(url).path.lstrip("/").split("?")[0]
     admin = await asyncpg.connect(POSTGRES_URL.replace("postgres://", "postgresql://", 1))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -32,9 +32,6 @@ from domain.rewards.models import (
     RewardRestock,
 )
 
-REDEMPTIONS_PER_MINUTE = 5
-
-
 @dataclass(frozen=True)
 class NewReward:
     name: str
@@ -86,7 +83,8 @@ async def redeem_reward(
     replay = await _replay(key, fingerprint)
     if replay is not None:
         return replay
-    await hit_all(c.redis, [(Limit("redeem", REDEMPTIONS_PER_MINUTE, 60), str(member.id))])
+    per_minute = c.settings.limits.redemptions_per_minute
+    await hit_all(c.redis, [(Limit("redeem", per_minute, 60), str(member.id))])
     try:
         async with atomic():
             record = await IdempotencyRecord.create(

@@ -1,0 +1,141 @@
+"""The ledger on a real database: awards, the daily cap, check-in, adjustments, jobs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.clock import FrozenClock
+from domain.collaborators import Collaborators
+from domain.errors import InvalidInputError
+from domain.identity.models import Role
+from domain.points import jobs, leaderboard, queries, services
+from domain.points.errors import AlreadyCheckedInError, ApprovalRequiredError, SameAdminError
+from domain.points.models import ExpiryReminder, LedgerEntry, LedgerReason, PointsAccount
+from domain.points.reconcile import reconcile
+from tests.domain.points_helpers import fund
+from tests.factories import make_member
+
+
+async def balance_of(member_id: int) -> tuple[int, int]:
+    account = await PointsAccount.get(member_id=member_id)
+    return account.balance, account.pending
+
+
+async def test_an_award_is_applied_once_per_reference(collaborators: Collaborators) -> None:
+    member = await make_member()
+    first = await services.award_points(collaborators, member.id, "recipe_published", "post:7")
+    again = await services.award_points(collaborators, member.id, "recipe_published", "post:7")
+    assert first is not None and first.amount == 20 and first.balance_after == 20
+    assert again is None
+    assert await balance_of(member.id) == (20, 0)
+    assert (await reconcile()).clean
+
+
+async def test_contribution_points_stop_at_two_hundred_a_day_with_the_reason_recorded(
+    collaborators: Collaborators,
+) -> None:
+    member = await make_member()
+    for n in range(11):
+        await services.award_points(collaborators, member.id, "recipe_published", f"post:{n}")
+    assert await balance_of(member.id) == (200, 0)
+    capped = await LedgerEntry.filter(member_id=member.id, amount=0).first()
+    assert capped is not None and "上限" in capped.description
+    await fund(collaborators, member, 500)  # wins are not contribution points
+    assert await balance_of(member.id) == (700, 0)
+    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+    await services.award_points(collaborators, member.id, "post_published", "post:tomorrow")
+    assert await balance_of(member.id) == (710, 0)
+
+
+async def test_checking_in_twice_a_day_is_refused_and_the_seventh_day_earns_twelve(
+    collaborators: Collaborators,
+) -> None:
+    member = await make_member()
+    awarded = []
+    for day in range(7):
+        result = await services.check_in(collaborators, member)
+        awarded.append(result.points_awarded)
+        if day == 0:
+            with pytest.raises(AlreadyCheckedInError):
+                await services.check_in(collaborators, member)
+        collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+    assert awarded == [2, 2, 2, 2, 2, 2, 12] and result.streak == 7
+    assert await balance_of(member.id) == (24, 0)
+    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]  # a day missed
+    assert (await services.check_in(collaborators, member)).streak == 1
+
+
+async def test_check_in_days_follow_shanghai_midnight_not_utc(collaborators: Collaborators) -> None:
+    member = await make_member()
+    clock = FrozenClock(datetime(2026, 11, 21, 15, 30, tzinfo=UTC))  # 23:30 in Shanghai
+    c = Collaborators(collaborators.settings, collaborators.redis, clock, collaborators.wechat)
+    await services.check_in(c, member)
+    clock.advance(minutes=45)  # 00:15 the next day in Shanghai, still the 21st in UTC
+    assert (await services.check_in(c, member)).streak == 2
+
+
+async def test_pending_purchase_points_arrive_after_fifteen_days(collaborators: Collaborators) -> None:
+    member = await make_member()
+    await services.award_points(collaborators, member.id, "purchase", "order:1", amount=88)
+    assert await balance_of(member.id) == (0, 88)
+    now = collaborators.clock.now()
+    assert await jobs.release_pending_points(now + timedelta(days=14)) == 0
+    assert await jobs.release_pending_points(now + timedelta(days=15)) == 88
+    assert await jobs.release_pending_points(now + timedelta(days=16)) == 0
+    assert await balance_of(member.id) == (88, 0)
+    assert (await reconcile()).clean
+
+
+async def test_points_expire_at_the_end_of_next_year_with_a_reminder_ten_days_before(
+    collaborators: Collaborators,
+) -> None:
+    member = await make_member()
+    await fund(collaborators, member, 100)  # 2026-11-21: expires at the end of 2027
+    summary = await queries.points_summary(member.id)
+    assert summary.next_expiry is not None and summary.next_expiry.amount == 100
+    expiry = summary.next_expiry.expires_at
+    assert await jobs.record_expiry_reminders(expiry - timedelta(days=11)) == 0
+    assert await jobs.record_expiry_reminders(expiry - timedelta(days=9)) == 1
+    assert await jobs.record_expiry_reminders(expiry - timedelta(days=8)) == 0
+    assert (await ExpiryReminder.get(member_id=member.id)).amount == 100
+    assert await jobs.expire_points(expiry - timedelta(seconds=1)) == 0
+    assert await jobs.expire_points(expiry + timedelta(seconds=1)) == 100
+    assert await balance_of(member.id) == (0, 0)
+    entry = await LedgerEntry.filter(member_id=member.id).order_by("-id").first()
+    assert entry is not None and entry.reason == LedgerReason.EXPIRY and entry.amount == -100
+    assert (await reconcile()).clean
+
+
+async def test_adjustments_above_a_thousand_need_a_second_admin(collaborators: Collaborators) -> None:
+    admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
+    other_admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
+    member = await make_member()
+    small = await services.adjust_points(collaborators, admin, member.id, 50, "活动补发", "key-small-1")
+    replay = await services.adjust_points(collaborators, admin, member.id, 50, "活动补发", "key-small-1")
+    assert small.id == replay.id and await balance_of(member.id) == (50, 0)
+    with pytest.raises(ApprovalRequiredError) as waiting:
+        await services.adjust_points(collaborators, admin, member.id, 1500, "大额补偿", "key-big-01")
+    assert await balance_of(member.id) == (50, 0)
+    with pytest.raises(SameAdminError):
+        await services.approve_adjustment(collaborators, admin, waiting.value.request_id)
+    entry = await services.approve_adjustment(collaborators, other_admin, waiting.value.request_id)
+    again = await services.approve_adjustment(collaborators, other_admin, waiting.value.request_id)
+    assert entry.id == again.id and await balance_of(member.id) == (1550, 0)
+    with pytest.raises(InvalidInputError):
+        await services.adjust_points(collaborators, admin, member.id, 0, "", "k")
+    assert (await reconcile()).clean
+
+
+async def test_the_leaderboard_follows_earned_points_and_rebuilds_from_the_ledger(
+    collaborators: Collaborators,
+) -> None:
+    first, second = await make_member(), await make_member()
+    await services.award_points(collaborators, first.id, "recipe_published", "p1")
+    await services.award_points(collaborators, second.id, "post_featured", "p2")
+    now = collaborators.clock.now()
+    assert await leaderboard.top(collaborators.redis, now, 10) == [(second.id, 50), (first.id, 20)]
+    await collaborators.redis.delete(leaderboard.month_key(now))
+    assert await leaderboard.rebuild(collaborators.redis, now) == 2
+    assert await leaderboard.rank_of(collaborators.redis, now, first.id) == (2, 20)
