@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +18,8 @@ from api.schema import build_schema
 from domain.clock import Clock
 from domain.collaborators import Collaborators
 from domain.identity.wechat import WechatClient
-from domain.jobs import make_broker
+from domain.jobs import kick_due_jobs_every, make_broker
+from domain.points import leaderboard
 from domain.stores import apply_migrations, open_redis
 from logs import configure_logging
 from portal.csrf import CsrfMiddleware
@@ -57,11 +59,15 @@ def create_app(
             await apply_migrations(config)  # the zero-setup start migrates itself
         broker = make_broker(settings.redis_url)
         async with RegisterTortoise(app, config=config):
+            if settings.uses_memory_redis:  # the in-process Redis starts empty: derive it again
+                await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())
             await broker.startup()
             app.state.broker = broker
+            schedule = asyncio.create_task(kick_due_jobs_every(broker))
             try:
                 yield
             finally:
+                schedule.cancel()
                 await broker.shutdown()
                 await collaborators.redis.aclose()
 

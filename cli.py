@@ -31,17 +31,97 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _seed_if_empty(settings: Settings) -> list[str]:
-    from domain.clock import Clock
+    from asgi import build_collaborators
     from domain.demo import database_is_empty, seed_demo
+    from domain.demo_points import seed_points_demo
 
     async def work() -> list[str]:
         if not await database_is_empty():
             return ["数据库已有数据，跳过演示数据。"]
-        summary = await seed_demo(Clock())
-        return summary.lines()
+        collaborators = build_collaborators(settings)
+        try:
+            summary = await seed_demo(collaborators.clock)
+            made = await seed_points_demo(collaborators)
+        finally:
+            await collaborators.redis.aclose()
+        return [
+            *summary.lines(),
+            f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
+            f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
+        ]
 
     result: list[str] = await _with_database(settings, work)
     return result
+
+
+async def _reconcile(settings: Settings) -> tuple[bool, list[str]]:
+    from domain.points.reconcile import reconcile
+
+    report = await _with_database(settings, reconcile)
+    return report.clean, report.lines()
+
+
+def cmd_reconcile(settings: Settings, _args: argparse.Namespace) -> int:
+    clean, lines = asyncio.run(_reconcile(settings))
+    print("\n".join(lines))
+    return 0 if clean else 1
+
+
+async def _rebuild_leaderboards(settings: Settings) -> int:
+    from asgi import build_collaborators
+    from domain.points import leaderboard
+
+    collaborators = build_collaborators(settings)
+
+    async def work() -> int:
+        return await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())
+
+    try:
+        count: int = await _with_database(settings, work)
+    finally:
+        await collaborators.redis.aclose()
+    return count
+
+
+def cmd_rebuild_leaderboards(settings: Settings, _args: argparse.Namespace) -> int:
+    count = asyncio.run(_rebuild_leaderboards(settings))
+    print(f"本月积分榜已从数据库重建：{count} 位邻居上榜。")
+    return 0
+
+
+async def _worker(settings: Settings) -> None:
+    from taskiq.api import run_receiver_task
+
+    from domain.jobs import make_broker
+
+    broker = make_broker(settings.redis_url)
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    await broker.startup()
+    try:
+        await run_receiver_task(broker)
+    finally:
+        await broker.shutdown()
+        await Tortoise.close_connections()
+
+
+def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
+    if settings.uses_memory_redis:
+        print("memory:// runs jobs inside `linli serve`; a worker needs REDIS_URL=redis://…")
+        return 2
+    asyncio.run(_worker(settings))
+    return 0
+
+
+async def _run_jobs(settings: Settings) -> dict[str, int]:
+    from domain.jobs import run_due_jobs
+
+    done: dict[str, int] = await _with_database(settings, run_due_jobs)
+    return done
+
+
+def cmd_run_jobs(settings: Settings, _args: argparse.Namespace) -> int:
+    print(asyncio.run(_run_jobs(settings)))
+    return 0
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -118,6 +198,18 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     seed = commands.add_parser("seed-demo", help="load the Chinese demo data (empty database)")
     seed.set_defaults(func=cmd_seed_demo)
+    commands.add_parser("worker", help="consume background jobs from Redis").set_defaults(
+        func=cmd_worker
+    )
+    commands.add_parser("run-jobs", help="run the due jobs once, now").set_defaults(
+        func=cmd_run_jobs
+    )
+    commands.add_parser(
+        "reconcile", help="check every points account and reward stock; non-zero on mismatch"
+    ).set_defaults(func=cmd_reconcile)
+    commands.add_parser(
+        "rebuild-leaderboards", help="rebuild this month's points leaderboard from the ledger"
+    ).set_defaults(func=cmd_rebuild_leaderboards)
     admin = commands.add_parser("create-admin", help="create an admin or promote a member")
     admin.add_argument("--phone", required=True)
     admin.add_argument("--name", default="运营")

@@ -1,15 +1,21 @@
-"""Background jobs on taskiq: Redis lists in production, in-process in the zero-setup mode."""
+"""Background jobs on taskiq: Redis lists in production (``linli worker`` consumes them),
+in-process in the zero-setup mode. Every job is idempotent, so a duplicate kick is harmless."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 from taskiq import AsyncBroker, InMemoryBroker
 from taskiq_redis import ListQueueBroker
 
 from domain.identity.models import AuthToken
+from domain.points import jobs as points_jobs
 
 TOKEN_RETENTION = timedelta(days=7)
+SCHEDULE_SECONDS = 3600
+log = logging.getLogger("linli.jobs")
 
 
 def make_broker(redis_url: str) -> AsyncBroker:
@@ -19,6 +25,7 @@ def make_broker(redis_url: str) -> AsyncBroker:
     else:
         broker = ListQueueBroker(redis_url, queue_name="linli:jobs")
     broker.register_task(purge_expired_tokens, task_name="purge_expired_tokens")
+    broker.register_task(run_due_jobs, task_name="run_due_jobs")
     return broker
 
 
@@ -29,3 +36,29 @@ async def purge_expired_tokens(now_iso: str | None = None) -> int:
     expired = await AuthToken.filter(expires_at__lt=cutoff).delete()
     revoked = await AuthToken.filter(revoked_at__lt=cutoff).delete()
     return expired + revoked
+
+
+async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
+    """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens."""
+    now = datetime.fromisoformat(now_iso) if now_iso else datetime.now(UTC)
+    done = {
+        "released": await points_jobs.release_pending_points(now),
+        "reminders": await points_jobs.record_expiry_reminders(now),
+        "expired": await points_jobs.expire_points(now),
+        "tokens_purged": await purge_expired_tokens(now.isoformat()),
+    }
+    log.info("due jobs ran: %s", done)
+    return done
+
+
+async def kick_due_jobs_every(broker: AsyncBroker, seconds: int = SCHEDULE_SECONDS) -> None:
+    """The schedule: each app process kicks the due jobs at start-up and then every hour."""
+    task = broker.find_task("run_due_jobs")
+    if task is None:
+        raise RuntimeError("run_due_jobs is not registered")
+    while True:
+        try:
+            await task.kiq()
+        except Exception:  # Redis away: try again next round, the jobs catch up
+            log.exception("could not kick the due jobs")
+        await asyncio.sleep(seconds)

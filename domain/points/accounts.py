@@ -40,15 +40,26 @@ async def credit(
         account.balance += amount
     await account.save(update_fields=["balance", "pending", "updated_at"])
     entry = await LedgerEntry.create(
-        member_id=account.member_id, amount=amount, balance_after=account.balance,
-        pending=pending, reason=reason, description=description, idempotency_key=key,
+        member_id=account.member_id,
+        amount=amount,
+        balance_after=account.balance,
+        pending=pending,
+        reason=reason,
+        description=description,
+        idempotency_key=key,
         expires_at=expiry_for(available_at) if amount > 0 else None,
-        available_at=available_at, created_at=now,
+        available_at=available_at,
+        created_at=now,
     )
     if amount > 0:
         await PointsLot.create(
-            member_id=account.member_id, entry=entry, amount=amount, remaining=amount,
-            available_at=available_at, released=not pending, expires_at=expiry_for(available_at),
+            member_id=account.member_id,
+            entry=entry,
+            amount=amount,
+            remaining=amount,
+            available_at=available_at,
+            released=not pending,
+            expires_at=expiry_for(available_at),
         )
     return entry
 
@@ -65,8 +76,13 @@ async def debit(
         raise InsufficientPointsError(balance=account.balance if account else 0, cost=cost)
     assert account is not None
     entry = await LedgerEntry.create(
-        member_id=member_id, amount=-cost, balance_after=account.balance, reason=reason,
-        description=description, idempotency_key=key, created_at=now,
+        member_id=member_id,
+        amount=-cost,
+        balance_after=account.balance,
+        reason=reason,
+        description=description,
+        idempotency_key=key,
+        created_at=now,
     )
     await _draw_lots(member_id, entry, cost)
     return entry
@@ -74,9 +90,11 @@ async def debit(
 
 async def _draw_lots(member_id: int, entry: LedgerEntry, cost: int) -> None:
     """Oldest-expiring lots first; the account row lock makes this member's draws sequential."""
-    lots = await PointsLot.filter(member_id=member_id, released=True, remaining__gt=0).order_by(
-        "expires_at", "id"
-    ).values_list("id", "remaining")
+    lots = (
+        await PointsLot.filter(member_id=member_id, released=True, remaining__gt=0)
+        .order_by("expires_at", "id")
+        .values_list("id", "remaining")
+    )
     draws = plan_draws([(int(i), int(r)) for i, r in lots], cost)
     for lot_id, take in draws:
         moved = await PointsLot.filter(id=lot_id, remaining__gte=take).update(
@@ -88,7 +106,11 @@ async def _draw_lots(member_id: int, entry: LedgerEntry, cost: int) -> None:
 
 
 async def refund(
-    account: PointsAccount, spent: LedgerEntry, reason: LedgerReason, description: str, key: str,
+    account: PointsAccount,
+    spent: LedgerEntry,
+    reason: LedgerReason,
+    description: str,
+    key: str,
     now: datetime,
 ) -> LedgerEntry:
     """Give back what ``spent`` took, into lots with the same expiry dates it drew from."""
@@ -97,14 +119,26 @@ async def refund(
     account.balance += total
     await account.save(update_fields=["balance", "updated_at"])
     entry = await LedgerEntry.create(
-        member_id=account.member_id, amount=total, balance_after=account.balance, reason=reason,
-        description=description, idempotency_key=key, created_at=now,
+        member_id=account.member_id,
+        amount=total,
+        balance_after=account.balance,
+        reason=reason,
+        description=description,
+        idempotency_key=key,
+        created_at=now,
     )
-    await PointsLot.bulk_create([
-        PointsLot(
-            member_id=account.member_id, entry=entry, amount=d.amount, remaining=d.amount,
-            available_at=now, released=True, expires_at=d.lot.expires_at,
-        )
-        for d in draws
-    ])
+    await PointsLot.bulk_create(
+        [
+            PointsLot(
+                member_id=account.member_id,
+                entry=entry,
+                amount=d.amount,
+                remaining=d.amount,
+                available_at=now,
+                released=True,
+                expires_at=d.lot.expires_at,
+            )
+            for d in draws
+        ]
+    )
     return entry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from tortoise.expressions import F
 from tortoise.functions import Sum
@@ -26,10 +27,15 @@ async def release_pending_points(now: datetime) -> int:
             account.balance += lot.amount
             await account.save(update_fields=["balance", "pending", "updated_at"])
             await LedgerEntry.create(
-                member_id=lot.member_id, amount=lot.amount, balance_after=account.balance,
-                reason=LedgerReason.PENDING_RELEASED, description="购物积分到账（售后期已过）",
-                idempotency_key=f"release:{lot.id}", expires_at=lot.expires_at,
-                available_at=now, created_at=now,
+                member_id=lot.member_id,
+                amount=lot.amount,
+                balance_after=account.balance,
+                reason=LedgerReason.PENDING_RELEASED,
+                description="购物积分到账（售后期已过）",
+                idempotency_key=f"release:{lot.id}",
+                expires_at=lot.expires_at,
+                available_at=now,
+                created_at=now,
             )
             released += lot.amount
     return released
@@ -37,12 +43,14 @@ async def release_pending_points(now: datetime) -> int:
 
 async def expire_points(now: datetime) -> int:
     """What remains of lots past their expiry leaves the balance as one EXPIRY entry per member."""
-    members = await PointsLot.filter(
-        released=True, remaining__gt=0, expires_at__lte=now
-    ).distinct().values_list("member_id", flat=True)
+    members = (
+        await PointsLot.filter(released=True, remaining__gt=0, expires_at__lte=now)
+        .distinct()
+        .values_list("member_id", flat=True)
+    )
     expired = 0
     for member_id in members:
-        expired += await _expire_member(int(member_id), now)
+        expired += await _expire_member(cast(int, member_id), now)
     return expired
 
 
@@ -64,8 +72,12 @@ async def _expire_member(member_id: int, now: datetime) -> int:
         await PointsAccount.filter(id=account.id).update(balance=F("balance") - total)
         await account.refresh_from_db(fields=["balance"])
         await LedgerEntry.create(
-            member_id=member_id, amount=-total, balance_after=account.balance,
-            reason=LedgerReason.EXPIRY, description="积分到期", idempotency_key=key,
+            member_id=member_id,
+            amount=-total,
+            balance_after=account.balance,
+            reason=LedgerReason.EXPIRY,
+            description="积分到期",
+            idempotency_key=key,
             created_at=now,
         )
     return total

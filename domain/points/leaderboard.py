@@ -12,9 +12,14 @@ from domain.points.models import LedgerEntry, LedgerReason
 
 # Points that count as "earned": contributions and purchases, not refunds or corrections.
 EARNING_REASONS = {
-    LedgerReason.POST_PUBLISHED, LedgerReason.POST_FEATURED, LedgerReason.VOTE_CAST,
-    LedgerReason.CHECK_IN, LedgerReason.EVENT_ATTENDED, LedgerReason.CAMPAIGN_WON,
-    LedgerReason.REFERRAL, LedgerReason.PURCHASE,
+    LedgerReason.POST_PUBLISHED,
+    LedgerReason.POST_FEATURED,
+    LedgerReason.VOTE_CAST,
+    LedgerReason.CHECK_IN,
+    LedgerReason.EVENT_ATTENDED,
+    LedgerReason.CAMPAIGN_WON,
+    LedgerReason.REFERRAL,
+    LedgerReason.PURCHASE,
 }
 
 
@@ -35,16 +40,18 @@ async def record_earned(redis: Redis, member_id: int, amount: int, at: datetime)
 
 
 async def top(redis: Redis, at: datetime, count: int) -> list[tuple[int, int]]:
-    rows = await redis.zrevrange(month_key(at), 0, count - 1, withscores=True)
+    rows: list[tuple[str, float]] = await redis.zrevrange(  # type: ignore[assignment]
+        month_key(at), 0, count - 1, withscores=True
+    )
     return [(int(member), int(score)) for member, score in rows]
 
 
 async def rank_of(redis: Redis, at: datetime, member_id: int) -> tuple[int, int] | None:
     key = month_key(at)
-    rank = await redis.zrevrank(key, str(member_id))
+    rank: int | None = await redis.zrevrank(key, str(member_id))  # type: ignore[assignment]
     if rank is None:
         return None
-    score = await redis.zscore(key, str(member_id))
+    score: float | None = await redis.zscore(key, str(member_id))
     return rank + 1, int(score or 0)
 
 
@@ -53,7 +60,9 @@ async def rebuild(redis: Redis, at: datetime) -> int:
     start, end = month_bounds(at)
     rows = (
         await LedgerEntry.filter(
-            created_at__gte=start, created_at__lt=end, amount__gt=0,
+            created_at__gte=start,
+            created_at__lt=end,
+            amount__gt=0,
             reason__in=list(EARNING_REASONS),
         )
         .group_by("member_id")

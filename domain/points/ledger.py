@@ -34,7 +34,9 @@ RULES: dict[str, EarnRule] = {
     "campaign_won": EarnRule(200, LedgerReason.CAMPAIGN_WON, "命名大赛获胜", capped=False),
     "referral": EarnRule(100, LedgerReason.REFERRAL, "邀请邻居", capped=False),
     # +1 per whole yuan; the amount is given per purchase.
-    "purchase": EarnRule(0, LedgerReason.PURCHASE, "商城购物", capped=False, pending_days=PENDING_DAYS),
+    "purchase": EarnRule(
+        0, LedgerReason.PURCHASE, "商城购物", capped=False, pending_days=PENDING_DAYS
+    ),
 }
 
 

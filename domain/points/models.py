@@ -180,7 +180,10 @@ class AdjustmentRequest(Model):
         "linli.Member", related_name="adjustments_approved", null=True, on_delete=fields.RESTRICT
     )
     entry: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
-        "linli.LedgerEntry", related_name="adjustment_requests", null=True, on_delete=fields.RESTRICT
+        "linli.LedgerEntry",
+        related_name="adjustment_requests",
+        null=True,
+        on_delete=fields.RESTRICT,
     )
     created_at = fields.DatetimeField()
     decided_at = fields.DatetimeField(null=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from domain.points.models import CheckIn, LedgerEntry, PointsAccount, PointsLot
 
@@ -23,15 +24,17 @@ class PointsSummary:
 
 async def points_summary(member_id: int) -> PointsSummary:
     account = await PointsAccount.get_or_none(member_id=member_id)
-    first = await PointsLot.filter(member_id=member_id, released=True, remaining__gt=0).order_by(
-        "expires_at"
-    ).first()
+    first = (
+        await PointsLot.filter(member_id=member_id, released=True, remaining__gt=0)
+        .order_by("expires_at")
+        .first()
+    )
     next_expiry = None
     if first is not None:
         remaining = await PointsLot.filter(
             member_id=member_id, released=True, remaining__gt=0, expires_at=first.expires_at
         ).values_list("remaining", flat=True)
-        next_expiry = NextExpiry(sum(int(r) for r in remaining), first.expires_at)
+        next_expiry = NextExpiry(sum(cast(int, r) for r in remaining), first.expires_at)
     if account is None:
         return PointsSummary(0, 0, next_expiry)
     return PointsSummary(account.balance, account.pending, next_expiry)

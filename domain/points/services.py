@@ -93,7 +93,10 @@ async def check_in(c: Collaborators, member: Member) -> CheckInResult:
             streak = next_streak(last.day if last else None, last.streak if last else 0, today)
             points = check_in_points(streak)
             await CheckIn.create(
-                member_id=member.id, day=today, streak=streak, points=points,
+                member_id=member.id,
+                day=today,
+                streak=streak,
+                points=points,
                 created_at=c.clock.now(),
             )
             entry = await award_points(c, member.id, "check_in", today.isoformat(), points)
@@ -127,8 +130,11 @@ async def adjust_points(
         request, _ = await AdjustmentRequest.get_or_create(
             idempotency_key=scoped_key,
             defaults={
-                "member_id": member_id, "amount": amount, "reason": reason,
-                "requested_by": admin, "created_at": c.clock.now(),
+                "member_id": member_id,
+                "amount": amount,
+                "reason": reason,
+                "requested_by": admin,
+                "created_at": c.clock.now(),
             },
         )
         raise ApprovalRequiredError(request.id)

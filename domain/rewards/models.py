@@ -42,7 +42,9 @@ class Redemption(Model):
     )
     quantity = fields.IntField()
     points_spent = fields.IntField()
-    status = fields.CharEnumField(RedemptionStatus, max_length=10, default=RedemptionStatus.RESERVED)
+    status = fields.CharEnumField(
+        RedemptionStatus, max_length=10, default=RedemptionStatus.RESERVED
+    )
     pickup_code = fields.CharField(max_length=6, unique=True)
     spend_entry: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "linli.LedgerEntry", related_name="redemptions", on_delete=fields.RESTRICT

@@ -35,15 +35,24 @@ def redemption_field_errors(quantity: int, idempotency_key: str) -> list[FieldEr
 
 
 def reward_field_errors(
-    name: str, description: str, cost_points: int, stock: int, per_member_limit: int | None,
-    available_from: datetime | None, available_until: datetime | None,
+    name: str,
+    description: str,
+    cost_points: int,
+    stock: int,
+    per_member_limit: int | None,
+    available_from: datetime | None,
+    available_until: datetime | None,
 ) -> list[FieldError]:
     checks = [
         ("name", not 2 <= len(name.strip()) <= 60, "名称应为 2–60 个字"),
         ("description", not 1 <= len(description.strip()) <= 2000, "请填写 1–2000 字的介绍"),
         ("costPoints", not 1 <= cost_points <= 1_000_000, "所需积分应在 1 到 1,000,000 之间"),
         ("stock", not 0 <= stock <= 1_000_000, "库存应在 0 到 1,000,000 之间"),
-        ("perMemberLimit", per_member_limit is not None and per_member_limit < 1, "每人限兑至少 1 件"),
+        (
+            "perMemberLimit",
+            per_member_limit is not None and per_member_limit < 1,
+            "每人限兑至少 1 件",
+        ),
         (
             "availableUntil",
             bool(available_from and available_until and available_until <= available_from),

@@ -32,6 +32,7 @@ from domain.rewards.models import (
     RewardRestock,
 )
 
+
 @dataclass(frozen=True)
 class NewReward:
     name: str
@@ -46,16 +47,27 @@ class NewReward:
 
 async def create_reward(c: Collaborators, admin: Member, new: NewReward) -> Reward:
     errors = rules.reward_field_errors(
-        new.name, new.description, new.cost_points, new.stock, new.per_member_limit,
-        new.available_from, new.available_until,
+        new.name,
+        new.description,
+        new.cost_points,
+        new.stock,
+        new.per_member_limit,
+        new.available_from,
+        new.available_until,
     )
     if errors:
         raise InvalidInputError(errors)
     return await Reward.create(
-        name=new.name.strip(), description=new.description.strip(), image_url=new.image_url,
-        cost_points=new.cost_points, stock=new.stock, initial_stock=new.stock,
-        per_member_limit=new.per_member_limit, available_from=new.available_from,
-        available_until=new.available_until, created_at=c.clock.now(),
+        name=new.name.strip(),
+        description=new.description.strip(),
+        image_url=new.image_url,
+        cost_points=new.cost_points,
+        stock=new.stock,
+        initial_stock=new.stock,
+        per_member_limit=new.per_member_limit,
+        available_from=new.available_from,
+        available_until=new.available_until,
+        created_at=c.clock.now(),
     )
 
 
@@ -88,7 +100,10 @@ async def redeem_reward(
     try:
         async with atomic():
             record = await IdempotencyRecord.create(
-                key=key, member=member, operation="redeem", request_hash=fingerprint,
+                key=key,
+                member=member,
+                operation="redeem",
+                request_hash=fingerprint,
                 created_at=c.clock.now(),
             )
             redemption = await _redeem(c, member, reward_id, quantity, key)
@@ -134,8 +149,13 @@ async def _redeem(
         member.id, cost, LedgerReason.REDEMPTION, f"兑换「{reward.name}」×{quantity}", key, now
     )
     redemption = await Redemption.create(
-        member=member, reward_id=reward_id, quantity=quantity, points_spent=cost,
-        pickup_code=await _unused_pickup_code(), spend_entry=entry, created_at=now,
+        member=member,
+        reward_id=reward_id,
+        quantity=quantity,
+        points_spent=cost,
+        pickup_code=await _unused_pickup_code(),
+        spend_entry=entry,
+        created_at=now,
     )
     await redemption.fetch_related("reward")
     return redemption
@@ -167,20 +187,24 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
         raise NotFoundError()
     now = c.clock.now()
     async with atomic():
-        won = await Redemption.filter(
-            id=redemption_id, status=RedemptionStatus.RESERVED
-        ).update(status=RedemptionStatus.CANCELLED, cancelled_at=now)
+        won = await Redemption.filter(id=redemption_id, status=RedemptionStatus.RESERVED).update(
+            status=RedemptionStatus.CANCELLED, cancelled_at=now
+        )
         if not won:
             raise NotCancellableError()
         await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + redemption.quantity)
-        await RedemptionCounter.filter(
-            member_id=member.id, reward_id=redemption.reward_id
-        ).update(count=F("count") - redemption.quantity)
+        await RedemptionCounter.filter(member_id=member.id, reward_id=redemption.reward_id).update(
+            count=F("count") - redemption.quantity
+        )
         account = await lock_account(member.id)
         spent = await LedgerEntry.get(id=redemption.spend_entry_id)
         await refund(
-            account, spent, LedgerReason.REDEMPTION_REFUND, "取消兑换，积分退回",
-            f"refund:{redemption.id}", now,
+            account,
+            spent,
+            LedgerReason.REDEMPTION_REFUND,
+            "取消兑换，积分退回",
+            f"refund:{redemption.id}",
+            now,
         )
     return await Redemption.get(id=redemption_id).select_related("reward")
 

@@ -16,10 +16,21 @@ async def fund(c: Collaborators, member: Member, points: int, ref: str = "fund")
 
 
 async def make_reward(
-    c: Collaborators, *, cost: int = 30, stock: int = 10, limit: int | None = None,
-    name: str = "隅田川挂耳咖啡", available_until: datetime | None = None,
+    c: Collaborators,
+    *,
+    cost: int = 30,
+    stock: int = 10,
+    limit: int | None = None,
+    name: str = "隅田川挂耳咖啡",
+    available_until: datetime | None = None,
 ) -> Reward:
     return await Reward.create(
-        name=name, description="一盒十包", cost_points=cost, stock=stock, initial_stock=stock,
-        per_member_limit=limit, created_at=c.clock.now(), available_until=available_until,
+        name=name,
+        description="一盒十包",
+        cost_points=cost,
+        stock=stock,
+        initial_stock=stock,
+        per_member_limit=limit,
+        created_at=c.clock.now(),
+        available_until=available_until,
     )

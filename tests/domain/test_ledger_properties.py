@@ -60,7 +60,9 @@ async def _apply(c: Collaborators, state: dict[str, Any], step: tuple[str, int],
 
 
 @settings(
-    max_examples=100, deadline=None, derandomize=True,
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(steps=st.lists(STEPS, min_size=1, max_size=12))
@@ -71,7 +73,9 @@ async def test_every_invariant_holds_after_every_step(
     limits = Limits(redemptions_per_minute=100_000)
     clock = FrozenClock(datetime(2026, 11, 21, 2, 0, tzinfo=UTC))
     c = Collaborators(
-        Settings(**{**settings.__dict__, "limits": limits}), redis, clock,
+        Settings(**{**settings.__dict__, "limits": limits}),
+        redis,
+        clock,
         WechatClient(settings.wechat_base_url, "", ""),
     )
     admin = await make_member()

@@ -44,8 +44,9 @@ async def test_two_hundred_members_racing_for_five_items_get_exactly_five(
     )
     won = [r for r in results if isinstance(r, Redemption)]
     sold_out = [r for r in results if isinstance(r, RewardSoldOutError)]
-    assert (len(won), len(sold_out)) == (5, 195), [r for r in results if isinstance(r, Exception)
-                                                  and not isinstance(r, DomainError)][:3]
+    assert (len(won), len(sold_out)) == (5, 195), [
+        r for r in results if isinstance(r, Exception) and not isinstance(r, DomainError)
+    ][:3]
     assert (await Reward.get(id=reward.id)).stock == 0
     assert await Redemption.all().count() == 5
     assert (await reconcile()).clean
@@ -58,8 +59,10 @@ async def test_fifty_concurrent_redemptions_cannot_overspend_one_balance(
     await fund(unthrottled, member, 100)
     reward = await make_reward(unthrottled, cost=30, stock=1000)
     results = await asyncio.gather(
-        *(rewards.redeem_reward(unthrottled, member, reward.id, 1, f"spend-{n:04d}")
-          for n in range(50)),
+        *(
+            rewards.redeem_reward(unthrottled, member, reward.id, 1, f"spend-{n:04d}")
+            for n in range(50)
+        ),
         return_exceptions=True,
     )
     assert sum(isinstance(r, Redemption) for r in results) == 3
@@ -76,7 +79,10 @@ async def test_one_key_sent_twenty_times_at_once_and_twenty_in_turn_redeems_once
     await fund(unthrottled, member, 100)
     reward = await make_reward(unthrottled, cost=30, stock=50)
     at_once = await asyncio.gather(
-        *(rewards.redeem_reward(unthrottled, member, reward.id, 1, "one-key-0001") for _ in range(20))
+        *(
+            rewards.redeem_reward(unthrottled, member, reward.id, 1, "one-key-0001")
+            for _ in range(20)
+        )
     )
     in_turn = [
         await rewards.redeem_reward(unthrottled, member, reward.id, 1, "one-key-0001")
@@ -106,7 +112,9 @@ async def test_fifty_concurrent_cancels_refund_once(unthrottled: Collaborators) 
     assert (await reconcile()).clean
 
 
-async def test_twenty_concurrent_check_ins_on_one_day_award_once(collaborators: Collaborators) -> None:
+async def test_twenty_concurrent_check_ins_on_one_day_award_once(
+    collaborators: Collaborators,
+) -> None:
     member = await make_member()
     results = await asyncio.gather(
         *(points.check_in(collaborators, member) for _ in range(20)), return_exceptions=True
@@ -120,7 +128,10 @@ async def test_twenty_concurrent_check_ins_on_one_day_award_once(collaborators: 
 async def test_concurrent_awards_for_one_reference_apply_once(collaborators: Collaborators) -> None:
     member = await make_member()
     results = await asyncio.gather(
-        *(points.award_points(collaborators, member.id, "post_featured", "post:1") for _ in range(20))
+        *(
+            points.award_points(collaborators, member.id, "post_featured", "post:1")
+            for _ in range(20)
+        )
     )
     assert sum(r is not None for r in results) == 1
     assert (await PointsAccount.get(member_id=member.id)).balance == 50

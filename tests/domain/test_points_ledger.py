@@ -76,7 +76,9 @@ async def test_check_in_days_follow_shanghai_midnight_not_utc(collaborators: Col
     assert (await services.check_in(c, member)).streak == 2
 
 
-async def test_pending_purchase_points_arrive_after_fifteen_days(collaborators: Collaborators) -> None:
+async def test_pending_purchase_points_arrive_after_fifteen_days(
+    collaborators: Collaborators,
+) -> None:
     member = await make_member()
     await services.award_points(collaborators, member.id, "purchase", "order:1", amount=88)
     assert await balance_of(member.id) == (0, 88)
@@ -108,15 +110,23 @@ async def test_points_expire_at_the_end_of_next_year_with_a_reminder_ten_days_be
     assert (await reconcile()).clean
 
 
-async def test_adjustments_above_a_thousand_need_a_second_admin(collaborators: Collaborators) -> None:
+async def test_adjustments_above_a_thousand_need_a_second_admin(
+    collaborators: Collaborators,
+) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     other_admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     member = await make_member()
-    small = await services.adjust_points(collaborators, admin, member.id, 50, "活动补发", "key-small-1")
-    replay = await services.adjust_points(collaborators, admin, member.id, 50, "活动补发", "key-small-1")
+    small = await services.adjust_points(
+        collaborators, admin, member.id, 50, "活动补发", "key-small-1"
+    )
+    replay = await services.adjust_points(
+        collaborators, admin, member.id, 50, "活动补发", "key-small-1"
+    )
     assert small.id == replay.id and await balance_of(member.id) == (50, 0)
     with pytest.raises(ApprovalRequiredError) as waiting:
-        await services.adjust_points(collaborators, admin, member.id, 1500, "大额补偿", "key-big-01")
+        await services.adjust_points(
+            collaborators, admin, member.id, 1500, "大额补偿", "key-big-01"
+        )
     assert await balance_of(member.id) == (50, 0)
     with pytest.raises(SameAdminError):
         await services.approve_adjustment(collaborators, admin, waiting.value.request_id)
@@ -139,3 +149,22 @@ async def test_the_leaderboard_follows_earned_points_and_rebuilds_from_the_ledge
     await collaborators.redis.delete(leaderboard.month_key(now))
     assert await leaderboard.rebuild(collaborators.redis, now) == 2
     assert await leaderboard.rank_of(collaborators.redis, now, first.id) == (2, 20)
+
+
+async def test_the_due_jobs_run_through_the_broker(collaborators: Collaborators) -> None:
+    from domain.jobs import make_broker
+
+    member = await make_member()
+    await services.award_points(collaborators, member.id, "purchase", "order:9", amount=30)
+    broker = make_broker("memory://")
+    await broker.startup()
+    try:
+        task = broker.find_task("run_due_jobs")
+        assert task is not None
+        later = collaborators.clock.now() + timedelta(days=15)
+        kicked = await task.kiq(later.isoformat())
+        result = await kicked.wait_result(timeout=10)
+    finally:
+        await broker.shutdown()
+    assert result.return_value["released"] == 30
+    assert await balance_of(member.id) == (30, 0)

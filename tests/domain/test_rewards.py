@@ -80,7 +80,10 @@ async def test_a_replayed_key_returns_the_first_result_and_another_request_is_re
 ) -> None:
     member = await make_member()
     await fund(collaborators, member, 100)
-    reward, other = await make_reward(collaborators), await make_reward(collaborators, name="帆布袋")
+    reward, other = (
+        await make_reward(collaborators),
+        await make_reward(collaborators, name="帆布袋"),
+    )
     first = await services.redeem_reward(collaborators, member, reward.id, 1, "same-key-01")
     again = await services.redeem_reward(collaborators, member, reward.id, 1, "same-key-01")
     assert (again.id, again.pickup_code) == (first.id, first.pickup_code)
@@ -135,7 +138,12 @@ async def test_restocking_and_creating_rewards_are_checked(collaborators: Collab
     assert restocked.stock == 7
     with pytest.raises(InvalidInputError) as bad:
         await services.create_reward(collaborators, admin, services.NewReward("x", "", 0, -1))
-    assert {e.field for e in bad.value.field_errors} == {"name", "description", "costPoints", "stock"}
+    assert {e.field for e in bad.value.field_errors} == {
+        "name",
+        "description",
+        "costPoints",
+        "stock",
+    }
     assert (await reconcile()).clean
 
 
