@@ -12,8 +12,11 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 
+from api.ids import encode_id
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
 from domain.identity import errors as identity
+from domain.points import errors as points
+from domain.rewards import errors as rewards
 from logs import request_id_var
 
 log = logging.getLogger("linli.graphql")
@@ -96,6 +99,55 @@ class WechatLoginFailed(UserError):
     pass
 
 
+@strawberry.type(
+    description="Not enough points: `balance` is what the member has, `cost` what it takes."
+)
+class InsufficientPoints(UserError):
+    balance: int = strawberry.field(description="The member's spendable points now.")
+    cost: int = strawberry.field(description="The points the action needed.")
+
+
+@strawberry.type(description="The member has already checked in today (Shanghai calendar day).")
+class AlreadyCheckedIn(UserError):
+    pass
+
+
+@strawberry.type(description="The idempotency key was used before for a different request.")
+class IdempotencyMismatch(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The adjustment is above 1,000 points and waits for a second admin's approval; "
+    "nothing changed yet."
+)
+class AdjustmentPendingApproval(UserError):
+    request_id: strawberry.ID = strawberry.field(description="The approval request's ID.")
+
+
+@strawberry.type(description="The reward has too little stock left for the quantity asked for.")
+class RewardSoldOut(UserError):
+    pass
+
+
+@strawberry.type(description="The member would go over the reward's per-member limit.")
+class LimitReached(UserError):
+    pass
+
+
+@strawberry.type(description="The redemption was already picked up or cancelled.")
+class NotCancellable(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The pickup code was already used or its redemption cancelled "
+    "(code `NOT_CANCELLABLE`)."
+)
+class AlreadyFulfilled(UserError):
+    pass
+
+
 def _plain(kind: type) -> Callable[[DomainError], Any]:
     return lambda error: kind(code=error.code, message=error.message)
 
@@ -117,6 +169,20 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     identity.InvalidTokenError: _plain(InvalidToken),
     identity.WechatCodeError: _plain(WechatLoginFailed),
     identity.WechatUnavailableError: _plain(WechatLoginFailed),
+    points.InsufficientPointsError: lambda e: InsufficientPoints(
+        code=e.code, message=e.message, balance=e.balance, cost=e.cost
+    ),
+    points.AlreadyCheckedInError: _plain(AlreadyCheckedIn),
+    points.IdempotencyMismatchError: _plain(IdempotencyMismatch),
+    points.ApprovalRequiredError: lambda e: AdjustmentPendingApproval(
+        code=e.code,
+        message=e.message,
+        request_id=strawberry.ID(encode_id("AdjustmentRequest", e.request_id)),
+    ),
+    rewards.RewardSoldOutError: _plain(RewardSoldOut),
+    rewards.LimitReachedError: _plain(LimitReached),
+    rewards.NotCancellableError: _plain(NotCancellable),
+    rewards.AlreadyFulfilledError: _plain(AlreadyFulfilled),
 }
 
 

@@ -18,14 +18,22 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from api.errors import (
+    AdjustmentPendingApproval,
+    AlreadyCheckedIn,
+    AlreadyFulfilled,
+    IdempotencyMismatch,
+    InsufficientPoints,
     InvalidCredentials,
     InvalidInput,
     InvalidInviteCode,
     InvalidToken,
+    LimitReached,
     MaskUnexpectedErrors,
+    NotCancellable,
     NotFound,
     PhoneTaken,
     RateLimited,
+    RewardSoldOut,
     SelfReferral,
     WechatLoginFailed,
 )
@@ -38,11 +46,22 @@ from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
 from api.identity.queries import IdentityQuery
 from api.identity.types import Member
 from api.permissions import IsAuthenticated
+from api.points.mutations.adjust_points import AdjustPointsResult, adjust_points
+from api.points.mutations.check_in import CheckInResult, check_in
+from api.points.queries import PointsQuery
+from api.points.types import LedgerEntry
+from api.rewards.mutations.cancel_redemption import CancelRedemptionResult, cancel_redemption
+from api.rewards.mutations.create_reward import CreateRewardResult, create_reward
+from api.rewards.mutations.fulfil_redemption import FulfilRedemptionResult, fulfil_redemption
+from api.rewards.mutations.redeem_reward import RedeemRewardResult, redeem_reward
+from api.rewards.mutations.restock_reward import RestockRewardResult, restock_reward
+from api.rewards.queries import RewardsQuery
+from api.rewards.types import Redemption, Reward
 from settings import Limits
 
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
-class Query(IdentityQuery):
+class Query(IdentityQuery, PointsQuery, RewardsQuery):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -75,6 +94,36 @@ class Mutation:
         description="Change the signed-in member's profile.",
         permission_classes=[IsAuthenticated],
     )
+    check_in: CheckInResult = strawberry.mutation(
+        resolver=check_in,
+        description="Check in for today (签到): once per Shanghai calendar day.",
+        permission_classes=[IsAuthenticated],
+    )
+    redeem_reward: RedeemRewardResult = strawberry.mutation(
+        resolver=redeem_reward,
+        description="Spend points on a reward; safe to retry with the same idempotency key.",
+        permission_classes=[IsAuthenticated],
+    )
+    cancel_redemption: CancelRedemptionResult = strawberry.mutation(
+        resolver=cancel_redemption,
+        description="Cancel one of the viewer's redemptions before pickup; the points come back.",
+        permission_classes=[IsAuthenticated],
+    )
+    create_reward: CreateRewardResult = strawberry.mutation(
+        resolver=create_reward, description="Admins: put a new reward in the points mall."
+    )
+    restock_reward: RestockRewardResult = strawberry.mutation(
+        resolver=restock_reward, description="Admins: add items to a reward's stock."
+    )
+    fulfil_redemption: FulfilRedemptionResult = strawberry.mutation(
+        resolver=fulfil_redemption,
+        description="Hosts and admins: hand a redeemed item over against its pickup code.",
+    )
+    adjust_points: AdjustPointsResult = strawberry.mutation(
+        resolver=adjust_points,
+        description="Admins: correct a member's points with a reason; above 1,000 points a "
+        "second admin approves.",
+    )
 
 
 def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
@@ -94,6 +143,9 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
         mutation=Mutation,
         types=[
             Member,
+            LedgerEntry,
+            Reward,
+            Redemption,
             InvalidInput,
             RateLimited,
             NotFound,
@@ -103,6 +155,14 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             SelfReferral,
             InvalidToken,
             WechatLoginFailed,
+            InsufficientPoints,
+            AlreadyCheckedIn,
+            IdempotencyMismatch,
+            AdjustmentPendingApproval,
+            RewardSoldOut,
+            LimitReached,
+            NotCancellable,
+            AlreadyFulfilled,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

@@ -13,8 +13,14 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.ids import encode_id
+from api.pagination import check_first
+from api.points.paging import after_id, connection_of
+from api.points.types import Points
+from api.rewards.types import Redemption, RedemptionConnection, redeemed_counts
 from domain.identity import models, policies
 from domain.identity.rules import mask_phone
+from domain.points import queries as points
+from domain.rewards import queries as rewards
 
 
 @strawberry.enum(description="What a member may do besides being a resident.")
@@ -23,6 +29,22 @@ class Role(Enum):
     HOST = "HOST"
     MODERATOR = "MODERATOR"
     ADMIN = "ADMIN"
+
+
+@strawberry.enum(description="A member's segment, recomputed by the tier computation.")
+class Tier(Enum):
+    KOC = strawberry.enum_value("KOC", description="Key opinion consumer: a trusted voice (达人).")
+    HIGH_VALUE = strawberry.enum_value("HIGH_VALUE", description="Buys often and much.")
+    POTENTIAL = strawberry.enum_value("POTENTIAL", description="Engaged, could become high value.")
+    DORMANT = strawberry.enum_value("DORMANT", description="Has not been active for a while.")
+    NEWCOMER = strawberry.enum_value("NEWCOMER", description="Joined recently.")
+
+
+def _tier(value: str | None) -> Tier | None:
+    return Tier(value) if value in Tier.__members__ else None
+
+
+_TIER_DESCRIPTION = "The member's tier; null until the tier computation has run for them."
 
 
 @strawberry.type(description="A housing estate (小区).")
@@ -99,6 +121,10 @@ class Member(relay.Node):
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
         return await _estate(info, self.model.estate_id)
 
+    @strawberry.field(description=_TIER_DESCRIPTION)
+    def tier(self) -> Tier | None:
+        return _tier(self.model.tier)
+
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info[Context, Any], node_ids: Iterable[str], required: bool = False
@@ -154,6 +180,37 @@ class Viewer:
     @strawberry.field(description="When the member joined.")
     def joined_at(self) -> datetime:
         return self.model.created_at
+
+    @strawberry.field(description=_TIER_DESCRIPTION)
+    def tier(self) -> Tier | None:
+        return _tier(self.model.tier)
+
+    @strawberry.field(
+        description="Days in a row checked in, up to today or yesterday; 0 once a day is missed."
+    )
+    async def check_in_streak(self, info: Info[Context, Any]) -> int:
+        today = info.context.collaborators.clock.today()
+        streak, _ = await points.check_in_state(self.model.id, today)
+        return streak
+
+    @strawberry.field(description="Whether the member checked in today (Shanghai calendar day).")
+    async def checked_in_today(self, info: Info[Context, Any]) -> bool:
+        today = info.context.collaborators.clock.today()
+        _, done = await points.check_in_state(self.model.id, today)
+        return done
+
+    @strawberry.field(description="The member's points and ledger.")
+    async def points(self) -> Points:
+        return await Points.of(self.model.id)
+
+    @strawberry.field(description="The member's redemptions, newest first; `first` is 1–50.")
+    async def redemptions(self, first: int, after: str | None = None) -> RedemptionConnection:
+        check_first(first)
+        rows = await rewards.redemptions_page(self.model.id, after_id(after), first)
+        counts = redeemed_counts(self.model.id)
+        return connection_of(
+            RedemptionConnection, rows, first, after, lambda r: Redemption.from_model(r, counts)
+        )
 
 
 @strawberry.type(description="Signed in: tokens for the `Authorization: Bearer` header.")

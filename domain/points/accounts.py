@@ -1,5 +1,6 @@
 """Writing to a points account: every credit, debit, refund and release goes through here, inside
-the caller's ``atomic()`` block, with the account row locked first (one lock order everywhere)."""
+the caller's ``atomic()`` block. One lock order everywhere: idempotency record → reward or
+redemption → points account → lots."""
 
 from __future__ import annotations
 

@@ -12,7 +12,12 @@ from domain.errors import FieldError, InvalidInputError, NotFoundError
 from domain.identity.models import Member
 from domain.points import leaderboard
 from domain.points.accounts import already_applied, credit, debit, lock_account
-from domain.points.errors import AlreadyCheckedInError, ApprovalRequiredError, SameAdminError
+from domain.points.errors import (
+    AlreadyCheckedInError,
+    ApprovalRequiredError,
+    IdempotencyMismatchError,
+    SameAdminError,
+)
 from domain.points.ledger import (
     APPROVAL_THRESHOLD,
     RULES,
@@ -92,7 +97,7 @@ async def check_in(c: Collaborators, member: Member) -> CheckInResult:
                 raise AlreadyCheckedInError()
             streak = next_streak(last.day if last else None, last.streak if last else 0, today)
             points = check_in_points(streak)
-            await CheckIn.create(
+            record = await CheckIn.create(
                 member_id=member.id,
                 day=today,
                 streak=streak,
@@ -100,6 +105,9 @@ async def check_in(c: Collaborators, member: Member) -> CheckInResult:
                 created_at=c.clock.now(),
             )
             entry = await award_points(c, member.id, "check_in", today.isoformat(), points)
+            if entry is not None and entry.amount != points:  # the daily cap took some
+                record.points = entry.amount
+                await record.save(update_fields=["points"])
     except IntegrityError as error:  # a concurrent check-in of the same day won
         raise AlreadyCheckedInError() from error
     awarded = entry.amount if entry else 0
@@ -125,6 +133,8 @@ async def adjust_points(
     scoped_key = f"adjust:{key}"
     existing = await LedgerEntry.get_or_none(idempotency_key=scoped_key)
     if existing is not None:
+        if (existing.member_id, existing.amount) != (member_id, amount):
+            raise IdempotencyMismatchError()
         return existing
     if abs(amount) > APPROVAL_THRESHOLD:
         request, _ = await AdjustmentRequest.get_or_create(
@@ -137,6 +147,8 @@ async def adjust_points(
                 "created_at": c.clock.now(),
             },
         )
+        if (request.member_id, request.amount) != (member_id, amount):
+            raise IdempotencyMismatchError()
         raise ApprovalRequiredError(request.id)
     return await _apply_adjustment(c, member_id, amount, reason, scoped_key)
 

@@ -168,3 +168,29 @@ async def test_the_due_jobs_run_through_the_broker(collaborators: Collaborators)
         await broker.shutdown()
     assert result.return_value["released"] == 30
     assert await balance_of(member.id) == (30, 0)
+
+
+async def test_an_adjustment_key_reused_for_another_member_or_amount_is_refused(
+    collaborators: Collaborators,
+) -> None:
+    from domain.points.errors import IdempotencyMismatchError
+
+    admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
+    member, other = await make_member(), await make_member()
+    await services.adjust_points(collaborators, admin, member.id, 50, "活动补发", "reused-key-1")
+    with pytest.raises(IdempotencyMismatchError):
+        await services.adjust_points(collaborators, admin, other.id, 50, "活动补发", "reused-key-1")
+    with pytest.raises(IdempotencyMismatchError):
+        await services.adjust_points(collaborators, admin, member.id, 60, "活动补发", "reused-key-1")
+    assert not await LedgerEntry.filter(member_id=other.id).exists()
+
+
+async def test_a_capped_check_in_records_what_it_really_earned(collaborators: Collaborators) -> None:
+    from domain.points.models import CheckIn
+
+    member = await make_member()
+    for n in range(10):
+        await services.award_points(collaborators, member.id, "recipe_published", f"post:{n}")
+    result = await services.check_in(collaborators, member)
+    assert result.points_awarded == 0 and result.balance == 200
+    assert (await CheckIn.get(member_id=member.id)).points == 0

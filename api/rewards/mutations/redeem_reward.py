@@ -1,0 +1,66 @@
+"""redeemReward: spend points on a reward, held for pickup with a code."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.errors import (
+    IdempotencyMismatch,
+    InsufficientPoints,
+    InvalidInput,
+    LimitReached,
+    NotFound,
+    RateLimited,
+    RewardSoldOut,
+    as_user_error,
+)
+from api.ids import decode_id
+from api.permissions import signed_in
+from api.points.types import Points
+from api.rewards.types import RedeemRewardSuccess, Redemption
+from domain.errors import DomainError, FieldError, InvalidInputError
+from domain.rewards import services
+
+
+@strawberry.input(description="What to redeem, and a key that makes retrying safe.")
+class RedeemRewardInput:
+    reward_id: strawberry.ID = strawberry.field(description="The reward (`Reward.id`).")
+    quantity: int = strawberry.field(description="Items, 1–10.")
+    idempotency_key: str = strawberry.field(
+        description="8–64 characters, new per redemption: a retry with the same key answers the "
+        "first redemption and spends nothing more."
+    )
+
+
+RedeemRewardResult = Annotated[
+    RedeemRewardSuccess
+    | InsufficientPoints
+    | RewardSoldOut
+    | LimitReached
+    | IdempotencyMismatch
+    | NotFound
+    | InvalidInput
+    | RateLimited,
+    strawberry.union("RedeemRewardResult", description="The outcome of `redeemReward`."),
+]
+
+
+async def redeem_reward(info: Info[Context, Any], input: RedeemRewardInput) -> RedeemRewardResult:
+    member = signed_in(info)
+    errors: list[FieldError] = []
+    reward_id = decode_id(input.reward_id, "Reward", "rewardId", errors)
+    try:
+        if errors or reward_id is None:
+            raise InvalidInputError(errors)
+        redemption = await services.redeem_reward(
+            info.context.collaborators, member, reward_id, input.quantity, input.idempotency_key
+        )
+    except DomainError as error:
+        return as_user_error(error)
+    return RedeemRewardSuccess(
+        redemption=Redemption.from_model(redemption), points=await Points.of(member.id)
+    )
