@@ -142,7 +142,7 @@ class NotCancellable(UserError):
 
 @strawberry.type(
     description="The pickup code was already used or its redemption cancelled "
-    "(code `NOT_CANCELLABLE`)."
+    "(code `ALREADY_FULFILLED`)."
 )
 class AlreadyFulfilled(UserError):
     pass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.errors import PermissionDeniedError
 from domain.identity.models import Member, Role
 
 
@@ -16,3 +17,9 @@ def is_staff(member: Member | None) -> bool:
     return member is not None and any(
         member.has_role(role) for role in (Role.HOST, Role.MODERATOR, Role.ADMIN)
     )
+
+
+def require_role(member: Member, *roles: Role) -> None:
+    """Staff actions check the actor's role here too, whichever entrypoint called them."""
+    if not any(member.has_role(role) for role in roles):
+        raise PermissionDeniedError()

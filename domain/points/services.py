@@ -9,7 +9,8 @@ from tortoise.exceptions import IntegrityError
 from domain.aftercommit import after_commit, atomic
 from domain.collaborators import Collaborators
 from domain.errors import FieldError, InvalidInputError, NotFoundError
-from domain.identity.models import Member
+from domain.identity.models import Member, Role
+from domain.identity.policies import require_role
 from domain.points import leaderboard
 from domain.points.accounts import already_applied, credit, debit, lock_account
 from domain.points.errors import (
@@ -118,6 +119,7 @@ async def adjust_points(
     c: Collaborators, admin: Member, member_id: int, amount: int, reason: str, key: str
 ) -> LedgerEntry:
     """An admin correction with a reason; above 1,000 points it waits for a second admin."""
+    require_role(admin, Role.ADMIN)
     reason = reason.strip()
     errors = []
     if amount == 0:
@@ -154,6 +156,7 @@ async def adjust_points(
 
 
 async def approve_adjustment(c: Collaborators, admin: Member, request_id: int) -> LedgerEntry:
+    require_role(admin, Role.ADMIN)
     request = await AdjustmentRequest.get_or_none(id=request_id)
     if request is None:
         raise NotFoundError()

@@ -21,5 +21,5 @@ class NotCancellableError(DomainError):
 
 
 class AlreadyFulfilledError(DomainError):
-    code = "NOT_CANCELLABLE"
+    code = "ALREADY_FULFILLED"
     message = "该兑换码已核销或已取消"

@@ -11,7 +11,8 @@ from tortoise.expressions import F
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError
-from domain.identity.models import Member
+from domain.identity.models import Member, Role
+from domain.identity.policies import require_role
 from domain.points.accounts import debit, lock_account, refund
 from domain.points.errors import IdempotencyMismatchError
 from domain.points.models import LedgerEntry, LedgerReason
@@ -46,6 +47,7 @@ class NewReward:
 
 
 async def create_reward(c: Collaborators, admin: Member, new: NewReward) -> Reward:
+    require_role(admin, Role.ADMIN)
     errors = rules.reward_field_errors(
         new.name,
         new.description,
@@ -72,6 +74,7 @@ async def create_reward(c: Collaborators, admin: Member, new: NewReward) -> Rewa
 
 
 async def restock_reward(c: Collaborators, admin: Member, reward_id: int, quantity: int) -> Reward:
+    require_role(admin, Role.ADMIN)
     if not 1 <= quantity <= 1_000_000:
         raise InvalidInputError.single("quantity", "补货数量应在 1 到 1,000,000 之间")
     async with atomic():
@@ -210,6 +213,7 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
 
 
 async def fulfil_redemption(c: Collaborators, host: Member, pickup_code: str) -> Redemption:
+    require_role(host, Role.HOST, Role.ADMIN)
     code = rules.normalise_pickup_code(pickup_code)
     redemption = await Redemption.get_or_none(pickup_code=code)
     if redemption is None:

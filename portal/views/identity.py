@@ -8,11 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.http import client_ip
-from domain.errors import DomainError, InvalidInputError, RateLimitedError
+from domain.errors import DomainError, InvalidInputError
 from domain.identity import queries, services
 from domain.identity.rules import mask_phone
 from portal.auth import collaborators, current_member, redirect, sign_in, sign_out
 from portal.forms import identity as forms
+from portal.outcomes import error_status
 from portal.templating import render
 
 
@@ -29,12 +30,6 @@ def _error_context(error: DomainError) -> dict[str, object]:
     return {"errors": {}, "message": error.message}
 
 
-def _error_status(error: DomainError) -> tuple[int, dict[str, str]]:
-    if isinstance(error, RateLimitedError):
-        return 429, {"Retry-After": str(error.retry_after_seconds)}
-    return 422, {}
-
-
 async def register_page(request: Request) -> Response:
     await current_member(request)
     context: dict[str, Any] = {"estates": await queries.list_estates(), "values": {}, "errors": {}}
@@ -48,7 +43,7 @@ async def register_page(request: Request) -> Response:
             collaborators(request), forms.registration(form), _ip(request)
         )
     except DomainError as error:
-        status, headers = _error_status(error)
+        status, headers = error_status(error)
         context.update(values=forms.form_values(form), **_error_context(error))
         return render(
             request,
@@ -85,7 +80,7 @@ async def login_page(request: Request) -> Response:
             _ip(request),
         )
     except DomainError as error:
-        status, headers = _error_status(error)
+        status, headers = error_status(error)
         context = {"values": forms.form_values(form), **_error_context(error)}
         return render(
             request,
@@ -119,7 +114,7 @@ async def profile_page(request: Request) -> Response:
             )
             extra["saved"] = True
         except DomainError as error:
-            status, headers = _error_status(error)
+            status, headers = error_status(error)
             extra.update(_error_context(error), values=forms.form_values(form))
     tags = await queries.interest_tags_by_member_id([member.id])
     context = {

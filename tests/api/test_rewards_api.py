@@ -307,7 +307,7 @@ async def test_a_host_fulfils_by_pickup_code_once(
     code = {"pickupCode": redemption.pickup_code}
     twice = (await gql(op("FulfilRedemption"), code, token=host_token))["data"]
     assert twice["fulfilRedemption"]["__typename"] == "AlreadyFulfilled"
-    assert twice["fulfilRedemption"]["code"] == "NOT_CANCELLABLE"
+    assert twice["fulfilRedemption"]["code"] == "ALREADY_FULFILLED"
     unknown = await gql(op("FulfilRedemption"), {"pickupCode": "ZZZZZZ"}, token=host_token)
     assert unknown["data"]["fulfilRedemption"]["code"] == "NOT_FOUND"
 

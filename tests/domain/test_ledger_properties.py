@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import DomainError
+from domain.identity.models import Role
 from domain.identity.wechat import WechatClient
 from domain.points import jobs
 from domain.points.models import PointsAccount
@@ -78,7 +79,7 @@ async def test_every_invariant_holds_after_every_step(
         clock,
         WechatClient(settings.wechat_base_url, "", ""),
     )
-    admin = await make_member()
+    admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     state = {
         "member": await make_member(),
         "admin": admin,

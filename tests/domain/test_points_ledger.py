@@ -181,11 +181,15 @@ async def test_an_adjustment_key_reused_for_another_member_or_amount_is_refused(
     with pytest.raises(IdempotencyMismatchError):
         await services.adjust_points(collaborators, admin, other.id, 50, "活动补发", "reused-key-1")
     with pytest.raises(IdempotencyMismatchError):
-        await services.adjust_points(collaborators, admin, member.id, 60, "活动补发", "reused-key-1")
+        await services.adjust_points(
+            collaborators, admin, member.id, 60, "活动补发", "reused-key-1"
+        )
     assert not await LedgerEntry.filter(member_id=other.id).exists()
 
 
-async def test_a_capped_check_in_records_what_it_really_earned(collaborators: Collaborators) -> None:
+async def test_a_capped_check_in_records_what_it_really_earned(
+    collaborators: Collaborators,
+) -> None:
     from domain.points.models import CheckIn
 
     member = await make_member()

@@ -150,3 +150,24 @@ async def test_restocking_and_creating_rewards_are_checked(collaborators: Collab
 def test_pickup_codes_are_six_unambiguous_characters() -> None:
     codes = {rules.new_pickup_code() for _ in range(300)}
     assert all(len(code) == 6 and not set(code) & set("0O1I") for code in codes)
+
+
+async def test_staff_actions_refuse_a_resident_whichever_entrypoint_calls_them(
+    collaborators: Collaborators,
+) -> None:
+    from domain.errors import PermissionDeniedError
+    from domain.points.services import adjust_points
+
+    resident = await make_member()
+    reward = await make_reward(collaborators)
+    with pytest.raises(PermissionDeniedError):
+        await services.create_reward(
+            collaborators, resident, services.NewReward("帆布袋", "x", 9, 1)
+        )
+    with pytest.raises(PermissionDeniedError):
+        await services.restock_reward(collaborators, resident, reward.id, 5)
+    with pytest.raises(PermissionDeniedError):
+        await services.fulfil_redemption(collaborators, resident, "ABCDEF")
+    with pytest.raises(PermissionDeniedError):
+        await adjust_points(collaborators, resident, resident.id, 50, "给自己加分", "self-key-01")
+    assert (await Reward.get(id=reward.id)).stock == 10
