@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-MODEL_MODULES = ["domain.identity.models", "domain.points.models", "domain.rewards.models"]
+MODEL_MODULES = [
+    "domain.identity.models",
+    "domain.points.models",
+    "domain.rewards.models",
+    "domain.groups.models",
+    "domain.media.models",
+]
 
 
 def _env(name: str, default: str) -> str:
@@ -81,6 +87,7 @@ class Settings:
     https_only_cookies: bool = False
     privacy_policy_version: str = "2026-11"
     trusted_proxy_count: int = 0
+    media_dir: Path | None = None  # uploaded images; <data>/media when unset
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -90,6 +97,10 @@ class Settings:
     @property
     def uses_memory_redis(self) -> bool:
         return self.redis_url.startswith("memory://")
+
+    @property
+    def media_root(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -111,6 +122,7 @@ def load_settings() -> Settings:
         wechat_app_secret=_env("WECHAT_APP_SECRET", ""),
         https_only_cookies=_flag("HTTPS_ONLY_COOKIES"),
         trusted_proxy_count=int(_env("TRUSTED_PROXY_COUNT", "0")),
+        media_dir=Path(_env("MEDIA_DIR", str(data_dir / "media"))).resolve(),
     )
 
 

@@ -1,0 +1,49 @@
+"""Interest groups (兴趣小组) and who belongs to them."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class InterestGroup(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=30, unique=True)
+    slug = fields.CharField(max_length=40, unique=True)
+    description = fields.TextField()
+    cover_url = fields.CharField(max_length=300, null=True)
+    host: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "linli.Member", related_name="hosted_groups", on_delete=fields.RESTRICT
+    )
+    # Null: open to every estate.
+    estate: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "linli.Estate", related_name="groups", null=True, on_delete=fields.RESTRICT
+    )
+    member_count = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+
+    host_id: int
+    estate_id: int | None
+
+    class Meta:
+        table = "interest_group"
+        ordering = ["id"]
+
+
+class GroupMembership(Model):
+    id = fields.IntField(primary_key=True)
+    group: fields.ForeignKeyRelation[InterestGroup] = fields.ForeignKeyField(
+        "linli.InterestGroup", related_name="memberships", on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "linli.Member", related_name="group_memberships", on_delete=fields.CASCADE
+    )
+    joined_at = fields.DatetimeField()
+
+    group_id: int
+    member_id: int
+
+    class Meta:
+        table = "group_membership"
+        unique_together = (("group", "member"),)
+        indexes = (("member_id",),)
