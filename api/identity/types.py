@@ -13,8 +13,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.ids import encode_id
-from api.pagination import check_first
-from api.points.paging import after_id, connection_of
+from api.pagination import after_id, check_first, connection_of
 from api.points.types import Points
 from api.rewards.types import Redemption, RedemptionConnection, redeemed_counts
 from domain.identity import models, policies

@@ -12,8 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
-from api.pagination import check_first
-from api.points.paging import after_id, connection_of
+from api.pagination import after_id, check_first, connection_of
 from domain.points import models, queries
 
 

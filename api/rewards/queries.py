@@ -8,8 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.pagination import check_first
-from api.points.paging import after_id, connection_of
+from api.pagination import after_id, check_first, connection_of
 from api.rewards.types import Reward, RewardConnection, redeemed_counts
 from domain.rewards import queries as rewards_queries
 
