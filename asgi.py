@@ -15,6 +15,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from api.http import GraphQLApp
 from api.schema import build_schema
+from api.uploads import media, upload
 from domain.clock import Clock
 from domain.collaborators import Collaborators
 from domain.identity.wechat import WechatClient
@@ -77,6 +78,8 @@ def create_app(
         routes=[
             Route("/healthz", healthz, name="healthz"),
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
+            Route("/api/uploads", upload, methods=["POST"], name="upload"),
+            Route("/media/{key}", media, name="media"),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
             *portal_routes(),
         ],

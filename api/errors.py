@@ -14,6 +14,7 @@ from strawberry.relay.types import InvalidGlobalIDError
 
 from api.ids import encode_id
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
+from domain.groups import errors as groups
 from domain.identity import errors as identity
 from domain.points import errors as points
 from domain.rewards import errors as rewards
@@ -152,7 +153,19 @@ def _plain(kind: type) -> Callable[[DomainError], Any]:
     return lambda error: kind(code=error.code, message=error.message)
 
 
+@strawberry.type(description="The group is open only to another estate's residents.")
+class NotEligible(UserError):
+    pass
+
+
+@strawberry.type(description="A host cannot leave the group they host.")
+class HostCannotLeave(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
+    groups.GroupNotOpenToEstateError: _plain(NotEligible),
+    groups.HostCannotLeaveError: _plain(HostCannotLeave),
     InvalidInputError: lambda e: InvalidInput(
         code=e.code,
         message=e.message,

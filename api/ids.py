@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from strawberry import relay
 
-from domain.errors import FieldError
+from domain.errors import FieldError, InvalidInputError
 
 
 def decode_id(raw: str | None, type_name: str, field: str, errors: list[FieldError]) -> int | None:
@@ -19,6 +19,15 @@ def decode_id(raw: str | None, type_name: str, field: str, errors: list[FieldErr
     except ValueError:
         errors.append(FieldError(field, "编号无效"))
         return None
+
+
+def decode_required_id(raw: str, type_name: str, field: str) -> int:
+    """The database id inside ``raw``, or ``InvalidInputError`` for that field."""
+    errors: list[FieldError] = []
+    pk = decode_id(raw, type_name, field, errors)
+    if pk is None:
+        raise InvalidInputError(errors)
+    return pk
 
 
 def encode_id(type_name: str, pk: int) -> str:

@@ -37,6 +37,10 @@ from api.errors import (
     SelfReferral,
     WechatLoginFailed,
 )
+from api.groups.mutations.join_group import JoinGroupResult, join_group
+from api.groups.mutations.leave_group import LeaveGroupResult, leave_group
+from api.groups.queries import GroupsQuery
+from api.groups.types import InterestGroup
 from api.identity.mutations.log_in import LoginResult, log_in
 from api.identity.mutations.log_out import LogoutResult, log_out
 from api.identity.mutations.refresh_token import RefreshTokenResult, refresh_token
@@ -61,7 +65,7 @@ from settings import Limits
 
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
-class Query(IdentityQuery, PointsQuery, RewardsQuery):
+class Query(IdentityQuery, GroupsQuery, PointsQuery, RewardsQuery):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -92,6 +96,16 @@ class Mutation:
     update_profile: UpdateProfileResult = strawberry.mutation(
         resolver=update_profile,
         description="Change the signed-in member's profile.",
+        permission_classes=[IsAuthenticated],
+    )
+    join_group: JoinGroupResult = strawberry.mutation(
+        resolver=join_group,
+        description="Join an interest group (joining twice changes nothing).",
+        permission_classes=[IsAuthenticated],
+    )
+    leave_group: LeaveGroupResult = strawberry.mutation(
+        resolver=leave_group,
+        description="Leave an interest group.",
         permission_classes=[IsAuthenticated],
     )
     check_in: CheckInResult = strawberry.mutation(
@@ -143,6 +157,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
         mutation=Mutation,
         types=[
             Member,
+            InterestGroup,
             LedgerEntry,
             Reward,
             Redemption,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from domain.points.services import award_points
 from domain.rewards.models import Redemption, RedemptionStatus, Reward, RewardRestock
 from tests.factories import make_member
 from tests.portal.test_points_pages import HTMX, badge_text, balance, htmx, sign_in
+from tests.sqlcount import count_sql
 
 
 async def make_reward(c: Collaborators, **values: Any) -> Reward:
@@ -464,28 +464,11 @@ async def test_an_admin_restocks_a_reward_in_place(
 # A fixed number of SQL statements per page, whatever the number of rows -----------------------
 
 
-class StatementCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
 async def statements_for(client: httpx.AsyncClient, path: str) -> int:
-    counter = StatementCounter()
-    logger = logging.getLogger("tortoise.db_client")
-    level = logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
+    with count_sql() as seen:
         response = await client.get(path)
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
     assert response.status_code == 200
-    return counter.count
+    return len(seen)
 
 
 async def test_the_lists_run_the_same_sql_for_one_row_as_for_many(

@@ -1,0 +1,38 @@
+"""joinGroup: become a member of an interest group."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.errors import InvalidInput, NotEligible, NotFound, as_user_error
+from api.groups.types import InterestGroup, JoinGroupSuccess
+from api.ids import decode_required_id
+from api.permissions import signed_in
+from domain.errors import DomainError
+from domain.groups import services
+
+
+@strawberry.input(description="The group to join.")
+class JoinGroupInput:
+    group_id: strawberry.ID = strawberry.field(description="`InterestGroup.id`.")
+
+
+JoinGroupResult = Annotated[
+    JoinGroupSuccess | NotFound | NotEligible | InvalidInput,
+    strawberry.union("JoinGroupResult", description="The outcome of `joinGroup`."),
+]
+
+
+async def join_group(info: Info[Context, Any], input: JoinGroupInput) -> JoinGroupResult:
+    member = signed_in(info)
+    try:
+        group_id = decode_required_id(input.group_id, "InterestGroup", "groupId")
+        group = await services.join_group(info.context.collaborators, member, group_id)
+    except DomainError as error:
+        return as_user_error(error)
+    await group.fetch_related("host")
+    return JoinGroupSuccess(group=InterestGroup.from_model(group, is_member=True))

@@ -1,0 +1,34 @@
+"""Interest-group root fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.groups.types import InterestGroup, InterestGroupConnection
+from api.pagination import after_id, check_first, connection_of
+from domain.groups import queries
+
+
+@strawberry.type
+class GroupsQuery:
+    @strawberry.field(description="Interest groups, oldest first; `first` is 1–50.")
+    async def interest_groups(
+        self, info: Info[Context, Any], first: int, after: str | None = None
+    ) -> InterestGroupConnection:
+        check_first(first)
+        rows = await queries.groups_page(after_id(after), first)
+        viewer = info.context.member
+        joined = (
+            await queries.group_ids_joined(viewer.id, [g.id for g in rows]) if viewer else set()
+        )
+        return connection_of(
+            InterestGroupConnection,
+            rows,
+            first,
+            after,
+            lambda group: InterestGroup.from_model(group, group.id in joined),
+        )

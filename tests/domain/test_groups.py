@@ -1,0 +1,86 @@
+"""Interest groups on a real database: join, leave, estate-only groups, hosts, races."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from domain.collaborators import Collaborators
+from domain.errors import NotFoundError
+from domain.groups import policies, services
+from domain.groups.errors import GroupNotOpenToEstateError, HostCannotLeaveError
+from domain.groups.models import GroupMembership, InterestGroup
+from domain.identity.models import Estate, Member, Role
+from tests.factories import make_estate, make_member
+
+
+async def make_group(
+    c: Collaborators, host: Member, name: str = "阳台种菜", estate: Estate | None = None
+) -> InterestGroup:
+    return await InterestGroup.create(
+        name=name,
+        slug=f"g-{name}",
+        description="一起在阳台种点菜",
+        host=host,
+        estate=estate,
+        created_at=c.clock.now(),
+    )
+
+
+async def test_joining_twice_counts_once_and_leaving_counts_down(
+    collaborators: Collaborators,
+) -> None:
+    host, member = await make_member(roles=(Role.RESIDENT, Role.HOST)), await make_member()
+    group = await make_group(collaborators, host)
+    await services.join_group(collaborators, member, group.id)
+    joined = await services.join_group(collaborators, member, group.id)
+    assert joined.member_count == 1
+    assert await GroupMembership.filter(group=group).count() == 1
+    left = await services.leave_group(collaborators, member, group.id)
+    again = await services.leave_group(collaborators, member, group.id)
+    assert left.member_count == again.member_count == 0
+
+
+async def test_an_estate_group_admits_only_its_residents_and_hosts_stay(
+    collaborators: Collaborators,
+) -> None:
+    home, elsewhere = await make_estate(), await make_estate("香樟苑")
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST), estate=home)
+    group = await make_group(collaborators, host, estate=home)
+    with pytest.raises(GroupNotOpenToEstateError):
+        await services.join_group(collaborators, await make_member(estate=elsewhere), group.id)
+    assert (
+        await services.join_group(collaborators, await make_member(estate=home), group.id)
+    ).member_count == 1
+    with pytest.raises(HostCannotLeaveError):
+        await services.leave_group(collaborators, host, group.id)
+    with pytest.raises(NotFoundError):
+        await services.join_group(collaborators, host, 9999)
+
+
+async def test_a_host_moderates_only_their_own_groups(collaborators: Collaborators) -> None:
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    other_host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    moderator = await make_member(roles=(Role.RESIDENT, Role.MODERATOR))
+    resident = await make_member()
+    group = await make_group(collaborators, host)
+    assert policies.can_moderate_group(host, group)
+    assert not policies.can_moderate_group(other_host, group)
+    assert policies.can_moderate_group(moderator, group)
+    assert not policies.can_moderate_group(resident, group)
+
+
+@pytest.mark.postgres_only
+async def test_fifty_members_joining_at_once_count_fifty_and_a_double_join_counts_once(
+    collaborators: Collaborators,
+) -> None:
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    group = await make_group(collaborators, host)
+    members = [await make_member() for _ in range(50)]
+    await asyncio.gather(*(services.join_group(collaborators, m, group.id) for m in members))
+    await asyncio.gather(
+        *(services.join_group(collaborators, members[0], group.id) for _ in range(10))
+    )
+    assert (await InterestGroup.get(id=group.id)).member_count == 50
+    assert await GroupMembership.filter(group=group).count() == 50
