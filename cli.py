@@ -33,6 +33,7 @@ async def _migrate(settings: Settings) -> None:
 async def _seed_if_empty(settings: Settings) -> list[str]:
     from asgi import build_collaborators
     from domain.demo import database_is_empty, seed_demo
+    from domain.demo_groups import seed_groups_demo
     from domain.demo_points import seed_points_demo
 
     async def work() -> list[str]:
@@ -41,11 +42,13 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
         collaborators = build_collaborators(settings)
         try:
             summary = await seed_demo(collaborators.clock)
+            grouped = await seed_groups_demo()
             made = await seed_points_demo(collaborators)
         finally:
             await collaborators.redis.aclose()
         return [
             *summary.lines(),
+            f"兴趣小组：{grouped['groups']} 个，{grouped['memberships']} 位组员。",
             f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
         ]

@@ -90,9 +90,7 @@ async def media(request: Request) -> Response:
 async def _uploader(request: Request, collaborators: Collaborators) -> Member | None:
     """A request carrying an Authorization header is judged by it alone, never by the cookie."""
     if "authorization" in request.headers:
-        found = await identity.authenticate(
-            collaborators, bearer_token(request), TokenKind.ACCESS
-        )
+        found = await identity.authenticate(collaborators, bearer_token(request), TokenKind.ACCESS)
     else:
         found = await current_member(request)
     return found[0] if found else None

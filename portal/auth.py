@@ -21,6 +21,10 @@ def collaborators(request: Request) -> Collaborators:
 
 
 async def current_member(request: Request) -> tuple[Member, AuthToken] | None:
+    if "authorization" in request.headers:
+        # Such requests skip the CSRF check, so the session cookie must not count for them.
+        request.state.member = None
+        return None
     found = await services.authenticate(
         collaborators(request), request.session.get(SESSION_TOKEN_KEY), TokenKind.SESSION
     )

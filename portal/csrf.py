@@ -3,7 +3,7 @@
 The token lives in the signed session; pages put it in ``hx-headers`` on ``<body>`` (htmx sends it
 as ``X-CSRF-Token``) and in a hidden ``csrf_token`` field of plain forms. Unsafe methods without a
 matching token get 403. ``/graphql`` authenticates by bearer header, never by cookie, so it needs
-no token; websockets pass through."""
+no token, nor does a request that authenticates with a bearer header; websockets pass through."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ class CsrfMiddleware:
             scope["type"] != "http"
             or scope["method"] in SAFE_METHODS
             or scope["path"].startswith(EXEMPT_PATHS)
+            or _bearer_authenticated(scope)
         ):
             await self.app(scope, receive, send)
             return
@@ -61,6 +62,14 @@ class CsrfMiddleware:
             )
             return
         await self.app(scope, _replaying(replay, receive) if replay else receive, send)
+
+
+def _bearer_authenticated(scope: Scope) -> bool:
+    """A request that authenticates with a bearer header (the mini-program) carries no cookie
+    authority: a browser cannot add that header cross-site without a CORS preflight we never
+    grant, and the handlers then ignore the session cookie."""
+    authorization = dict(scope["headers"]).get(b"authorization", b"")
+    return authorization[:7].lower() == b"bearer "
 
 
 async def _read_body(receive: Receive) -> tuple[bytes | None, list[Message]]:

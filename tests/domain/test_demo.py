@@ -35,3 +35,18 @@ async def test_the_readme_logins_work_with_their_roles(collaborators: Collaborat
         member = await services.verify_login(collaborators, phone, password, "127.0.0.1")
         assert member.has_role(role)
     assert "13800000001 / linli-admin-2026" in "\n".join(demo.DemoSummary(3, 20, 300, 8).lines())
+
+
+async def test_the_eight_demo_groups_have_their_hosts_and_true_member_counts(
+    collaborators: Collaborators,
+) -> None:
+    from domain.demo_groups import seed_groups_demo
+    from domain.groups.models import GroupMembership, InterestGroup
+
+    await demo.seed_demo(collaborators.clock)
+    made = await seed_groups_demo()
+    groups = await InterestGroup.all().select_related("host")
+    assert made["groups"] == len(groups) == 8
+    assert {(g.name, g.host.display_name) for g in groups} == set(demo.DEMO_GROUP_HOSTS)
+    for group in groups:
+        assert group.member_count == await GroupMembership.filter(group=group).count() > 1

@@ -172,3 +172,21 @@ async def test_healthz_reports_database_redis_and_migrations(client: httpx.Async
         "status": "ok",
         "checks": {"database": "ok", "migrations": "ok", "redis": "ok"},
     }
+
+
+async def test_a_bearer_authenticated_post_needs_no_csrf_token_but_a_cookie_one_does(
+    client: httpx.AsyncClient,
+) -> None:
+    """A bearer header cannot be forged cross-site, a session cookie can: it needs the token."""
+    member = await make_member(phone="13812345678")
+    csrf = await csrf_of(client, "/login")
+    await client.post(
+        "/login", data={"csrf_token": csrf, "phone": "13812345678", "password": PASSWORD}
+    )
+    with_cookie_only = await client.post("/profile", data={"displayName": "伪造"})
+    assert with_cookie_only.status_code == 403
+    bearer = await client.post(
+        "/profile", data={"displayName": "伪造"}, headers={"Authorization": "Bearer nothing"}
+    )
+    assert bearer.status_code != 403
+    assert (await Member.get(id=member.id)).display_name != "伪造"

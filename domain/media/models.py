@@ -1,0 +1,24 @@
+"""Uploaded images: re-encoded, stripped of metadata, stored behind a storage interface."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Image(Model):
+    id = fields.IntField(primary_key=True)
+    owner: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "linli.Member", related_name="images", on_delete=fields.CASCADE
+    )
+    storage_key = fields.CharField(max_length=120, unique=True)
+    content_type = fields.CharField(max_length=20)
+    width = fields.IntField()
+    height = fields.IntField()
+    size_bytes = fields.IntField()
+    created_at = fields.DatetimeField()
+
+    owner_id: int
+
+    class Meta:
+        table = "image"

@@ -1,0 +1,39 @@
+"""Uploading an image: counted against the member's allowance, read within the size limit,
+re-encoded without metadata, stored under a random key and recorded."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from domain import ratelimit
+from domain.collaborators import Collaborators
+from domain.identity.models import Member
+from domain.media import images
+from domain.media.models import Image
+from domain.media.storage import ImageStorage, new_key
+
+UPLOADS = ratelimit.Limit("uploads", count=30, window_seconds=10 * 60)
+
+# Reads the uploaded file, raising UploadTooLargeError past the byte limit it is given.
+FileReader = Callable[[int], Awaitable[bytes]]
+
+
+async def upload_image(
+    c: Collaborators, storage: ImageStorage, owner: Member, read_file: FileReader
+) -> Image:
+    """The allowance is counted before the body is read, so a flood costs us no bandwidth."""
+    await ratelimit.hit(c.redis, UPLOADS, str(owner.id))
+    data = await read_file(images.MAX_UPLOAD_BYTES)
+    processed = await asyncio.to_thread(images.process_image, data)
+    key = new_key(processed.format)
+    await storage.save(key, processed.data, processed.format.content_type)
+    return await Image.create(
+        owner=owner,
+        storage_key=key,
+        content_type=processed.format.content_type,
+        width=processed.width,
+        height=processed.height,
+        size_bytes=len(processed.data),
+        created_at=c.clock.now(),
+    )
