@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "domain.rewards.models",
     "domain.groups.models",
     "domain.media.models",
+    "domain.posts.models",
 ]
 
 

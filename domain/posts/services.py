@@ -1,0 +1,279 @@
+"""UGC actions: submit a post (queued until the author is trusted), moderate, like, comment,
+report. Counters move in the same transaction as the rows they count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from domain.aftercommit import atomic
+from domain.collaborators import Collaborators
+from domain.errors import FieldError, InvalidInputError, NotFoundError, PermissionDeniedError
+from domain.groups.models import InterestGroup
+from domain.groups.policies import can_moderate_group
+from domain.identity.models import Member
+from domain.media.models import Image
+from domain.points.services import award_points
+from domain.posts import rendering, text
+from domain.posts.errors import AlreadyReportedError, InvalidTransitionError
+from domain.posts.limits import count_contribution
+from domain.posts.models import (
+    AuditLogEntry,
+    Comment,
+    Post,
+    PostImage,
+    PostKind,
+    PostLike,
+    PostStatus,
+    RecipeDetails,
+    RecipeIngredient,
+    RecipeStep,
+    Report,
+    ReportReason,
+)
+from domain.posts.recipes import RecipeDraft, recipe_field_errors
+
+TRUSTED_AFTER_APPROVED = 3
+MAX_IMAGES = 9
+REPORTS_TO_HIDE = 3
+
+
+@dataclass(frozen=True)
+class PostDraft:
+    kind: PostKind
+    title: str
+    body: str
+    group_id: int | None = None
+    image_ids: list[int] = field(default_factory=list)
+    recipe: RecipeDraft | None = None
+
+
+async def _draft_errors(author: Member, draft: PostDraft) -> list[FieldError]:
+    errors = [
+        FieldError(name, message)
+        for name, message in (
+            ("title", text.title_error(draft.title)),
+            ("body", text.body_error(draft.body)),
+        )
+        if message
+    ]
+    if draft.kind == PostKind.RECIPE:
+        errors += recipe_field_errors(draft.recipe)
+    if len(draft.image_ids) > MAX_IMAGES:
+        errors.append(FieldError("imageIds", f"最多 {MAX_IMAGES} 张图片"))
+    elif draft.image_ids:
+        owned = await Image.filter(id__in=draft.image_ids, owner_id=author.id).count()
+        if owned != len(set(draft.image_ids)):
+            errors.append(FieldError("imageIds", "图片不存在"))
+    if draft.group_id is not None and not await InterestGroup.exists(id=draft.group_id):
+        errors.append(FieldError("groupId", "小组不存在"))
+    return errors
+
+
+async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Post:
+    """A trusted author (3 approved posts) publishes at once; others wait in the queue."""
+    draft = PostDraft(
+        draft.kind,
+        text.clean_title(draft.title),
+        text.clean_text(draft.body),
+        draft.group_id,
+        list(draft.image_ids),
+        draft.recipe,
+    )
+    errors = await _draft_errors(author, draft)
+    if errors:
+        raise InvalidInputError(errors)
+    await count_contribution(c, author)
+    trusted = (
+        await Post.filter(author_id=author.id, published_at__isnull=False).count()
+        >= TRUSTED_AFTER_APPROVED
+    )
+    now = c.clock.now()
+    async with atomic():
+        post = await Post.create(
+            author=author,
+            group_id=draft.group_id,
+            kind=draft.kind,
+            title=draft.title,
+            body=draft.body,
+            body_html=rendering.render_markdown(draft.body),
+            excerpt=rendering.excerpt(draft.body),
+            created_at=now,
+            status=PostStatus.PUBLISHED if trusted else PostStatus.PENDING,
+            published_at=now if trusted else None,
+        )
+        await _save_parts(post, draft)
+        if trusted:
+            await _award_publication(c, post)
+    return post
+
+
+async def _save_parts(post: Post, draft: PostDraft) -> None:
+    await PostImage.bulk_create(
+        [PostImage(post=post, image_id=i, position=n) for n, i in enumerate(draft.image_ids)]
+    )
+    recipe = draft.recipe
+    if draft.kind != PostKind.RECIPE or recipe is None:
+        return
+    await RecipeDetails.create(post=post, servings=recipe.servings, minutes=recipe.minutes)
+    await RecipeIngredient.bulk_create(
+        [
+            RecipeIngredient(post=post, position=n, name=name.strip(), amount=amount.strip())
+            for n, (name, amount) in enumerate(recipe.ingredients)
+        ]
+    )
+    await RecipeStep.bulk_create(
+        [
+            RecipeStep(post=post, position=n, text=step.strip())
+            for n, step in enumerate(recipe.steps)
+        ]
+    )
+
+
+async def _award_publication(c: Collaborators, post: Post) -> None:
+    rule = "recipe_published" if post.kind == PostKind.RECIPE else "post_published"
+    await award_points(c, post.author_id, rule, f"post:{post.id}")
+
+
+# Moderation: (from statuses, to status, featured) per action; None leaves the value as it is.
+_TRANSITIONS: dict[str, tuple[set[PostStatus], PostStatus | None, bool | None]] = {
+    "APPROVE": ({PostStatus.PENDING}, PostStatus.PUBLISHED, None),
+    "REJECT": ({PostStatus.PENDING}, PostStatus.REJECTED, None),
+    "HIDE": ({PostStatus.PUBLISHED}, PostStatus.HIDDEN, None),
+    "RESTORE": ({PostStatus.HIDDEN}, PostStatus.PUBLISHED, None),
+    "FEATURE": ({PostStatus.PUBLISHED}, None, True),
+    "UNFEATURE": ({PostStatus.PUBLISHED}, None, False),
+}
+
+
+async def moderate_post(
+    c: Collaborators, actor: Member, post_id: int, action: str, reason: str | None = None
+) -> Post:
+    """Idempotent: a double click finds the post already moved and changes nothing more."""
+    post = await Post.get_or_none(id=post_id).select_related("group")
+    if post is None:
+        raise NotFoundError()
+    if not can_moderate_group(actor, post.group):
+        raise PermissionDeniedError()
+    sources, target, featured = _TRANSITIONS[action]
+    note = text.clean_text(reason or "")[:200] or None
+    if action == "REJECT" and not note:
+        raise InvalidInputError.single("reason", "请写明不通过的原因，作者会看到")
+    changes: dict[str, object] = {}
+    if target is not None:
+        changes["status"] = target
+    if featured is not None:
+        changes["featured"] = featured
+    if note:
+        changes["moderation_note"] = note
+    if action in ("APPROVE", "RESTORE") and post.published_at is None:
+        changes["published_at"] = c.clock.now()
+    async with atomic():
+        query = Post.filter(id=post_id, status__in=list(sources))
+        if featured is not None:
+            query = query.filter(featured=not featured)
+        moved = await query.update(**changes)
+        if not moved:
+            await post.refresh_from_db()
+            if _already_there(post, target, featured):
+                return post
+            raise InvalidTransitionError()
+        await AuditLogEntry.create(
+            actor=actor,
+            action=action,
+            target_type="POST",
+            target_id=post_id,
+            reason=note,
+            created_at=c.clock.now(),
+        )
+        await post.refresh_from_db()
+        if action == "APPROVE":
+            await _award_publication(c, post)
+        if action == "FEATURE":
+            await award_points(c, post.author_id, "post_featured", f"post:{post.id}")
+    return post
+
+
+def _already_there(post: Post, target: PostStatus | None, featured: bool | None) -> bool:
+    return (target is None or post.status == target) and (
+        featured is None or post.featured == featured
+    )
+
+
+async def _published(post_id: int) -> Post:
+    post = await Post.get_or_none(id=post_id, status=PostStatus.PUBLISHED)
+    if post is None:
+        raise NotFoundError()
+    return post
+
+
+async def like_post(c: Collaborators, member: Member, post_id: int) -> Post:
+    await _published(post_id)
+    try:
+        async with atomic():
+            await PostLike.create(post_id=post_id, member=member, created_at=c.clock.now())
+            await Post.filter(id=post_id).update(like_count=F("like_count") + 1)
+    except IntegrityError:
+        pass  # liked already: one like per member
+    return await Post.get(id=post_id)
+
+
+async def unlike_post(c: Collaborators, member: Member, post_id: int) -> Post:
+    await _published(post_id)
+    async with atomic():
+        removed = await PostLike.filter(post_id=post_id, member_id=member.id).delete()
+        if removed:
+            await Post.filter(id=post_id).update(like_count=F("like_count") - removed)
+    return await Post.get(id=post_id)
+
+
+async def add_comment(c: Collaborators, member: Member, post_id: int, body: str) -> Comment:
+    body = text.clean_text(body)
+    if message := text.comment_error(body):
+        raise InvalidInputError.single("body", message)
+    await _published(post_id)
+    await count_contribution(c, member)
+    async with atomic():
+        comment = await Comment.create(
+            post_id=post_id,
+            author=member,
+            body=body,
+            body_html=rendering.render_comment(body),
+            created_at=c.clock.now(),
+        )
+        await Post.filter(id=post_id).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+async def report_post(
+    c: Collaborators, member: Member, post_id: int, reason: ReportReason, note: str | None
+) -> Post:
+    """Three distinct reporters hide a published post until a moderator decides."""
+    await _published(post_id)
+    try:
+        async with atomic():
+            await Report.create(
+                post_id=post_id,
+                reporter=member,
+                reason=reason,
+                note=text.clean_text(note or "")[:200] or None,
+                created_at=c.clock.now(),
+            )
+            await Post.filter(id=post_id).update(report_count=F("report_count") + 1)
+            hidden = await Post.filter(
+                id=post_id, status=PostStatus.PUBLISHED, report_count__gte=REPORTS_TO_HIDE
+            ).update(status=PostStatus.HIDDEN)
+            if hidden:
+                await AuditLogEntry.create(
+                    actor=member,
+                    action="AUTO_HIDE",
+                    target_type="POST",
+                    target_id=post_id,
+                    reason=f"{REPORTS_TO_HIDE} 位邻居举报",
+                    created_at=c.clock.now(),
+                )
+    except IntegrityError as error:
+        raise AlreadyReportedError() from error
+    return await Post.get(id=post_id)
