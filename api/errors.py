@@ -17,6 +17,7 @@ from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLim
 from domain.groups import errors as groups
 from domain.identity import errors as identity
 from domain.points import errors as points
+from domain.posts import errors as posts
 from domain.rewards import errors as rewards
 from logs import request_id_var
 
@@ -163,6 +164,21 @@ class HostCannotLeave(UserError):
     pass
 
 
+@strawberry.type(
+    description="The post's status does not allow this moderation action (code "
+    "`INVALID_TRANSITION`); nothing changed."
+)
+class InvalidTransition(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The viewer has already reported this content (code `ALREADY_REPORTED`)."
+)
+class AlreadyReported(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
@@ -196,6 +212,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     rewards.LimitReachedError: _plain(LimitReached),
     rewards.NotCancellableError: _plain(NotCancellable),
     rewards.AlreadyFulfilledError: _plain(AlreadyFulfilled),
+    posts.InvalidTransitionError: _plain(InvalidTransition),
+    posts.AlreadyReportedError: _plain(AlreadyReported),
 }
 
 

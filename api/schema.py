@@ -21,12 +21,14 @@ from api.errors import (
     AdjustmentPendingApproval,
     AlreadyCheckedIn,
     AlreadyFulfilled,
+    AlreadyReported,
     IdempotencyMismatch,
     InsufficientPoints,
     InvalidCredentials,
     InvalidInput,
     InvalidInviteCode,
     InvalidToken,
+    InvalidTransition,
     LimitReached,
     MaskUnexpectedErrors,
     NotCancellable,
@@ -54,6 +56,14 @@ from api.points.mutations.adjust_points import AdjustPointsResult, adjust_points
 from api.points.mutations.check_in import CheckInResult, check_in
 from api.points.queries import PointsQuery
 from api.points.types import LedgerEntry
+from api.posts.mutations.add_comment import AddCommentResult, add_comment
+from api.posts.mutations.like_post import LikePostResult, like_post
+from api.posts.mutations.moderate_post import ModeratePostResult, moderate_post
+from api.posts.mutations.report_content import ReportContentResult, report_content
+from api.posts.mutations.submit_post import SubmitPostResult, submit_post
+from api.posts.mutations.unlike_post import UnlikePostResult, unlike_post
+from api.posts.queries import PostsQuery
+from api.posts.types import Post
 from api.rewards.mutations.cancel_redemption import CancelRedemptionResult, cancel_redemption
 from api.rewards.mutations.create_reward import CreateRewardResult, create_reward
 from api.rewards.mutations.fulfil_redemption import FulfilRedemptionResult, fulfil_redemption
@@ -65,7 +75,7 @@ from settings import Limits
 
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
-class Query(IdentityQuery, GroupsQuery, PointsQuery, RewardsQuery):
+class Query(IdentityQuery, GroupsQuery, PointsQuery, RewardsQuery, PostsQuery):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -138,6 +148,38 @@ class Mutation:
         description="Admins: correct a member's points with a reason; above 1,000 points a "
         "second admin approves.",
     )
+    submit_post: SubmitPostResult = strawberry.mutation(
+        resolver=submit_post,
+        description="Submit a post: published at once for trusted authors (3 approved posts), "
+        "else queued for moderation. Counts against the posting limits.",
+        permission_classes=[IsAuthenticated],
+    )
+    like_post: LikePostResult = strawberry.mutation(
+        resolver=like_post,
+        description="Like a published post (liking twice counts once).",
+        permission_classes=[IsAuthenticated],
+    )
+    unlike_post: UnlikePostResult = strawberry.mutation(
+        resolver=unlike_post,
+        description="Take back a like.",
+        permission_classes=[IsAuthenticated],
+    )
+    add_comment: AddCommentResult = strawberry.mutation(
+        resolver=add_comment,
+        description="Comment on a published post. Counts against the posting limits.",
+        permission_classes=[IsAuthenticated],
+    )
+    report_content: ReportContentResult = strawberry.mutation(
+        resolver=report_content,
+        description="Report a post (comments cannot be reported yet: `InvalidInput`). Three "
+        "reporters hide a post until a moderator decides.",
+        permission_classes=[IsAuthenticated],
+    )
+    moderate_post: ModeratePostResult = strawberry.mutation(
+        resolver=moderate_post,
+        description="Staff: moderate a post. Moderators and admins everywhere, hosts in their "
+        "own groups; anyone else gets a top-level FORBIDDEN error.",
+    )
 
 
 def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
@@ -161,6 +203,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             LedgerEntry,
             Reward,
             Redemption,
+            Post,
             InvalidInput,
             RateLimited,
             NotFound,
@@ -178,6 +221,8 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             LimitReached,
             NotCancellable,
             AlreadyFulfilled,
+            InvalidTransition,
+            AlreadyReported,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -20,6 +20,9 @@ from domain.identity import models, policies
 from domain.identity.rules import mask_phone
 from domain.points import queries as points
 from domain.rewards import queries as rewards
+
+if TYPE_CHECKING:
+    from api.posts.types import PostConnection
 
 
 @strawberry.enum(description="What a member may do besides being a resident.")
@@ -210,6 +213,17 @@ class Viewer:
         return connection_of(
             RedemptionConnection, rows, first, after, lambda r: Redemption.from_model(r, counts)
         )
+
+    @strawberry.field(
+        description="The member's own posts in every status, newest first, with the moderation "
+        "note of rejected and hidden ones; `first` is 1–50."
+    )
+    async def posts(
+        self, first: int, after: str | None = None
+    ) -> Annotated[PostConnection, strawberry.lazy("api.posts.types")]:
+        from api.posts.queries import my_posts  # posts' types use Member: import when used
+
+        return await my_posts(self.model.id, first, after)
 
 
 @strawberry.type(description="Signed in: tokens for the `Authorization: Bearer` header.")

@@ -61,7 +61,9 @@ async def _draft_errors(author: Member, draft: PostDraft) -> list[FieldError]:
     ]
     if draft.kind == PostKind.RECIPE:
         errors += recipe_field_errors(draft.recipe)
-    if len(draft.image_ids) > MAX_IMAGES:
+    if len(set(draft.image_ids)) != len(draft.image_ids):
+        errors.append(FieldError("imageIds", "同一张图片不能重复添加"))
+    elif len(draft.image_ids) > MAX_IMAGES:
         errors.append(FieldError("imageIds", f"最多 {MAX_IMAGES} 张图片"))
     elif draft.image_ids:
         owned = await Image.filter(id__in=draft.image_ids, owner_id=author.id).count()
@@ -168,6 +170,8 @@ async def moderate_post(
         changes["featured"] = featured
     if note:
         changes["moderation_note"] = note
+    if action == "RESTORE":
+        changes["report_count"] = 0  # a moderator decided: earlier reports no longer count
     if action in ("APPROVE", "RESTORE") and post.published_at is None:
         changes["published_at"] = c.clock.now()
     async with atomic():
@@ -221,7 +225,9 @@ async def like_post(c: Collaborators, member: Member, post_id: int) -> Post:
 
 
 async def unlike_post(c: Collaborators, member: Member, post_id: int) -> Post:
-    await _published(post_id)
+    """Taking a like back works whatever became of the post since."""
+    if not await Post.exists(id=post_id):
+        raise NotFoundError()
     async with atomic():
         removed = await PostLike.filter(post_id=post_id, member_id=member.id).delete()
         if removed:

@@ -168,3 +168,45 @@ async def test_fifty_concurrent_likes_count_fifty_and_a_double_click_approval_aw
     likers = [await make_member() for _ in range(50)]
     await asyncio.gather(*(services.like_post(collaborators, m, post.id) for m in likers))
     assert (await Post.get(id=post.id)).like_count == 50
+
+
+async def test_a_restored_post_starts_its_report_count_again_and_likes_can_be_taken_back(
+    collaborators: Collaborators,
+) -> None:
+    author = await veteran(collaborators)
+    moderator = await make_member(roles=(Role.RESIDENT, Role.MODERATOR))
+    post = await services.submit_post(collaborators, author, story())
+    await services.moderate_post(collaborators, moderator, post.id, "APPROVE")
+    fan = await veteran(collaborators)
+    await services.like_post(collaborators, fan, post.id)
+    for _ in range(3):
+        reporter = await veteran(collaborators)
+        await services.report_post(collaborators, reporter, post.id, ReportReason.SPAM, None)
+    assert (await services.unlike_post(collaborators, fan, post.id)).like_count == 0
+    restored = await services.moderate_post(collaborators, moderator, post.id, "RESTORE")
+    assert restored.report_count == 0
+    await services.report_post(
+        collaborators, await veteran(collaborators), post.id, ReportReason.SPAM, None
+    )
+    assert (await Post.get(id=post.id)).status == PostStatus.PUBLISHED
+
+
+async def test_the_same_image_cannot_be_attached_twice(collaborators: Collaborators) -> None:
+    from domain.media.models import Image
+
+    author = await veteran(collaborators)
+    image = await Image.create(
+        owner=author,
+        storage_key="k" * 32 + ".jpg",
+        content_type="image/jpeg",
+        width=10,
+        height=10,
+        size_bytes=100,
+        created_at=collaborators.clock.now(),
+    )
+    draft = services.PostDraft(
+        PostKind.PHOTO, "春日樱花开了", "楼下的樱花今天全开了。", image_ids=[image.id] * 2
+    )
+    with pytest.raises(InvalidInputError) as raised:
+        await services.submit_post(collaborators, author, draft)
+    assert raised.value.field_errors[0].field == "imageIds"

@@ -1,0 +1,144 @@
+"""UGC root fields: the feed, one post, the viewer's posts, and the staff's queue and audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.context import Context
+from api.errors import ClientError
+from api.pagination import after_id, check_first, connection_of, decode_cursor, encode_cursor
+from api.permissions import require_role
+from api.posts.types import AuditLogEntry, AuditLogEntryConnection, Post, PostConnection, PostKind
+from domain.posts import models, policies, queries
+
+
+def _feed_key(after: str | None) -> queries.FeedKey | None:
+    """The (featured, published_at, id) inside a feed cursor; anything else is the client's bug."""
+    key = decode_cursor(after, 3)
+    if key is None:
+        return None
+    featured, published_at, post_id = key
+    try:
+        if not isinstance(featured, bool) or not isinstance(published_at, str):
+            raise ValueError(key)
+        if not isinstance(post_id, int) or isinstance(post_id, bool):
+            raise ValueError(key)
+        when = datetime.fromisoformat(published_at)
+        if when.tzinfo is None:
+            raise ValueError(published_at)
+    except ValueError as error:
+        raise ClientError("分页游标无效") from error
+    return featured, when, post_id
+
+
+def _feed_cursor(card: queries.PostCard) -> str:
+    featured, published_at, post_id = card.feed_key or (False, datetime.min, card.id)
+    return encode_cursor(featured, published_at.isoformat(), post_id)
+
+
+def _global_id(raw: str | None, type_name: str) -> int | None:
+    """The database id in a filter argument; a malformed one is the client's bug."""
+    if raw is None:
+        return None
+    try:
+        gid = relay.GlobalID.from_id(raw)
+        if gid.type_name != type_name:
+            raise ValueError(gid.type_name)
+        return int(gid.node_id)
+    except ValueError as error:
+        raise ClientError("编号无效") from error
+
+
+def feed_connection(cards: list[queries.PostCard], first: int, after: str | None) -> PostConnection:
+    page = cards[:first]
+    edges = [relay.Edge(cursor=_feed_cursor(card), node=Post.from_card(card)) for card in page]
+    return PostConnection(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=len(cards) > first,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+async def my_posts(author_id: int, first: int, after: str | None) -> PostConnection:
+    """`Viewer.posts`: the viewer's posts in every status, newest first."""
+    check_first(first)
+    cards = await queries.my_posts_page(author_id, after_id(after), first)
+    return connection_of(PostConnection, cards, first, after, Post.from_card)
+
+
+@strawberry.type
+class PostsQuery:
+    @strawberry.field(
+        description="Published posts, featured first, then newest; `first` is 1–50. Filter by "
+        "`groupId` (`InterestGroup.id`) and `kind`. Open to everyone."
+    )
+    async def feed(
+        self,
+        info: Info[Context, Any],
+        first: int,
+        after: str | None = None,
+        group_id: strawberry.ID | None = None,
+        kind: PostKind | None = None,
+    ) -> PostConnection:
+        check_first(first)
+        key = _feed_key(after)
+        group = _global_id(group_id, "InterestGroup")
+        viewer = info.context.member
+        cards = await queries.feed_page(
+            viewer.id if viewer else None,
+            group,
+            models.PostKind(kind.name) if kind else None,
+            key,
+            first,
+        )
+        return feed_connection(cards, first, after)
+
+    @strawberry.field(
+        description="One post: published ones for everyone, others only for their author and "
+        "staff who may moderate them; null otherwise (and for an ID of another type)."
+    )
+    async def post(self, info: Info[Context, Any], id: strawberry.ID) -> Post | None:
+        try:
+            gid = relay.GlobalID.from_id(id)
+            post_id = int(gid.node_id) if gid.type_name == "Post" else None
+        except ValueError:
+            post_id = None
+        if post_id is None:
+            return None
+        detail = await queries.post_detail(info.context.member, post_id)
+        return Post.from_card(detail.card, detail) if detail else None
+
+    @strawberry.field(
+        description="Staff: posts waiting for a decision (pending, or hidden by reports), oldest "
+        "first, in the groups the viewer moderates (hosts: their own groups); `first` is 1–50."
+    )
+    async def moderation_queue(
+        self,
+        info: Info[Context, Any],
+        first: int,
+        after: str | None = None,
+        group_id: strawberry.ID | None = None,
+    ) -> PostConnection:
+        actor = require_role(info, *policies.STAFF_ROLES)
+        check_first(first)
+        group = _global_id(group_id, "InterestGroup")
+        cards = await queries.moderation_queue_page(actor, group, after_id(after), first)
+        return connection_of(PostConnection, cards, first, after, Post.from_card)
+
+    @strawberry.field(description="Staff: moderation actions, newest first; `first` is 1–50.")
+    async def audit_log(
+        self, info: Info[Context, Any], first: int, after: str | None = None
+    ) -> AuditLogEntryConnection:
+        require_role(info, *policies.STAFF_ROLES)
+        check_first(first)
+        rows = await queries.audit_log_page(after_id(after), first)
+        return connection_of(AuditLogEntryConnection, rows, first, after, AuditLogEntry.from_model)

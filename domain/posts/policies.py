@@ -1,0 +1,24 @@
+"""Who may read and moderate which post."""
+
+from __future__ import annotations
+
+from domain.groups.policies import can_moderate_group
+from domain.identity.models import Member, Role
+from domain.posts.models import Post, PostStatus
+
+STAFF_ROLES = (Role.MODERATOR, Role.ADMIN, Role.HOST)  # who reads the queue and the audit log
+
+
+def may_moderate(viewer: Member | None, post: Post) -> bool:
+    """Staff who may moderate the post's group (``post.group`` loaded)."""
+    return viewer is not None and can_moderate_group(viewer, post.group)
+
+
+def may_see_moderation(viewer: Member | None, post: Post) -> bool:
+    """The moderation note is for the author and the post's moderators."""
+    return viewer is not None and (viewer.id == post.author_id or may_moderate(viewer, post))
+
+
+def may_read(viewer: Member | None, post: Post) -> bool:
+    """Published posts for everyone; others for their author and their moderators."""
+    return post.status == PostStatus.PUBLISHED or may_see_moderation(viewer, post)

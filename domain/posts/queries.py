@@ -1,0 +1,233 @@
+"""Post reads shared by GraphQL and the portal. Each page reads a fixed number of SQL statements
+whatever its size: the rows joined to author and group, then one statement each for the viewer's
+likes, the viewer's group memberships and the cover images of the whole page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tortoise.expressions import Q
+
+from domain.groups.queries import group_ids_joined
+from domain.identity.models import Member, Role
+from domain.media.models import Image
+from domain.posts.models import (
+    AuditLogEntry,
+    Comment,
+    Post,
+    PostImage,
+    PostKind,
+    PostLike,
+    PostStatus,
+    RecipeDetails,
+    RecipeIngredient,
+    RecipeStep,
+)
+from domain.posts.policies import may_read
+
+FeedKey = tuple[bool, datetime, int]  # (featured, published_at, id): the feed's sort key
+_JOINED = ("author", "group", "group__host")
+
+
+@dataclass
+class PostCard:
+    """A post as lists show it: the row with author and group, and what the page read beside it."""
+
+    post: Post
+    cover: Image | None
+    viewer_has_liked: bool
+    viewer_in_group: bool
+    id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.id = self.post.id
+
+    @property
+    def feed_key(self) -> FeedKey | None:
+        published_at = self.post.published_at
+        return None if published_at is None else (self.post.featured, published_at, self.post.id)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    details: RecipeDetails
+    ingredients: list[RecipeIngredient]
+    steps: list[RecipeStep]
+
+
+@dataclass(frozen=True)
+class PostDetail:
+    card: PostCard
+    images: list[Image]
+    recipe: Recipe | None = None
+
+
+async def _images_by_post(post_ids: list[int], first_only: bool) -> dict[int, list[Image]]:
+    if not post_ids:
+        return {}
+    rows = (
+        await PostImage.filter(post_id__in=post_ids)
+        .order_by("post_id", "position")
+        .select_related("image")
+    )
+    found: dict[int, list[Image]] = {}
+    for row in rows:
+        images = found.setdefault(row.post_id, [])
+        if not (first_only and images):
+            images.append(row.image)
+    return found
+
+
+async def _liked(viewer_id: int | None, post_ids: list[int]) -> set[int]:
+    if viewer_id is None or not post_ids:
+        return set()
+    rows = await PostLike.filter(member_id=viewer_id, post_id__in=post_ids).values_list(
+        "post_id", flat=True
+    )
+    return {int(post_id) for post_id in rows}  # type: ignore[call-overload]
+
+
+async def cards_of(
+    viewer_id: int | None, posts: list[Post], images: dict[int, list[Image]] | None = None
+) -> list[PostCard]:
+    """Cards for rows read with author and group: three more statements for the whole list (two
+    when the caller read the posts' ``images`` already)."""
+    ids = [p.id for p in posts]
+    liked = await _liked(viewer_id, ids)
+    group_ids = sorted({p.group_id for p in posts if p.group_id is not None})
+    joined = await group_ids_joined(viewer_id, group_ids) if viewer_id is not None else set()
+    covers = images if images is not None else await _images_by_post(ids, first_only=True)
+    return [
+        PostCard(
+            post=p,
+            cover=next(iter(covers.get(p.id, [])), None),
+            viewer_has_liked=p.id in liked,
+            viewer_in_group=p.group_id in joined,
+        )
+        for p in posts
+    ]
+
+
+def _after_key(key: FeedKey) -> Q:
+    """Rows after ``key`` in (featured DESC, published_at DESC, id DESC) order."""
+    featured, published_at, post_id = key
+    after = Q(featured=featured, published_at__lt=published_at) | Q(
+        featured=featured, published_at=published_at, id__lt=post_id
+    )
+    return after | Q(featured=False) if featured else after
+
+
+async def feed_page(
+    viewer_id: int | None,
+    group_id: int | None,
+    kind: PostKind | None,
+    after: FeedKey | None,
+    first: int,
+) -> list[PostCard]:
+    """Published posts, featured first then newest; ``first + 1`` cards (the extra says more)."""
+    query = Post.filter(status=PostStatus.PUBLISHED)
+    if group_id is not None:
+        query = query.filter(group_id=group_id)
+    if kind is not None:
+        query = query.filter(kind=kind)
+    if after is not None:
+        query = query.filter(_after_key(after))
+    rows = (
+        await query.order_by("-featured", "-published_at", "-id")
+        .limit(first + 1)
+        .select_related(*_JOINED)
+    )
+    return await cards_of(viewer_id, list(rows))
+
+
+async def post_cards_by_id(viewer_id: int | None, post_ids: list[int]) -> dict[int, PostCard]:
+    """Cards by id, whatever their status: callers decide who may see which."""
+    rows = await Post.filter(id__in=post_ids).select_related(*_JOINED)
+    return {card.id: card for card in await cards_of(viewer_id, list(rows))}
+
+
+async def post_detail(viewer: Member | None, post_id: int) -> PostDetail | None:
+    """A post with its images and recipe, or None when it is not there for ``viewer``."""
+    post = await Post.get_or_none(id=post_id).select_related(*_JOINED)
+    if post is None or not may_read(viewer, post):
+        return None
+    images = await _images_by_post([post.id], first_only=False)
+    (card,) = await cards_of(viewer.id if viewer else None, [post], images)
+    return PostDetail(card=card, images=images.get(post.id, []), recipe=await recipe_of(post))
+
+
+async def recipe_of(post: Post) -> Recipe | None:
+    if post.kind != PostKind.RECIPE:
+        return None
+    details = await RecipeDetails.get_or_none(post_id=post.id)
+    if details is None:
+        return None
+    ingredients = await RecipeIngredient.filter(post_id=post.id).order_by("position")
+    steps = await RecipeStep.filter(post_id=post.id).order_by("position")
+    return Recipe(details=details, ingredients=list(ingredients), steps=list(steps))
+
+
+async def images_of(post_id: int) -> list[Image]:
+    return (await _images_by_post([post_id], first_only=False)).get(post_id, [])
+
+
+async def comments_page(post_id: int, after_id: int | None, first: int) -> list[Comment]:
+    """Visible comments with their authors, oldest first; ``first + 1`` rows."""
+    query = Comment.filter(post_id=post_id, hidden=False)
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    return list(await query.order_by("id").limit(first + 1).select_related("author"))
+
+
+async def my_posts_page(author_id: int, after_id: int | None, first: int) -> list[PostCard]:
+    """The author's posts in every status, newest first; ``first + 1`` cards."""
+    query = Post.filter(author_id=author_id)
+    if after_id is not None:
+        query = query.filter(id__lt=after_id)
+    rows = await query.order_by("-id").limit(first + 1).select_related(*_JOINED)
+    return await cards_of(author_id, list(rows))
+
+
+def _moderated_by(actor: Member) -> Q:
+    if actor.has_role(Role.MODERATOR) or actor.has_role(Role.ADMIN):
+        return Q()
+    if actor.has_role(Role.HOST):
+        return Q(group__host_id=actor.id)
+    return Q(id__lt=0)  # nothing: residents moderate no group
+
+
+async def moderation_queue_page(
+    actor: Member, group_id: int | None, after_id: int | None, first: int
+) -> list[PostCard]:
+    """Posts waiting for a decision (pending, or hidden by reports) in the groups ``actor`` may
+    moderate, oldest first; ``first + 1`` cards."""
+    waiting = Q(status=PostStatus.PENDING) | Q(status=PostStatus.HIDDEN, report_count__gt=0)
+    query = Post.filter(waiting, _moderated_by(actor))
+    if group_id is not None:
+        query = query.filter(group_id=group_id)
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    rows = await query.order_by("id").limit(first + 1).select_related(*_JOINED)
+    return await cards_of(actor.id, list(rows))
+
+
+async def audit_log_page(after_id: int | None, first: int) -> list[AuditLogEntry]:
+    """Moderation actions with their actors, newest first; ``first + 1`` rows."""
+    query = AuditLogEntry.all()
+    if after_id is not None:
+        query = query.filter(id__lt=after_id)
+    return list(await query.order_by("-id").limit(first + 1).select_related("actor"))
+
+
+async def visible_comments(comment_ids: list[int]) -> list[Comment]:
+    """Comments by id that anyone may read: not hidden, on a published post."""
+    return list(
+        await Comment.filter(
+            id__in=comment_ids, hidden=False, post__status=PostStatus.PUBLISHED
+        ).select_related("author")
+    )
+
+
+async def audit_entries(entry_ids: list[int]) -> list[AuditLogEntry]:
+    return list(await AuditLogEntry.filter(id__in=entry_ids).select_related("actor"))
