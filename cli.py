@@ -35,6 +35,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from domain.demo import database_is_empty, seed_demo
     from domain.demo_groups import seed_groups_demo
     from domain.demo_points import seed_points_demo
+    from domain.demo_posts import seed_posts_demo
 
     async def work() -> list[str]:
         if not await database_is_empty():
@@ -43,12 +44,16 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
         try:
             summary = await seed_demo(collaborators.clock)
             grouped = await seed_groups_demo()
+            posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
         finally:
             await collaborators.redis.aclose()
         return [
             *summary.lines(),
             f"兴趣小组：{grouped['groups']} 个，{grouped['memberships']} 位组员。",
+            f"邻里内容：{posted['posts']} 篇（{posted['recipes']} 篇食谱，"
+            f"{posted['pending']} 篇待审核），{posted['comments']} 条评论，"
+            f"{posted['likes']} 个赞。",
             f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
         ]

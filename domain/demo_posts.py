@@ -1,0 +1,549 @@
+"""Demo posts: ~500 recipes, stories, tips and photos in the eight demo groups, with images,
+comments, likes, reports and a moderation queue.
+
+Rows go in with ``bulk_create`` (one transaction) so a first ``linli serve`` stays quick; the
+points for publishing and featuring still go through ``award_points``, at the time each post was
+published or featured, so ``linli reconcile`` passes on the demo.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFilter, ImageOps
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from domain import demo_posts_texts as texts
+from domain.aftercommit import atomic
+from domain.clock import FrozenClock
+from domain.collaborators import Collaborators
+from domain.groups.models import GroupMembership, InterestGroup
+from domain.identity.models import Member, Role
+from domain.media.images import JPEG, JPEG_QUALITY
+from domain.media.models import Image
+from domain.media.storage import LocalImageStorage, new_key
+from domain.points.services import award_points
+from domain.posts import rendering
+from domain.posts.models import (
+    AuditLogEntry,
+    Comment,
+    Post,
+    PostImage,
+    PostKind,
+    PostLike,
+    PostStatus,
+    RecipeDetails,
+    RecipeIngredient,
+    RecipeStep,
+    Report,
+    ReportReason,
+)
+from domain.posts.services import REPORTS_TO_HIDE
+
+HISTORY = timedelta(days=180)
+PENDING_POSTS = 15
+REJECTED_POSTS = 8
+HIDDEN_POSTS = 4
+REPORTED_POSTS = 6  # published posts with 1–2 reports waiting for a moderator
+FEATURED_SHARE = 0.08
+TARGET_LIKES = 6000
+TARGET_COMMENTS = 1500
+IMAGES_PER_PHOTOGRAPHER = 2  # two photographers per group (the host and one member): 32 images
+IMAGE_SIZE = (800, 600)
+# Bound parameters per INSERT stay under SQLite's smallest limit (999).
+_PARAMS = 900
+
+# group → relative weight of (RECIPE, STORY, TIP, PHOTO)
+_KIND_WEIGHTS: dict[str, tuple[int, int, int, int]] = {
+    "家常菜研究所": (6, 2, 2, 1),
+    "亲子烘焙": (5, 2, 2, 2),
+    "手冲咖啡": (3, 2, 3, 2),
+    "周末露营": (2, 3, 3, 3),
+    "阳台种菜": (1, 3, 3, 3),
+    "宠物友好": (1, 3, 3, 3),
+    "晨跑俱乐部": (1, 3, 3, 2),
+    "邻里读书会": (0, 4, 3, 1),
+}
+_GROUP_WEIGHTS = {
+    "家常菜研究所": 16,
+    "亲子烘焙": 13,
+    "手冲咖啡": 13,
+    "周末露营": 10,
+    "阳台种菜": 10,
+    "宠物友好": 10,
+    "晨跑俱乐部": 8,
+    "邻里读书会": 7,
+}
+_KINDS = (PostKind.RECIPE, PostKind.STORY, PostKind.TIP, PostKind.PHOTO)
+_HIDDEN_TITLES = ("好物分享，邻居价", "闲置清仓，先到先得", "代购优惠，私聊", "家里的店搞活动")
+# Warm palettes: (background from, background to, shapes)
+_PALETTES = (
+    ((255, 214, 165), (230, 120, 70), (255, 245, 220)),
+    ((250, 200, 150), (200, 90, 60), (255, 230, 180)),
+    ((255, 236, 179), (240, 150, 60), (190, 80, 40)),
+    ((245, 190, 160), (170, 70, 60), (255, 220, 200)),
+    ((255, 225, 190), (210, 140, 80), (120, 160, 90)),
+    ((250, 215, 180), (190, 110, 70), (250, 190, 80)),
+)
+
+
+@dataclass
+class _Plan:
+    group: InterestGroup
+    author: Member
+    kind: PostKind
+    title: str
+    body: str
+    created_at: datetime
+    recipe: texts.DemoRecipe | None = None
+    status: PostStatus = PostStatus.PUBLISHED
+    published_at: datetime | None = None
+    featured_at: datetime | None = None
+    note: str | None = None
+    image_ids: list[int] = field(default_factory=list)
+    likes: list[tuple[int, datetime]] = field(default_factory=list)
+    comments: list[tuple[int, str, datetime]] = field(default_factory=list)
+    reports: list[tuple[int, ReportReason, str | None, datetime]] = field(default_factory=list)
+    id: int = 0
+
+
+@dataclass
+class _World:
+    """What the plans are drawn from: groups, their members, staff, images per owner."""
+
+    rng: random.Random
+    now: datetime
+    groups: list[InterestGroup]
+    members: list[Member]
+    by_group: dict[int, list[Member]]
+    moderator: Member
+    images: dict[int, list[int]] = field(default_factory=dict)
+    photographers: dict[int, list[Member]] = field(default_factory=dict)
+    titles: set[str] = field(default_factory=set)
+
+
+async def seed_posts_demo(
+    c: Collaborators, seed: int = 20261121, posts: int = 500
+) -> dict[str, int]:
+    """Runs after the members and groups exist; returns what it made."""
+    rng = random.Random(seed)  # noqa: S311 -- demo data, not security
+    world = await _load_world(rng, c.clock.now())
+    await _make_images(c, world)
+    plans = sorted((_plan_post(world) for _ in range(posts)), key=lambda p: p.created_at)
+    _assign_statuses(world, plans)
+    _plan_likes(world, plans)
+    _plan_comments(world, plans)
+    _plan_reports(world, plans)
+    async with in_transaction():
+        await _insert_posts(plans)
+        await _insert_parts(plans)
+        likes = await _insert_reactions(world, plans)
+    awarded = await _award(c, plans)
+    return {
+        "posts": len(plans),
+        "recipes": sum(p.kind == PostKind.RECIPE for p in plans),
+        "published": sum(p.status == PostStatus.PUBLISHED for p in plans),
+        "featured": sum(p.featured_at is not None for p in plans),
+        "pending": sum(p.status == PostStatus.PENDING for p in plans),
+        "rejected": sum(p.status == PostStatus.REJECTED for p in plans),
+        "hidden": sum(p.status == PostStatus.HIDDEN for p in plans),
+        "images": sum(len(ids) for ids in world.images.values()),
+        "likes": likes,
+        "comments": sum(len(p.comments) for p in plans),
+        "reports": sum(len(p.reports) for p in plans),
+        "awards": awarded,
+    }
+
+
+async def _load_world(rng: random.Random, now: datetime) -> _World:
+    members = await Member.all().order_by("id")
+    staff = [m for m in members if m.has_role(Role.ADMIN) or m.has_role(Role.MODERATOR)]
+    moderator = next(m for m in staff if m.has_role(Role.MODERATOR))
+    residents = {m.id: m for m in members if m not in staff}
+    groups = await InterestGroup.all().order_by("id")
+    by_group: dict[int, list[Member]] = {g.id: [] for g in groups}
+    for group_id, member_id in (
+        await GroupMembership.all().order_by("id").values_list("group_id", "member_id")
+    ):
+        if member_id in residents:
+            by_group[group_id].append(residents[member_id])
+    return _World(rng, now, groups, list(residents.values()), by_group, moderator)
+
+
+def _picture(rng: random.Random) -> bytes:
+    """A warm gradient with a few soft shapes: a stand-in for a neighbour's photo."""
+    start, end, shape = rng.choice(_PALETTES)
+    # Drawn at a quarter of the size and scaled up: soft edges for free, and fast.
+    width, height = IMAGE_SIZE[0] // 4, IMAGE_SIZE[1] // 4
+    gradient = PILImage.linear_gradient("L").rotate(rng.choice((0, 45, 90, 135)), expand=False)
+    picture = ImageOps.colorize(gradient.resize((width, height)), start, end)
+    draw = ImageDraw.Draw(picture)
+    for _ in range(rng.randint(2, 5)):
+        x, y, r = rng.randrange(width), rng.randrange(height), rng.randint(10, 45)
+        tint = tuple(max(0, min(255, v + rng.randint(-30, 30))) for v in shape)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tint)
+    picture = picture.filter(ImageFilter.GaussianBlur(2)).resize(
+        IMAGE_SIZE, PILImage.Resampling.BICUBIC
+    )
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    return buffer.getvalue()
+
+
+async def _make_images(c: Collaborators, world: _World) -> None:
+    """Each group's host and one member took two photos each; posts reuse them."""
+    storage = LocalImageStorage(c.settings.media_root)
+    rows: list[Image] = []
+    owners: list[int] = []
+    for group in world.groups:
+        people = world.by_group[group.id]
+        host = next((m for m in people if m.id == group.host_id), None)
+        others = [m for m in people if m.id != group.host_id]
+        chosen = [m for m in (host, world.rng.choice(others) if others else None) if m]
+        world.photographers[group.id] = chosen
+        for owner in chosen:
+            for _ in range(IMAGES_PER_PHOTOGRAPHER):
+                data = _picture(world.rng)
+                key = new_key(JPEG)
+                await storage.save(key, data, JPEG.content_type)
+                rows.append(
+                    Image(
+                        owner_id=owner.id,
+                        storage_key=key,
+                        content_type=JPEG.content_type,
+                        width=IMAGE_SIZE[0],
+                        height=IMAGE_SIZE[1],
+                        size_bytes=len(data),
+                        created_at=max(owner.created_at, world.now - HISTORY),
+                    )
+                )
+                owners.append(owner.id)
+    await Image.bulk_create(rows, batch_size=_batch(Image))
+    keys = [row.storage_key for row in rows]
+    ids = dict(await Image.filter(storage_key__in=keys).values_list("storage_key", "id"))
+    for owner_id, key in zip(owners, keys, strict=True):
+        world.images.setdefault(owner_id, []).append(ids[key])
+
+
+async def _bulk(model: type[Model], rows: Sequence[Model]) -> None:
+    await model.bulk_create(rows, batch_size=_batch(model))
+
+
+def _batch(model: type[Model]) -> int:
+    return max(1, _PARAMS // len(model._meta.fields_db_projection))
+
+
+def _unique_title(world: _World, candidates: list[str]) -> str:
+    for title in candidates:
+        if title not in world.titles and 4 <= len(title) <= 60:
+            world.titles.add(title)
+            return title
+    return candidates[0][:60]
+
+
+def _post_time(world: _World, author: Member) -> datetime:
+    """Within the last six months, denser lately, and after the author joined."""
+    earliest = max(world.now - HISTORY, author.created_at + timedelta(hours=2))
+    span = world.now - timedelta(minutes=30) - earliest
+    return earliest + span * (1 - world.rng.random() ** 1.8)
+
+
+def _plan_post(world: _World) -> _Plan:
+    rng = world.rng
+    names = [g.name for g in world.groups]
+    group = rng.choices(world.groups, [_GROUP_WEIGHTS.get(n, 5) for n in names])[0]
+    kind = rng.choices(_KINDS, _KIND_WEIGHTS.get(group.name, (1, 1, 1, 1)))[0]
+    shooters = world.photographers.get(group.id, [])
+    people = world.by_group[group.id] or world.members
+    if kind == PostKind.PHOTO and shooters:
+        author = rng.choice(shooters)
+    elif rng.random() < 0.25:  # hosts post more than most
+        author = next((m for m in people if m.id == group.host_id), rng.choice(people))
+    else:
+        author = rng.choice(people)
+    if kind == PostKind.PHOTO and not world.images.get(author.id):
+        kind = PostKind.STORY
+    recipes = [r for r in texts.RECIPES if r.group == group.name]
+    if kind == PostKind.RECIPE and not recipes:
+        kind = PostKind.TIP
+    plan = _Plan(group, author, kind, "", "", _post_time(world, author))
+    if kind == PostKind.RECIPE:
+        plan.recipe = rng.choice(recipes)
+        plan.title, plan.body = _recipe_text(world, plan.recipe)
+    else:
+        plan.title, plan.body = _other_text(world, group.name, kind)
+    owned = world.images.get(author.id, [])
+    if owned and (kind == PostKind.PHOTO or (kind == PostKind.RECIPE and rng.random() < 0.6)):
+        plan.image_ids = rng.sample(owned, rng.randint(1, min(3, len(owned))))
+    return plan
+
+
+def _recipe_text(world: _World, recipe: texts.DemoRecipe) -> tuple[str, str]:
+    rng = world.rng
+    patterns = rng.sample(texts.RECIPE_TITLES, len(texts.RECIPE_TITLES))
+    values = {"dish": recipe.dish, "servings": recipe.servings, "minutes": recipe.minutes}
+    title = _unique_title(world, [p.format(**values) for p in patterns])
+    tips = "\n".join(f"- {tip}" for tip in recipe.tips)
+    body = (
+        f"{rng.choice(texts.RECIPE_INTROS)}\n\n"
+        f"**{recipe.servings} 人份 · 约 {recipe.minutes} 分钟**，用料和步骤见下方。\n\n"
+        f"### 小窍门\n\n{tips}\n\n{rng.choice(texts.CLOSINGS)}"
+    )
+    return title, body
+
+
+def _other_text(world: _World, group: str, kind: PostKind) -> tuple[str, str]:
+    rng = world.rng
+    stories, tips, photos = texts.GROUP_TITLES[group]
+    stems = {PostKind.STORY: stories, PostKind.TIP: tips, PostKind.PHOTO: photos}[kind]
+    stem = rng.choice(stems)
+    suffixes = rng.sample(texts.TITLE_SUFFIXES, len(texts.TITLE_SUFFIXES))
+    title = _unique_title(world, [stem + s for s in suffixes] + [f"{stem}（{rng.randint(2, 99)}）"])
+    paragraphs = texts.GROUP_PARAGRAPHS[group]
+    closing = rng.choice(texts.CLOSINGS)
+    if kind == PostKind.STORY:
+        body = "\n\n".join([*rng.sample(paragraphs, rng.randint(2, 3)), closing])
+    elif kind == PostKind.TIP:
+        items = rng.sample(texts.TIP_LISTS[group], 3)
+        steps = "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
+        body = f"{rng.choice(paragraphs)}\n\n**要点：**\n\n{steps}\n\n{closing}"
+    else:
+        body = f"{rng.choice(paragraphs)}\n\n> {rng.choice(texts.CLOSINGS)}"
+    return title, body
+
+
+def _assign_statuses(world: _World, plans: list[_Plan]) -> None:
+    """Recent posts wait in the queue; a few older ones were rejected or reported and hidden;
+    the rest are published, some featured."""
+    rng = world.rng
+    recent = plans[-max(PENDING_POSTS * 3, 1) :]
+    for plan in rng.sample(recent, min(PENDING_POSTS, len(recent))):
+        plan.status = PostStatus.PENDING
+    older = [p for p in plans[: -len(recent)]]
+    picked = rng.sample(older, min(REJECTED_POSTS + HIDDEN_POSTS, len(older)))
+    for plan in picked[:REJECTED_POSTS]:
+        plan.status = PostStatus.REJECTED
+        plan.note = rng.choice(texts.REJECT_NOTES)
+    for plan in picked[REJECTED_POSTS:]:
+        plan.status = PostStatus.HIDDEN
+        plan.kind, plan.recipe, plan.image_ids = PostKind.TIP, None, []
+        plan.title = _unique_title(world, rng.sample(_HIDDEN_TITLES, len(_HIDDEN_TITLES)))
+        plan.body = rng.choice(texts.PROMO_BODIES)
+    for plan in plans:
+        if plan.status in (PostStatus.PUBLISHED, PostStatus.HIDDEN):
+            # Trusted authors publish at once; a first post waits a few hours for a moderator.
+            delay = timedelta(minutes=rng.choice((0, 0, 0, 15, 90, 240)))
+            plan.published_at = min(plan.created_at + delay, world.now - timedelta(minutes=5))
+            plan.published_at = max(plan.published_at, plan.created_at)
+    published = [p for p in plans if p.status == PostStatus.PUBLISHED]
+    weights = [3.0 if p.kind == PostKind.RECIPE else 1.0 for p in published]
+    featured = {id(p) for p in rng.choices(published, weights, k=int(len(plans) * FEATURED_SHARE))}
+    for plan in published:
+        if id(plan) in featured and plan.published_at is not None:
+            later = plan.published_at + timedelta(hours=rng.randint(2, 72))
+            plan.featured_at = min(later, world.now - timedelta(minutes=1))
+            plan.featured_at = max(plan.featured_at, plan.published_at)
+
+
+async def _insert_posts(plans: list[_Plan]) -> None:
+    before = await Post.all().order_by("-id").first()
+    rows = [
+        Post(
+            author_id=p.author.id,
+            group_id=p.group.id,
+            kind=p.kind,
+            title=p.title,
+            body=p.body,
+            body_html=rendering.render_markdown(p.body),
+            excerpt=rendering.excerpt(p.body),
+            status=p.status,
+            featured=p.featured_at is not None,
+            moderation_note=p.note,
+            like_count=len(p.likes),
+            comment_count=len(p.comments),
+            report_count=len(p.reports),
+            created_at=p.created_at,
+            published_at=p.published_at,
+        )
+        for p in plans
+    ]
+    await Post.bulk_create(rows, batch_size=_batch(Post))
+    # bulk_create leaves integer keys unset; rows went in in order, so read the new ids back.
+    ids = (
+        await Post.filter(id__gt=before.id if before else 0)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    for plan, post_id in zip(plans, ids, strict=True):
+        plan.id = int(post_id)  # type: ignore[call-overload]
+
+
+async def _insert_parts(plans: list[_Plan]) -> None:
+    details: list[RecipeDetails] = []
+    ingredients: list[RecipeIngredient] = []
+    steps: list[RecipeStep] = []
+    images: list[PostImage] = []
+    for p in plans:
+        images += [
+            PostImage(post_id=p.id, image_id=i, position=n) for n, i in enumerate(p.image_ids)
+        ]
+        if p.recipe is None:
+            continue
+        details.append(
+            RecipeDetails(post_id=p.id, servings=p.recipe.servings, minutes=p.recipe.minutes)
+        )
+        ingredients += [
+            RecipeIngredient(post_id=p.id, position=n, name=name, amount=amount)
+            for n, (name, amount) in enumerate(p.recipe.ingredients)
+        ]
+        steps += [
+            RecipeStep(post_id=p.id, position=n, text=text) for n, text in enumerate(p.recipe.steps)
+        ]
+    for model, rows in (
+        (RecipeDetails, details),
+        (RecipeIngredient, ingredients),
+        (RecipeStep, steps),
+        (PostImage, images),
+    ):
+        await _bulk(model, rows)
+
+
+def _visible(plans: list[_Plan]) -> list[_Plan]:
+    return [p for p in plans if p.published_at is not None]
+
+
+def _counts(world: _World, plans: list[_Plan], target: int, limit: int) -> list[int]:
+    """A skewed share of ``target`` per post: featured and recipes draw more, and older posts
+    have had longer to collect them."""
+    rng = world.rng
+    weights = []
+    for p in plans:
+        weight = rng.lognormvariate(0, 0.9)
+        weight *= 1.8 if p.kind == PostKind.RECIPE else 1.0
+        weight *= 3.5 if p.featured_at is not None else 1.0
+        weight *= 0.3 if p.status == PostStatus.HIDDEN else 1.0
+        weights.append(weight)
+    scale = target / (sum(weights) or 1)
+    return [min(limit, round(w * scale)) for w in weights]
+
+
+def _moment_after(world: _World, start: datetime, member: Member) -> datetime:
+    start = max(start, member.created_at)
+    if start >= world.now:
+        return world.now
+    return start + (world.now - start) * (world.rng.random() ** 2)
+
+
+def _plan_likes(world: _World, plans: list[_Plan]) -> None:
+    visible = _visible(plans)
+    counts = _counts(world, visible, TARGET_LIKES, len(world.members) - 1)
+    for p, count in zip(visible, counts, strict=True):
+        assert p.published_at is not None
+        likers = world.rng.sample([m for m in world.members if m.id != p.author.id], count)
+        p.likes = [(m.id, _moment_after(world, p.published_at, m)) for m in likers]
+
+
+def _plan_comments(world: _World, plans: list[_Plan]) -> None:
+    visible = _visible(plans)
+    for p, count in zip(visible, _counts(world, visible, TARGET_COMMENTS, 40), strict=True):
+        assert p.published_at is not None
+        made = []
+        for _ in range(count):
+            member = world.rng.choice(world.members)
+            at = _moment_after(world, p.published_at, member)
+            made.append((member.id, world.rng.choice(texts.COMMENTS), at))
+        p.comments = sorted(made, key=lambda c: c[2])
+
+
+def _plan_reports(world: _World, plans: list[_Plan]) -> None:
+    """Hidden posts have three reports (the third hid them); a few published ones have one or
+    two waiting for a moderator."""
+    rng = world.rng
+    published = [p for p in plans if p.status == PostStatus.PUBLISHED and p.featured_at is None]
+    reported = [(p, REPORTS_TO_HIDE) for p in plans if p.status == PostStatus.HIDDEN]
+    reported += [(p, rng.randint(1, 2)) for p in rng.sample(published, REPORTED_POSTS)]
+    for p, count in reported:
+        assert p.published_at is not None
+        reporters = rng.sample([m for m in world.members if m.id != p.author.id], count)
+        moments = sorted(_moment_after(world, p.published_at, m) for m in reporters)
+        for member, at in zip(reporters, moments, strict=True):
+            note = rng.choice(texts.REPORT_NOTES) or None
+            reason = ReportReason.ADVERTISING if note else ReportReason.SPAM
+            p.reports.append((member.id, reason, note, at))
+
+
+async def _insert_reactions(world: _World, plans: list[_Plan]) -> int:
+    likes = [PostLike(post_id=p.id, member_id=m, created_at=at) for p in plans for m, at in p.likes]
+    comments = [
+        Comment(
+            post_id=p.id,
+            author_id=member_id,
+            body=body,
+            body_html=rendering.render_comment(body),
+            hidden=False,
+            created_at=at,
+        )
+        for p in plans
+        for member_id, body, at in p.comments
+    ]
+    reports = [
+        Report(post_id=p.id, reporter_id=m, reason=reason, note=note, created_at=at)
+        for p in plans
+        for m, reason, note, at in p.reports
+    ]
+    audit = []
+    for p in plans:
+        if p.status == PostStatus.HIDDEN and p.reports:
+            hider, _, _, hidden_at = p.reports[-1]
+            reason = f"{REPORTS_TO_HIDE} 位邻居举报"
+            audit.append(_audit(hider, "AUTO_HIDE", p, reason, hidden_at))
+        if p.status == PostStatus.REJECTED:
+            at = min(p.created_at + timedelta(hours=world.rng.randint(1, 20)), world.now)
+            audit.append(_audit(world.moderator.id, "REJECT", p, p.note, at))
+        if p.featured_at is not None:
+            audit.append(_audit(world.moderator.id, "FEATURE", p, None, p.featured_at))
+    audit.sort(key=lambda a: a.created_at)
+    for model, rows in (
+        (PostLike, likes),
+        (Comment, comments),
+        (Report, reports),
+        (AuditLogEntry, audit),
+    ):
+        await _bulk(model, rows)
+    return len(likes)
+
+
+def _audit(actor_id: int, action: str, p: _Plan, reason: str | None, at: datetime) -> AuditLogEntry:
+    return AuditLogEntry(
+        actor_id=actor_id,
+        action=action,
+        target_type="POST",
+        target_id=p.id,
+        reason=reason,
+        created_at=at,
+    )
+
+
+async def _award(c: Collaborators, plans: list[_Plan]) -> int:
+    """Publishing and featuring points, each at the moment it happened, in time order."""
+    events: list[tuple[datetime, _Plan, str]] = []
+    for p in plans:
+        if p.published_at is not None:
+            rule = "recipe_published" if p.kind == PostKind.RECIPE else "post_published"
+            events.append((p.published_at, p, rule))
+        if p.featured_at is not None:
+            events.append((p.featured_at, p, "post_featured"))
+    events.sort(key=lambda e: (e[0], e[1].id))
+    # One outer transaction: each award is a savepoint, not a commit of its own, and the
+    # leaderboard updates run once it commits.
+    async with atomic():
+        for at, p, rule in events:
+            clock = FrozenClock(at)
+            await award_points(replace(c, clock=clock), p.author.id, rule, f"post:{p.id}")
+    return len(events)
