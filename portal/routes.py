@@ -6,14 +6,14 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from portal.views import identity, points, rewards
+from portal.views import groups, identity, moderation, points, posts, rewards
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
 def portal_routes() -> list[Route]:
     return [
-        Route("/", identity.home, name="home"),
+        Route("/", posts.home, name="home"),
         Route("/register", identity.register_page, methods=["GET", "POST"], name="register"),
         Route("/register/check", identity.register_check, methods=["POST"], name="register_check"),
         Route("/login", identity.login_page, methods=["GET", "POST"], name="login"),
@@ -23,6 +23,9 @@ def portal_routes() -> list[Route]:
         Route("/privacy", identity.privacy, name="privacy"),
         *points_routes(),
         *mall_routes(),
+        *post_routes(),
+        *group_routes(),
+        *moderation_routes(),
     ]
 
 
@@ -69,5 +72,42 @@ def mall_routes() -> list[Route]:
             rewards.restock,
             methods=["POST"],
             name="admin_restock_reward",
+        ),
+    ]
+
+
+def post_routes() -> list[Route]:
+    return [
+        Route("/feed", posts.feed, name="feed_page"),
+        Route("/posts/{post_id:int}", posts.post_page, name="post"),
+        Route("/posts/{post_id:int}/like", posts.like, methods=["POST"], name="like_post"),
+        Route("/posts/{post_id:int}/unlike", posts.like, methods=["POST"], name="unlike_post"),
+        Route("/posts/{post_id:int}/comments", posts.comment, methods=["POST"], name="add_comment"),
+        Route("/posts/{post_id:int}/report", posts.report, methods=["POST"], name="report_post"),
+        Route("/share", posts.share, methods=["GET", "POST"], name="share"),
+        Route("/share/rows/{row}", posts.share_row, name="share_row"),
+        Route("/share/removed", posts.removed_row, methods=["GET", "POST"], name="removed_row"),
+        Route("/my/posts", posts.my_posts, name="my_posts"),
+    ]
+
+
+def group_routes() -> list[Route]:
+    return [
+        Route("/groups", groups.groups_page, name="groups"),
+        Route("/groups/{slug}", groups.group_page, name="group"),
+        Route("/groups/{group_id:int}/join", groups.membership, methods=["POST"], name="join"),
+        Route("/groups/{group_id:int}/leave", groups.membership, methods=["POST"], name="leave"),
+    ]
+
+
+def moderation_routes() -> list[Route]:
+    return [
+        Route("/moderation", moderation.queue, name="moderation"),
+        Route("/moderation/audit", moderation.audit, name="audit_log"),
+        Route(
+            "/moderation/posts/{post_id:int}/{action}",
+            moderation.moderate,
+            methods=["POST"],
+            name="moderate_post",
         ),
     ]

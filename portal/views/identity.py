@@ -140,11 +140,6 @@ async def profile_check(request: Request) -> Response:
     )
 
 
-async def home(request: Request) -> Response:
-    await current_member(request)
-    return render(request, "home.html")
-
-
 async def privacy(request: Request) -> Response:
     await current_member(request)
     version = collaborators(request).settings.privacy_policy_version

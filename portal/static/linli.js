@@ -1,0 +1,62 @@
+// Photo upload for the share form: POST /api/uploads with the session's CSRF token, show a
+// preview, and keep the returned id in a hidden `imageIds` field. No inline scripts (CSP).
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRF-Token"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function preview(target, body) {
+    var figure = document.createElement("figure");
+    figure.className = "preview";
+    var hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = "imageIds";
+    hidden.value = body.id;
+    var img = document.createElement("img");
+    img.src = body.url;
+    img.alt = "";
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link remove-row";
+    remove.textContent = "删除";
+    remove.addEventListener("click", function () { figure.remove(); });
+    figure.append(hidden, img, remove);
+    target.append(figure);
+  }
+
+  async function upload(input) {
+    var target = document.querySelector(input.dataset.uploadTo);
+    var status = document.getElementById("upload-status");
+    var files = Array.prototype.slice.call(input.files || []);
+    for (var i = 0; i < files.length; i++) {
+      if (status) status.textContent = "正在上传…";
+      var data = new FormData();
+      data.append("file", files[i]);
+      var response = await fetch("/api/uploads", {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": csrfToken() },
+      });
+      var body = await response.json().catch(function () { return {}; });
+      if (response.ok) {
+        preview(target, body);
+        if (status) status.textContent = "已上传";
+      } else if (status) {
+        status.textContent = body.message || "上传失败，请重试";
+      }
+    }
+    input.value = "";
+  }
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.dataset.uploadTo) upload(input);
+  });
+})();

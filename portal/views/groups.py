@@ -1,0 +1,78 @@
+"""兴趣小组: the list, a group's page with its feed, joining and leaving in place: the same groups
+services as GraphQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from domain.errors import DomainError
+from domain.groups import queries, services
+from domain.groups.models import InterestGroup
+from domain.identity.models import Member
+from portal.auth import collaborators, redirect
+from portal.forms import posts as forms
+from portal.outcomes import error_status, page, signed_in
+from portal.views.posts import feed_context
+
+GROUPS_SIZE = 50
+
+
+async def _joined(member: Member | None, groups: list[InterestGroup]) -> set[int]:
+    if member is None:
+        return set()
+    return await queries.group_ids_joined(member.id, [g.id for g in groups])
+
+
+async def groups_page(request: Request) -> Response:
+    viewer = await signed_in(request)
+    after = forms.after_id(request.query_params.get("after"))
+    groups = await queries.groups_page(after, GROUPS_SIZE)
+    shown = groups[:GROUPS_SIZE]
+    context = {
+        "groups": shown,
+        "joined": await _joined(viewer, shown),
+        "next_after": shown[-1].id if len(groups) > GROUPS_SIZE else None,
+    }
+    return page(request, "groups/groups.html", context)
+
+
+async def group_page(request: Request) -> Response:
+    viewer = await signed_in(request)
+    group = await queries.get_group_by_slug(request.path_params["slug"])
+    if group is None:
+        return page(request, "posts/missing.html", {}, status_code=404)
+    context: dict[str, Any] = await feed_context(request, viewer, group)
+    context.update(group=group, joined=await _joined(viewer, [group]))
+    return page(request, "groups/group.html", context)
+
+
+async def membership(request: Request) -> Response:
+    """Join or leave; answers the button and the member count, swapped in place."""
+    member = await signed_in(request)
+    if member is None:
+        return redirect(request, "login")
+    group_id = request.path_params["group_id"]
+    joining = request.url.path.endswith("/join")
+    status, headers, message = 200, dict[str, str](), None
+    try:
+        if joining:
+            await services.join_group(collaborators(request), member, group_id)
+        else:
+            await services.leave_group(collaborators(request), member, group_id)
+    except DomainError as error:
+        (status, headers), message = error_status(error), error.message
+    group = await InterestGroup.get_or_none(id=group_id)
+    if group is None:
+        return page(request, "posts/missing.html", {}, status_code=404)
+    context = {"group": group, "joined": await _joined(member, [group]), "message": message}
+    return page(
+        request,
+        "groups/_membership.html",
+        context,
+        block="membership",
+        status_code=status,
+        headers=headers,
+    )

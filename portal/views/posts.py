@@ -1,0 +1,254 @@
+"""The feed, a post with its comments, likes and reports, sharing, and my posts: the same posts
+services as GraphQL. Expected outcomes re-render the fragment with the message at 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from api.uploads import image_storage
+from domain.errors import DomainError, NotFoundError
+from domain.groups.models import InterestGroup
+from domain.identity.models import Member
+from domain.media.models import Image
+from domain.posts import queries, services
+from domain.posts.models import PostKind, ReportReason
+from portal.auth import collaborators, redirect
+from portal.forms import posts as forms
+from portal.outcomes import error_status, error_text, field_errors, page, signed_in
+
+FEED_SIZE = 10
+MY_POSTS_SIZE = 20
+COMMENTS_SHOWN = 100
+NOTICES = ("pending", "published")
+
+
+def media_url(request: Request) -> Any:
+    storage = image_storage(request)
+    return lambda image: storage.url(image.storage_key)
+
+
+async def feed_context(
+    request: Request, viewer: Member | None, group: InterestGroup | None = None
+) -> dict[str, Any]:
+    """One feed page and the URL of the next (``revealed`` loads it)."""
+    kind = forms.kind_of(request.query_params.get("kind"))
+    after = forms.feed_key(request.query_params.get("after"))
+    group_id = group.id if group else None
+    cards = await queries.feed_page(viewer.id if viewer else None, group_id, kind, after, FEED_SIZE)
+    shown = cards[:FEED_SIZE]
+    next_url = None
+    if len(cards) > FEED_SIZE:
+        query = f"after={forms.feed_cursor(shown[-1].feed_key)}"
+        query += f"&kind={kind.value}" if kind else ""
+        query += f"&group={group_id}" if group_id else ""
+        next_url = f"{request.url_for('feed_page').path}?{query}"
+    return {
+        "cards": shown,
+        "next_url": next_url,
+        "kind": kind,
+        "kinds": list(PostKind),
+        "media_url": media_url(request),
+    }
+
+
+async def home(request: Request) -> Response:
+    viewer = await signed_in(request)
+    return page(request, "home.html", await feed_context(request, viewer))
+
+
+async def feed(request: Request) -> Response:
+    """The next page of a feed, as a fragment (the whole home page without htmx)."""
+    viewer = await signed_in(request)
+    group_id = forms.after_id(request.query_params.get("group"))
+    group = await InterestGroup.get_or_none(id=group_id) if group_id else None
+    context = await feed_context(request, viewer, group)
+    return page(request, "home.html", context, block="feed_page")
+
+
+# A post ---------------------------------------------------------------------------------------
+
+
+async def _post_context(request: Request, viewer: Member | None) -> dict[str, Any] | None:
+    detail = await queries.post_detail(viewer, request.path_params["post_id"])
+    if detail is None:
+        return None
+    comments = await queries.comments_page(detail.card.id, None, COMMENTS_SHOWN)
+    return {
+        "detail": detail,
+        "card": detail.card,
+        "post": detail.card.post,
+        "comments": comments[:COMMENTS_SHOWN],
+        "reasons": list(ReportReason),
+        "media_url": media_url(request),
+        "values": {},
+    }
+
+
+def _not_found(request: Request) -> Response:
+    return page(request, "posts/missing.html", {}, status_code=404)
+
+
+async def post_page(request: Request) -> Response:
+    viewer = await signed_in(request)
+    context = await _post_context(request, viewer)
+    if context is None:
+        return _not_found(request)
+    return page(request, "posts/post.html", context)
+
+
+async def like(request: Request) -> Response:
+    member = await signed_in(request)
+    if member is None:
+        return redirect(request, "login")
+    post_id = request.path_params["post_id"]
+    liking = request.url.path.endswith("/like")
+    status, headers, message = 200, dict[str, str](), None
+    try:
+        if liking:
+            await services.like_post(collaborators(request), member, post_id)
+        else:
+            await services.unlike_post(collaborators(request), member, post_id)
+    except DomainError as error:
+        (status, headers), message = error_status(error), error.message
+    context = await _post_context(request, member)
+    if context is None:
+        return _not_found(request)
+    context["like_message"] = message
+    return page(
+        request, "posts/post.html", context, block="like", status_code=status, headers=headers
+    )
+
+
+async def comment(request: Request) -> Response:
+    member = await signed_in(request)
+    if member is None:
+        return redirect(request, "login")
+    form = await request.form()
+    body = str(form.get("body", ""))
+    extra: dict[str, Any] = {}
+    status, headers = 200, dict[str, str]()
+    try:
+        extra["added"] = await services.add_comment(
+            collaborators(request), member, request.path_params["post_id"], body
+        )
+    except DomainError as error:
+        status, headers = error_status(error)
+        extra = {"comment_message": error_text(error), "values": {"body": body}}
+    context = await _post_context(request, member)
+    if context is None:
+        return _not_found(request)
+    context.update(extra)
+    block = "comment_added" if status == 200 else "comment_form"
+    return page(
+        request, "posts/post.html", context, block=block, status_code=status, headers=headers
+    )
+
+
+async def report(request: Request) -> Response:
+    member = await signed_in(request)
+    if member is None:
+        return redirect(request, "login")
+    form = await request.form()
+    raw = str(form.get("reason", ""))
+    note = str(form.get("note", "")) or None
+    status, headers, extra = 200, dict[str, str](), dict[str, Any]()
+    try:
+        if raw not in ReportReason.__members__:
+            raise NotFoundError()
+        await services.report_post(
+            collaborators(request), member, request.path_params["post_id"], ReportReason(raw), note
+        )
+        extra["reported"] = True
+    except DomainError as error:
+        status, headers = error_status(error)
+        extra["report_message"] = error.message
+    context = await _post_context(request, member) or {"post": None}
+    context.update(extra, values={"reason": raw, "note": note or ""})
+    return page(
+        request, "posts/post.html", context, block="report", status_code=status, headers=headers
+    )
+
+
+# Share ----------------------------------------------------------------------------------------
+
+
+async def _share_context(
+    request: Request, member: Member, typed: forms.ShareForm, **extra: Any
+) -> dict[str, Any]:
+    decoded = {raw: forms.decode_image(raw) for raw in typed.image_ids}
+    owned = await Image.filter(
+        id__in=[i for i in decoded.values() if i is not None], owner_id=member.id
+    )
+    by_id = {image.id: image for image in owned}
+    storage = image_storage(request)
+    images = [
+        (raw, storage.url(by_id[i].storage_key) if i in by_id else None)
+        for raw, i in decoded.items()
+    ]
+    return {
+        "typed": typed,
+        "values": typed.values,
+        "images": images,
+        "groups": await InterestGroup.all().order_by("id"),
+        "kinds": list(PostKind),
+        "errors": {},
+        **extra,
+    }
+
+
+async def share(request: Request) -> Response:
+    member = await signed_in(request)
+    if member is None:
+        return redirect(request, "login")
+    if request.method == "GET":
+        typed = forms.ShareForm(values={"kind": request.query_params.get("kind", "RECIPE")})
+        return page(request, "posts/share.html", await _share_context(request, member, typed))
+    typed = forms.share_form(await request.form())
+    try:
+        post = await services.submit_post(collaborators(request), member, forms.post_draft(typed))
+    except DomainError as error:
+        status, headers = error_status(error)
+        context = await _share_context(
+            request, member, typed, message=error.message, errors=field_errors(error)
+        )
+        return page(request, "posts/share.html", context, status_code=status, headers=headers)
+    notice = "published" if post.published_at is not None else "pending"
+    url = f"{request.url_for('my_posts').path}?notice={notice}"
+    response = RedirectResponse(url, status_code=303)
+    if request.headers.get("hx-request") == "true":
+        response.status_code = 200
+        response.headers["HX-Redirect"] = url
+    return response
+
+
+async def share_row(request: Request) -> Response:
+    """One new ingredient or step row for the share form (or nothing, to remove a row)."""
+    await signed_in(request)
+    which = request.path_params["row"]
+    if which not in ("ingredient", "step"):
+        return Response(status_code=200)
+    return page(request, "posts/_rows.html", {"which": which}, block=which)
+
+
+async def removed_row(request: Request) -> Response:
+    """An empty answer: the button that asked swaps its own row out (``hx-swap="delete"``)."""
+    return Response(status_code=200)
+
+
+async def my_posts(request: Request) -> Response:
+    member = await signed_in(request)
+    if member is None:
+        return redirect(request, "login")
+    after = forms.after_id(request.query_params.get("after"))
+    cards = await queries.my_posts_page(member.id, after, MY_POSTS_SIZE)
+    shown = cards[:MY_POSTS_SIZE]
+    context = {
+        "cards": shown,
+        "next_after": shown[-1].id if len(cards) > MY_POSTS_SIZE else None,
+        "notice": next((n for n in NOTICES if n == request.query_params.get("notice")), None),
+        "media_url": media_url(request),
+    }
+    return page(request, "posts/mine.html", context, block="mine_page" if after else None)
