@@ -1,15 +1,15 @@
-"""Post reads shared by GraphQL and the portal. Each page reads a fixed number of SQL statements
-whatever its size: the rows joined to author and group, then one statement each for the viewer's
-likes, the viewer's group memberships and the cover images of the whole page."""
+"""Post reads shared by GraphQL and the portal. Each page reads two SQL statements whatever its
+size: the rows joined to author and group with their counters and the viewer's "liked" and
+"in the group" flags, then the cover images of the whole page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
+from tortoise.queryset import QuerySet
 
-from domain.groups.queries import group_ids_joined
 from domain.identity.models import Member, Role
 from domain.media.models import Image
 from domain.posts.models import (
@@ -18,7 +18,6 @@ from domain.posts.models import (
     Post,
     PostImage,
     PostKind,
-    PostLike,
     PostStatus,
     RecipeDetails,
     RecipeIngredient,
@@ -28,6 +27,14 @@ from domain.posts.policies import may_read
 
 FeedKey = tuple[bool, datetime, int]  # (featured, published_at, id): the feed's sort key
 _JOINED = ("author", "group", "group__host")
+# The viewer's flags, as columns of the page's own statement (%d: the viewer's id, an int).
+_VIEWER_LIKED = (
+    'EXISTS (SELECT 1 FROM "post_like" pl WHERE pl."post_id" = "post"."id" AND pl."member_id" = %d)'
+)
+_VIEWER_JOINED = (
+    'EXISTS (SELECT 1 FROM "group_membership" gm '
+    'WHERE gm."group_id" = "post"."group_id" AND gm."member_id" = %d)'
+)
 
 
 @dataclass
@@ -79,31 +86,31 @@ async def _images_by_post(post_ids: list[int], first_only: bool) -> dict[int, li
     return found
 
 
-async def _liked(viewer_id: int | None, post_ids: list[int]) -> set[int]:
-    if viewer_id is None or not post_ids:
-        return set()
-    rows = await PostLike.filter(member_id=viewer_id, post_id__in=post_ids).values_list(
-        "post_id", flat=True
+def _joined(query: QuerySet[Post], viewer_id: int | None) -> QuerySet[Post]:
+    """``query`` joined to author, group and host, with the viewer's two flags as correlated
+    EXISTS columns of the same statement (``viewer_id`` is an int, never text from a request)."""
+    query = query.select_related(*_JOINED)
+    if viewer_id is None:
+        return query
+    viewer = int(viewer_id)
+    return query.annotate(
+        viewer_liked=RawSQL(_VIEWER_LIKED % viewer), viewer_joined=RawSQL(_VIEWER_JOINED % viewer)
     )
-    return {int(post_id) for post_id in rows}  # type: ignore[call-overload]
 
 
 async def cards_of(
-    viewer_id: int | None, posts: list[Post], images: dict[int, list[Image]] | None = None
+    posts: list[Post], images: dict[int, list[Image]] | None = None
 ) -> list[PostCard]:
-    """Cards for rows read with author and group: three more statements for the whole list (two
-    when the caller read the posts' ``images`` already)."""
+    """Cards for rows read by ``_joined``: one more statement for the covers of the whole list
+    (none when the caller read the posts' ``images`` already)."""
     ids = [p.id for p in posts]
-    liked = await _liked(viewer_id, ids)
-    group_ids = sorted({p.group_id for p in posts if p.group_id is not None})
-    joined = await group_ids_joined(viewer_id, group_ids) if viewer_id is not None else set()
     covers = images if images is not None else await _images_by_post(ids, first_only=True)
     return [
         PostCard(
             post=p,
             cover=next(iter(covers.get(p.id, [])), None),
-            viewer_has_liked=p.id in liked,
-            viewer_in_group=p.group_id in joined,
+            viewer_has_liked=bool(getattr(p, "viewer_liked", False)),
+            viewer_in_group=bool(getattr(p, "viewer_joined", False)),
         )
         for p in posts
     ]
@@ -134,26 +141,26 @@ async def feed_page(
     if after is not None:
         query = query.filter(_after_key(after))
     rows = (
-        await query.order_by("-featured", "-published_at", "-id")
+        await _joined(query, viewer_id)
+        .order_by("-featured", "-published_at", "-id")
         .limit(first + 1)
-        .select_related(*_JOINED)
     )
-    return await cards_of(viewer_id, list(rows))
+    return await cards_of(list(rows))
 
 
 async def post_cards_by_id(viewer_id: int | None, post_ids: list[int]) -> dict[int, PostCard]:
     """Cards by id, whatever their status: callers decide who may see which."""
-    rows = await Post.filter(id__in=post_ids).select_related(*_JOINED)
-    return {card.id: card for card in await cards_of(viewer_id, list(rows))}
+    rows = await _joined(Post.filter(id__in=post_ids), viewer_id)
+    return {card.id: card for card in await cards_of(list(rows))}
 
 
 async def post_detail(viewer: Member | None, post_id: int) -> PostDetail | None:
     """A post with its images and recipe, or None when it is not there for ``viewer``."""
-    post = await Post.get_or_none(id=post_id).select_related(*_JOINED)
+    post = await _joined(Post.filter(id=post_id), viewer.id if viewer else None).first()
     if post is None or not may_read(viewer, post):
         return None
     images = await _images_by_post([post.id], first_only=False)
-    (card,) = await cards_of(viewer.id if viewer else None, [post], images)
+    (card,) = await cards_of([post], images)
     return PostDetail(card=card, images=images.get(post.id, []), recipe=await recipe_of(post))
 
 
@@ -185,8 +192,8 @@ async def my_posts_page(author_id: int, after_id: int | None, first: int) -> lis
     query = Post.filter(author_id=author_id)
     if after_id is not None:
         query = query.filter(id__lt=after_id)
-    rows = await query.order_by("-id").limit(first + 1).select_related(*_JOINED)
-    return await cards_of(author_id, list(rows))
+    rows = await _joined(query, author_id).order_by("-id").limit(first + 1)
+    return await cards_of(list(rows))
 
 
 def _moderated_by(actor: Member) -> Q:
@@ -208,8 +215,8 @@ async def moderation_queue_page(
         query = query.filter(group_id=group_id)
     if after_id is not None:
         query = query.filter(id__gt=after_id)
-    rows = await query.order_by("id").limit(first + 1).select_related(*_JOINED)
-    return await cards_of(actor.id, list(rows))
+    rows = await _joined(query, actor.id).order_by("id").limit(first + 1)
+    return await cards_of(list(rows))
 
 
 async def audit_log_page(after_id: int | None, first: int) -> list[AuditLogEntry]:
