@@ -24,7 +24,7 @@
     var remove = document.createElement("button");
     remove.type = "button";
     remove.className = "link remove-row";
-    remove.textContent = "删除";
+    remove.textContent = target.getAttribute("data-remove-label") || "×";
     remove.addEventListener("click", function () { figure.remove(); });
     figure.append(hidden, img, remove);
     target.append(figure);
