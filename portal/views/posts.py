@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.uploads import image_storage
-from domain.errors import DomainError, NotFoundError
+from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member
 from domain.media.models import Image
@@ -157,7 +157,7 @@ async def report(request: Request) -> Response:
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
     try:
         if raw not in ReportReason.__members__:
-            raise NotFoundError()
+            raise InvalidInputError([FieldError("reason", "请选择举报原因")], "请选择举报原因")
         await services.report_post(
             collaborators(request), member, request.path_params["post_id"], ReportReason(raw), note
         )

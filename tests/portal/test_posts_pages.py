@@ -221,6 +221,20 @@ async def test_reporting_twice_is_a_422_fragment_and_counts_once(
     assert await Report.all().count() == 1
 
 
+async def test_a_report_without_a_known_reason_says_so_and_changes_nothing(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    post = await published(collaborators, await veteran(collaborators))
+    csrf = await sign_in(client, await veteran(collaborators))
+
+    response = await client.post(
+        f"/posts/{post.id}/report", data={"reason": "BORING"}, headers=htmx(csrf)
+    )
+
+    assert response.status_code == 422 and "请选择举报原因" in response.text
+    assert await Report.all().count() == 0
+
+
 # Share ----------------------------------------------------------------------------------------
 
 
