@@ -75,12 +75,15 @@ async def _post_context(request: Request, viewer: Member | None) -> dict[str, An
     detail = await queries.post_detail(viewer, request.path_params["post_id"])
     if detail is None:
         return None
-    comments = await queries.comments_page(detail.card.id, None, COMMENTS_SHOWN)
+    after = forms.after_id(request.query_params.get("comments_after"))
+    comments = await queries.comments_page(detail.card.id, after, COMMENTS_SHOWN)
+    shown = comments[:COMMENTS_SHOWN]
     return {
         "detail": detail,
         "card": detail.card,
         "post": detail.card.post,
-        "comments": comments[:COMMENTS_SHOWN],
+        "comments": shown,
+        "comments_after": shown[-1].id if len(comments) > COMMENTS_SHOWN else None,
         "reasons": list(ReportReason),
         "media_url": media_url(request),
         "values": {},
@@ -96,7 +99,9 @@ async def post_page(request: Request) -> Response:
     context = await _post_context(request, viewer)
     if context is None:
         return _not_found(request)
-    return page(request, "posts/post.html", context)
+    # "More comments" asks for the next page of the list as a fragment (htmx) or the whole page.
+    block = "more_comments" if "comments_after" in request.query_params else None
+    return page(request, "posts/post.html", context, block=block)
 
 
 async def like(request: Request) -> Response:

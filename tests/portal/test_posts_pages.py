@@ -221,6 +221,34 @@ async def test_reporting_twice_is_a_422_fragment_and_counts_once(
     assert await Report.all().count() == 1
 
 
+async def test_comments_past_the_first_hundred_load_on_request(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    post = await published(collaborators, await veteran(collaborators))
+    neighbour = await veteran(collaborators)
+    comments = [
+        await Comment.create(
+            post=post,
+            author=neighbour,
+            body=f"第{n}条",
+            body_html=f"<p>第{n}条</p>",
+            created_at=collaborators.clock.now(),
+        )
+        for n in range(105)
+    ]
+
+    first = await client.get(f"/posts/{post.id}")
+    more = await client.get(
+        f"/posts/{post.id}?comments_after={comments[99].id}", headers={"HX-Request": "true"}
+    )
+
+    assert first.text.count('class="comment"') == 100 and "第99条" in first.text
+    assert f"comments_after={comments[99].id}" in first.text and "更多评论" in first.text
+    assert more.text.count('class="comment"') == 5 and "第104条" in more.text
+    assert "第99条" not in more.text and "更多评论" not in more.text
+    assert 'id="comments-more"' in more.text and "<html" not in more.text
+
+
 async def test_a_report_without_a_known_reason_says_so_and_changes_nothing(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
