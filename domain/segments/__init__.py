@@ -1,0 +1,1 @@
+"""Member segments: RFM scores and tiers (KOC, high-value, potential, dormant, newcomer)."""
