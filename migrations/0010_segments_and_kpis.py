@@ -1,9 +1,10 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from orjson import loads
 from tortoise.fields.base import OnDelete
+from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
-
 
 # PostgreSQL only (see 0002): NPS answers within 0-10, spend not negative, tier history
 # append-only.
@@ -76,6 +77,21 @@ class Migration(migrations.Migration):
                 ('computed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'tier_change', 'app': 'linli', 'indexes': [Index(fields=['member_id', 'id']), Index(fields=['to_tier', 'computed_at'])], 'pk_attr': 'id', 'table_description': 'One tier change of one member with the scores that caused it (append-only).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TierRun',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('computed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('members', fields.IntField()),
+                ('changed', fields.IntField()),
+                ('cuts', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ('shares', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ('seconds', fields.FloatField()),
+                ('trigger', fields.CharField(max_length=12)),
+            ],
+            options={'table': 'tier_run', 'app': 'linli', 'pk_attr': 'id', 'table_description': "One recompute of every member's tier: the cuts it scored against and what it found."},
             bases=['Model'],
         ),
         ops.RunPython(add_postgres_guards),

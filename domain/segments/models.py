@@ -72,3 +72,20 @@ class AcquisitionSpend(Model):
     class Meta:
         table = "acquisition_spend"
         indexes = (("spent_on",),)
+
+
+class TierRun(Model):
+    """One recompute of every member's tier: the cuts it scored against and what it found."""
+
+    id = fields.IntField(primary_key=True)
+    computed_at = fields.DatetimeField()
+    members = fields.IntField()
+    changed = fields.IntField()
+    cuts: dict = fields.JSONField()  # type: ignore[type-arg]
+    shares: dict = fields.JSONField()  # type: ignore[type-arg]
+    seconds = fields.FloatField()
+    trigger = fields.CharField(max_length=12)  # NIGHTLY, ADMIN, COMMAND
+
+    class Meta:
+        table = "tier_run"
+        ordering = ["-id"]

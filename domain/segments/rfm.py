@@ -131,26 +131,45 @@ def _score_cut(histogram: dict[int, int], buyers: int, share: float) -> int:
     return cut
 
 
-def compute_cuts(activities: Iterable[MemberActivity], rules: RfmRules = RfmRules()) -> Cuts:
-    """Quintiles among the window's buyers, then the KOC and HIGH_VALUE score cuts among the
-    recent ones (bought within ``dormant_after_days``)."""
-    recent = [a for a in activities if a.days_since_last_purchase is not None]
+def cuts_from_values(
+    recency: Sequence[int],
+    frequency: Sequence[int],
+    monetary: Sequence[int],
+    rules: RfmRules = RfmRules(),
+) -> Cuts:
+    """Cuts from the window's buyers, one position per buyer in the three sequences: quintiles
+    among all of them, then the KOC and HIGH_VALUE score cuts among the recent ones (bought
+    within ``dormant_after_days``). Memory: the three sequences (the tier job passes arrays)."""
     base = Cuts(
-        recency=quintile_cuts(sorted(a.days_since_last_purchase or 0 for a in recent)),
-        frequency=quintile_cuts(sorted(a.frequency for a in recent)),
-        monetary=quintile_cuts(sorted(a.monetary_cents for a in recent)),
+        recency=quintile_cuts(sorted(recency)),
+        frequency=quintile_cuts(sorted(frequency)),
+        monetary=quintile_cuts(sorted(monetary)),
     )
     histogram: dict[int, int] = {}
     buyers = 0
-    for a in recent:
-        if (a.days_since_last_purchase or 0) >= rules.dormant_after_days:
+    for days, times, cents in zip(recency, frequency, monetary, strict=True):
+        if days >= rules.dormant_after_days:
             continue
         buyers += 1
-        score = sum(score_of(a, base))
+        score = (
+            _recency_score(days, base.recency)
+            + _frequency_score(times, base.frequency)
+            + _frequency_score(cents, base.monetary)
+        )
         histogram[score] = histogram.get(score, 0) + 1
     koc = _score_cut(histogram, buyers, rules.koc_share)
     high = _score_cut(histogram, buyers, rules.koc_share + rules.high_value_share)
     return Cuts(base.recency, base.frequency, base.monetary, koc, min(high, koc))
+
+
+def compute_cuts(activities: Iterable[MemberActivity], rules: RfmRules = RfmRules()) -> Cuts:
+    buyers = [a for a in activities if a.days_since_last_purchase is not None]
+    return cuts_from_values(
+        [a.days_since_last_purchase or 0 for a in buyers],
+        [a.frequency for a in buyers],
+        [a.monetary_cents for a in buyers],
+        rules,
+    )
 
 
 def contributes(activity: MemberActivity, rules: RfmRules = RfmRules()) -> bool:

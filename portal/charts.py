@@ -1,0 +1,81 @@
+"""Dashboard charts drawn on the server as SVG by leather: presentation attributes only (no
+<style>, no script), so they sit inline under the portal's CSP, and a viewBox so they shrink to a
+phone's width. Every chart has a table beside it on the page for readers without the picture."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import leather
+import leather.theme
+from markupsafe import Markup
+
+WIDTH, HEIGHT = 640, 300
+FONT = "system-ui, -apple-system, 'PingFang SC', 'Noto Sans CJK SC', sans-serif"
+COLOURS = ["#2f7d4f", "#d9822b", "#3b6ea8", "#a23b72", "#7a7a7a"]
+
+for _name in ("title", "tick", "legend", "axis_title"):
+    setattr(leather.theme, f"{_name}_font_family", FONT)
+leather.theme.background_color = "#ffffff"
+leather.theme.default_series_colors = COLOURS
+leather.theme.title_font_size = "18"
+leather.theme.tick_font_size = "13"
+
+_SIZE = re.compile(r'^<svg width="(\d+)" height="(\d+)"')
+
+
+def _responsive(svg: str, label: str) -> Markup:
+    """Swap the fixed size for a viewBox; name the picture for screen readers."""
+    match = _SIZE.match(svg)
+    if match is None:  # leather changed its output: keep the chart rather than break the page
+        return Markup(svg)  # noqa: S704 - leather escapes every text it writes
+    width, height = match.groups()
+    head = (
+        f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" '
+        f'aria-label="{Markup.escape(label)}" preserveAspectRatio="xMidYMid meet"'
+    )
+    return Markup(head + svg[match.end() :])  # noqa: S704 - leather escapes every text it writes
+
+
+def line_chart(title: str, points: Sequence[tuple[str, float]], percent: bool = False) -> Markup:
+    """One series over labelled positions (months); the y axis in percent when asked."""
+    labels = [label for label, _ in points] or ["—"]
+    series = [(n, float(value)) for n, (_, value) in enumerate(points)] or [(0, 0.0)]
+    chart = leather.Chart(title)
+    chart.add_x_scale(0, max(1, len(labels) - 1))
+    chart.add_x_axis(
+        ticks=list(range(len(labels))),
+        tick_formatter=lambda value, *_: labels[int(value)] if int(value) < len(labels) else "",
+    )
+    top = max(value for _, value in series)
+    chart.add_y_scale(0, 1.0 if percent else _nice_ceiling(top))
+    if percent:
+        chart.add_y_axis(
+            ticks=[0, 0.25, 0.5, 0.75, 1.0],
+            tick_formatter=lambda value, *_: f"{round(value * 100)}%",
+        )
+    chart.add_line(series, width=3)
+    chart.add_dots(series, radius=4)
+    return _responsive(chart.to_svg(width=WIDTH, height=HEIGHT), title)
+
+
+def bar_chart(title: str, points: Sequence[tuple[str, float]]) -> Markup:
+    """Horizontal bars: long Chinese labels (group names) stay readable on a phone."""
+    chart = leather.Chart(title)
+    rows = [(float(value), label) for label, value in points] or [(0.0, "—")]
+    chart.add_x_scale(0, _nice_ceiling(max(value for value, _ in rows)))
+    chart.set_y_scale(leather.Ordinal([label for _, label in rows]))
+    chart.add_bars(rows)
+    return _responsive(chart.to_svg(width=WIDTH, height=max(HEIGHT, 40 + 28 * len(rows))), title)
+
+
+def _nice_ceiling(value: float) -> float:
+    """A round top for an axis: 1, 2 or 5 times a power of ten, at least ``value``."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= value:
+            return float(step * magnitude)
+    return float(10 * magnitude)
