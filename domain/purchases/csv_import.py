@@ -101,3 +101,17 @@ async def import_purchases_csv(
     if progress:
         progress(total)
     return total
+
+
+async def find_importing_admin(phone: str | None) -> Member:
+    """The admin an import is recorded as: by phone, or the longest-standing admin."""
+    if phone:
+        member = await Member.get_or_none(phone=phone)
+        if member is None or not member.has_role(Role.ADMIN):
+            raise InvalidInputError.single("admin", "该手机号不是管理员")
+        return member
+    # Roles live in a JSON list, which SQLite cannot filter on: scan the oldest members.
+    for member in await Member.all().order_by("id").limit(1000):
+        if member.has_role(Role.ADMIN):
+            return member
+    raise InvalidInputError.single("admin", "还没有管理员：先运行 linli create-admin")

@@ -78,7 +78,7 @@ async def record_batch(c: Collaborators, rows: list[PurchaseRow], source: str) -
     members = await _resolve_members(list(valid.values()))
     ready: list[tuple[PurchaseRow, int]] = []
     for row in valid.values():
-        member_id = members.get(row.line)
+        member_id = members.get(row.order_id)
         if member_id is None:
             summary.errors.append(RowError(row.line, "phone", "找不到这位会员"))
         else:
@@ -89,15 +89,15 @@ async def record_batch(c: Collaborators, rows: list[PurchaseRow], source: str) -
     return summary
 
 
-async def _resolve_members(rows: list[PurchaseRow]) -> dict[int, int]:
-    """Row line → member id, by member id or phone in two queries; a mismatch finds nobody."""
+async def _resolve_members(rows: list[PurchaseRow]) -> dict[str, int]:
+    """Order id → member id, by member id or phone in two queries; a mismatch finds nobody."""
     ids = {row.member_id for row in rows if row.member_id is not None}
     phones = {normalise_phone(row.phone) for row in rows if row.phone}
     known_ids = set(await Member.filter(id__in=ids).values_list("id", flat=True)) if ids else set()
     by_phone: dict[str, int] = (
         dict(await Member.filter(phone__in=phones).values_list("phone", "id")) if phones else {}
     )
-    found: dict[int, int] = {}
+    found: dict[str, int] = {}
     for row in rows:
         from_phone = by_phone.get(normalise_phone(row.phone)) if row.phone else None
         if row.member_id is not None and row.member_id not in known_ids:
@@ -106,7 +106,7 @@ async def _resolve_members(rows: list[PurchaseRow]) -> dict[int, int]:
             continue
         member_id = row.member_id if row.member_id is not None else from_phone
         if member_id is not None:
-            found[row.line] = int(member_id)
+            found[row.order_id] = int(member_id)
     return found
 
 
