@@ -20,6 +20,13 @@ from domain.purchases.rules import PurchaseRow, RowError
 from domain.purchases.services import BATCH_SIZE, RecordSummary, record_batch
 
 REQUIRED = ("order_id", "amount_cents", "purchased_at")
+# The recording rules name fields as the API does; a CSV's reader thinks in its columns.
+_COLUMNS = {
+    "orderId": "order_id",
+    "amountCents": "amount_cents",
+    "occurredAt": "purchased_at",
+    "memberId": "member_id",
+}
 Progress = Callable[[RecordSummary], None]
 
 
@@ -78,6 +85,13 @@ def read_rows(lines: Iterable[str]) -> Iterator[PurchaseRow | _Parsed]:
             yield _row(reader.line_num, record)
 
 
+def _in_columns(summary: RecordSummary) -> RecordSummary:
+    summary.errors = [
+        RowError(e.line, _COLUMNS.get(e.field, e.field), e.message) for e in summary.errors
+    ]
+    return summary
+
+
 async def import_purchases_csv(
     c: Collaborators, actor: Member, lines: Iterable[str], progress: Progress | None = None
 ) -> RecordSummary:
@@ -91,12 +105,12 @@ async def import_purchases_csv(
             continue
         batch.append(parsed)
         if len(batch) >= BATCH_SIZE:
-            total.add(await record_batch(c, batch, "CSV"))
+            total.add(_in_columns(await record_batch(c, batch, "CSV")))
             batch = []
             if progress:
                 progress(total)
     if batch:
-        total.add(await record_batch(c, batch, "CSV"))
+        total.add(_in_columns(await record_batch(c, batch, "CSV")))
     total.errors.sort(key=lambda e: e.line)
     if progress:
         progress(total)

@@ -134,7 +134,7 @@ async def test_the_import_command_prints_a_summary_with_line_numbers(
         )
     first, second = runs
     assert first.returncode == 0, first.stderr
-    assert "新增订单 1 笔" in first.stdout and "第 3 行 amountCents" in first.stdout
+    assert "新增订单 1 笔" in first.stdout and "第 3 行 amount_cents" in first.stdout
     assert "导入中 [" in first.stderr and "100%" in first.stderr
     assert "新增订单 0 笔，重复订单 1 笔" in second.stdout
     assert await Purchase.filter(order_id="C-1").count() == 1
