@@ -36,6 +36,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from domain.demo_groups import seed_groups_demo
     from domain.demo_points import seed_points_demo
     from domain.demo_posts import seed_posts_demo
+    from domain.demo_purchases import seed_purchases_demo
 
     async def work() -> list[str]:
         if not await database_is_empty():
@@ -44,6 +45,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
         try:
             summary = await seed_demo(collaborators.clock)
             grouped = await seed_groups_demo()
+            bought = await seed_purchases_demo(collaborators)
             posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
         finally:
@@ -56,6 +58,8 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"{posted['likes']} 个赞。",
             f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
+            f"一年的订单：{bought['purchases']} 笔，{bought['buyers']} 位邻居下过单；"
+            f"邀请加入 {bought['referrals']} 位，其中 {bought['rewarded']} 位已完成首单。",
         ]
 
     result: list[str] = await _with_database(settings, work)

@@ -15,9 +15,9 @@ from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.identity.rules import normalise_phone
 from domain.points.models import PointsAccount
-from domain.points.services import award_points
 from domain.purchases.models import Purchase
-from domain.purchases.rules import PurchaseRow, RowError, purchase_points, row_errors
+from domain.purchases.points import award_purchase_points
+from domain.purchases.rules import PurchaseRow, RowError, row_errors
 from domain.referrals import services as referrals
 
 BATCH_SIZE = 500
@@ -146,12 +146,7 @@ async def _insert_and_award(
             m for q in qualified for m in (q.referrer_id, q.invitee_id)
         }
         await _lock_accounts(sorted(involved))
-        for purchase in new:
-            points = purchase_points(purchase.amount_cents)
-            if points and await award_points(
-                c, purchase.member_id, "purchase", purchase.order_id, points
-            ):
-                summary.points += points
+        summary.points = await award_purchase_points(c, new)
         for one in qualified:
             await referrals.reward(c, one)
         summary.referrals_rewarded = len(qualified)

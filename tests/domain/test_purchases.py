@@ -141,3 +141,24 @@ async def test_a_purchase_without_a_referral_rewards_nobody_else(
     assert summary.referrals_rewarded == 0
     assert not await LedgerEntry.filter(member_id=bystander.id).exists()
     assert not await LedgerEntry.filter(reason=LedgerReason.REFERRAL).exists()
+
+
+async def test_purchase_points_become_available_after_fifteen_days_through_the_release_job(
+    collaborators: Collaborators,
+) -> None:
+    from domain.points.jobs import release_pending_points
+    from domain.points.models import PointsLot
+
+    admin, buyer = await make_admin(), await make_member()
+    await record_purchases(
+        collaborators,
+        admin,
+        [order(collaborators, "P-1", buyer, 5_000), order(collaborators, "P-2", buyer, 250)],
+    )
+    lots = await PointsLot.filter(member_id=buyer.id).order_by("amount")
+    assert [(lot.amount, lot.released) for lot in lots] == [(2, False), (50, False)]
+    assert await release_pending_points(collaborators.clock.now() + timedelta(days=14)) == 0
+    assert await release_pending_points(collaborators.clock.now() + timedelta(days=15)) == 52
+    account = await PointsAccount.get(member_id=buyer.id)
+    assert (account.balance, account.pending) == (52, 0)
+    assert (await reconcile()).clean
