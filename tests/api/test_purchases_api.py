@@ -192,3 +192,24 @@ async def test_the_referrals_leaderboard_equals_its_rebuild_after_redis_is_wiped
     rebuilt = await gql(query, {"kind": "REFERRALS", "first": 10}, token=viewer_token)
     assert rebuilt == live
     assert await Referral.filter(status=ReferralStatus.REWARDED).count() == 4
+
+
+async def test_registering_with_ones_own_phone_and_invite_code_is_a_typed_self_referral(
+    gql: GraphQLClient,
+) -> None:
+    from domain.identity.models import Estate
+    from tests.api.test_identity_api import register
+
+    estate = await Estate.create(name="翠湖花园", city="上海", district="浦东新区")
+    inviter = await make_member(phone="13812345678")
+    body = await register(gql, estate.id, inviteCode=inviter.invite_code)
+    assert body == {
+        "__typename": "SelfReferral",
+        "code": "SELF_REFERRAL",
+        "message": "不能使用自己的邀请码",
+    }
+    assert await Member.all().count() == 1 and not await Referral.exists()
+    other = await make_member()
+    body = await register(gql, estate.id, phone="13812340000", inviteCode=other.invite_code)
+    assert body["__typename"] == "AuthSuccess"
+    assert await Referral.filter(referrer_id=other.id).count() == 1

@@ -30,12 +30,12 @@ async def test_the_invite_page_shows_link_qr_and_invitees_with_masked_phones(
     assert response.status_code == 200
     html = response.text
     assert f"/register?invite={inviter.invite_code}" in html
-    assert '<svg viewBox' in html and "邀请邻居" in html
+    assert "<svg viewBox" in html and "邀请邻居" in html
     assert "已下单邻居" in html and "137****2222" in html and "13711112222" not in html
     assert "各得 100 积分" in html and "等待首单" in html
     assert "已有 2 位邻居加入，1 位完成首单" in html
     poster = await client.get("/invite/poster")
-    assert poster.status_code == 200 and '<svg viewBox' in poster.text
+    assert poster.status_code == 200 and "<svg viewBox" in poster.text
     assert inviter.invite_code in poster.text and "邀请人：邀请人" in poster.text
 
 
@@ -106,3 +106,20 @@ async def test_a_missing_file_or_a_resident_changes_nothing(
     refused = await client.post("/admin/purchases/import", files=files, headers=htmx(csrf))
     assert refused.status_code == 403
     assert not await Purchase.exists()
+
+
+async def test_registering_in_the_portal_with_ones_own_code_is_refused_at_422(
+    client: httpx.AsyncClient,
+) -> None:
+    from domain.identity.models import Member
+    from domain.referrals.models import Referral
+    from tests.factories import make_estate
+    from tests.portal.test_identity_pages import HTMX, csrf_of, register_form
+
+    estate = await make_estate()
+    inviter = await make_member(phone="13812345678")
+    csrf = await csrf_of(client)
+    form = register_form(csrf, estate.id, inviteCode=inviter.invite_code)
+    response = await client.post("/register", data=form, headers=HTMX | {"X-CSRF-Token": csrf})
+    assert response.status_code == 422 and "不能使用自己的邀请码" in response.text
+    assert await Member.all().count() == 1 and not await Referral.exists()
