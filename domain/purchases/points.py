@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Case, F, When
+
 from domain.aftercommit import after_commit
 from domain.collaborators import Collaborators
 from domain.points import leaderboard
@@ -45,7 +47,7 @@ async def award_purchase_points(c: Collaborators, purchases: list[Purchase]) -> 
     per_member: dict[int, int] = defaultdict(int)
     for member_id, points in todo.values():
         per_member[member_id] += points
-    balances = await _add_pending(per_member)
+    balances = await _add_pending(per_member, now)
     available_at = now + timedelta(days=RULE.pending_days)
     entries = [
         LedgerEntry(
@@ -69,15 +71,19 @@ async def award_purchase_points(c: Collaborators, purchases: list[Purchase]) -> 
     return sum(per_member.values())
 
 
-async def _add_pending(per_member: dict[int, int]) -> dict[int, int]:
-    """Raise each buyer's pending points; their (unchanged) available balances."""
-    balances: dict[int, int] = {}
-    for member_id in sorted(per_member):
-        account = await PointsAccount.get(member_id=member_id)
-        account.pending += per_member[member_id]
-        await account.save(update_fields=["pending", "updated_at"])
-        balances[member_id] = account.balance
-    return balances
+async def _add_pending(per_member: dict[int, int], now: datetime) -> dict[int, int]:
+    """Raise each buyer's pending points, a CASE per chunk of buyers rather than a statement
+    each; their (unchanged) available balances."""
+    members = sorted(per_member)
+    for start in range(0, len(members), _CHUNK):
+        chunk = members[start : start + _CHUNK]
+        raised = Case(
+            *(When(member_id=m, then=F("pending") + per_member[m]) for m in chunk),
+            default=F("pending"),
+        )
+        await PointsAccount.filter(member_id__in=chunk).update(pending=raised, updated_at=now)
+    rows = await PointsAccount.filter(member_id__in=members).values_list("member_id", "balance")
+    return {int(m): int(b) for m, b in rows}
 
 
 async def _create_lots(keys: list[str], available_at: datetime) -> None:

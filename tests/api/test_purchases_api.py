@@ -115,7 +115,10 @@ async def test_a_batch_with_nothing_recordable_is_invalid_input_and_changes_noth
     assert result["__typename"] == "InvalidInput" and result["code"] == "INVALID_INPUT"
     assert result["fieldErrors"][0]["field"] == "purchases.0.amountCents"
     empty = await record(gql, token, [])
-    assert empty["fieldErrors"] == [{"field": "purchases", "message": "一次提交 1–1000 笔订单"}]
+    assert empty["fieldErrors"] == [{"field": "purchases", "message": "一次提交 1–300 笔订单"}]
+    too_many = [purchase(collaborators, f"T-{n}", buyer) for n in range(301)]
+    assert (await record(gql, token, too_many))["__typename"] == "InvalidInput"
+    assert not await Purchase.exists()
     member_by_id = {**purchase(collaborators, "H-2", buyer), "phone": None}
     member_by_id["memberId"] = encode_id("Member", buyer.id)
     assert (await record(gql, token, [member_by_id]))["recorded"] == 1

@@ -19,7 +19,8 @@ from domain.identity.models import Role
 from domain.purchases.rules import PurchaseRow
 from domain.purchases.services import record_purchases as record
 
-MAX_ROWS = 1000
+# The request body is capped at 64 KB, which holds about 300 orders with a few items each.
+MAX_ROWS = 300
 
 
 @strawberry.input(description="One order from the mall.")
@@ -40,9 +41,9 @@ class PurchaseInput:
     )
 
 
-@strawberry.input(description="A batch of up to 1,000 orders.")
+@strawberry.input(description="A batch of up to 300 orders (requests are capped at 64 KB).")
 class RecordPurchasesInput:
-    purchases: list[PurchaseInput] = strawberry.field(description="The orders, 1–1,000.")
+    purchases: list[PurchaseInput] = strawberry.field(description="The orders, 1–300.")
 
 
 RecordPurchasesResult = Annotated[
