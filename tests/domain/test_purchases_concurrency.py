@@ -15,6 +15,7 @@ from domain.purchases.csv_import import import_purchases_csv
 from domain.purchases.models import Purchase
 from domain.purchases.services import RecordSummary, record_purchases
 from domain.referrals.models import Referral, ReferralStatus
+from tests.conftest import GraphQLClient
 from tests.domain.purchase_helpers import make_admin, order, refer
 from tests.factories import make_member
 
@@ -101,3 +102,30 @@ async def test_overlapping_batches_in_opposite_orders_finish_without_deadlock(
     assert sum(r.recorded for r in results) == len(rows) == await Purchase.all().count()
     assert await LedgerEntry.filter(reason=LedgerReason.PURCHASE).count() == len(rows)
     assert (await reconcile()).clean
+
+
+async def test_one_order_posted_to_graphql_ten_times_at_once_is_recorded_once(
+    collaborators: Collaborators, gql: GraphQLClient
+) -> None:
+    from api.ids import encode_id
+    from domain.identity import services as identity
+    from tests.api.test_identity_api import op
+
+    admin, inviter, invitee = await make_admin(), await make_member(), await make_member()
+    await refer(collaborators, inviter, invitee)
+    token = (await identity.issue_api_tokens(collaborators, admin)).access_token
+    row = {
+        "orderId": "RACE-1",
+        "memberId": encode_id("Member", invitee.id),
+        "amountCents": 12_345,
+        "occurredAt": collaborators.clock.now().isoformat(),
+    }
+    bodies = await asyncio.gather(
+        *(
+            gql(op("RecordPurchases"), {"input": {"purchases": [row]}}, token=token)
+            for _ in range(10)
+        )
+    )
+    results = [body["data"]["recordPurchases"] for body in bodies]
+    assert sorted((r["recorded"], r["duplicates"]) for r in results) == [(0, 1)] * 9 + [(1, 0)]
+    await _assert_one_of_everything(inviter.id, invitee.id)
