@@ -31,6 +31,7 @@ from domain.identity.models import Member, Role
 from domain.identity.wechat import WechatClient
 from domain.purchases.csv_file import FileProgress
 from domain.purchases.csv_import import import_purchases_csv
+from domain.purchases.services import RecordSummary
 from domain.stores import apply_migrations, open_redis
 from settings import Settings, tortoise_config
 
@@ -98,14 +99,24 @@ async def _run(size: int, folder: Path, base: str | None) -> tuple[int, float, i
             settings, open_redis("memory://"), FrozenClock(NOW), WechatClient("", "", "")
         )
         progress = FileProgress(path, io.StringIO())
+        checkpoints: list[str] = []
+
+        def watch(summary: RecordSummary) -> None:
+            """The heap now, at each tenth of the file: flat when memory is bounded."""
+            progress(summary)
+            if summary.recorded * 10 // size > len(checkpoints):
+                current, _ = tracemalloc.get_traced_memory()
+                checkpoints.append(f"{summary.recorded:,}: {current / 2**20:.1f}")
+
         tracemalloc.start()
         started = time.perf_counter()
         with path.open("rb") as handle:
-            summary = await import_purchases_csv(c, admin, progress.lines(handle), progress)
+            summary = await import_purchases_csv(c, admin, progress.lines(handle), watch)
         seconds = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert summary.recorded == size, summary
+        print(f"  heap (MiB) after rows recorded: {'; '.join(checkpoints)}", flush=True)
         return peak, seconds, summary.recorded
     finally:
         await _drop(base, url)
