@@ -36,6 +36,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from domain.demo_groups import seed_groups_demo
     from domain.demo_points import seed_points_demo
     from domain.demo_posts import seed_posts_demo
+    from domain.demo_purchases import seed_purchases_demo
 
     async def work() -> list[str]:
         if not await database_is_empty():
@@ -44,6 +45,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
         try:
             summary = await seed_demo(collaborators.clock)
             grouped = await seed_groups_demo()
+            bought = await seed_purchases_demo(collaborators)
             posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
         finally:
@@ -56,6 +58,8 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"{posted['likes']} 个赞。",
             f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
+            f"一年的订单：{bought['purchases']} 笔，{bought['buyers']} 位邻居下过单；"
+            f"邀请加入 {bought['referrals']} 位，其中 {bought['rewarded']} 位已完成首单。",
         ]
 
     result: list[str] = await _with_database(settings, work)
@@ -94,6 +98,62 @@ async def _rebuild_leaderboards(settings: Settings) -> int:
 def cmd_rebuild_leaderboards(settings: Settings, _args: argparse.Namespace) -> int:
     count = asyncio.run(_rebuild_leaderboards(settings))
     print(f"本月积分榜已从数据库重建：{count} 位邻居上榜。")
+    referrers = asyncio.run(_rebuild_referral_leaderboard(settings))
+    print(f"推荐之星榜已从数据库重建：{referrers} 位邻居上榜。")
+    return 0
+
+
+async def _rebuild_referral_leaderboard(settings: Settings) -> int:
+    from asgi import build_collaborators
+    from domain.referrals import leaderboard
+
+    collaborators = build_collaborators(settings)
+    try:
+        count: int = await _with_database(
+            settings, lambda: leaderboard.rebuild(collaborators.redis)
+        )
+    finally:
+        await collaborators.redis.aclose()
+    return count
+
+
+async def _import_purchases(settings: Settings, args: argparse.Namespace) -> list[str]:
+    from pathlib import Path
+
+    from asgi import build_collaborators
+    from domain.purchases.csv_file import FileProgress, summary_lines
+    from domain.purchases.csv_import import find_importing_admin, import_purchases_csv
+
+    path = Path(args.file)
+    progress = FileProgress(path, sys.stderr)
+    collaborators = build_collaborators(settings)
+
+    async def work() -> list[str]:
+        admin = await find_importing_admin(args.admin)
+        # One task in a CLI: reading a local file line by line blocks nobody else.
+        with path.open("rb") as handle:  # noqa: ASYNC230
+            summary = await import_purchases_csv(
+                collaborators, admin, progress.lines(handle), progress
+            )
+        progress.finish()
+        return summary_lines(summary)
+
+    try:
+        result: list[str] = await _with_database(settings, work)
+    finally:
+        await collaborators.redis.aclose()
+    return result
+
+
+def cmd_import_purchases(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.errors import DomainError
+
+    try:
+        lines = asyncio.run(_import_purchases(settings, args))
+    except (DomainError, OSError) as error:
+        print(getattr(error, "message", None) or str(error), file=sys.stderr)
+        return 1
+    print("\n".join(lines))
     return 0
 
 
@@ -216,8 +276,15 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "reconcile", help="check every points account and reward stock; non-zero on mismatch"
     ).set_defaults(func=cmd_reconcile)
     commands.add_parser(
-        "rebuild-leaderboards", help="rebuild this month's points leaderboard from the ledger"
+        "rebuild-leaderboards",
+        help="rebuild this month's points leaderboard and the referral board from the database",
     ).set_defaults(func=cmd_rebuild_leaderboards)
+    purchases = commands.add_parser(
+        "import-purchases", help="record the mall's orders from a CSV file (safe to re-run)"
+    )
+    purchases.add_argument("file", help="CSV: order_id, phone or member_id, amount_cents, …")
+    purchases.add_argument("--admin", help="the importing admin's phone (default: first admin)")
+    purchases.set_defaults(func=cmd_import_purchases)
     admin = commands.add_parser("create-admin", help="create an admin or promote a member")
     admin.add_argument("--phone", required=True)
     admin.add_argument("--name", default="运营")

@@ -20,6 +20,8 @@ MODEL_MODULES = [
     "domain.groups.models",
     "domain.media.models",
     "domain.posts.models",
+    "domain.purchases.models",
+    "domain.referrals.models",
     "domain.segments.models",
 ]
 

@@ -64,6 +64,8 @@ from api.posts.mutations.submit_post import SubmitPostResult, submit_post
 from api.posts.mutations.unlike_post import UnlikePostResult, unlike_post
 from api.posts.queries import PostsQuery
 from api.posts.types import Post
+from api.purchases.mutations.record_purchases import RecordPurchasesResult, record_purchases
+from api.referrals.types import Referral
 from api.rewards.mutations.cancel_redemption import CancelRedemptionResult, cancel_redemption
 from api.rewards.mutations.create_reward import CreateRewardResult, create_reward
 from api.rewards.mutations.fulfil_redemption import FulfilRedemptionResult, fulfil_redemption
@@ -180,6 +182,12 @@ class Mutation:
         description="Staff: moderate a post. Moderators and admins everywhere, hosts in their "
         "own groups; anyone else gets a top-level FORBIDDEN error.",
     )
+    record_purchases: RecordPurchasesResult = strawberry.mutation(
+        resolver=record_purchases,
+        description="Admins: record the mall's orders. Idempotent on the order id; each new "
+        "order earns pending points once and may reward its buyer's referral; bad rows are "
+        "listed and the good ones recorded.",
+    )
 
 
 def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
@@ -204,6 +212,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             Reward,
             Redemption,
             Post,
+            Referral,
             InvalidInput,
             RateLimited,
             NotFound,

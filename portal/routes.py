@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from portal.views import groups, identity, moderation, points, posts, rewards
+from portal.views import groups, identity, moderation, points, posts, purchases, referrals, rewards
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -26,6 +26,7 @@ def portal_routes() -> list[Route]:
         *post_routes(),
         *group_routes(),
         *moderation_routes(),
+        *referral_routes(),
     ]
 
 
@@ -109,5 +110,18 @@ def moderation_routes() -> list[Route]:
             moderation.moderate,
             methods=["POST"],
             name="moderate_post",
+        ),
+    ]
+
+
+def referral_routes() -> list[Route]:
+    return [
+        Route("/invite", referrals.invite_page, name="invite"),
+        Route("/invite/poster", referrals.poster, name="invite_poster"),
+        Route(
+            "/admin/purchases/import",
+            purchases.import_page,
+            methods=["GET", "POST"],
+            name="admin_import_purchases",
         ),
     ]

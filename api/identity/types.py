@@ -23,6 +23,7 @@ from domain.rewards import queries as rewards
 
 if TYPE_CHECKING:
     from api.posts.types import PostConnection
+    from api.referrals.types import ReferralConnection
 
 
 @strawberry.enum(description="What a member may do besides being a resident.")
@@ -224,6 +225,17 @@ class Viewer:
         from api.posts.queries import my_posts  # posts' types use Member: import when used
 
         return await my_posts(self.model.id, first, after)
+
+    @strawberry.field(
+        description="Neighbours who joined with the viewer's invite code, newest first, each "
+        "with whether their first purchase has rewarded the invitation; `first` is 1–50."
+    )
+    async def referrals(
+        self, first: int, after: str | None = None
+    ) -> Annotated[ReferralConnection, strawberry.lazy("api.referrals.types")]:
+        from api.referrals.types import my_referrals  # referrals' types use Member
+
+        return await my_referrals(self.model.id, first, after)
 
 
 @strawberry.type(description="Signed in: tokens for the `Authorization: Bearer` header.")

@@ -1,4 +1,5 @@
-"""The monthly leaderboard: ranks from the Redis board, members of the page in one query."""
+"""Leaderboards (this month's points, 推荐之星): ranks from the Redis boards, members of the page
+in one query."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from domain.collaborators import Collaborators
 from domain.identity import models as identity
 from domain.identity import queries as members
 from domain.points import leaderboard
+from domain.referrals import leaderboard as referral_board
 
 
 @strawberry.enum(description="Which leaderboard.")
@@ -22,25 +24,25 @@ class LeaderboardKind(Enum):
     )
     REFERRALS = strawberry.enum_value(
         "REFERRALS",
-        description="Neighbours invited. Not served yet: the board is empty until referrals ship.",
+        description="推荐之星: neighbours invited whose first purchase has been recorded, all "
+        "time.",
     )
 
 
 @strawberry.type(description="One place on a leaderboard.")
 class LeaderboardEntry:
     rank: int = strawberry.field(description="1 for the top; members with equal scores differ.")
-    score: int = strawberry.field(description="Points earned this month (or neighbours invited).")
+    score: int = strawberry.field(
+        description="Points earned this month, or qualified referrals for `REFERRALS`."
+    )
     member: Member = strawberry.field(description="Who holds this place.")
 
 
-@strawberry.type(description="A leaderboard of this month, and where the viewer stands on it.")
+@strawberry.type(description="A leaderboard, and where the viewer stands on it.")
 class Leaderboard:
-    entries: list[LeaderboardEntry] = strawberry.field(
-        description="The top members, best first; empty for `REFERRALS` until referrals ship."
-    )
+    entries: list[LeaderboardEntry] = strawberry.field(description="The top members, best first.")
     viewer_entry: LeaderboardEntry | None = strawberry.field(
-        description="The viewer's own place; null when signed out, not on the board yet, or for "
-        "`REFERRALS` until referrals ship."
+        description="The viewer's own place; null when signed out or not on the board yet."
     )
 
 
@@ -49,6 +51,22 @@ async def points_leaderboard(
 ) -> Leaderboard:
     now = c.clock.now()
     top = await leaderboard.top(c.redis, now, first)
+    mine = await leaderboard.rank_of(c.redis, now, viewer.id) if viewer else None
+    return await _board(top, viewer, mine)
+
+
+async def referrals_leaderboard(
+    c: Collaborators, viewer: identity.Member | None, first: int
+) -> Leaderboard:
+    top = await referral_board.top(c.redis, first)
+    mine = await referral_board.rank_of(c.redis, viewer.id) if viewer else None
+    return await _board(top, viewer, mine)
+
+
+async def _board(
+    top: list[tuple[int, int]], viewer: identity.Member | None, placed: tuple[int, int] | None
+) -> Leaderboard:
+    """The page's members in one query."""
     found = await members.members_by_id([member_id for member_id, _ in top])
     entries = [
         LeaderboardEntry(rank=n, score=score, member=Member.from_model(found[member_id]))
@@ -56,9 +74,7 @@ async def points_leaderboard(
         if member_id in found
     ]
     mine = None
-    if viewer is not None:
-        placed = await leaderboard.rank_of(c.redis, now, viewer.id)
-        if placed is not None:
-            rank, score = placed
-            mine = LeaderboardEntry(rank=rank, score=score, member=Member.from_model(viewer))
+    if viewer is not None and placed is not None:
+        rank, score = placed
+        mine = LeaderboardEntry(rank=rank, score=score, member=Member.from_model(viewer))
     return Leaderboard(entries=entries, viewer_entry=mine)

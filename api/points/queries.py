@@ -9,19 +9,23 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.pagination import check_first
-from api.points.leaderboard import Leaderboard, LeaderboardKind, points_leaderboard
+from api.points.leaderboard import (
+    Leaderboard,
+    LeaderboardKind,
+    points_leaderboard,
+    referrals_leaderboard,
+)
 
 
 @strawberry.type
 class PointsQuery:
     @strawberry.field(
-        description="This month's leaderboard: the top `first` (1–50) members and the viewer's "
-        "place. `REFERRALS` is not served yet and answers an empty board."
+        description="A leaderboard: the top `first` (1–50) members and the viewer's place. "
+        "`POINTS` is this month's points, `REFERRALS` is 推荐之星 (qualified referrals)."
     )
     async def leaderboard(
         self, info: Info[Context, Any], kind: LeaderboardKind, first: int
     ) -> Leaderboard:
         check_first(first)
-        if kind is LeaderboardKind.REFERRALS:
-            return Leaderboard(entries=[], viewer_entry=None)
-        return await points_leaderboard(info.context.collaborators, info.context.member, first)
+        board = referrals_leaderboard if kind is LeaderboardKind.REFERRALS else points_leaderboard
+        return await board(info.context.collaborators, info.context.member, first)

@@ -36,6 +36,7 @@ from domain.identity.tokens import (
     revoke_family,
 )
 from domain.ratelimit import Limit, hit_all
+from domain.referrals.services import record_referral, refuse_self_referral
 
 MAX_INTEREST_TAGS = 10
 MUTATIONS_PER_MINUTE = 30
@@ -103,12 +104,13 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
     if errors:
         raise InvalidInputError(errors)
     inviter = await _find_inviter(form.invite_code)
+    await refuse_self_referral(inviter, phone=phone)
     if await Member.filter(phone=phone).exists():
         raise PhoneTakenError()
     password_hash = await hash_password(form.password)
     try:
         async with in_transaction():
-            return await create_member_with_invite_code(
+            member = await create_member_with_invite_code(
                 phone=phone,
                 password_hash=password_hash,
                 display_name=display_name,
@@ -118,6 +120,8 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
                 consented_at=c.clock.now(),
                 last_seen_at=c.clock.now(),
             )
+            await record_referral(inviter, member, c.clock.now())
+            return member
     except IntegrityError as error:  # a concurrent registration took the phone first
         raise PhoneTakenError() from error
 
@@ -243,6 +247,7 @@ async def wechat_log_in(
         await identity.save(update_fields=["session_key", "updated_at"])
         return identity.member, False
     inviter = await _find_inviter(invite_code)
+    await refuse_self_referral(inviter, openid=session.openid, unionid=session.unionid)
     try:
         async with in_transaction():
             member = await create_member_with_invite_code(
@@ -250,6 +255,7 @@ async def wechat_log_in(
                 referred_by=inviter,
                 last_seen_at=c.clock.now(),
             )
+            await record_referral(inviter, member, c.clock.now())
             await WechatIdentity.create(
                 openid=session.openid,
                 unionid=session.unionid,

@@ -44,10 +44,8 @@ NOT_YET_SERVED = {
     "Events",
     "RegisterForEvent",
     "CancelEventRegistration",
-    "MyReferrals",
     "CreateEvent",
     "CheckInAttendee",
-    "RecordPurchases",
     # tiers and KPIs
     "Members",
     "Dashboard",
@@ -139,12 +137,9 @@ FIXED_NOT_YET_SERVED = {
     "CampaignStatus",
     "EntryStatus",
     "RegistrationStatus",
-    "ReferralStatus",
     "ProposeEntryInput",
     "CreateCampaignInput",
     "CreateEventInput",
-    "PurchaseInput",
-    "RecordPurchasesInput",
 }
 
 

@@ -8,7 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidInput, InvalidInviteCode, PhoneTaken, RateLimited, as_user_error
+from api.errors import (
+    InvalidInput,
+    InvalidInviteCode,
+    PhoneTaken,
+    RateLimited,
+    SelfReferral,
+    as_user_error,
+)
 from api.identity.auth import auth_success
 from api.identity.types import AuthSuccess
 from api.ids import decode_id
@@ -27,7 +34,7 @@ class RegisterInput:
 
 
 RegisterResult = Annotated[
-    AuthSuccess | InvalidInput | PhoneTaken | InvalidInviteCode | RateLimited,
+    AuthSuccess | InvalidInput | PhoneTaken | InvalidInviteCode | SelfReferral | RateLimited,
     strawberry.union("RegisterResult", description="The outcome of `register`."),
 ]
 

@@ -1,0 +1,158 @@
+"""Demo purchases and referrals: a year of group-buying orders with a realistic skew (a few heavy
+buyers, many occasional ones, some lapsed for more than 180 days, some who never bought), and the
+referral rows of members who joined with an invite code — some rewarded by a first purchase, some
+still waiting. Orders go through ``record_purchases`` week by week as the mall would send them,
+so every point is a ledger entry and ``linli reconcile`` stays clean. Points of orders older than
+the 15-day after-sales window are released by the due-jobs run every app process kicks at start-up
+(one transaction per lot, a few seconds for the demo), not here, so seeding stays quick."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from domain.clock import SHANGHAI, FrozenClock
+from domain.collaborators import Collaborators
+from domain.demo import DEMO_RESIDENT_PHONE
+from domain.identity.models import Member, Role
+from domain.purchases.rules import PurchaseRow
+from domain.purchases.services import record_purchases
+from domain.referrals.models import Referral
+
+YEAR = timedelta(days=365)
+LAPSED_AFTER = timedelta(days=180)
+# (share of residents, orders in their year): heavy, regular, occasional, lapsed, never.
+SEGMENTS: tuple[tuple[str, float, tuple[int, int]], ...] = (
+    ("heavy", 0.05, (24, 40)),
+    ("regular", 0.20, (8, 16)),
+    ("occasional", 0.35, (1, 5)),
+    ("lapsed", 0.15, (1, 4)),
+    ("never", 0.25, (0, 0)),
+)
+PRODUCTS = (
+    "隅田川挂耳咖啡（10包）",
+    "耶加雪菲咖啡豆 200g",
+    "东北五常大米 5kg",
+    "散养土鸡蛋 30枚",
+    "有机小番茄 1kg",
+    "新西兰奇异果 12个",
+    "低温鲜牛奶 950ml",
+    "全麦吐司",
+    "冷冻虾仁 500g",
+    "宝宝辅食米粉",
+    "猫砂 10L",
+    "洗衣凝珠 52颗",
+    "阳台种菜营养土",
+    "云南高山蓝莓 4盒",
+)
+_WEEK = timedelta(days=7)
+
+
+def _amount(rng: random.Random, heavy: bool) -> int:
+    """Community group-buying baskets: mostly ¥30–¥150, a long tail of big family orders."""
+    median = 9000 if heavy else 6000
+    return max(990, min(80_000, int(rng.lognormvariate(math.log(median), 0.6))))
+
+
+def _segment(rng: random.Random) -> tuple[str, tuple[int, int]]:
+    draw, total = rng.random(), 0.0
+    for name, share, orders in SEGMENTS:
+        total += share
+        if draw < total:
+            return name, orders
+    return SEGMENTS[-1][0], SEGMENTS[-1][2]
+
+
+def _times(
+    rng: random.Random, segment: str, count: int, joined: datetime, now: datetime
+) -> list[datetime]:
+    start = max(joined, now - YEAR)
+    end = now - LAPSED_AFTER - timedelta(days=1) if segment == "lapsed" else now
+    if end <= start:
+        return []
+    span = (end - start).total_seconds()
+    return sorted(start + timedelta(seconds=rng.uniform(0, span)) for _ in range(count))
+
+
+def _plan_orders(
+    rng: random.Random, residents: list[Member], now: datetime, buyers: set[int]
+) -> list[PurchaseRow]:
+    rows: list[PurchaseRow] = []
+    for member in residents:
+        segment, (low, high) = _segment(rng)
+        if member.id in buyers and segment == "never":
+            segment, (low, high) = "occasional", (1, 3)
+        count = rng.randint(low, high)
+        for at in _times(rng, segment, count, member.created_at, now):
+            basket = rng.sample(PRODUCTS, rng.randint(1, 4))
+            rows.append(
+                PurchaseRow(
+                    line=len(rows),
+                    order_id=f"YM{at.astimezone(SHANGHAI):%Y%m%d}{len(rows):06d}",
+                    amount_cents=_amount(rng, segment == "heavy"),
+                    purchased_at=at,
+                    member_id=member.id,
+                    items=basket,
+                )
+            )
+    return rows
+
+
+async def _invite_for_the_demo_resident(
+    rng: random.Random, members: list[Member]
+) -> tuple[set[int], int | None]:
+    """The README's resident invited three later neighbours: two have bought, one has not."""
+    resident = next((m for m in members if m.phone == DEMO_RESIDENT_PHONE), None)
+    if resident is None:
+        return set(), None
+    later = [
+        m
+        for m in members
+        if m.created_at > resident.created_at and m.referred_by_id is None and not m.roles[1:]
+    ]
+    chosen = rng.sample(later, min(3, len(later)))
+    for member in chosen:
+        member.referred_by_id = resident.id
+        await Member.filter(id=member.id).update(referred_by_id=resident.id)
+    return {m.id for m in chosen[:2]}, chosen[2].id if len(chosen) > 2 else None
+
+
+async def seed_purchases_demo(c: Collaborators, seed: int = 20261121) -> dict[str, int]:
+    """Runs after the members exist; returns what it made."""
+    rng = random.Random(seed)  # noqa: S311 -- demo data, not security
+    now = c.clock.now()
+    members = list(await Member.all().order_by("id"))
+    admin = next(m for m in members if m.has_role(Role.ADMIN))
+    staff = (Role.ADMIN, Role.MODERATOR)
+    residents = [m for m in members if not any(m.has_role(r) for r in staff)]
+    buyers, waiting = await _invite_for_the_demo_resident(rng, members)
+    invited = [m for m in members if m.referred_by_id is not None]
+    await Referral.bulk_create(
+        [
+            Referral(referrer_id=m.referred_by_id, invitee_id=m.id, created_at=m.created_at)
+            for m in invited
+        ],
+        batch_size=50,
+    )
+    rows = [r for r in _plan_orders(rng, residents, now, buyers) if r.member_id != waiting]
+    weeks: dict[int, list[PurchaseRow]] = defaultdict(list)
+    for row in rows:
+        weeks[int((row.purchased_at - (now - YEAR)) / _WEEK)].append(row)
+    recorded = points = rewarded = 0
+    for week in sorted(weeks):
+        # The mall sends each week's orders at the week's end (or now, for this week).
+        sent_at = min(now, now - YEAR + (week + 1) * _WEEK)
+        summary = await record_purchases(replace(c, clock=FrozenClock(sent_at)), admin, weeks[week])
+        recorded += summary.recorded
+        points += summary.points
+        rewarded += summary.referrals_rewarded
+    return {
+        "purchases": recorded,
+        "buyers": len({r.member_id for r in rows}),
+        "points": points,
+        "referrals": len(invited),
+        "rewarded": rewarded,
+    }

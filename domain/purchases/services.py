@@ -1,0 +1,172 @@
+"""Recording the mall's orders: idempotent on the order id, bad rows reported one by one, each new
+purchase's points awarded once (pending for the after-sales window), first purchases qualifying
+referrals. GraphQL, the CSV command and the portal all come through ``record_purchases``."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from domain.aftercommit import atomic
+from domain.collaborators import Collaborators
+from domain.identity.models import Member, Role
+from domain.identity.policies import require_role
+from domain.identity.rules import normalise_phone
+from domain.points.models import PointsAccount
+from domain.purchases.models import Purchase
+from domain.purchases.points import award_purchase_points
+from domain.purchases.rules import PurchaseRow, RowError, row_errors
+from domain.referrals import services as referrals
+
+BATCH_SIZE = 500
+# Rows per INSERT statement: under SQLite's bound-parameter limit whatever its build.
+_INSERT_CHUNK = 100
+# A summary keeps this many row errors in full; the rest are only counted.
+MAX_REPORTED_ERRORS = 1000
+
+
+@dataclass
+class RecordSummary:
+    recorded: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    points: int = 0
+    referrals_rewarded: int = 0
+
+    def add(self, other: RecordSummary) -> None:
+        self.recorded += other.recorded
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.points += other.points
+        self.referrals_rewarded += other.referrals_rewarded
+        room = MAX_REPORTED_ERRORS - len(self.errors)
+        self.errors.extend(other.errors[: max(0, room)])
+
+
+async def record_purchases(
+    c: Collaborators, actor: Member, rows: Iterable[PurchaseRow], source: str = "API"
+) -> RecordSummary:
+    """Admins only. Rows go in batches of ``BATCH_SIZE``, each batch one transaction."""
+    require_role(actor, Role.ADMIN)
+    total = RecordSummary()
+    batch: list[PurchaseRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH_SIZE:
+            total.add(await record_batch(c, batch, source))
+            batch = []
+    if batch:
+        total.add(await record_batch(c, batch, source))
+    return total
+
+
+async def record_batch(c: Collaborators, rows: list[PurchaseRow], source: str) -> RecordSummary:
+    summary = RecordSummary()
+    now = c.clock.now()
+    valid: dict[str, PurchaseRow] = {}
+    for row in rows:
+        problems = row_errors(row, now)
+        if problems:
+            summary.errors.extend(RowError(row.line, e.field, e.message) for e in problems)
+        elif row.order_id in valid:  # the same order twice in one request: recorded once
+            summary.duplicates += 1
+        else:
+            valid[row.order_id] = row
+    members = await _resolve_members(list(valid.values()))
+    ready: list[tuple[PurchaseRow, int]] = []
+    for row in valid.values():
+        member_id = members.get(row.order_id)
+        if member_id is None:
+            summary.errors.append(RowError(row.line, "phone", "找不到这位会员"))
+        else:
+            ready.append((row, member_id))
+    summary.rejected = len({e.line for e in summary.errors})
+    if ready:
+        await _insert_and_award(c, ready, source, summary)
+    return summary
+
+
+async def _resolve_members(rows: list[PurchaseRow]) -> dict[str, int]:
+    """Order id → member id, by member id or phone in two queries; a mismatch finds nobody."""
+    ids = {row.member_id for row in rows if row.member_id is not None}
+    phones = {normalise_phone(row.phone) for row in rows if row.phone}
+    known_ids = set(await Member.filter(id__in=ids).values_list("id", flat=True)) if ids else set()
+    by_phone: dict[str, int] = (
+        dict(await Member.filter(phone__in=phones).values_list("phone", "id")) if phones else {}
+    )
+    found: dict[str, int] = {}
+    for row in rows:
+        from_phone = by_phone.get(normalise_phone(row.phone)) if row.phone else None
+        if row.member_id is not None and row.member_id not in known_ids:
+            continue
+        if row.member_id is not None and row.phone and from_phone != row.member_id:
+            continue
+        member_id = row.member_id if row.member_id is not None else from_phone
+        if member_id is not None:
+            found[row.order_id] = int(member_id)
+    return found
+
+
+async def _insert_and_award(
+    c: Collaborators, ready: list[tuple[PurchaseRow, int]], source: str, summary: RecordSummary
+) -> None:
+    """One transaction. Lock order: purchase order ids (sorted) → referral rows (by id) → points
+    accounts (by member id), the same in every batch, so concurrent batches cannot deadlock."""
+    batch = uuid.uuid4().hex
+    now = c.clock.now()
+    ready.sort(key=lambda pair: pair[0].order_id)
+    async with atomic():
+        for start in range(0, len(ready), _INSERT_CHUNK):
+            await Purchase.bulk_create(
+                [
+                    Purchase(
+                        order_id=row.order_id,
+                        member_id=member_id,
+                        amount_cents=row.amount_cents,
+                        purchased_at=row.purchased_at,
+                        items=row.items,
+                        source=source,
+                        batch=batch,
+                        created_at=now,
+                    )
+                    for row, member_id in ready[start : start + _INSERT_CHUNK]
+                ],
+                ignore_conflicts=True,  # ON CONFLICT DO NOTHING: waits for a racing insert
+            )
+        new = await Purchase.filter(
+            order_id__in=[row.order_id for row, _ in ready], batch=batch
+        ).order_by("purchased_at", "id")
+        summary.recorded = len(new)
+        summary.duplicates += len(ready) - len(new)
+        qualified = await _qualify_referrals(new, now)
+        involved = {p.member_id for p in new} | {
+            m for q in qualified for m in (q.referrer_id, q.invitee_id)
+        }
+        await _lock_accounts(sorted(involved))
+        summary.points = await award_purchase_points(c, new)
+        for one in qualified:
+            await referrals.reward(c, one)
+        summary.referrals_rewarded = len(qualified)
+
+
+async def _qualify_referrals(new: list[Purchase], now: datetime) -> list[referrals.Qualified]:
+    first: dict[int, int] = {}
+    for purchase in new:  # ordered by purchase time: the earliest is the first purchase
+        first.setdefault(purchase.member_id, purchase.id)
+    candidates = await referrals.pending_referrals(sorted(first))
+    if not candidates:
+        return []
+    return await referrals.qualify(first, candidates, now)
+
+
+async def _lock_accounts(member_ids: list[int]) -> None:
+    """Create and lock every account this batch touches, in member-id order."""
+    if not member_ids:
+        return
+    await PointsAccount.bulk_create(
+        [PointsAccount(member_id=m) for m in member_ids], ignore_conflicts=True
+    )
+    await PointsAccount.filter(member_id__in=member_ids).order_by("member_id").select_for_update()
