@@ -1,0 +1,198 @@
+"""Campaign services: proposing, moderating entries, voting rules, eligibility, closing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.campaigns import live, services
+from domain.campaigns.errors import (
+    AlreadyVotedError,
+    CampaignNotOpenError,
+    InvalidEntryTransitionError,
+    NotEligibleError,
+    NoVotesLeftError,
+)
+from domain.campaigns.models import Ballot, Campaign, CampaignEntry, EntryStatus, Vote
+from domain.collaborators import Collaborators
+from domain.errors import InvalidInputError, PermissionDeniedError
+from domain.identity.models import Member, Role
+from domain.points.models import LedgerEntry, LedgerReason
+from domain.posts.models import AuditLogEntry
+from tests.domain.campaign_helpers import admin, voter, voting_campaign
+from tests.factories import make_estate, make_member
+
+
+async def _nothing_counted(campaign: Campaign) -> None:
+    assert await Vote.filter(campaign_id=campaign.id).count() == 0
+    assert await Ballot.filter(campaign_id=campaign.id, votes_left__lt=3).count() == 0
+    assert not await LedgerEntry.filter(reason=LedgerReason.VOTE_CAST).exists()
+
+
+async def test_a_vote_counts_once_spends_a_ballot_vote_and_earns_one_point(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    member = await voter(collaborators)
+    cast = await services.cast_vote(collaborators, member, entries[0].id)
+    assert (cast.entry.vote_count, cast.votes_left) == (1, 2)
+    assert await Vote.filter(entry_id=entries[0].id, member_id=member.id).count() == 1
+    points = await LedgerEntry.filter(member_id=member.id, reason=LedgerReason.VOTE_CAST)
+    assert [p.amount for p in points] == [1]
+    assert await live.read_counts(collaborators.redis, campaign.id) == {entries[0].id: 1}
+    with pytest.raises(AlreadyVotedError):
+        await services.cast_vote(collaborators, member, entries[0].id)
+    assert (await CampaignEntry.get(id=entries[0].id)).vote_count == 1
+    assert await LedgerEntry.filter(member_id=member.id).count() == 1
+
+
+async def test_the_fourth_vote_is_refused_and_changes_nothing(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators, entries=4)
+    member = await voter(collaborators)
+    for entry in entries[:3]:
+        await services.cast_vote(collaborators, member, entry.id)
+    with pytest.raises(NoVotesLeftError):
+        await services.cast_vote(collaborators, member, entries[3].id)
+    assert (await CampaignEntry.get(id=entries[3].id)).vote_count == 0
+    assert (await Ballot.get(campaign_id=campaign.id, member_id=member.id)).votes_left == 0
+    assert await Vote.filter(campaign_id=campaign.id).count() == 3
+
+
+@pytest.mark.parametrize(
+    "why", ["too_new", "suspended", "other_estate", "before_window", "after_window"]
+)
+async def test_ineligible_voters_get_a_typed_error_and_change_nothing(
+    collaborators: Collaborators, why: str
+) -> None:
+    home = await make_estate("翠湖花园")
+    campaign, entries = await voting_campaign(collaborators, estate=home)
+    member = await voter(collaborators, estate=home)
+    expected: type[Exception] = NotEligibleError
+    if why == "too_new":
+        member = await voter(collaborators, age=timedelta(hours=71), estate=home)
+    elif why == "suspended":
+        await Member.filter(id=member.id).update(suspended=True)
+        member = await Member.get(id=member.id)
+    elif why == "other_estate":
+        member = await voter(collaborators, estate=await make_estate("春江苑"))
+    elif why == "before_window":
+        await Campaign.filter(id=campaign.id).update(
+            voting_starts_at=collaborators.clock.now() + timedelta(minutes=1)
+        )
+        expected = CampaignNotOpenError
+    else:
+        await Campaign.filter(id=campaign.id).update(voting_ends_at=collaborators.clock.now())
+        expected = CampaignNotOpenError
+    with pytest.raises(expected):
+        await services.cast_vote(collaborators, member, entries[0].id)
+    await _nothing_counted(campaign)
+    assert await live.read_counts(collaborators.redis, campaign.id) == {}
+
+
+async def test_a_seventy_two_hour_old_account_may_vote(collaborators: Collaborators) -> None:
+    _, entries = await voting_campaign(collaborators)
+    member = await voter(collaborators, age=timedelta(hours=72))
+    assert (await services.cast_vote(collaborators, member, entries[0].id)).votes_left == 2
+
+
+async def test_proposed_names_wait_for_a_moderator_and_the_decision_is_audited(
+    collaborators: Collaborators,
+) -> None:
+    now = collaborators.clock.now()
+    campaign = await services.create_campaign(
+        collaborators,
+        await admin(collaborators),
+        services.NewCampaign(
+            kind=services.CampaignKind.NAMING,
+            title="新豆命名大赛",
+            description="说明",
+            proposal_ends_at=now + timedelta(days=1),
+            voting_starts_at=now + timedelta(days=2),
+            voting_ends_at=now + timedelta(days=5),
+        ),
+    )
+    member = await voter(collaborators)
+    entry = await services.propose_entry(collaborators, member, campaign.id, " 晨光 ", "清晨的光")
+    assert (entry.status, entry.title) == (EntryStatus.PENDING, "晨光")
+    moderator = await make_member(roles=(Role.MODERATOR,))
+    with pytest.raises(PermissionDeniedError):
+        await services.moderate_entry(collaborators, member, entry.id, "APPROVE")
+    with pytest.raises(InvalidInputError):
+        await services.moderate_entry(collaborators, moderator, entry.id, "REJECT")
+    with pytest.raises(InvalidEntryTransitionError):
+        await services.moderate_entry(collaborators, moderator, entry.id, "FEATURE")
+    approved = await services.moderate_entry(collaborators, moderator, entry.id, "APPROVE")
+    again = await services.moderate_entry(collaborators, moderator, entry.id, "APPROVE")
+    assert approved.status == again.status == EntryStatus.APPROVED
+    audit = await AuditLogEntry.filter(target_type="CAMPAIGN_ENTRY")
+    assert [(a.action, a.target_id, a.actor_id) for a in audit] == [
+        ("APPROVE", entry.id, moderator.id)
+    ]
+    with pytest.raises(InvalidEntryTransitionError):
+        await services.moderate_entry(collaborators, moderator, entry.id, "REJECT", "重复")
+
+
+async def test_proposals_are_refused_outside_the_proposal_window(
+    collaborators: Collaborators,
+) -> None:
+    campaign, _ = await voting_campaign(collaborators)
+    with pytest.raises(CampaignNotOpenError):
+        await services.propose_entry(collaborators, await voter(collaborators), campaign.id, "晚了")
+    assert await CampaignEntry.filter(campaign_id=campaign.id).count() == 3
+
+
+async def test_closing_names_the_most_voted_entry_and_closing_twice_changes_nothing(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    for _ in range(2):
+        await services.cast_vote(collaborators, await voter(collaborators), entries[1].id)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[0].id)
+    boss = await admin(collaborators)
+    closed = await services.close_campaign(collaborators, campaign.id, boss)
+    assert closed.winner_entry_id == entries[1].id and closed.closed_at is not None
+    collaborators.clock.advance(minutes=5)  # type: ignore[attr-defined]
+    again = await services.close_campaign(collaborators, campaign.id, boss)
+    assert (again.closed_at, again.winner_entry_id) == (closed.closed_at, entries[1].id)
+    won = await LedgerEntry.filter(reason=LedgerReason.CAMPAIGN_WON)
+    assert [(w.member_id, w.amount) for w in won] == [(entries[1].proposer_id, 200)]
+    with pytest.raises(CampaignNotOpenError):
+        await services.cast_vote(collaborators, await voter(collaborators), entries[0].id)
+
+
+async def test_a_tie_goes_to_the_earlier_entry(collaborators: Collaborators) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[2].id)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[1].id)
+    closed = await services.close_campaign(collaborators, campaign.id, await admin(collaborators))
+    assert closed.winner_entry_id == entries[1].id
+
+
+async def test_the_job_closes_campaigns_whose_voting_ended_once(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[0].id)
+    assert await services.close_due_campaigns(collaborators) == 0
+    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+    assert await services.close_due_campaigns(collaborators) == 1
+    assert await services.close_due_campaigns(collaborators) == 0
+    closed = await Campaign.get(id=campaign.id)
+    assert closed.winner_entry_id == entries[0].id
+    assert await LedgerEntry.filter(reason=LedgerReason.CAMPAIGN_WON).count() == 1
+
+
+async def test_the_rebuild_gives_the_database_counts_after_redis_is_wiped(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    for entry in entries[:2]:
+        await services.cast_vote(collaborators, await voter(collaborators), entry.id)
+    before = await live.read_counts(collaborators.redis, campaign.id)
+    await collaborators.redis.flushdb()
+    assert await live.read_counts(collaborators.redis, campaign.id) == {}
+    assert await live.rebuild(collaborators.redis, campaign.id) == before
+    assert await live.read_counts(collaborators.redis, campaign.id) == before
