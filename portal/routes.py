@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from portal.views import groups, identity, moderation, points, posts, rewards
+from portal.views import campaigns, groups, identity, moderation, points, posts, rewards
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -26,6 +26,7 @@ def portal_routes() -> list[Route]:
         *post_routes(),
         *group_routes(),
         *moderation_routes(),
+        *campaign_routes(),
     ]
 
 
@@ -109,5 +110,32 @@ def moderation_routes() -> list[Route]:
             moderation.moderate,
             methods=["POST"],
             name="moderate_post",
+        ),
+    ]
+
+
+def campaign_routes() -> list[Route]:
+    return [
+        Route("/campaigns", campaigns.campaigns_page, name="campaigns"),
+        Route("/campaigns/{campaign_id:int}", campaigns.campaign_page, name="campaign"),
+        Route("/campaigns/{campaign_id:int}/vote", campaigns.vote, methods=["POST"], name="vote"),
+        Route(
+            "/campaigns/{campaign_id:int}/propose",
+            campaigns.propose,
+            methods=["POST"],
+            name="propose_entry",
+        ),
+        Route("/campaigns/{campaign_id:int}/tally", campaigns.tally_stream, name="campaign_tally"),
+        Route(
+            "/admin/campaigns",
+            campaigns.admin_campaigns,
+            methods=["GET", "POST"],
+            name="admin_campaigns",
+        ),
+        Route(
+            "/admin/campaigns/entries/{entry_id:int}/{action:str}",
+            campaigns.moderate,
+            methods=["POST"],
+            name="moderate_entry",
         ),
     ]
