@@ -63,6 +63,7 @@ def create_app(
         async with RegisterTortoise(app, config=config):
             if settings.uses_memory_redis:  # the in-process Redis starts empty: derive it again
                 await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())
+                await live.rebuild_all(collaborators.redis)
             await broker.startup()
             app.state.broker = broker
             schedule = asyncio.create_task(kick_due_jobs_every(broker))

@@ -85,6 +85,9 @@ async def _rebuild_leaderboards(settings: Settings) -> int:
     collaborators = build_collaborators(settings)
 
     async def work() -> int:
+        from domain.campaigns import live
+
+        await live.rebuild_all(collaborators.redis)  # campaign tallies are derived data too
         return await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())
 
     try:

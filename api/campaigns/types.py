@@ -95,9 +95,15 @@ class CampaignEntry(relay.Node):
         cls, *, info: Info[Context, Any], node_ids: Iterable[str], required: bool = False
     ) -> list[CampaignEntry | None]:
         entries = await queries.entries_by_id([int(i) for i in node_ids])
-        return [
-            await entry_for(info, entries[int(i)]) if int(i) in entries else None for i in node_ids
-        ]
+        viewer = info.context.member
+        shown = {
+            pk: entry
+            for pk, entry in entries.items()
+            if entry.status == models.EntryStatus.APPROVED
+            or is_staff(viewer)
+            or (viewer is not None and entry.proposer_id == viewer.id)
+        }
+        return [await entry_for(info, shown[int(i)]) if int(i) in shown else None for i in node_ids]
 
 
 async def entries_of(

@@ -204,6 +204,8 @@ async def cast_vote(c: Collaborators, member: Member, entry_id: int) -> VoteCast
     await check_can_vote(c, member, campaign)
     if await Vote.filter(entry_id=entry_id, member_id=member.id).exists():
         raise AlreadyVotedError()
+    per_minute = c.settings.limits.votes_per_minute
+    await hit_all(c.redis, [(Limit("vote", per_minute, 60), str(member.id))])
     try:
         async with atomic():
             await _still_open(c, campaign.id)

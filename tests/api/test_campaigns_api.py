@@ -269,3 +269,16 @@ async def test_the_tally_hash_follows_votes_made_through_the_api(
     for _ in range(3):
         await vote(gql, await token_for(collaborators, await voter(collaborators)), entries[0])
     assert await live.read_counts(collaborators.redis, campaign.id) == {entries[0].id: 3}
+
+
+async def test_a_pending_entry_is_no_node_for_other_residents(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    _, entries = await voting_campaign(collaborators)
+    await CampaignEntry.filter(id=entries[0].id).update(status=EntryStatus.PENDING)
+    query = "query($id: ID!) { node(id: $id) { id } }"
+    stranger = await token_for(collaborators, await voter(collaborators))
+    body = await gql(query, {"id": eid(entries[0])}, stranger)
+    assert body["data"]["node"] is None
+    shown = await gql(query, {"id": eid(entries[1])}, stranger)
+    assert shown["data"]["node"] == {"id": eid(entries[1])}

@@ -4,6 +4,7 @@ votes than the ballot holds, and a Redis tally that equals the database (and is 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -13,9 +14,17 @@ from domain.campaigns.models import Ballot, CampaignEntry, Vote
 from domain.collaborators import Collaborators
 from domain.errors import DomainError
 from domain.points.models import LedgerEntry, LedgerReason
+from settings import Limits
 from tests.domain.campaign_helpers import voter, voting_campaign
 
 pytestmark = pytest.mark.postgres_only
+
+
+@pytest.fixture
+def unthrottled(collaborators: Collaborators) -> Collaborators:
+    """The database, not the per-minute vote limit, must be what refuses these."""
+    settings = replace(collaborators.settings, limits=Limits(votes_per_minute=100_000))
+    return replace(collaborators, settings=settings)
 
 
 def _unexpected(results: list[object]) -> list[object]:
@@ -23,8 +32,9 @@ def _unexpected(results: list[object]) -> list[object]:
 
 
 async def test_a_hundred_concurrent_votes_by_one_member_on_one_entry_count_once(
-    collaborators: Collaborators,
+    unthrottled: Collaborators,
 ) -> None:
+    collaborators = unthrottled
     campaign, entries = await voting_campaign(collaborators)
     member = await voter(collaborators)
     results = await asyncio.gather(

@@ -196,3 +196,24 @@ async def test_the_rebuild_gives_the_database_counts_after_redis_is_wiped(
     assert await live.read_counts(collaborators.redis, campaign.id) == {}
     assert await live.rebuild(collaborators.redis, campaign.id) == before
     assert await live.read_counts(collaborators.redis, campaign.id) == before
+
+
+async def test_votes_beyond_the_per_minute_limit_are_rate_limited_and_change_nothing(
+    collaborators: Collaborators,
+) -> None:
+    from dataclasses import replace
+
+    from domain.errors import RateLimitedError
+    from settings import Limits
+
+    limited = replace(
+        collaborators,
+        settings=replace(collaborators.settings, limits=Limits(votes_per_minute=2)),
+    )
+    campaign, entries = await voting_campaign(limited)
+    member = await voter(limited)
+    for entry in entries[:2]:
+        await services.cast_vote(limited, member, entry.id)
+    with pytest.raises(RateLimitedError):
+        await services.cast_vote(limited, member, entries[2].id)
+    assert await Vote.filter(campaign_id=campaign.id).count() == 2

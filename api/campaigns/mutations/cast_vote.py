@@ -16,6 +16,7 @@ from api.errors import (
     NotEligible,
     NotFound,
     NoVotesLeft,
+    RateLimited,
     as_user_error,
 )
 from api.ids import decode_required_id
@@ -36,7 +37,8 @@ CastVoteResult = Annotated[
     | NotEligible
     | CampaignNotOpen
     | NotFound
-    | InvalidInput,
+    | InvalidInput
+    | RateLimited,
     strawberry.union("CastVoteResult", description="The outcome of `castVote`."),
 ]
 
