@@ -217,3 +217,61 @@ async def test_votes_beyond_the_per_minute_limit_are_rate_limited_and_change_not
     with pytest.raises(RateLimitedError):
         await services.cast_vote(limited, member, entries[2].id)
     assert await Vote.filter(campaign_id=campaign.id).count() == 2
+
+
+async def test_a_burst_of_votes_is_pushed_at_once_and_then_coalesced_to_one_a_second(
+    collaborators: Collaborators,
+) -> None:
+    import asyncio
+
+    campaign, entries = await voting_campaign(collaborators)
+    redis = collaborators.redis
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(live.channel(campaign.id))
+    for _ in range(10):
+        await live.record_vote(redis, campaign.id, entries[0].id)
+    received = []
+    for _ in range(20):
+        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.05)
+        if message is not None:
+            received.append(live.Tally.from_json(message["data"]))
+    assert [t.counts for t in received] == [{entries[0].id: 1}]  # the rest wait for the second
+    assert await live.publish_dirty(redis) == 0  # less than a second since the first push
+    await asyncio.sleep(1.05)
+    assert await live.publish_dirty(redis) == 1
+    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
+    assert message is not None
+    assert live.Tally.from_json(message["data"]).counts == {entries[0].id: 10}
+    await pubsub.aclose()
+
+
+async def test_a_follower_gets_the_snapshot_then_at_most_one_tally_a_second_the_latest(
+    collaborators: Collaborators,
+) -> None:
+    import asyncio
+    import time
+
+    campaign, _ = await voting_campaign(collaborators)
+    redis = collaborators.redis
+    seen: list[tuple[float, dict[int, int]]] = []
+    follower = live.follow(redis, campaign.id)
+    snapshot = await follower.__anext__()
+    assert snapshot.counts == {}
+
+    async def collect() -> None:
+        async for tally in follower:
+            seen.append((time.monotonic(), tally.counts))
+
+    task = asyncio.create_task(collect())
+    start = time.monotonic()
+    for n in range(1, 7):
+        await redis.publish(
+            live.channel(campaign.id), live.Tally(campaign.id, True, {1: n}).to_json()
+        )
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.3)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await follower.aclose()
+    assert [counts for _, counts in seen] == [{1: 1}, {1: 6}]
+    assert seen[0][0] - start < 0.3 and seen[1][0] - seen[0][0] >= 0.99
