@@ -110,3 +110,24 @@ async def test_residents_cannot_open_the_campaign_admin(
 ) -> None:
     await sign_in(client, await voter(collaborators))
     assert (await client.get("/admin/campaigns")).status_code == 403
+
+
+async def test_the_campaign_page_sends_as_many_statements_for_one_entry_as_for_twenty(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    from tests.sqlcount import count_sql
+
+    small, _ = await voting_campaign(collaborators, entries=1)
+    large, entries = await voting_campaign(collaborators, entries=20)
+    member = await voter(collaborators)
+    await sign_in(client, member)
+    for entry in entries[:3]:
+        await services.cast_vote(collaborators, member, entry.id)
+    seen = []
+    for campaign in (small, large):
+        with count_sql() as statements:
+            page = await client.get(f"/campaigns/{campaign.id}")
+        assert page.status_code == 200
+        seen.append(len(statements))
+    print(f"campaign page SQL statements for 1 and 20 entries: {seen}")
+    assert seen[0] == seen[1]
