@@ -230,13 +230,15 @@ async def test_a_burst_of_votes_is_pushed_at_once_and_then_coalesced_to_one_a_se
     await pubsub.subscribe(live.channel(campaign.id))
     for _ in range(10):
         await live.record_vote(redis, campaign.id, entries[0].id)
+    # Within the second after the first push the publisher loop holds the rest back.
+    assert await live.publish_dirty(redis) == 0
     received = []
-    for _ in range(20):
-        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.05)
+    deadline = asyncio.get_running_loop().time() + 0.3
+    while (left := deadline - asyncio.get_running_loop().time()) > 0:
+        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
         if message is not None:
             received.append(live.Tally.from_json(message["data"]))
-    assert [t.counts for t in received] == [{entries[0].id: 1}]  # the rest wait for the second
-    assert await live.publish_dirty(redis) == 0  # less than a second since the first push
+    assert [t.counts for t in received] == [{entries[0].id: 1}]
     await asyncio.sleep(1.05)
     assert await live.publish_dirty(redis) == 1
     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
@@ -274,4 +276,4 @@ async def test_a_follower_gets_the_snapshot_then_at_most_one_tally_a_second_the_
     await asyncio.gather(task, return_exceptions=True)
     await follower.aclose()
     assert [counts for _, counts in seen] == [{1: 1}, {1: 6}]
-    assert seen[0][0] - start < 0.3 and seen[1][0] - seen[0][0] >= 0.99
+    assert seen[0][0] - start < 0.9 and seen[1][0] - seen[0][0] >= 0.99
