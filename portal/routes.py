@@ -133,6 +133,12 @@ def campaign_routes() -> list[Route]:
             name="admin_campaigns",
         ),
         Route(
+            "/admin/campaigns/{campaign_id:int}/close",
+            campaigns.close,
+            methods=["POST"],
+            name="close_campaign",
+        ),
+        Route(
             "/admin/campaigns/entries/{entry_id:int}/{action:str}",
             campaigns.moderate,
             methods=["POST"],

@@ -186,7 +186,10 @@ async def admin_campaigns(request: Request) -> Response:
         except DomainError as error:
             (status, headers), errors = error_status(error), field_errors(error)
             message = error.message
+    now = collaborators(request).clock.now()
+    voting = await queries.campaigns_page(now, rules.CampaignStatus.VOTING, None, LIST_SIZE)
     context = {
+        "voting": voting[:LIST_SIZE],
         "pending": await queries.pending_entries(LIST_SIZE),
         "estates": await Estate.all(),
         "errors": errors,
@@ -261,4 +264,23 @@ async def moderate(request: Request) -> Response:
     except DomainError as error:
         (status, headers), message = error_status(error), error.message
     context = {"message": message, "entry_id": request.path_params["entry_id"]}
+    return page(request, "campaigns/_decided.html", context, status_code=status, headers=headers)
+
+
+async def close(request: Request) -> Response:
+    """An admin closes a campaign now: the winner is named and paid once."""
+    member = await signed_in(request)
+    if member is None:
+        return redirect(request, "login")
+    refused = refusal(request, member, Role.ADMIN)
+    if refused is not None:
+        return refused
+    campaign_id = request.path_params["campaign_id"]
+    status, headers, message = 200, dict[str, str](), None
+    try:
+        campaign = await services.close_campaign(collaborators(request), campaign_id, member)
+        message = f"「{campaign.title}」已结束"
+    except DomainError as error:
+        (status, headers), message = error_status(error), error.message
+    context = {"message": message, "entry_id": f"campaign-{campaign_id}"}
     return page(request, "campaigns/_decided.html", context, status_code=status, headers=headers)

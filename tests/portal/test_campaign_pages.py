@@ -131,3 +131,28 @@ async def test_the_campaign_page_sends_as_many_statements_for_one_entry_as_for_t
         seen.append(len(statements))
     print(f"campaign page SQL statements for 1 and 20 entries: {seen}")
     assert seen[0] == seen[1]
+
+
+async def test_an_admin_closes_a_campaign_from_the_admin_page_once(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    from domain.points.models import LedgerEntry, LedgerReason
+
+    campaign, entries = await voting_campaign(collaborators)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[1].id)
+    resident_csrf = await sign_in(client, await voter(collaborators))
+    refused = await client.post(
+        f"/admin/campaigns/{campaign.id}/close", headers=htmx(resident_csrf)
+    )
+    assert refused.status_code == 403
+    assert (await Campaign.get(id=campaign.id)).closed_at is None
+    csrf = await sign_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
+    admin_page = await client.get("/admin/campaigns")
+    assert f'id="pending-campaign-{campaign.id}"' in admin_page.text
+    for _ in range(2):
+        closed = await client.post(f"/admin/campaigns/{campaign.id}/close", headers=htmx(csrf))
+        assert closed.status_code == 200 and "已结束" in closed.text
+    assert (await Campaign.get(id=campaign.id)).winner_entry_id == entries[1].id
+    assert await LedgerEntry.filter(reason=LedgerReason.CAMPAIGN_WON).count() == 1
+    shown = await client.get(f"/campaigns/{campaign.id}")
+    assert 'id="winner"' in shown.text and "名字2" in shown.text.split('id="winner"')[1]
