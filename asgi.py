@@ -9,13 +9,14 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.http import GraphQLApp
 from api.schema import build_schema
 from api.uploads import media, upload
+from domain.campaigns import live
 from domain.clock import Clock
 from domain.collaborators import Collaborators
 from domain.identity.wechat import WechatClient
@@ -62,13 +63,16 @@ def create_app(
         async with RegisterTortoise(app, config=config):
             if settings.uses_memory_redis:  # the in-process Redis starts empty: derive it again
                 await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())
+                await live.rebuild_all(collaborators.redis)
             await broker.startup()
             app.state.broker = broker
             schedule = asyncio.create_task(kick_due_jobs_every(broker))
+            tallies = asyncio.create_task(live.publish_dirty_forever(collaborators.redis))
             try:
                 yield
             finally:
                 schedule.cancel()
+                tallies.cancel()
                 await broker.shutdown()
                 await collaborators.redis.aclose()
 
@@ -78,6 +82,7 @@ def create_app(
         routes=[
             Route("/healthz", healthz, name="healthz"),
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
+            WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Route("/api/uploads", upload, methods=["POST"], name="upload"),
             Route("/media/{key}", media, name="media"),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),

@@ -33,6 +33,7 @@ async def _migrate(settings: Settings) -> None:
 async def _seed_if_empty(settings: Settings) -> list[str]:
     from asgi import build_collaborators
     from domain.demo import database_is_empty, seed_demo
+    from domain.demo_campaigns import seed_campaigns_demo
     from domain.demo_groups import seed_groups_demo
     from domain.demo_points import seed_points_demo
     from domain.demo_posts import seed_posts_demo
@@ -48,6 +49,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             bought = await seed_purchases_demo(collaborators)
             posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
+            campaigned = await seed_campaigns_demo(collaborators)
         finally:
             await collaborators.redis.aclose()
         return [
@@ -60,6 +62,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
             f"一年的订单：{bought['purchases']} 笔，{bought['buyers']} 位邻居下过单；"
             f"邀请加入 {bought['referrals']} 位，其中 {bought['rewarded']} 位已完成首单。",
+            f"共创活动：{campaigned['campaigns']} 个，{campaigned['votes']} 张选票。",
         ]
 
     result: list[str] = await _with_database(settings, work)
@@ -86,6 +89,9 @@ async def _rebuild_leaderboards(settings: Settings) -> int:
     collaborators = build_collaborators(settings)
 
     async def work() -> int:
+        from domain.campaigns import live
+
+        await live.rebuild_all(collaborators.redis)  # campaign tallies are derived data too
         return await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())
 
     try:

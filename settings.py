@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "domain.purchases.models",
     "domain.referrals.models",
     "domain.segments.models",
+    "domain.campaigns.models",
 ]
 
 
@@ -70,6 +71,7 @@ class Limits:
     page_size_max: int = 50
     login_per_minute: int = 10
     redemptions_per_minute: int = 5
+    votes_per_minute: int = 30
 
 
 @dataclass(frozen=True)

@@ -44,3 +44,5 @@ class Context:
     token: AuthToken | None
     client_ip: str
     loaders: Loaders = field(default_factory=Loaders)
+    # graphql-transport-ws: the connection_init payload (the access token rides in it).
+    connection_params: dict[str, object] | None = None

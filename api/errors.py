@@ -13,6 +13,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 
 from api.ids import encode_id
+from domain.campaigns import errors as campaigns
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
 from domain.groups import errors as groups
 from domain.identity import errors as identity
@@ -179,6 +180,27 @@ class AlreadyReported(UserError):
     pass
 
 
+@strawberry.type(
+    description="The member already voted for this entry (code `ALREADY_VOTED`); nothing changed."
+)
+class AlreadyVoted(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The member has no votes left in this campaign (code `NO_VOTES_LEFT`)."
+)
+class NoVotesLeft(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The campaign is not taking proposals or votes now (code `CAMPAIGN_NOT_OPEN`)."
+)
+class CampaignNotOpen(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
@@ -214,6 +236,11 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     rewards.AlreadyFulfilledError: _plain(AlreadyFulfilled),
     posts.InvalidTransitionError: _plain(InvalidTransition),
     posts.AlreadyReportedError: _plain(AlreadyReported),
+    campaigns.AlreadyVotedError: _plain(AlreadyVoted),
+    campaigns.NoVotesLeftError: _plain(NoVotesLeft),
+    campaigns.NotEligibleError: _plain(NotEligible),
+    campaigns.CampaignNotOpenError: _plain(CampaignNotOpen),
+    campaigns.InvalidEntryTransitionError: _plain(InvalidTransition),
 }
 
 

@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.schema import BaseSchema
 
 from api.context import Context
@@ -38,7 +39,7 @@ class GraphQLApp(GraphQL[Context, None]):
             graphql_ide="graphiql" if debug else None,
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
-            max_subscriptions_per_connection=10,
+            max_subscriptions_per_connection=5,
         )
 
     def encode_json(self, data: object) -> bytes:
@@ -57,6 +58,23 @@ class GraphQLApp(GraphQL[Context, None]):
             token=token,
             client_ip=client_ip(request, collaborators.settings.trusted_proxy_count),
         )
+
+    async def on_ws_connect(self, context: Context) -> None:
+        """graphql-transport-ws: the token comes in ``connection_init``'s payload as
+        ``{"authorization": "Bearer …"}``; none means signed out, a bad one is refused."""
+        raw = (context.connection_params or {}).get("authorization")
+        if raw is None:
+            return None
+        scheme, _, token = str(raw).partition(" ")
+        found = None
+        if scheme.lower() == "bearer" and token.strip():
+            found = await services.authenticate(
+                context.collaborators, token.strip(), TokenKind.ACCESS
+            )
+        if found is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        context.member, context.token = found
+        return None
 
     async def get_root_value(self, request: Any) -> None:
         return None

@@ -17,6 +17,14 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from api.campaigns.mutations.cast_vote import CastVoteResult, cast_vote
+from api.campaigns.mutations.close_campaign import CloseCampaignResult, close_campaign
+from api.campaigns.mutations.create_campaign import CreateCampaignResult, create_campaign
+from api.campaigns.mutations.moderate_entry import ModerateEntryResult, moderate_entry
+from api.campaigns.mutations.propose_entry import ProposeEntryResult, propose_entry
+from api.campaigns.queries import CampaignsQuery
+from api.campaigns.subscriptions import CampaignsSubscription
+from api.campaigns.types import Campaign, CampaignEntry
 from api.errors import (
     AdjustmentPendingApproval,
     AlreadyCheckedIn,
@@ -77,7 +85,7 @@ from settings import Limits
 
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
-class Query(IdentityQuery, GroupsQuery, PointsQuery, RewardsQuery, PostsQuery):
+class Query(IdentityQuery, GroupsQuery, PointsQuery, RewardsQuery, PostsQuery, CampaignsQuery):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -188,6 +196,35 @@ class Mutation:
         "order earns pending points once and may reward its buyer's referral; bad rows are "
         "listed and the good ones recorded.",
     )
+    propose_entry: ProposeEntryResult = strawberry.mutation(
+        resolver=propose_entry,
+        description="Propose a name (it waits for a moderator) or enter a published PHOTO post.",
+        permission_classes=[IsAuthenticated],
+    )
+    cast_vote: CastVoteResult = strawberry.mutation(
+        resolver=cast_vote,
+        description="Vote for an approved entry: one vote per entry, `votesPerMember` per "
+        "campaign, +1 point. Accounts under 72 h, suspended ones and other estates' residents "
+        "get `NotEligible`.",
+        permission_classes=[IsAuthenticated],
+    )
+    moderate_entry: ModerateEntryResult = strawberry.mutation(
+        resolver=moderate_entry,
+        description="Moderators and admins: approve or reject a proposed name (audited).",
+    )
+    create_campaign: CreateCampaignResult = strawberry.mutation(
+        resolver=create_campaign, description="Admins: announce a naming or photo campaign."
+    )
+    close_campaign: CloseCampaignResult = strawberry.mutation(
+        resolver=close_campaign,
+        description="Admins: close a campaign now; the winner (most votes, a tie to the earlier "
+        "entry) is named and its proposer paid once. Closing again changes nothing.",
+    )
+
+
+@strawberry.type(description="Live updates over graphql-transport-ws on /graphql.")
+class Subscription(CampaignsSubscription):
+    pass
 
 
 def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
@@ -205,7 +242,10 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
+            Campaign,
+            CampaignEntry,
             Member,
             InterestGroup,
             LedgerEntry,

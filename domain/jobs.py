@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from taskiq import AsyncBroker, InMemoryBroker
 from taskiq_redis import ListQueueBroker
 
+from domain.campaigns.jobs import close_campaigns_due_at
 from domain.identity.models import AuthToken
 from domain.points import jobs as points_jobs
 
@@ -46,6 +47,7 @@ async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
         "reminders": await points_jobs.record_expiry_reminders(now),
         "expired": await points_jobs.expire_points(now),
         "tokens_purged": await purge_expired_tokens(now.isoformat()),
+        "campaigns_closed": await close_campaigns_due_at(now),
     }
     log.info("due jobs ran: %s", done)
     return done

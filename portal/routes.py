@@ -6,7 +6,17 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from portal.views import groups, identity, moderation, points, posts, purchases, referrals, rewards
+from portal.views import (
+    campaigns,
+    groups,
+    identity,
+    moderation,
+    points,
+    posts,
+    purchases,
+    referrals,
+    rewards,
+)
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -27,6 +37,7 @@ def portal_routes() -> list[Route]:
         *group_routes(),
         *moderation_routes(),
         *referral_routes(),
+        *campaign_routes(),
     ]
 
 
@@ -123,5 +134,38 @@ def referral_routes() -> list[Route]:
             purchases.import_page,
             methods=["GET", "POST"],
             name="admin_import_purchases",
+        ),
+    ]
+
+
+def campaign_routes() -> list[Route]:
+    return [
+        Route("/campaigns", campaigns.campaigns_page, name="campaigns"),
+        Route("/campaigns/{campaign_id:int}", campaigns.campaign_page, name="campaign"),
+        Route("/campaigns/{campaign_id:int}/vote", campaigns.vote, methods=["POST"], name="vote"),
+        Route(
+            "/campaigns/{campaign_id:int}/propose",
+            campaigns.propose,
+            methods=["POST"],
+            name="propose_entry",
+        ),
+        Route("/campaigns/{campaign_id:int}/tally", campaigns.tally_stream, name="campaign_tally"),
+        Route(
+            "/admin/campaigns",
+            campaigns.admin_campaigns,
+            methods=["GET", "POST"],
+            name="admin_campaigns",
+        ),
+        Route(
+            "/admin/campaigns/{campaign_id:int}/close",
+            campaigns.close,
+            methods=["POST"],
+            name="close_campaign",
+        ),
+        Route(
+            "/admin/campaigns/entries/{entry_id:int}/{action:str}",
+            campaigns.moderate,
+            methods=["POST"],
+            name="moderate_entry",
         ),
     ]

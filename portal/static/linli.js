@@ -60,3 +60,48 @@
     if (input instanceof HTMLInputElement && input.dataset.uploadTo) upload(input);
   });
 })();
+
+// Live tally bars on a campaign page: follow the server-sent tally (at most one a second) and
+// move each entry's bar and count. Hidden results send no counts, so nothing moves.
+(function () {
+  "use strict";
+
+  function apply(root, tally) {
+    if (!tally.visible) return;
+    var counts = tally.counts || {};
+    var most = 1;
+    Object.keys(counts).forEach(function (id) { most = Math.max(most, counts[id]); });
+    root.querySelectorAll("progress[data-tally-for]").forEach(function (bar) {
+      var n = counts[bar.dataset.tallyFor] || 0;
+      most = Math.max(most, n);
+    });
+    root.querySelectorAll("progress[data-tally-for]").forEach(function (bar) {
+      var n = counts[bar.dataset.tallyFor] || 0;
+      bar.max = most;
+      bar.value = n;
+    });
+    root.querySelectorAll("[data-count-for]").forEach(function (label) {
+      label.textContent = String(counts[label.dataset.countFor] || 0);
+    });
+  }
+
+  function follow(root) {
+    if (!window.EventSource) return;
+    var source = new EventSource(root.dataset.tallySrc);
+    source.addEventListener("tally", function (event) {
+      try {
+        apply(root, JSON.parse(event.data));
+      } catch (e) { /* a malformed event changes nothing */ }
+    });
+  }
+
+  function start() {
+    document.querySelectorAll("[data-tally-src]").forEach(follow);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

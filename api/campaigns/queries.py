@@ -1,0 +1,44 @@
+"""Campaign root fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.campaigns.types import Campaign, CampaignConnection, CampaignStatus, campaigns_of
+from api.context import Context
+from api.pagination import after_id, check_first, connection_of
+from domain.campaigns import models, queries
+from domain.campaigns.rules import CampaignStatus as Status
+
+
+@strawberry.type
+class CampaignsQuery:
+    @strawberry.field(
+        description="Campaigns, newest first, optionally of one status; `first` is 1–50. Open "
+        "to everyone; `viewerVotesLeft` is 0 when signed out."
+    )
+    async def campaigns(
+        self,
+        info: Info[Context, Any],
+        first: int,
+        status: CampaignStatus | None = None,
+        after: str | None = None,
+    ) -> CampaignConnection:
+        check_first(first)
+        now = info.context.collaborators.clock.now()
+        wanted = Status(status.name) if status is not None else None
+        rows = await queries.campaigns_page(now, wanted, after_id(after), first)
+        shown = {c.id: c for c in await campaigns_of(info, rows[:first]) if c is not None}
+        return connection_of(CampaignConnection, rows, first, after, lambda r: shown[r.id])
+
+    @strawberry.field(description="One campaign by its ID; null when there is none.")
+    async def campaign(self, info: Info[Context, Any], id: relay.GlobalID) -> Campaign | None:
+        if id.type_name != "Campaign" or not id.node_id.isdigit():
+            return None
+        rows = await models.Campaign.filter(id=int(id.node_id))
+        (found,) = await campaigns_of(info, rows, [id.node_id])
+        return found

@@ -1,0 +1,167 @@
+"""Live tallies in Redis, derived from the votes and rebuildable from them at any time.
+
+After a vote commits: ``HINCRBY tally:<campaign> <entry> 1``, then publish the campaign's tally
+on the channel ``tally:<campaign>`` unless one went out in the last second (``SET NX PX``); a
+throttled campaign is marked dirty and each process's publisher loop sends it when the second is
+up. Subscribers coalesce too, so a client sees at most one push a second per campaign."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import orjson
+from redis.asyncio import Redis
+from tortoise.functions import Count
+
+from domain.campaigns.models import Campaign, CampaignEntry, Vote
+from domain.campaigns.rules import results_visible
+
+PUSH_INTERVAL_MS = 1000
+DIRTY = "tally:dirty"
+log = logging.getLogger("linli.tally")
+
+
+def tally_key(campaign_id: int) -> str:
+    return f"tally:{campaign_id}"
+
+
+def channel(campaign_id: int) -> str:
+    return f"tally:{campaign_id}"
+
+
+@dataclass(frozen=True)
+class Tally:
+    campaign_id: int
+    visible: bool
+    counts: dict[int, int]
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(
+            {"campaignId": self.campaign_id, "visible": self.visible, "counts": self.counts},
+            option=orjson.OPT_NON_STR_KEYS,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Tally:
+        data = orjson.loads(raw)
+        counts = {int(k): int(v) for k, v in data["counts"].items()}
+        return cls(int(data["campaignId"]), bool(data["visible"]), counts)
+
+    def shown(self) -> Tally:
+        """What a client may see: no count at all while results are hidden."""
+        return self if self.visible else Tally(self.campaign_id, False, {})
+
+
+async def record_vote(redis: Redis, campaign_id: int, entry_id: int) -> None:
+    await redis.hincrby(tally_key(campaign_id), str(entry_id), 1)
+    await publish_soon(redis, campaign_id)
+
+
+async def publish_soon(redis: Redis, campaign_id: int) -> None:
+    if await redis.set(f"tally:sent:{campaign_id}", "1", px=PUSH_INTERVAL_MS, nx=True):
+        await publish(redis, campaign_id)
+    else:
+        await redis.sadd(DIRTY, str(campaign_id))
+
+
+async def read_counts(redis: Redis, campaign_id: int) -> dict[int, int]:
+    raw = await redis.hgetall(tally_key(campaign_id))
+    return {int(k): int(v) for k, v in raw.items()}
+
+
+async def _visible(campaign_id: int) -> bool:
+    row = await Campaign.filter(id=campaign_id).values_list("hide_results", "closed_at")
+    return bool(row) and results_visible(row[0][0], row[0][1] is not None)
+
+
+async def publish(redis: Redis, campaign_id: int) -> None:
+    tally = Tally(campaign_id, await _visible(campaign_id), await read_counts(redis, campaign_id))
+    await redis.publish(channel(campaign_id), tally.to_json())
+
+
+async def publish_dirty(redis: Redis) -> int:
+    """Send every dirty campaign whose last push is a second old; returns how many went out."""
+    sent = 0
+    for raw in await redis.smembers(DIRTY):
+        campaign_id = int(raw)
+        if await redis.set(f"tally:sent:{campaign_id}", "1", px=PUSH_INTERVAL_MS, nx=True):
+            await redis.srem(DIRTY, raw)
+            await publish(redis, campaign_id)
+            sent += 1
+    return sent
+
+
+async def publish_dirty_forever(redis: Redis, tick: float = 0.1) -> None:
+    """One loop per app process."""
+    while True:
+        try:
+            await publish_dirty(redis)
+        except Exception:  # Redis away: the next round tries again
+            log.exception("tally publisher round failed")
+        await asyncio.sleep(tick)
+
+
+async def counts_from_database(campaign_id: int) -> dict[int, int]:
+    rows = (
+        await Vote.filter(campaign_id=campaign_id)
+        .annotate(n=Count("id"))
+        .group_by("entry_id")
+        .values_list("entry_id", "n")
+    )
+    return {int(entry_id): int(n) for entry_id, n in rows}
+
+
+async def rebuild(redis: Redis, campaign_id: int) -> dict[int, int]:
+    """Recompute one campaign's hash from the votes in the database."""
+    counts = await counts_from_database(campaign_id)
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.delete(tally_key(campaign_id))
+        if counts:
+            pipe.hset(tally_key(campaign_id), mapping={str(k): v for k, v in counts.items()})
+        await pipe.execute()
+    return counts
+
+
+async def rebuild_all(redis: Redis) -> int:
+    ids: list[int] = [c.id for c in await Campaign.all().only("id")]
+    for campaign_id in ids:
+        await rebuild(redis, campaign_id)
+    return len(ids)
+
+
+async def snapshot(campaign_id: int) -> Tally:
+    """The tally as the database has it now (the entries' counters)."""
+    rows = await CampaignEntry.filter(campaign_id=campaign_id, vote_count__gt=0).values_list(
+        "id", "vote_count"
+    )
+    return Tally(campaign_id, await _visible(campaign_id), {int(i): int(n) for i, n in rows})
+
+
+async def follow(
+    redis: Redis, campaign_id: int, min_interval: float = PUSH_INTERVAL_MS / 1000
+) -> AsyncIterator[Tally]:
+    """The current tally, then every change, at most one every ``min_interval`` seconds."""
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(channel(campaign_id))
+    try:
+        yield await snapshot(campaign_id)
+        last = float("-inf")
+        while True:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            if message is None:
+                continue
+            latest = Tally.from_json(message["data"])
+            deadline = last + min_interval
+            while (left := deadline - time.monotonic()) > 0:
+                more = await pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+                if more is not None:
+                    latest = Tally.from_json(more["data"])
+            yield latest
+            last = time.monotonic()
+    finally:
+        await pubsub.unsubscribe(channel(campaign_id))
+        await pubsub.aclose()

@@ -1,0 +1,298 @@
+"""Campaign actions: create, propose, moderate entries, vote, close. The same services serve
+GraphQL, the portal and the closing job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from domain.aftercommit import after_commit, atomic
+from domain.campaigns import live, rules
+from domain.campaigns.errors import (
+    AlreadyVotedError,
+    CampaignNotOpenError,
+    InvalidEntryTransitionError,
+    NotEligibleError,
+    NoVotesLeftError,
+)
+from domain.campaigns.models import Ballot, Campaign, CampaignEntry, CampaignKind, EntryStatus, Vote
+from domain.collaborators import Collaborators
+from domain.errors import InvalidInputError, NotFoundError
+from domain.identity.models import Estate, Member, Role
+from domain.identity.policies import require_role
+from domain.points.services import award_points
+from domain.posts import text
+from domain.posts.models import AuditLogEntry, Post, PostKind, PostStatus
+from domain.ratelimit import Limit, hit_all
+
+PROPOSALS = Limit("campaign:propose", 5, 60)
+
+
+def windows(campaign: Campaign) -> rules.Windows:
+    return rules.Windows(
+        campaign.proposal_starts_at,
+        campaign.proposal_ends_at,
+        campaign.voting_starts_at,
+        campaign.voting_ends_at,
+        campaign.closed_at,
+    )
+
+
+@dataclass(frozen=True)
+class NewCampaign:
+    kind: CampaignKind
+    title: str
+    description: str
+    voting_starts_at: datetime
+    voting_ends_at: datetime
+    estate_id: int | None = None
+    proposal_starts_at: datetime | None = None
+    proposal_ends_at: datetime | None = None
+    votes_per_member: int = rules.DEFAULT_VOTES_PER_MEMBER
+    hide_results: bool = False
+
+
+async def create_campaign(c: Collaborators, admin: Member, new: NewCampaign) -> Campaign:
+    require_role(admin, Role.ADMIN)
+    errors = rules.campaign_field_errors(
+        new.title,
+        new.description,
+        new.proposal_starts_at,
+        new.proposal_ends_at,
+        new.voting_starts_at,
+        new.voting_ends_at,
+        new.votes_per_member,
+    )
+    if new.estate_id is not None and not await Estate.filter(id=new.estate_id).exists():
+        errors.append(rules.FieldError("estateId", "小区不存在"))
+    if errors:
+        raise InvalidInputError(errors)
+    return await Campaign.create(
+        kind=new.kind,
+        title=new.title.strip(),
+        description=new.description.strip(),
+        estate_id=new.estate_id,
+        proposal_starts_at=new.proposal_starts_at,
+        proposal_ends_at=new.proposal_ends_at,
+        voting_starts_at=new.voting_starts_at,
+        voting_ends_at=new.voting_ends_at,
+        votes_per_member=new.votes_per_member,
+        hide_results=new.hide_results,
+        created_by=admin,
+        created_at=c.clock.now(),
+    )
+
+
+async def propose_entry(
+    c: Collaborators,
+    member: Member,
+    campaign_id: int,
+    title: str,
+    description: str | None = None,
+    post_id: int | None = None,
+) -> CampaignEntry:
+    """A name waits for a moderator; a photo entry is an already published PHOTO post."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise NotFoundError()
+    if not rules.is_proposal_open(windows(campaign), c.clock.now()):
+        raise CampaignNotOpenError("活动当前不在征集时间内")
+    if member.suspended:
+        raise NotEligibleError("账号已被暂停，不能参与")
+    if campaign.estate_id is not None and member.estate_id != campaign.estate_id:
+        raise NotEligibleError("这个活动只对本小区的邻居开放")
+    title = text.clean_text(title)
+    description = text.clean_text(description) if description else None
+    errors = rules.entry_field_errors(title, description)
+    status = EntryStatus.PENDING
+    if campaign.kind == CampaignKind.PHOTO:
+        post = await _own_published_photo(member, post_id)
+        title = title or post.title
+        status = EntryStatus.APPROVED
+        errors = rules.entry_field_errors(title[:40], description)
+    elif post_id is not None:
+        errors.append(rules.FieldError("postId", "命名活动不需要关联帖子"))
+    if errors:
+        raise InvalidInputError(errors)
+    await hit_all(c.redis, [(PROPOSALS, str(member.id))])
+    try:
+        return await CampaignEntry.create(
+            campaign=campaign,
+            proposer=member,
+            title=title[:40],
+            description=description or None,
+            post_id=post_id,
+            status=status,
+            created_at=c.clock.now(),
+        )
+    except IntegrityError as error:
+        raise InvalidInputError.single("postId", "这张照片已经参赛了") from error
+
+
+async def _own_published_photo(member: Member, post_id: int | None) -> Post:
+    if post_id is None:
+        raise InvalidInputError.single("postId", "请选择一篇已发布的照片帖子")
+    post = await Post.get_or_none(id=post_id, author_id=member.id)
+    if post is None or post.kind != PostKind.PHOTO or post.status != PostStatus.PUBLISHED:
+        raise InvalidInputError.single("postId", "只能用自己已发布的照片帖子参赛")
+    return post
+
+
+_ENTRY_ACTIONS = {"APPROVE": EntryStatus.APPROVED, "REJECT": EntryStatus.REJECTED}
+
+
+async def moderate_entry(
+    c: Collaborators, actor: Member, entry_id: int, action: str, reason: str | None = None
+) -> CampaignEntry:
+    """Approve or reject a proposed name; repeating the same decision changes nothing more."""
+    require_role(actor, Role.MODERATOR, Role.ADMIN)
+    entry = await CampaignEntry.get_or_none(id=entry_id)
+    if entry is None:
+        raise NotFoundError()
+    target = _ENTRY_ACTIONS.get(action)
+    if target is None:
+        raise InvalidEntryTransitionError("命名作品只能通过或不通过")
+    note = text.clean_text(reason or "")[:200] or None
+    if target == EntryStatus.REJECTED and not note:
+        raise InvalidInputError.single("reason", "请写明不通过的原因")
+    if entry.status == target:
+        return entry
+    async with atomic():
+        moved = await CampaignEntry.filter(id=entry_id, status=EntryStatus.PENDING).update(
+            status=target
+        )
+        if not moved:
+            raise InvalidEntryTransitionError()
+        await AuditLogEntry.create(
+            actor=actor,
+            action=action,
+            target_type="CAMPAIGN_ENTRY",
+            target_id=entry_id,
+            reason=note,
+            created_at=c.clock.now(),
+        )
+    return await CampaignEntry.get(id=entry_id)
+
+
+@dataclass(frozen=True)
+class VoteCast:
+    entry: CampaignEntry
+    votes_left: int
+
+
+async def check_can_vote(c: Collaborators, member: Member, campaign: Campaign) -> None:
+    now = c.clock.now()
+    if not rules.is_voting_open(windows(campaign), now):
+        raise CampaignNotOpenError("活动当前不在投票时间内")
+    why = rules.ineligibility(
+        member.created_at, member.suspended, member.estate_id, campaign.estate_id, now
+    )
+    if why is not None:
+        raise NotEligibleError(why)
+
+
+async def cast_vote(c: Collaborators, member: Member, entry_id: int) -> VoteCast:
+    """One conditional update of the ballot decides whether a vote is left; the unique
+    (entry, member) index decides whether this member already voted for this entry."""
+    entry = await CampaignEntry.get_or_none(id=entry_id, status=EntryStatus.APPROVED)
+    if entry is None:
+        raise NotFoundError()
+    campaign = await Campaign.get(id=entry.campaign_id)
+    await check_can_vote(c, member, campaign)
+    if await Vote.filter(entry_id=entry_id, member_id=member.id).exists():
+        raise AlreadyVotedError()
+    per_minute = c.settings.limits.votes_per_minute
+    await hit_all(c.redis, [(Limit("vote", per_minute, 60), str(member.id))])
+    try:
+        async with atomic():
+            await _still_open(c, campaign.id)
+            await Ballot.bulk_create(
+                [
+                    Ballot(
+                        campaign_id=campaign.id,
+                        member_id=member.id,
+                        votes_left=campaign.votes_per_member,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            spent = await Ballot.filter(
+                campaign_id=campaign.id, member_id=member.id, votes_left__gt=0
+            ).update(votes_left=F("votes_left") - 1)
+            if not spent:
+                raise NoVotesLeftError()
+            await Vote.create(
+                campaign_id=campaign.id,
+                entry_id=entry_id,
+                member_id=member.id,
+                created_at=c.clock.now(),
+            )
+            await CampaignEntry.filter(id=entry_id).update(vote_count=F("vote_count") + 1)
+            await award_points(c, member.id, "vote_cast", f"entry:{entry_id}")
+            after_commit(lambda: live.record_vote(c.redis, campaign.id, entry_id))
+    except IntegrityError as error:
+        raise AlreadyVotedError() from error
+    return VoteCast(await CampaignEntry.get(id=entry_id), await votes_left(campaign, member.id))
+
+
+async def _still_open(c: Collaborators, campaign_id: int) -> None:
+    """Share-lock the campaign row so a concurrent close waits for this vote (PostgreSQL), then
+    check it is still open: no vote lands after the winner is chosen."""
+    if Campaign._meta.db.capabilities.dialect == "postgres":
+        rows = await Campaign.raw(
+            f'SELECT * FROM "campaign" WHERE "id" = {int(campaign_id)} FOR SHARE'  # noqa: S608
+        )
+    else:
+        rows = await Campaign.filter(id=campaign_id)
+    if not rows or not rules.is_voting_open(windows(rows[0]), c.clock.now()):
+        raise CampaignNotOpenError("活动当前不在投票时间内")
+
+
+async def votes_left(campaign: Campaign, member_id: int) -> int:
+    ballot = await Ballot.get_or_none(campaign_id=campaign.id, member_id=member_id)
+    return ballot.votes_left if ballot else campaign.votes_per_member
+
+
+async def close_campaign(
+    c: Collaborators, campaign_id: int, admin: Member | None = None
+) -> Campaign:
+    """Name the winner (most votes, a tie to the earlier entry) and award the proposer once.
+    Closing a closed campaign changes nothing. ``admin`` is None when the job closes it."""
+    if admin is not None:
+        require_role(admin, Role.ADMIN)
+    if not await Campaign.filter(id=campaign_id).exists():
+        raise NotFoundError()
+    async with atomic():
+        closed = await Campaign.filter(id=campaign_id, closed_at__isnull=True).update(
+            closed_at=c.clock.now()
+        )
+        if closed:
+            await _name_winner(c, campaign_id)
+    if closed:
+        await live.rebuild(c.redis, campaign_id)
+        await live.publish(c.redis, campaign_id)
+    return await Campaign.get(id=campaign_id)
+
+
+async def _name_winner(c: Collaborators, campaign_id: int) -> None:
+    entries = await CampaignEntry.filter(campaign_id=campaign_id, status=EntryStatus.APPROVED)
+    standings = [rules.Standing(e.id, e.vote_count, e.created_at) for e in entries]
+    winner_id = rules.winner_of(standings)
+    if winner_id is None:
+        return
+    await Campaign.filter(id=campaign_id).update(winner_entry_id=winner_id)
+    winner = next(e for e in entries if e.id == winner_id)
+    await award_points(c, winner.proposer_id, "campaign_won", f"campaign:{campaign_id}")
+
+
+async def close_due_campaigns(c: Collaborators) -> int:
+    """The job: close every campaign whose voting window has ended; returns how many."""
+    due = await Campaign.filter(closed_at__isnull=True, voting_ends_at__lte=c.clock.now()).only(
+        "id"
+    )
+    for campaign in due:
+        await close_campaign(c, campaign.id)
+    return len(due)

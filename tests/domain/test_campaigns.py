@@ -1,0 +1,279 @@
+"""Campaign services: proposing, moderating entries, voting rules, eligibility, closing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.campaigns import live, services
+from domain.campaigns.errors import (
+    AlreadyVotedError,
+    CampaignNotOpenError,
+    InvalidEntryTransitionError,
+    NotEligibleError,
+    NoVotesLeftError,
+)
+from domain.campaigns.models import Ballot, Campaign, CampaignEntry, EntryStatus, Vote
+from domain.collaborators import Collaborators
+from domain.errors import InvalidInputError, PermissionDeniedError
+from domain.identity.models import Member, Role
+from domain.points.models import LedgerEntry, LedgerReason
+from domain.posts.models import AuditLogEntry
+from tests.domain.campaign_helpers import admin, voter, voting_campaign
+from tests.factories import make_estate, make_member
+
+
+async def _nothing_counted(campaign: Campaign) -> None:
+    assert await Vote.filter(campaign_id=campaign.id).count() == 0
+    assert await Ballot.filter(campaign_id=campaign.id, votes_left__lt=3).count() == 0
+    assert not await LedgerEntry.filter(reason=LedgerReason.VOTE_CAST).exists()
+
+
+async def test_a_vote_counts_once_spends_a_ballot_vote_and_earns_one_point(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    member = await voter(collaborators)
+    cast = await services.cast_vote(collaborators, member, entries[0].id)
+    assert (cast.entry.vote_count, cast.votes_left) == (1, 2)
+    assert await Vote.filter(entry_id=entries[0].id, member_id=member.id).count() == 1
+    points = await LedgerEntry.filter(member_id=member.id, reason=LedgerReason.VOTE_CAST)
+    assert [p.amount for p in points] == [1]
+    assert await live.read_counts(collaborators.redis, campaign.id) == {entries[0].id: 1}
+    with pytest.raises(AlreadyVotedError):
+        await services.cast_vote(collaborators, member, entries[0].id)
+    assert (await CampaignEntry.get(id=entries[0].id)).vote_count == 1
+    assert await LedgerEntry.filter(member_id=member.id).count() == 1
+
+
+async def test_the_fourth_vote_is_refused_and_changes_nothing(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators, entries=4)
+    member = await voter(collaborators)
+    for entry in entries[:3]:
+        await services.cast_vote(collaborators, member, entry.id)
+    with pytest.raises(NoVotesLeftError):
+        await services.cast_vote(collaborators, member, entries[3].id)
+    assert (await CampaignEntry.get(id=entries[3].id)).vote_count == 0
+    assert (await Ballot.get(campaign_id=campaign.id, member_id=member.id)).votes_left == 0
+    assert await Vote.filter(campaign_id=campaign.id).count() == 3
+
+
+@pytest.mark.parametrize(
+    "why", ["too_new", "suspended", "other_estate", "before_window", "after_window"]
+)
+async def test_ineligible_voters_get_a_typed_error_and_change_nothing(
+    collaborators: Collaborators, why: str
+) -> None:
+    home = await make_estate("翠湖花园")
+    campaign, entries = await voting_campaign(collaborators, estate=home)
+    member = await voter(collaborators, estate=home)
+    expected: type[Exception] = NotEligibleError
+    if why == "too_new":
+        member = await voter(collaborators, age=timedelta(hours=71), estate=home)
+    elif why == "suspended":
+        await Member.filter(id=member.id).update(suspended=True)
+        member = await Member.get(id=member.id)
+    elif why == "other_estate":
+        member = await voter(collaborators, estate=await make_estate("春江苑"))
+    elif why == "before_window":
+        await Campaign.filter(id=campaign.id).update(
+            voting_starts_at=collaborators.clock.now() + timedelta(minutes=1)
+        )
+        expected = CampaignNotOpenError
+    else:
+        await Campaign.filter(id=campaign.id).update(voting_ends_at=collaborators.clock.now())
+        expected = CampaignNotOpenError
+    with pytest.raises(expected):
+        await services.cast_vote(collaborators, member, entries[0].id)
+    await _nothing_counted(campaign)
+    assert await live.read_counts(collaborators.redis, campaign.id) == {}
+
+
+async def test_a_seventy_two_hour_old_account_may_vote(collaborators: Collaborators) -> None:
+    _, entries = await voting_campaign(collaborators)
+    member = await voter(collaborators, age=timedelta(hours=72))
+    assert (await services.cast_vote(collaborators, member, entries[0].id)).votes_left == 2
+
+
+async def test_proposed_names_wait_for_a_moderator_and_the_decision_is_audited(
+    collaborators: Collaborators,
+) -> None:
+    now = collaborators.clock.now()
+    campaign = await services.create_campaign(
+        collaborators,
+        await admin(collaborators),
+        services.NewCampaign(
+            kind=services.CampaignKind.NAMING,
+            title="新豆命名大赛",
+            description="说明",
+            proposal_ends_at=now + timedelta(days=1),
+            voting_starts_at=now + timedelta(days=2),
+            voting_ends_at=now + timedelta(days=5),
+        ),
+    )
+    member = await voter(collaborators)
+    entry = await services.propose_entry(collaborators, member, campaign.id, " 晨光 ", "清晨的光")
+    assert (entry.status, entry.title) == (EntryStatus.PENDING, "晨光")
+    moderator = await make_member(roles=(Role.MODERATOR,))
+    with pytest.raises(PermissionDeniedError):
+        await services.moderate_entry(collaborators, member, entry.id, "APPROVE")
+    with pytest.raises(InvalidInputError):
+        await services.moderate_entry(collaborators, moderator, entry.id, "REJECT")
+    with pytest.raises(InvalidEntryTransitionError):
+        await services.moderate_entry(collaborators, moderator, entry.id, "FEATURE")
+    approved = await services.moderate_entry(collaborators, moderator, entry.id, "APPROVE")
+    again = await services.moderate_entry(collaborators, moderator, entry.id, "APPROVE")
+    assert approved.status == again.status == EntryStatus.APPROVED
+    audit = await AuditLogEntry.filter(target_type="CAMPAIGN_ENTRY")
+    assert [(a.action, a.target_id, a.actor_id) for a in audit] == [
+        ("APPROVE", entry.id, moderator.id)
+    ]
+    with pytest.raises(InvalidEntryTransitionError):
+        await services.moderate_entry(collaborators, moderator, entry.id, "REJECT", "重复")
+
+
+async def test_proposals_are_refused_outside_the_proposal_window(
+    collaborators: Collaborators,
+) -> None:
+    campaign, _ = await voting_campaign(collaborators)
+    with pytest.raises(CampaignNotOpenError):
+        await services.propose_entry(collaborators, await voter(collaborators), campaign.id, "晚了")
+    assert await CampaignEntry.filter(campaign_id=campaign.id).count() == 3
+
+
+async def test_closing_names_the_most_voted_entry_and_closing_twice_changes_nothing(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    for _ in range(2):
+        await services.cast_vote(collaborators, await voter(collaborators), entries[1].id)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[0].id)
+    boss = await admin(collaborators)
+    closed = await services.close_campaign(collaborators, campaign.id, boss)
+    assert closed.winner_entry_id == entries[1].id and closed.closed_at is not None
+    collaborators.clock.advance(minutes=5)  # type: ignore[attr-defined]
+    again = await services.close_campaign(collaborators, campaign.id, boss)
+    assert (again.closed_at, again.winner_entry_id) == (closed.closed_at, entries[1].id)
+    won = await LedgerEntry.filter(reason=LedgerReason.CAMPAIGN_WON)
+    assert [(w.member_id, w.amount) for w in won] == [(entries[1].proposer_id, 200)]
+    with pytest.raises(CampaignNotOpenError):
+        await services.cast_vote(collaborators, await voter(collaborators), entries[0].id)
+
+
+async def test_a_tie_goes_to_the_earlier_entry(collaborators: Collaborators) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[2].id)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[1].id)
+    closed = await services.close_campaign(collaborators, campaign.id, await admin(collaborators))
+    assert closed.winner_entry_id == entries[1].id
+
+
+async def test_the_job_closes_campaigns_whose_voting_ended_once(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    await services.cast_vote(collaborators, await voter(collaborators), entries[0].id)
+    assert await services.close_due_campaigns(collaborators) == 0
+    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+    assert await services.close_due_campaigns(collaborators) == 1
+    assert await services.close_due_campaigns(collaborators) == 0
+    closed = await Campaign.get(id=campaign.id)
+    assert closed.winner_entry_id == entries[0].id
+    assert await LedgerEntry.filter(reason=LedgerReason.CAMPAIGN_WON).count() == 1
+
+
+async def test_the_rebuild_gives_the_database_counts_after_redis_is_wiped(
+    collaborators: Collaborators,
+) -> None:
+    campaign, entries = await voting_campaign(collaborators)
+    for entry in entries[:2]:
+        await services.cast_vote(collaborators, await voter(collaborators), entry.id)
+    before = await live.read_counts(collaborators.redis, campaign.id)
+    await collaborators.redis.flushdb()
+    assert await live.read_counts(collaborators.redis, campaign.id) == {}
+    assert await live.rebuild(collaborators.redis, campaign.id) == before
+    assert await live.read_counts(collaborators.redis, campaign.id) == before
+
+
+async def test_votes_beyond_the_per_minute_limit_are_rate_limited_and_change_nothing(
+    collaborators: Collaborators,
+) -> None:
+    from dataclasses import replace
+
+    from domain.errors import RateLimitedError
+    from settings import Limits
+
+    limited = replace(
+        collaborators,
+        settings=replace(collaborators.settings, limits=Limits(votes_per_minute=2)),
+    )
+    campaign, entries = await voting_campaign(limited)
+    member = await voter(limited)
+    for entry in entries[:2]:
+        await services.cast_vote(limited, member, entry.id)
+    with pytest.raises(RateLimitedError):
+        await services.cast_vote(limited, member, entries[2].id)
+    assert await Vote.filter(campaign_id=campaign.id).count() == 2
+
+
+async def test_a_burst_of_votes_is_pushed_at_once_and_then_coalesced_to_one_a_second(
+    collaborators: Collaborators,
+) -> None:
+    import asyncio
+
+    campaign, entries = await voting_campaign(collaborators)
+    redis = collaborators.redis
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(live.channel(campaign.id))
+    for _ in range(10):
+        await live.record_vote(redis, campaign.id, entries[0].id)
+    # Within the second after the first push the publisher loop holds the rest back.
+    assert await live.publish_dirty(redis) == 0
+    received = []
+    deadline = asyncio.get_running_loop().time() + 0.3
+    while (left := deadline - asyncio.get_running_loop().time()) > 0:
+        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+        if message is not None:
+            received.append(live.Tally.from_json(message["data"]))
+    assert [t.counts for t in received] == [{entries[0].id: 1}]
+    await asyncio.sleep(1.05)
+    assert await live.publish_dirty(redis) == 1
+    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
+    assert message is not None
+    assert live.Tally.from_json(message["data"]).counts == {entries[0].id: 10}
+    await pubsub.aclose()
+
+
+async def test_a_follower_gets_the_snapshot_then_at_most_one_tally_a_second_the_latest(
+    collaborators: Collaborators,
+) -> None:
+    import asyncio
+    import time
+
+    campaign, _ = await voting_campaign(collaborators)
+    redis = collaborators.redis
+    seen: list[tuple[float, dict[int, int]]] = []
+    follower = live.follow(redis, campaign.id)
+    snapshot = await follower.__anext__()
+    assert snapshot.counts == {}
+
+    async def collect() -> None:
+        async for tally in follower:
+            seen.append((time.monotonic(), tally.counts))
+
+    task = asyncio.create_task(collect())
+    start = time.monotonic()
+    for n in range(1, 7):
+        await redis.publish(
+            live.channel(campaign.id), live.Tally(campaign.id, True, {1: n}).to_json()
+        )
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.3)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await follower.aclose()
+    assert [counts for _, counts in seen] == [{1: 1}, {1: 6}]
+    assert seen[0][0] - start < 0.9 and seen[1][0] - seen[0][0] >= 0.99
