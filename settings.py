@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "domain.groups.models",
     "domain.media.models",
     "domain.posts.models",
+    "domain.events.models",
 ]
 
 

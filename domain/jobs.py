@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from taskiq import AsyncBroker, InMemoryBroker
 from taskiq_redis import ListQueueBroker
 
+from domain.events.services import record_no_shows
 from domain.identity.models import AuthToken
 from domain.points import jobs as points_jobs
 
@@ -39,13 +40,14 @@ async def purge_expired_tokens(now_iso: str | None = None) -> int:
 
 
 async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
-    """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens."""
+    """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens, event no-shows."""
     now = datetime.fromisoformat(now_iso) if now_iso else datetime.now(UTC)
     done = {
         "released": await points_jobs.release_pending_points(now),
         "reminders": await points_jobs.record_expiry_reminders(now),
         "expired": await points_jobs.expire_points(now),
         "tokens_purged": await purge_expired_tokens(now.isoformat()),
+        "event_no_shows": await record_no_shows(now),
     }
     log.info("due jobs ran: %s", done)
     return done
