@@ -40,7 +40,8 @@ async def purge_expired_tokens(now_iso: str | None = None) -> int:
 
 
 async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
-    """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens, event no-shows."""
+    """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens,
+    events' no-shows."""
     now = datetime.fromisoformat(now_iso) if now_iso else datetime.now(UTC)
     done = {
         "released": await points_jobs.release_pending_points(now),

@@ -20,7 +20,7 @@ async def upcoming_events_page(now: datetime, after: EventKey | None, first: int
     if after is not None:
         starts_at, event_id = after
         query = query.filter(Q(starts_at__gt=starts_at) | Q(starts_at=starts_at, id__gt=event_id))
-    return await query.order_by("starts_at", "id").limit(first + 1).select_related("group")
+    return await query.order_by("starts_at", "id").limit(first + 1).select_related("group__host")
 
 
 async def past_events(now: datetime, limit: int) -> list[Event]:

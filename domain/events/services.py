@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -106,7 +107,7 @@ async def _take_place(
         # Full a moment ago: ask again holding the row, so a seat freed in between is not missed.
         await Event.filter(id=event_id).select_for_update().get()
         seated = await _take_seat(event_id)
-    values: dict[str, object]
+    values: dict[str, Any]
     if seated:
         code = await _unused_check_in_code()
         values = {

@@ -41,12 +41,7 @@ NOT_YET_SERVED = {
     "CreateCampaign",
     "CloseCampaign",
     # events, referrals and purchases
-    "Events",
-    "RegisterForEvent",
-    "CancelEventRegistration",
     "MyReferrals",
-    "CreateEvent",
-    "CheckInAttendee",
     "RecordPurchases",
     # tiers and KPIs
     "Members",
@@ -138,11 +133,9 @@ FIXED_NOT_YET_SERVED = {
     "CampaignKind",
     "CampaignStatus",
     "EntryStatus",
-    "RegistrationStatus",
     "ReferralStatus",
     "ProposeEntryInput",
     "CreateCampaignInput",
-    "CreateEventInput",
     "PurchaseInput",
     "RecordPurchasesInput",
 }
