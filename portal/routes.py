@@ -6,7 +6,7 @@ from pathlib import Path
 
 from starlette.routing import Route
 
-from portal.views import groups, identity, moderation, points, posts, rewards
+from portal.views import events, groups, host_events, identity, moderation, points, posts, rewards
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -26,6 +26,7 @@ def portal_routes() -> list[Route]:
         *post_routes(),
         *group_routes(),
         *moderation_routes(),
+        *event_routes(),
     ]
 
 
@@ -110,4 +111,32 @@ def moderation_routes() -> list[Route]:
             methods=["POST"],
             name="moderate_post",
         ),
+    ]
+
+
+def event_routes() -> list[Route]:
+    return [
+        Route("/events", events.events_page, name="events"),
+        Route("/events/{event_id:int}", events.event_page, name="event"),
+        Route(
+            "/events/{event_id:int}/register",
+            events.register,
+            methods=["POST"],
+            name="register_for_event",
+        ),
+        Route(
+            "/events/registrations/{registration_id:int}/cancel",
+            events.cancel,
+            methods=["POST"],
+            name="cancel_event_registration",
+        ),
+        Route("/host/events", host_events.console, name="host_events"),
+        Route("/host/events/new", host_events.new_event, methods=["GET", "POST"], name="new_event"),
+        Route(
+            "/host/events/check-in",
+            host_events.check_in,
+            methods=["POST"],
+            name="event_check_in",
+        ),
+        Route("/host/events/{event_id:int}", host_events.attendees_page, name="event_attendees"),
     ]
