@@ -33,6 +33,7 @@ async def _migrate(settings: Settings) -> None:
 async def _seed_if_empty(settings: Settings) -> list[str]:
     from asgi import build_collaborators
     from domain.demo import database_is_empty, seed_demo
+    from domain.demo_events import seed_events_demo
     from domain.demo_groups import seed_groups_demo
     from domain.demo_points import seed_points_demo
     from domain.demo_posts import seed_posts_demo
@@ -46,6 +47,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             grouped = await seed_groups_demo()
             posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
+            events = await seed_events_demo(collaborators)
         finally:
             await collaborators.redis.aclose()
         return [
@@ -56,6 +58,8 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"{posted['likes']} 个赞。",
             f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
+            f"线下活动：{events['events']} 场，{events['registrations']} 人次报名，"
+            f"{events['checked_in']} 人次签到，{events['no_shows']} 人次缺席。",
         ]
 
     result: list[str] = await _with_database(settings, work)
