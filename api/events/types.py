@@ -65,7 +65,8 @@ class EventRegistration(relay.Node):
         return None
 
     @strawberry.field(
-        description="Place on the waitlist now (1 = next to get a seat); null when not waiting."
+        description="Place on the waitlist now (1 = next to get a seat); null when not waiting. "
+        "One statement per registration: ask for it on the viewer's registration, not in lists."
     )
     async def waitlist_position(self) -> int | None:
         return await queries.waitlist_position(self.model)

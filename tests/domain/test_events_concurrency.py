@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from tortoise.connection import get_connection
 
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
@@ -24,6 +26,39 @@ pytestmark = pytest.mark.postgres_only
 Status = RegistrationStatus
 
 
+SNAPSHOT = """
+SELECT e.seats_taken, e.capacity,
+       (SELECT COUNT(*) FROM event_registration r
+         WHERE r.event_id = e.id AND r.status IN ('CONFIRMED', 'CHECKED_IN', 'NO_SHOW')) AS seated
+  FROM event e WHERE e.id = $1
+"""
+
+
+async def watch_seats(
+    event_id: int, samples: list[tuple[int, int, int]], done: asyncio.Event
+) -> None:
+    """While the race runs, read the counter and the seated rows in one statement (one snapshot)
+    on a connection of its own, again and again."""
+    connection = get_connection("default")
+    while not done.is_set():
+        rows = await connection.execute_query_dict(SNAPSHOT, [event_id])
+        row = rows[0]
+        samples.append((row["seats_taken"], row["seated"], row["capacity"]))
+        await asyncio.sleep(0)
+
+
+async def race_watched(event_id: int, *work: Any) -> tuple[list[Any], list[tuple[int, int, int]]]:
+    samples: list[tuple[int, int, int]] = []
+    done = asyncio.Event()
+    watcher = asyncio.create_task(watch_seats(event_id, samples, done))
+    try:
+        results = await asyncio.gather(*work, return_exceptions=True)
+    finally:
+        done.set()
+        await watcher
+    return list(results), samples
+
+
 def unexpected(results: list[object]) -> list[object]:
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)]
 
@@ -33,11 +68,14 @@ async def test_a_hundred_members_racing_for_twenty_seats_then_five_cancels_promo
 ) -> None:
     event = await make_event(collaborators, None, capacity=20)
     members = [await make_member() for _ in range(100)]
-    results = await asyncio.gather(
-        *(services.register_for_event(collaborators, m, event.id) for m in members),
-        return_exceptions=True,
+    results, samples = await race_watched(
+        event.id, *(services.register_for_event(collaborators, m, event.id) for m in members)
     )
     assert not unexpected(results), unexpected(results)[:3]
+    # Never double-booked, at any moment seen: the counter is the seated rows, within capacity.
+    assert len(samples) > 5
+    print(f"\n100 registrations for 20 seats: {len(samples)} seat snapshots during the race")
+    assert all(taken == seated <= capacity for taken, seated, capacity in samples), samples
     regs = [r for r in results if isinstance(r, EventRegistration)]
     assert sum(r.status == Status.CONFIRMED for r in regs) == 20
     assert sum(r.status == Status.WAITLISTED for r in regs) == 80
@@ -56,10 +94,11 @@ async def test_a_hundred_members_racing_for_twenty_seats_then_five_cancels_promo
     seated = await EventRegistration.filter(event_id=event.id, status=Status.CONFIRMED)
     leaving = seated[:5]
     by_id = {m.id: m for m in members}
-    cancels = await asyncio.gather(
+    cancels, samples = await race_watched(
+        event.id,
         *(services.cancel_registration(collaborators, by_id[r.member_id], r.id) for r in leaving),
-        return_exceptions=True,
     )
+    assert all(taken == seated == capacity for taken, seated, capacity in samples), samples
     assert not unexpected(cancels), unexpected(cancels)[:3]
     assert all(isinstance(r, EventRegistration) and r.status == Status.CANCELLED for r in cancels)
     promoted = await EventRegistration.filter(
@@ -88,12 +127,13 @@ async def test_registering_and_cancelling_at_once_never_double_book_a_seat(
     regs = [await services.register_for_event(collaborators, m, event.id) for m in first]
     seated = [(m, r) for m, r in zip(first, regs, strict=True) if r.status == Status.CONFIRMED]
     newcomers = [await make_member() for _ in range(30)]
-    results = await asyncio.gather(
+    results, samples = await race_watched(
+        event.id,
         *(services.cancel_registration(collaborators, m, r.id) for m, r in seated[:3]),
         *(services.register_for_event(collaborators, m, event.id) for m in newcomers),
-        return_exceptions=True,
     )
     assert not unexpected(results), unexpected(results)[:3]
+    assert all(taken == seated <= capacity for taken, seated, capacity in samples), samples
     taken, counted, capacity = await seats_consistent(event.id)
     assert taken == counted == capacity == 5
     positions = await EventRegistration.filter(
