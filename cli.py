@@ -34,6 +34,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from asgi import build_collaborators
     from domain.demo import database_is_empty, seed_demo
     from domain.demo_campaigns import seed_campaigns_demo
+    from domain.demo_events import seed_events_demo
     from domain.demo_groups import seed_groups_demo
     from domain.demo_points import seed_points_demo
     from domain.demo_posts import seed_posts_demo
@@ -50,6 +51,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
             campaigned = await seed_campaigns_demo(collaborators)
+            events = await seed_events_demo(collaborators)
         finally:
             await collaborators.redis.aclose()
         return [
@@ -63,6 +65,8 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"一年的订单：{bought['purchases']} 笔，{bought['buyers']} 位邻居下过单；"
             f"邀请加入 {bought['referrals']} 位，其中 {bought['rewarded']} 位已完成首单。",
             f"共创活动：{campaigned['campaigns']} 个，{campaigned['votes']} 张选票。",
+            f"线下活动：{events['events']} 场，{events['registrations']} 人次报名，"
+            f"{events['checked_in']} 人次签到，{events['no_shows']} 人次缺席。",
         ]
 
     result: list[str] = await _with_database(settings, work)

@@ -15,6 +15,7 @@ from strawberry.relay.types import InvalidGlobalIDError
 from api.ids import encode_id
 from domain.campaigns import errors as campaigns
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
+from domain.events import errors as events
 from domain.groups import errors as groups
 from domain.identity import errors as identity
 from domain.points import errors as points
@@ -201,6 +202,46 @@ class CampaignNotOpen(UserError):
     pass
 
 
+@strawberry.type(
+    description="The viewer already holds a seat or a waitlist place at this event (code "
+    "`ALREADY_REGISTERED`); nothing changed."
+)
+class AlreadyRegistered(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The event has started or ended, so registration is closed (code "
+    "`REGISTRATION_CLOSED`)."
+)
+class RegistrationClosed(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The registration was already cancelled, checked in or marked a no-show, or the "
+    "event has started (code `NOT_CANCELLABLE`)."
+)
+class RegistrationNotCancellable(UserError):
+    pass
+
+
+@strawberry.type(
+    description="This check-in code was already used: the attendee is checked in and has their "
+    "points (code `ALREADY_CHECKED_IN`)."
+)
+class AttendeeAlreadyCheckedIn(UserError):
+    pass
+
+
+@strawberry.type(
+    description="Check-in is open from two hours before the event's start until its end (code "
+    "`CHECK_IN_CLOSED`)."
+)
+class CheckInClosed(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
@@ -241,6 +282,12 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     campaigns.NotEligibleError: _plain(NotEligible),
     campaigns.CampaignNotOpenError: _plain(CampaignNotOpen),
     campaigns.InvalidEntryTransitionError: _plain(InvalidTransition),
+    events.AlreadyRegisteredError: _plain(AlreadyRegistered),
+    events.RegistrationClosedError: _plain(RegistrationClosed),
+    events.NotCancellableError: _plain(RegistrationNotCancellable),
+    events.AttendeeAlreadyCheckedInError: _plain(AttendeeAlreadyCheckedIn),
+    events.CheckInClosedError: _plain(CheckInClosed),
+    events.NotCheckableError: _plain(NotEligible),
 }
 
 

@@ -47,6 +47,15 @@ from api.errors import (
     SelfReferral,
     WechatLoginFailed,
 )
+from api.events.mutations.cancel_event_registration import (
+    CancelEventRegistrationResult,
+    cancel_event_registration,
+)
+from api.events.mutations.check_in_attendee import CheckInAttendeeResult, check_in_attendee
+from api.events.mutations.create_event import CreateEventResult, create_event
+from api.events.mutations.register_for_event import RegisterForEventResult, register_for_event
+from api.events.queries import EventsQuery
+from api.events.types import Event, EventRegistration
 from api.groups.mutations.join_group import JoinGroupResult, join_group
 from api.groups.mutations.leave_group import LeaveGroupResult, leave_group
 from api.groups.queries import GroupsQuery
@@ -85,7 +94,9 @@ from settings import Limits
 
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
-class Query(IdentityQuery, GroupsQuery, PointsQuery, RewardsQuery, PostsQuery, CampaignsQuery):
+class Query(
+    IdentityQuery, GroupsQuery, PointsQuery, RewardsQuery, PostsQuery, CampaignsQuery, EventsQuery
+):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -221,6 +232,29 @@ class Mutation:
         "entry) is named and its proposer paid once. Closing again changes nothing.",
     )
 
+    register_for_event: RegisterForEventResult = strawberry.mutation(
+        resolver=register_for_event,
+        description="Register for an event: a seat (with a check-in code) while seats last, "
+        "else the next place on the waitlist.",
+        permission_classes=[IsAuthenticated],
+    )
+    cancel_event_registration: CancelEventRegistrationResult = strawberry.mutation(
+        resolver=cancel_event_registration,
+        description="Cancel the viewer's registration before the event starts; a freed seat "
+        "goes to the first member on the waitlist at once.",
+        permission_classes=[IsAuthenticated],
+    )
+    create_event: CreateEventResult = strawberry.mutation(
+        resolver=create_event,
+        description="Hosts (for the groups they host) and admins: publish an event. Anyone else "
+        "gets a top-level FORBIDDEN error.",
+    )
+    check_in_attendee: CheckInAttendeeResult = strawberry.mutation(
+        resolver=check_in_attendee,
+        description="Hosts (of the event's group) and admins: check an attendee in by their code; "
+        "attendance points are awarded once. Anyone else gets a top-level FORBIDDEN error.",
+    )
+
 
 @strawberry.type(description="Live updates over graphql-transport-ws on /graphql.")
 class Subscription(CampaignsSubscription):
@@ -253,6 +287,8 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             Redemption,
             Post,
             Referral,
+            Event,
+            EventRegistration,
             InvalidInput,
             RateLimited,
             NotFound,

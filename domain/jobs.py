@@ -11,6 +11,7 @@ from taskiq import AsyncBroker, InMemoryBroker
 from taskiq_redis import ListQueueBroker
 
 from domain.campaigns.jobs import close_campaigns_due_at
+from domain.events.services import record_no_shows
 from domain.identity.models import AuthToken
 from domain.points import jobs as points_jobs
 
@@ -40,7 +41,8 @@ async def purge_expired_tokens(now_iso: str | None = None) -> int:
 
 
 async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
-    """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens."""
+    """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens,
+    events' no-shows."""
     now = datetime.fromisoformat(now_iso) if now_iso else datetime.now(UTC)
     done = {
         "released": await points_jobs.release_pending_points(now),
@@ -48,6 +50,7 @@ async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
         "expired": await points_jobs.expire_points(now),
         "tokens_purged": await purge_expired_tokens(now.isoformat()),
         "campaigns_closed": await close_campaigns_due_at(now),
+        "event_no_shows": await record_no_shows(now),
     }
     log.info("due jobs ran: %s", done)
     return done

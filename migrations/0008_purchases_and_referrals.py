@@ -30,7 +30,7 @@ async def add_guards_and_backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0006_campaigns')]
+    dependencies = [('linli', '0007_events')]
 
     initial = False
 

@@ -8,7 +8,9 @@ from starlette.routing import Route
 
 from portal.views import (
     campaigns,
+    events,
     groups,
+    host_events,
     identity,
     moderation,
     points,
@@ -38,6 +40,7 @@ def portal_routes() -> list[Route]:
         *moderation_routes(),
         *referral_routes(),
         *campaign_routes(),
+        *event_routes(),
     ]
 
 
@@ -168,4 +171,32 @@ def campaign_routes() -> list[Route]:
             methods=["POST"],
             name="moderate_entry",
         ),
+    ]
+
+
+def event_routes() -> list[Route]:
+    return [
+        Route("/events", events.events_page, name="events"),
+        Route("/events/{event_id:int}", events.event_page, name="event"),
+        Route(
+            "/events/{event_id:int}/register",
+            events.register,
+            methods=["POST"],
+            name="register_for_event",
+        ),
+        Route(
+            "/events/registrations/{registration_id:int}/cancel",
+            events.cancel,
+            methods=["POST"],
+            name="cancel_event_registration",
+        ),
+        Route("/host/events", host_events.console, name="host_events"),
+        Route("/host/events/new", host_events.new_event, methods=["GET", "POST"], name="new_event"),
+        Route(
+            "/host/events/check-in",
+            host_events.check_in,
+            methods=["POST"],
+            name="event_check_in",
+        ),
+        Route("/host/events/{event_id:int}", host_events.attendees_page, name="event_attendees"),
     ]

@@ -81,8 +81,8 @@ class TierRun(Model):
     computed_at = fields.DatetimeField()
     members = fields.IntField()
     changed = fields.IntField()
-    cuts: dict = fields.JSONField()  # type: ignore[type-arg]
-    shares: dict = fields.JSONField()  # type: ignore[type-arg]
+    cuts: dict = fields.JSONField()
+    shares: dict = fields.JSONField()
     seconds = fields.FloatField()
     trigger = fields.CharField(max_length=12)  # NIGHTLY, ADMIN, COMMAND
 

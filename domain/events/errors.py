@@ -1,0 +1,35 @@
+"""Event outcomes the clients switch on."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError
+
+
+class AlreadyRegisteredError(DomainError):
+    code = "ALREADY_REGISTERED"
+    message = "你已经报名了这个活动"
+
+
+class RegistrationClosedError(DomainError):
+    code = "REGISTRATION_CLOSED"
+    message = "活动已开始或已结束，不能再报名"
+
+
+class NotCancellableError(DomainError):
+    code = "NOT_CANCELLABLE"
+    message = "这条报名已取消、已签到或活动已开始，不能再取消"
+
+
+class AttendeeAlreadyCheckedInError(DomainError):
+    code = "ALREADY_CHECKED_IN"
+    message = "这位邻居已经签到过了"
+
+
+class NotCheckableError(DomainError):
+    code = "NOT_ELIGIBLE"
+    message = "这条报名不是已确认状态（候补、已取消或已记为缺席），不能签到"
+
+
+class CheckInClosedError(DomainError):
+    code = "CHECK_IN_CLOSED"
+    message = "不在签到时间内：活动开始前 2 小时至结束时可签到"

@@ -1,0 +1,89 @@
+"""Event reads shared by GraphQL and the portal. A page of events costs three statements whatever
+its size: the events with their groups, the page's waitlist counts, the viewer's registrations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from tortoise.expressions import Q
+from tortoise.functions import Count
+
+from domain.events.models import Event, EventRegistration, RegistrationStatus
+
+EventKey = tuple[datetime, int]  # (starts_at, id): the keyset the list is ordered by
+
+
+async def upcoming_events_page(now: datetime, after: EventKey | None, first: int) -> list[Event]:
+    """Events that have not ended, soonest first, with their groups; ``first + 1`` rows."""
+    query = Event.filter(ends_at__gt=now)
+    if after is not None:
+        starts_at, event_id = after
+        query = query.filter(Q(starts_at__gt=starts_at) | Q(starts_at=starts_at, id__gt=event_id))
+    return await query.order_by("starts_at", "id").limit(first + 1).select_related("group__host")
+
+
+async def past_events(now: datetime, limit: int) -> list[Event]:
+    return (
+        await Event.filter(ends_at__lte=now)
+        .order_by("-starts_at", "-id")
+        .limit(limit)
+        .select_related("group")
+    )
+
+
+async def get_event(event_id: int) -> Event | None:
+    return await Event.get_or_none(id=event_id).select_related("group")
+
+
+async def waitlist_counts(event_ids: list[int]) -> dict[int, int]:
+    if not event_ids:
+        return {}
+    rows = (
+        await EventRegistration.filter(event_id__in=event_ids, status=RegistrationStatus.WAITLISTED)
+        .group_by("event_id")
+        .annotate(n=Count("id"))
+        .values_list("event_id", "n")
+    )
+    return {int(event_id): int(n) for event_id, n in rows}
+
+
+async def registrations_of(member_id: int, event_ids: list[int]) -> dict[int, EventRegistration]:
+    """The member's registration per event (any status) for a page of events."""
+    if not event_ids:
+        return {}
+    rows = await EventRegistration.filter(member_id=member_id, event_id__in=event_ids)
+    return {row.event_id: row for row in rows}
+
+
+async def waitlist_position(registration: EventRegistration) -> int | None:
+    """Where a waitlisted member stands now (1 = next to get a seat); None when not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = await EventRegistration.filter(
+        event_id=registration.event_id,
+        status=RegistrationStatus.WAITLISTED,
+        waitlist_position__lt=registration.waitlist_position,
+    ).count()
+    return ahead + 1
+
+
+async def attendees(event_id: int) -> list[EventRegistration]:
+    """Everyone registered for the event with their members: seats first, then the waitlist."""
+    rows = await EventRegistration.filter(event_id=event_id).select_related("member")
+    order = {status: n for n, status in enumerate(RegistrationStatus)}
+    return sorted(rows, key=lambda r: (order[r.status], r.waitlist_position or 0, r.id))
+
+
+def attendance(rows: list[EventRegistration]) -> dict[str, int]:
+    counted = Counter(row.status.value for row in rows)
+    return {status.value: counted.get(status.value, 0) for status in RegistrationStatus}
+
+
+async def events_run_by(member_id: int | None, limit: int) -> list[Event]:
+    """The events a host runs (their groups'), or every event for ``None`` (admins): newest
+    start first."""
+    query = Event.all()
+    if member_id is not None:
+        query = query.filter(group__host_id=member_id)
+    return await query.order_by("-starts_at", "-id").limit(limit).select_related("group")
