@@ -1,0 +1,1 @@
+"""Operator KPIs: definitions in SQL, the dashboard, who may see which scope."""
