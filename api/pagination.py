@@ -75,3 +75,17 @@ def connection_of(
             end_cursor=edges[-1].cursor if edges else None,
         ),
     )
+
+
+def filter_id(raw: str | None, type_name: str) -> int | None:
+    """The database id in a query's filter argument; a malformed one is the client's bug
+    (a top-level ``BAD_USER_INPUT`` error), not bad input to a form."""
+    if raw is None:
+        return None
+    try:
+        gid = relay.GlobalID.from_id(raw)
+        if gid.type_name != type_name:
+            raise ValueError(gid.type_name)
+        return int(gid.node_id)
+    except ValueError as error:
+        raise ClientError("编号无效") from error

@@ -90,12 +90,24 @@ from api.rewards.mutations.redeem_reward import RedeemRewardResult, redeem_rewar
 from api.rewards.mutations.restock_reward import RestockRewardResult, restock_reward
 from api.rewards.queries import RewardsQuery
 from api.rewards.types import Redemption, Reward
+from api.segments.mutations.submit_nps_response import (
+    SubmitNpsResponseResult,
+    submit_nps_response,
+)
+from api.segments.queries import SegmentsQuery
 from settings import Limits
 
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
 class Query(
-    IdentityQuery, GroupsQuery, PointsQuery, RewardsQuery, PostsQuery, CampaignsQuery, EventsQuery
+    IdentityQuery,
+    GroupsQuery,
+    PointsQuery,
+    RewardsQuery,
+    PostsQuery,
+    CampaignsQuery,
+    EventsQuery,
+    SegmentsQuery,
 ):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
@@ -248,6 +260,12 @@ class Mutation:
         resolver=create_event,
         description="Hosts (for the groups they host) and admins: publish an event. Anyone else "
         "gets a top-level FORBIDDEN error.",
+    )
+    submit_nps_response: SubmitNpsResponseResult = strawberry.mutation(
+        resolver=submit_nps_response,
+        description="Answer 0–10 to 你有多大可能把邻里推荐给朋友？, at most once a calendar "
+        "quarter (`LimitReached` after that); an optional comment of up to 500 characters.",
+        permission_classes=[IsAuthenticated],
     )
     check_in_attendee: CheckInAttendeeResult = strawberry.mutation(
         resolver=check_in_attendee,

@@ -20,6 +20,9 @@ from domain.identity import models, policies
 from domain.identity.rules import mask_phone
 from domain.points import queries as points
 from domain.rewards import queries as rewards
+from domain.segments import models as segment_models
+from domain.segments import queries as segment_queries
+from domain.segments.queries import Rfm
 
 if TYPE_CHECKING:
     from api.posts.types import PostConnection
@@ -48,6 +51,51 @@ def _tier(value: str | None) -> Tier | None:
 
 
 _TIER_DESCRIPTION = "The member's tier; null until the tier computation has run for them."
+
+
+@strawberry.type(description="Recency, frequency and monetary value over the last 365 days.")
+class RfmScores:
+    recency_days: int | None = strawberry.field(
+        description="Days since the last purchase; null without a purchase in the window."
+    )
+    frequency: int = strawberry.field(description="Purchases in the window.")
+    monetary_cents: int = strawberry.field(description="Spend in the window, in cents.")
+    score: int = strawberry.field(
+        description="R + F + M quintile scores (3–15) against the latest tier computation; 0 "
+        "before the first one or without purchases."
+    )
+
+    @classmethod
+    def from_rfm(cls, rfm: Rfm) -> RfmScores:
+        return cls(
+            recency_days=rfm.recency_days,
+            frequency=rfm.frequency,
+            monetary_cents=rfm.monetary_cents,
+            score=rfm.score,
+        )
+
+
+@strawberry.type(description="One change of a member's tier, with the scores that caused it.")
+class TierChange:
+    from_tier: Tier | None = strawberry.field(description="Null for the first tier.")
+    to_tier: Tier
+    score: int = strawberry.field(description="R + F + M at the time.")
+    recency_days: int | None
+    frequency: int
+    monetary_cents: int
+    changed_at: datetime
+
+    @classmethod
+    def from_model(cls, row: segment_models.TierChange) -> TierChange:
+        return cls(
+            from_tier=Tier(row.from_tier) if row.from_tier else None,
+            to_tier=Tier(row.to_tier),
+            score=row.score,
+            recency_days=row.recency_days,
+            frequency=row.frequency,
+            monetary_cents=row.monetary_cents,
+            changed_at=row.computed_at,
+        )
 
 
 @strawberry.type(description="A housing estate (小区).")
@@ -100,6 +148,8 @@ class Member(relay.Node):
     display_name: str = strawberry.field(description="The member's nickname.")
     avatar_url: str | None = strawberry.field(description="Avatar image URL, if any.")
     model: strawberry.Private[models.Member]
+    # Read for a whole page by the staff member list only (never per item, never for others).
+    rfm_scores: strawberry.Private[RfmScores | None] = None
 
     @classmethod
     def from_model(cls, member: models.Member) -> Member:
@@ -127,6 +177,13 @@ class Member(relay.Node):
     @strawberry.field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
         return _tier(self.model.tier)
+
+    @strawberry.field(
+        description="Staff only, in `members`: recency, frequency and monetary value with the "
+        "score; null everywhere else."
+    )
+    def rfm(self) -> RfmScores | None:
+        return self.rfm_scores
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -187,6 +244,15 @@ class Viewer:
     @strawberry.field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
         return _tier(self.model.tier)
+
+    @strawberry.field(
+        description="The member's own tier changes, newest first, with the scores that caused "
+        "each; `first` is 1–50."
+    )
+    async def tier_history(self, first: int = 10) -> list[TierChange]:
+        check_first(first)
+        rows = await segment_queries.tier_history(self.model.id, first)
+        return [TierChange.from_model(row) for row in rows]
 
     @strawberry.field(
         description="Days in a row checked in, up to today or yesterday; 0 once a day is missed."

@@ -11,7 +11,14 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import ClientError
-from api.pagination import after_id, check_first, connection_of, decode_cursor, encode_cursor
+from api.pagination import (
+    after_id,
+    check_first,
+    connection_of,
+    decode_cursor,
+    encode_cursor,
+    filter_id,
+)
 from api.permissions import require_role
 from api.posts.types import AuditLogEntry, AuditLogEntryConnection, Post, PostConnection, PostKind
 from domain.posts import models, policies, queries
@@ -39,19 +46,6 @@ def _feed_key(after: str | None) -> queries.FeedKey | None:
 def _feed_cursor(card: queries.PostCard) -> str:
     featured, published_at, post_id = card.feed_key or (False, datetime.min, card.id)
     return encode_cursor(featured, published_at.isoformat(), post_id)
-
-
-def _global_id(raw: str | None, type_name: str) -> int | None:
-    """The database id in a filter argument; a malformed one is the client's bug."""
-    if raw is None:
-        return None
-    try:
-        gid = relay.GlobalID.from_id(raw)
-        if gid.type_name != type_name:
-            raise ValueError(gid.type_name)
-        return int(gid.node_id)
-    except ValueError as error:
-        raise ClientError("编号无效") from error
 
 
 def feed_connection(cards: list[queries.PostCard], first: int, after: str | None) -> PostConnection:
@@ -91,7 +85,7 @@ class PostsQuery:
     ) -> PostConnection:
         check_first(first)
         key = _feed_key(after)
-        group = _global_id(group_id, "InterestGroup")
+        group = filter_id(group_id, "InterestGroup")
         viewer = info.context.member
         cards = await queries.feed_page(
             viewer.id if viewer else None,
@@ -130,7 +124,7 @@ class PostsQuery:
     ) -> PostConnection:
         actor = require_role(info, *policies.STAFF_ROLES)
         check_first(first)
-        group = _global_id(group_id, "InterestGroup")
+        group = filter_id(group_id, "InterestGroup")
         cards = await queries.moderation_queue_page(actor, group, after_id(after), first)
         return connection_of(PostConnection, cards, first, after, Post.from_card)
 

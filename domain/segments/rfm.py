@@ -18,7 +18,7 @@ the cuts, which the job records with each tier change.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -98,8 +98,9 @@ def quintile(value: int, cuts: tuple[int, ...]) -> int:
 
 
 def _recency_score(days: int, cuts: tuple[int, ...]) -> int:
-    """Fewer days since the last purchase scores higher: 5 for the most recent fifth."""
-    return 6 - quintile(days, cuts) if cuts else 0
+    """Fewer days since the last purchase scores higher: 5 for the most recent fifth. As with
+    the other two, reaching a cut counts: a buyer on a boundary gets the better score."""
+    return 5 - bisect_left(cuts, days) if cuts else 0
 
 
 def _frequency_score(value: int, cuts: tuple[int, ...]) -> int:

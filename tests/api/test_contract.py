@@ -30,12 +30,9 @@ DOCUMENTS = ("miniprogram.graphql", "staff.graphql")
 
 # Operations the schema does not serve yet, each named. The test fails when one of these already
 # validates (remove it) and when an operation outside this set does not (serve it).
-NOT_YET_SERVED = {
-    # events, referrals and purchases
-    # tiers and KPIs
-    "Members",
-    "Dashboard",
-}
+# Operations of areas not built yet (each leaves this set with its area): none now, every
+# mini-program and staff operation is served. The tests below fail both ways.
+NOT_YET_SERVED: set[str] = set()
 
 
 def contract_dir() -> Path:
@@ -118,7 +115,7 @@ FIXED = {
     if isinstance(kind, GraphQLEnumType | GraphQLInputObjectType) and not name.startswith("__")
 }
 # Types of areas not built yet; each leaves this set with its area.
-FIXED_NOT_YET_SERVED = {}
+FIXED_NOT_YET_SERVED: set[str] = set()
 
 
 @pytest.mark.parametrize("name", sorted(FIXED))

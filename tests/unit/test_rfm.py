@@ -35,16 +35,18 @@ def test_quintile_cuts_sit_at_the_fifths() -> None:
 
 
 def test_ten_buyers_score_by_hand() -> None:
-    # Cuts: days 30/50/70/90, purchases 3/5/7/9, cents 30,000/50,000/70,000/90,000.
-    # Buyer 10: 10 days (R5), 10 purchases (F5), ¥1,000 (M5) = 15; buyer 9 likewise 15;
-    # buyers 8 and 7: R4 F4 M4 = 12; 6 and 5: 9; 4 and 3: 6; 2 and 1: 3.
+    # Cuts: days 30/50/70/90, purchases 3/5/7/9, cents 30,000/50,000/70,000/90,000; reaching a
+    # cut counts (days: at most the cut). Buyer 10: 10 days (R5), 10 purchases (F5), ¥1,000
+    # (M5) = 15; buyer 9: 20 days R5 F5 M5 = 15; buyer 8: 30 days R5, F4 M4 = 13; buyer 7: 40
+    # days R4 F4 M4 = 12; 6: R4 F3 M3 = 10; 5: R3 F3 M3 = 9; 4: R3 F2 M2 = 7; 3: 6; 2: R2 F1 M1
+    # = 4; 1: 3.
     cuts = compute_cuts(TEN)
     assert cuts.recency == (30, 50, 70, 90) and cuts.frequency == (3, 5, 7, 9)
     scored = {a.member_id: assign(a, cuts) for a in TEN}
-    assert [scored[n].score for n in range(10, 0, -1)] == [15, 15, 12, 12, 9, 9, 6, 6, 3, 3]
-    assert (scored[8].r, scored[8].f, scored[8].m) == (4, 4, 4)
+    assert [scored[n].score for n in range(10, 0, -1)] == [15, 15, 13, 12, 10, 9, 7, 6, 4, 3]
+    assert (scored[8].r, scored[8].f, scored[8].m) == (5, 4, 4)
     # 5 % of 10 buyers is half a member: the top score is taken whole (ties never split), so
-    # 15 is the KOC cut; 20 % (two members) is full at 15 too, and 12 would make it 40 %.
+    # 15 is the KOC cut; 20 % (two members) is full at 15 too, and 13 would make it 30 %.
     assert (cuts.koc_score, cuts.high_value_score) == (15, 15)
     assert scored[10].tier == Tier.KOC  # top score and a post in 90 days
     assert scored[9].tier == Tier.HIGH_VALUE  # top score, no contribution
