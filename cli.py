@@ -39,6 +39,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from domain.demo_points import seed_points_demo
     from domain.demo_posts import seed_posts_demo
     from domain.demo_purchases import seed_purchases_demo
+    from domain.segments.tiers import recompute_tiers
 
     async def work() -> list[str]:
         if not await database_is_empty():
@@ -52,6 +53,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             made = await seed_points_demo(collaborators)
             campaigned = await seed_campaigns_demo(collaborators)
             events = await seed_events_demo(collaborators)
+            tiered = await recompute_tiers(collaborators, trigger="COMMAND")
         finally:
             await collaborators.redis.aclose()
         return [
@@ -67,6 +69,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"共创活动：{campaigned['campaigns']} 个，{campaigned['votes']} 张选票。",
             f"线下活动：{events['events']} 场，{events['registrations']} 人次报名，"
             f"{events['checked_in']} 人次签到，{events['no_shows']} 人次缺席。",
+            tier_line(tiered),
         ]
 
     result: list[str] = await _with_database(settings, work)
@@ -182,6 +185,79 @@ async def _worker(settings: Settings) -> None:
         await Tortoise.close_connections()
 
 
+TIER_NAMES = {
+    "KOC": "达人",
+    "HIGH_VALUE": "高价值",
+    "POTENTIAL": "潜力",
+    "DORMANT": "沉睡",
+    "NEWCOMER": "新人",
+}
+
+
+def tier_line(run: Any) -> str:
+    """A tier run's counts, with the shares among the year's buyers (what the spec's
+    5 / 15 / 60 / 20 speak of)."""
+    buyers = sum(run.buyer_shares.values())
+    counts = "，".join(f"{TIER_NAMES[n]} {run.shares.get(n, 0):,}" for n in TIER_NAMES)
+    among = " / ".join(
+        f"{TIER_NAMES[n]} {run.buyer_shares.get(n, 0) / max(1, buyers):.0%}"
+        for n in ("KOC", "HIGH_VALUE", "POTENTIAL", "DORMANT")
+    )
+    return (
+        f"会员分层：{run.members:,} 位会员（{run.changed:,} 位变动）：{counts}；"
+        f"一年内下过单的 {buyers:,} 位中：{among}。"
+    )
+
+
+class TierProgress:
+    """A progress bar on stderr for ``linli recompute-tiers``."""
+
+    def __init__(self, out: Any = sys.stderr, width: int = 30) -> None:
+        self.out, self.width, self.drawn_at = out, width, 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.drawn_at < 0.2 and done < total:
+            return
+        self.drawn_at = now
+        share = done / total if total else 1.0
+        filled = int(share * self.width)
+        self.out.write(
+            f"\r分层计算 [{'#' * filled}{'.' * (self.width - filled)}] {share:4.0%} "
+            f"{done:,}/{total:,} 位会员"
+        )
+        self.out.flush()
+
+
+async def _recompute_tiers(settings: Settings) -> list[str]:
+    from asgi import build_collaborators
+    from domain.segments.tiers import recompute_tiers
+
+    async def work() -> list[str]:
+        collaborators = build_collaborators(settings)
+        progress = TierProgress()
+        started = time.perf_counter()
+        try:
+            run = await recompute_tiers(collaborators, progress, trigger="COMMAND")
+        finally:
+            await collaborators.redis.aclose()
+        sys.stderr.write("\n")
+        rate = run.members / max(1e-9, time.perf_counter() - started)
+        return [
+            tier_line(run),
+            f"用时 {time.perf_counter() - started:.1f} 秒（{rate:,.0f} 位/秒）。",
+        ]
+
+    result: list[str] = await _with_database(settings, work)
+    return result
+
+
+def cmd_recompute_tiers(settings: Settings, _args: argparse.Namespace) -> int:
+    for line in asyncio.run(_recompute_tiers(settings)):
+        print(line)
+    return 0
+
+
 def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     if settings.uses_memory_redis:
         print("memory:// runs jobs inside `linli serve`; a worker needs REDIS_URL=redis://…")
@@ -289,6 +365,9 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
         "rebuild-leaderboards",
         help="rebuild this month's points leaderboard and the referral board from the database",
     ).set_defaults(func=cmd_rebuild_leaderboards)
+    commands.add_parser(
+        "recompute-tiers", help="recompute every member's RFM tier now (nightly job's work)"
+    ).set_defaults(func=cmd_recompute_tiers)
     purchases = commands.add_parser(
         "import-purchases", help="record the mall's orders from a CSV file (safe to re-run)"
     )

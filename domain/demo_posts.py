@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter, ImageOps
+from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
@@ -45,6 +46,7 @@ from domain.posts.models import (
     ReportReason,
 )
 from domain.posts.services import REPORTS_TO_HIDE
+from domain.purchases.models import Purchase
 
 HISTORY = timedelta(days=180)
 PENDING_POSTS = 15
@@ -126,6 +128,8 @@ class _World:
     images: dict[int, list[int]] = field(default_factory=dict)
     photographers: dict[int, list[Member]] = field(default_factory=dict)
     titles: set[str] = field(default_factory=set)
+    # Orders per member (purchases are seeded first): keen buyers post more, as KOCs do.
+    orders: dict[int, int] = field(default_factory=dict)
 
 
 async def seed_posts_demo(
@@ -173,7 +177,15 @@ async def _load_world(rng: random.Random, now: datetime) -> _World:
     ):
         if member_id in residents:
             by_group[group_id].append(residents[member_id])
-    return _World(rng, now, groups, list(residents.values()), by_group, moderator)
+    world = _World(rng, now, groups, list(residents.values()), by_group, moderator)
+    rows = (
+        await Purchase.all()
+        .group_by("member_id")
+        .annotate(n=Count("id"))
+        .values_list("member_id", "n")
+    )
+    world.orders = {int(member_id): int(n) for member_id, n in rows}
+    return world
 
 
 def _picture(rng: random.Random) -> bytes:
@@ -266,7 +278,8 @@ def _plan_post(world: _World) -> _Plan:
     elif rng.random() < 0.25:  # hosts post more than most
         author = next((m for m in people if m.id == group.host_id), rng.choice(people))
     else:
-        author = rng.choice(people)
+        weights = [1 + world.orders.get(m.id, 0) / 4 for m in people]
+        author = rng.choices(people, weights)[0]
     if kind == PostKind.PHOTO and not world.images.get(author.id):
         kind = PostKind.STORY
     recipes = [r for r in texts.RECIPES if r.group == group.name]

@@ -29,8 +29,8 @@ SEGMENTS: tuple[tuple[str, float, tuple[int, int]], ...] = (
     ("heavy", 0.05, (24, 40)),
     ("regular", 0.20, (8, 16)),
     ("occasional", 0.35, (1, 5)),
-    ("lapsed", 0.15, (1, 4)),
-    ("never", 0.25, (0, 0)),
+    ("lapsed", 0.18, (1, 4)),
+    ("never", 0.22, (0, 0)),
 )
 PRODUCTS = (
     "隅田川挂耳咖啡（10包）",

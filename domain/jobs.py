@@ -14,6 +14,7 @@ from domain.campaigns.jobs import close_campaigns_due_at
 from domain.events.services import record_no_shows
 from domain.identity.models import AuthToken
 from domain.points import jobs as points_jobs
+from domain.segments.tiers import recompute_tiers_if_due
 
 TOKEN_RETENTION = timedelta(days=7)
 SCHEDULE_SECONDS = 3600
@@ -42,7 +43,7 @@ async def purge_expired_tokens(now_iso: str | None = None) -> int:
 
 async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
     """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens,
-    events' no-shows."""
+    campaigns to close, events' no-shows, the nightly tier computation."""
     now = datetime.fromisoformat(now_iso) if now_iso else datetime.now(UTC)
     done = {
         "released": await points_jobs.release_pending_points(now),
@@ -51,6 +52,7 @@ async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
         "tokens_purged": await purge_expired_tokens(now.isoformat()),
         "campaigns_closed": await close_campaigns_due_at(now),
         "event_no_shows": await record_no_shows(now),
+        "tiers_changed": await recompute_tiers_if_due(now),
     }
     log.info("due jobs ran: %s", done)
     return done

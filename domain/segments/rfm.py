@@ -8,11 +8,12 @@ window (recency: fewer days score higher). A member's score is R + F + M (3-15).
 - NEWCOMER: joined less than 30 days ago and has not bought yet;
 - DORMANT: no purchase in the last 180 days (members who never bought included);
 - KOC: among recent buyers, the top 5 % by score who also contribute (a published post in
-  90 days, or 10 likes received);
+  90 days, or 10 likes received in 90 days);
 - HIGH_VALUE: the next 15 % by score (and top-5 % buyers who do not contribute);
 - POTENTIAL: every other recent buyer.
 
-Ties never split: every member with a score at or above a cut is in. Scores are reproducible from
+Ties never split: every member with a score at or above a cut is in, and a cut lands where the
+share comes closest to its target. Scores are reproducible from
 the cuts, which the job records with each tier change.
 """
 
@@ -119,16 +120,18 @@ def score_of(activity: MemberActivity, cuts: Cuts) -> tuple[int, int, int]:
 
 
 def _score_cut(histogram: dict[int, int], buyers: int, share: float) -> int:
-    """The lowest score whose members, with every higher score, stay within ``share`` of buyers
-    (at least the top score when buyers exist): ties never split."""
+    """The score cut whose members (every score at or above it) come closest to ``share`` of
+    buyers, taking at least the top score when buyers exist: ties never split, so a tied group
+    is taken when that lands nearer the target than leaving it out."""
     if not buyers:
         return 16
+    target = share * buyers
     taken, cut = 0, 16
     for score in sorted(histogram, reverse=True):
-        if taken + histogram[score] > share * buyers and cut != 16:
+        with_group = taken + histogram[score]
+        if cut != 16 and abs(with_group - target) >= abs(taken - target):
             break
-        taken += histogram[score]
-        cut = score
+        taken, cut = with_group, score
     return cut
 
 

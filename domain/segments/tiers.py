@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from time import perf_counter
+from typing import Protocol
 
 from tortoise.functions import Count, Max, Sum
 
 from domain.aftercommit import atomic
-from domain.collaborators import Collaborators
+from domain.clock import SHANGHAI, Clock, FrozenClock
 from domain.identity.models import Member
 from domain.posts.models import Post, PostLike, PostStatus
 from domain.purchases.models import Purchase
@@ -43,6 +44,9 @@ class TierRun:
     members: int = 0
     changed: int = 0
     shares: dict[str, int] = field(default_factory=dict)
+    # Among the year's buyers (a purchase in the last 365 days): the shares the spec's
+    # 5 / 15 / 60 / 20 speak of.
+    buyer_shares: dict[str, int] = field(default_factory=dict)
     cuts: Cuts | None = None
 
     def share_of(self, tier: Tier) -> float:
@@ -121,7 +125,14 @@ async def _activities(
     return found
 
 
-async def compute_cuts(c: Collaborators, rules: RfmRules = RfmRules()) -> Cuts:
+class HasClock(Protocol):
+    """Collaborators, or anything else with the clock the job reads ``now`` from."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+
+async def compute_cuts(c: HasClock, rules: RfmRules = RfmRules()) -> Cuts:
     """Pass one: the buyers' values in three compact arrays, then the cuts."""
     now = c.clock.now()
     recency, frequency, monetary = array("l"), array("l"), array("q")
@@ -181,7 +192,7 @@ async def latest_cuts() -> Cuts | None:
 
 
 async def recompute_tiers(
-    c: Collaborators,
+    c: HasClock,
     progress: Progress | None = None,
     rules: RfmRules = RfmRules(),
     trigger: str = "COMMAND",
@@ -203,6 +214,9 @@ async def recompute_tiers(
             scored = assign(activity, cuts, rules)
             run.members += 1
             run.shares[scored.tier.value] = run.shares.get(scored.tier.value, 0) + 1
+            if activity.days_since_last_purchase is not None:
+                name = scored.tier.value
+                run.buyer_shares[name] = run.buyer_shares.get(name, 0) + 1
             was = previous[scored.member_id]
             if was != scored.tier.value:
                 changes.setdefault(scored.tier, []).append(scored.member_id)
@@ -225,3 +239,27 @@ async def recompute_tiers(
         trigger=trigger,
     )
     return run
+
+
+NIGHTLY_FROM_HOUR, NIGHTLY_TO_HOUR = 2, 6  # Shanghai time, when the hourly due-jobs run may
+STALE_AFTER = timedelta(hours=20)  # recompute, at most once a night
+
+
+@dataclass(frozen=True)
+class _At:
+    clock: Clock
+
+
+async def recompute_tiers_if_due(now: datetime) -> int:
+    """The nightly run, from the hourly due jobs: at once when tiers were never computed, else
+    between 02:00 and 06:00 Shanghai time when the last run is older than 20 hours. Returns the
+    number of members whose tier changed (0 when not due)."""
+    last = await TierRunRecord.all().order_by("-id").first()
+    hour = now.astimezone(SHANGHAI).hour
+    due = last is None or (
+        NIGHTLY_FROM_HOUR <= hour < NIGHTLY_TO_HOUR and now - last.computed_at > STALE_AFTER
+    )
+    if not due or not await Member.exists():
+        return 0
+    run = await recompute_tiers(_At(FrozenClock(now)), trigger="NIGHTLY")
+    return run.changed

@@ -3,11 +3,11 @@ for members who stay, the run recorded with its cuts, bounded batches."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from domain.clock import FrozenClock
+from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.models import Member
 from domain.posts.models import Post, PostKind, PostStatus
@@ -117,3 +117,18 @@ async def test_a_member_who_stops_buying_moves_and_the_move_is_recorded(
     assert move.recency_days is not None and move.recency_days >= 200
     assert await tier_of(town["newcomer"]) == Tier.DORMANT  # 203 days without a purchase
     assert await TierRun.all().count() == 2
+
+
+async def test_the_nightly_run_is_due_once_a_night_and_at_once_when_never_run(
+    collaborators: Collaborators, town: dict[str, Member]
+) -> None:
+    noon = datetime(2026, 11, 21, 12, 0, tzinfo=SHANGHAI)
+    assert await tiers.recompute_tiers_if_due(noon) == 23  # never computed: now
+    assert await tiers.recompute_tiers_if_due(noon + timedelta(hours=1)) == 0
+    night = datetime(2026, 11, 22, 3, 0, tzinfo=SHANGHAI)
+    assert await tiers.recompute_tiers_if_due(night - timedelta(hours=2)) == 0  # 01:00
+    await tiers.recompute_tiers_if_due(night)  # 03:00, 15 h later: too soon
+    assert await TierRun.all().count() == 1
+    await tiers.recompute_tiers_if_due(night + timedelta(days=1))
+    runs = await TierRun.all().order_by("id")
+    assert [r.trigger for r in runs] == ["NIGHTLY", "NIGHTLY"]
