@@ -119,8 +119,10 @@ async def cards_of(
 def _after_key(key: FeedKey) -> Q:
     """Rows after ``key`` in (featured DESC, published_at DESC, id DESC) order."""
     featured, published_at, post_id = key
-    after = Q(featured=featured, published_at__lt=published_at) | Q(
-        featured=featured, published_at=published_at, id__lt=post_id
+    # The redundant ``published_at <=`` bound lets PostgreSQL start the index scan at the cursor
+    # (an OR alone is a filter: a deep page would read every row above it).
+    after = Q(featured=featured, published_at__lte=published_at) & (
+        Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=post_id)
     )
     return after | Q(featured=False) if featured else after
 
