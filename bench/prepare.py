@@ -12,6 +12,11 @@ from tortoise import Tortoise
 DATA = Path(__file__).parent / "data"
 
 
+def data_dir(database_url: str) -> Path:
+    """The files of one dataset: bench/data/<database name>/."""
+    return DATA / database_url.rpartition("/")[2]
+
+
 async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) -> None:
     from api.ids import encode_id
     from api.posts.queries import _feed_cursor
@@ -30,7 +35,8 @@ async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) ->
     await Tortoise.init(config=config)
     redis = open_redis(redis_url)
     try:
-        DATA.mkdir(exist_ok=True)
+        data = data_dir(database_url)
+        data.mkdir(parents=True, exist_ok=True)
         now = Clock().now()
         total = await Member.all().count()
         ids = sorted(rng.sample(range(1, total + 1), min(viewers, total)))
@@ -39,7 +45,7 @@ async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) ->
             await issue_token(m, TokenKind.ACCESS, timedelta(days=30), now, f"bench{m.id}")
             for m in members
         ]
-        (DATA / "tokens.txt").write_text("\n".join(tokens) + "\n")
+        (data / "tokens.txt").write_text("\n".join(tokens) + "\n")
         board = await leaderboard.rebuild(redis, now)
         # Deep cursors: the sort keys of rows far down the feed (a window over the index order).
         published = await Post.filter(status=PostStatus.PUBLISHED).count()
@@ -70,12 +76,12 @@ async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) ->
                 viewer_in_group=False,
             )
             cards.append(card)
-        (DATA / "cursors.txt").write_text("\n".join(_feed_cursor(c) for c in cards) + "\n")
-        (DATA / "portal_cursors.txt").write_text(
+        (data / "cursors.txt").write_text("\n".join(_feed_cursor(c) for c in cards) + "\n")
+        (data / "portal_cursors.txt").write_text(
             "\n".join(str(feed_cursor(c.feed_key)) for c in cards) + "\n"
         )
         post_ids = [encode_id("Post", k[2]) for k in keys]
-        (DATA / "post_ids.txt").write_text("\n".join(post_ids) + "\n")
+        (data / "post_ids.txt").write_text("\n".join(post_ids) + "\n")
         print(
             f"prepared: {len(tokens)} tokens, leaderboard of {board} members, "
             f"{len(keys)} deep cursors (first row {rows[0] if rows else None})"

@@ -26,9 +26,11 @@ import orjson
 from graphql import parse, print_ast
 from graphql.utilities import separate_operations
 
+from api.persisted import document_hash
+from bench.prepare import data_dir
+
 BENCH = Path(__file__).parent
 ROOT = BENCH.parent
-DATA = BENCH / "data"
 VENV_BIN = Path(sys.executable).parent
 PRODUCT_PORT, BASELINE_PORT = 8181, 8182
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -44,6 +46,7 @@ class Workload:
 
 WORKLOADS = [
     Workload("feed_first", "Feed, first 20 (random viewers)", baseline=True),
+    Workload("feed_first_apq", "Feed, first 20, persisted query (hash only)", baseline=True),
     Workload("feed_deep", "Feed, 20 after a deep cursor", baseline=True),
     Workload("post_detail", "PostDetail (10 comments)"),
     Workload("leaderboard", "Leaderboard (top 20 + viewer)"),
@@ -66,6 +69,10 @@ def bodies(reward_gid: str) -> dict[str, dict[str, Any]]:
     feed = contract_operation("Feed")
     return {
         "feed_first": {"query": feed, "variables": {"first": 20}},
+        "feed_first_apq": {
+            "variables": {"first": 20},
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": document_hash(feed)}},
+        },
         "feed_deep": {"query": feed, "variables": {"first": 20, "after": "__AFTER__"}},
         "post_detail": {
             "query": contract_operation("PostDetail"),
@@ -84,13 +91,13 @@ def bodies(reward_gid: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def write_bodies() -> dict[str, dict[str, Any]]:
+def write_bodies(data: Path) -> dict[str, dict[str, Any]]:
     from api.ids import encode_id
     from bench.generate import BIG_STOCK_REWARD
 
     found = bodies(encode_id("Reward", BIG_STOCK_REWARD))
     lines = [f"{name}\t{orjson.dumps(body).decode()}" for name, body in found.items()]
-    (DATA / "bodies.txt").write_text("\n".join(lines) + "\n")
+    (data / "bodies.txt").write_text("\n".join(lines) + "\n")
     return found
 
 
@@ -193,7 +200,7 @@ class Result:
     note: str = ""
 
 
-def wrk(server: Server, workload: str, connections: int, seconds: int) -> Sample:
+def wrk(server: Server, workload: str, connections: int, seconds: int, data: Path) -> Sample:
     path = "/feed" if workload == "portal_feed" else "/graphql"
     cpu_before = server.cpu_seconds()
     out = subprocess.run(
@@ -208,7 +215,7 @@ def wrk(server: Server, workload: str, connections: int, seconds: int) -> Sample
             str(BENCH / "workloads.lua"),
             f"http://127.0.0.1:{server.port}{path}",
         ],
-        env={**os.environ, "WORKLOAD": workload, "BENCH_DATA": str(DATA)},
+        env={**os.environ, "WORKLOAD": workload, "BENCH_DATA": str(data)},
         capture_output=True,
         text=True,
         check=True,
@@ -251,6 +258,7 @@ class _Statements(logging.Handler):
 async def count_statements(
     database_url: str, redis_url: str, found: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, int], dict[str, str], int]:
+    data = data_dir(database_url)
     """One request of each workload against the product in-process (the statements tortoise logs)
     and one Feed against the baseline (its own counter); also the first answer of each, so a
     workload that answers with errors is caught before it is measured."""
@@ -266,18 +274,19 @@ async def count_statements(
     collaborators = asgi.build_collaborators(settings)
     app = asgi.create_app(settings, collaborators, manage_stores=False)
     await Tortoise.init(config=tortoise_config(database_url))
-    tokens = (DATA / "tokens.txt").read_text().split()
-    cursor = (DATA / "cursors.txt").read_text().split()[0]
-    portal_cursor = (DATA / "portal_cursors.txt").read_text().split()[0]
-    post = (DATA / "post_ids.txt").read_text().split()[0]
+    tokens = (data / "tokens.txt").read_text().split()
+    cursor = (data / "cursors.txt").read_text().split()[0]
+    portal_cursor = (data / "portal_cursors.txt").read_text().split()[0]
+    post = (data / "post_ids.txt").read_text().split()[0]
     fill = {"__AFTER__": cursor, "__POST__": post, "__KEY__": f"count-{time.time_ns()}"}
     logger = logging.getLogger("tortoise.db_client")
     counts: dict[str, int] = {}
     answers: dict[str, str] = {}
-    headers = {"Authorization": f"Bearer {tokens[0]}"}
+    headers = {"Authorization": f"Bearer {tokens[0]}", "Content-Type": "application/json"}
     try:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            await register(client, found["feed_first"], headers)
             for name, body in [*found.items(), ("portal_feed", None)]:
                 handler = _Statements()
                 logger.addHandler(handler)
@@ -324,16 +333,28 @@ async def count_statements(
     return counts, answers, base_count
 
 
+async def register(client: Any, feed: dict[str, Any], headers: dict[str, str]) -> None:
+    """Send the Feed document with its hash once, so hash-only requests find it."""
+    query = feed["query"]
+    body = {
+        **feed,
+        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": document_hash(query)}},
+    }
+    response = await client.post("/graphql", content=orjson.dumps(body), headers=headers)
+    assert "errors" not in response.text, response.text
+
+
 async def like_counts_agree(database_url: str) -> tuple[int, int]:
     """(posts checked, posts whose like_count differs from COUNT(post_like)) for the bench's
     posts."""
+    data = data_dir(database_url)
     import asyncpg
     from strawberry import relay
 
     from api.ids import encode_id  # noqa: F401  (ids in post_ids.txt are global ids)
 
     ids = [
-        int(relay.GlobalID.from_id(g).node_id) for g in (DATA / "post_ids.txt").read_text().split()
+        int(relay.GlobalID.from_id(g).node_id) for g in (data / "post_ids.txt").read_text().split()
     ]
     conn = await asyncpg.connect(database_url)
     try:
@@ -345,6 +366,31 @@ async def like_counts_agree(database_url: str) -> tuple[int, int]:
     finally:
         await conn.close()
     return len(ids), int(bad)
+
+
+async def stock_agrees(database_url: str) -> bool:
+    """The big-stock reward's stock equals its initial stock less what was redeemed."""
+    import asyncpg
+
+    from bench.generate import BIG_STOCK_REWARD
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        bad = await conn.fetchval(
+            "SELECT r.stock + coalesce((SELECT sum(quantity) FROM redemption WHERE reward_id = r.id"
+            " AND status <> 'CANCELLED'), 0) <> r.initial_stock FROM reward r WHERE r.id = $1",
+            BIG_STOCK_REWARD,
+        )
+    finally:
+        await conn.close()
+    return not bad
+
+
+async def register_live(port: int, feed: dict[str, Any]) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        await register(client, feed, {"Content-Type": "application/json"})
 
 
 # The table --------------------------------------------------------------------------------------
@@ -386,7 +432,8 @@ def table(results: list[Result]) -> str:
 
 
 def run_all(args: Any) -> None:
-    found = write_bodies()
+    data = data_dir(args.database_url)
+    found = write_bodies(data)
     counts, _answers, base_count = asyncio.run(
         count_statements(args.database_url, args.redis_url, found)
     )
@@ -415,14 +462,17 @@ def run_all(args: Any) -> None:
             w = result.workload
             sides = [product, base] if w.baseline else [product]
             for side in sides:  # warm-up, not counted
-                wrk(side, w.name, args.connections, 2)
+                wrk(side, w.name, args.connections, 2, data)
             for _ in range(args.repeat):
                 for side in sides:
-                    sample = wrk(side, w.name, args.connections, args.duration)
+                    sample = wrk(side, w.name, args.connections, args.duration, data)
                     (result.product if side is product else result.baseline).append(sample)
             if w.check == "likes":
                 checked, bad = asyncio.run(like_counts_agree(args.database_url))
                 result.note = f"like_count = COUNT(*) on {checked - bad}/{checked} posts liked"
+            if w.check == "stock":
+                agrees = asyncio.run(stock_agrees(args.database_url))
+                result.note = f"stock = initial − redeemed: {'yes' if agrees else 'NO'}"
             m = median(result.product)
             print(f"{w.name}: {m.rps:,.0f} req/s, p99 {m.p99_ms:.1f} ms", file=sys.stderr)
     text = table(results)

@@ -51,6 +51,7 @@ end
 
 local builders = {
   feed_first = function() return graphql("feed_first") end,
+  feed_first_apq = function() return graphql("feed_first_apq") end,
   feed_deep = function() return graphql("feed_deep", { __AFTER__ = pick(cursors) }) end,
   post_detail = function() return graphql("post_detail", { __POST__ = pick(posts) }) end,
   leaderboard = function() return graphql("leaderboard") end,
