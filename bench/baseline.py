@@ -42,8 +42,9 @@ WHERE p.status = 'PUBLISHED' {after}
 ORDER BY p.featured DESC, p.published_at DESC, p.id DESC
 LIMIT $1"""
 _LIKED = "EXISTS (SELECT 1 FROM post_like pl WHERE pl.post_id = p.id AND pl.member_id = $2)"
-# The product's keyset condition: same featured and older, or (featured) any not featured.
-_AFTER = """AND ((p.featured = $3 AND (p.published_at < $4
+# The product's keyset condition: same featured and older (bounded, so the index scan starts at
+# the cursor), or (after a featured row) any not featured.
+_AFTER = """AND ((p.featured = $3 AND p.published_at <= $4 AND (p.published_at < $4
     OR (p.published_at = $4 AND p.id < $5))) OR ($3 AND NOT p.featured))"""
 COVERS_SQL = """SELECT pi.post_id, i.storage_key, i.width, i.height FROM post_image pi
 JOIN image i ON i.id = pi.image_id WHERE pi.post_id = ANY($1::int[])

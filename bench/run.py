@@ -408,9 +408,9 @@ TARGETS = {
 
 def table(results: list[Result]) -> str:
     head = (
-        "| workload | req/s | p50 ms | p99 ms | CPU ms/req | SQL/req | baseline req/s | "
-        "baseline p99 ms | ratio | target | note |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n"
+        "| workload | req/s | p50 ms | p99 ms | CPU ms/req | req/s per core | SQL/req | "
+        "baseline req/s | baseline p99 ms | baseline CPU ms/req | ratio | target | note |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n"
     )
     rows = []
     for r in results:
@@ -424,8 +424,9 @@ def table(results: list[Result]) -> str:
         note = "; ".join(x for x in (r.note, errors) if x)
         rows.append(
             f"| {r.workload.title} | {p.rps:,.0f} | {p.p50_ms:.1f} | {p.p99_ms:.1f} | "
-            f"{p.cpu_ms:.2f} | {sql} | {f'{b.rps:,.0f}' if b else ''} | "
-            f"{f'{b.p99_ms:.1f}' if b else ''} | {ratio} | {TARGETS.get(r.workload.name, '')} | "
+            f"{p.cpu_ms:.2f} | {1000 / max(p.cpu_ms, 0.01):,.0f} | {sql} | "
+            f"{f'{b.rps:,.0f}' if b else ''} | {f'{b.p99_ms:.1f}' if b else ''} | "
+            f"{f'{b.cpu_ms:.2f}' if b else ''} | {ratio} | {TARGETS.get(r.workload.name, '')} | "
             f"{note} |"
         )
     return head + "\n".join(rows) + "\n"
