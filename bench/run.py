@@ -274,6 +274,10 @@ async def count_statements(
     collaborators = asgi.build_collaborators(settings)
     app = asgi.create_app(settings, collaborators, manage_stores=False)
     await Tortoise.init(config=tortoise_config(database_url))
+    # Datasets share Redis db 8: the board must be this dataset's.
+    from domain.points import leaderboard
+
+    await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())
     tokens = (data / "tokens.txt").read_text().split()
     cursor = (data / "cursors.txt").read_text().split()[0]
     portal_cursor = (data / "portal_cursors.txt").read_text().split()[0]
