@@ -10,9 +10,13 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
+from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
 
 from api.context import Context
+from api.persisted import PersistedQueries
 from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import TokenKind
@@ -41,6 +45,7 @@ class GraphQLApp(GraphQL[Context, None]):
             multipart_uploads_enabled=False,
             max_subscriptions_per_connection=5,
         )
+        self.persisted = PersistedQueries()
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -78,3 +83,25 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_root_value(self, request: Any) -> None:
         return None
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Automatic persisted queries first (``api/persisted.py``), then the operation."""
+        resolved = await self.persisted.resolve(context.collaborators.redis, request_data)
+        if isinstance(resolved, ExecutionResult):
+            return resolved
+        return await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=resolved,
+        )

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -281,10 +282,15 @@ class Subscription(CampaignsSubscription):
 
 def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
     limits = limits or Limits()
+    # The limiters' rule classes are built once: ValidationCache keys on the rules, and a limiter
+    # made per request brings a new class each time (every request would validate again).
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=limits.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.graphql_max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=limits.graphql_max_depth),
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=limits.graphql_max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.graphql_max_aliases),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         MaskUnexpectedErrors,

@@ -1,0 +1,1 @@
+"""Benchmarks: a deterministic big dataset, a minimal baseline server, wrk workloads, the table."""

@@ -28,7 +28,7 @@ async def add_postgres_guards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0008_purchases_and_referrals')]
+    dependencies = [('linli', '0009_bench_indexes')]
 
     initial = False
 

@@ -173,11 +173,11 @@ async def log_out(c: Collaborators, token: AuthToken) -> None:
 async def authenticate(
     c: Collaborators, raw_token: str | None, kind: TokenKind
 ) -> tuple[Member, AuthToken] | None:
-    token = await find_live_token(raw_token, kind, c.clock.now())
+    token = await find_live_token(raw_token, kind, c.clock.now(), with_member=True)
     if token is None:
         return None
-    member = await Member.get_or_none(id=token.member_id)
-    if member is None or member.suspended:
+    member: Member = token.member  # read with the token, one statement
+    if member.suspended:
         return None
     return member, token
 

@@ -48,12 +48,16 @@ async def issue_token_pair(
     return TokenPair(access, refresh, now + timedelta(seconds=access_seconds))
 
 
-async def find_live_token(raw: str | None, kind: TokenKind, now: datetime) -> AuthToken | None:
+async def find_live_token(
+    raw: str | None, kind: TokenKind, now: datetime, with_member: bool = False
+) -> AuthToken | None:
+    """The live token ``raw`` is, with its member joined in the same statement when asked."""
     if not raw:
         return None
-    return await AuthToken.filter(
+    query = AuthToken.filter(
         token_hash=hash_token(raw), kind=kind, revoked_at__isnull=True, expires_at__gt=now
-    ).first()
+    )
+    return await (query.select_related("member") if with_member else query).first()
 
 
 async def revoke_family(family: str, now: datetime) -> int:

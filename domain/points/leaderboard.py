@@ -48,11 +48,13 @@ async def top(redis: Redis, at: datetime, count: int) -> list[tuple[int, int]]:
 
 async def rank_of(redis: Redis, at: datetime, member_id: int) -> tuple[int, int] | None:
     key = month_key(at)
-    rank: int | None = await redis.zrevrank(key, str(member_id))  # type: ignore[assignment]
+    async with redis.pipeline(transaction=False) as pipe:  # one round trip
+        pipe.zrevrank(key, str(member_id))
+        pipe.zscore(key, str(member_id))
+        rank, score = await pipe.execute()
     if rank is None:
         return None
-    score: float | None = await redis.zscore(key, str(member_id))
-    return rank + 1, int(score or 0)
+    return int(rank) + 1, int(score or 0)
 
 
 async def rebuild(redis: Redis, at: datetime) -> int:

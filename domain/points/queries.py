@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
+from tortoise.functions import Sum
+
 from domain.points.models import CheckIn, LedgerEntry, PointsAccount, PointsLot
 
 
@@ -24,17 +26,19 @@ class PointsSummary:
 
 async def points_summary(member_id: int) -> PointsSummary:
     account = await PointsAccount.get_or_none(member_id=member_id)
-    first = (
+    # The earliest expiry date and what is left on it, in one statement.
+    soonest = (
         await PointsLot.filter(member_id=member_id, released=True, remaining__gt=0)
+        .group_by("expires_at")
+        .annotate(total=Sum("remaining"))
         .order_by("expires_at")
-        .first()
+        .limit(1)
+        .values_list("expires_at", "total")
     )
     next_expiry = None
-    if first is not None:
-        remaining = await PointsLot.filter(
-            member_id=member_id, released=True, remaining__gt=0, expires_at=first.expires_at
-        ).values_list("remaining", flat=True)
-        next_expiry = NextExpiry(sum(cast(int, r) for r in remaining), first.expires_at)
+    if soonest:
+        expires_at, total = soonest[0]
+        next_expiry = NextExpiry(int(cast(int, total)), cast(datetime, expires_at))
     if account is None:
         return PointsSummary(0, 0, next_expiry)
     return PointsSummary(account.balance, account.pending, next_expiry)

@@ -167,6 +167,8 @@ class PostLike(Model):
     class Meta:
         table = "post_like"
         unique_together = (("post", "member"),)
+        # A viewer's likes: the feed's "liked" flag when PostgreSQL hashes it per page.
+        indexes = (("member_id", "post_id"),)
 
 
 class Report(Model):

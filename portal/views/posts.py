@@ -15,9 +15,11 @@ from domain.identity.models import Member
 from domain.media.models import Image
 from domain.posts import queries, services
 from domain.posts.models import PostKind, ReportReason
+from portal import fragment_cache
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
 from portal.outcomes import error_status, error_text, field_errors, page, signed_in
+from portal.templating import is_htmx
 
 FEED_SIZE = 10
 MY_POSTS_SIZE = 20
@@ -60,12 +62,22 @@ async def home(request: Request) -> Response:
 
 
 async def feed(request: Request) -> Response:
-    """The next page of a feed, as a fragment (the whole home page without htmx)."""
+    """The next page of a feed, as a fragment (the whole home page without htmx). The fragment
+    shows nothing of the viewer, so it is kept a few seconds for everyone."""
+    params = request.query_params
+    group_id = forms.after_id(params.get("group"))
+    fragment = is_htmx(request)
+    if fragment:
+        kind, after = forms.kind_of(params.get("kind")), forms.feed_key(params.get("after"))
+        key = f"feed:{kind.value if kind else ''}:{group_id or ''}:{forms.feed_cursor(after)}"
+        redis = collaborators(request).redis
+        if (hit := await fragment_cache.cached(redis, key)) is not None:
+            return hit
     viewer = await signed_in(request)
-    group_id = forms.after_id(request.query_params.get("group"))
     group = await InterestGroup.get_or_none(id=group_id) if group_id else None
     context = await feed_context(request, viewer, group)
-    return page(request, "home.html", context, block="feed_page")
+    response = page(request, "home.html", context, block="feed_page")
+    return await fragment_cache.keep(redis, key, response) if fragment else response
 
 
 # A post ---------------------------------------------------------------------------------------
