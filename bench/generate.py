@@ -341,6 +341,9 @@ CHECKS = {
     "post.comment_count = COUNT(comment)": """SELECT count(*) FROM post p
         LEFT JOIN (SELECT post_id, count(*) AS n FROM comment GROUP BY post_id) c
         ON c.post_id = p.id WHERE p.comment_count <> coalesce(c.n, 0)""",
+    "campaign_entry.vote_count = COUNT(campaign_vote)": """SELECT count(*) FROM campaign_entry e
+        LEFT JOIN (SELECT entry_id, count(*) AS n FROM campaign_vote GROUP BY entry_id) c
+        ON c.entry_id = e.id WHERE e.vote_count <> coalesce(c.n, 0)""",
     "group.member_count = COUNT(membership)": """SELECT count(*) FROM interest_group g
         LEFT JOIN (SELECT group_id, count(*) AS n FROM group_membership GROUP BY group_id) c
         ON c.group_id = g.id WHERE g.member_count <> coalesce(c.n, 0)""",
@@ -355,6 +358,7 @@ CHECKS = {
 
 COUNTED = (
     "member",
+    "campaign_vote",
     "interest_group",
     "group_membership",
     "post",
@@ -449,13 +453,45 @@ async def check(conn: asyncpg.Connection, log: Callable[[str], None] = print) ->
 
 
 def campaign_votes_sql(sizes: Sizes) -> list[str]:
-    """60,000 campaign votes at scale 1: the campaigns tables are not in this schema yet.
-
-    To wire after the campaigns migration lands: insert campaigns, their options, and
-    ``round(60 * members / 100)`` votes (one per member and campaign, options by ``bench_h``),
-    their VOTE_CAST ledger entries counted in the ledger step, and the tallies from the rows.
-    Until then this step adds nothing."""
-    return []
+    """60,000 campaign votes at scale 1 (60 % of the members): 20 naming campaigns in their
+    voting window with 12 approved names each; a campaign's voters are a block of members of
+    their own, each casting one vote (entry by a hash) and keeping 2 of their 3; the entries'
+    counters are counted from the rows. The votes' +1 points are not in the ledger (the ledger has
+    its own 10M rows); everything the ledger checks still holds."""
+    m = sizes.members
+    campaigns = max(1, min(20, round(20 * m / 100_000)))
+    per_campaign = round(60 * m / 100) // campaigns
+    h = "(({x}) * 2654435761 % 4294967296)"
+    return [
+        f"""INSERT INTO campaign (id, kind, title, description, estate_id, proposal_starts_at,
+            proposal_ends_at, voting_starts_at, voting_ends_at, votes_per_member, hide_results,
+            closed_at, winner_entry_id, created_by_id, created_at)
+        SELECT c, 'NAMING', '新品命名 第' || c || '期', '为新品起个好名字', NULL,
+            __A__ - interval '20 days', __A__ - interval '10 days', __A__ - interval '10 days',
+            __A__ + interval '20 days', 3, false, NULL, NULL, 1, __A__ - interval '21 days'
+        FROM generate_series(1, {campaigns}) c""",
+        f"""INSERT INTO campaign_entry (id, campaign_id, proposer_id, title, description, post_id,
+            status, vote_count, created_at)
+        SELECT (c - 1) * 12 + k, c, 1 + {h.format(x="c * 12 + k")} % {m}, '好名字' || c || '-' || k,
+            NULL, NULL, 'APPROVED', 0, __A__ - interval '15 days'
+        FROM generate_series(1, {campaigns}) c, generate_series(1, 12) k""",
+        f"""INSERT INTO campaign_ballot (campaign_id, member_id, votes_left)
+        SELECT c, (c - 1) * {per_campaign} + v, 2
+        FROM generate_series(1, {campaigns}) c, generate_series(1, {per_campaign}) v""",
+        f"""INSERT INTO campaign_vote (campaign_id, entry_id, member_id, created_at)
+        SELECT c, (c - 1) * 12 + 1 + {h.format(x="(c - 1) * " + str(per_campaign) + " + v")} % 12,
+            (c - 1) * {per_campaign} + v,
+            __A__ - interval '1 second' * ({h.format(x="v + 99")} % (10 * 86400))
+        FROM generate_series(1, {campaigns}) c, generate_series(1, {per_campaign}) v""",
+        """UPDATE campaign_entry e SET vote_count = n.n
+        FROM (SELECT entry_id, count(*) AS n FROM campaign_vote GROUP BY entry_id) n
+        WHERE n.entry_id = e.id""",
+        *[
+            f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), "
+            f"greatest(1, (SELECT coalesce(max(id), 0) FROM {t})))"
+            for t in ("campaign", "campaign_entry", "campaign_ballot", "campaign_vote")
+        ],
+    ]
 
 
 def today_in_shanghai() -> date:

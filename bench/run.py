@@ -51,10 +51,11 @@ WORKLOADS = [
     Workload("post_detail", "PostDetail (10 comments)"),
     Workload("leaderboard", "Leaderboard (top 20 + viewer)"),
     Workload("points", "Points (balance + 50 ledger rows)"),
+    Workload("campaign", "Campaign with its tally (12 entries)"),
     Workload("like", "LikePost", check="likes"),
     Workload("redeem", "RedeemReward (1 point, big stock)", check="stock"),
     Workload("portal_feed", "portal /feed?after=… (htmx fragment)"),
-    Workload("mix", "mix 80/8/5/2 feed/board/points/like"),
+    Workload("mix", "mix 80/8/5/5/2 feed/board/tally/points/like"),
 ]
 
 
@@ -64,7 +65,7 @@ def contract_operation(name: str) -> str:
     return print_ast(separate_operations(parse(path.read_text()))[name])
 
 
-def bodies(reward_gid: str) -> dict[str, dict[str, Any]]:
+def bodies(reward_gid: str, campaign_gid: str) -> dict[str, dict[str, Any]]:
     """Request bodies by workload, with placeholders the wrk script fills per request."""
     feed = contract_operation("Feed")
     return {
@@ -83,6 +84,7 @@ def bodies(reward_gid: str) -> dict[str, dict[str, Any]]:
             "variables": {"kind": "POINTS", "first": 20},
         },
         "points": {"query": contract_operation("Points"), "variables": {"first": 50}},
+        "campaign": {"query": contract_operation("Campaign"), "variables": {"id": campaign_gid}},
         "like": {"query": contract_operation("LikePost"), "variables": {"postId": "__POST__"}},
         "redeem": {
             "query": contract_operation("RedeemReward"),
@@ -95,7 +97,7 @@ def write_bodies(data: Path) -> dict[str, dict[str, Any]]:
     from api.ids import encode_id
     from bench.generate import BIG_STOCK_REWARD
 
-    found = bodies(encode_id("Reward", BIG_STOCK_REWARD))
+    found = bodies(encode_id("Reward", BIG_STOCK_REWARD), encode_id("Campaign", 1))
     lines = [f"{name}\t{orjson.dumps(body).decode()}" for name, body in found.items()]
     (data / "bodies.txt").write_text("\n".join(lines) + "\n")
     return found
@@ -318,10 +320,11 @@ async def count_statements(
                 40 * counts["feed_first"]
                 + 40 * counts["feed_deep"]
                 + 8 * counts["leaderboard"]
+                + 5 * counts["campaign"]
                 + 5 * counts["points"]
                 + 2 * counts["like"]
             )
-            / 95
+            / 100
         )
         os.environ["BENCH_DATABASE_URL"] = database_url
         async with baseline.lifespan(baseline.app):

@@ -56,6 +56,7 @@ local builders = {
   post_detail = function() return graphql("post_detail", { __POST__ = pick(posts) }) end,
   leaderboard = function() return graphql("leaderboard") end,
   points = function() return graphql("points") end,
+  campaign = function() return graphql("campaign") end,
   like = function() return graphql("like", { __POST__ = pick(posts) }) end,
   redeem = function()
     counter = counter + 1
@@ -66,13 +67,14 @@ local builders = {
   end,
 }
 
--- The mix: 80% feed (half first pages, half deep), 8% leaderboard, 5% points, 2% like (the 5%
--- of campaign tallies waits for campaigns: the other shares are renormalised over 95).
+-- The mix: 80% feed (half first pages, half deep), 8% leaderboard, 5% campaign tally, 5% points,
+-- 2% like.
 local mix = {
-  { 40, "feed_first" }, { 40, "feed_deep" }, { 8, "leaderboard" }, { 5, "points" }, { 2, "like" },
+  { 40, "feed_first" }, { 40, "feed_deep" }, { 8, "leaderboard" }, { 5, "campaign" },
+  { 5, "points" }, { 2, "like" },
 }
 builders.mix = function()
-  local roll = math.random() * 95
+  local roll = math.random() * 100
   for _, entry in ipairs(mix) do
     roll = roll - entry[1]
     if roll <= 0 then return builders[entry[2]]() end
