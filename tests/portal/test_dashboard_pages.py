@@ -345,3 +345,20 @@ async def test_only_admins_may_recompute(client: httpx.AsyncClient, world: World
     assert response.status_code == 403
     assert not await TierRun.exists()
     assert await Member.filter(tier__isnull=False).count() == 2
+
+
+async def test_the_dashboard_sends_the_same_statements_whatever_the_data(
+    client: httpx.AsyncClient, collaborators: Collaborators, world: World
+) -> None:
+    admin, group = world["admin"], world["group"]
+    assert isinstance(admin, Member) and isinstance(group, InterestGroup)
+    await sign_in(client, admin)
+    with count_sql() as before:
+        assert (await client.get("/admin/dashboard")).status_code == 200
+    for n in range(5):
+        member = await make_member(display_name=f"后来的邻居{n}")
+        await buys(collaborators, member, 1_000, days_ago=n + 1)
+        await posts_in(collaborators, group, member, 2)
+    with count_sql() as after:
+        assert (await client.get("/admin/dashboard")).status_code == 200
+    assert len(after) == len(before)
