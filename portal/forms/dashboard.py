@@ -48,7 +48,8 @@ class Filters:
         return values
 
 
-def _id(params: Mapping[str, Any], name: str, default: int | None) -> int | None:
+def chosen_id(params: Mapping[str, Any], name: str, default: int | None) -> int | None:
+    """A select's id: ``default`` when the field is absent, None when "all" is chosen."""
     if name not in params:
         return default
     raw = str(params.get(name) or "").strip()
@@ -84,5 +85,5 @@ def filters_from(
         errors.append(FieldError("from", "时间范围最长一年"))
     if errors:
         raise InvalidInputError(errors, "日期范围有误，请重新选择")
-    scope = Scope(_id(params, "estate", default_estate), _id(params, "group", None))
+    scope = Scope(chosen_id(params, "estate", default_estate), chosen_id(params, "group", None))
     return Filters(scope, Period(first, last))

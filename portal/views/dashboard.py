@@ -43,6 +43,9 @@ TIER_LABELS = {
 }
 GROUP_CHOICES = 200
 FORBIDDEN_MESSAGE = "只能查看自己所在小区或自己主持的小组的数据"
+BUSY_MESSAGE = "会员分层正在计算中，请稍后刷新查看结果"
+RECOMPUTE_LOCK = "lock:recompute-tiers:admin"
+RECOMPUTE_LOCK_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,11 @@ async def require_scope(viewer: Member, scope: Scope) -> None:
 
 
 async def _render(
-    request: Request, viewer: Member, params: Mapping[str, Any], **extra: Any
+    request: Request,
+    viewer: Member,
+    params: Mapping[str, Any],
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     today = collaborators(request).clock.now().astimezone(SHANGHAI).date()
     default_estate = None if viewer.has_role(Role.ADMIN) else viewer.estate_id
@@ -217,7 +224,7 @@ async def _render(
         "export_estate": filters.query()["estate"],
         **chart_context(board),
     }
-    return page(request, "dashboard/dashboard.html", context)
+    return page(request, "dashboard/dashboard.html", context, status_code=status_code)
 
 
 async def dashboard_page(request: Request) -> Response:
@@ -237,12 +244,19 @@ async def recompute(request: Request) -> Response:
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     form = await request.form()
-    run = await recompute_tiers(collaborators(request), trigger="ADMIN")
+    params = {name: form.get(name) or "" for name in ("estate", "group", "from", "to")}
+    c = collaborators(request)
+    # A second click (or a second admin) while a run is under way waits for it, not runs twice.
+    if not await c.redis.set(RECOMPUTE_LOCK, str(admin.id), nx=True, ex=RECOMPUTE_LOCK_SECONDS):
+        return await _render(request, admin, params, message=BUSY_MESSAGE, status_code=409)
+    try:
+        run = await recompute_tiers(c, trigger="ADMIN")
+    finally:
+        await c.redis.delete(RECOMPUTE_LOCK)
     recorded = await TierRun.all().order_by("-id").first()
     shares = [
         (TIER_LABELS[tier], run.shares.get(tier.value, 0), run.share_of(tier)) for tier in Tier
     ]
-    params = {name: form.get(name) or "" for name in ("estate", "group", "from", "to")}
     return await _render(request, admin, params, run=run, run_record=recorded, run_shares=shares)
 
 
@@ -257,11 +271,7 @@ async def members_csv(request: Request) -> Response:
     try:
         tier = parse_tier(params.get("tier"))
         default_estate = None if viewer.has_role(Role.ADMIN) else viewer.estate_id
-        estate_id = forms.filters_from(
-            {"estate": params["estate"]} if "estate" in params else {},
-            collaborators(request).clock.now().astimezone(SHANGHAI).date(),
-            default_estate,
-        ).scope.estate_id
+        estate_id = forms.chosen_id(params, "estate", default_estate)
         await require_dashboard_scope(viewer, Scope(estate_id=estate_id))
     except PermissionDeniedError:
         return page(

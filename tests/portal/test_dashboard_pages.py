@@ -362,3 +362,21 @@ async def test_the_dashboard_sends_the_same_statements_whatever_the_data(
     with count_sql() as after:
         assert (await client.get("/admin/dashboard")).status_code == 200
     assert len(after) == len(before)
+
+
+async def test_a_recompute_while_one_is_running_waits_for_it(
+    client: httpx.AsyncClient, collaborators: Collaborators, world: World
+) -> None:
+    from portal.views.dashboard import RECOMPUTE_LOCK
+
+    admin = world["admin"]
+    assert isinstance(admin, Member)
+    csrf = await sign_in(client, admin)
+    await collaborators.redis.set(RECOMPUTE_LOCK, "someone", ex=60)
+    busy = await client.post("/admin/dashboard/tiers", data={"csrf_token": csrf})
+    assert busy.status_code == 409 and "会员分层正在计算中" in busy.text
+    assert not await TierRun.exists() and await Member.filter(tier__isnull=False).count() == 2
+    await collaborators.redis.delete(RECOMPUTE_LOCK)
+    done = await client.post("/admin/dashboard/tiers", data={"csrf_token": csrf})
+    assert done.status_code == 200 and await TierRun.all().count() == 1
+    assert not await collaborators.redis.exists(RECOMPUTE_LOCK)  # released after the run
