@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from portal.views import (
     campaigns,
+    dashboard,
     events,
     groups,
     host_events,
@@ -41,6 +42,7 @@ def portal_routes() -> list[Route]:
         *referral_routes(),
         *campaign_routes(),
         *event_routes(),
+        *dashboard_routes(),
     ]
 
 
@@ -199,4 +201,17 @@ def event_routes() -> list[Route]:
             name="event_check_in",
         ),
         Route("/host/events/{event_id:int}", host_events.attendees_page, name="event_attendees"),
+    ]
+
+
+def dashboard_routes() -> list[Route]:
+    return [
+        Route("/admin/dashboard", dashboard.dashboard_page, name="admin_dashboard"),
+        Route(
+            "/admin/dashboard/tiers",
+            dashboard.recompute,
+            methods=["POST"],
+            name="admin_recompute_tiers",
+        ),
+        Route("/admin/members.csv", dashboard.members_csv, name="admin_members_csv"),
     ]
