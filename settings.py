@@ -130,6 +130,7 @@ def load_settings() -> Settings:
         https_only_cookies=_flag("HTTPS_ONLY_COOKIES"),
         trusted_proxy_count=int(_env("TRUSTED_PROXY_COUNT", "0")),
         media_dir=Path(_env("MEDIA_DIR", str(data_dir / "media"))).resolve(),
+        limits=Limits(login_per_minute=int(_env("LOGIN_PER_MINUTE", "10"))),
     )
 
 

@@ -11,7 +11,7 @@ import leather
 import leather.theme
 from markupsafe import Markup
 
-WIDTH, HEIGHT = 640, 300
+WIDTH, HEIGHT = 420, 260  # drawn near a phone's width, so labels stay readable at 390 px
 FONT = "system-ui, -apple-system, 'PingFang SC', 'Noto Sans CJK SC', sans-serif"
 COLOURS = ["#2f7d4f", "#d9822b", "#3b6ea8", "#a23b72", "#7a7a7a"]
 
@@ -19,8 +19,8 @@ for _name in ("title", "tick", "legend", "axis_title"):
     setattr(leather.theme, f"{_name}_font_family", FONT)
 leather.theme.background_color = "#ffffff"
 leather.theme.default_series_colors = COLOURS
-leather.theme.title_font_size = "18"
-leather.theme.tick_font_size = "13"
+leather.theme.title_font_size = "16"
+leather.theme.tick_font_size = "12"
 
 _SIZE = re.compile(r'^<svg width="(\d+)" height="(\d+)"')
 
@@ -55,8 +55,7 @@ def line_chart(title: str, points: Sequence[tuple[str, float]], percent: bool = 
             ticks=[0, 0.25, 0.5, 0.75, 1.0],
             tick_formatter=lambda value, *_: f"{round(value * 100)}%",
         )
-    chart.add_line(series, width=3)
-    chart.add_dots(series, radius=4)
+    chart.add_line(series, width=3)  # one series: leather draws no legend
     return _responsive(chart.to_svg(width=WIDTH, height=HEIGHT), title)
 
 

@@ -1,0 +1,17 @@
+"""The environment is read in one place; the login limit is one of its knobs."""
+
+from __future__ import annotations
+
+import pytest
+
+from settings import load_settings
+
+
+def test_the_login_limit_defaults_to_ten_and_can_be_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("LOGIN_PER_MINUTE", raising=False)
+    assert load_settings().limits.login_per_minute == 10
+    monkeypatch.setenv("LOGIN_PER_MINUTE", "25")
+    assert load_settings().limits.login_per_minute == 25
