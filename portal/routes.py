@@ -10,6 +10,7 @@ from portal.views import (
     campaigns,
     events,
     groups,
+    host_console,
     host_events,
     identity,
     moderation,
@@ -18,6 +19,7 @@ from portal.views import (
     purchases,
     referrals,
     rewards,
+    standing,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -41,6 +43,7 @@ def portal_routes() -> list[Route]:
         *referral_routes(),
         *campaign_routes(),
         *event_routes(),
+        *host_console_routes(),
     ]
 
 
@@ -199,4 +202,29 @@ def event_routes() -> list[Route]:
             name="event_check_in",
         ),
         Route("/host/events/{event_id:int}", host_events.attendees_page, name="event_attendees"),
+    ]
+
+
+def host_console_routes() -> list[Route]:
+    return [
+        Route("/host", host_console.console, name="host_console"),
+        Route(
+            "/host/groups/{group_id:int}/members",
+            host_console.members_page,
+            name="host_group_members",
+        ),
+        Route(
+            "/host/groups/{group_id:int}/members/{member_id:int}/tags",
+            host_console.member_tags,
+            methods=["POST"],
+            name="host_add_member_tag",
+        ),
+        Route(
+            "/host/groups/{group_id:int}/members/{member_id:int}/tags/{tag_id:int}/remove",
+            host_console.member_tags,
+            methods=["POST"],
+            name="host_remove_member_tag",
+        ),
+        Route("/points/standing", standing.standing, name="my_standing"),
+        Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
     ]
