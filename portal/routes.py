@@ -11,6 +11,7 @@ from portal.views import (
     dashboard,
     events,
     groups,
+    host_console,
     host_events,
     identity,
     moderation,
@@ -19,6 +20,7 @@ from portal.views import (
     purchases,
     referrals,
     rewards,
+    standing,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -43,6 +45,7 @@ def portal_routes() -> list[Route]:
         *campaign_routes(),
         *event_routes(),
         *dashboard_routes(),
+        *host_console_routes(),
     ]
 
 
@@ -214,4 +217,29 @@ def dashboard_routes() -> list[Route]:
             name="admin_recompute_tiers",
         ),
         Route("/admin/members.csv", dashboard.members_csv, name="admin_members_csv"),
+    ]
+
+
+def host_console_routes() -> list[Route]:
+    return [
+        Route("/host", host_console.console, name="host_console"),
+        Route(
+            "/host/groups/{group_id:int}/members",
+            host_console.members_page,
+            name="host_group_members",
+        ),
+        Route(
+            "/host/groups/{group_id:int}/members/{member_id:int}/tags",
+            host_console.member_tags,
+            methods=["POST"],
+            name="host_add_member_tag",
+        ),
+        Route(
+            "/host/groups/{group_id:int}/members/{member_id:int}/tags/{tag_id:int}/remove",
+            host_console.member_tags,
+            methods=["POST"],
+            name="host_remove_member_tag",
+        ),
+        Route("/points/standing", standing.standing, name="my_standing"),
+        Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
     ]

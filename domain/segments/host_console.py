@@ -1,0 +1,176 @@
+"""What the host console (主理人后台) shows for one group: a page of members with tiers and tags,
+the month's repurchase rate and posts, the moderation queue's size, the upcoming events with
+attendance, and the win-back list. Eight statements per group whatever its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+
+from domain.collaborators import Collaborators
+from domain.events.models import Event, RegistrationStatus
+from domain.groups.models import GroupMembership, InterestGroup
+from domain.identity.models import Member, MemberInterestTag, Role
+from domain.kpis.metrics import Period, Scope, posts_published, ratio, repurchase
+from domain.posts.models import Post, PostStatus
+from domain.segments.models import TierChange
+from domain.segments.rfm import Tier
+
+MEMBERS_PAGE = 50
+UPCOMING_EVENTS = 10
+WIN_BACK_DAYS = 30
+WIN_BACK_SIZE = 50
+
+
+@dataclass(frozen=True)
+class TagOnMember:
+    id: int
+    name: str
+    by_staff: bool  # added by a host or admin (they may take it off again)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership_id: int
+    member: Member
+    tags: list[TagOnMember]
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    event: Event
+    waitlisted: int
+
+
+@dataclass(frozen=True)
+class GroupSection:
+    group: InterestGroup
+    members: list[MemberRow]
+    next_after: int | None  # membership id to load the next page after
+    repurchase: tuple[int, int]  # (repeat buyers, buyers) this month
+    posts_this_month: int
+    moderation_waiting: int
+    events: list[UpcomingEvent]
+    win_back: list[TierChange]  # with their members
+
+    @property
+    def repurchase_rate(self) -> float:
+        return ratio(*self.repurchase)
+
+
+async def console_groups(actor: Member) -> list[InterestGroup]:
+    """Every group for admins, the groups they host for hosts, nothing for anyone else."""
+    if actor.has_role(Role.ADMIN):
+        return list(await InterestGroup.all().order_by("id"))
+    if actor.has_role(Role.HOST):
+        return list(await InterestGroup.filter(host_id=actor.id).order_by("id"))
+    return []
+
+
+def month_of(day: date) -> Period:
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period(first, following - timedelta(days=1))
+
+
+async def tags_by_member_id(member_ids: list[int]) -> dict[int, list[TagOnMember]]:
+    """One statement for any number of members."""
+    rows = (
+        await MemberInterestTag.filter(member_id__in=member_ids)
+        .order_by("tag_id")
+        .values("member_id", "tag_id", "tag__name", "added_by_id")
+    )
+    found: dict[int, list[TagOnMember]] = {}
+    for row in rows:
+        tag = TagOnMember(int(row["tag_id"]), str(row["tag__name"]), row["added_by_id"] is not None)
+        found.setdefault(int(row["member_id"]), []).append(tag)
+    return found
+
+
+async def member_rows(
+    group_id: int, after: int | None, size: int = MEMBERS_PAGE
+) -> list[MemberRow]:
+    """``size + 1`` members in joining order with their tags: two statements."""
+    query = GroupMembership.filter(group_id=group_id)
+    if after is not None:
+        query = query.filter(id__gt=after)
+    links = await query.order_by("id").limit(size + 1).select_related("member")
+    tags = await tags_by_member_id([link.member_id for link in links])
+    return [MemberRow(link.id, link.member, tags.get(link.member_id, [])) for link in links]
+
+
+async def member_row(group_id: int, member_id: int) -> MemberRow | None:
+    link = await GroupMembership.get_or_none(group_id=group_id, member_id=member_id).select_related(
+        "member"
+    )
+    if link is None:
+        return None
+    tags = await tags_by_member_id([member_id])
+    return MemberRow(link.id, link.member, tags.get(member_id, []))
+
+
+async def moderation_waiting(group_id: int) -> int:
+    """The size of the group's queue: what ``moderation_queue_page`` lists for the group."""
+    waiting = Q(status=PostStatus.PENDING) | Q(status=PostStatus.HIDDEN, report_count__gt=0)
+    return await Post.filter(waiting, group_id=group_id).count()
+
+
+async def upcoming_events(c: Collaborators, group_id: int) -> list[UpcomingEvent]:
+    """Events of the group that have not ended, soonest first, with waitlist counts: one
+    statement."""
+    rows = (
+        await Event.filter(group_id=group_id, ends_at__gt=c.clock.now())
+        .annotate(
+            waitlisted=Count(
+                "registrations",
+                _filter=Q(registrations__status=RegistrationStatus.WAITLISTED),
+            )
+        )
+        .group_by("id")
+        .order_by("starts_at", "id")
+        .limit(UPCOMING_EVENTS)
+    )
+    return [UpcomingEvent(row, int(row.waitlisted)) for row in rows]  # type: ignore[attr-defined]
+
+
+async def win_back(c: Collaborators, group_id: int) -> list[TierChange]:
+    """Members of the group still DORMANT whose move there happened in the last 30 days: their
+    latest change is that move (a change is written only when the tier changes)."""
+    since = c.clock.now() - timedelta(days=WIN_BACK_DAYS)
+    rows = (
+        await TierChange.filter(
+            to_tier=Tier.DORMANT.value,
+            computed_at__gte=since,
+            member__tier=Tier.DORMANT.value,
+            member_id__in=Subquery(GroupMembership.filter(group_id=group_id).values("member_id")),
+        )
+        .order_by("-computed_at", "-id")
+        .limit(WIN_BACK_SIZE)
+        .select_related("member")
+    )
+    seen: set[int] = set()
+    latest = []
+    for row in rows:
+        if row.member_id not in seen:
+            seen.add(row.member_id)
+            latest.append(row)
+    return latest
+
+
+async def group_section(c: Collaborators, group: InterestGroup) -> GroupSection:
+    rows = await member_rows(group.id, None)
+    month = month_of(c.clock.today())
+    scope = Scope(group_id=group.id)
+    return GroupSection(
+        group=group,
+        members=rows[:MEMBERS_PAGE],
+        next_after=rows[MEMBERS_PAGE - 1].membership_id if len(rows) > MEMBERS_PAGE else None,
+        repurchase=await repurchase(scope, month),
+        posts_this_month=await posts_published(scope, month),
+        moderation_waiting=await moderation_waiting(group.id),
+        events=await upcoming_events(c, group.id),
+        win_back=await win_back(c, group.id),
+    )
