@@ -228,22 +228,28 @@ async def test_a_burst_of_votes_is_pushed_at_once_and_then_coalesced_to_one_a_se
     redis = collaborators.redis
     pubsub = redis.pubsub()
     await pubsub.subscribe(live.channel(campaign.id))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     for _ in range(10):
         await live.record_vote(redis, campaign.id, entries[0].id)
-    # Within the second after the first push the publisher loop holds the rest back.
-    assert await live.publish_dirty(redis) == 0
+    elapsed = loop.time() - started  # well under a second, unless the machine is crowded
+    if elapsed < 1:  # within the second after the first push the publisher loop holds back
+        assert await live.publish_dirty(redis) == 0
     received = []
-    deadline = asyncio.get_running_loop().time() + 0.3
-    while (left := deadline - asyncio.get_running_loop().time()) > 0:
+    deadline = loop.time() + 0.3
+    while (left := deadline - loop.time()) > 0:
         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
         if message is not None:
             received.append(live.Tally.from_json(message["data"]))
-    assert [t.counts for t in received] == [{entries[0].id: 1}]
+    assert received[0].counts == {entries[0].id: 1}  # the first vote went out at once
+    assert len(received) <= 1 + int(elapsed)  # and then at most one push a second
     await asyncio.sleep(1.05)
-    assert await live.publish_dirty(redis) == 1
-    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
-    assert message is not None
-    assert live.Tally.from_json(message["data"]).counts == {entries[0].id: 10}
+    await live.publish_dirty(redis)  # what was held back goes out now
+    while (
+        message := await pubsub.get_message(ignore_subscribe_messages=True, timeout=1)
+    ) is not None:
+        received.append(live.Tally.from_json(message["data"]))
+    assert received[-1].counts == {entries[0].id: 10}
     await pubsub.aclose()
 
 
