@@ -226,13 +226,22 @@ def _moderated_by(actor: Member) -> Q:
     return Q(id__lt=0)  # nothing: residents moderate no group
 
 
+def waiting_for_a_decision() -> Q:
+    """What the moderation queue holds: pending posts, and posts hidden by reports."""
+    return Q(status=PostStatus.PENDING) | Q(status=PostStatus.HIDDEN, report_count__gt=0)
+
+
+async def waiting_in_group(group_id: int) -> int:
+    """How many posts of one group wait in the queue."""
+    return await Post.filter(waiting_for_a_decision(), group_id=group_id).count()
+
+
 async def moderation_queue_page(
     actor: Member, group_id: int | None, after_id: int | None, first: int
 ) -> list[PostCard]:
     """Posts waiting for a decision (pending, or hidden by reports) in the groups ``actor`` may
     moderate, oldest first; ``first + 1`` cards."""
-    waiting = Q(status=PostStatus.PENDING) | Q(status=PostStatus.HIDDEN, report_count__gt=0)
-    query = Post.filter(waiting, _moderated_by(actor))
+    query = Post.filter(waiting_for_a_decision(), _moderated_by(actor))
     if group_id is not None:
         query = query.filter(group_id=group_id)
     if after_id is not None:

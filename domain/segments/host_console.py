@@ -15,7 +15,7 @@ from domain.events.models import Event, RegistrationStatus
 from domain.groups.models import GroupMembership, InterestGroup
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.kpis.metrics import Period, Scope, posts_published, ratio, repurchase
-from domain.posts.models import Post, PostStatus
+from domain.posts.queries import waiting_in_group
 from domain.segments.models import TierChange
 from domain.segments.rfm import Tier
 
@@ -112,12 +112,6 @@ async def member_row(group_id: int, member_id: int) -> MemberRow | None:
     return MemberRow(link.id, link.member, tags.get(member_id, []))
 
 
-async def moderation_waiting(group_id: int) -> int:
-    """The size of the group's queue: what ``moderation_queue_page`` lists for the group."""
-    waiting = Q(status=PostStatus.PENDING) | Q(status=PostStatus.HIDDEN, report_count__gt=0)
-    return await Post.filter(waiting, group_id=group_id).count()
-
-
 async def upcoming_events(c: Collaborators, group_id: int) -> list[UpcomingEvent]:
     """Events of the group that have not ended, soonest first, with waitlist counts: one
     statement."""
@@ -170,7 +164,7 @@ async def group_section(c: Collaborators, group: InterestGroup) -> GroupSection:
         next_after=rows[MEMBERS_PAGE - 1].membership_id if len(rows) > MEMBERS_PAGE else None,
         repurchase=await repurchase(scope, month),
         posts_this_month=await posts_published(scope, month),
-        moderation_waiting=await moderation_waiting(group.id),
+        moderation_waiting=await waiting_in_group(group.id),
         events=await upcoming_events(c, group.id),
         win_back=await win_back(c, group.id),
     )

@@ -6,14 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from tortoise.functions import Count, Max, Sum
-
 from domain.collaborators import Collaborators
 from domain.identity.models import Member
-from domain.purchases.models import Purchase
 from domain.segments.models import TierChange
 from domain.segments.rfm import Cuts, MemberActivity, RfmRules, score_of
-from domain.segments.tiers import latest_cuts
+from domain.segments.tiers import latest_cuts, purchases_of
 
 
 @dataclass(frozen=True)
@@ -46,25 +43,17 @@ async def rfm_of(
         return {}
     now = c.clock.now()
     cuts = cuts or await latest_cuts() or Cuts((), (), ())
-    rows = (
-        await Purchase.filter(
-            member_id__in=member_ids, purchased_at__gte=now - timedelta(days=rules.window_days)
-        )
-        .group_by("member_id")
-        .annotate(times=Count("id"), cents=Sum("amount_cents"), last=Max("purchased_at"))
-        .values("member_id", "times", "cents", "last")
-    )
-    bought = {int(r["member_id"]): r for r in rows}
+    bought = await purchases_of(member_ids, now - timedelta(days=rules.window_days))
     found = {}
     for member_id in member_ids:
-        row = bought.get(member_id)
-        days = max(0, (now - row["last"]).days) if row else None
+        last, times, cents = bought.get(member_id, (None, 0, 0))
+        days = None if last is None else max(0, (now - last).days)
         activity = MemberActivity(
             member_id=member_id,
             days_since_joined=0,
             days_since_last_purchase=days,
-            frequency=int(row["times"]) if row else 0,
-            monetary_cents=int(row["cents"] or 0) if row else 0,
+            frequency=times,
+            monetary_cents=cents,
         )
         found[member_id] = Rfm(
             recency_days=days,

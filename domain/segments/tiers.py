@@ -63,7 +63,8 @@ async def _batch_after(after_id: int, size: int) -> list[dict[str, object]]:
     return list(rows)
 
 
-async def _purchases_of(ids: list[int], since: datetime) -> dict[int, tuple[datetime, int, int]]:
+async def purchases_of(ids: list[int], since: datetime) -> dict[int, tuple[datetime, int, int]]:
+    """(last purchase, purchases, cents) per member of ``ids`` since ``since``: one statement."""
     rows = (
         await Purchase.filter(member_id__in=ids, purchased_at__gte=since)
         .group_by("member_id")
@@ -100,7 +101,7 @@ async def _activities(
     rows: list[dict[str, object]], now: datetime, rules: RfmRules, with_contributions: bool
 ) -> list[MemberActivity]:
     ids = [int(r["id"]) for r in rows]  # type: ignore[call-overload]
-    bought = await _purchases_of(ids, now - timedelta(days=rules.window_days))
+    bought = await purchases_of(ids, now - timedelta(days=rules.window_days))
     posts, likes = (
         await _contributions(ids, now - timedelta(days=rules.contribution_days))
         if with_contributions
