@@ -87,6 +87,14 @@ def test_each_contract_operation_validates_unless_listed_as_not_yet_served(name:
         assert not errors, f"{name}: {[e.message for e in errors]}"
 
 
+@pytest.mark.parametrize("name", sorted(OPERATIONS))
+def test_each_contract_operation_validates_against_the_committed_schema_file(name: str) -> None:
+    """The same check against `api/schema.graphql` as the clients' tooling reads it."""
+    committed = build_schema((REPO / "api" / "schema.graphql").read_text(encoding="utf-8"))
+    errors = validate(committed, OPERATIONS[name])
+    assert not errors, f"{name}: {[e.message for e in errors]}"
+
+
 def test_the_committed_schema_is_the_exported_schema() -> None:
     committed = (REPO / "api" / "schema.graphql").read_text(encoding="utf-8")
     assert committed.strip() == schema.as_str().strip(), (
