@@ -58,7 +58,13 @@ async def test_events_list_seats_waitlist_and_the_viewers_registration(
     assert first["viewerRegistration"] == {
         "id": encode_id("EventRegistration", mine.id),
         "status": "WAITLISTED",
+        "checkInCode": None,
+        "waitlistPosition": 1,
     }
+    seated = await gql(op("Events"), {"first": 1}, await token_for(collaborators, other))
+    held = seated["data"]["events"]["edges"][0]["node"]["viewerRegistration"]
+    assert held["status"] == "CONFIRMED" and held["waitlistPosition"] is None
+    assert held["checkInCode"] is not None and len(held["checkInCode"]) == 6
     assert nodes[1]["group"] is None and nodes[1]["viewerRegistration"] is None
     anonymous = await gql(op("Events"), {"first": 1})
     page = anonymous["data"]["events"]
