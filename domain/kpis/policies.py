@@ -1,4 +1,8 @@
-"""Who may see which dashboard: admins any; a host their own estate and their own groups."""
+"""Who may see which dashboard: admins any; a host their own estate and their own groups.
+
+A scope names up to two things, an estate and a group, and the figures are their intersection; so
+every thing it names must be one the caller may see. A host naming their own group together with
+another estate would otherwise read that estate's figures (its acquisition spend, in CAC)."""
 
 from __future__ import annotations
 
@@ -13,9 +17,10 @@ async def require_dashboard_scope(member: Member, scope: Scope) -> None:
         return
     if not member.has_role(Role.HOST):
         raise PermissionDeniedError()
+    if scope.group_id is None and scope.estate_id is None:
+        raise PermissionDeniedError()  # the whole programme is for admins
+    if scope.estate_id is not None and scope.estate_id != member.estate_id:
+        raise PermissionDeniedError()
     if scope.group_id is not None:
         if not await InterestGroup.filter(id=scope.group_id, host_id=member.id).exists():
             raise PermissionDeniedError()
-        return
-    if scope.estate_id is None or scope.estate_id != member.estate_id:
-        raise PermissionDeniedError()

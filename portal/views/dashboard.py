@@ -163,13 +163,6 @@ async def _choices(viewer: Member) -> dict[str, Any]:
     return {"estates": estates, "groups": groups, "is_admin": viewer.has_role(Role.ADMIN)}
 
 
-async def require_scope(viewer: Member, scope: Scope) -> None:
-    """The policy, and a host who narrows their group to an estate must name their own."""
-    await require_dashboard_scope(viewer, scope)
-    if scope.group_id is not None and scope.estate_id is not None:
-        await require_dashboard_scope(viewer, Scope(estate_id=scope.estate_id))
-
-
 async def _render(
     request: Request,
     viewer: Member,
@@ -193,7 +186,7 @@ async def _render(
         context |= {"message": error.message, "errors": field_errors(error), "values": values}
         return page(request, "dashboard/dashboard.html", context, status_code=422)
     try:
-        await require_scope(viewer, filters.scope)
+        await require_dashboard_scope(viewer, filters.scope)
     except PermissionDeniedError:
         return page(
             request, "dashboard/forbidden.html", {"message": FORBIDDEN_MESSAGE}, status_code=403
