@@ -10,6 +10,7 @@ from domain.errors import FieldError
 # No 0/O/1/I: read aloud or typed by the host at the door.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
+MAX_TYPED_CODE = 64  # spaces and all: anything longer is not a typing slip
 CHECK_IN_OPENS_BEFORE = timedelta(hours=2)
 MAX_CAPACITY = 10_000
 MAX_DURATION = timedelta(days=7)
@@ -21,6 +22,15 @@ def new_check_in_code() -> str:
 
 def normalise_code(raw: str) -> str:
     return "".join((raw or "").split()).upper()
+
+
+def check_in_code_error(raw: str) -> str | None:
+    """Why what the host typed cannot be a check-in code, or None. Decided on the text alone, so
+    it says nothing about which codes exist."""
+    code = normalise_code(raw) if len(raw) <= MAX_TYPED_CODE else ""
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return "签到码是 6 位字母或数字（不含 0、O、1、I）"
+    return None
 
 
 def check_in_open(starts_at: datetime, ends_at: datetime, now: datetime) -> bool:

@@ -27,7 +27,7 @@ from domain.events.errors import (
     RegistrationClosedError,
 )
 from domain.events.models import Event, EventRegistration, RegistrationStatus
-from domain.events.policies import require_event_runner
+from domain.events.policies import can_run_events, require_event_runner
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
@@ -191,15 +191,17 @@ async def _give_seat_to_next(event_id: int, now: datetime) -> None:
 
 
 async def check_in_attendee(c: Collaborators, staff: Member, code: str) -> EventRegistration:
-    """The host scans or types the code: CHECKED_IN and +20 points, exactly once."""
+    """The host scans or types the code: CHECKED_IN and +20 points, exactly once. A code of an
+    event the host does not run answers as an unknown one: no host learns which codes exist."""
     require_role(staff, Role.HOST, Role.ADMIN)
+    if message := rules.check_in_code_error(code):
+        raise InvalidInputError.single("checkInCode", message)
     registration = await EventRegistration.get_or_none(
         check_in_code=rules.normalise_code(code)
     ).select_related("event__group")
-    if registration is None:
+    if registration is None or not can_run_events(staff, registration.event.group):
         raise NotFoundError("签到码不存在")
     event = registration.event
-    require_event_runner(staff, event.group)
     now = c.clock.now()
     if not rules.check_in_open(event.starts_at, event.ends_at, now):
         raise CheckInClosedError()

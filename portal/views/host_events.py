@@ -17,7 +17,7 @@ from domain.identity.models import Member, Role
 from portal.auth import collaborators, redirect
 from portal.forms import events as forms
 from portal.forms.rewards import form_values
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
 from portal.templating import render
 
 CONSOLE_SIZE = 100
@@ -75,11 +75,9 @@ async def check_in(request: Request) -> Response:
         extra["checked_in"] = done
         extra["attendee"] = await Member.get(id=done.member_id)
         values = {}
-    except PermissionDeniedError:
-        status, extra["message"] = 422, "这个活动不是你主理的小组的，不能签到"
-    except DomainError as error:
+    except DomainError as error:  # another group's code answers as an unknown one
         status, headers = error_status(error)
-        extra["message"] = error.message
+        extra["message"] = error_text(error)
     return page(
         request,
         "events/console.html",
