@@ -17,7 +17,9 @@ from api.identity.types import Member
 from api.pagination import after_id, check_first, connection_of
 from api.posts.types import Post
 from domain.campaigns import live, models, queries, rules
+from domain.campaigns.policies import may_read_entry
 from domain.campaigns.services import windows
+from domain.errors import NotFoundError
 from domain.identity.policies import is_staff
 from domain.posts import queries as post_queries
 
@@ -96,13 +98,7 @@ class CampaignEntry(relay.Node):
     ) -> list[CampaignEntry | None]:
         entries = await queries.entries_by_id([int(i) for i in node_ids])
         viewer = info.context.member
-        shown = {
-            pk: entry
-            for pk, entry in entries.items()
-            if entry.status == models.EntryStatus.APPROVED
-            or is_staff(viewer)
-            or (viewer is not None and entry.proposer_id == viewer.id)
-        }
+        shown = {pk: entry for pk, entry in entries.items() if may_read_entry(viewer, entry)}
         return [await entry_for(info, shown[int(i)]) if int(i) in shown else None for i in node_ids]
 
 
@@ -110,10 +106,11 @@ async def entries_of(
     info: Info[Context, Any], rows: list[models.CampaignEntry], visible: bool
 ) -> list[CampaignEntry]:
     """Entries with the viewer's votes and their photo posts: two statements per page at most."""
-    viewer = _viewer_id(info)
-    voted = await queries.entry_ids_voted(viewer, [e.id for e in rows])
+    viewer = info.context.member
+    voted = await queries.entry_ids_voted(_viewer_id(info), [e.id for e in rows])
     post_ids = [e.post_id for e in rows if e.post_id is not None]
-    cards = await post_queries.post_cards_by_id(viewer, post_ids) if post_ids else {}
+    # A photo the viewer may not read (hidden since it was entered) shows as no photo.
+    cards = await post_queries.readable_post_cards(viewer, post_ids) if post_ids else {}
     return [
         CampaignEntry.from_model(
             e, visible, e.id in voted, cards.get(e.post_id) if e.post_id else None
@@ -130,8 +127,12 @@ async def entry_for(info: Info[Context, Any], entry: models.CampaignEntry) -> Ca
 
 
 async def entry_by_id(info: Info[Context, Any], entry_id: int) -> CampaignEntry:
-    found = await queries.entries_by_id([entry_id])
-    return await entry_for(info, found[entry_id])
+    """The entry a mutation answers with, under the rule of ``node(id:)``: one the viewer may
+    not read raises NotFoundError."""
+    entry = (await queries.entries_by_id([entry_id])).get(entry_id)
+    if entry is None or not may_read_entry(info.context.member, entry):
+        raise NotFoundError()
+    return await entry_for(info, entry)
 
 
 async def campaign_by_id(info: Info[Context, Any], campaign_id: int) -> Campaign:

@@ -20,6 +20,7 @@ from api.identity.types import Member
 from api.ids import encode_id
 from api.pagination import after_id, check_first, connection_of
 from api.rewards.types import Image
+from domain.errors import NotFoundError
 from domain.identity import models as identity
 from domain.media import models as media
 from domain.posts import models, policies, queries
@@ -301,7 +302,10 @@ class ModeratePostSuccess:
 
 
 async def post_for(info: Info[Context, Any], post_id: int) -> Post:
-    """The post as the viewer sees it now, after a mutation changed it."""
-    member = _viewer(info)
-    cards = await queries.post_cards_by_id(member.id if member else None, [post_id])
+    """The post as the viewer sees it now, after a mutation changed it, read under the rule of
+    ``post(id:)``: a post the viewer may not read (hidden meanwhile, say) raises NotFoundError,
+    which the mutation answers as `NotFound`, never with the post's fields."""
+    cards = await queries.readable_post_cards(_viewer(info), [post_id])
+    if post_id not in cards:
+        raise NotFoundError()
     return Post.from_card(cards[post_id])

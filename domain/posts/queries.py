@@ -176,6 +176,20 @@ async def post_cards_by_id(viewer_id: int | None, post_ids: list[int]) -> dict[i
     return {card.id: card for card in await cards_of(list(rows))}
 
 
+async def readable_post_cards(viewer: Member | None, post_ids: list[int]) -> dict[int, PostCard]:
+    """Cards of the posts ``viewer`` may read (``may_read``, the rule of ``post(id:)``). The
+    others are left out exactly as ids that do not exist: what a mutation answers with, or a
+    campaign entry shows, never tells more than ``post(id:)`` would."""
+    rows = await _joined(Post.filter(id__in=post_ids), viewer.id if viewer else None)
+    return {card.id: card for card in await cards_of([p for p in rows if may_read(viewer, p)])}
+
+
+async def find_readable_post(viewer: Member | None, post_id: int) -> Post | None:
+    """The post when ``viewer`` may read it, else None whether or not it exists."""
+    post = await Post.get_or_none(id=post_id).select_related("group")
+    return post if post is not None and may_read(viewer, post) else None
+
+
 async def post_detail(viewer: Member | None, post_id: int) -> PostDetail | None:
     """A post with its images and recipe, or None when it is not there for ``viewer``."""
     post = await _joined(Post.filter(id=post_id), viewer.id if viewer else None).first()

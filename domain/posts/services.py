@@ -16,7 +16,7 @@ from domain.groups.policies import can_moderate_group
 from domain.identity.models import Member
 from domain.media.models import Image
 from domain.points.services import award_points
-from domain.posts import rendering, text
+from domain.posts import queries, rendering, text
 from domain.posts.errors import AlreadyReportedError, InvalidTransitionError
 from domain.posts.limits import count_contribution
 from domain.posts.models import (
@@ -33,6 +33,7 @@ from domain.posts.models import (
     Report,
     ReportReason,
 )
+from domain.posts.policies import STAFF_ROLES
 from domain.posts.recipes import RecipeDraft, recipe_field_errors
 
 TRUSTED_AFTER_APPROVED = 3
@@ -154,11 +155,11 @@ async def moderate_post(
     c: Collaborators, actor: Member, post_id: int, action: str, reason: str | None = None
 ) -> Post:
     """Idempotent: a double click finds the post already moved and changes nothing more."""
-    post = await Post.get_or_none(id=post_id).select_related("group")
-    if post is None:
-        raise NotFoundError()
-    if not can_moderate_group(actor, post.group):
+    if not any(actor.has_role(role) for role in STAFF_ROLES):
         raise PermissionDeniedError()
+    post = await Post.get_or_none(id=post_id).select_related("group")
+    if post is None or not can_moderate_group(actor, post.group):
+        raise NotFoundError()  # another group's post looks like no post at all
     sources, target, featured = _TRANSITIONS[action]
     note = text.clean_text(reason or "")[:200] or None
     if action == "REJECT" and not note:
@@ -225,8 +226,10 @@ async def like_post(c: Collaborators, member: Member, post_id: int) -> Post:
 
 
 async def unlike_post(c: Collaborators, member: Member, post_id: int) -> Post:
-    """Taking a like back works whatever became of the post since."""
-    if not await Post.exists(id=post_id):
+    """Taking a like back works on any post the member may still read (``post(id:)``'s rule).
+    A post hidden since, or pending in another group, is not there for them: NotFound, and
+    nothing changes, so no one learns which ids exist by unliking them."""
+    if await queries.find_readable_post(member, post_id) is None:
         raise NotFoundError()
     async with atomic():
         removed = await PostLike.filter(post_id=post_id, member_id=member.id).delete()

@@ -48,9 +48,7 @@ async def cast_vote(info: Info[Context, Any], input: CastVoteInput) -> CastVoteR
     try:
         entry_id = decode_required_id(input.entry_id, "CampaignEntry", "entryId")
         cast = await services.cast_vote(info.context.collaborators, member, entry_id)
+        entry = await entry_by_id(info, entry_id)
     except DomainError as error:
         return as_user_error(error)
-    return CastVoteSuccess(
-        entry=await entry_by_id(info, entry_id),
-        campaign=await campaign_by_id(info, cast.entry.campaign_id),
-    )
+    return CastVoteSuccess(entry=entry, campaign=await campaign_by_id(info, cast.entry.campaign_id))

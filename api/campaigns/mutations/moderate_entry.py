@@ -44,6 +44,7 @@ async def moderate_entry(
         await services.moderate_entry(
             info.context.collaborators, actor, entry_id, input.action.name, input.reason
         )
+        entry = await entry_by_id(info, entry_id)
     except DomainError as error:
         return as_user_error(error)
-    return ModerateEntrySuccess(entry=await entry_by_id(info, entry_id))
+    return ModerateEntrySuccess(entry=entry)

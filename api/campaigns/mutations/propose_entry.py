@@ -52,6 +52,7 @@ async def propose_entry(info: Info[Context, Any], input: ProposeEntryInput) -> P
         entry = await services.propose_entry(
             info.context.collaborators, member, campaign_id, input.title, input.description, post_id
         )
+        shown = await entry_by_id(info, entry.id)
     except DomainError as error:
         return as_user_error(error)
-    return ProposeEntrySuccess(entry=await entry_by_id(info, entry.id))
+    return ProposeEntrySuccess(entry=shown)

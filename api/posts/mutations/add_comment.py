@@ -35,9 +35,8 @@ async def add_comment(info: Info[Context, Any], input: AddCommentInput) -> AddCo
         comment = await services.add_comment(
             info.context.collaborators, member, post_id, input.body
         )
+        post = await post_for(info, post_id)
     except DomainError as error:
         return as_user_error(error)
     comment.author = member
-    return AddCommentSuccess(
-        comment=Comment.from_model(comment), post=await post_for(info, post_id)
-    )
+    return AddCommentSuccess(comment=Comment.from_model(comment), post=post)

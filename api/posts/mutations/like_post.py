@@ -32,6 +32,7 @@ async def like_post(info: Info[Context, Any], input: LikePostInput) -> LikePostR
     try:
         post_id = decode_required_id(input.post_id, "Post", "postId")
         await services.like_post(info.context.collaborators, member, post_id)
+        post = await post_for(info, post_id)
     except DomainError as error:
         return as_user_error(error)
-    return LikePostSuccess(post=await post_for(info, post_id))
+    return LikePostSuccess(post=post)

@@ -1,5 +1,6 @@
 """moderatePost: staff approve, reject, feature, unfeature, hide or restore a post; every
-action lands in the audit log. Hosts moderate only the groups they host."""
+action lands in the audit log. Hosts moderate only the groups they host: another group's post
+answers `NotFound`, as one that does not exist."""
 
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ async def moderate_post(info: Info[Context, Any], input: ModeratePostInput) -> M
         await services.moderate_post(
             info.context.collaborators, actor, post_id, input.action.name, input.reason
         )
+        post = await post_for(info, post_id)
     except PermissionDeniedError as error:
-        raise Forbidden("没有权限管理这个小组的内容") from error
+        raise Forbidden("没有权限管理内容") from error
     except DomainError as error:
         return as_user_error(error)
-    return ModeratePostSuccess(post=await post_for(info, post_id))
+    return ModeratePostSuccess(post=post)

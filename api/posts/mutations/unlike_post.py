@@ -32,6 +32,7 @@ async def unlike_post(info: Info[Context, Any], input: UnlikePostInput) -> Unlik
     try:
         post_id = decode_required_id(input.post_id, "Post", "postId")
         await services.unlike_post(info.context.collaborators, member, post_id)
+        post = await post_for(info, post_id)
     except DomainError as error:
         return as_user_error(error)
-    return UnlikePostSuccess(post=await post_for(info, post_id))
+    return UnlikePostSuccess(post=post)
