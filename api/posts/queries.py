@@ -128,11 +128,14 @@ class PostsQuery:
         cards = await queries.moderation_queue_page(actor, group, after_id(after), first)
         return connection_of(PostConnection, cards, first, after, Post.from_card)
 
-    @strawberry.field(description="Staff: moderation actions, newest first; `first` is 1–50.")
+    @strawberry.field(
+        description="Staff: moderation actions, newest first, about what the viewer moderates "
+        "(hosts: the posts of their own groups); `first` is 1–50."
+    )
     async def audit_log(
         self, info: Info[Context, Any], first: int, after: str | None = None
     ) -> AuditLogEntryConnection:
-        require_role(info, *policies.STAFF_ROLES)
+        actor = require_role(info, *policies.STAFF_ROLES)
         check_first(first)
-        rows = await queries.audit_log_page(after_id(after), first)
+        rows = await queries.audit_log_page(actor, after_id(after), first)
         return connection_of(AuditLogEntryConnection, rows, first, after, AuditLogEntry.from_model)

@@ -259,9 +259,7 @@ class AuditLogEntry(relay.Node):
         cls, *, info: Info[Context, Any], node_ids: Iterable[str], required: bool = False
     ) -> list[AuditLogEntry | None]:
         ids = [int(i) for i in node_ids]
-        viewer = _viewer(info)
-        staff = viewer is not None and any(viewer.has_role(r) for r in policies.STAFF_ROLES)
-        found = {e.id: e for e in await queries.audit_entries(ids)} if staff else {}
+        found = {e.id: e for e in await queries.audit_entries(_viewer(info), ids)}
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 
 

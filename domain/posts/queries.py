@@ -10,7 +10,7 @@ from datetime import datetime
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import ValueWrapper
 from pypika_tortoise.utils import format_alias_sql
-from tortoise.expressions import Q, RawSQL
+from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
 from domain.identity.models import Member, Role
@@ -264,9 +264,22 @@ async def moderation_queue_page(
     return await cards_of(list(rows))
 
 
-async def audit_log_page(after_id: int | None, first: int) -> list[AuditLogEntry]:
-    """Moderation actions with their actors, newest first; ``first + 1`` rows."""
-    query = AuditLogEntry.all()
+def _audit_visible_to(actor: Member) -> Q:
+    """The audit entries ``actor`` may read: moderators and admins every entry; a host those
+    about the posts of the groups they host (an AUTO_HIDE entry names the last reporter, which
+    is nobody else's business); anyone else none."""
+    if actor.has_role(Role.MODERATOR) or actor.has_role(Role.ADMIN):
+        return Q()
+    if actor.has_role(Role.HOST):
+        hosted = Post.filter(group__host_id=actor.id).values("id")
+        return Q(target_type="POST", target_id__in=Subquery(hosted))
+    return Q(id__lt=0)
+
+
+async def audit_log_page(actor: Member, after_id: int | None, first: int) -> list[AuditLogEntry]:
+    """The moderation actions ``actor`` may read with their actors, newest first; ``first + 1``
+    rows."""
+    query = AuditLogEntry.filter(_audit_visible_to(actor))
     if after_id is not None:
         query = query.filter(id__lt=after_id)
     return list(await query.order_by("-id").limit(first + 1).select_related("actor"))
@@ -281,5 +294,9 @@ async def visible_comments(comment_ids: list[int]) -> list[Comment]:
     )
 
 
-async def audit_entries(entry_ids: list[int]) -> list[AuditLogEntry]:
-    return list(await AuditLogEntry.filter(id__in=entry_ids).select_related("actor"))
+async def audit_entries(viewer: Member | None, entry_ids: list[int]) -> list[AuditLogEntry]:
+    """Entries by id, leaving out those ``viewer`` may not read as if they did not exist."""
+    if viewer is None:
+        return []
+    query = AuditLogEntry.filter(_audit_visible_to(viewer), id__in=entry_ids)
+    return list(await query.select_related("actor"))

@@ -85,7 +85,7 @@ async def audit(request: Request) -> Response:
     if refused or member is None:
         return refused or redirect(request, "login")
     after = forms.after_id(request.query_params.get("after"))
-    entries = await queries.audit_log_page(after, AUDIT_SIZE)
+    entries = await queries.audit_log_page(member, after, AUDIT_SIZE)
     shown = entries[:AUDIT_SIZE]
     context = {
         "entries": shown,
