@@ -174,10 +174,16 @@ async def fuzz(
     failures: dict[tuple[str, ...], Failure] = {}
     leaves = operation.leaves()
     writes = operation.kind != "query"
-    for role in ROLES:
+    staff = operation.document == "staff.graphql"
+    roles = ("admin", "resident") if staff else ROLES
+    for role in roles:
+        sent: dict[tuple[str, ...], int] = {}
         for path, hostile in cases(world, operation):
-            if role != ROLES[0] and hostile.kind in SCHEMA_REFUSED:
+            if role != roles[0] and hostile.kind in SCHEMA_REFUSED:
                 continue
+            if staff and role == "resident" and sent.get(path, 0) >= 3:
+                continue  # refused as FORBIDDEN before any input is read: a few values show it
+            sent[path] = sent.get(path, 0) + 1
             variables = build(world, operation, leaves, path, hostile.value)
             await _forget_rate_limits(redis)
             before = await row_counts() if writes else {}

@@ -66,6 +66,7 @@ class Operation:
     text: str
     variables: dict[str, GraphQLInputType]
     root_field: str
+    document: str  # the contract file it comes from, e.g. "staff.graphql"
 
     def leaves(self) -> list[Leaf]:
         found: list[Leaf] = []
@@ -160,5 +161,6 @@ def operations(directory: Path = CONTRACT_DIR) -> dict[str, Operation]:
                 text=text,
                 variables=variables,
                 root_field=root,
+                document=path.name,
             )
     return result
