@@ -195,8 +195,9 @@ def _connection(database_url: str, limits: StoreLimits) -> str | dict[str, Any]:
     if config["engine"] == "tortoise.backends.asyncpg":
         credentials = config["credentials"]
         credentials.setdefault("reset", _keep_session)
-        credentials.setdefault("maxsize", limits.db_max_connections)  # a URL's ?maxsize= wins
-        credentials["minsize"] = min(int(credentials.get("minsize", 1)), credentials["maxsize"])
+        maxsize = int(credentials.get("maxsize", limits.db_max_connections))  # ?maxsize= wins
+        credentials["maxsize"] = maxsize
+        credentials["minsize"] = min(int(credentials.get("minsize", 1)), maxsize)
         credentials.setdefault("timeout", limits.db_connect_timeout)
         credentials.setdefault("command_timeout", limits.db_command_timeout)
         credentials.setdefault(
