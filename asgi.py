@@ -34,7 +34,7 @@ from settings import Settings, load_settings, tortoise_config
 def build_collaborators(settings: Settings) -> Collaborators:
     return Collaborators(
         settings=settings,
-        redis=open_redis(settings.redis_url),
+        redis=open_redis(settings.redis_url, settings.stores),
         clock=Clock(),
         wechat=WechatClient(
             settings.wechat_base_url, settings.wechat_app_id, settings.wechat_app_secret

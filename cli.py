@@ -363,7 +363,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     ).set_defaults(func=cmd_reconcile)
     commands.add_parser(
         "rebuild-leaderboards",
-        help="rebuild this month's points leaderboard and the referral board from the database",
+        help="rebuild the boards and tallies from the database now (optional: they heal on read)",
     ).set_defaults(func=cmd_rebuild_leaderboards)
     commands.add_parser(
         "recompute-tiers", help="recompute every member's RFM tier now (nightly job's work)"

@@ -76,6 +76,28 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class StoreLimits:
+    """Connection pools and timeouts of PostgreSQL and Redis, per app process.
+
+    A burst waits for a connection (up to the pool timeout) instead of failing; a statement or a
+    lock wait past its timeout ends with a typed, retryable SERVICE_BUSY answer instead of
+    stalling every request; ``/healthz`` gives each dependency ``health_check_seconds``."""
+
+    redis_max_connections: int = 64
+    redis_pool_timeout: float = 5.0  # seconds a command waits for a free connection
+    redis_socket_timeout: float = 2.0  # a paused or lost Redis fails a command after this
+    redis_connect_timeout: float = 1.0
+    redis_health_check_interval: int = 10  # seconds idle before a connection is PINGed on use
+    redis_retries: int = 2  # reconnect attempts on a connection error (stale after a restart)
+    db_max_connections: int = 20  # asyncpg pool size (maxsize)
+    db_connect_timeout: float = 3.0  # seconds to open a new connection
+    db_statement_timeout_ms: int = 5000
+    db_lock_timeout_ms: int = 2000
+    db_command_timeout: float = 8.0  # client side, above the server's statement timeout
+    health_check_seconds: float = 0.4
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str
     redis_url: str
@@ -96,6 +118,7 @@ class Settings:
     trusted_proxy_count: int = 0
     media_dir: Path | None = None  # uploaded images; <data>/media when unset
     limits: Limits = field(default_factory=Limits)
+    stores: StoreLimits = field(default_factory=StoreLimits)
 
     @property
     def uses_sqlite(self) -> bool:
@@ -131,6 +154,29 @@ def load_settings() -> Settings:
         trusted_proxy_count=int(_env("TRUSTED_PROXY_COUNT", "0")),
         media_dir=Path(_env("MEDIA_DIR", str(data_dir / "media"))).resolve(),
         limits=Limits(login_per_minute=int(_env("LOGIN_PER_MINUTE", "10"))),
+        stores=load_store_limits(),
+    )
+
+
+def load_store_limits() -> StoreLimits:
+    d = StoreLimits()
+    return StoreLimits(
+        redis_max_connections=int(_env("REDIS_MAX_CONNECTIONS", str(d.redis_max_connections))),
+        redis_pool_timeout=float(_env("REDIS_POOL_TIMEOUT", str(d.redis_pool_timeout))),
+        redis_socket_timeout=float(_env("REDIS_SOCKET_TIMEOUT", str(d.redis_socket_timeout))),
+        redis_connect_timeout=float(_env("REDIS_CONNECT_TIMEOUT", str(d.redis_connect_timeout))),
+        redis_health_check_interval=int(
+            _env("REDIS_HEALTH_CHECK_INTERVAL", str(d.redis_health_check_interval))
+        ),
+        redis_retries=int(_env("REDIS_RETRIES", str(d.redis_retries))),
+        db_max_connections=int(_env("DB_MAX_CONNECTIONS", str(d.db_max_connections))),
+        db_connect_timeout=float(_env("DB_CONNECT_TIMEOUT", str(d.db_connect_timeout))),
+        db_statement_timeout_ms=int(
+            _env("DB_STATEMENT_TIMEOUT_MS", str(d.db_statement_timeout_ms))
+        ),
+        db_lock_timeout_ms=int(_env("DB_LOCK_TIMEOUT_MS", str(d.db_lock_timeout_ms))),
+        db_command_timeout=float(_env("DB_COMMAND_TIMEOUT", str(d.db_command_timeout))),
+        health_check_seconds=float(_env("HEALTH_CHECK_SECONDS", str(d.health_check_seconds))),
     )
 
 
@@ -140,20 +186,35 @@ async def _keep_session(connection: object) -> None:
     Saves a round trip after every statement."""
 
 
-def _connection(database_url: str) -> str | dict[str, Any]:
+def _connection(database_url: str, limits: StoreLimits) -> str | dict[str, Any]:
     if not database_url.startswith(("postgres://", "postgresql://")):
         return database_url
     from tortoise.backends.base.config_generator import expand_db_url
 
     config: dict[str, Any] = expand_db_url(database_url)
     if config["engine"] == "tortoise.backends.asyncpg":
-        config["credentials"].setdefault("reset", _keep_session)
+        credentials = config["credentials"]
+        credentials.setdefault("reset", _keep_session)
+        maxsize = int(credentials.get("maxsize", limits.db_max_connections))  # ?maxsize= wins
+        credentials["maxsize"] = maxsize
+        credentials["minsize"] = min(int(credentials.get("minsize", 1)), maxsize)
+        credentials.setdefault("timeout", limits.db_connect_timeout)
+        credentials.setdefault("command_timeout", limits.db_command_timeout)
+        credentials.setdefault(
+            "server_settings",
+            {
+                "statement_timeout": str(limits.db_statement_timeout_ms),
+                "lock_timeout": str(limits.db_lock_timeout_ms),
+                # an abandoned transaction must not hold its locks for ever
+                "idle_in_transaction_session_timeout": str(10 * limits.db_statement_timeout_ms),
+            },
+        )
     return config
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+def tortoise_config(database_url: str, limits: StoreLimits | None = None) -> dict[str, Any]:
     return {
-        "connections": {"default": _connection(database_url)},
+        "connections": {"default": _connection(database_url, limits or load_store_limits())},
         "apps": {
             "linli": {
                 "models": MODEL_MODULES,

@@ -21,6 +21,7 @@ from domain.identity import errors as identity
 from domain.points import errors as points
 from domain.posts import errors as posts
 from domain.rewards import errors as rewards
+from domain.stores import as_busy
 from logs import request_id_var
 
 log = logging.getLogger("linli.graphql")
@@ -321,6 +322,13 @@ class MaskUnexpectedErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = request_id_var.get()
+        busy = as_busy(error.original_error)
+        if busy is not None:  # a store timed out or is away: typed, retryable, not a bug
+            log.warning("store busy in %s: %r", ".".join(map(str, error.path or [])), error)
+            masked = super().anonymise_error(error)
+            masked.message = busy.message
+            masked.extensions = {"code": busy.code, "retryable": True, "requestId": request_id}
+            return masked
         log.error(
             "unexpected error in %s",
             ".".join(map(str, error.path or [])),

@@ -1,5 +1,9 @@
 """Transactions that run callbacks after the outermost one commits (Redis leaderboards, tallies,
-caches, job enqueues): derived data never sees a write that rolled back."""
+caches, job enqueues): derived data never sees a write that rolled back.
+
+A callback that fails (Redis away) does not fail the committed write. The derived structures
+repair themselves: an increment that could not reach Redis leaves its structure marked for a
+rebuild, done when Redis answers again (domain.stores.increment / settle)."""
 
 from __future__ import annotations
 
@@ -37,8 +41,8 @@ async def atomic() -> AsyncIterator[None]:
     for callback in ran:
         try:
             await callback()
-        except Exception:  # the write committed; derived data is repaired by a rebuild
-            log.exception("after-commit callback failed")
+        except Exception as error:  # the write committed; the structure is rebuilt on read
+            log.warning("after-commit callback failed: %s: %s", type(error).__name__, error)
 
 
 def after_commit(callback: Callback) -> None:

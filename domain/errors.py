@@ -54,3 +54,12 @@ class RateLimitedError(DomainError):
 class PermissionDeniedError(DomainError):
     code = "FORBIDDEN"
     message = "没有权限"
+
+
+class ServiceBusyError(DomainError):
+    """A store was too slow or away (a statement or lock timeout, no free connection, a lost
+    connection): nothing was changed by the request that failed, and retrying later is safe."""
+
+    code = "SERVICE_BUSY"
+    message = "服务繁忙，请稍后重试"
+    retryable = True

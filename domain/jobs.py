@@ -10,10 +10,13 @@ from datetime import UTC, datetime, timedelta
 from taskiq import AsyncBroker, InMemoryBroker
 from taskiq_redis import ListQueueBroker
 
+from domain.campaigns import live
 from domain.campaigns.jobs import close_campaigns_due_at
 from domain.events.services import record_no_shows
 from domain.identity.models import AuthToken
 from domain.points import jobs as points_jobs
+from domain.points import leaderboard
+from domain.referrals import leaderboard as referral_board
 from domain.segments.tiers import recompute_tiers_if_due
 
 TOKEN_RETENTION = timedelta(days=7)
@@ -53,9 +56,30 @@ async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
         "campaigns_closed": await close_campaigns_due_at(now),
         "event_no_shows": await record_no_shows(now),
         "tiers_changed": await recompute_tiers_if_due(now),
+        "derived_rebuilt": await heal_derived(now),
     }
     log.info("due jobs ran: %s", done)
     return done
+
+
+async def heal_derived(now: datetime) -> int:
+    """Rebuild any derived Redis structure that is not complete (Redis lost its data and no one
+    has read it since); returns how many were rebuilt."""
+    from domain.stores import open_redis
+    from settings import load_settings
+
+    settings = load_settings()
+    redis = open_redis(settings.redis_url, settings.stores)
+    try:
+        rebuilt = int(await leaderboard.ensure_complete(redis, now))
+        rebuilt += int(await referral_board.ensure_complete(redis))
+        rebuilt += await live.ensure_open_tallies(redis)
+    except Exception as error:  # Redis away: the next run (or the next read) heals it
+        log.warning("derived structures not checked: %s", error)
+        return 0
+    finally:
+        await redis.aclose()
+    return rebuilt
 
 
 async def kick_due_jobs_every(broker: AsyncBroker, seconds: int = SCHEDULE_SECONDS) -> None:

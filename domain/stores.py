@@ -1,27 +1,328 @@
-"""Opening the stores: Redis (or the in-process fake) and the database's migrations."""
+"""Opening the stores: Redis (or the in-process fake) and the database's migrations; and the
+rule every structure derived in Redis follows so that it heals after Redis loses its data.
+
+Derived structures (the points and referral boards, campaign tallies) each have a *complete*
+marker key. An increment applies only while the marker exists (one Lua script, so it is atomic);
+a reader that finds the marker missing reads the database instead and, if it wins a short Redis
+lock, rebuilds the structure and sets the marker. A Redis restart without persistence loses the
+markers with the data, so no one reads or bumps a partial structure. An increment that cannot
+reach Redis drops the marker as soon as Redis answers again (``settle``), so a read rebuilds."""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import contextlib
+import fcntl
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
 
 import fakeredis
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+
+from domain.errors import ServiceBusyError
+from settings import StoreLimits
 
 # One in-process server per process, so every client sees the same data and pub/sub works.
 _FAKE_SERVER = fakeredis.FakeServer()
+log = logging.getLogger("linli.stores")
 
 
-def open_redis(url: str) -> Redis:
+def open_redis(url: str, limits: StoreLimits | None = None) -> Redis:
+    """A client over a blocking pool: a burst waits for a free connection (up to the pool
+    timeout) instead of failing with MaxConnectionsError; idle connections are checked before
+    use and a connection error is retried on a new connection, so connections left stale by a
+    Redis restart do not fail the next requests. Timeouts are not retried: the command may have
+    run, and an increment must not run twice."""
     if url.startswith("memory://"):
         return fakeredis.FakeAsyncRedis(server=_FAKE_SERVER, decode_responses=True)
-    return Redis.from_url(url, decode_responses=True)
+    limits = limits or StoreLimits()
+    retry = Retry(
+        ExponentialWithJitterBackoff(base=0.05, cap=0.5),
+        limits.redis_retries,
+        supported_errors=(RedisConnectionError,),
+    )
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=limits.redis_max_connections,
+        timeout=limits.redis_pool_timeout,
+        decode_responses=True,
+        health_check_interval=limits.redis_health_check_interval,
+        socket_timeout=limits.redis_socket_timeout,
+        socket_connect_timeout=limits.redis_connect_timeout,
+        socket_keepalive=True,
+        retry=retry,
+    )
+    return Redis(connection_pool=pool)
+
+
+# --- derived structures --------------------------------------------------------------------
+
+LOCK_MS = 15_000
+_CHUNK = 1000
+
+# KEYS: data, marker, build. ARGV: command, its two arguments in order, stale ttl (ms).
+_INCREMENT = """
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call(ARGV[1], KEYS[1], ARGV[2], ARGV[3])
+  return 1
+end
+redis.call('SET', KEYS[3], 'stale', 'PX', ARGV[4])
+return 0
+"""
+
+# KEYS: data, marker, build, staged. ARGV: token. Installs the staged copy only if no increment
+# was skipped since this build began (it would be missing from the database read).
+_INSTALL = """
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then
+  redis.call('DEL', KEYS[4])
+  return 0
+end
+if redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('RENAME', KEYS[4], KEYS[1])
+  redis.call('PERSIST', KEYS[1])
+else
+  redis.call('DEL', KEYS[1])
+end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('DEL', KEYS[3])
+return 1
+"""
+
+_UNLOCK = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+@dataclass(frozen=True)
+class Derived:
+    """One structure derived in Redis: a sorted set or a hash of integer counts."""
+
+    key: str
+    kind: Literal["zset", "hash"]
+
+    @property
+    def marker(self) -> str:
+        return f"{self.key}:complete"
+
+    @property
+    def build(self) -> str:
+        return f"{self.key}:build"
+
+    @property
+    def lock(self) -> str:
+        return f"{self.key}:rebuilding"
+
+
+Loader = Callable[[], Awaitable[dict[str, int]]]
+
+# Markers this process could not drop because Redis was away: dropped when it answers again.
+_unsettled: set[str] = set()
+
+
+async def increment(redis: Redis, derived: Derived, member: str, amount: int) -> bool:
+    """Add ``amount`` to ``member`` if the structure is complete; returns whether it applied.
+    A structure that is not complete is left alone (its rebuild reads the database). If Redis
+    cannot be reached the structure is marked incomplete once it can, and the error is raised."""
+    if derived.kind == "zset":
+        args: tuple[Any, ...] = ("ZINCRBY", amount, member)
+    else:
+        args = ("HINCRBY", member, amount)
+    try:
+        applied = await redis.eval(
+            _INCREMENT, 3, derived.key, derived.marker, derived.build, *args, LOCK_MS * 4
+        )
+    except (RedisError, OSError):
+        _unsettled.add(derived.marker)
+        raise
+    return bool(applied)
+
+
+async def mark_incomplete(redis: Redis, derived: Derived) -> None:
+    """The structure may be wrong: the next read rebuilds it."""
+    try:
+        await redis.delete(derived.marker)
+    except (RedisError, OSError):
+        _unsettled.add(derived.marker)
+        raise
+
+
+async def settle(redis: Redis) -> int:
+    """Drop the markers of structures whose update failed while Redis was away; returns how
+    many. Cheap when there is nothing to do; each process runs it in its background loop."""
+    if not _unsettled:
+        return 0
+    pending = list(_unsettled)
+    await redis.delete(*pending)
+    _unsettled.difference_update(pending)
+    log.warning("derived structures marked for rebuild after a failed update: %s", pending)
+    return len(pending)
+
+
+async def is_complete(redis: Redis, derived: Derived) -> bool:
+    return bool(await redis.exists(derived.marker))
+
+
+async def heal(redis: Redis, derived: Derived, load: Loader) -> dict[str, int] | None:
+    """None when the structure is complete (read it from Redis). Otherwise the database's values:
+    the caller that wins the lock also installs them; the others just use them."""
+    with contextlib.suppress(RedisError, OSError):
+        await settle(redis)
+    if await is_complete(redis, derived):
+        return None
+    token = uuid.uuid4().hex
+    locked = bool(await redis.set(derived.lock, token, nx=True, px=LOCK_MS))
+    if not locked:
+        return await load()
+    try:
+        values = await _build(redis, derived, token, load)
+    finally:
+        await redis.eval(_UNLOCK, 1, derived.lock, token)
+    return values
+
+
+async def rebuild(
+    redis: Redis, derived: Derived, load: Loader, attempts: int = 3
+) -> dict[str, int]:
+    """Recompute the structure from the database now (the command, a closed campaign)."""
+    values: dict[str, int] = {}
+    await redis.delete(derived.marker)  # increments stop (and spoil a build) until it is done
+    for _ in range(attempts):
+        token = uuid.uuid4().hex
+        values, installed = await _build_once(redis, derived, token, load)
+        if installed:
+            return values
+    log.warning("%s changed during %d rebuilds; the next read rebuilds it", derived.key, attempts)
+    return values
+
+
+async def _build(redis: Redis, derived: Derived, token: str, load: Loader) -> dict[str, int]:
+    values, _ = await _build_once(redis, derived, token, load)
+    return values
+
+
+async def _build_once(
+    redis: Redis, derived: Derived, token: str, load: Loader
+) -> tuple[dict[str, int], bool]:
+    # The build token goes in before the database is read: an increment skipped from here on
+    # (its write committed, maybe after our read) replaces it, and the copy is not installed.
+    await redis.set(derived.build, token, px=LOCK_MS)
+    values = await load()
+    staged = f"{derived.key}:staged:{token}"
+    items = list(values.items())
+    async with redis.pipeline(transaction=False) as pipe:
+        for start in range(0, len(items), _CHUNK):
+            chunk: dict[Any, Any] = dict(items[start : start + _CHUNK])
+            if derived.kind == "zset":
+                pipe.zadd(staged, chunk)
+            else:
+                pipe.hset(staged, mapping=chunk)
+        if items:
+            pipe.pexpire(staged, LOCK_MS)
+        await pipe.execute()
+    installed = await redis.eval(
+        _INSTALL, 4, derived.key, derived.marker, derived.build, staged, token
+    )
+    return values, bool(installed)
+
+
+def ranked(values: dict[str, int]) -> list[tuple[str, int]]:
+    """A sorted set's order (score, then member, both descending), for database-read boards."""
+    return sorted(values.items(), key=lambda item: (item[1], item[0]), reverse=True)
+
+
+# --- timeouts -----------------------------------------------------------------------------
+
+
+def as_busy(error: BaseException | None) -> ServiceBusyError | None:
+    """The typed, retryable answer for a store that timed out or went away, else None: a
+    statement or lock timeout (PostgreSQL 57014 / 55P03), a client command timeout, a lost or
+    refused connection, a Redis timeout or connection error. Looks through the cause chain,
+    since the ORM wraps the driver's errors."""
+    import asyncpg
+
+    busy_kinds: tuple[type[BaseException], ...] = (
+        asyncpg.QueryCanceledError,
+        asyncpg.LockNotAvailableError,
+        asyncpg.TooManyConnectionsError,
+        asyncpg.CannotConnectNowError,
+        asyncpg.ConnectionDoesNotExistError,
+        asyncpg.InterfaceError,
+        TimeoutError,
+        ConnectionError,
+        RedisError,
+    )
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, ServiceBusyError):
+            return error
+        if isinstance(error, busy_kinds):
+            return ServiceBusyError()
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return None
+
+
+# --- migrations ----------------------------------------------------------------------------
+
+# pg_advisory_lock key for applying migrations: any constant shared by every process.
+MIGRATION_LOCK_KEY = 0x6C696E6C69  # "linli"
 
 
 async def apply_migrations(config: dict[str, Any]) -> None:
-    """Apply every migration in ``migrations/``; safe to call when nothing is pending."""
+    """Apply every migration in ``migrations/``; safe to call when nothing is pending, and safe
+    to call from several processes at once: they take turns (a PostgreSQL advisory lock, or a
+    file lock next to the SQLite file) and the later ones find nothing pending."""
     from tortoise.migrations.api.migrate import migrate
 
-    await migrate(config=config)
+    async with _migration_lock(config):
+        await migrate(config=config)
+
+
+@contextlib.asynccontextmanager
+async def _migration_lock(config: dict[str, Any]) -> AsyncIterator[None]:
+    connection = config["connections"]["default"]
+    if isinstance(connection, dict) and "asyncpg" in connection.get("engine", ""):
+        import asyncpg
+
+        credentials = connection["credentials"]
+        admin = await asyncpg.connect(
+            host=credentials.get("host"),
+            port=credentials.get("port"),
+            user=credentials.get("user"),
+            password=credentials.get("password"),
+            database=credentials.get("database"),
+        )
+        try:
+            await admin.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+            try:
+                yield
+            finally:
+                await admin.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+        finally:
+            await admin.close()
+        return
+    if isinstance(connection, str) and connection.startswith("sqlite://"):
+        database = connection[len("sqlite://") :].split("?")[0]
+        if database and database != ":memory:":
+            lock_path = Path(database + ".migrate-lock")
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            with lock_path.open("w") as handle:  # noqa: ASYNC230 (opening a lock file)
+                await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+            return
+    yield
 
 
 async def pending_migrations(config: dict[str, Any]) -> list[str]:

@@ -1,11 +1,19 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.identity.models import TokenKind
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+class TokenKind(StrEnum):
+    """TokenKind as it was when this migration was written (a copy, never an import)."""
+
+    ACCESS = 'access'
+    REFRESH = 'refresh'
+    SESSION = 'session'
 
 class Migration(migrations.Migration):
     initial = True

@@ -1,10 +1,35 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.points.models import LedgerReason
-from domain.rewards.models import RedemptionStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+class LedgerReason(StrEnum):
+    """LedgerReason as it was when this migration was written (a copy, never an import)."""
+
+    POST_PUBLISHED = 'POST_PUBLISHED'
+    POST_FEATURED = 'POST_FEATURED'
+    VOTE_CAST = 'VOTE_CAST'
+    CHECK_IN = 'CHECK_IN'
+    EVENT_ATTENDED = 'EVENT_ATTENDED'
+    CAMPAIGN_WON = 'CAMPAIGN_WON'
+    REFERRAL = 'REFERRAL'
+    PURCHASE = 'PURCHASE'
+    REDEMPTION = 'REDEMPTION'
+    REDEMPTION_REFUND = 'REDEMPTION_REFUND'
+    EXPIRY = 'EXPIRY'
+    ADJUSTMENT = 'ADJUSTMENT'
+    PENDING_RELEASED = 'PENDING_RELEASED'
+
+
+class RedemptionStatus(StrEnum):
+    """RedemptionStatus as it was when this migration was written (a copy, never an import)."""
+
+    RESERVED = 'RESERVED'
+    FULFILLED = 'FULFILLED'
+    CANCELLED = 'CANCELLED'
 
 
 # CHECK constraints and the append-only ledger, enforced by PostgreSQL (the production store).

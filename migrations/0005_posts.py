@@ -1,9 +1,38 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.posts.models import PostKind, PostStatus, ReportReason
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+class PostKind(StrEnum):
+    """PostKind as it was when this migration was written (a copy, never an import)."""
+
+    RECIPE = 'RECIPE'
+    STORY = 'STORY'
+    PHOTO = 'PHOTO'
+    TIP = 'TIP'
+
+
+class PostStatus(StrEnum):
+    """PostStatus as it was when this migration was written (a copy, never an import)."""
+
+    PENDING = 'PENDING'
+    PUBLISHED = 'PUBLISHED'
+    REJECTED = 'REJECTED'
+    HIDDEN = 'HIDDEN'
+
+
+class ReportReason(StrEnum):
+    """ReportReason as it was when this migration was written (a copy, never an import)."""
+
+    SPAM = 'SPAM'
+    ADVERTISING = 'ADVERTISING'
+    ABUSE = 'ABUSE'
+    PRIVACY = 'PRIVACY'
+    MISINFORMATION = 'MISINFORMATION'
+    OTHER = 'OTHER'
 
 
 # PostgreSQL only (see 0002): counters never negative, the audit log append-only.

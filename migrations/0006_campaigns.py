@@ -1,9 +1,24 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.campaigns.models import CampaignKind, EntryStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+class CampaignKind(StrEnum):
+    """CampaignKind as it was when this migration was written (a copy, never an import)."""
+
+    NAMING = 'NAMING'
+    PHOTO = 'PHOTO'
+
+
+class EntryStatus(StrEnum):
+    """EntryStatus as it was when this migration was written (a copy, never an import)."""
+
+    PENDING = 'PENDING'
+    APPROVED = 'APPROVED'
+    REJECTED = 'REJECTED'
 
 
 # PostgreSQL only (see 0002): a ballot never goes below zero votes, a tally never below zero.

@@ -1,9 +1,19 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.events.models import RegistrationStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+class RegistrationStatus(StrEnum):
+    """RegistrationStatus as it was when this migration was written (a copy, never an import)."""
+
+    CONFIRMED = 'CONFIRMED'
+    WAITLISTED = 'WAITLISTED'
+    CANCELLED = 'CANCELLED'
+    CHECKED_IN = 'CHECKED_IN'
+    NO_SHOW = 'NO_SHOW'
 
 
 # PostgreSQL only (see 0002): the seat counter never below zero nor above capacity, and one

@@ -1,11 +1,18 @@
+from enum import StrEnum
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from domain.referrals.models import ReferralStatus
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
+
+
+class ReferralStatus(StrEnum):
+    """ReferralStatus as it was when this migration was written (a copy, never an import)."""
+
+    PENDING = 'PENDING'
+    REWARDED = 'REWARDED'
 
 
 # PostgreSQL only (see 0002): a purchase has a positive amount, nobody refers themself.

@@ -1,6 +1,8 @@
 """Live tallies in Redis, derived from the votes and rebuildable from them at any time.
 
-After a vote commits: ``HINCRBY tally:<campaign> <entry> 1``, then publish the campaign's tally
+After a vote commits: ``HINCRBY tally:<campaign> <entry> 1`` if the tally is complete (its
+marker exists; see domain.stores: a tally lost with Redis's data is counted again from the votes
+on the next read, never bumped while partial), then publish the campaign's tally
 on the channel ``tally:<campaign>`` unless one went out in the last second (``SET NX PX``); a
 throttled campaign is marked dirty and each process's publisher loop sends it when the second is
 up. Subscribers coalesce too, so a client sees at most one push a second per campaign."""
@@ -17,6 +19,7 @@ import orjson
 from redis.asyncio import Redis
 from tortoise.functions import Count
 
+from domain import stores
 from domain.campaigns.models import Campaign, CampaignEntry, Vote
 from domain.campaigns.rules import results_visible
 
@@ -27,6 +30,10 @@ log = logging.getLogger("linli.tally")
 
 def tally_key(campaign_id: int) -> str:
     return f"tally:{campaign_id}"
+
+
+def tally(campaign_id: int) -> stores.Derived:
+    return stores.Derived(tally_key(campaign_id), "hash")
 
 
 def channel(campaign_id: int) -> str:
@@ -57,7 +64,7 @@ class Tally:
 
 
 async def record_vote(redis: Redis, campaign_id: int, entry_id: int) -> None:
-    await redis.hincrby(tally_key(campaign_id), str(entry_id), 1)
+    await stores.increment(redis, tally(campaign_id), str(entry_id), 1)
     await publish_soon(redis, campaign_id)
 
 
@@ -69,8 +76,18 @@ async def publish_soon(redis: Redis, campaign_id: int) -> None:
 
 
 async def read_counts(redis: Redis, campaign_id: int) -> dict[int, int]:
+    from_database = await stores.heal(redis, tally(campaign_id), _loader(campaign_id))
+    if from_database is not None:
+        return {int(k): v for k, v in from_database.items()}
     raw = await redis.hgetall(tally_key(campaign_id))
     return {int(k): int(v) for k, v in raw.items()}
+
+
+def _loader(campaign_id: int) -> stores.Loader:
+    async def load() -> dict[str, int]:
+        return {str(k): v for k, v in (await counts_from_database(campaign_id)).items()}
+
+    return load
 
 
 async def _visible(campaign_id: int) -> bool:
@@ -99,9 +116,10 @@ async def publish_dirty_forever(redis: Redis, tick: float = 0.1) -> None:
     """One loop per app process."""
     while True:
         try:
+            await stores.settle(redis)  # structures whose update failed while Redis was away
             await publish_dirty(redis)
-        except Exception:  # Redis away: the next round tries again
-            log.exception("tally publisher round failed")
+        except Exception as error:  # Redis away: the next round tries again
+            log.warning("tally publisher round failed: %s", error)
         await asyncio.sleep(tick)
 
 
@@ -117,13 +135,21 @@ async def counts_from_database(campaign_id: int) -> dict[int, int]:
 
 async def rebuild(redis: Redis, campaign_id: int) -> dict[int, int]:
     """Recompute one campaign's hash from the votes in the database."""
-    counts = await counts_from_database(campaign_id)
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.delete(tally_key(campaign_id))
-        if counts:
-            pipe.hset(tally_key(campaign_id), mapping={str(k): v for k, v in counts.items()})
-        await pipe.execute()
-    return counts
+    counts = await stores.rebuild(redis, tally(campaign_id), _loader(campaign_id))
+    return {int(k): v for k, v in counts.items()}
+
+
+async def ensure_open_tallies(redis: Redis) -> int:
+    """Rebuild the tally of every campaign still open whose tally is not complete (the due
+    jobs); returns how many were rebuilt."""
+    rebuilt = 0
+    open_ids: list[int] = await Campaign.filter(closed_at__isnull=True).values_list(  # type: ignore[assignment]
+        "id", flat=True
+    )
+    for campaign_id in open_ids:
+        if await stores.heal(redis, tally(campaign_id), _loader(campaign_id)) is not None:
+            rebuilt += 1
+    return rebuilt
 
 
 async def rebuild_all(redis: Redis) -> int:

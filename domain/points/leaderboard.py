@@ -1,4 +1,6 @@
-"""Monthly points leaderboard in a Redis sorted set, updated after commit, rebuildable."""
+"""Monthly points leaderboard in a Redis sorted set, updated after commit, healing itself: a
+month's board is read from Redis only while its complete marker exists (see domain.stores);
+otherwise it is read from the ledger and rebuilt."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from datetime import datetime
 from redis.asyncio import Redis
 from tortoise.functions import Sum
 
+from domain import stores
 from domain.clock import SHANGHAI
 from domain.points.models import LedgerEntry, LedgerReason
 
@@ -27,6 +30,10 @@ def month_key(at: datetime) -> str:
     return f"lb:points:{at.astimezone(SHANGHAI):%Y-%m}"
 
 
+def board(at: datetime) -> stores.Derived:
+    return stores.Derived(month_key(at), "zset")
+
+
 def month_bounds(at: datetime) -> tuple[datetime, datetime]:
     local = at.astimezone(SHANGHAI)
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
@@ -36,10 +43,13 @@ def month_bounds(at: datetime) -> tuple[datetime, datetime]:
 
 async def record_earned(redis: Redis, member_id: int, amount: int, at: datetime) -> None:
     if amount > 0:
-        await redis.zincrby(month_key(at), amount, str(member_id))
+        await stores.increment(redis, board(at), str(member_id), amount)
 
 
 async def top(redis: Redis, at: datetime, count: int) -> list[tuple[int, int]]:
+    from_database = await stores.heal(redis, board(at), _loader(at))
+    if from_database is not None:
+        return [(int(m), score) for m, score in stores.ranked(from_database)[:count]]
     rows: list[tuple[str, float]] = await redis.zrevrange(  # type: ignore[assignment]
         month_key(at), 0, count - 1, withscores=True
     )
@@ -47,6 +57,9 @@ async def top(redis: Redis, at: datetime, count: int) -> list[tuple[int, int]]:
 
 
 async def rank_of(redis: Redis, at: datetime, member_id: int) -> tuple[int, int] | None:
+    from_database = await stores.heal(redis, board(at), _loader(at))
+    if from_database is not None:
+        return _rank_in(from_database, member_id)
     key = month_key(at)
     async with redis.pipeline(transaction=False) as pipe:  # one round trip
         pipe.zrevrank(key, str(member_id))
@@ -57,8 +70,22 @@ async def rank_of(redis: Redis, at: datetime, member_id: int) -> tuple[int, int]
     return int(rank) + 1, int(score or 0)
 
 
-async def rebuild(redis: Redis, at: datetime) -> int:
-    """Recompute this month's board from the ledger; returns how many members are on it."""
+def _rank_in(values: dict[str, int], member_id: int) -> tuple[int, int] | None:
+    for n, (member, score) in enumerate(stores.ranked(values), start=1):
+        if member == str(member_id):
+            return n, score
+    return None
+
+
+def _loader(at: datetime) -> stores.Loader:
+    async def load() -> dict[str, int]:
+        return await earned_in_month(at)
+
+    return load
+
+
+async def earned_in_month(at: datetime) -> dict[str, int]:
+    """Each member's earned points in the month of ``at``, from the ledger."""
     start, end = month_bounds(at)
     rows = (
         await LedgerEntry.filter(
@@ -71,10 +98,14 @@ async def rebuild(redis: Redis, at: datetime) -> int:
         .annotate(total=Sum("amount"))
         .values_list("member_id", "total")
     )
-    key = month_key(at)
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.delete(key)
-        if rows:
-            pipe.zadd(key, {str(member): int(total) for member, total in rows})
-        await pipe.execute()
-    return len(rows)
+    return {str(member): int(total) for member, total in rows}
+
+
+async def ensure_complete(redis: Redis, at: datetime) -> bool:
+    """Rebuild this month's board if it is not complete; returns whether it had to."""
+    return await stores.heal(redis, board(at), _loader(at)) is not None
+
+
+async def rebuild(redis: Redis, at: datetime) -> int:
+    """Recompute this month's board from the ledger; returns how many members are on it."""
+    return len(await stores.rebuild(redis, board(at), _loader(at)))

@@ -190,7 +190,7 @@ async def test_the_referrals_leaderboard_equals_its_rebuild_after_redis_is_wiped
     assert board["viewerEntry"] == {"rank": 2, "score": 1}
     await collaborators.redis.flushdb()
     wiped = await gql(query, {"kind": "REFERRALS", "first": 10}, token=viewer_token)
-    assert wiped["data"]["leaderboard"]["entries"] == []
+    assert wiped == live  # the board heals on read, from the database
     await referral_board.rebuild(collaborators.redis)
     rebuilt = await gql(query, {"kind": "REFERRALS", "first": 10}, token=viewer_token)
     assert rebuilt == live
