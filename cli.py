@@ -12,11 +12,11 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from settings import Settings, load_settings, tortoise_config
+from settings import Settings, load_settings, maintenance_limits, tortoise_config
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
-    await Tortoise.init(config=tortoise_config(settings.database_url))
+    await Tortoise.init(config=tortoise_config(settings.database_url, maintenance_limits()))
     try:
         return await work()
     finally:
@@ -26,7 +26,7 @@ async def _with_database(settings: Settings, work: Callable[[], Awaitable[Any]])
 async def _migrate(settings: Settings) -> None:
     from domain.stores import apply_migrations
 
-    await apply_migrations(tortoise_config(settings.database_url))
+    await apply_migrations(tortoise_config(settings.database_url, maintenance_limits()))
     await Tortoise.close_connections()
 
 
@@ -176,7 +176,7 @@ async def _worker(settings: Settings) -> None:
     from domain.jobs import make_broker
 
     broker = make_broker(settings.redis_url)
-    await Tortoise.init(config=tortoise_config(settings.database_url))
+    await Tortoise.init(config=tortoise_config(settings.database_url, maintenance_limits()))
     await broker.startup()
     try:
         await run_receiver_task(broker)

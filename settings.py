@@ -93,7 +93,7 @@ class StoreLimits:
     db_connect_timeout: float = 3.0  # seconds to open a new connection
     db_statement_timeout_ms: int = 5000
     db_lock_timeout_ms: int = 2000
-    db_command_timeout: float = 8.0  # client side, above the server's statement timeout
+    db_command_timeout: float | None = 8.0  # client side, above the statement timeout
     health_check_seconds: float = 0.4
 
 
@@ -156,6 +156,13 @@ def load_settings() -> Settings:
         limits=Limits(login_per_minute=int(_env("LOGIN_PER_MINUTE", "10"))),
         stores=load_store_limits(),
     )
+
+
+def maintenance_limits() -> StoreLimits:
+    """The command line's work (migrations, the demo, imports, tier recomputes, the job worker)
+    runs long statements on purpose: no statement or client-side timeout, the lock timeout kept so
+    it never waits behind a stuck request for ever."""
+    return replace(load_store_limits(), db_statement_timeout_ms=0, db_command_timeout=None)
 
 
 def load_store_limits() -> StoreLimits:

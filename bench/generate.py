@@ -391,14 +391,14 @@ async def generate(
 ) -> dict[str, int]:
     """Drop and re-create the database of ``database_url``, migrate it, fill it. Returns counts."""
     from domain.stores import apply_migrations
-    from settings import tortoise_config
+    from settings import maintenance_limits, tortoise_config
 
     sizes = Sizes.of(scale)
     literal = f"'{anchor_of(anchor_day).isoformat()}'::timestamptz"
     base, _, name = database_url.rpartition("/")
     await _create_database(f"{base}/postgres", name)
     started = time.perf_counter()
-    await apply_migrations(tortoise_config(database_url))
+    await apply_migrations(tortoise_config(database_url, maintenance_limits()))
     from tortoise import Tortoise
 
     await Tortoise.close_connections()

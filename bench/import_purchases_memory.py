@@ -33,7 +33,7 @@ from domain.purchases.csv_file import FileProgress
 from domain.purchases.csv_import import import_purchases_csv
 from domain.purchases.services import RecordSummary
 from domain.stores import apply_migrations, open_redis
-from settings import Settings, tortoise_config
+from settings import Settings, maintenance_limits, tortoise_config
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_SIZES", "10000,100000").split(","))
 MEMBERS = 2_000
@@ -82,9 +82,9 @@ async def _seed_members() -> Member:
 
 async def _run(size: int, folder: Path, base: str | None) -> tuple[int, float, int]:
     url = await _database(base, folder, size)
-    await apply_migrations(tortoise_config(url))
+    await apply_migrations(tortoise_config(url, maintenance_limits()))
     await Tortoise.close_connections()
-    await Tortoise.init(config=tortoise_config(url))
+    await Tortoise.init(config=tortoise_config(url, maintenance_limits()))
     try:
         admin = await _seed_members()
         path = folder / f"orders-{size}.csv"

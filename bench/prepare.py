@@ -28,10 +28,10 @@ async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) ->
     from domain.posts.queries import PostCard
     from domain.stores import open_redis
     from portal.forms.posts import feed_cursor
-    from settings import tortoise_config
+    from settings import maintenance_limits, tortoise_config
 
     rng = random.Random(seed)
-    config = tortoise_config(database_url)
+    config = tortoise_config(database_url, maintenance_limits())
     await Tortoise.init(config=config)
     redis = open_redis(redis_url)
     try:

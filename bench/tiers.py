@@ -21,7 +21,7 @@ from tortoise import Tortoise
 from domain.clock import SHANGHAI, FrozenClock
 from domain.segments import tiers
 from domain.stores import apply_migrations
-from settings import tortoise_config
+from settings import maintenance_limits, tortoise_config
 
 ANCHOR = datetime(2026, 11, 22, tzinfo=SHANGHAI)
 H = "(({x}) * 2654435761 % 4294967296)"  # a multiplicative hash: same rows every run
@@ -75,7 +75,7 @@ async def build(database_url: str, members: int) -> int:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    await apply_migrations(tortoise_config(database_url))
+    await apply_migrations(tortoise_config(database_url, maintenance_limits()))
     await Tortoise.close_connections()
     conn = await asyncpg.connect(database_url)
     try:
@@ -88,7 +88,7 @@ async def build(database_url: str, members: int) -> int:
 
 
 async def measure(database_url: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url))
+    await Tortoise.init(config=tortoise_config(database_url, maintenance_limits()))
     try:
         tracemalloc.start()
         started = time.perf_counter()
