@@ -65,7 +65,8 @@ class Member(Model):
     suspended = fields.BooleanField(default=False)
     # KOC / HIGH_VALUE / POTENTIAL / DORMANT / NEWCOMER, set by the tier computation; null before.
     tier = fields.CharField(max_length=12, null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    # When the member joined, by the service's clock (reports and tiers count from it).
+    created_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField(null=True)
 
     estate_id: int | None
@@ -110,8 +111,8 @@ class WechatIdentity(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="wechat_identities", on_delete=fields.CASCADE
     )
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
 
     member_id: int
 
@@ -131,7 +132,7 @@ class AuthToken(Model):
     family = fields.CharField(max_length=32)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField()
 
     member_id: int
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -119,6 +119,7 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
                 consent_version=c.settings.privacy_policy_version,
                 consented_at=c.clock.now(),
                 last_seen_at=c.clock.now(),
+                created_at=c.clock.now(),
             )
             await record_referral(inviter, member, c.clock.now())
             return member
@@ -208,11 +209,11 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
             member.update_from_dict(values)
             await member.save(update_fields=list(values))
         if changes.interest_tag_ids is not None:
-            await _replace_own_tags(member, tag_ids)
+            await _replace_own_tags(member, tag_ids, c.clock.now())
     return member
 
 
-async def _replace_own_tags(member: Member, tag_ids: list[int]) -> None:
+async def _replace_own_tags(member: Member, tag_ids: list[int], now: datetime) -> None:
     """A member's own choice replaces their chosen tags; tags a host added stay."""
     await (
         MemberInterestTag.filter(member=member, added_by_id__isnull=True)
@@ -226,7 +227,7 @@ async def _replace_own_tags(member: Member, tag_ids: list[int]) -> None:
     )
     await MemberInterestTag.bulk_create(
         [
-            MemberInterestTag(member=member, tag_id=tag_id)
+            MemberInterestTag(member=member, tag_id=tag_id, created_at=now)
             for tag_id in tag_ids
             if tag_id not in present
         ]
@@ -244,6 +245,7 @@ async def wechat_log_in(
     identity = await WechatIdentity.get_or_none(openid=session.openid).select_related("member")
     if identity is not None:
         identity.session_key = session.session_key
+        identity.updated_at = c.clock.now()
         await identity.save(update_fields=["session_key", "updated_at"])
         return identity.member, False
     inviter = await _find_inviter(invite_code)
@@ -254,6 +256,7 @@ async def wechat_log_in(
                 display_name="微信用户",
                 referred_by=inviter,
                 last_seen_at=c.clock.now(),
+                created_at=c.clock.now(),
             )
             await record_referral(inviter, member, c.clock.now())
             await WechatIdentity.create(
@@ -261,6 +264,8 @@ async def wechat_log_in(
                 unionid=session.unionid,
                 session_key=session.session_key,
                 member=member,
+                created_at=c.clock.now(),
+                updated_at=c.clock.now(),
             )
     except IntegrityError:  # the same code raced itself: the other request created the member
         identity = await WechatIdentity.get(openid=session.openid).select_related("member")

@@ -31,6 +31,7 @@ async def issue_token(
         token_hash=hash_token(raw),
         family=family,
         expires_at=now + lifetime,
+        created_at=now,
     )
     return raw
 
