@@ -31,9 +31,12 @@ from domain.identity.passwords import hash_password, verify_password
 from domain.identity.tokens import (
     TokenPair,
     find_live_token,
+    find_refresh_token,
     issue_token,
     issue_token_pair,
+    new_family,
     revoke_family,
+    revoke_token,
 )
 from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
@@ -139,28 +142,49 @@ async def verify_login(c: Collaborators, phone: str, password: str, ip: str) -> 
     return member
 
 
-async def issue_api_tokens(c: Collaborators, member: Member) -> TokenPair:
+async def issue_api_tokens(
+    c: Collaborators, member: Member, family: str | None = None
+) -> TokenPair:
+    """A new login starts a family; a rotation passes the family it continues."""
     s = c.settings
     return await issue_token_pair(
-        member, c.clock.now(), s.access_token_seconds, s.refresh_token_seconds
+        member,
+        c.clock.now(),
+        s.access_token_seconds,
+        s.refresh_token_seconds,
+        family or new_family(),
     )
 
 
 async def start_portal_session(c: Collaborators, member: Member) -> str:
     lifetime = timedelta(seconds=c.settings.portal_session_seconds)
-    return await issue_token(member, TokenKind.SESSION, lifetime, c.clock.now(), family="portal")
+    return await issue_token(member, TokenKind.SESSION, lifetime, c.clock.now(), new_family())
 
 
 async def refresh_api_tokens(c: Collaborators, refresh_token: str) -> tuple[Member, TokenPair]:
-    """Rotate: the old access and refresh tokens die, a new pair is born. A refresh token works
-    once; a replayed one finds its family revoked."""
+    """Rotate: the old access and refresh tokens die, a new pair of the same family is born. A
+    refresh token works once; replaying one already used is a reuse (a stolen copy, or the
+    client it was stolen from) and revokes the whole family, newest tokens included."""
+    now = c.clock.now()
+    token = await find_refresh_token(refresh_token)
+    if token is None or token.expires_at <= now:
+        raise InvalidTokenError()
+    rotated = await _rotate(c, token) if token.revoked_at is None else None
+    if rotated is None:
+        await revoke_family(token.family, now)
+        raise InvalidTokenError()
+    return rotated
+
+
+async def _rotate(c: Collaborators, token: AuthToken) -> tuple[Member, TokenPair] | None:
+    """None when a concurrent rotation used the token first."""
     now = c.clock.now()
     async with in_transaction():
-        token = await find_live_token(refresh_token, TokenKind.REFRESH, now)
-        if token is None or await revoke_family(token.family, now) == 0:
-            raise InvalidTokenError()
+        if not await revoke_token(token, now):
+            return None
+        await revoke_family(token.family, now)  # the access token issued with it
         member = await Member.get(id=token.member_id)
-        return member, await issue_api_tokens(c, member)
+        return member, await issue_api_tokens(c, member, token.family)
 
 
 async def log_out(c: Collaborators, token: AuthToken) -> None:
