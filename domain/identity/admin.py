@@ -25,7 +25,7 @@ async def create_admin(
         )
         if message
     ]
-    member = await Member.get_or_none(phone=phone)
+    member = await Member.get_or_none(phone=phone) if not errors else None
     if member is None and (message := rules.password_error(password)):
         errors.append(FieldError("password", message))
     if errors:

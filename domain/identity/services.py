@@ -78,6 +78,8 @@ async def _find_inviter(code: str | None) -> Member | None:
     normalised = rules.normalise_invite_code(code)
     if normalised is None:
         return None
+    if not rules.invite_code_is_well_formed(normalised):
+        raise InvalidInviteCodeError()
     inviter = await Member.get_or_none(invite_code=normalised)
     if inviter is None:
         raise InvalidInviteCodeError()
@@ -132,8 +134,13 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
 
 async def verify_login(c: Collaborators, phone: str, password: str, ip: str) -> Member:
     phone = rules.normalise_phone(phone)
-    await hit_all(c.redis, _login_limits(c, "login", ip, phone or "-"))
-    member = await Member.get_or_none(phone=phone) if phone else None
+    well_formed = rules.phone_error(phone) is None
+    await hit_all(c.redis, _login_limits(c, "login", ip, phone if well_formed else "-"))
+    # A number that cannot exist, or a password longer than any we accept, is the same wrong
+    # credential as any other, refused before the database or the hasher sees it.
+    if not well_formed or len(password) > rules.PASSWORD_MAX:
+        raise InvalidCredentialsError()
+    member = await Member.get_or_none(phone=phone)
     ok = await verify_password(member.password_hash if member else None, password)
     if member is None or not ok:
         raise InvalidCredentialsError()
