@@ -18,6 +18,7 @@ from domain.identity.errors import (
     InvalidTokenError,
     PhoneTakenError,
 )
+from domain.identity.estate_changes import change_estate
 from domain.identity.models import (
     AuthToken,
     Estate,
@@ -223,10 +224,8 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
         if message := rules.display_name_error(name):
             errors.append(FieldError("displayName", message))
         values["display_name"] = name
-    if changes.estate_id is not None:
-        if not await Estate.filter(id=changes.estate_id).exists():
-            errors.append(FieldError("estateId", "小区不存在"))
-        values["estate_id"] = changes.estate_id
+    if changes.estate_id is not None and not await Estate.filter(id=changes.estate_id).exists():
+        errors.append(FieldError("estateId", "小区不存在"))
     tag_ids = sorted(set(changes.interest_tag_ids or []))
     if changes.interest_tag_ids is not None:
         if len(tag_ids) > MAX_INTEREST_TAGS:
@@ -239,6 +238,9 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
         if values:
             member.update_from_dict(values)
             await member.save(update_fields=list(values))
+        if changes.estate_id is not None:
+            # Not set here: a move is a request the target estate decides (estate_changes.py).
+            await change_estate(c, member, changes.estate_id)
         if changes.interest_tag_ids is not None:
             await _replace_own_tags(member, tag_ids, c.clock.now())
     return member

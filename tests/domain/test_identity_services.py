@@ -17,7 +17,14 @@ from domain.identity.errors import (
     WechatCodeError,
     WechatUnavailableError,
 )
-from domain.identity.models import AuthToken, Member, MemberInterestTag, TokenKind, WechatIdentity
+from domain.identity.models import (
+    AuthToken,
+    EstateChangeRequest,
+    Member,
+    MemberInterestTag,
+    TokenKind,
+    WechatIdentity,
+)
 from domain.jobs import purge_expired_tokens
 from tests.factories import PASSWORD, make_estate, make_member, make_tag
 
@@ -185,7 +192,9 @@ async def test_updating_the_profile_replaces_chosen_tags_and_keeps_those_a_host_
     )
     await services.update_profile(collaborators, member, changes)
     saved = await Member.get(id=member.id)
-    assert saved.display_name == "新名字" and saved.estate_id == other_estate.id
+    # The estate is asked for, not changed (tests/domain/test_estate_changes.py).
+    assert saved.display_name == "新名字" and saved.estate_id == estate.id
+    assert await EstateChangeRequest.filter(member=member, to_estate=other_estate).exists()
     tags = set(await MemberInterestTag.filter(member=member).values_list("tag_id", flat=True))
     assert tags == {baking.id, garden.id}
 
