@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'estate_change_request', 'app': 'linli', 'indexes': [Index(fields=['to_estate', 'status'])], 'pk_attr': 'id', 'table_description': "A member's request to move to another estate, decided by a host or admin of that estate."},
+            options={'table': 'estate_change_request', 'app': 'linli', 'indexes': [Index(fields=['to_estate_id', 'status'])], 'pk_attr': 'id', 'table_description': "A member's request to move to another estate, decided by a host or admin of that estate."},
             bases=['Model'],
         ),
         ops.RunPython(add_one_pending_index),

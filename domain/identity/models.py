@@ -182,4 +182,4 @@ class EstateChangeRequest(Model):
     class Meta:
         table = "estate_change_request"
         ordering = ["id"]
-        indexes = (("to_estate", "status"),)
+        indexes = (("to_estate_id", "status"),)
