@@ -27,12 +27,8 @@ PENDING_PAGE_MAX = 50
 
 
 async def pending_estate_change(member_id: int) -> EstateChangeRequest | None:
-    """The member's waiting request, with both estates, or None."""
-    return (
-        await EstateChangeRequest.filter(member_id=member_id, status=PENDING)
-        .select_related("from_estate", "to_estate")
-        .first()
-    )
+    """The member's waiting request, or None."""
+    return await EstateChangeRequest.filter(member_id=member_id, status=PENDING).first()
 
 
 async def change_estate(c: Collaborators, member: Member, estate_id: int) -> bool:
@@ -77,7 +73,7 @@ async def list_pending_estate_changes(
     actor: Member, after_id: int | None, first: int
 ) -> list[EstateChangeRequest]:
     """Requests waiting for ``actor``: admins see all, hosts those into their own estate (never
-    their own request). Oldest first, ``first + 1`` rows, member and estates joined."""
+    their own request). Oldest first, ``first + 1`` rows, the member joined."""
     policies.require_role(actor, Role.HOST, Role.ADMIN)
     query = EstateChangeRequest.filter(status=PENDING)
     if not actor.has_role(Role.ADMIN):
@@ -87,7 +83,7 @@ async def list_pending_estate_changes(
     if after_id is not None:
         query = query.filter(id__gt=after_id)
     return (
-        await query.select_related("member", "from_estate", "to_estate")
+        await query.select_related("member")
         .order_by("id")
         .limit(first + 1)
     )
@@ -114,9 +110,7 @@ async def decide_estate_change(
         if approve:
             await Member.filter(id=request.member_id).update(estate_id=request.to_estate_id)
         await _audit(actor, "ESTATE_APPROVED" if approve else "ESTATE_DECLINED", request, now)
-    return await EstateChangeRequest.get(id=request_id).select_related(
-        "member", "from_estate", "to_estate"
-    )
+    return await EstateChangeRequest.get(id=request_id).select_related("member")
 
 
 async def set_member_estate(
