@@ -15,6 +15,7 @@ from tests.api.test_identity_api import op
 from tests.api.test_points_api import error_code, token_for
 from tests.conftest import GraphQLClient
 from tests.factories import make_estate, make_member
+from tests.sqlcount import count_sql
 
 
 @pytest.fixture
@@ -135,3 +136,26 @@ async def test_only_hosts_of_the_target_and_admins_list_and_decide_and_only_once
         "query($id: ID!) { node(id: $id) { id } }", {"id": request_id}, tokens["host_a"]
     )
     assert node["data"]["node"] is None
+
+
+async def test_the_staff_list_reads_a_fixed_number_of_statements_whatever_the_page_size(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any]
+) -> None:
+    estates = [await make_estate(f"小区{n}") for n in range(6)]
+    for n in range(12):
+        member = await make_member(estate=estates[n % 6])
+        await EstateChangeRequest.create(
+            member=member,
+            from_estate=estates[n % 6],
+            to_estate=estates[(n + 1) % 6],
+            created_at=member.created_at,
+        )
+    token = await token_for(collaborators, world["admin"])
+    counts = []
+    for first in (2, 10):
+        with count_sql() as statements:
+            body = await gql(op("EstateChangeRequests"), {"first": first}, token)
+        assert len(body["data"]["estateChangeRequests"]["edges"]) == first
+        counts.append(len(statements))
+    # the token joined to its member, the page joined to its members, the estates via the loader
+    assert counts == [3, 3]
