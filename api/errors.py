@@ -262,6 +262,7 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     identity.InvalidTokenError: _plain(InvalidToken),
     identity.WechatCodeError: _plain(WechatLoginFailed),
     identity.WechatUnavailableError: _plain(WechatLoginFailed),
+    identity.EstateChangeDecidedError: _plain(InvalidTransition),
     points.InsufficientPointsError: lambda e: InsufficientPoints(
         code=e.code, message=e.message, balance=e.balance, cost=e.cost
     ),

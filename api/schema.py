@@ -61,6 +61,11 @@ from api.groups.mutations.join_group import JoinGroupResult, join_group
 from api.groups.mutations.leave_group import LeaveGroupResult, leave_group
 from api.groups.queries import GroupsQuery
 from api.groups.types import InterestGroup
+from api.identity.estate_changes import EstateChangesQuery
+from api.identity.mutations.decide_estate_change import (
+    DecideEstateChangeResult,
+    decide_estate_change,
+)
 from api.identity.mutations.log_in import LoginResult, log_in
 from api.identity.mutations.log_out import LogoutResult, log_out
 from api.identity.mutations.refresh_token import RefreshTokenResult, refresh_token
@@ -102,6 +107,7 @@ from settings import Limits
 @strawberry.type(description="Everything the mini-program and staff tools read.")
 class Query(
     IdentityQuery,
+    EstateChangesQuery,
     GroupsQuery,
     PointsQuery,
     RewardsQuery,
@@ -141,6 +147,11 @@ class Mutation:
         resolver=update_profile,
         description="Change the signed-in member's profile.",
         permission_classes=[IsAuthenticated],
+    )
+    decide_estate_change: DecideEstateChangeResult = strawberry.mutation(
+        resolver=decide_estate_change,
+        description="Hosts (of the estate asked for) and admins: approve or decline a member's "
+        "estate change request (audited). Anyone else gets a top-level FORBIDDEN error.",
     )
     join_group: JoinGroupResult = strawberry.mutation(
         resolver=join_group,

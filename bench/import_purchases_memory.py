@@ -68,11 +68,20 @@ async def _drop(base: str | None, url: str) -> None:
 
 async def _seed_members() -> Member:
     admin = await Member.create(
-        phone="13800000001", display_name="运营", roles=[Role.ADMIN.value], invite_code="BENCHADM"
+        phone="13800000001",
+        display_name="运营",
+        roles=[Role.ADMIN.value],
+        invite_code="BENCHADM",
+        created_at=NOW,
     )
     await Member.bulk_create(
         [
-            Member(phone=f"1500000{n:04d}", display_name=f"邻居{n}", invite_code=f"B{n:07d}")
+            Member(
+                phone=f"1500000{n:04d}",
+                display_name=f"邻居{n}",
+                invite_code=f"B{n:07d}",
+                created_at=NOW,
+            )
             for n in range(MEMBERS)
         ],
         batch_size=200,

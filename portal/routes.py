@@ -9,6 +9,7 @@ from starlette.routing import Route
 from portal.views import (
     campaigns,
     dashboard,
+    estate_changes,
     events,
     groups,
     host_console,
@@ -36,6 +37,13 @@ def portal_routes() -> list[Route]:
         Route("/profile", identity.profile_page, methods=["GET", "POST"], name="profile"),
         Route("/profile/check", identity.profile_check, methods=["POST"], name="profile_check"),
         Route("/privacy", identity.privacy, name="privacy"),
+        Route("/staff/estate-requests", estate_changes.requests_page, name="estate_requests"),
+        Route(
+            "/staff/estate-requests/{request_id:int}/{decision:str}",
+            estate_changes.decide,
+            methods=["POST"],
+            name="decide_estate_request",
+        ),
         *points_routes(),
         *mall_routes(),
         *post_routes(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.wechat import WechatClient
 from settings import Settings
+from tests.factories import CLOCK_START
 from tests.stores import (
     ON_POSTGRES,
     REDIS_URL,
@@ -98,7 +98,7 @@ def settings(
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock(datetime(2026, 11, 21, 2, 0, tzinfo=UTC))
+    return FrozenClock(CLOCK_START)
 
 
 @pytest_asyncio.fixture(autouse=True)

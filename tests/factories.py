@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 from domain.identity import rules
 from domain.identity.models import Estate, InterestTag, Member, Role
 from domain.identity.passwords import hash_password
 
 PASSWORD = "neighbour-2026"
+# Where the tests' injected clock starts (tests/conftest.py): rows made here are stamped with it,
+# never with the wall clock, so a test reads the same on any day.
+CLOCK_START = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
 _phones = itertools.count(13900000000)
 _hash_cache: dict[str, str] = {}
 
@@ -30,6 +34,7 @@ async def make_member(
     display_name: str = "邻居",
     estate: Estate | None = None,
     roles: tuple[Role, ...] = (Role.RESIDENT,),
+    joined_at: datetime = CLOCK_START,
 ) -> Member:
     if password not in _hash_cache:
         _hash_cache[password] = await hash_password(password)
@@ -40,4 +45,5 @@ async def make_member(
         estate=estate,
         roles=[role.value for role in roles],
         invite_code=rules.new_invite_code(),
+        created_at=joined_at,
     )

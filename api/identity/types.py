@@ -25,6 +25,7 @@ from domain.segments import queries as segment_queries
 from domain.segments.queries import Rfm
 
 if TYPE_CHECKING:
+    from api.identity.estate_changes import EstateChangeRequest
     from api.posts.types import PostConnection
     from api.referrals.types import ReferralConnection
 
@@ -135,7 +136,7 @@ class InterestTag(relay.Node):
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 
 
-async def _estate(info: Info[Context, Any], estate_id: int | None) -> Estate | None:
+async def estate_by_id(info: Info[Context, Any], estate_id: int | None) -> Estate | None:
     if estate_id is None:
         return None
     estate = await info.context.loaders.estate.load(estate_id)
@@ -172,7 +173,7 @@ class Member(relay.Node):
 
     @strawberry.field(description="The member's estate.")
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
-        return await _estate(info, self.model.estate_id)
+        return await estate_by_id(info, self.model.estate_id)
 
     @strawberry.field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
@@ -226,7 +227,18 @@ class Viewer:
         description="The member's estate (null until chosen, e.g. after WeChat login)."
     )
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
-        return await _estate(info, self.model.estate_id)
+        return await estate_by_id(info, self.model.estate_id)
+
+    @strawberry.field(
+        description="The member's request to move to another estate while it waits for a host "
+        "or admin of that estate; null when none waits. `estate` stays the old one until then."
+    )
+    async def pending_estate_change(
+        self,
+    ) -> Annotated[EstateChangeRequest, strawberry.lazy("api.identity.estate_changes")] | None:
+        from api.identity.estate_changes import pending_of  # it imports this module's types
+
+        return await pending_of(self.model.id)
 
     @strawberry.field(description="Interest tags: chosen by the member or added by a host.")
     async def interest_tags(self, info: Info[Context, Any]) -> list[InterestTag]:
@@ -321,3 +333,15 @@ class LogoutSuccess:
 @strawberry.type(description="The profile was saved.")
 class UpdateProfileSuccess:
     viewer: Viewer = strawberry.field(description="The member as now saved.")
+
+    @strawberry.field(
+        description="A change of estate is not made at once: it is this request, waiting for a "
+        "host or admin of the new estate (null when none waits, e.g. the first choice of a "
+        "resident without an estate). `viewer.estate` keeps the old estate until approval."
+    )
+    async def estate_change_request(
+        self,
+    ) -> Annotated[EstateChangeRequest, strawberry.lazy("api.identity.estate_changes")] | None:
+        from api.identity.estate_changes import pending_of
+
+        return await pending_of(self.viewer.model.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.clock import Clock
 from domain.errors import FieldError, InvalidInputError
 from domain.identity import rules
 from domain.identity.models import Member, Role
@@ -9,8 +10,11 @@ from domain.identity.passwords import hash_password
 from domain.identity.services import create_member_with_invite_code
 
 
-async def create_admin(phone: str, display_name: str, password: str) -> tuple[Member, bool]:
-    """An admin with this phone: a new member, or an existing one promoted (password unchanged)."""
+async def create_admin(
+    phone: str, display_name: str, password: str, clock: Clock | None = None
+) -> tuple[Member, bool]:
+    """An admin with this phone: a new member, or an existing one promoted (password unchanged).
+    The command line has no injected clock: it stamps the join with the real one."""
     phone = rules.normalise_phone(phone)
     name = rules.clean_display_name(display_name)
     errors = [
@@ -21,7 +25,7 @@ async def create_admin(phone: str, display_name: str, password: str) -> tuple[Me
         )
         if message
     ]
-    member = await Member.get_or_none(phone=phone)
+    member = await Member.get_or_none(phone=phone) if not errors else None
     if member is None and (message := rules.password_error(password)):
         errors.append(FieldError("password", message))
     if errors:
@@ -36,5 +40,6 @@ async def create_admin(phone: str, display_name: str, password: str) -> tuple[Me
         password_hash=await hash_password(password),
         display_name=name,
         roles=[Role.RESIDENT.value, Role.ADMIN.value],
+        created_at=(clock or Clock()).now(),
     )
     return member, True

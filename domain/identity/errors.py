@@ -38,3 +38,8 @@ class WechatCodeError(DomainError):
 class WechatUnavailableError(DomainError):
     code = "WECHAT_UNAVAILABLE"
     message = "微信服务暂时不可用，请稍后再试"
+
+
+class EstateChangeDecidedError(DomainError):
+    code = "INVALID_TRANSITION"
+    message = "这条小区变更申请已经处理过了"

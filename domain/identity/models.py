@@ -65,7 +65,8 @@ class Member(Model):
     suspended = fields.BooleanField(default=False)
     # KOC / HIGH_VALUE / POTENTIAL / DORMANT / NEWCOMER, set by the tier computation; null before.
     tier = fields.CharField(max_length=12, null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    # When the member joined, by the service's clock (reports and tiers count from it).
+    created_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField(null=True)
 
     estate_id: int | None
@@ -110,8 +111,8 @@ class WechatIdentity(Model):
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="wechat_identities", on_delete=fields.CASCADE
     )
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
 
     member_id: int
 
@@ -131,10 +132,54 @@ class AuthToken(Model):
     family = fields.CharField(max_length=32)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField()
 
     member_id: int
 
     class Meta:
         table = "auth_token"
         indexes = (("family",),)
+
+
+class EstateChangeStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+    # Superseded: the member asked again, went back, or an admin set the estate directly.
+    CANCELLED = "CANCELLED"
+
+
+class EstateChangeRequest(Model):
+    """A member's request to move to another estate, decided by a host or admin of that estate.
+
+    The estate is an access boundary (staff scope, estate-only groups, campaigns, events): the
+    member keeps the old one until the request is approved. At most one pending per member."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="estate_change_requests", on_delete=fields.CASCADE
+    )
+    from_estate: fields.ForeignKeyNullableRelation[Estate] = fields.ForeignKeyField(
+        "linli.Estate", related_name="estate_changes_out", null=True, on_delete=fields.RESTRICT
+    )
+    to_estate: fields.ForeignKeyRelation[Estate] = fields.ForeignKeyField(
+        "linli.Estate", related_name="estate_changes_in", on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(
+        EstateChangeStatus, max_length=10, default=EstateChangeStatus.PENDING
+    )
+    decided_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="estate_changes_decided", null=True, on_delete=fields.SET_NULL
+    )
+    decided_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    member_id: int
+    from_estate_id: int | None
+    to_estate_id: int
+    decided_by_id: int | None
+
+    class Meta:
+        table = "estate_change_request"
+        ordering = ["id"]
+        indexes = (("to_estate_id", "status"),)

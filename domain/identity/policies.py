@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.errors import PermissionDeniedError
-from domain.identity.models import Member, Role
+from domain.identity.models import EstateChangeRequest, Member, Role
 
 
 def can_see_full_phone(viewer: Member | None, member: Member) -> bool:
@@ -23,3 +23,12 @@ def require_role(member: Member, *roles: Role) -> None:
     """Staff actions check the actor's role here too, whichever entrypoint called them."""
     if not any(member.has_role(role) for role in roles):
         raise PermissionDeniedError()
+
+
+def may_decide_estate_change(actor: Member, request: EstateChangeRequest) -> bool:
+    """Admins, and hosts of the estate the member wants to join; never the member themselves."""
+    if actor.id == request.member_id:
+        return False
+    if actor.has_role(Role.ADMIN):
+        return True
+    return actor.has_role(Role.HOST) and actor.estate_id == request.to_estate_id

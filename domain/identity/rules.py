@@ -8,7 +8,16 @@ import unicodedata
 
 from domain.errors import FieldError
 
-_MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: ``\d`` would also take ``５`` or ``١`` and store a number no one can dial.
+_MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_INVITE_CODE_SHAPE = re.compile(r"[0-9A-Z]{1,8}")
+# Only the full-width forms an input method types (０-９, ＋, －, （）): NFKC would also turn
+# ``²`` into ``2``, which is not the number the member typed.
+_FULL_WIDTH_TO_ASCII = str.maketrans(
+    {**{chr(0xFF10 + n): str(n) for n in range(10)}, "＋": "+", "－": "-", "（": "(", "）": ")"}
+)
+# Longer input is not a phone number whatever it contains: refuse it before any other work.
+PHONE_INPUT_MAX = 40
 # No 0/O/1/I: codes are read aloud and typed from posters.
 INVITE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 INVITE_CODE_LENGTH = 8
@@ -18,8 +27,11 @@ DISPLAY_NAME_MAX = 20
 
 
 def normalise_phone(raw: str) -> str:
-    """Digits only, without a +86 / 0086 prefix: ``+86 138-0013-8000`` → ``13800138000``."""
-    digits = re.sub(r"[\s\-()]", "", raw or "")
+    """Digits only, without a +86 / 0086 prefix: ``+86 138-0013-8000`` → ``13800138000``.
+    Full-width digits (a Chinese input method's ``１３８…``) fold to ASCII; anything else stays
+    for ``phone_error`` to refuse."""
+    text = (raw or "")[: PHONE_INPUT_MAX + 1]
+    digits = re.sub(r"[\s\-()]", "", text.translate(_FULL_WIDTH_TO_ASCII))
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
             digits = digits[len(prefix) :]
@@ -27,6 +39,7 @@ def normalise_phone(raw: str) -> str:
 
 
 def phone_error(phone: str) -> str | None:
+    """None for a well-formed mainland mobile number; the only shape that may reach a query."""
     if not _MAINLAND_MOBILE.fullmatch(phone):
         return "请输入11位中国大陆手机号"
     return None
@@ -73,6 +86,12 @@ def new_invite_code() -> str:
 def normalise_invite_code(raw: str | None) -> str | None:
     code = (raw or "").strip().upper()
     return code or None
+
+
+def invite_code_is_well_formed(code: str) -> bool:
+    """Codes are 8 ASCII letters or digits (older ones may use 0/1/I/O): anything else cannot
+    exist, so it is refused before a query."""
+    return _INVITE_CODE_SHAPE.fullmatch(code) is not None
 
 
 def registration_field_errors(

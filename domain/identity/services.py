@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -18,6 +18,7 @@ from domain.identity.errors import (
     InvalidTokenError,
     PhoneTakenError,
 )
+from domain.identity.estate_changes import change_estate
 from domain.identity.models import (
     AuthToken,
     Estate,
@@ -31,9 +32,12 @@ from domain.identity.passwords import hash_password, verify_password
 from domain.identity.tokens import (
     TokenPair,
     find_live_token,
+    find_refresh_token,
     issue_token,
     issue_token_pair,
+    new_family,
     revoke_family,
+    revoke_token,
 )
 from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
@@ -75,6 +79,8 @@ async def _find_inviter(code: str | None) -> Member | None:
     normalised = rules.normalise_invite_code(code)
     if normalised is None:
         return None
+    if not rules.invite_code_is_well_formed(normalised):
+        raise InvalidInviteCodeError()
     inviter = await Member.get_or_none(invite_code=normalised)
     if inviter is None:
         raise InvalidInviteCodeError()
@@ -119,6 +125,7 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
                 consent_version=c.settings.privacy_policy_version,
                 consented_at=c.clock.now(),
                 last_seen_at=c.clock.now(),
+                created_at=c.clock.now(),
             )
             await record_referral(inviter, member, c.clock.now())
             return member
@@ -128,8 +135,13 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
 
 async def verify_login(c: Collaborators, phone: str, password: str, ip: str) -> Member:
     phone = rules.normalise_phone(phone)
-    await hit_all(c.redis, _login_limits(c, "login", ip, phone or "-"))
-    member = await Member.get_or_none(phone=phone) if phone else None
+    well_formed = rules.phone_error(phone) is None
+    await hit_all(c.redis, _login_limits(c, "login", ip, phone if well_formed else "-"))
+    # A number that cannot exist, or a password longer than any we accept, is the same wrong
+    # credential as any other, refused before the database or the hasher sees it.
+    if not well_formed or len(password) > rules.PASSWORD_MAX:
+        raise InvalidCredentialsError()
+    member = await Member.get_or_none(phone=phone)
     ok = await verify_password(member.password_hash if member else None, password)
     if member is None or not ok:
         raise InvalidCredentialsError()
@@ -138,28 +150,49 @@ async def verify_login(c: Collaborators, phone: str, password: str, ip: str) -> 
     return member
 
 
-async def issue_api_tokens(c: Collaborators, member: Member) -> TokenPair:
+async def issue_api_tokens(
+    c: Collaborators, member: Member, family: str | None = None
+) -> TokenPair:
+    """A new login starts a family; a rotation passes the family it continues."""
     s = c.settings
     return await issue_token_pair(
-        member, c.clock.now(), s.access_token_seconds, s.refresh_token_seconds
+        member,
+        c.clock.now(),
+        s.access_token_seconds,
+        s.refresh_token_seconds,
+        family or new_family(),
     )
 
 
 async def start_portal_session(c: Collaborators, member: Member) -> str:
     lifetime = timedelta(seconds=c.settings.portal_session_seconds)
-    return await issue_token(member, TokenKind.SESSION, lifetime, c.clock.now(), family="portal")
+    return await issue_token(member, TokenKind.SESSION, lifetime, c.clock.now(), new_family())
 
 
 async def refresh_api_tokens(c: Collaborators, refresh_token: str) -> tuple[Member, TokenPair]:
-    """Rotate: the old access and refresh tokens die, a new pair is born. A refresh token works
-    once; a replayed one finds its family revoked."""
+    """Rotate: the old access and refresh tokens die, a new pair of the same family is born. A
+    refresh token works once; replaying one already used is a reuse (a stolen copy, or the
+    client it was stolen from) and revokes the whole family, newest tokens included."""
+    now = c.clock.now()
+    token = await find_refresh_token(refresh_token)
+    if token is None or token.expires_at <= now:
+        raise InvalidTokenError()
+    rotated = await _rotate(c, token) if token.revoked_at is None else None
+    if rotated is None:
+        await revoke_family(token.family, now)
+        raise InvalidTokenError()
+    return rotated
+
+
+async def _rotate(c: Collaborators, token: AuthToken) -> tuple[Member, TokenPair] | None:
+    """None when a concurrent rotation used the token first."""
     now = c.clock.now()
     async with in_transaction():
-        token = await find_live_token(refresh_token, TokenKind.REFRESH, now)
-        if token is None or await revoke_family(token.family, now) == 0:
-            raise InvalidTokenError()
+        if not await revoke_token(token, now):
+            return None
+        await revoke_family(token.family, now)  # the access token issued with it
         member = await Member.get(id=token.member_id)
-        return member, await issue_api_tokens(c, member)
+        return member, await issue_api_tokens(c, member, token.family)
 
 
 async def log_out(c: Collaborators, token: AuthToken) -> None:
@@ -191,10 +224,8 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
         if message := rules.display_name_error(name):
             errors.append(FieldError("displayName", message))
         values["display_name"] = name
-    if changes.estate_id is not None:
-        if not await Estate.filter(id=changes.estate_id).exists():
-            errors.append(FieldError("estateId", "小区不存在"))
-        values["estate_id"] = changes.estate_id
+    if changes.estate_id is not None and not await Estate.filter(id=changes.estate_id).exists():
+        errors.append(FieldError("estateId", "小区不存在"))
     tag_ids = sorted(set(changes.interest_tag_ids or []))
     if changes.interest_tag_ids is not None:
         if len(tag_ids) > MAX_INTEREST_TAGS:
@@ -207,12 +238,15 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
         if values:
             member.update_from_dict(values)
             await member.save(update_fields=list(values))
+        if changes.estate_id is not None:
+            # Not set here: a move is a request the target estate decides (estate_changes.py).
+            await change_estate(c, member, changes.estate_id)
         if changes.interest_tag_ids is not None:
-            await _replace_own_tags(member, tag_ids)
+            await _replace_own_tags(member, tag_ids, c.clock.now())
     return member
 
 
-async def _replace_own_tags(member: Member, tag_ids: list[int]) -> None:
+async def _replace_own_tags(member: Member, tag_ids: list[int], now: datetime) -> None:
     """A member's own choice replaces their chosen tags; tags a host added stay."""
     await (
         MemberInterestTag.filter(member=member, added_by_id__isnull=True)
@@ -226,7 +260,7 @@ async def _replace_own_tags(member: Member, tag_ids: list[int]) -> None:
     )
     await MemberInterestTag.bulk_create(
         [
-            MemberInterestTag(member=member, tag_id=tag_id)
+            MemberInterestTag(member=member, tag_id=tag_id, created_at=now)
             for tag_id in tag_ids
             if tag_id not in present
         ]
@@ -244,6 +278,7 @@ async def wechat_log_in(
     identity = await WechatIdentity.get_or_none(openid=session.openid).select_related("member")
     if identity is not None:
         identity.session_key = session.session_key
+        identity.updated_at = c.clock.now()
         await identity.save(update_fields=["session_key", "updated_at"])
         return identity.member, False
     inviter = await _find_inviter(invite_code)
@@ -254,6 +289,7 @@ async def wechat_log_in(
                 display_name="微信用户",
                 referred_by=inviter,
                 last_seen_at=c.clock.now(),
+                created_at=c.clock.now(),
             )
             await record_referral(inviter, member, c.clock.now())
             await WechatIdentity.create(
@@ -261,6 +297,8 @@ async def wechat_log_in(
                 unionid=session.unionid,
                 session_key=session.session_key,
                 member=member,
+                created_at=c.clock.now(),
+                updated_at=c.clock.now(),
             )
     except IntegrityError:  # the same code raced itself: the other request created the member
         identity = await WechatIdentity.get(openid=session.openid).select_related("member")

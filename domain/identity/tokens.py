@@ -31,14 +31,20 @@ async def issue_token(
         token_hash=hash_token(raw),
         family=family,
         expires_at=now + lifetime,
+        created_at=now,
     )
     return raw
 
 
+def new_family() -> str:
+    """One family per login: every token a rotation issues from it inherits the id, so a reuse
+    found anywhere in the chain can revoke the whole chain."""
+    return secrets.token_hex(16)
+
+
 async def issue_token_pair(
-    member: Member, now: datetime, access_seconds: int, refresh_seconds: int
+    member: Member, now: datetime, access_seconds: int, refresh_seconds: int, family: str
 ) -> TokenPair:
-    family = secrets.token_hex(16)
     access = await issue_token(
         member, TokenKind.ACCESS, timedelta(seconds=access_seconds), now, family
     )
@@ -58,6 +64,19 @@ async def find_live_token(
         token_hash=hash_token(raw), kind=kind, revoked_at__isnull=True, expires_at__gt=now
     )
     return await (query.select_related("member") if with_member else query).first()
+
+
+async def find_refresh_token(raw: str | None) -> AuthToken | None:
+    """The refresh token ``raw`` is, revoked or not: a revoked one replayed is a reuse."""
+    if not raw:
+        return None
+    return await AuthToken.filter(token_hash=hash_token(raw), kind=TokenKind.REFRESH).first()
+
+
+async def revoke_token(token: AuthToken, now: datetime) -> bool:
+    """Revoke one token if it is still live. The conditional update is what makes a rotation
+    happen once: of two concurrent ones, the second finds the row already revoked."""
+    return await AuthToken.filter(id=token.id, revoked_at__isnull=True).update(revoked_at=now) == 1
 
 
 async def revoke_family(family: str, now: datetime) -> int:

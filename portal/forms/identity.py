@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.datastructures import FormData
 
 from domain.identity import rules
@@ -11,9 +13,16 @@ from domain.identity.services import ProfileChanges, Registration
 REGISTER_FIELDS = ("phone", "password", "displayName", "estateId", "inviteCode")
 
 
+_ID_SHAPE = re.compile(r"[0-9]{1,10}")
+
+
 def _int_or_none(raw: object) -> int | None:
+    """A database id, or None: ASCII digits within the integer column's range (``isdigit``
+    would take ``²`` and ``int`` would then fail)."""
     text = str(raw or "").strip()
-    return int(text) if text.isdigit() else None
+    if not _ID_SHAPE.fullmatch(text) or int(text) >= 2**31:
+        return None
+    return int(text)
 
 
 def registration(form: FormData) -> Registration:

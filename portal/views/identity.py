@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from api.http import client_ip
 from domain.errors import DomainError, InvalidInputError
-from domain.identity import queries, services
+from domain.identity import estate_changes, queries, services
 from domain.identity.rules import mask_phone
 from portal.auth import collaborators, current_member, redirect, sign_in, sign_out
 from portal.forms import identity as forms
@@ -117,10 +117,13 @@ async def profile_page(request: Request) -> Response:
             status, headers = error_status(error)
             extra.update(_error_context(error), values=forms.form_values(form))
     tags = await queries.interest_tags_by_member_id([member.id])
+    estates = await queries.list_estates()
     context = {
         "member": member,
         "phone_masked": mask_phone(member.phone),
-        "estates": await queries.list_estates(),
+        "estates": estates,
+        "estate_names": {estate.id: estate.name for estate in estates},
+        "pending_change": await estate_changes.pending_estate_change(member.id),
         "all_tags": await queries.list_interest_tags(),
         "chosen_tag_ids": {tag.id for tag in tags.get(member.id, [])},
         **extra,

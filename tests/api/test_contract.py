@@ -1,6 +1,8 @@
-"""The contract with the mini-program and staff tools: every operation in the contract documents
-validates against the schema, except those listed as not yet served; `api/schema.graphql` is the
-exported schema; the enum values and input fields of `types.sdl` exist with the same types."""
+"""The contract with the mini-program and staff tools: every operation of every document under
+`api/contract/` (the shared ones and this repository's own, e.g. `backoffice.graphql`) validates
+against the schema, except those listed as not yet served; the shared documents equal the shared
+contract; `api/schema.graphql` is the exported schema; the enum values and input fields of
+`types.sdl` exist with the same types."""
 
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ from api.schema import schema
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CONTRACT = REPO.parent / "shared" / "contract"
 COMMITTED_CONTRACT = REPO / "api" / "contract"
-DOCUMENTS = ("miniprogram.graphql", "staff.graphql")
+# The documents shared with the mini-program and staff-tool teams (copies of ../shared/contract).
+SHARED_DOCUMENTS = ("miniprogram.graphql", "staff.graphql")
+SHARED_OPERATION_COUNT = 51
 
 # Operations the schema does not serve yet, each named. The test fails when one of these already
 # validates (remove it) and when an operation outside this set does not (serve it).
@@ -53,16 +57,25 @@ def _fragments_used(node: object, fragments: dict[str, FragmentDefinitionNode]) 
     return found
 
 
-def operations() -> dict[str, DocumentNode]:
-    """Each operation of the contract as a document of its own, with the fragments it uses."""
+def document_paths() -> list[Path]:
+    """Every contract document: the shared ones (from the shared contract when it is beside the
+    repository) and every other ``*.graphql`` committed under ``api/contract/``."""
+    own = [p for p in COMMITTED_CONTRACT.glob("*.graphql") if p.name not in SHARED_DOCUMENTS]
+    return [*(contract_dir() / name for name in SHARED_DOCUMENTS), *sorted(own)]
+
+
+def operations(paths: list[Path] | None = None) -> dict[str, DocumentNode]:
+    """Each operation of the contract as a document of its own, with the fragments it uses. An
+    operation name used twice across documents is an error: clients look operations up by name."""
     result: dict[str, DocumentNode] = {}
-    for name in DOCUMENTS:
-        document = parse((contract_dir() / name).read_text(encoding="utf-8"))
+    for path in document_paths() if paths is None else paths:
+        document = parse(path.read_text(encoding="utf-8"))
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         for definition in document.definitions:
             if isinstance(definition, OperationDefinitionNode) and definition.name:
+                assert definition.name.value not in result, f"{definition.name.value} twice"
                 used = _fragments_used(definition, fragments)
                 result[definition.name.value] = DocumentNode(
                     definitions=(definition, *(fragments[f] for f in sorted(used)))
@@ -74,8 +87,15 @@ OPERATIONS = operations()
 
 
 def test_the_contract_has_the_operations_we_expect() -> None:
-    assert len(OPERATIONS) == 51
+    shared = operations([contract_dir() / name for name in SHARED_DOCUMENTS])
+    assert len(shared) == SHARED_OPERATION_COUNT
+    assert {"EstateChangeRequests", "DecideEstateChange"} <= set(OPERATIONS) - set(shared)
     assert NOT_YET_SERVED <= set(OPERATIONS)
+
+
+def test_every_graphql_document_under_api_contract_is_read() -> None:
+    read = {path.name for path in document_paths()}
+    assert {path.name for path in COMMITTED_CONTRACT.glob("*.graphql")} <= read
 
 
 @pytest.mark.parametrize("name", sorted(OPERATIONS))
@@ -106,7 +126,7 @@ def test_the_committed_schema_is_the_exported_schema() -> None:
 @pytest.mark.skipif(
     not SHARED_CONTRACT.is_dir(), reason="the shared contract is not beside the repo"
 )
-@pytest.mark.parametrize("name", [*DOCUMENTS, "types.sdl"])
+@pytest.mark.parametrize("name", [*SHARED_DOCUMENTS, "types.sdl"])
 def test_the_committed_copy_of_the_contract_matches_the_shared_one(name: str) -> None:
     shared = (SHARED_CONTRACT / name).read_text(encoding="utf-8")
     assert (COMMITTED_CONTRACT / name).read_text(encoding="utf-8") == shared

@@ -110,13 +110,27 @@ async def test_refresh_and_logout(gql: GraphQLClient) -> None:
     assert await AuthToken.filter(member=member).count() == 2
     rotated = (await gql(op("RefreshToken"), {"refreshToken": pair["refreshToken"]}))["data"]
     assert rotated["refreshToken"]["__typename"] == "AuthSuccess"
-    replayed = (await gql(op("RefreshToken"), {"refreshToken": pair["refreshToken"]}))["data"]
-    assert replayed["refreshToken"]["code"] == "INVALID_TOKEN"
     new_access = rotated["refreshToken"]["accessToken"]
     out = (await gql(op("Logout"), token=new_access))["data"]["logout"]
     assert out == {"__typename": "LogoutSuccess", "ok": True}
     after = await gql("{ viewer { id } }", token=new_access)
     assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert await AuthToken.filter(member=member, revoked_at__isnull=True).count() == 0
+
+
+async def test_a_replayed_refresh_token_logs_its_whole_login_out(gql: GraphQLClient) -> None:
+    member = await make_member(phone="13812345678")
+    login = (await gql(op("PhoneLogin"), {"phone": "13812345678", "password": PASSWORD}))["data"]
+    first = login["login"]["refreshToken"]
+    rotated = (await gql(op("RefreshToken"), {"refreshToken": first}))["data"]["refreshToken"]
+    assert (await gql("{ viewer { id } }", token=rotated["accessToken"]))["data"]["viewer"]
+    replayed = (await gql(op("RefreshToken"), {"refreshToken": first}))["data"]
+    assert replayed["refreshToken"]["code"] == "INVALID_TOKEN"
+    after = await gql("{ viewer { id } }", token=rotated["accessToken"])
+    assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    again = await gql(op("RefreshToken"), {"refreshToken": rotated["refreshToken"]})
+    assert again["data"]["refreshToken"]["code"] == "INVALID_TOKEN"
+    assert await AuthToken.filter(member=member, revoked_at__isnull=True).count() == 0
 
 
 async def test_wechat_login_over_graphql_never_returns_the_session_key(gql: GraphQLClient) -> None:
