@@ -307,11 +307,27 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, _CLIENT_FAULTS)
 
 
+MASKED_MESSAGE = "Unexpected error."
+
+
+def masked_error() -> GraphQLError:
+    """What a client sees of an unexpected failure: the message and the request id to quote."""
+    return GraphQLError(
+        MASKED_MESSAGE,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id_var.get()},
+    )
+
+
+def request_error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
+    """The GraphQL error body of a request refused before it is parsed as GraphQL."""
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """Masks only unexpected exceptions, logs them, and tells the client the request id."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=_is_unexpected, error_message="Unexpected error.")
+        super().__init__(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         for error in errors:

@@ -3,9 +3,11 @@ introspection and field suggestions only in debug."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
+from graphql import GraphQLID
 from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
@@ -31,6 +33,7 @@ from api.errors import (
     AlreadyCheckedIn,
     AlreadyFulfilled,
     AlreadyReported,
+    ClientError,
     IdempotencyMismatch,
     InsufficientPoints,
     InvalidCredentials,
@@ -69,6 +72,7 @@ from api.identity.mutations.update_profile import UpdateProfileResult, update_pr
 from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
 from api.identity.queries import IdentityQuery
 from api.identity.types import Member
+from api.ids import strict_global_id
 from api.permissions import IsAuthenticated
 from api.points.mutations.adjust_points import AdjustPointsResult, adjust_points
 from api.points.mutations.check_in import CheckInResult, check_in
@@ -98,6 +102,44 @@ from api.segments.mutations.submit_nps_response import (
 from api.segments.queries import SegmentsQuery
 from settings import Limits
 
+# Instants a client sends: an offset is required, and the value must be convertible to UTC and
+# within years that mean something here (so no arithmetic on it can overflow later).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def parse_aware_datetime(value: object) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise ClientError("时间格式无效")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ClientError("时间格式无效") from error
+    if parsed.utcoffset() is None:
+        raise ClientError("时间须带时区，例如 2026-11-21T10:00:00+08:00")
+    try:
+        in_utc = parsed.astimezone(UTC)
+    except OverflowError as error:
+        raise ClientError("时间超出范围") from error
+    if not EARLIEST <= in_utc < LATEST:
+        raise ClientError("时间超出范围")
+    return parsed
+
+
+AWARE_DATETIME = strawberry.scalar(
+    name="DateTime",
+    description="Date with time (isoformat)",
+    serialize=datetime.isoformat,
+    parse_value=parse_aware_datetime,
+)
+STRICT_GLOBAL_ID = strawberry.scalar(
+    name="ID",
+    description=GraphQLID.description,
+    serialize=str,
+    parse_value=strict_global_id,
+    specified_by_url="https://relay.dev/graphql/objectidentification.htm",
+)
+
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
 class Query(
@@ -110,8 +152,12 @@ class Query(
     EventsQuery,
     SegmentsQuery,
 ):
-    @strawberry.field(description="Any object by its global ID; null when there is none.")
+    @strawberry.field(
+        description="Any object by its global ID; null when there is none. A malformed ID "
+        "(not one this server hands out) is a top-level BAD_USER_INPUT error."
+    )
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+        # ``id`` passed the strict ID scalar (api/ids.py): canonical, ASCII digits, int32.
         try:
             return await id.resolve_node(info, required=False)
         except (KeyError, ValueError):  # an unknown type name is the same as no such object
@@ -335,6 +381,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),
+        scalar_overrides={relay.GlobalID: STRICT_GLOBAL_ID, datetime: AWARE_DATETIME},
     )
 
 
