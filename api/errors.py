@@ -12,7 +12,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 
-from api.ids import encode_id
+from api.ids import MalformedIdError, encode_id
 from domain.campaigns import errors as campaigns
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
 from domain.events import errors as events
@@ -35,7 +35,7 @@ class ClientError(Exception):
         super().__init__(message)
         if code:
             self.code = code
-        self.extensions = {"code": self.code}
+        self.extensions: dict[str, object] = {"code": self.code}
 
 
 class Unauthenticated(ClientError):
@@ -299,7 +299,7 @@ def as_user_error(error: DomainError) -> Any:
     raise error
 
 
-_CLIENT_FAULTS = (ClientError, GraphQLError, InvalidGlobalIDError)
+_CLIENT_FAULTS = (ClientError, GraphQLError, InvalidGlobalIDError, MalformedIdError)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

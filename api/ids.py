@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import binascii
 from base64 import b64decode
+from typing import Any
 
 from strawberry import relay
+from strawberry.extensions import FieldExtension
 
 from domain.errors import FieldError, InvalidInputError
 
@@ -34,17 +36,39 @@ def parse_global_id(raw: object) -> tuple[str, int] | None:
 
 
 class MalformedIdError(ValueError):
-    """A malformed global id in an argument: shown to the client as a top-level error."""
+    """A malformed global id in an argument: the client's bug, a top-level BAD_USER_INPUT
+    error (graphql-core takes ``extensions`` from the exception)."""
 
     extensions = {"code": "BAD_USER_INPUT"}
 
 
-def strict_global_id(raw: object) -> object:
-    """The parser of the ``ID`` arguments declared as ``relay.GlobalID``: a malformed one is
-    the client's bug, a top-level BAD_USER_INPUT error."""
-    if parse_global_id(raw) is None:
-        raise MalformedIdError("编号无效")
-    return raw
+class StrictGlobalIds(FieldExtension):
+    """Refuses a field's ``relay.GlobalID`` arguments that strawberry's lenient parser let
+    through ("Post: 1", "Post:١", ids past int4) before the resolver sees them."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+
+    def map_arguments(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        for name in self.names:
+            value = kwargs.get(name)
+            if value is not None and parse_global_id(str(value)) is None:
+                raise MalformedIdError("编号无效")
+        return kwargs
+
+
+def strict_global_id_arguments(*root_types: type) -> None:
+    """Puts ``StrictGlobalIds`` on every root field that takes a ``relay.GlobalID``; once per
+    field, however often the schema is built."""
+    for root in root_types:
+        for field in root.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            names = [
+                a.python_name
+                for a in field.arguments
+                if relay.GlobalID in (a.type, getattr(a.type, "of_type", None))
+            ]
+            if names and not any(isinstance(e, StrictGlobalIds) for e in field.extensions):
+                field.extensions.append(StrictGlobalIds(names))
 
 
 def decode_id(raw: str | None, type_name: str, field: str, errors: list[FieldError]) -> int | None:

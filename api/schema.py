@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
-from graphql import GraphQLID
 from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
@@ -72,8 +71,8 @@ from api.identity.mutations.update_profile import UpdateProfileResult, update_pr
 from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
 from api.identity.queries import IdentityQuery
 from api.identity.types import Member
-from api.ids import strict_global_id
-from api.permissions import IsAuthenticated
+from api.ids import strict_global_id_arguments
+from api.permissions import COUNTS_MUTATION_LIMIT_ITSELF, IsAuthenticated, limit_every_mutation
 from api.points.mutations.adjust_points import AdjustPointsResult, adjust_points
 from api.points.mutations.check_in import CheckInResult, check_in
 from api.points.queries import PointsQuery
@@ -132,13 +131,6 @@ AWARE_DATETIME = strawberry.scalar(
     serialize=datetime.isoformat,
     parse_value=parse_aware_datetime,
 )
-STRICT_GLOBAL_ID = strawberry.scalar(
-    name="ID",
-    description=GraphQLID.description,
-    serialize=str,
-    parse_value=strict_global_id,
-    specified_by_url="https://relay.dev/graphql/objectidentification.htm",
-)
 
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
@@ -157,7 +149,7 @@ class Query(
         "(not one this server hands out) is a top-level BAD_USER_INPUT error."
     )
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
-        # ``id`` passed the strict ID scalar (api/ids.py): canonical, ASCII digits, int32.
+        # ``id`` passed api/ids.py's strict check: canonical, ASCII digits, within int4.
         try:
             return await id.resolve_node(info, required=False)
         except (KeyError, ValueError):  # an unknown type name is the same as no such object
@@ -187,6 +179,7 @@ class Mutation:
         resolver=update_profile,
         description="Change the signed-in member's profile.",
         permission_classes=[IsAuthenticated],
+        metadata=COUNTS_MUTATION_LIMIT_ITSELF,  # domain/identity/services.update_profile
     )
     join_group: JoinGroupResult = strawberry.mutation(
         resolver=join_group,
@@ -207,6 +200,7 @@ class Mutation:
         resolver=redeem_reward,
         description="Spend points on a reward; safe to retry with the same idempotency key.",
         permission_classes=[IsAuthenticated],
+        metadata=COUNTS_MUTATION_LIMIT_ITSELF,  # a replayed key is answered before any limit
     )
     cancel_redemption: CancelRedemptionResult = strawberry.mutation(
         resolver=cancel_redemption,
@@ -321,9 +315,15 @@ class Mutation:
     )
 
 
+limit_every_mutation(Mutation)
+
+
 @strawberry.type(description="Live updates over graphql-transport-ws on /graphql.")
 class Subscription(CampaignsSubscription):
     pass
+
+
+strict_global_id_arguments(Query, Subscription)
 
 
 def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
@@ -381,7 +381,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),
-        scalar_overrides={relay.GlobalID: STRICT_GLOBAL_ID, datetime: AWARE_DATETIME},
+        scalar_overrides={datetime: AWARE_DATETIME},
     )
 
 
