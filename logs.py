@@ -32,7 +32,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": request_id_var.get(),
             "message": scrub(record.getMessage()),
         }
-        for key in ("method", "path", "status", "duration_ms"):
+        for key in ("method", "path", "status", "duration_ms", "close_code"):
             if hasattr(record, key):
                 line[key] = getattr(record, key)
         if record.exc_info:

@@ -119,6 +119,13 @@ class Settings:
     media_dir: Path | None = None  # uploaded images; <data>/media when unset
     limits: Limits = field(default_factory=Limits)
     stores: StoreLimits = field(default_factory=StoreLimits)
+    # The GraphQL edge. Persisted queries: "open" registers any valid document on first use
+    # (Apollo's automatic persisted queries), "allowlist" serves only the contract's operations.
+    persisted_queries: str = "open"
+    persisted_query_max_bytes: int = 16 * 1024
+    persisted_registrations_per_minute: int = 20  # per client IP
+    mutations_per_minute: int = 30  # per member, every mutation (PRODUCT.md § Limits)
+    graphql_max_string_chars: int = 20_000  # any string in a request's variables
 
     @property
     def uses_sqlite(self) -> bool:
@@ -155,6 +162,11 @@ def load_settings() -> Settings:
         media_dir=Path(_env("MEDIA_DIR", str(data_dir / "media"))).resolve(),
         limits=Limits(login_per_minute=int(_env("LOGIN_PER_MINUTE", "10"))),
         stores=load_store_limits(),
+        persisted_queries=_persisted_mode(_env("PERSISTED_QUERIES", "open")),
+        persisted_query_max_bytes=int(_env("PERSISTED_QUERY_MAX_BYTES", str(16 * 1024))),
+        persisted_registrations_per_minute=int(_env("PERSISTED_REGISTRATIONS_PER_MINUTE", "20")),
+        mutations_per_minute=int(_env("MUTATIONS_PER_MINUTE", "30")),
+        graphql_max_string_chars=int(_env("GRAPHQL_MAX_STRING_CHARS", "20000")),
     )
 
 
@@ -185,6 +197,13 @@ def load_store_limits() -> StoreLimits:
         db_command_timeout=float(_env("DB_COMMAND_TIMEOUT", str(d.db_command_timeout))),
         health_check_seconds=float(_env("HEALTH_CHECK_SECONDS", str(d.health_check_seconds))),
     )
+
+
+def _persisted_mode(raw: str) -> str:
+    mode = raw.lower()
+    if mode not in {"open", "allowlist"}:
+        raise ValueError(f"PERSISTED_QUERIES must be open or allowlist, not {raw!r}")
+    return mode
 
 
 async def _keep_session(connection: object) -> None:

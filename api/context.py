@@ -46,3 +46,6 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     # graphql-transport-ws: the connection_init payload (the access token rides in it).
     connection_params: dict[str, object] | None = None
+    # What went wrong before execution (the token lookup while the database is down): the
+    # request is answered with the masked error instead of running signed out.
+    failure: Exception | None = None

@@ -12,7 +12,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 
-from api.ids import encode_id
+from api.ids import MalformedIdError, encode_id
 from domain.campaigns import errors as campaigns
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
 from domain.events import errors as events
@@ -36,7 +36,7 @@ class ClientError(Exception):
         super().__init__(message)
         if code:
             self.code = code
-        self.extensions = {"code": self.code}
+        self.extensions: dict[str, object] = {"code": self.code}
 
 
 class Unauthenticated(ClientError):
@@ -301,7 +301,7 @@ def as_user_error(error: DomainError) -> Any:
     raise error
 
 
-_CLIENT_FAULTS = (ClientError, GraphQLError, InvalidGlobalIDError)
+_CLIENT_FAULTS = (ClientError, GraphQLError, InvalidGlobalIDError, MalformedIdError)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
@@ -309,11 +309,27 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, _CLIENT_FAULTS)
 
 
+MASKED_MESSAGE = "Unexpected error."
+
+
+def masked_error() -> GraphQLError:
+    """What a client sees of an unexpected failure: the message and the request id to quote."""
+    return GraphQLError(
+        MASKED_MESSAGE,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id_var.get()},
+    )
+
+
+def request_error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any]:
+    """The GraphQL error body of a request refused before it is parsed as GraphQL."""
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """Masks only unexpected exceptions, logs them, and tells the client the request id."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=_is_unexpected, error_message="Unexpected error.")
+        super().__init__(should_mask_error=_is_unexpected, error_message=MASKED_MESSAGE)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         for error in errors:

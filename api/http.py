@@ -1,25 +1,40 @@
-"""The GraphQL endpoint: bearer authentication, orjson, no IDE outside debug, no batching."""
+"""The GraphQL endpoint: bearer authentication, orjson, no IDE outside debug, no batching.
+
+Every answer is in the contract's shape: a body that is not a JSON object is a 400 with a GraphQL
+error body (never a plain-text 500), a failure before execution (the token lookup while the
+database is down) is the masked "Unexpected error." with its request id, and WebSocket messages
+are text frames (graphql-transport-ws and WeChat's socket expect text)."""
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 
 from api.context import Context
+from api.errors import masked_error, request_error_body
 from api.persisted import PersistedQueries
 from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import TokenKind
+
+log = logging.getLogger("linli.graphql")
 
 
 def client_ip(connection: HTTPConnection, trusted_proxies: int) -> str:
@@ -31,12 +46,56 @@ def client_ip(connection: HTTPConnection, trusted_proxies: int) -> str:
     return connection.client.host if connection.client else "unknown"
 
 
+# Control characters other than tab, line feed and carriage return, DEL and the C1 block.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# The same characters written as escapes inside the document's own string literals.
+_ESCAPED_CONTROL = re.compile(r"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF]|[89][0-9a-fA-F])")
+
+
+def refuse_bad_strings(data: GraphQLRequestData, max_chars: int) -> GraphQLError | None:
+    """Every string a request carries, in its variables (walked without recursion, so a deep
+    value cannot exhaust the stack) and in its document's literals: no NUL or other control
+    character, none longer than ``max_chars``. A top-level BAD_USER_INPUT error, else None."""
+    if data.query is not None and _ESCAPED_CONTROL.search(data.query):
+        return GraphQLError("字符串含有不允许的控制字符", extensions={"code": "BAD_USER_INPUT"})
+    pending: list[object] = [data.variables or {}]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+            pending.extend(value.keys())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, str):
+            if len(value) > max_chars:
+                return GraphQLError(
+                    f"字符串过长（最多 {max_chars} 个字符）", extensions={"code": "BAD_USER_INPUT"}
+                )
+            if _CONTROL.search(value):
+                return GraphQLError(
+                    "字符串含有不允许的控制字符", extensions={"code": "BAD_USER_INPUT"}
+                )
+    return None
+
+
 def bearer_token(connection: HTTPConnection) -> str | None:
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
+    """Sends every graphql-transport-ws message as a text frame (orjson gives bytes)."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class GraphQLApp(GraphQL[Context, None]):
+    websocket_adapter_class = TextFrameWebSocketAdapter
+
     def __init__(self, schema: BaseSchema, debug: bool) -> None:
         super().__init__(
             schema,
@@ -45,28 +104,69 @@ class GraphQLApp(GraphQL[Context, None]):
             multipart_uploads_enabled=False,
             max_subscriptions_per_connection=5,
         )
-        self.persisted = PersistedQueries()
+        self.persisted = PersistedQueries(schema)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as refused:  # a request that is not GraphQL over HTTP
+            response = Response(
+                orjson.dumps(request_error_body(refused.reason)),
+                status_code=refused.status_code,
+                media_type="application/json",
+            )
+        await response(scope, receive, send)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """orjson refuses invalid UTF-8 and nesting past 1,024 levels cleanly; a body that is
+        not an object (a bare string, number or null) is not a GraphQL request either."""
+        try:
+            decoded = orjson.loads(data)
+        except orjson.JSONDecodeError as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
+        if not isinstance(decoded, (dict, list)):
+            raise HTTPException(400, "The request body must be a JSON object")
+        return decoded
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
+        """The signed-in member, read before execution. A failure here (the database is down)
+        is kept and answered as the masked error, not raised past the error masking."""
         collaborators: Collaborators = request.app.state.collaborators
-        found = await services.authenticate(collaborators, bearer_token(request), TokenKind.ACCESS)
-        member, token = found if found else (None, None)
-        return Context(
+        context = Context(
             request=request,
             collaborators=collaborators,
-            member=member,
-            token=token,
+            member=None,
+            token=None,
             client_ip=client_ip(request, collaborators.settings.trusted_proxy_count),
         )
+        try:
+            found = await services.authenticate(
+                collaborators, bearer_token(request), TokenKind.ACCESS
+            )
+        except Exception as error:
+            log.error("authentication failed before execution", exc_info=error)
+            context.failure = error
+            return context
+        if found:
+            context.member, context.token = found
+        return context
 
     async def on_ws_connect(self, context: Context) -> None:
         """graphql-transport-ws: the token comes in ``connection_init``'s payload as
         ``{"authorization": "Bearer …"}``; none means signed out, a bad one is refused."""
+        if context.failure is not None:
+            raise ConnectionRejectionError({"code": "INTERNAL_SERVER_ERROR"})
         raw = (context.connection_params or {}).get("authorization")
         if raw is None:
             return None
@@ -93,10 +193,19 @@ class GraphQLApp(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        """Automatic persisted queries first (``api/persisted.py``), then the operation."""
-        resolved = await self.persisted.resolve(context.collaborators.redis, request_data)
+        """Automatic persisted queries first (``api/persisted.py``), then the strings of the
+        variables (``api/input_checks.py``), then the operation."""
+        if context.failure is not None:
+            return ExecutionResult(data=None, errors=[masked_error()])
+        settings = context.collaborators.settings
+        resolved = await self.persisted.resolve(
+            context.collaborators.redis, request_data, context.client_ip, settings
+        )
         if isinstance(resolved, ExecutionResult):
             return resolved
+        refused = refuse_bad_strings(resolved, settings.graphql_max_string_chars)
+        if refused is not None:
+            return ExecutionResult(data=None, errors=[refused])
         return await super().execute_single(
             request=request,
             request_adapter=request_adapter,

@@ -13,6 +13,7 @@ import orjson
 from strawberry import relay
 
 from api.errors import ClientError
+from api.ids import pk_of
 
 PAGE_SIZE_MAX = 50
 
@@ -82,10 +83,7 @@ def filter_id(raw: str | None, type_name: str) -> int | None:
     (a top-level ``BAD_USER_INPUT`` error), not bad input to a form."""
     if raw is None:
         return None
-    try:
-        gid = relay.GlobalID.from_id(raw)
-        if gid.type_name != type_name:
-            raise ValueError(gid.type_name)
-        return int(gid.node_id)
-    except ValueError as error:
-        raise ClientError("编号无效") from error
+    pk = pk_of(raw, type_name)
+    if pk is None:
+        raise ClientError("编号无效")
+    return pk

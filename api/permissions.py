@@ -1,15 +1,29 @@
-"""Field permissions. Refusals are top-level errors with ``extensions.code`` and change nothing."""
+"""Field permissions and the per-member mutation limit. Refusals are top-level errors with
+``extensions.code`` (or the mutation's own ``RateLimited`` member) and change nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission
 from strawberry.types import Info
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
+from strawberry.types.union import StrawberryUnion
 
 from api.context import Context
-from api.errors import Forbidden, Unauthenticated
+from api.errors import ClientError, Forbidden, RateLimited, Unauthenticated
+from domain.errors import RateLimitedError
 from domain.identity.models import Member, Role
+from domain.ratelimit import hit_member_mutations
+
+# ``strawberry.mutation(..., metadata=COUNTS_MUTATION_LIMIT_ITSELF)``: the mutation calls
+# ``hit_mutation_limit`` itself, at the point its rules allow (redeemReward answers a replayed
+# idempotency key from its record before any limit is counted).
+SELF_COUNTED = "counts_mutation_limit_itself"
+COUNTS_MUTATION_LIMIT_ITSELF = {SELF_COUNTED: True}
 
 
 def signed_in(info: Info[Context, Any]) -> Member:
@@ -32,3 +46,60 @@ def require_role(info: Info[Context, Any], *roles: Role) -> Member:
     if not any(member.has_role(role) for role in roles):
         raise Forbidden("没有权限")
     return member
+
+
+async def hit_mutation_limit(context: Context) -> None:
+    """Count one mutation by the signed-in member (signed-out mutations have their per-IP
+    limits); ``RateLimitedError`` past ``mutations_per_minute``, shared by every worker."""
+    if context.member is None:
+        return
+    settings = context.collaborators.settings
+    await hit_member_mutations(
+        context.collaborators.redis, context.member.id, settings.mutations_per_minute
+    )
+
+
+def _union_has_rate_limited(field: StrawberryField) -> bool:
+    kind = field.type
+    return isinstance(kind, StrawberryUnion) and RateLimited in kind.types
+
+
+class MutationRateLimit(FieldExtension):
+    """Counts the mutation against the member's limit before its resolver runs. Past the limit
+    nothing runs: the answer is the result union's ``RateLimited`` member where it has one,
+    else a top-level error with code RATE_LIMITED and ``retryAfter`` (seconds)."""
+
+    def apply(self, field: StrawberryField) -> None:
+        self.typed = _union_has_rate_limited(field)
+
+    async def resolve_async(
+        self,
+        next_: Callable[..., Awaitable[Any]],
+        source: Any,
+        info: Info[Context, Any],
+        **kwargs: Any,
+    ) -> Any:
+        try:
+            await hit_mutation_limit(info.context)
+        except RateLimitedError as error:
+            if self.typed:
+                return RateLimited(
+                    code=error.code,
+                    message=error.message,
+                    retry_after_seconds=error.retry_after_seconds,
+                )
+            refused = ClientError(error.message, code=error.code)
+            refused.extensions["retryAfter"] = error.retry_after_seconds
+            raise refused from error
+        return await next_(source, info, **kwargs)
+
+
+def limit_every_mutation(mutation_type: type) -> None:
+    """Puts ``MutationRateLimit`` on every field of ``mutation_type`` that does not count the
+    limit itself; once per field, however often the schema is built."""
+    definition: StrawberryObjectDefinition = mutation_type.__strawberry_definition__  # type: ignore[attr-defined]
+    for field in definition.fields:
+        if field.metadata.get(SELF_COUNTED):
+            continue
+        if not any(isinstance(e, MutationRateLimit) for e in field.extensions):
+            field.extensions.append(MutationRateLimit())

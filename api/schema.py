@@ -3,6 +3,7 @@ introspection and field suggestions only in debug."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
@@ -31,6 +32,7 @@ from api.errors import (
     AlreadyCheckedIn,
     AlreadyFulfilled,
     AlreadyReported,
+    ClientError,
     IdempotencyMismatch,
     InsufficientPoints,
     InvalidCredentials,
@@ -74,7 +76,8 @@ from api.identity.mutations.update_profile import UpdateProfileResult, update_pr
 from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
 from api.identity.queries import IdentityQuery
 from api.identity.types import Member
-from api.permissions import IsAuthenticated
+from api.ids import strict_global_id_arguments
+from api.permissions import COUNTS_MUTATION_LIMIT_ITSELF, IsAuthenticated, limit_every_mutation
 from api.points.mutations.adjust_points import AdjustPointsResult, adjust_points
 from api.points.mutations.check_in import CheckInResult, check_in
 from api.points.queries import PointsQuery
@@ -103,6 +106,37 @@ from api.segments.mutations.submit_nps_response import (
 from api.segments.queries import SegmentsQuery
 from settings import Limits
 
+# Instants a client sends: an offset is required, and the value must be convertible to UTC and
+# within years that mean something here (so no arithmetic on it can overflow later).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def parse_aware_datetime(value: object) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise ClientError("时间格式无效")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ClientError("时间格式无效") from error
+    if parsed.utcoffset() is None:
+        raise ClientError("时间须带时区，例如 2026-11-21T10:00:00+08:00")
+    try:
+        in_utc = parsed.astimezone(UTC)
+    except OverflowError as error:
+        raise ClientError("时间超出范围") from error
+    if not EARLIEST <= in_utc < LATEST:
+        raise ClientError("时间超出范围")
+    return parsed
+
+
+AWARE_DATETIME = strawberry.scalar(
+    name="DateTime",
+    description="Date with time (isoformat)",
+    serialize=datetime.isoformat,
+    parse_value=parse_aware_datetime,
+)
+
 
 @strawberry.type(description="Everything the mini-program and staff tools read.")
 class Query(
@@ -116,8 +150,12 @@ class Query(
     EventsQuery,
     SegmentsQuery,
 ):
-    @strawberry.field(description="Any object by its global ID; null when there is none.")
+    @strawberry.field(
+        description="Any object by its global ID; null when there is none. A malformed ID "
+        "(not one this server hands out) is a top-level BAD_USER_INPUT error."
+    )
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+        # ``id`` passed api/ids.py's strict check: canonical, ASCII digits, within int4.
         try:
             return await id.resolve_node(info, required=False)
         except (KeyError, ValueError):  # an unknown type name is the same as no such object
@@ -147,6 +185,7 @@ class Mutation:
         resolver=update_profile,
         description="Change the signed-in member's profile.",
         permission_classes=[IsAuthenticated],
+        metadata=COUNTS_MUTATION_LIMIT_ITSELF,  # domain/identity/services.update_profile
     )
     decide_estate_change: DecideEstateChangeResult = strawberry.mutation(
         resolver=decide_estate_change,
@@ -172,6 +211,7 @@ class Mutation:
         resolver=redeem_reward,
         description="Spend points on a reward; safe to retry with the same idempotency key.",
         permission_classes=[IsAuthenticated],
+        metadata=COUNTS_MUTATION_LIMIT_ITSELF,  # a replayed key is answered before any limit
     )
     cancel_redemption: CancelRedemptionResult = strawberry.mutation(
         resolver=cancel_redemption,
@@ -286,9 +326,15 @@ class Mutation:
     )
 
 
+limit_every_mutation(Mutation)
+
+
 @strawberry.type(description="Live updates over graphql-transport-ws on /graphql.")
 class Subscription(CampaignsSubscription):
     pass
+
+
+strict_global_id_arguments(Query, Subscription)
 
 
 def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
@@ -346,6 +392,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),
+        scalar_overrides={datetime: AWARE_DATETIME},
     )
 
 

@@ -39,3 +39,13 @@ async def hit_all(redis: Redis, checks: list[tuple[Limit, str]]) -> None:
                 refused = error
     if refused is not None:
         raise refused
+
+
+MUTATIONS = "mutations"  # every mutation of a member, whatever it does (PRODUCT.md § Limits)
+
+
+async def hit_member_mutations(redis: Redis, member_id: int, per_minute: int = 30) -> None:
+    """Count one mutation by the member; ``RateLimitedError`` past ``per_minute`` in the window.
+    The edge counts every mutation here before it runs; a mutation that must answer something
+    first (a replayed idempotency key) is exempted there and calls this itself."""
+    await hit(redis, Limit(MUTATIONS, per_minute, 60), str(member_id))

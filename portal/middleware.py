@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import time
 import uuid
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from logs import request_id_var
@@ -23,8 +24,34 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def _failure_response(scope: Scope, request_id: str) -> Response:
+    """An unexpected failure in the contract's shape: the masked GraphQL error on /graphql,
+    the portal's error page elsewhere; both with the request id to quote."""
+    if scope["path"].startswith("/graphql") or scope["path"].startswith("/api/"):
+        body = {
+            "data": None,
+            "errors": [
+                {
+                    "message": "Unexpected error.",
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                }
+            ],
+        }
+        return JSONResponse(body, status_code=500)
+    page = ERROR_PAGE.format(request_id=html.escape(request_id))
+    return HTMLResponse(page, status_code=500)
+
+
+ERROR_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>出错了 · 邻里</title></head>
+<body><main><h1>出错了</h1><p>服务暂时出了问题，请稍后再试。</p>
+<p>请求编号：<code>{request_id}</code></p><p><a href="/">返回首页</a></p></main></body></html>
+"""
+
+
 class RequestContextMiddleware:
-    """Gives every request an id (kept from X-Request-ID when sane), logs it on every line."""
+    """Gives every request an id (kept from X-Request-ID when sane), logs it on every line, and
+    answers an unexpected exception itself, so the answer still carries the id."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -37,27 +64,49 @@ class RequestContextMiddleware:
         request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
+        # HTTP: the response status. WebSocket: 101 once accepted, 403 when refused before
+        # that; close_code is the code the session ended with (either side's).
         status = 500
+        close_code: int | None = None
+        responded = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, close_code, responded
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, responded = message["status"], True
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            elif message["type"] == "websocket.accept":
+                status = 101
+            elif message["type"] == "websocket.close":
+                close_code = message.get("code", 1000)
+                if status != 101:
+                    status = 403
             await send(message)
 
+        async def receive_watched() -> Message:
+            nonlocal close_code
+            message = await receive()
+            if message["type"] == "websocket.disconnect" and close_code is None:
+                close_code = message.get("code", 1005)
+            return message
+
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive_watched, send_with_id)
+        except Exception as error:
+            if scope["type"] != "http" or responded:
+                raise  # a response is under way: nothing sound can be sent any more
+            log.error("unhandled error", exc_info=error)
+            await _failure_response(scope, request_id)(scope, receive, send_with_id)
         finally:
-            log.info(
-                "request",
-                extra={
-                    "method": scope.get("method", "WS"),
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            extra: dict[str, object] = {
+                "method": scope.get("method", "WS"),
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            if scope["type"] == "websocket":
+                extra["close_code"] = close_code
+            log.info("request" if scope["type"] == "http" else "websocket", extra=extra)
             request_id_var.reset(token)
 
 

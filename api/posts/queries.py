@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import ClientError
+from api.ids import pk_of
 from api.pagination import (
     after_id,
     check_first,
@@ -101,11 +102,7 @@ class PostsQuery:
         "staff who may moderate them; null otherwise (and for an ID of another type)."
     )
     async def post(self, info: Info[Context, Any], id: strawberry.ID) -> Post | None:
-        try:
-            gid = relay.GlobalID.from_id(id)
-            post_id = int(gid.node_id) if gid.type_name == "Post" else None
-        except ValueError:
-            post_id = None
+        post_id = pk_of(id, "Post")
         if post_id is None:
             return None
         detail = await queries.post_detail(info.context.member, post_id)

@@ -1,0 +1,141 @@
+"""Faults at the edge: the database unreachable (the client's connections closed and pointed at
+a port nobody listens on, or a folder that does not exist), and WebSocket sessions, which go out
+as text frames and are logged with what happened."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+from tortoise.connection import get_connection
+
+from api.ids import encode_id
+from asgi import create_app
+from domain.collaborators import Collaborators
+from domain.groups.models import GroupMembership
+from tests.api.test_groups_api import token_for
+from tests.domain.test_groups import make_group
+from tests.factories import make_member
+
+
+def _dead_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port  # closed again: connecting to it is refused
+
+
+@asynccontextmanager
+async def database_unreachable() -> AsyncIterator[None]:
+    """PostgreSQL: the pool closed and pointed at a port nobody listens on, so every connect is
+    refused. SQLite: the client's connection closed under it, so every statement fails (a
+    failed SQLite connect would leak tortoise's connection lock; see the report)."""
+    client: Any = get_connection("default")
+    if hasattr(client, "filename"):
+        await client.execute_query("SELECT 1")  # make sure a connection exists
+        await client._connection.close()
+        try:
+            yield
+        finally:
+            client._connection = None  # the next statement connects again
+        return
+    kept = client.port
+    await client.close()
+    client.port = _dead_port()
+    try:
+        yield
+    finally:
+        await client.close()
+        client.port = kept
+
+
+VIEWER = "query { viewer { id displayName } }"
+JOIN = "mutation($id: ID!) { joinGroup(input: { groupId: $id }) { __typename } }"
+
+
+async def test_a_signed_in_request_while_the_database_is_down_gets_the_masked_error_with_its_id(
+    client: httpx.AsyncClient, collaborators: Collaborators, caplog: pytest.LogCaptureFixture
+) -> None:
+    member = await make_member()
+    token = await token_for(collaborators, member)
+    group = await make_group(collaborators, await make_member())
+
+    headers = {"Authorization": f"Bearer {token}", "X-Request-ID": "outage-check-0001"}
+    async with database_unreachable():
+        down = await client.post(
+            "/graphql",
+            json={"query": JOIN, "variables": {"id": encode_id("InterestGroup", group.id)}},
+            headers=headers,
+        )
+        page = await client.get("/", headers={"X-Request-ID": "outage-check-0002"})
+    assert down.status_code == 200 and down.headers["content-type"].startswith("application/json")
+    assert down.headers["x-request-id"] == "outage-check-0001"
+    assert down.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "Unexpected error.",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": "outage-check-0001"},
+            }
+        ],
+    }
+    assert page.status_code == 500 and page.headers["x-request-id"] == "outage-check-0002"
+    assert "outage-check-0002" in page.text and page.headers["content-type"].startswith("text/html")
+    # the database is back: the same request is served, and did nothing while it was away
+    assert await GroupMembership.filter(member_id=member.id).count() == 0
+    back = await client.post(
+        "/graphql",
+        json={"query": JOIN, "variables": {"id": encode_id("InterestGroup", group.id)}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert back.json()["data"]["joinGroup"]["__typename"] == "JoinGroupSuccess", back.text
+    assert await GroupMembership.filter(member_id=member.id).count() == 1
+    assert (await client.get("/")).status_code == 200
+
+
+def test_websocket_messages_are_text_frames_and_the_session_is_logged_with_its_close_code(
+    collaborators: Collaborators, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(collaborators.settings, collaborators, manage_stores=False)
+    caplog.set_level(logging.INFO, logger="linli.http")
+    with (
+        TestClient(app) as http,
+        http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_text('{"type": "connection_init"}')
+        ack = ws.receive()
+        assert json.loads(ack["text"])["type"] == "connection_ack" and ack.get("bytes") is None
+        ws.send_text('{"type": "ping"}')
+        pong = ws.receive()
+        assert "text" in pong and pong.get("bytes") is None
+        ws.close(1000)
+    sessions = [
+        r for r in caplog.records if r.name == "linli.http" and r.getMessage() == "websocket"
+    ]
+    assert len(sessions) == 1
+    assert [(r.__dict__["status"], r.__dict__["close_code"]) for r in sessions] == [(101, 1000)]
+
+
+def test_a_refused_websocket_session_is_logged_as_refused_not_as_a_500(
+    collaborators: Collaborators, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(collaborators.settings, collaborators, manage_stores=False)
+    caplog.set_level(logging.INFO, logger="linli.http")
+    with (
+        TestClient(app) as http,
+        http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_text('{"type": "connection_init", "payload": {"authorization": "Bearer nope"}}')
+        closed = ws.receive()
+        assert closed["type"] == "websocket.close" and closed["code"] == 4403
+    sessions = [
+        r for r in caplog.records if r.name == "linli.http" and r.getMessage() == "websocket"
+    ]
+    assert [(r.__dict__["status"], r.__dict__["close_code"]) for r in sessions] == [(101, 4403)]
