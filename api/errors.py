@@ -312,8 +312,15 @@ def _is_unexpected(error: GraphQLError) -> bool:
 MASKED_MESSAGE = "Unexpected error."
 
 
-def masked_error() -> GraphQLError:
-    """What a client sees of an unexpected failure: the message and the request id to quote."""
+def masked_error(error: BaseException | None = None) -> GraphQLError:
+    """What a client sees of a failure outside a resolver: SERVICE_BUSY (retryable) when a store
+    timed out or is away, else the masked message; both with the request id to quote."""
+    busy = as_busy(error)
+    if busy is not None:
+        return GraphQLError(
+            busy.message,
+            extensions={"code": busy.code, "retryable": True, "requestId": request_id_var.get()},
+        )
     return GraphQLError(
         MASKED_MESSAGE,
         extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id_var.get()},

@@ -33,6 +33,7 @@ from api.persisted import PersistedQueries
 from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import TokenKind
+from domain.stores import as_busy
 
 log = logging.getLogger("linli.graphql")
 
@@ -155,7 +156,10 @@ class GraphQLApp(GraphQL[Context, None]):
                 collaborators, bearer_token(request), TokenKind.ACCESS
             )
         except Exception as error:
-            log.error("authentication failed before execution", exc_info=error)
+            if as_busy(error) is not None:
+                log.warning("authentication waited on a busy store: %r", error)
+            else:
+                log.error("authentication failed before execution", exc_info=error)
             context.failure = error
             return context
         if found:
@@ -196,7 +200,7 @@ class GraphQLApp(GraphQL[Context, None]):
         """Automatic persisted queries first (``api/persisted.py``), then the strings of the
         variables (``api/input_checks.py``), then the operation."""
         if context.failure is not None:
-            return ExecutionResult(data=None, errors=[masked_error()])
+            return ExecutionResult(data=None, errors=[masked_error(context.failure)])
         settings = context.collaborators.settings
         resolved = await self.persisted.resolve(
             context.collaborators.redis, request_data, context.client_ip, settings

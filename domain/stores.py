@@ -26,6 +26,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from domain.errors import ServiceBusyError
 from settings import StoreLimits
@@ -255,15 +256,18 @@ def as_busy(error: BaseException | None) -> ServiceBusyError | None:
         asyncpg.TooManyConnectionsError,
         asyncpg.CannotConnectNowError,
         asyncpg.ConnectionDoesNotExistError,
-        asyncpg.InterfaceError,
+        asyncpg.InterfaceError,  # a pool closing under the request, a connection lost
         TimeoutError,
         ConnectionError,
-        RedisError,
+        RedisConnectionError,
+        RedisTimeoutError,
     )
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
         if isinstance(error, ServiceBusyError):
             return error
+        if isinstance(error, asyncpg.DataError):  # bad values: the request's fault, not a store's
+            return None
         if isinstance(error, busy_kinds):
             return ServiceBusyError()
         seen.add(id(error))

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 import time
 import uuid
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domain.stores import as_busy
 from logs import request_id_var
+from portal.failures import failure_response
 
 log = logging.getLogger("linli.http")
 _SANE_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
@@ -22,31 +23,6 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-
-
-def _failure_response(scope: Scope, request_id: str) -> Response:
-    """An unexpected failure in the contract's shape: the masked GraphQL error on /graphql,
-    the portal's error page elsewhere; both with the request id to quote."""
-    if scope["path"].startswith("/graphql") or scope["path"].startswith("/api/"):
-        body = {
-            "data": None,
-            "errors": [
-                {
-                    "message": "Unexpected error.",
-                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-                }
-            ],
-        }
-        return JSONResponse(body, status_code=500)
-    page = ERROR_PAGE.format(request_id=html.escape(request_id))
-    return HTMLResponse(page, status_code=500)
-
-
-ERROR_PAGE = """<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>出错了 · 邻里</title></head>
-<body><main><h1>出错了</h1><p>服务暂时出了问题，请稍后再试。</p>
-<p>请求编号：<code>{request_id}</code></p><p><a href="/">返回首页</a></p></main></body></html>
-"""
 
 
 class RequestContextMiddleware:
@@ -95,8 +71,12 @@ class RequestContextMiddleware:
         except Exception as error:
             if scope["type"] != "http" or responded:
                 raise  # a response is under way: nothing sound can be sent any more
-            log.error("unhandled error", exc_info=error)
-            await _failure_response(scope, request_id)(scope, receive, send_with_id)
+            if as_busy(error) is not None:
+                log.warning("a store is busy or away: %r", error)
+            else:
+                log.error("unhandled error", exc_info=error)
+            response = failure_response(scope["path"], error, request_id)
+            await response(scope, receive, send_with_id)
         finally:
             extra: dict[str, object] = {
                 "method": scope.get("method", "WS"),
