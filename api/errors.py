@@ -146,10 +146,18 @@ class NotCancellable(UserError):
 
 
 @strawberry.type(
-    description="The pickup code was already used or its redemption cancelled "
-    "(code `ALREADY_FULFILLED`)."
+    description="The pickup code was already used: the item was handed over (code "
+    "`ALREADY_FULFILLED`)."
 )
 class AlreadyFulfilled(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The member cancelled this redemption and got the points back: do not hand the "
+    "item over (code `REDEMPTION_CANCELLED`); nothing changed."
+)
+class RedemptionCancelled(UserError):
     pass
 
 
@@ -277,6 +285,7 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     rewards.LimitReachedError: _plain(LimitReached),
     rewards.NotCancellableError: _plain(NotCancellable),
     rewards.AlreadyFulfilledError: _plain(AlreadyFulfilled),
+    rewards.RedemptionCancelledError: _plain(RedemptionCancelled),
     posts.InvalidTransitionError: _plain(InvalidTransition),
     posts.AlreadyReportedError: _plain(AlreadyReported),
     campaigns.AlreadyVotedError: _plain(AlreadyVoted),

@@ -1,10 +1,12 @@
-"""Reading a purchases CSV from disk for ``linli import-purchases``: line by line (memory does not
-grow with the file) with a progress bar on stderr measured in bytes read."""
+"""Reading a purchases CSV file (``linli import-purchases`` and the admin's upload): line by line
+(memory does not grow with the file), in the encoding it was saved in, with a progress bar on
+stderr measured in bytes read."""
 
 from __future__ import annotations
 
+import codecs
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -12,6 +14,35 @@ from domain.purchases.services import RecordSummary
 
 BAR_WIDTH = 30
 REDRAW_SECONDS = 0.2
+_CHUNK = 1 << 20
+
+
+def detect_encoding(handle: BinaryIO) -> str:
+    """``utf-8-sig`` when the whole file is valid UTF-8 (with or without a byte-order mark), else
+    ``gb18030``: what Excel in China saves a CSV as (a superset of GBK and GB2312). Reads the file
+    once in chunks and puts the handle back where it was."""
+    start = handle.tell()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while chunk := handle.read(_CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "gb18030"
+    finally:
+        handle.seek(start)
+
+
+def decoded_lines(handle: BinaryIO, counted: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The file's lines as text. Bytes that are not GB18030 either become U+FFFD, which the
+    import reports as a bad row; ``counted`` hears each line's size in bytes."""
+    encoding = detect_encoding(handle)
+    for raw in handle:
+        if counted:
+            counted(len(raw))
+        yield codecs.decode(raw, encoding, errors="replace")
+        encoding = "utf-8" if encoding == "utf-8-sig" else encoding
 
 
 class FileProgress:
@@ -24,10 +55,10 @@ class FileProgress:
         self._drawn_at = 0.0
 
     def lines(self, handle: BinaryIO) -> Iterator[str]:
-        for raw in handle:
-            self.read += len(raw)
-            # utf-8-sig: spreadsheet exports often start with a byte-order mark.
-            yield raw.decode("utf-8-sig" if self.read == len(raw) else "utf-8")
+        return decoded_lines(handle, self._count)
+
+    def _count(self, size: int) -> None:
+        self.read += size
 
     def __call__(self, summary: RecordSummary) -> None:
         now = time.monotonic()

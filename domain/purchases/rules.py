@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,6 +39,11 @@ class RowError:
     message: str
 
 
+def unstorable(text: str) -> bool:
+    """Control characters (NUL included) and lone surrogates, which UTF-8 cannot store."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
+
+
 def purchase_points(amount_cents: int) -> int:
     """+1 point per whole yuan."""
     return max(0, amount_cents // 100)
@@ -56,8 +62,17 @@ def row_errors(row: PurchaseRow, now: datetime) -> list[FieldError]:
         errors.append(FieldError("amountCents", "金额（分）应在 1 到 10,000,000 之间"))
     if row.purchased_at.tzinfo is None:
         errors.append(FieldError("occurredAt", "下单时间需带时区"))
-    elif not now - OLDEST_PURCHASE <= row.purchased_at <= now + FUTURE_TOLERANCE:
+    elif not _plausible(row.purchased_at, now):
         errors.append(FieldError("occurredAt", "下单时间不在合理范围内（未来或五年以前）"))
     if len(row.items) > MAX_ITEMS or any(len(i) > MAX_ITEM_LENGTH for i in row.items):
         errors.append(FieldError("items", "商品最多 50 件，每件名称不超过 100 字"))
+    elif any(unstorable(i) for i in row.items):
+        errors.append(FieldError("items", "商品名称含有控制字符（如 NUL）或残缺的字符"))
     return errors
+
+
+def _plausible(purchased_at: datetime, now: datetime) -> bool:
+    try:
+        return now - OLDEST_PURCHASE <= purchased_at <= now + FUTURE_TOLERANCE
+    except OverflowError:  # an offset that pushes year 1 or 9999 out of UTC's range
+        return False

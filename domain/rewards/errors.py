@@ -22,4 +22,9 @@ class NotCancellableError(DomainError):
 
 class AlreadyFulfilledError(DomainError):
     code = "ALREADY_FULFILLED"
-    message = "该兑换码已核销或已取消"
+    message = "该兑换码已核销，物品已发放"
+
+
+class RedemptionCancelledError(DomainError):
+    code = "REDEMPTION_CANCELLED"
+    message = "该兑换已被会员取消，积分已退回，请勿发放"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import datetime
 
 from domain.errors import FieldError
@@ -11,6 +12,9 @@ from domain.errors import FieldError
 PICKUP_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O/1/I: read aloud at the pickup point
 PICKUP_CODE_LENGTH = 6
 MAX_QUANTITY = 10
+_PICKUP_SET = frozenset(PICKUP_ALPHABET)
+IDEMPOTENCY_KEY_MIN = 8
+IDEMPOTENCY_KEY_MAX = 64
 
 
 def new_pickup_code() -> str:
@@ -21,6 +25,19 @@ def normalise_pickup_code(raw: str) -> str:
     return (raw or "").strip().upper().replace(" ", "")
 
 
+def pickup_code_error(code: str) -> str | None:
+    """Expects ``normalise_pickup_code`` output: 6 characters of the pickup alphabet, so nothing
+    else (a wrong length, NUL, control characters, broken UTF-16) reaches the database."""
+    if len(code) != PICKUP_CODE_LENGTH or not set(code) <= _PICKUP_SET:
+        return f"兑换码为 {PICKUP_CODE_LENGTH} 位字母和数字"
+    return None
+
+
+def _unstorable(text: str) -> bool:
+    """Control characters (NUL included) and lone surrogates, which UTF-8 cannot store."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
+
+
 def request_hash(*parts: object) -> str:
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
 
@@ -29,9 +46,13 @@ def redemption_field_errors(quantity: int, idempotency_key: str) -> list[FieldEr
     errors = []
     if not 1 <= quantity <= MAX_QUANTITY:
         errors.append(FieldError("quantity", f"数量应在 1 到 {MAX_QUANTITY} 之间"))
-    if not 8 <= len(idempotency_key) <= 64:
-        errors.append(FieldError("idempotencyKey", "请求编号应为 8–64 个字符"))
+    if bad_idempotency_key(idempotency_key):
+        errors.append(FieldError("idempotencyKey", "请求编号应为 8–64 个可见字符"))
     return errors
+
+
+def bad_idempotency_key(key: str) -> bool:
+    return not IDEMPOTENCY_KEY_MIN <= len(key) <= IDEMPOTENCY_KEY_MAX or _unstorable(key)
 
 
 def reward_field_errors(

@@ -22,6 +22,7 @@ from domain.rewards.errors import (
     AlreadyFulfilledError,
     LimitReachedError,
     NotCancellableError,
+    RedemptionCancelledError,
     RewardSoldOutError,
 )
 from domain.rewards.models import (
@@ -86,20 +87,34 @@ async def restock_reward(c: Collaborators, admin: Member, reward_id: int, quanti
     return await Reward.get(id=reward_id)
 
 
-async def redeem_reward(
-    c: Collaborators, member: Member, reward_id: int, quantity: int, idempotency_key: str
-) -> Redemption:
-    """Debit, stock and redemption in one transaction; a replayed key returns the first result."""
+async def replayed_redemption(
+    member: Member, reward_id: int, quantity: int, idempotency_key: str
+) -> Redemption | None:
+    """The redemption a recorded idempotency key already made, or None for a new key.
+
+    Every entrypoint asks this before counting any limit (the per-minute redemption limit here,
+    a per-member mutation limit in front of it), so a retry is answered from its record however
+    busy the member is. Checks the input first; a key used for another request is refused.
+    """
     errors = rules.redemption_field_errors(quantity, idempotency_key)
     if errors:
         raise InvalidInputError(errors)
-    fingerprint = rules.request_hash("redeem", reward_id, quantity)
-    key = f"redeem:{member.id}:{idempotency_key}"
-    replay = await _replay(key, fingerprint)
+    return await _replay(_record_key(member, idempotency_key), _fingerprint(reward_id, quantity))
+
+
+async def redeem_reward(
+    c: Collaborators, member: Member, reward_id: int, quantity: int, idempotency_key: str
+) -> Redemption:
+    """Debit, stock and redemption in one transaction; a replayed key returns the first result.
+
+    Order: the recorded key answers a replay → the limits are counted → the redemption is made.
+    """
+    replay = await replayed_redemption(member, reward_id, quantity, idempotency_key)
     if replay is not None:
         return replay
     per_minute = c.settings.limits.redemptions_per_minute
     await hit_all(c.redis, [(Limit("redeem", per_minute, 60), str(member.id))])
+    key, fingerprint = _record_key(member, idempotency_key), _fingerprint(reward_id, quantity)
     try:
         async with atomic():
             record = await IdempotencyRecord.create(
@@ -119,6 +134,14 @@ async def redeem_reward(
         if replay is None:
             raise
         return replay
+
+
+def _record_key(member: Member, idempotency_key: str) -> str:
+    return f"redeem:{member.id}:{idempotency_key}"
+
+
+def _fingerprint(reward_id: int, quantity: int) -> str:
+    return rules.request_hash("redeem", reward_id, quantity)
 
 
 async def _replay(key: str, fingerprint: str) -> Redemption | None:
@@ -215,6 +238,8 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
 async def fulfil_redemption(c: Collaborators, host: Member, pickup_code: str) -> Redemption:
     require_role(host, Role.HOST, Role.ADMIN)
     code = rules.normalise_pickup_code(pickup_code)
+    if problem := rules.pickup_code_error(code):
+        raise InvalidInputError.single("pickupCode", problem)
     redemption = await Redemption.get_or_none(pickup_code=code)
     if redemption is None:
         raise NotFoundError("兑换码不存在")
@@ -222,5 +247,9 @@ async def fulfil_redemption(c: Collaborators, host: Member, pickup_code: str) ->
         status=RedemptionStatus.FULFILLED, fulfilled_at=c.clock.now(), fulfilled_by_id=host.id
     )
     if not done:
+        # Lost to a cancel or an earlier fulfilment: say which (the status no longer changes).
+        status = await Redemption.filter(id=redemption.id).values_list("status", flat=True)
+        if status and status[0] == RedemptionStatus.CANCELLED:
+            raise RedemptionCancelledError()
         raise AlreadyFulfilledError()
     return await Redemption.get(id=redemption.id).select_related("reward")

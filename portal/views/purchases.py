@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from domain.errors import DomainError, InvalidInputError
 from domain.identity.models import Role
+from domain.purchases.csv_file import decoded_lines
 from domain.purchases.csv_import import import_purchases_csv
 from portal.auth import collaborators, redirect
 from portal.outcomes import error_status, error_text, page, refusal, signed_in
@@ -21,11 +22,9 @@ SHOWN_ERRORS = 200
 
 
 def _lines(handle: IO[bytes]) -> Iterator[str]:
-    """The uploaded file line by line (starlette spooled it to disk past 1 MB)."""
-    first = True
-    for raw in handle:
-        yield raw.decode("utf-8-sig" if first else "utf-8", errors="replace")
-        first = False
+    """The uploaded file line by line (starlette spooled it to disk past 1 MB), UTF-8 or
+    GB18030 as it was saved."""
+    return decoded_lines(cast(BinaryIO, handle))
 
 
 async def import_page(request: Request) -> Response:

@@ -201,7 +201,7 @@ async def pickups(request: Request) -> Response:
         return page(
             request,
             "rewards/pickups.html",
-            {"values": values, "message": error.message},
+            {"values": values, "message": error_text(error)},
             block="pickup",
             status_code=status,
             headers=headers,

@@ -216,3 +216,44 @@ async def test_registering_with_ones_own_phone_and_invite_code_is_a_typed_self_r
     body = await register(gql, estate.id, phone="13812340000", inviteCode=other.invite_code)
     assert body["__typename"] == "AuthSuccess"
     assert await Referral.filter(referrer_id=other.id).count() == 1
+
+
+async def test_a_nul_or_lone_surrogate_in_items_refuses_that_row_only_with_a_typed_error(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    import json
+
+    token = await token_for(collaborators, await make_member(roles=ADMIN))
+    buyer = await make_member()
+    rows = [purchase(collaborators, f"S-{n}", buyer) for n in range(4)]
+    rows[1]["items"] = ["豆\x00浆"]
+    rows[2]["items"] = ["豆\ud800浆"]
+    query = """mutation($input: RecordPurchasesInput!) { recordPurchases(input: $input) {
+      __typename ... on RecordPurchasesSuccess { recorded rejected rowErrors { index field } }
+      ... on UserError { code message } } }"""
+    response = await gql.http.post(  # escaped as JSON allows: a lone surrogate cannot be UTF-8
+        "/graphql",
+        content=json.dumps({"query": query, "variables": {"input": {"purchases": rows}}}),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    assert body["data"]["recordPurchases"] == {
+        "__typename": "RecordPurchasesSuccess",
+        "recorded": 2,
+        "rejected": 2,
+        "rowErrors": [
+            {"index": 1, "field": "purchases.1.items"},
+            {"index": 2, "field": "purchases.2.items"},
+        ],
+    }
+    stored = await Purchase.all().order_by("order_id").values_list("order_id", flat=True)
+    assert stored == ["S-0", "S-3"]
+    only_bad = await gql.http.post(
+        "/graphql",
+        content=json.dumps({"query": query, "variables": {"input": {"purchases": rows[1:2]}}}),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert only_bad.json()["data"]["recordPurchases"]["code"] == "INVALID_INPUT"
+    assert await Purchase.all().count() == 2

@@ -4,6 +4,7 @@ operations that create and restock rewards."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +16,13 @@ from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
 from domain.points.services import award_points
 from domain.rewards import services
-from domain.rewards.models import Redemption, RedemptionStatus, Reward, RewardRestock
+from domain.rewards.models import (
+    IdempotencyRecord,
+    Redemption,
+    RedemptionStatus,
+    Reward,
+    RewardRestock,
+)
 from tests.api.test_identity_api import op
 from tests.api.test_points_api import ADMIN, balance_of, error_code, statements_of, token_for
 from tests.conftest import GraphQLClient
@@ -430,3 +437,84 @@ async def test_rewards_are_public_nodes(gql: GraphQLClient, collaborators: Colla
     query = "query($id: ID!) { node(id: $id) { ... on Reward { name stock viewerRedeemedCount } } }"
     body = await gql(query, {"id": encode_id("Reward", reward.id)})
     assert body["data"]["node"] == {"name": "挂耳咖啡", "stock": 5, "viewerRedeemedCount": 0}
+
+
+async def test_a_retry_with_a_known_key_is_answered_while_redemptions_are_rate_limited(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    member = await funded_member(collaborators)
+    coffee = await make_reward(collaborators)
+    token = await token_for(collaborators, member)
+    first = (await redeem(gql, token, coffee, key="retry-0001"))["data"]["redeemReward"]
+    limited = None
+    for n in range(30):  # flood until the per-minute limit refuses
+        limited = (await redeem(gql, token, 99999, key=f"flood-{n:04}"))["data"]["redeemReward"]
+        if limited["__typename"] == "RateLimited":
+            break
+    assert limited is not None and limited["code"] == "RATE_LIMITED"
+
+    retry = (await redeem(gql, token, coffee, key="retry-0001"))["data"]["redeemReward"]
+
+    assert retry["__typename"] == "RedeemRewardSuccess"
+    assert retry["redemption"]["id"] == first["redemption"]["id"]
+    assert retry["points"] == {"balance": 70}
+    assert await Redemption.all().count() == 1 and await IdempotencyRecord.all().count() == 1
+    assert await balance_of(member) == 70 and await stock_of(coffee) == 4
+
+
+async def test_fulfilling_a_cancelled_redemption_answers_redemption_cancelled(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    member = await funded_member(collaborators)
+    reward = await make_reward(collaborators)
+    redemption = await services.redeem_reward(collaborators, member, reward.id, 1, "redeem-0001")
+    await services.cancel_redemption(collaborators, member, redemption.id)
+    host_token = await token_for(collaborators, await make_member(roles=HOST))
+
+    code = {"pickupCode": redemption.pickup_code}
+    body = await gql(op("FulfilRedemption"), code, token=host_token)
+
+    answer = body["data"]["fulfilRedemption"]
+    assert answer["__typename"] == "RedemptionCancelled"
+    assert answer["code"] == "REDEMPTION_CANCELLED" and "取消" in answer["message"]
+    stored = await Redemption.get(id=redemption.id)
+    assert stored.status == RedemptionStatus.CANCELLED and stored.fulfilled_at is None
+    assert await balance_of(member) == 100 and await stock_of(reward) == 5
+
+
+async def ascii_gql(
+    gql: GraphQLClient, query: str, variables: dict[str, Any], token: str
+) -> dict[str, Any]:
+    """As a client with broken UTF-16 sends it: lone surrogates escaped in the JSON body."""
+    response = await gql.http.post(
+        "/graphql",
+        content=json.dumps({"query": query, "variables": variables}, ensure_ascii=True),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_malformed_pickup_codes_and_idempotency_keys_are_invalid_input_not_masked(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    member = await funded_member(collaborators)
+    reward = await make_reward(collaborators)
+    redemption = await services.redeem_reward(collaborators, member, reward.id, 1, "redeem-0001")
+    host_token = await token_for(collaborators, await make_member(roles=HOST))
+    token = await token_for(collaborators, member)
+
+    for code in ("ABCDEFG", "AB\x00CDE", "AB\x1fCDE", "AB\ud800CDE", "A" * 40_000):
+        body = await ascii_gql(gql, op("FulfilRedemption"), {"pickupCode": code}, host_token)
+        assert "errors" not in body, body["errors"]
+        assert body["data"]["fulfilRedemption"]["code"] == "INVALID_INPUT"
+    for key in ("key-\x00-0001", "key-\x0b-0001", "key-\ud800-0001", "k" * 65):
+        variables = {"rewardId": encode_id("Reward", reward.id), "quantity": 1}
+        body = await ascii_gql(gql, op("RedeemReward"), {**variables, "idempotencyKey": key}, token)
+        assert "errors" not in body, body["errors"]
+        assert body["data"]["redeemReward"]["code"] == "INVALID_INPUT"
+
+    assert (await Redemption.get(id=redemption.id)).status == RedemptionStatus.RESERVED
+    assert await Redemption.all().count() == 1 and await IdempotencyRecord.all().count() == 1
+    assert await balance_of(member) == 70 and await stock_of(reward) == 4

@@ -4,6 +4,7 @@ nothing twice, a few thousand rows in batches, and the ``linli import-purchases`
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from domain.errors import InvalidInputError, PermissionDeniedError
 from domain.identity.models import Member
 from domain.points.models import LedgerEntry, LedgerReason
 from domain.points.reconcile import reconcile
+from domain.purchases.csv_file import decoded_lines
 from domain.purchases.csv_import import import_purchases_csv
 from domain.purchases.models import Purchase
 from domain.purchases.services import BATCH_SIZE
@@ -139,3 +141,98 @@ async def test_the_import_command_prints_a_summary_with_line_numbers(
     assert "新增订单 0 笔，重复订单 1 笔" in second.stdout
     assert await Purchase.filter(order_id="C-1").count() == 1
     assert not await Purchase.filter(order_id="C-2").exists()
+
+
+# Hostile rows: each is reported on its line, the rows around it are recorded, and the summary
+# adds up to the file's data rows.
+
+HOSTILE_ROWS = {  # (the row, the column reported)
+    "an unterminated quote": ('H-2,{phone},,500,{at},"冷萃, 大杯\n', "row"),
+    "a member id of 2^31": ("H-2,,2147483648,500,{at},\n", "member_id"),
+    "a superscript digit in the member id": ("H-2,,²,500,{at},\n", "member_id"),
+    "a superscript digit in the amount": ("H-2,{phone},,5²,{at},\n", "amount_cents"),
+    "a NUL in the items": ("H-2,{phone},,500,{at},咖\x00啡\n", "items"),
+    "a 131,072-character field": ("H-2,{phone},,500,{at}," + "啡" * 131_072 + "\n", "row"),
+    "a time past year 9999 in UTC": (
+        "H-2,{phone},,500,9999-12-31T23:59:59-12:00,\n",
+        "purchased_at",
+    ),
+}
+
+
+@pytest.mark.parametrize(("hostile", "column"), HOSTILE_ROWS.values(), ids=HOSTILE_ROWS.keys())
+async def test_a_hostile_row_is_reported_on_its_line_and_the_rows_around_it_are_recorded(
+    collaborators: Collaborators, hostile: str, column: str
+) -> None:
+    admin, buyer = await make_admin(), await make_member()
+    at = (collaborators.clock.now() - timedelta(days=1)).isoformat()
+    text = (
+        "order_id,phone,member_id,amount_cents,purchased_at,items\n"
+        f"H-1,{buyer.phone},,1000,{at},咖啡\n"
+        + hostile.format(phone=buyer.phone, at=at)
+        + f"H-3,{buyer.phone},,3000,{at},帆布袋\n"
+        f"H-4,{buyer.phone},,4000,{at},\n"
+    )
+
+    summary = await import_purchases_csv(collaborators, admin, _lines(text))
+
+    assert summary.rejected == 1 and [(e.line, e.field) for e in summary.errors] == [(3, column)]
+    assert summary.recorded + summary.duplicates + summary.rejected == 4
+    assert set(await Purchase.all().values_list("order_id", flat=True)) == {"H-1", "H-3", "H-4"}
+    assert (await reconcile()).clean
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8", "utf-8-sig"])
+async def test_a_file_saved_as_gbk_gb18030_or_utf8_is_read_with_its_chinese_items(
+    collaborators: Collaborators, encoding: str
+) -> None:
+    admin, buyer = await make_admin(), await make_member()
+    at = (collaborators.clock.now() - timedelta(days=1)).isoformat()
+    text = (
+        "order_id,phone,amount_cents,purchased_at,items\r\n"
+        f"E-1,{buyer.phone},1000,{at},挂耳咖啡|帆布袋\r\n"
+        f"E-2,{buyer.phone},2000,{at},崇明小番茄\r\n"
+    )
+    handle = io.BytesIO(text.encode(encoding))
+
+    summary = await import_purchases_csv(collaborators, admin, decoded_lines(handle))
+
+    assert (summary.recorded, summary.duplicates, summary.rejected) == (2, 0, 0)
+    assert (await Purchase.get(order_id="E-1")).items == ["挂耳咖啡", "帆布袋"]
+    assert (await Purchase.get(order_id="E-2")).items == ["崇明小番茄"]
+
+
+async def test_the_import_command_reads_a_gbk_file_and_reports_hostile_rows_by_line(
+    collaborators: Collaborators, settings: Settings, tmp_path: Path, repo_root: Path
+) -> None:
+    admin, buyer = await make_admin(), await make_member()
+    at = (collaborators.clock.now() - timedelta(days=1)).isoformat()
+    path = tmp_path / "订单.csv"
+    path.write_bytes(
+        (
+            "order_id,phone,member_id,amount_cents,purchased_at,items\r\n"
+            f"K-1,{buyer.phone},,1200,{at},红糖馒头\r\n"
+            f'K-2,{buyer.phone},,1300,{at},"没有闭合\r\n'
+            f"K-3,,99999999999,1400,{at},\r\n"
+            f"K-4,{buyer.phone},,1500,{at},豆浆\r\n"
+        ).encode("gbk")
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "cli", "import-purchases", str(path), "--admin", admin.phone]
+
+    run = await asyncio.to_thread(
+        subprocess.run, command, cwd=repo_root, env=env, capture_output=True, text=True
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "新增订单 2 笔，重复订单 0 笔（未重复记录），有误的行 2 行" in run.stdout
+    assert "第 3 行 row" in run.stdout and "第 4 行 member_id" in run.stdout
+    stored = await Purchase.filter(order_id__in=["K-1", "K-4"]).order_by("order_id")
+    assert [p.items for p in stored] == [["红糖馒头"], ["豆浆"]]
+    assert await Purchase.all().count() == 2

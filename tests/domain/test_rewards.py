@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.collaborators import Collaborators
-from domain.errors import InvalidInputError, NotFoundError
+from domain.errors import InvalidInputError, NotFoundError, RateLimitedError
 from domain.identity.models import Role
 from domain.points.errors import IdempotencyMismatchError, InsufficientPointsError
 from domain.points.models import PointsAccount
@@ -15,9 +15,10 @@ from domain.rewards.errors import (
     AlreadyFulfilledError,
     LimitReachedError,
     NotCancellableError,
+    RedemptionCancelledError,
     RewardSoldOutError,
 )
-from domain.rewards.models import Redemption, RedemptionStatus, Reward
+from domain.rewards.models import IdempotencyRecord, Redemption, RedemptionStatus, Reward
 from tests.domain.points_helpers import fund, make_reward
 from tests.factories import make_member
 
@@ -171,3 +172,99 @@ async def test_staff_actions_refuse_a_resident_whichever_entrypoint_calls_them(
     with pytest.raises(PermissionDeniedError):
         await adjust_points(collaborators, resident, resident.id, 50, "给自己加分", "self-key-01")
     assert (await Reward.get(id=reward.id)).stock == 10
+
+
+async def test_a_replayed_key_is_answered_from_its_record_while_the_redemption_limit_is_exhausted(
+    collaborators: Collaborators,
+) -> None:
+    member = await make_member()
+    await fund(collaborators, member, 100)
+    reward = await make_reward(collaborators, cost=30, stock=5)
+    first = await services.redeem_reward(collaborators, member, reward.id, 1, "retry-key-01")
+    per_minute = collaborators.settings.limits.redemptions_per_minute
+    for n in range(per_minute):  # the rest of the minute's redemptions, each refused
+        with pytest.raises((NotFoundError, RateLimitedError)):
+            await services.redeem_reward(collaborators, member, 99999, 1, f"flood-key-{n:02}")
+    with pytest.raises(RateLimitedError):
+        await services.redeem_reward(collaborators, member, reward.id, 1, "fresh-key-01")
+    counted = await collaborators.redis.get(f"rl:redeem:{member.id}")
+
+    found = await services.replayed_redemption(member, reward.id, 1, "retry-key-01")
+    again = await services.redeem_reward(collaborators, member, reward.id, 1, "retry-key-01")
+
+    assert found is not None and (found.id, found.pickup_code) == (first.id, first.pickup_code)
+    assert (again.id, again.pickup_code) == (first.id, first.pickup_code)
+    assert await collaborators.redis.get(f"rl:redeem:{member.id}") == counted  # not counted
+    assert await balance(member.id) == 70 and (await Reward.get(id=reward.id)).stock == 4
+    assert await Redemption.all().count() == 1 and await IdempotencyRecord.all().count() == 1
+    assert await services.replayed_redemption(member, reward.id, 1, "never-used-01") is None
+    assert (await reconcile()).clean
+
+
+async def test_fulfilling_a_cancelled_redemption_says_it_was_cancelled_and_changes_nothing(
+    collaborators: Collaborators,
+) -> None:
+    member = await make_member()
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    await fund(collaborators, member, 100)
+    reward = await make_reward(collaborators, cost=30, stock=3)
+    redemption = await services.redeem_reward(collaborators, member, reward.id, 1, "cancel-key-9")
+    await services.cancel_redemption(collaborators, member, redemption.id)
+
+    with pytest.raises(RedemptionCancelledError) as refused:
+        await services.fulfil_redemption(collaborators, host, redemption.pickup_code)
+
+    assert refused.value.code == "REDEMPTION_CANCELLED"
+    stored = await Redemption.get(id=redemption.id)
+    assert stored.status == RedemptionStatus.CANCELLED
+    assert stored.fulfilled_at is None and stored.fulfilled_by_id is None  # type: ignore[attr-defined]
+    assert await balance(member.id) == 100 and (await Reward.get(id=reward.id)).stock == 3
+    assert (await reconcile()).clean
+
+
+BAD_PICKUP_CODES = [
+    "ABCDEFG",  # 7 characters: the column holds 6
+    "ABC\x00EF",
+    "ABC\x07EF",
+    "ABC\ud800EF",
+    "A" * 40_000,
+    "ABCDE",
+    "ABCDE0",  # not of the pickup alphabet: no code can hold it
+]
+
+
+@pytest.mark.parametrize("code", BAD_PICKUP_CODES, ids=range(len(BAD_PICKUP_CODES)))
+async def test_a_malformed_pickup_code_is_invalid_input_and_changes_nothing(
+    collaborators: Collaborators, code: str
+) -> None:
+    member = await make_member()
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    await fund(collaborators, member, 100)
+    reward = await make_reward(collaborators)
+    redemption = await services.redeem_reward(collaborators, member, reward.id, 1, "pickup-key-1")
+
+    with pytest.raises(InvalidInputError) as refused:
+        await services.fulfil_redemption(collaborators, host, code)
+
+    assert [e.field for e in refused.value.field_errors] == ["pickupCode"]
+    stored = await Redemption.get(id=redemption.id)
+    assert stored.status == RedemptionStatus.RESERVED and stored.fulfilled_at is None
+
+
+BAD_KEYS = ["key-\x00-0001", "key-\x1b-0001", "key-\x85-0001", "key-\udfff-0001", "k" * 65]
+
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=range(len(BAD_KEYS)))
+async def test_an_idempotency_key_with_control_characters_or_too_long_is_invalid_input(
+    collaborators: Collaborators, key: str
+) -> None:
+    member = await make_member()
+    await fund(collaborators, member, 100)
+    reward = await make_reward(collaborators)
+
+    with pytest.raises(InvalidInputError) as refused:
+        await services.redeem_reward(collaborators, member, reward.id, 1, key)
+
+    assert [e.field for e in refused.value.field_errors] == ["idempotencyKey"]
+    assert await Redemption.all().count() == 0 and await IdempotencyRecord.all().count() == 0
+    assert await balance(member.id) == 100 and (await Reward.get(id=reward.id)).stock == 10

@@ -82,6 +82,36 @@ async def test_an_admin_imports_a_csv_and_sees_bad_rows_by_line(
     assert await Purchase.all().count() == 2
 
 
+async def test_an_admin_imports_a_gb18030_file_with_hostile_rows_and_every_good_row_lands(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
+    buyer = await make_member()
+    csrf = await sign_in(client, admin)
+    at = (collaborators.clock.now() - timedelta(days=1)).isoformat()
+    body = (
+        "order_id,phone,member_id,amount_cents,purchased_at,items\r\n"
+        f'X-1,{buyer.phone},,1000,{at},"冷萃, 大杯\r\n'  # the quote is never closed
+        f"X-2,{buyer.phone},,2000,{at},挂耳咖啡\r\n"
+        f"X-3,,2147483648,3000,{at},\r\n"
+        f"X-4,,²,3000,{at},\r\n"
+        f"X-5,{buyer.phone},,4000,{at},豆\x00浆\r\n"
+        f"X-6,{buyer.phone},,5000,{at},{'长' * 131_072}\r\n"
+        f"X-7,{buyer.phone},,6000,{at},帆布袋\r\n"
+    ).encode("gb18030")
+    files = {"file": ("订单.csv", body, "text/csv")}
+
+    response = await client.post("/admin/purchases/import", files=files, headers=htmx(csrf))
+
+    assert response.status_code == 200, response.text[:300]
+    html = response.text
+    for line in (2, 4, 5, 6, 7):
+        assert f"<td>{line}</td>" in html
+    assert "<dd>2</dd>" in html and "<dd>5</dd>" in html  # new and bad: the file's 7 rows
+    stored = await Purchase.all().order_by("order_id")
+    assert [(p.order_id, p.items) for p in stored] == [("X-2", ["挂耳咖啡"]), ("X-7", ["帆布袋"])]
+
+
 async def test_a_missing_file_or_a_resident_changes_nothing(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:

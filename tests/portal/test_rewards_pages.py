@@ -330,10 +330,42 @@ async def test_a_host_hands_a_reward_over_by_its_pickup_code(
     again = await client.post(
         "/host/pickups", data={"pickupCode": redemption.pickup_code}, headers=htmx(csrf)
     )
-    assert again.status_code == 422 and "该兑换码已核销或已取消" in again.text
+    assert again.status_code == 422 and "该兑换码已核销" in again.text
     unknown = await client.post("/host/pickups", data={"pickupCode": "ZZZZZZ"}, headers=htmx(csrf))
     assert unknown.status_code == 422 and "兑换码不存在" in unknown.text
     assert 'value="ZZZZZZ"' in unknown.text
+
+
+async def test_the_pickup_desk_says_a_cancelled_redemption_was_cancelled_and_hands_nothing_over(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    member = await rich_member(collaborators)
+    reward = await make_reward(collaborators)
+    csrf = await sign_in(client, member)
+    await redeem(client, csrf, reward, await confirm_key(client, reward))
+    redemption = await Redemption.get(member_id=member.id)
+    await client.post(f"/redemptions/{redemption.id}/cancel", headers=htmx(csrf))
+    assert (await Redemption.get(id=redemption.id)).status == RedemptionStatus.CANCELLED
+    await client.post("/logout", data={"csrf_token": csrf})
+    csrf = await sign_in(client, await make_member(roles=(Role.RESIDENT, Role.HOST)))
+
+    done = await client.post(
+        "/host/pickups", data={"pickupCode": redemption.pickup_code}, headers=htmx(csrf)
+    )
+
+    assert done.status_code == 422 and "该兑换已被会员取消" in done.text
+    assert "请发放" not in done.text
+    stored = await Redemption.get(id=redemption.id)
+    assert stored.status == RedemptionStatus.CANCELLED and stored.fulfilled_at is None
+    assert await balance(member) == 100 and await stock_of(reward) == 3
+
+
+async def test_a_seven_character_pickup_code_is_refused_at_422_not_an_error_page(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    csrf = await sign_in(client, await make_member(roles=(Role.RESIDENT, Role.HOST)))
+    done = await client.post("/host/pickups", data={"pickupCode": "ABCDEFG"}, headers=htmx(csrf))
+    assert done.status_code == 422 and "兑换码为 6 位字母和数字" in done.text
 
 
 async def test_residents_are_refused_the_staff_pages(

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import AlreadyFulfilled, NotFound, as_user_error
+from api.errors import AlreadyFulfilled, InvalidInput, NotFound, RedemptionCancelled, as_user_error
 from api.permissions import require_role
 from api.rewards.types import FulfilRedemptionSuccess, Redemption
 from domain.errors import DomainError
@@ -22,7 +22,7 @@ class FulfilRedemptionInput:
 
 
 FulfilRedemptionResult = Annotated[
-    FulfilRedemptionSuccess | AlreadyFulfilled | NotFound,
+    FulfilRedemptionSuccess | AlreadyFulfilled | RedemptionCancelled | NotFound | InvalidInput,
     strawberry.union("FulfilRedemptionResult", description="The outcome of `fulfilRedemption`."),
 ]
 

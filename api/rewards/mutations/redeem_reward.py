@@ -56,7 +56,10 @@ async def redeem_reward(info: Info[Context, Any], input: RedeemRewardInput) -> R
     try:
         if errors or reward_id is None:
             raise InvalidInputError(errors)
-        redemption = await services.redeem_reward(
+        # A recorded key is answered from its record before any limit is counted.
+        redemption = await services.replayed_redemption(
+            member, reward_id, input.quantity, input.idempotency_key
+        ) or await services.redeem_reward(
             info.context.collaborators, member, reward_id, input.quantity, input.idempotency_key
         )
     except DomainError as error:
