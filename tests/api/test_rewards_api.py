@@ -462,6 +462,27 @@ async def test_a_retry_with_a_known_key_is_answered_while_redemptions_are_rate_l
     assert await balance_of(member) == 70 and await stock_of(coffee) == 4
 
 
+async def test_a_retry_with_a_known_key_is_answered_after_the_member_spent_every_mutation(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    member = await funded_member(collaborators)
+    coffee = await make_reward(collaborators)
+    token = await token_for(collaborators, member)
+    first = (await redeem(gql, token, coffee, key="retry-0002"))["data"]["redeemReward"]
+    limit = collaborators.settings.mutations_per_minute
+    for _ in range(limit):  # spend the rest of the minute's mutations on something else
+        await gql("mutation { checkIn { __typename } }", token=token)
+    balance_before = await balance_of(member)
+    fresh = (await redeem(gql, token, coffee, key="fresh-0001"))["data"]["redeemReward"]
+    retry = (await redeem(gql, token, coffee, key="retry-0002"))["data"]["redeemReward"]
+
+    assert fresh["__typename"] == "RateLimited" and fresh["code"] == "RATE_LIMITED"
+    assert retry["__typename"] == "RedeemRewardSuccess"
+    assert retry["redemption"]["id"] == first["redemption"]["id"]
+    assert await Redemption.all().count() == 1 and await IdempotencyRecord.all().count() == 1
+    assert await balance_of(member) == balance_before and await stock_of(coffee) == 4
+
+
 async def test_fulfilling_a_cancelled_redemption_answers_redemption_cancelled(
     gql: GraphQLClient, collaborators: Collaborators
 ) -> None:

@@ -19,7 +19,7 @@ from api.errors import (
     as_user_error,
 )
 from api.ids import decode_id
-from api.permissions import signed_in
+from api.permissions import hit_mutation_limit, signed_in
 from api.points.types import Points
 from api.rewards.types import RedeemRewardSuccess, Redemption
 from domain.errors import DomainError, FieldError, InvalidInputError
@@ -56,12 +56,16 @@ async def redeem_reward(info: Info[Context, Any], input: RedeemRewardInput) -> R
     try:
         if errors or reward_id is None:
             raise InvalidInputError(errors)
-        # A recorded key is answered from its record before any limit is counted.
+        # A recorded key is answered from its record before any limit is counted: a retry
+        # of a redemption that happened must never be refused as too frequent.
         redemption = await services.replayed_redemption(
             member, reward_id, input.quantity, input.idempotency_key
-        ) or await services.redeem_reward(
-            info.context.collaborators, member, reward_id, input.quantity, input.idempotency_key
         )
+        if redemption is None:
+            await hit_mutation_limit(info.context)
+            redemption = await services.redeem_reward(
+                info.context.collaborators, member, reward_id, input.quantity, input.idempotency_key
+            )
     except DomainError as error:
         return as_user_error(error)
     return RedeemRewardSuccess(
