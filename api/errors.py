@@ -341,6 +341,22 @@ def request_error_body(message: str, code: str = "BAD_REQUEST") -> dict[str, Any
     return {"errors": [{"message": message, "extensions": {"code": code}}]}
 
 
+def _refusal_code(error: GraphQLError) -> str:
+    """Variables that do not fit their types are the client's input; anything else graphql-core
+    refuses before execution is a document that does not validate against the schema."""
+    if error.message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """What the schema logs of an operation's errors: a refusal the client caused is routine
+    (INFO, no traceback); an unexpected failure was already logged at ERROR when it was masked."""
+    for error in errors:
+        if not _is_unexpected(error):
+            log.info("refused: %s (%s)", error.message, (error.extensions or {}).get("code"))
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """Masks only unexpected exceptions, logs them, and tells the client the request id."""
 
@@ -351,6 +367,10 @@ class MaskUnexpectedErrors(MaskErrors):
         for error in errors:
             if isinstance(error.original_error, InvalidGlobalIDError):
                 error.extensions = {"code": "BAD_USER_INPUT"}
+            elif not _is_unexpected(error) and not (error.extensions or {}).get("code"):
+                # graphql-core's own refusals (a document that does not validate, a variable
+                # of the wrong type) carry no code: every refusal a client sees has one.
+                error.extensions = {**(error.extensions or {}), "code": _refusal_code(error)}
         return super()._process_errors(errors)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:

@@ -20,12 +20,14 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLRequestData
 from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.context import Context
 from api.errors import masked_error, request_error_body
@@ -94,6 +96,15 @@ class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
             raise WebSocketDisconnected from exc
 
 
+# Plain HTTP serves queries (GET too) and mutations; subscriptions go over the WebSocket, where
+# the contract's clients follow them (strawberry would otherwise run one as a plain field).
+_HTTP_OPERATIONS = {
+    "GET": {OperationType.QUERY},
+    "POST": {OperationType.QUERY, OperationType.MUTATION},
+}
+SUBSCRIPTIONS_OVER_WEBSOCKET = "订阅请通过 WebSocket（graphql-transport-ws）连接 /graphql"
+
+
 class GraphQLApp(GraphQL[Context, None]):
     websocket_adapter_class = TextFrameWebSocketAdapter
 
@@ -137,6 +148,16 @@ class GraphQLApp(GraphQL[Context, None]):
         if not isinstance(decoded, (dict, list)):
             raise HTTPException(400, "The request body must be a JSON object")
         return decoded
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        """Every error the client sees carries a code, a document that does not parse too."""
+        for error in result.errors or ():
+            if not (error.extensions or {}).get("code"):
+                code = "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else (
+                    "GRAPHQL_VALIDATION_FAILED"
+                )
+                error.extensions = {**(error.extensions or {}), "code": code}
+        return await super().process_result(request, result)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -210,11 +231,22 @@ class GraphQLApp(GraphQL[Context, None]):
         refused = refuse_bad_strings(resolved, settings.graphql_max_string_chars)
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
-        return await super().execute_single(
-            request=request,
-            request_adapter=request_adapter,
-            sub_response=sub_response,
-            context=context,
-            root_value=root_value,
-            request_data=resolved,
-        )
+        allowed = _HTTP_OPERATIONS.get(request_adapter.method, set())
+        try:
+            return await self.schema.execute(
+                resolved.query,
+                root_value=root_value,
+                variable_values=resolved.variables,
+                context_value=context,
+                operation_name=resolved.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=resolved.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            if OperationType.SUBSCRIPTION not in allowed and request_adapter.method == "POST":
+                raise HTTPException(400, SUBSCRIPTIONS_OVER_WEBSOCKET) from error
+            raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "请求中没有 GraphQL 查询") from error

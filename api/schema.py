@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,
@@ -18,6 +19,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from api.campaigns.mutations.cast_vote import CastVoteResult, cast_vote
 from api.campaigns.mutations.close_campaign import CloseCampaignResult, close_campaign
@@ -50,6 +52,7 @@ from api.errors import (
     RewardSoldOut,
     SelfReferral,
     WechatLoginFailed,
+    log_errors,
 )
 from api.events.mutations.cancel_event_registration import (
     CancelEventRegistrationResult,
@@ -338,6 +341,15 @@ class Subscription(CampaignsSubscription):
 strict_global_id_arguments(Query, Subscription)
 
 
+class LinliSchema(strawberry.Schema):
+    """strawberry's schema, logging client refusals at INFO instead of every error at ERROR."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors)
+
+
 def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberry.Schema:
     limits = limits or Limits()
     # The limiters' rule classes are built once: ValidationCache keys on the rules, and a limiter
@@ -355,7 +367,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
     ]
     if not debug:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return LinliSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
