@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -16,6 +19,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from api.http import GraphQLApp
 from api.schema import build_schema
 from api.uploads import media, upload
+from domain import stores
 from domain.campaigns import live
 from domain.clock import Clock
 from domain.collaborators import Collaborators
@@ -29,6 +33,16 @@ from portal.health import healthz
 from portal.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
 from portal.routes import STATIC_DIR, portal_routes
 from settings import Settings, load_settings, tortoise_config
+
+log = logging.getLogger("linli.app")
+
+async def forget_derived_completeness(redis: Redis) -> None:
+    try:
+        forgotten = await stores.forget_completeness(redis)
+    except (RedisError, OSError) as error:  # Redis away at start: its structures rebuild anyway
+        log.warning("could not mark derived structures for rebuild at start: %r", error)
+        return
+    log.info("derived structures marked for rebuild at start: %d", forgotten)
 
 
 def build_collaborators(settings: Settings) -> Collaborators:
@@ -64,6 +78,8 @@ def create_app(
             if settings.uses_memory_redis:  # the in-process Redis starts empty: derive it again
                 await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())
                 await live.rebuild_all(collaborators.redis)
+            else:  # a worker killed after a commit, before its bump: the next reads re-derive
+                await forget_derived_completeness(collaborators.redis)
             await broker.startup()
             app.state.broker = broker
             schedule = asyncio.create_task(kick_due_jobs_every(broker))

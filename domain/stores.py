@@ -168,6 +168,17 @@ async def settle(redis: Redis) -> int:
     return len(pending)
 
 
+async def forget_completeness(redis: Redis) -> int:
+    """Mark every derived structure for a rebuild on its next read; returns how many.
+
+    A process that starts cannot know whether the one it replaces died between a commit and the
+    bump after it (a killed worker): re-deriving from the database is the only sound answer."""
+    markers = [key async for key in redis.scan_iter(match="*:complete", count=500)]
+    if markers:
+        await redis.delete(*markers)
+    return len(markers)
+
+
 async def is_complete(redis: Redis, derived: Derived) -> bool:
     return bool(await redis.exists(derived.marker))
 

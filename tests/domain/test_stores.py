@@ -65,6 +65,24 @@ async def test_after_redis_is_wiped_the_boards_and_tallies_equal_the_database_on
     assert (await leaderboard.top(c.redis, now, 1)) == [(members[1].id, 1020)]
 
 
+async def test_a_starting_process_has_every_board_rebuilt_from_the_database_on_its_next_read(
+    collaborators: Collaborators,
+) -> None:
+    c, now = collaborators, collaborators.clock.now()
+    member = await make_member()
+    await _earn(c, member, 40, "seen")
+    assert await leaderboard.top(c.redis, now, 10) == [(member.id, 40)]  # built, complete
+    # a worker dies after committing an award and before bumping the board: the award is in
+    # the database, the board never heard of it
+    await _earn(c, member, 7, "lost-bump")
+    await c.redis.zincrby(leaderboard.month_key(now), -7, str(member.id))
+    assert await leaderboard.top(c.redis, now, 10) == [(member.id, 40)]
+
+    assert await stores.forget_completeness(c.redis) >= 1  # what a starting process does
+
+    assert await leaderboard.top(c.redis, now, 10) == [(member.id, 47)]
+
+
 async def test_an_increment_while_the_marker_is_missing_does_not_create_a_partial_board(
     collaborators: Collaborators,
 ) -> None:
