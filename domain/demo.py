@@ -228,7 +228,7 @@ async def _create_tags(created_at: datetime) -> list[int]:
 
 
 def _member_row(plan: _Plan, estate_ids: list[int]) -> Member:
-    # created_at is auto_now_add, which only fills a missing value: an explicit one is kept.
+    # created_at is the plan's: members of the demo joined over the past months.
     return Member(
         phone=plan.phone,
         password_hash=plan.password_hash,
