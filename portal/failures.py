@@ -27,12 +27,6 @@ def failure_response(path: str, error: BaseException, request_id: str) -> Respon
         body = {"data": None, "errors": [{"message": message, "extensions": extensions}]}
         return JSONResponse(body, status_code=status, headers=headers)
     page = templates.env.get_template("errors/failure.html").render(
-        title="Busy right now" if unavailable else "Something went wrong",
-        explanation=(
-            "We could not reach our servers. Please try again in a moment."
-            if unavailable
-            else "This page failed to load. We have recorded the problem."
-        ),
-        request_id=request_id,
+        busy=unavailable, request_id=request_id
     )
     return HTMLResponse(page, status_code=status, headers=headers)

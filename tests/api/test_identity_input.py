@@ -14,6 +14,7 @@ from tests.api.test_identity_api import op, register
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, make_estate, make_member
 from tests.portal.test_identity_pages import csrf_of, register_form
+from tests.refusals import has_control_characters, refused_at_the_edge
 
 BAD_PHONES = [
     "138123456789",  # twelve digits
@@ -33,10 +34,13 @@ async def test_a_malformed_phone_is_refused_with_a_type_by_login_and_registratio
 ) -> None:
     estate = await make_estate()
     login = await gql(op("PhoneLogin"), {"phone": phone, "password": PASSWORD})
-    assert login["data"]["login"]["code"] == "INVALID_CREDENTIALS", login
-    registered = await register(gql, estate.id, phone=phone)
-    assert registered["code"] == "INVALID_INPUT", registered
-    assert [e["field"] for e in registered["fieldErrors"]] == ["phone"]
+    if has_control_characters(phone):  # the edge refuses it before the resolver sees it
+        assert refused_at_the_edge(login), login
+    else:
+        assert login["data"]["login"]["code"] == "INVALID_CREDENTIALS", login
+        registered = await register(gql, estate.id, phone=phone)
+        assert registered["code"] == "INVALID_INPUT", registered
+        assert [e["field"] for e in registered["fieldErrors"]] == ["phone"]
     assert await Member.all().count() == 0 and await AuthToken.all().count() == 0
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
@@ -75,7 +79,7 @@ async def test_an_overlong_invite_code_is_the_invalid_invite_code_answer(
     gql: GraphQLClient,
 ) -> None:
     estate = await make_estate()
-    for code in ("ABCDEFGHJ", "ABC\x00DEF", "邀请码"):
+    for code in ("ABCDEFGHJ", "邀请码", "A" * 300):
         registered = await register(gql, estate.id, inviteCode=code)
         assert registered["code"] == "INVALID_INVITE_CODE", registered
     assert await Member.all().count() == 0

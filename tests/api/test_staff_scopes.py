@@ -30,6 +30,7 @@ from tests.domain.campaign_helpers import voting_campaign
 from tests.domain.events_helpers import make_event, make_group
 from tests.domain.test_posts import veteran
 from tests.factories import make_estate, make_member
+from tests.refusals import expected_refusal, refused_at_the_edge
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
 DASHBOARD = (
@@ -233,10 +234,13 @@ async def test_a_malformed_check_in_code_is_invalid_input_and_changes_nothing(
     c = collaborators
     host, _, seat = await _seat_at_the_door(c)
     body = await gql(CHECK_IN, {"code": typed}, await token_for(c, host))
-    assert "errors" not in body, body
-    answer = body["data"]["checkInAttendee"]
-    assert answer["__typename"] == "InvalidInput"
-    assert [e["field"] for e in answer["fieldErrors"]] == ["checkInCode"]
+    if expected_refusal(typed, "INVALID_INPUT") == "BAD_USER_INPUT":
+        assert refused_at_the_edge(body), body  # control characters stop at the edge
+    else:
+        assert "errors" not in body, body
+        answer = body["data"]["checkInAttendee"]
+        assert answer["__typename"] == "InvalidInput"
+        assert [e["field"] for e in answer["fieldErrors"]] == ["checkInCode"]
     await _unchanged(seat)
 
 
