@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from domain.clock import FrozenClock
+from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import DomainError
 from domain.identity.models import Member, Role
@@ -77,13 +77,15 @@ async def _operator_bonuses(
 
 
 async def _check_in_streaks(c: Collaborators, members: list[Member], rng: random.Random) -> int:
-    """Each member checked in on some of the last 14 days (a few kept a full week)."""
-    start = c.clock.now() - timedelta(days=14)
+    """Each member checked in on some of the last 14 days (a few kept a full week), in the
+    daytime of each Shanghai calendar day, whatever the hour the demo is seeded at."""
+    first_day = c.clock.today() - timedelta(days=14)
+    start = datetime.combine(first_day, time(0), tzinfo=SHANGHAI)
     done = 0
     for member in members:
         days = sorted(rng.sample(range(14), rng.randint(3, 12)))
         for day in days:
-            clock = FrozenClock(start + timedelta(days=day, hours=rng.randint(0, 12)))
+            clock = FrozenClock(start + timedelta(days=day, hours=rng.randint(7, 21)))
             await check_in(replace(c, clock=clock), member)
             done += 1
     return done

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+from datetime import datetime
+
 from domain import demo
+from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
-from domain.demo_points import DEMO_REWARDS, seed_points_demo
+from domain.demo_points import DEMO_REWARDS, _check_in_streaks, seed_points_demo
+from domain.points.models import CheckIn
 from domain.points.reconcile import reconcile
 from domain.rewards.models import Redemption, Reward
+from tests.factories import make_member
 
 
 async def test_the_demo_mall_has_ten_rewards_with_redemptions_and_reconciles(
@@ -20,3 +27,22 @@ async def test_the_demo_mall_has_ten_rewards_with_redemptions_and_reconciles(
     assert await Reward.filter(stock__lte=2).exists()  # some nearly sold out
     report = await reconcile()
     assert report.clean, report.mismatches
+
+
+async def test_the_check_in_streaks_seed_at_any_hour_of_the_shanghai_day(
+    collaborators: Collaborators,
+) -> None:
+    """Seeded in the Shanghai afternoon, two check-ins must never fall on one calendar day."""
+    for hour in (0, 13, 23):  # Shanghai hours, as UTC on the test day
+        afternoon = FrozenClock(datetime(2026, 11, 21, hour, 30, tzinfo=SHANGHAI))
+        members = [await make_member() for _ in range(6)]
+        done = await _check_in_streaks(
+            replace(collaborators, clock=afternoon), members, random.Random(hour)
+        )
+        assert done == await CheckIn.filter(member_id__in=[m.id for m in members]).count()
+        days = await CheckIn.filter(member_id__in=[m.id for m in members]).values_list(
+            "member_id", "day"
+        )
+        assert len(set(days)) == len(days) and all(
+            day < afternoon.today() for _, day in days
+        )
