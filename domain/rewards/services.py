@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -102,18 +103,26 @@ async def replayed_redemption(
     return await _replay(_record_key(member, idempotency_key), _fingerprint(reward_id, quantity))
 
 
+LimitCounter = Callable[[], Awaitable[None]]
+
+
 async def redeem_reward(
-    c: Collaborators, member: Member, reward_id: int, quantity: int, idempotency_key: str
+    c: Collaborators,
+    member: Member,
+    reward_id: int,
+    quantity: int,
+    idempotency_key: str,
+    count_limits: LimitCounter | None = None,
 ) -> Redemption:
     """Debit, stock and redemption in one transaction; a replayed key returns the first result.
 
-    Order: the recorded key answers a replay → the limits are counted → the redemption is made.
-    """
+    Order: the recorded key answers a replay → the key is claimed → the limits are counted (the
+    per-minute redemption limit, and ``count_limits`` when the caller has more) → the redemption
+    is made. A retry that arrives while the first request is still in flight waits for it on the
+    key and answers its result, never RATE_LIMITED; a refused limit rolls the claim back."""
     replay = await replayed_redemption(member, reward_id, quantity, idempotency_key)
     if replay is not None:
         return replay
-    per_minute = c.settings.limits.redemptions_per_minute
-    await hit_all(c.redis, [(Limit("redeem", per_minute, 60), str(member.id))])
     key, fingerprint = _record_key(member, idempotency_key), _fingerprint(reward_id, quantity)
     try:
         async with atomic():
@@ -124,6 +133,7 @@ async def redeem_reward(
                 request_hash=fingerprint,
                 created_at=c.clock.now(),
             )
+            await _count_limits(c, member, count_limits)
             redemption = await _redeem(c, member, reward_id, quantity, key)
             record.result_ref = redemption.id
             await record.save(update_fields=["result_ref"])
@@ -142,6 +152,13 @@ def _record_key(member: Member, idempotency_key: str) -> str:
 
 def _fingerprint(reward_id: int, quantity: int) -> str:
     return rules.request_hash("redeem", reward_id, quantity)
+
+
+async def _count_limits(c: Collaborators, member: Member, more: LimitCounter | None) -> None:
+    per_minute = c.settings.limits.redemptions_per_minute
+    await hit_all(c.redis, [(Limit("redeem", per_minute, 60), str(member.id))])
+    if more is not None:
+        await more()
 
 
 async def _replay(key: str, fingerprint: str) -> Redemption | None:

@@ -61,10 +61,14 @@ async def redeem_reward(info: Info[Context, Any], input: RedeemRewardInput) -> R
         redemption = await services.replayed_redemption(
             member, reward_id, input.quantity, input.idempotency_key
         )
-        if redemption is None:
-            await hit_mutation_limit(info.context)
+        if redemption is None:  # the member's mutation limit is counted once the key is claimed
             redemption = await services.redeem_reward(
-                info.context.collaborators, member, reward_id, input.quantity, input.idempotency_key
+                info.context.collaborators,
+                member,
+                reward_id,
+                input.quantity,
+                input.idempotency_key,
+                count_limits=lambda: hit_mutation_limit(info.context),
             )
     except DomainError as error:
         return as_user_error(error)

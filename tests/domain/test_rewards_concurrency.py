@@ -1,0 +1,84 @@
+"""Retries on PostgreSQL with separate connections: a retry that arrives while the first request
+is still inside its transaction waits for it on the idempotency key and answers its result,
+whatever the rate limit says."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import pytest
+from tortoise.transactions import in_transaction
+
+from domain.collaborators import Collaborators
+from domain.points.models import LedgerEntry, PointsAccount
+from domain.points.reconcile import reconcile
+from domain.rewards import services
+from domain.rewards.models import IdempotencyRecord, Redemption, Reward
+from settings import Limits
+from tests.domain.points_helpers import fund, make_reward
+from tests.factories import make_member
+
+pytestmark = pytest.mark.postgres_only
+
+
+async def test_a_retry_while_the_first_request_is_in_flight_is_not_rate_limited(
+    collaborators: Collaborators,
+) -> None:
+    c = replace(
+        collaborators,
+        settings=replace(collaborators.settings, limits=Limits(redemptions_per_minute=1)),
+    )
+    member = await make_member()
+    await fund(c, member, 100)
+    reward = await make_reward(c, cost=30, stock=5)
+    locked, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_the_reward_row() -> None:
+        # Another connection holds the reward row: the first request stalls on its stock update
+        # with its idempotency key claimed but not committed.
+        async with in_transaction():
+            await Reward.filter(id=reward.id).select_for_update()
+            locked.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold_the_reward_row())
+    await locked.wait()
+    first = asyncio.create_task(services.redeem_reward(c, member, reward.id, 1, "flight-key-1"))
+    await asyncio.sleep(0.3)
+    retry = asyncio.create_task(services.redeem_reward(c, member, reward.id, 1, "flight-key-1"))
+    await asyncio.sleep(0.3)
+    release.set()
+    await holder
+    answers = await asyncio.gather(first, retry, return_exceptions=True)
+
+    assert all(isinstance(a, Redemption) for a in answers), answers
+    assert answers[0].id == answers[1].id  # type: ignore[union-attr]
+    assert await Redemption.all().count() == 1 and await IdempotencyRecord.all().count() == 1
+    assert (await Reward.get(id=reward.id)).stock == 4
+    assert (await PointsAccount.get(member_id=member.id)).balance == 70
+    assert await LedgerEntry.filter(member_id=member.id, amount__lt=0).count() == 1
+    assert (await reconcile()).clean
+
+
+async def test_fifty_concurrent_retries_of_one_key_redeem_once_under_a_limit_of_one(
+    collaborators: Collaborators,
+) -> None:
+    c = replace(
+        collaborators,
+        settings=replace(collaborators.settings, limits=Limits(redemptions_per_minute=1)),
+    )
+    member = await make_member()
+    await fund(c, member, 100)
+    reward = await make_reward(c, cost=30, stock=5)
+    answers = await asyncio.gather(
+        *(services.redeem_reward(c, member, reward.id, 1, "burst-key-01") for _ in range(50)),
+        return_exceptions=True,
+    )
+    assert all(isinstance(a, Redemption) for a in answers), [
+        a for a in answers if not isinstance(a, Redemption)
+    ][:3]
+    assert len({a.id for a in answers if isinstance(a, Redemption)}) == 1
+    assert await Redemption.all().count() == 1 and (await Reward.get(id=reward.id)).stock == 4
+    assert (await PointsAccount.get(member_id=member.id)).balance == 70
+    assert (await reconcile()).clean
