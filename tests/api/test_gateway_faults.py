@@ -103,6 +103,15 @@ async def test_a_signed_in_request_while_the_database_is_down_gets_the_masked_er
     assert (await client.get("/")).status_code == 200
 
 
+def websocket_sessions(caplog: pytest.LogCaptureFixture) -> list[tuple[int, int]]:
+    """(status, close code) of each WebSocket session the access log recorded."""
+    return [
+        (r.__dict__["status"], r.__dict__["close_code"])
+        for r in caplog.records
+        if r.name == "linli.http" and r.getMessage() == "websocket"
+    ]
+
+
 def test_websocket_messages_are_text_frames_and_the_session_is_logged_with_its_close_code(
     collaborators: Collaborators, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -119,11 +128,7 @@ def test_websocket_messages_are_text_frames_and_the_session_is_logged_with_its_c
         pong = ws.receive()
         assert "text" in pong and pong.get("bytes") is None
         ws.close(1000)
-    sessions = [
-        r for r in caplog.records if r.name == "linli.http" and r.getMessage() == "websocket"
-    ]
-    assert len(sessions) == 1
-    assert [(r.__dict__["status"], r.__dict__["close_code"]) for r in sessions] == [(101, 1000)]
+    assert websocket_sessions(caplog) == [(101, 1000)]
 
 
 def test_a_refused_websocket_session_is_logged_as_refused_not_as_a_500(
@@ -138,7 +143,4 @@ def test_a_refused_websocket_session_is_logged_as_refused_not_as_a_500(
         ws.send_text('{"type": "connection_init", "payload": {"authorization": "Bearer nope"}}')
         closed = ws.receive()
         assert closed["type"] == "websocket.close" and closed["code"] == 4403
-    sessions = [
-        r for r in caplog.records if r.name == "linli.http" and r.getMessage() == "websocket"
-    ]
-    assert [(r.__dict__["status"], r.__dict__["close_code"]) for r in sessions] == [(101, 4403)]
+    assert websocket_sessions(caplog) == [(101, 4403)]

@@ -11,6 +11,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from domain.collaborators import Collaborators
+from domain.identity.models import Member
 from domain.points.models import LedgerEntry, PointsAccount
 from domain.points.reconcile import reconcile
 from domain.rewards import services
@@ -22,16 +23,24 @@ from tests.factories import make_member
 pytestmark = pytest.mark.postgres_only
 
 
-async def test_a_retry_while_the_first_request_is_in_flight_is_not_rate_limited(
+async def _one_redemption_a_minute(
     collaborators: Collaborators,
-) -> None:
+) -> tuple[Collaborators, Member, Reward]:
+    """A member with 100 points, a reward of 30 in stock 5, and a limit of one redemption a
+    minute: any retry that were counted would be refused."""
     c = replace(
         collaborators,
         settings=replace(collaborators.settings, limits=Limits(redemptions_per_minute=1)),
     )
     member = await make_member()
     await fund(c, member, 100)
-    reward = await make_reward(c, cost=30, stock=5)
+    return c, member, await make_reward(c, cost=30, stock=5)
+
+
+async def test_a_retry_while_the_first_request_is_in_flight_is_not_rate_limited(
+    collaborators: Collaborators,
+) -> None:
+    c, member, reward = await _one_redemption_a_minute(collaborators)
     locked, release = asyncio.Event(), asyncio.Event()
 
     async def hold_the_reward_row() -> None:
@@ -64,13 +73,7 @@ async def test_a_retry_while_the_first_request_is_in_flight_is_not_rate_limited(
 async def test_fifty_concurrent_retries_of_one_key_redeem_once_under_a_limit_of_one(
     collaborators: Collaborators,
 ) -> None:
-    c = replace(
-        collaborators,
-        settings=replace(collaborators.settings, limits=Limits(redemptions_per_minute=1)),
-    )
-    member = await make_member()
-    await fund(c, member, 100)
-    reward = await make_reward(c, cost=30, stock=5)
+    c, member, reward = await _one_redemption_a_minute(collaborators)
     answers = await asyncio.gather(
         *(services.redeem_reward(c, member, reward.id, 1, "burst-key-01") for _ in range(50)),
         return_exceptions=True,
