@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "domain.segments.models",
     "domain.campaigns.models",
     "domain.events.models",
+    "domain.programme.models",
 ]
 
 

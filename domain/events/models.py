@@ -40,6 +40,9 @@ class Event(Model):
     seats_taken = fields.IntField(default=0)
     # Last waitlist number handed out: arrival order on the waitlist.
     waitlist_seq = fields.IntField(default=0)
+    # Cancelled by staff: every confirmed and waitlisted registration is cancelled with it.
+    cancelled_at = fields.DatetimeField(null=True)
+    cancel_reason = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()
 
     group_id: int | None

@@ -20,6 +20,8 @@ class InterestGroup(Model):
         "linli.Estate", related_name="groups", null=True, on_delete=fields.RESTRICT
     )
     member_count = fields.IntField(default=0)
+    # Archived groups stay readable but take no posts, joins or events and leave the feed filters.
+    archived_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
 
     host_id: int
@@ -28,6 +30,31 @@ class InterestGroup(Model):
     class Meta:
         table = "interest_group"
         ordering = ["id"]
+
+
+class GroupHost(Model):
+    """A host (主理人) of a group: the lead host (``InterestGroup.host``) and any co-hosts."""
+
+    id = fields.IntField(primary_key=True)
+    group: fields.ForeignKeyRelation[InterestGroup] = fields.ForeignKeyField(
+        "linli.InterestGroup", related_name="hosts", on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "linli.Member", related_name="group_host_seats", on_delete=fields.CASCADE
+    )
+    appointed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "linli.Member", related_name="host_appointments", null=True, on_delete=fields.SET_NULL
+    )
+    appointed_at = fields.DatetimeField()
+
+    group_id: int
+    member_id: int
+    appointed_by_id: int | None
+
+    class Meta:
+        table = "group_host"
+        unique_together = (("group", "member"),)
+        indexes = (("member_id",),)
 
 
 class GroupMembership(Model):

@@ -29,17 +29,52 @@ class Estate(Model):
     name = fields.CharField(max_length=60, unique=True)
     city = fields.CharField(max_length=30)
     district = fields.CharField(max_length=30)
+    address = fields.CharField(max_length=120, default="", db_default="")
+    # Archived estates keep their members and history but take no new registrations.
+    archived_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "estate"
         ordering = ["id"]
 
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class PickupPoint(Model):
+    """Where an estate's residents collect orders and rewards (自提点), with its opening hours."""
+
+    id = fields.IntField(primary_key=True)
+    estate: fields.ForeignKeyRelation[Estate] = fields.ForeignKeyField(
+        "linli.Estate", related_name="pickup_points", on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=40)
+    address = fields.CharField(max_length=120)
+    opening_hours = fields.CharField(max_length=80)
+    archived_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    estate_id: int
+
+    class Meta:
+        table = "pickup_point"
+        ordering = ["id"]
+        indexes = (("estate_id",),)
+
 
 class InterestTag(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=20, unique=True)
+    # Retired tags are no longer offered; a merged tag is retired and points at the survivor.
+    retired_at = fields.DatetimeField(null=True)
+    merged_into: fields.ForeignKeyNullableRelation[InterestTag] = fields.ForeignKeyField(
+        "linli.InterestTag", related_name="merged_tags", null=True, on_delete=fields.SET_NULL
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
+
+    merged_into_id: int | None
 
     class Meta:
         table = "interest_tag"
@@ -63,6 +98,9 @@ class Member(Model):
     consent_version = fields.CharField(max_length=20, null=True)
     consented_at = fields.DatetimeField(null=True)
     suspended = fields.BooleanField(default=False)
+    # A suspension's end (null: until lifted) and its reason, set together with ``suspended``.
+    suspended_until = fields.DatetimeField(null=True)
+    suspension_reason = fields.CharField(max_length=200, null=True)
     # KOC / HIGH_VALUE / POTENTIAL / DORMANT / NEWCOMER, set by the tier computation; null before.
     tier = fields.CharField(max_length=12, null=True)
     # When the member joined, by the service's clock (reports and tiers count from it).
@@ -183,3 +221,37 @@ class EstateChangeRequest(Model):
         table = "estate_change_request"
         ordering = ["id"]
         indexes = (("to_estate_id", "status"),)
+
+
+class RoleGrantStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+
+
+class RoleGrantRequest(Model):
+    """A grant of ADMIN waiting for a second admin, like a large points adjustment."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="role_grant_requests", on_delete=fields.CASCADE
+    )
+    role = fields.CharField(max_length=12)
+    status = fields.CharEnumField(RoleGrantStatus, max_length=10, default=RoleGrantStatus.PENDING)
+    requested_by: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="role_grants_requested", on_delete=fields.RESTRICT
+    )
+    decided_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="role_grants_decided", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+
+    member_id: int
+    requested_by_id: int
+    decided_by_id: int | None
+
+    class Meta:
+        table = "role_grant_request"
+        ordering = ["id"]
+        indexes = (("status", "id"),)

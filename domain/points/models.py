@@ -57,6 +57,9 @@ class LedgerEntry(Model):
     idempotency_key = fields.CharField(max_length=120, unique=True)
     expires_at = fields.DatetimeField(null=True)
     available_at = fields.DatetimeField(null=True)
+    # The version of the programme rules an award was computed under (null: before versioning,
+    # and for movements no earn rule decides: spending, refunds, expiry, adjustments).
+    rule_version = fields.IntField(null=True)
     created_at = fields.DatetimeField()
 
     member_id: int

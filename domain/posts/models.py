@@ -4,6 +4,7 @@ reports, and the append-only moderation audit log."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -194,19 +195,24 @@ class Report(Model):
 
 
 class AuditLogEntry(Model):
-    """Every moderation action, with actor, reason and time. Never updated or deleted."""
+    """Every moderation and back-office action, with actor, reason, time and, for a change, the
+    values before and after it. Never updated or deleted."""
 
     id = fields.BigIntField(primary_key=True)
     actor: fields.ForeignKeyRelation = fields.ForeignKeyField(
         "linli.Member", related_name="audit_entries", on_delete=fields.RESTRICT
     )
-    action = fields.CharField(max_length=20)
+    action = fields.CharField(max_length=40)
     target_type = fields.CharField(max_length=20)
     target_id = fields.IntField()
     reason = fields.CharField(max_length=200, null=True)
+    before: dict[str, Any] | None = fields.JSONField(null=True)
+    after: dict[str, Any] | None = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
 
     actor_id: int
 
     class Meta:
         table = "audit_log_entry"
+        # The audit page filters by actor, by kind and by date, newest first.
+        indexes = (("actor_id", "id"), ("action", "id"), ("created_at",))

@@ -26,6 +26,8 @@ class Reward(Model):
     available_from = fields.DatetimeField(null=True)
     available_until = fields.DatetimeField(null=True)
     active = fields.BooleanField(default=True)
+    # Retired: no new redemptions; reserved ones can still be fulfilled or cancelled.
+    retired_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
 
     class Meta:
