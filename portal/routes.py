@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    back_office,
     campaigns,
     dashboard,
     estate_changes,
@@ -37,6 +38,7 @@ def portal_routes() -> list[Route]:
         Route("/profile", identity.profile_page, methods=["GET", "POST"], name="profile"),
         Route("/profile/check", identity.profile_check, methods=["POST"], name="profile_check"),
         Route("/privacy", identity.privacy, name="privacy"),
+        Route("/admin", back_office.home, name="admin_home"),
         Route("/staff/estate-requests", estate_changes.requests_page, name="estate_requests"),
         Route(
             "/staff/estate-requests/{request_id:int}/{decision:str}",

@@ -1,0 +1,20 @@
+"""The back office's home: every screen an admin runs the programme from, by area. Each area's
+screens live in their own view module; this page only gathers the entrances."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from domain.identity.models import Role
+from portal.auth import redirect
+from portal.outcomes import page, refusal, signed_in
+
+
+async def home(request: Request) -> Response:
+    actor = await signed_in(request)
+    if actor is None:
+        return redirect(request, "login")
+    if refused := refusal(request, actor, Role.ADMIN):
+        return refused
+    return page(request, "admin/home.html", {})
