@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from domain.demo import DEMO_GROUP_HOSTS, DEMO_RESIDENT_PHONE
-from domain.groups.models import GroupMembership, InterestGroup
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
 
 # group name → (slug, description)
@@ -36,6 +36,10 @@ async def seed_groups_demo(seed: int = 20261121) -> dict[str, int]:
                 created_at=hosts[host_name].created_at,
             )
         )
+    # Each group's lead host holds its seat in GroupHost: hosting is read from there.
+    await GroupHost.bulk_create(
+        [GroupHost(group=g, member_id=g.host_id, appointed_at=g.created_at) for g in groups]
+    )
     residents = await Member.all().order_by("id")
     links = [GroupMembership(group=g, member=g.host, joined_at=g.created_at) for g in groups]
     for member in residents:

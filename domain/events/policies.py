@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from domain.errors import PermissionDeniedError
 from domain.groups.models import InterestGroup
+from domain.groups.policies import hosts_group
 from domain.identity.models import Member, Role
 
 
-def can_run_events(member: Member, group: InterestGroup | None) -> bool:
+async def can_run_events(member: Member, group: InterestGroup | None) -> bool:
     """Admins for any group (and for programme-wide events without one); a host only for the
-    groups they host (the host rule of ``can_moderate_group``). Moderators curate, not run."""
+    groups they host (``GroupHost``: the lead host and co-hosts). Moderators curate, not run."""
     if member.has_role(Role.ADMIN):
         return True
-    return group is not None and member.has_role(Role.HOST) and group.host_id == member.id
+    return group is not None and await hosts_group(member, group.id)
 
 
-def require_event_runner(member: Member, group: InterestGroup | None) -> None:
-    if not can_run_events(member, group):
+async def require_event_runner(member: Member, group: InterestGroup | None) -> None:
+    if not await can_run_events(member, group):
         raise PermissionDeniedError()

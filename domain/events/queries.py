@@ -10,6 +10,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count
 
 from domain.events.models import Event, EventRegistration, RegistrationStatus
+from domain.groups.policies import in_groups_hosted_by
 
 EventKey = tuple[datetime, int]  # (starts_at, id): the keyset the list is ordered by
 
@@ -85,5 +86,5 @@ async def events_run_by(member_id: int | None, limit: int) -> list[Event]:
     start first."""
     query = Event.all()
     if member_id is not None:
-        query = query.filter(group__host_id=member_id)
+        query = query.filter(in_groups_hosted_by(member_id))
     return await query.order_by("-starts_at", "-id").limit(limit).select_related("group")

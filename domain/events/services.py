@@ -28,6 +28,7 @@ from domain.events.errors import (
 )
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.events.policies import can_run_events, require_event_runner
+from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
@@ -55,7 +56,9 @@ async def create_event(c: Collaborators, staff: Member, new: NewEvent) -> Event:
         group = await InterestGroup.get_or_none(id=new.group_id)
         if group is None:
             raise InvalidInputError.single("groupId", "小组不存在")
-    require_event_runner(staff, group)
+    await require_event_runner(staff, group)
+    if group is not None and group.archived_at is not None:
+        raise GroupArchivedError()
     now = c.clock.now()
     errors = rules.event_field_errors(
         new.title, new.description, new.location, new.starts_at, new.ends_at, new.capacity, now
@@ -199,7 +202,7 @@ async def check_in_attendee(c: Collaborators, staff: Member, code: str) -> Event
     registration = await EventRegistration.get_or_none(
         check_in_code=rules.normalise_code(code)
     ).select_related("event__group")
-    if registration is None or not can_run_events(staff, registration.event.group):
+    if registration is None or not await can_run_events(staff, registration.event.group):
         raise NotFoundError("签到码不存在")
     event = registration.event
     now = c.clock.now()

@@ -8,8 +8,12 @@ from tortoise.expressions import F
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
 from domain.errors import NotFoundError
-from domain.groups.errors import GroupNotOpenToEstateError, HostCannotLeaveError
-from domain.groups.models import GroupMembership, InterestGroup
+from domain.groups.errors import (
+    GroupArchivedError,
+    GroupNotOpenToEstateError,
+    HostCannotLeaveError,
+)
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member
 
 
@@ -18,12 +22,19 @@ async def join_group(c: Collaborators, member: Member, group_id: int) -> Interes
     group = await InterestGroup.get_or_none(id=group_id)
     if group is None:
         raise NotFoundError()
+    if group.archived_at is not None:
+        raise GroupArchivedError()
     if group.estate_id is not None and group.estate_id != member.estate_id:
         raise GroupNotOpenToEstateError()
     try:
         async with atomic():
             await GroupMembership.create(group=group, member=member, joined_at=c.clock.now())
-            await InterestGroup.filter(id=group_id).update(member_count=F("member_count") + 1)
+            # Conditional: an archive committed since the read above refuses the join too.
+            counted = await InterestGroup.filter(id=group_id, archived_at__isnull=True).update(
+                member_count=F("member_count") + 1
+            )
+            if not counted:
+                raise GroupArchivedError()
     except IntegrityError:
         pass  # already a member (or a concurrent join of the same member won)
     return await InterestGroup.get(id=group_id)
@@ -33,8 +44,8 @@ async def leave_group(c: Collaborators, member: Member, group_id: int) -> Intere
     group = await InterestGroup.get_or_none(id=group_id)
     if group is None:
         raise NotFoundError()
-    if group.host_id == member.id:
-        raise HostCannotLeaveError()
+    if await GroupHost.exists(group_id=group_id, member_id=member.id):
+        raise HostCannotLeaveError()  # the lead host and co-hosts alike
     async with atomic():
         left = await GroupMembership.filter(group_id=group_id, member_id=member.id).delete()
         if left:

@@ -7,7 +7,7 @@ another estate would otherwise read that estate's figures (its acquisition spend
 from __future__ import annotations
 
 from domain.errors import PermissionDeniedError
-from domain.groups.models import InterestGroup
+from domain.groups.policies import hosts_group
 from domain.identity.models import Member, Role
 from domain.kpis.metrics import Scope
 
@@ -22,5 +22,5 @@ async def require_dashboard_scope(member: Member, scope: Scope) -> None:
     if scope.estate_id is not None and scope.estate_id != member.estate_id:
         raise PermissionDeniedError()
     if scope.group_id is not None:
-        if not await InterestGroup.filter(id=scope.group_id, host_id=member.id).exists():
+        if not await hosts_group(member, scope.group_id):
             raise PermissionDeniedError()

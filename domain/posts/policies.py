@@ -10,8 +10,11 @@ STAFF_ROLES = (Role.MODERATOR, Role.ADMIN, Role.HOST)  # who reads the queue and
 
 
 def may_moderate(viewer: Member | None, post: Post) -> bool:
-    """Staff who may moderate the post's group (``post.group`` loaded)."""
-    return viewer is not None and can_moderate_group(viewer, post.group)
+    """Staff who may moderate the post's group. ``post`` comes from a posts query for this viewer
+    (``post.group`` loaded, and its ``viewer_hosts`` column: whether the viewer hosts the group)."""
+    if viewer is None:
+        return False
+    return can_moderate_group(viewer, post.group, bool(getattr(post, "viewer_hosts", False)))
 
 
 def may_see_moderation(viewer: Member | None, post: Post) -> bool:

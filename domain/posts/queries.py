@@ -13,6 +13,7 @@ from pypika_tortoise.utils import format_alias_sql
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
+from domain.groups.policies import in_groups_hosted_by
 from domain.identity.models import Member, Role
 from domain.media.models import Image
 from domain.posts.models import (
@@ -38,6 +39,11 @@ _VIEWER_LIKED = (
 _VIEWER_JOINED = (
     'EXISTS (SELECT 1 FROM "group_membership" gm '
     'WHERE gm."group_id" = "post"."group_id" AND gm."member_id" = {viewer})'
+)
+# Whether the viewer hosts the post's group (``GroupHost``): what a host's moderation rights follow.
+_VIEWER_HOSTS = (
+    'EXISTS (SELECT 1 FROM "group_host" gh '
+    'WHERE gh."group_id" = "post"."group_id" AND gh."member_id" = {viewer})'
 )
 
 
@@ -107,7 +113,7 @@ async def _images_by_post(post_ids: list[int], first_only: bool) -> dict[int, li
 
 
 def _joined(query: QuerySet[Post], viewer_id: int | None) -> QuerySet[Post]:
-    """``query`` joined to author, group and host, with the viewer's two flags as correlated
+    """``query`` joined to author, group and host, with the viewer's flags as correlated
     EXISTS columns of the same statement."""
     query = query.select_related(*_JOINED)
     if viewer_id is None:
@@ -115,6 +121,7 @@ def _joined(query: QuerySet[Post], viewer_id: int | None) -> QuerySet[Post]:
     return query.annotate(
         viewer_liked=_ViewerFlag(_VIEWER_LIKED, viewer_id),
         viewer_joined=_ViewerFlag(_VIEWER_JOINED, viewer_id),
+        viewer_hosts=_ViewerFlag(_VIEWER_HOSTS, viewer_id),
     )
 
 
@@ -186,7 +193,10 @@ async def readable_post_cards(viewer: Member | None, post_ids: list[int]) -> dic
 
 async def find_readable_post(viewer: Member | None, post_id: int) -> Post | None:
     """The post when ``viewer`` may read it, else None whether or not it exists."""
-    post = await Post.get_or_none(id=post_id).select_related("group")
+    query = Post.filter(id=post_id).select_related("group")
+    if viewer is not None:
+        query = query.annotate(viewer_hosts=_ViewerFlag(_VIEWER_HOSTS, viewer.id))
+    post = await query.first()
     return post if post is not None and may_read(viewer, post) else None
 
 
@@ -236,7 +246,7 @@ def _moderated_by(actor: Member) -> Q:
     if actor.has_role(Role.MODERATOR) or actor.has_role(Role.ADMIN):
         return Q()
     if actor.has_role(Role.HOST):
-        return Q(group__host_id=actor.id)
+        return in_groups_hosted_by(actor.id)
     return Q(id__lt=0)  # nothing: residents moderate no group
 
 
@@ -271,7 +281,7 @@ def _audit_visible_to(actor: Member) -> Q:
     if actor.has_role(Role.MODERATOR) or actor.has_role(Role.ADMIN):
         return Q()
     if actor.has_role(Role.HOST):
-        hosted = Post.filter(group__host_id=actor.id).values("id")
+        hosted = Post.filter(in_groups_hosted_by(actor.id)).values("id")
         return Q(target_type="POST", target_id__in=Subquery(hosted))
     return Q(id__lt=0)
 

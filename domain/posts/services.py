@@ -11,8 +11,9 @@ from tortoise.expressions import F
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
 from domain.errors import FieldError, InvalidInputError, NotFoundError, PermissionDeniedError
+from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
-from domain.groups.policies import can_moderate_group
+from domain.groups.policies import may_moderate_group
 from domain.identity.models import Member
 from domain.media.models import Image
 from domain.points.services import award_points
@@ -70,8 +71,14 @@ async def _draft_errors(author: Member, draft: PostDraft) -> list[FieldError]:
         owned = await Image.filter(id__in=draft.image_ids, owner_id=author.id).count()
         if owned != len(set(draft.image_ids)):
             errors.append(FieldError("imageIds", "图片不存在"))
-    if draft.group_id is not None and not await InterestGroup.exists(id=draft.group_id):
-        errors.append(FieldError("groupId", "小组不存在"))
+    if draft.group_id is not None:
+        archived = await InterestGroup.filter(id=draft.group_id).values_list(
+            "archived_at", flat=True
+        )
+        if not archived:
+            errors.append(FieldError("groupId", "小组不存在"))
+        elif archived[0] is not None and not errors:
+            raise GroupArchivedError()  # a well-formed post, for a group that takes no more
     return errors
 
 
@@ -158,7 +165,7 @@ async def moderate_post(
     if not any(actor.has_role(role) for role in STAFF_ROLES):
         raise PermissionDeniedError()
     post = await Post.get_or_none(id=post_id).select_related("group")
-    if post is None or not can_moderate_group(actor, post.group):
+    if post is None or not await may_moderate_group(actor, post.group):
         raise NotFoundError()  # another group's post looks like no post at all
     sources, target, featured = _TRANSITIONS[action]
     note = text.clean_text(reason or "")[:200] or None
@@ -214,8 +221,18 @@ async def _published(post_id: int) -> Post:
     return post
 
 
+async def _open_for_replies(post_id: int) -> Post:
+    """A published post outside archived groups: what takes likes and comments."""
+    post = await Post.get_or_none(id=post_id, status=PostStatus.PUBLISHED).select_related("group")
+    if post is None:
+        raise NotFoundError()
+    if post.group is not None and post.group.archived_at is not None:
+        raise GroupArchivedError()
+    return post
+
+
 async def like_post(c: Collaborators, member: Member, post_id: int) -> Post:
-    await _published(post_id)
+    await _open_for_replies(post_id)
     try:
         async with atomic():
             await PostLike.create(post_id=post_id, member=member, created_at=c.clock.now())
@@ -242,7 +259,7 @@ async def add_comment(c: Collaborators, member: Member, post_id: int, body: str)
     body = text.clean_text(body)
     if message := text.comment_error(body):
         raise InvalidInputError.single("body", message)
-    await _published(post_id)
+    await _open_for_replies(post_id)
     await count_contribution(c, member)
     async with atomic():
         comment = await Comment.create(

@@ -13,6 +13,7 @@ from tortoise.functions import Count
 from domain.collaborators import Collaborators
 from domain.events.models import Event, RegistrationStatus
 from domain.groups.models import GroupMembership, InterestGroup
+from domain.groups.policies import groups_hosted_by
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.kpis.metrics import Period, Scope, posts_published, ratio, repurchase
 from domain.posts.queries import waiting_in_group
@@ -66,7 +67,7 @@ async def console_groups(actor: Member) -> list[InterestGroup]:
     if actor.has_role(Role.ADMIN):
         return list(await InterestGroup.all().order_by("id"))
     if actor.has_role(Role.HOST):
-        return list(await InterestGroup.filter(host_id=actor.id).order_by("id"))
+        return list(await InterestGroup.filter(groups_hosted_by(actor.id)).order_by("id"))
     return []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from domain.errors import DomainError, InvalidInputError, PermissionDeniedError
 from domain.groups.models import GroupMembership
+from domain.groups.policies import in_groups_hosted_by
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
 
 
@@ -19,7 +20,7 @@ async def may_tag(actor: Member, member_id: int) -> bool:
         return await Member.filter(id=member_id).exists()
     if not actor.has_role(Role.HOST):
         return False
-    return await GroupMembership.filter(member_id=member_id, group__host_id=actor.id).exists()
+    return await GroupMembership.filter(in_groups_hosted_by(actor.id), member_id=member_id).exists()
 
 
 async def _require(actor: Member, member_id: int, tag_id: int) -> None:

@@ -19,6 +19,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from domain.clock import SHANGHAI
 from domain.errors import DomainError, InvalidInputError, PermissionDeniedError
 from domain.groups.models import InterestGroup
+from domain.groups.policies import groups_hosted_by
 from domain.identity.models import Estate, Member, Role
 from domain.kpis.dashboard import Dashboard, Kpis, dashboard
 from domain.kpis.metrics import Scope
@@ -159,7 +160,8 @@ async def _choices(viewer: Member) -> dict[str, Any]:
         groups = await InterestGroup.all().order_by("id").limit(GROUP_CHOICES)
     else:
         estates = await Estate.filter(id=viewer.estate_id).order_by("id")
-        groups = await InterestGroup.filter(host_id=viewer.id).order_by("id").limit(GROUP_CHOICES)
+        hosted = InterestGroup.filter(groups_hosted_by(viewer.id))
+        groups = await hosted.order_by("id").limit(GROUP_CHOICES)
     return {"estates": estates, "groups": groups, "is_admin": viewer.has_role(Role.ADMIN)}
 
 

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from domain.errors import DomainError, PermissionDeniedError
 from domain.groups.models import InterestGroup
+from domain.groups.policies import hosts_group
 from domain.identity.models import Member, Role
 from domain.identity.queries import list_interest_tags
 from domain.identity.rules import mask_phone
@@ -34,7 +35,7 @@ async def _group(request: Request, staff: Member) -> InterestGroup | Response:
     """The group in the path when the staff member may run it; 403 otherwise (a group that does
     not exist looks the same)."""
     group = await InterestGroup.get_or_none(id=request.path_params["group_id"])
-    if group is None or not (staff.has_role(Role.ADMIN) or group.host_id == staff.id):
+    if group is None or not (staff.has_role(Role.ADMIN) or await hosts_group(staff, group.id)):
         return page(request, "points/forbidden.html", {}, status_code=403)
     return group
 

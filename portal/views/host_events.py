@@ -13,6 +13,7 @@ from domain.errors import DomainError, PermissionDeniedError
 from domain.events import queries, services
 from domain.events.policies import can_run_events
 from domain.groups.models import InterestGroup
+from domain.groups.policies import groups_hosted_by
 from domain.identity.models import Member, Role
 from portal.auth import collaborators, redirect
 from portal.forms import events as forms
@@ -55,7 +56,7 @@ async def attendees_page(request: Request) -> Response:
     event = await queries.get_event(request.path_params["event_id"])
     if event is None:
         return page(request, "events/missing.html", {}, status_code=404)
-    if not can_run_events(staff, event.group):
+    if not await can_run_events(staff, event.group):
         return _forbidden(request)
     rows = await queries.attendees(event.id)
     context = {"event": event, "rows": rows, "counts": queries.attendance(rows), "values": {}}
@@ -89,9 +90,11 @@ async def check_in(request: Request) -> Response:
 
 
 async def _groups_for(staff: Member) -> list[InterestGroup]:
+    """The groups the staff member may create events for: open ones (archived take no events)."""
+    open_groups = InterestGroup.filter(archived_at__isnull=True)
     if staff.has_role(Role.ADMIN):
-        return await InterestGroup.all().order_by("id")
-    return await InterestGroup.filter(host_id=staff.id).order_by("id")
+        return await open_groups.order_by("id")
+    return await open_groups.filter(groups_hosted_by(staff.id)).order_by("id")
 
 
 async def new_event(request: Request) -> Response:

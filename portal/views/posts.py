@@ -209,7 +209,7 @@ async def _share_context(
         "typed": typed,
         "values": typed.values,
         "images": images,
-        "groups": await InterestGroup.all().order_by("id"),
+        "groups": await InterestGroup.filter(archived_at__isnull=True).order_by("id"),
         "kinds": list(PostKind),
         "errors": {},
         **extra,

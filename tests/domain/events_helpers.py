@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from domain.collaborators import Collaborators
 from domain.events.models import Event, EventRegistration, RegistrationStatus
-from domain.groups.models import InterestGroup
+from domain.groups.models import GroupHost, InterestGroup
 from domain.identity.models import Member, Role
 from tests.factories import make_member
 
@@ -18,9 +18,11 @@ async def make_host(name: str = "阿哲") -> Member:
 async def make_group(
     host: Member, name: str = "手冲咖啡", slug: str = "pour-over"
 ) -> InterestGroup:
-    return await InterestGroup.create(
+    group = await InterestGroup.create(
         name=name, slug=slug, description="一起喝咖啡", host=host, created_at=host.created_at
     )
+    await GroupHost.create(group=group, member=host, appointed_at=group.created_at)
+    return group
 
 
 async def make_event(

@@ -10,7 +10,7 @@ from domain.collaborators import Collaborators
 from domain.errors import NotFoundError
 from domain.groups import policies, services
 from domain.groups.errors import GroupNotOpenToEstateError, HostCannotLeaveError
-from domain.groups.models import GroupMembership, InterestGroup
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Estate, Member, Role
 from tests.factories import make_estate, make_member
 
@@ -18,7 +18,7 @@ from tests.factories import make_estate, make_member
 async def make_group(
     c: Collaborators, host: Member, name: str = "阳台种菜", estate: Estate | None = None
 ) -> InterestGroup:
-    return await InterestGroup.create(
+    group = await InterestGroup.create(
         name=name,
         slug=f"g-{name}",
         description="一起在阳台种点菜",
@@ -26,6 +26,8 @@ async def make_group(
         estate=estate,
         created_at=c.clock.now(),
     )
+    await GroupHost.create(group=group, member=host, appointed_at=group.created_at)
+    return group
 
 
 async def test_joining_twice_counts_once_and_leaving_counts_down(
@@ -65,10 +67,10 @@ async def test_a_host_moderates_only_their_own_groups(collaborators: Collaborato
     moderator = await make_member(roles=(Role.RESIDENT, Role.MODERATOR))
     resident = await make_member()
     group = await make_group(collaborators, host)
-    assert policies.can_moderate_group(host, group)
-    assert not policies.can_moderate_group(other_host, group)
-    assert policies.can_moderate_group(moderator, group)
-    assert not policies.can_moderate_group(resident, group)
+    assert await policies.may_moderate_group(host, group)
+    assert not await policies.may_moderate_group(other_host, group)
+    assert await policies.may_moderate_group(moderator, group)
+    assert not await policies.may_moderate_group(resident, group)
 
 
 @pytest.mark.postgres_only

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from domain.groups.models import GroupMembership, InterestGroup
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
 from domain.posts.models import Post, PostKind, PostStatus
 from domain.purchases.models import Purchase
@@ -60,6 +60,7 @@ async def small_world() -> Member:
         group = await InterestGroup.create(
             name=name, slug=f"g{g}", description=name, host=admin, created_at=now
         )
+        await GroupHost.create(group=group, member=admin, appointed_at=now)
         for n, member in enumerate(members[g::2]):
             await GroupMembership.create(group=group, member=member, joined_at=now)
             when = now - timedelta(days=n + 1)

@@ -16,7 +16,7 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQ
 from api.ids import encode_id
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
-from domain.groups.models import InterestGroup
+from domain.groups.models import GroupHost, InterestGroup
 from domain.identity import services as identity
 from domain.identity.models import Member, Role
 from tests.factories import PASSWORD, make_estate, make_member, make_tag
@@ -86,6 +86,7 @@ async def build_world(
         host=admin,
         created_at=clock.now(),
     )
+    await GroupHost.create(group=group, member=admin, appointed_at=group.created_at)
     world.ids["group"] = encode_id("InterestGroup", group.id)
     for role in ("resident", "admin"):
         await _ok(http, world, "JoinGroup", {"groupId": world.ids["group"]}, role)

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from domain.collaborators import Collaborators
-from domain.groups.models import GroupMembership, InterestGroup
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Estate, Member, Role
 from domain.posts.models import Post, PostKind, PostStatus
 from domain.purchases.models import Purchase
@@ -84,6 +84,8 @@ async def world(collaborators: Collaborators) -> World:
     other_group = await InterestGroup.create(
         name="烘焙", slug="baking", description="烘焙", host=admin, created_at=c.clock.now()
     )
+    for hosted in (group, other_group):
+        await GroupHost.create(group=hosted, member_id=hosted.host_id, appointed_at=c.clock.now())
     for member in (host, koc):
         await GroupMembership.create(group=group, member=member, joined_at=c.clock.now())
     await buys(c, koc, 12_345, days_ago=5)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx
 
 from domain.collaborators import Collaborators
-from domain.groups.models import GroupMembership, InterestGroup
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
 from domain.posts import services
 from domain.posts.models import Comment, Post, PostKind, PostLike, PostStatus, Report
@@ -35,13 +35,15 @@ async def moderator() -> Member:
 
 
 async def make_group(c: Collaborators, host: Member, name: str = "阳台种菜") -> InterestGroup:
-    return await InterestGroup.create(
+    group = await InterestGroup.create(
         name=name,
         slug=f"g{host.id}",
         description="一起在阳台种点什么",
         host=host,
         created_at=c.clock.now(),
     )
+    await GroupHost.create(group=group, member=host, appointed_at=group.created_at)
+    return group
 
 
 async def published(
