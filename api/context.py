@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 
 from domain.collaborators import Collaborators
+from domain.groups.queries import hosts_by_group_id
 from domain.identity import queries
 from domain.identity.models import AuthToken, Estate, InterestTag, Member
 
@@ -33,6 +34,9 @@ class Loaders:
     )
     interest_tags: DataLoader[int, list[InterestTag] | None] = field(
         default_factory=lambda: _loader_of(queries.interest_tags_by_member_id)
+    )
+    group_hosts: DataLoader[int, list[Member] | None] = field(
+        default_factory=lambda: _loader_of(hosts_by_group_id)
     )
 
 

@@ -176,6 +176,36 @@ class HostCannotLeave(UserError):
 
 
 @strawberry.type(
+    description="The group is archived: readable, but it takes no joins, posts, comments, likes "
+    "or events (code `GROUP_ARCHIVED`); nothing changed."
+)
+class GroupArchived(UserError):
+    pass
+
+
+@strawberry.type(
+    description="Another group already has this slug (code `SLUG_TAKEN`); nothing changed."
+)
+class SlugTaken(UserError):
+    pass
+
+
+@strawberry.type(
+    description="Another group already has this name (code `GROUP_NAME_TAKEN`); nothing changed."
+)
+class GroupNameTaken(UserError):
+    pass
+
+
+@strawberry.type(
+    description="A group keeps at least one host: appoint the successor first (code "
+    "`LAST_HOST`); nothing changed."
+)
+class LastHost(UserError):
+    pass
+
+
+@strawberry.type(
     description="The post's status does not allow this moderation action (code "
     "`INVALID_TRANSITION`); nothing changed."
 )
@@ -254,6 +284,10 @@ class CheckInClosed(UserError):
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
+    groups.GroupArchivedError: _plain(GroupArchived),
+    groups.SlugTakenError: _plain(SlugTaken),
+    groups.GroupNameTakenError: _plain(GroupNameTaken),
+    groups.LastHostError: _plain(LastHost),
     InvalidInputError: lambda e: InvalidInput(
         code=e.code,
         message=e.message,

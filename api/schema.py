@@ -35,6 +35,8 @@ from api.errors import (
     AlreadyFulfilled,
     AlreadyReported,
     ClientError,
+    GroupArchived,
+    GroupNameTaken,
     IdempotencyMismatch,
     InsufficientPoints,
     InvalidCredentials,
@@ -42,6 +44,7 @@ from api.errors import (
     InvalidInviteCode,
     InvalidToken,
     InvalidTransition,
+    LastHost,
     LimitReached,
     MaskUnexpectedErrors,
     NotCancellable,
@@ -51,6 +54,7 @@ from api.errors import (
     RedemptionCancelled,
     RewardSoldOut,
     SelfReferral,
+    SlugTaken,
     WechatLoginFailed,
     log_errors,
 )
@@ -63,8 +67,14 @@ from api.events.mutations.create_event import CreateEventResult, create_event
 from api.events.mutations.register_for_event import RegisterForEventResult, register_for_event
 from api.events.queries import EventsQuery
 from api.events.types import Event, EventRegistration
+from api.groups.mutations.appoint_host import AppointHostResult, appoint_host
+from api.groups.mutations.archive_group import ArchiveGroupResult, archive_group
+from api.groups.mutations.create_group import CreateGroupResult, create_group
 from api.groups.mutations.join_group import JoinGroupResult, join_group
 from api.groups.mutations.leave_group import LeaveGroupResult, leave_group
+from api.groups.mutations.remove_host import RemoveHostResult, remove_host
+from api.groups.mutations.restore_group import RestoreGroupResult, restore_group
+from api.groups.mutations.update_group import UpdateGroupResult, update_group
 from api.groups.queries import GroupsQuery
 from api.groups.types import InterestGroup
 from api.identity.estate_changes import EstateChangesQuery
@@ -328,6 +338,37 @@ class Mutation:
         description="Hosts (of the event's group) and admins: check an attendee in by their code; "
         "attendance points are awarded once. Anyone else gets a top-level FORBIDDEN error.",
     )
+    # ---- back office: groups ----
+    create_group: CreateGroupResult = strawberry.mutation(
+        resolver=create_group,
+        description="Admins: create an interest group with its hosts (audited). Anyone else "
+        "gets a top-level FORBIDDEN error.",
+    )
+    update_group: UpdateGroupResult = strawberry.mutation(
+        resolver=update_group,
+        description="Admins: change a group's name, slug, description, visibility or cover "
+        "(audited). Anyone else gets a top-level FORBIDDEN error.",
+    )
+    archive_group: ArchiveGroupResult = strawberry.mutation(
+        resolver=archive_group,
+        description="Admins: archive a group, read-only from now (audited). Anyone else gets a "
+        "top-level FORBIDDEN error.",
+    )
+    restore_group: RestoreGroupResult = strawberry.mutation(
+        resolver=restore_group,
+        description="Admins: reopen an archived group (audited). Anyone else gets a top-level "
+        "FORBIDDEN error.",
+    )
+    appoint_host: AppointHostResult = strawberry.mutation(
+        resolver=appoint_host,
+        description="Admins: make a member a host (主理人) of a group, with the HOST role if they "
+        "lack it (audited). Anyone else gets a top-level FORBIDDEN error.",
+    )
+    remove_host: RemoveHostResult = strawberry.mutation(
+        resolver=remove_host,
+        description="Admins: take a host off a group, never its last (audited); their roles stay. "
+        "Anyone else gets a top-level FORBIDDEN error.",
+    )
 
 
 limit_every_mutation(Mutation)
@@ -403,6 +444,10 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             RedemptionCancelled,
             InvalidTransition,
             AlreadyReported,
+            GroupArchived,
+            SlugTaken,
+            GroupNameTaken,
+            LastHost,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

@@ -15,12 +15,19 @@ from domain.groups import queries
 
 @strawberry.type
 class GroupsQuery:
-    @strawberry.field(description="Interest groups, oldest first; `first` is 1–50.")
+    @strawberry.field(
+        description="Interest groups, oldest first; `first` is 1–50. Archived groups only with "
+        "`includeArchived` (the back office's list): pickers and feed filters leave them out."
+    )
     async def interest_groups(
-        self, info: Info[Context, Any], first: int, after: str | None = None
+        self,
+        info: Info[Context, Any],
+        first: int,
+        after: str | None = None,
+        include_archived: bool = False,
     ) -> InterestGroupConnection:
         check_first(first)
-        rows = await queries.groups_page(after_id(after), first)
+        rows = await queries.groups_page(after_id(after), first, include_archived)
         viewer = info.context.member
         joined = (
             await queries.group_ids_joined(viewer.id, [g.id for g in rows]) if viewer else set()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -10,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
-from api.identity.types import Member
+from api.identity.types import Estate, Member, estate_by_id
 from domain.groups import models
 from domain.groups.queries import group_ids_joined
 
@@ -25,6 +26,11 @@ class InterestGroup(relay.Node):
     viewer_is_member: bool = strawberry.field(
         description="Whether the signed-in member belongs to the group (false when signed out)."
     )
+    archived: bool = strawberry.field(
+        description="Archived groups stay readable but take no joins, posts, comments, likes or "
+        "events (`GroupArchived`), and leave the group pickers and feed filters."
+    )
+    cover_url: str | None = strawberry.field(description="The cover image's URL; null for none.")
     model: strawberry.Private[models.InterestGroup]
 
     @classmethod
@@ -36,12 +42,30 @@ class InterestGroup(relay.Node):
             description=group.description,
             member_count=group.member_count,
             viewer_is_member=is_member,
+            archived=group.archived_at is not None,
+            cover_url=group.cover_url,
             model=group,
         )
 
-    @strawberry.field(description="The group's host (主理人).")
+    @strawberry.field(description="The group's lead host (主理人), first of `hosts`' seats.")
     def host(self) -> Member:
         return Member.from_model(self.model.host)  # loaded with the group (select_related)
+
+    @strawberry.field(
+        description="Every host of the group (the lead host and co-hosts), longest-serving first; "
+        "phone numbers masked as everywhere."
+    )
+    async def hosts(self, info: Info[Context, Any]) -> list[Member]:
+        found = await info.context.loaders.group_hosts.load(self.id)
+        return [Member.from_model(member) for member in found or []]
+
+    @strawberry.field(description="Null: open to every estate; else only this estate's residents.")
+    async def estate(self, info: Info[Context, Any]) -> Estate | None:
+        return await estate_by_id(info, self.model.estate_id)
+
+    @strawberry.field(description="When it was archived; null while open.")
+    def archived_at(self) -> datetime | None:
+        return self.model.archived_at
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -68,3 +92,39 @@ class JoinGroupSuccess:
 @strawberry.type(description="The viewer left the group.")
 class LeaveGroupSuccess:
     group: InterestGroup = strawberry.field(description="The group as it is now.")
+
+
+@strawberry.type(description="The group was created with its hosts (audited).")
+class CreateGroupSuccess:
+    group: InterestGroup = strawberry.field(description="The new group.")
+
+
+@strawberry.type(description="The group's values were changed (audited).")
+class UpdateGroupSuccess:
+    group: InterestGroup = strawberry.field(description="The group as it is now.")
+
+
+@strawberry.type(description="The group is archived: read-only (archiving twice changes nothing).")
+class ArchiveGroupSuccess:
+    group: InterestGroup = strawberry.field(description="The group as it is now.")
+
+
+@strawberry.type(description="The group is open again (restoring an open group changes nothing).")
+class RestoreGroupSuccess:
+    group: InterestGroup = strawberry.field(description="The group as it is now.")
+
+
+@strawberry.type(
+    description="The member hosts the group (appointing twice changes nothing); they joined it "
+    "and hold the HOST role, and their host console shows it at once."
+)
+class AppointHostSuccess:
+    group: InterestGroup = strawberry.field(description="The group with its hosts.")
+
+
+@strawberry.type(
+    description="The member no longer hosts the group (their roles are unchanged); a removed "
+    "lead host's place goes to the longest-serving co-host."
+)
+class RemoveHostSuccess:
+    group: InterestGroup = strawberry.field(description="The group with its hosts.")

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from domain.groups.models import GroupMembership, InterestGroup
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
+from domain.identity.models import Member
 
 
-async def groups_page(after_id: int | None, first: int) -> list[InterestGroup]:
-    """Groups with their hosts, oldest first; ``first + 1`` rows to tell if there is more."""
+async def groups_page(
+    after_id: int | None, first: int, include_archived: bool = True
+) -> list[InterestGroup]:
+    """Groups with their lead hosts, oldest first; ``first + 1`` rows to tell if there is more.
+    Without ``include_archived`` only the open groups (pickers and feed filters)."""
     query = InterestGroup.all()
+    if not include_archived:
+        query = query.filter(archived_at__isnull=True)
     if after_id is not None:
         query = query.filter(id__gt=after_id)
     return await query.order_by("id").limit(first + 1).select_related("host")
@@ -24,3 +30,16 @@ async def group_ids_joined(member_id: int, group_ids: list[int]) -> set[int]:
 
 async def get_group_by_slug(slug: str) -> InterestGroup | None:
     return await InterestGroup.get_or_none(slug=slug).select_related("host")
+
+
+async def hosts_by_group_id(group_ids: list[int]) -> dict[int, list[Member]]:
+    """Every host of each group (lead and co-hosts), longest-serving first: one statement."""
+    rows = (
+        await GroupHost.filter(group_id__in=group_ids)
+        .order_by("appointed_at", "id")
+        .select_related("member")
+    )
+    found: dict[int, list[Member]] = {group_id: [] for group_id in group_ids}
+    for row in rows:
+        found[row.group_id].append(row.member)
+    return found

@@ -261,6 +261,8 @@ _ID_BY_NAME = {
     "registrationId": "registration",
     "estateId": "estate",
     "memberId": "member",
+    "hostIds": "member",
+    "coverImageId": "image",
     "commentId": "comment",
     "interestTagIds": "tag",
     "imageIds": "image",
@@ -294,6 +296,7 @@ _STRINGS = {
     "steps": "和面",
     "items": "牛奶",
     "refreshToken": "not-a-token",
+    "slug": "weekend-reading",
 }
 # Optional input fields sent with well-formed values even when not under test, so the refusal
 # under test is not an earlier one ("say what to report").

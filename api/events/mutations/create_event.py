@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import Forbidden, InvalidInput, as_user_error
+from api.errors import Forbidden, GroupArchived, InvalidInput, as_user_error
 from api.events.types import CreateEventSuccess, event_for
 from api.ids import decode_id
 from api.permissions import require_role
@@ -34,7 +34,7 @@ class CreateEventInput:
 
 
 CreateEventResult = Annotated[
-    CreateEventSuccess | InvalidInput,
+    CreateEventSuccess | InvalidInput | GroupArchived,
     strawberry.union("CreateEventResult", description="The outcome of `createEvent`."),
 ]
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidInput, NotEligible, NotFound, as_user_error
+from api.errors import GroupArchived, InvalidInput, NotEligible, NotFound, as_user_error
 from api.groups.types import InterestGroup, JoinGroupSuccess
 from api.ids import decode_required_id
 from api.permissions import signed_in
@@ -22,7 +22,7 @@ class JoinGroupInput:
 
 
 JoinGroupResult = Annotated[
-    JoinGroupSuccess | NotFound | NotEligible | InvalidInput,
+    JoinGroupSuccess | NotFound | NotEligible | InvalidInput | GroupArchived,
     strawberry.union("JoinGroupResult", description="The outcome of `joinGroup`."),
 ]
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidInput, NotFound, RateLimited, as_user_error
+from api.errors import GroupArchived, InvalidInput, NotFound, RateLimited, as_user_error
 from api.ids import decode_required_id
 from api.permissions import signed_in
 from api.posts.types import AddCommentSuccess, Comment, post_for
@@ -23,7 +23,7 @@ class AddCommentInput:
 
 
 AddCommentResult = Annotated[
-    AddCommentSuccess | InvalidInput | RateLimited | NotFound,
+    AddCommentSuccess | InvalidInput | RateLimited | NotFound | GroupArchived,
     strawberry.union("AddCommentResult", description="The outcome of `addComment`."),
 ]
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidInput, NotFound, as_user_error
+from api.errors import GroupArchived, InvalidInput, NotFound, as_user_error
 from api.ids import decode_required_id
 from api.permissions import signed_in
 from api.posts.types import LikePostSuccess, post_for
@@ -22,7 +22,7 @@ class LikePostInput:
 
 
 LikePostResult = Annotated[
-    LikePostSuccess | NotFound | InvalidInput,
+    LikePostSuccess | NotFound | InvalidInput | GroupArchived,
     strawberry.union("LikePostResult", description="The outcome of `likePost`."),
 ]
 

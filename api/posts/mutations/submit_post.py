@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidInput, NotFound, RateLimited, as_user_error
+from api.errors import GroupArchived, InvalidInput, NotFound, RateLimited, as_user_error
 from api.ids import decode_id
 from api.permissions import signed_in
 from api.posts.types import PostKind, SubmitPostSuccess, post_for
@@ -53,7 +53,7 @@ class SubmitPostInput:
 
 
 SubmitPostResult = Annotated[
-    SubmitPostSuccess | InvalidInput | RateLimited | NotFound,
+    SubmitPostSuccess | InvalidInput | RateLimited | NotFound | GroupArchived,
     strawberry.union("SubmitPostResult", description="The outcome of `submitPost`."),
 ]
 

@@ -1,0 +1,39 @@
+"""archiveGroup: an admin archives an interest group (audited; doing it twice changes nothing)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.errors import InvalidInput, NotFound, as_user_error
+from api.groups.inputs import group_answer
+from api.groups.types import ArchiveGroupSuccess
+from api.ids import decode_required_id
+from api.permissions import require_role
+from domain.errors import DomainError
+from domain.groups import admin
+from domain.identity.models import Role
+
+
+@strawberry.input(description="The group to archive.")
+class ArchiveGroupInput:
+    group_id: strawberry.ID = strawberry.field(description="`InterestGroup.id`.")
+
+
+ArchiveGroupResult = Annotated[
+    ArchiveGroupSuccess | InvalidInput | NotFound,
+    strawberry.union("ArchiveGroupResult", description="The outcome of `archiveGroup`."),
+]
+
+
+async def archive_group(info: Info[Context, Any], input: ArchiveGroupInput) -> ArchiveGroupResult:
+    actor = require_role(info, Role.ADMIN)
+    try:
+        group_id = decode_required_id(input.group_id, "InterestGroup", "groupId")
+        await admin.archive_group(info.context.collaborators, actor, group_id)
+    except DomainError as error:
+        return as_user_error(error)
+    return ArchiveGroupSuccess(group=await group_answer(group_id))

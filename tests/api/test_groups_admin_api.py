@@ -1,0 +1,204 @@
+"""The back office's group operations over GraphQL (api/contract/backoffice_groups.graphql):
+admins run them, every other role is refused with nothing changed; the typed errors; archived
+groups refusing joins, posts, likes and comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.ids import encode_id
+from domain.collaborators import Collaborators
+from domain.groups import admin
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
+from domain.identity.models import Estate, Member, Role
+from domain.posts.models import AuditLogEntry, Post
+from tests.api.test_identity_api import op
+from tests.api.test_points_api import token_for
+from tests.api.test_posts_api import make_post
+from tests.conftest import GraphQLClient
+from tests.domain.test_groups_admin import group_input
+from tests.factories import make_estate, make_member
+
+REFUSED = {
+    "resident": ((Role.RESIDENT,), "FORBIDDEN"),
+    "host": ((Role.RESIDENT, Role.HOST), "FORBIDDEN"),
+    "moderator": ((Role.RESIDENT, Role.MODERATOR), "FORBIDDEN"),
+    "anonymous": ((), "UNAUTHENTICATED"),
+}
+
+
+def gid(group: InterestGroup | int) -> str:
+    return encode_id("InterestGroup", group if isinstance(group, int) else group.id)
+
+
+def mid(member: Member) -> str:
+    return encode_id("Member", member.id)
+
+
+@pytest.fixture
+async def world(collaborators: Collaborators) -> dict[str, Any]:
+    boss = await make_member(display_name="运营小林", roles=(Role.RESIDENT, Role.ADMIN))
+    lead = await make_member(phone="13811112222", display_name="陈姐")
+    group = await admin.create_group(collaborators, boss, group_input(), [lead.id])
+    return {"admin": boss, "lead": lead, "group": group, "other": await make_member()}
+
+
+def calls(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each operation with well-formed variables that an admin's call would carry out."""
+    group, lead, other = world["group"], world["lead"], world["other"]
+    fields = {"name": "亲子烘焙", "slug": "kids-baking", "description": "周末一起烤面包"}
+    return {
+        "createGroup": ("CreateGroup", {"input": {**fields, "hostIds": [mid(other)]}}),
+        "updateGroup": ("UpdateGroup", {"input": {**fields, "groupId": gid(group)}}),
+        "archiveGroup": ("ArchiveGroup", {"groupId": gid(group)}),
+        "restoreGroup": ("RestoreGroup", {"groupId": gid(group)}),
+        "appointHost": ("AppointHost", {"groupId": gid(group), "memberId": mid(other)}),
+        "removeHost": ("RemoveHost", {"groupId": gid(group), "memberId": mid(lead)}),
+    }
+
+
+async def state() -> tuple[Any, ...]:
+    groups = await InterestGroup.all().order_by("id").values_list("name", "slug", "archived_at")
+    hosts = await GroupHost.all().order_by("id").values_list("group_id", "member_id")
+    roles = await Member.all().order_by("id").values_list("id", "roles")
+    return (groups, hosts, roles, await AuditLogEntry.all().count())
+
+
+@pytest.mark.parametrize("who", list(REFUSED))
+@pytest.mark.parametrize(
+    "field",
+    ["createGroup", "updateGroup", "archiveGroup", "restoreGroup", "appointHost", "removeHost"],
+)
+async def test_every_group_operation_is_refused_to_anyone_but_admins_and_changes_nothing(
+    gql: GraphQLClient,
+    collaborators: Collaborators,
+    world: dict[str, Any],
+    who: str,
+    field: str,
+) -> None:
+    roles, code = REFUSED[who]
+    if field == "restoreGroup":
+        await admin.archive_group(collaborators, world["admin"], world["group"].id)
+    if field == "removeHost":
+        await admin.appoint_host(
+            collaborators, world["admin"], world["group"].id, world["other"].id
+        )
+    token = await token_for(collaborators, await make_member(roles=roles)) if roles else None
+    before = await state()
+    name, variables = calls(world)[field]
+    body = await gql(op(name), variables, token)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == code
+    assert await state() == before
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["createGroup", "updateGroup", "archiveGroup", "restoreGroup", "appointHost", "removeHost"],
+)
+async def test_an_admin_runs_every_group_operation(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any], field: str
+) -> None:
+    boss, group = world["admin"], world["group"]
+    if field == "restoreGroup":
+        await admin.archive_group(collaborators, boss, group.id)
+    if field == "removeHost":
+        await admin.appoint_host(collaborators, boss, group.id, world["other"].id)
+    name, variables = calls(world)[field]
+    body = await gql(op(name), variables, await token_for(collaborators, boss))
+    result = body["data"][field]
+    assert result["__typename"].endswith("Success"), result
+    audited = await AuditLogEntry.filter(actor_id=boss.id, target_type="GROUP").count()
+    set_up = 1 + (field in ("restoreGroup", "removeHost"))  # the world's group, the setup step
+    assert audited == set_up + 1
+    if field == "createGroup":
+        made = await InterestGroup.get(slug="kids-baking")
+        assert result["group"]["hosts"][0]["id"] == mid(world["other"])
+        assert made.host_id == world["other"].id
+        assert (await Member.get(id=world["other"].id)).has_role(Role.HOST)
+    elif field == "updateGroup":
+        assert (await InterestGroup.get(id=group.id)).slug == "kids-baking"
+    elif field == "archiveGroup":
+        assert result["group"]["archived"] and (await InterestGroup.get(id=group.id)).archived_at
+    elif field == "restoreGroup":
+        assert not result["group"]["archived"]
+        assert (await InterestGroup.get(id=group.id)).archived_at is None
+    elif field == "appointHost":
+        hosts = [h["id"] for h in result["group"]["hosts"]]
+        assert hosts == [mid(world["lead"]), mid(world["other"])]
+        assert await GroupHost.exists(group_id=group.id, member_id=world["other"].id)
+    else:
+        assert result["group"]["host"]["id"] == mid(world["other"])
+        assert not await GroupHost.exists(group_id=group.id, member_id=world["lead"].id)
+
+
+async def test_the_admin_list_shows_archived_groups_and_hosts_with_masked_phones(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any]
+) -> None:
+    boss, group = world["admin"], world["group"]
+    await admin.archive_group(collaborators, boss, group.id)
+    token = await token_for(collaborators, boss)
+    body = await gql(op("AdminGroups"), {"first": 10}, token)
+    (node,) = [e["node"] for e in body["data"]["interestGroups"]["edges"]]
+    assert node["archived"] and node["archivedAt"]
+    assert node["hosts"] == [
+        {"id": mid(world["lead"]), "displayName": "陈姐", "phoneMasked": "138****2222"}
+    ]
+    public = await gql(op("Groups"), {"first": 10}, token)
+    assert public["data"]["interestGroups"]["edges"] == []  # out of the pickers and filters
+
+
+async def test_a_taken_slug_and_an_archived_estate_are_typed_errors(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any]
+) -> None:
+    token = await token_for(collaborators, world["admin"])
+    hosts = [mid(world["other"])]
+    taken = {"name": "新名字", "slug": "balcony-garden", "description": "说明", "hostIds": hosts}
+    body = await gql(op("CreateGroup"), {"input": taken}, token)
+    assert body["data"]["createGroup"]["code"] == "SLUG_TAKEN"
+    closed = await make_estate("旧小区")
+    await Estate.filter(id=closed.id).update(archived_at=collaborators.clock.now())
+    estate_only = {**taken, "slug": "new-one", "estateId": encode_id("Estate", closed.id)}
+    body = await gql(op("CreateGroup"), {"input": estate_only}, token)
+    result = body["data"]["createGroup"]
+    assert result["__typename"] == "InvalidInput"
+    assert [e["field"] for e in result["fieldErrors"]] == ["estateId"]
+    same_name = {**taken, "slug": "other", "name": "阳台种菜"}
+    body = await gql(op("CreateGroup"), {"input": same_name}, token)
+    assert body["data"]["createGroup"]["code"] == "GROUP_NAME_TAKEN"
+    body = await gql(
+        op("RemoveHost"), {"groupId": gid(world["group"]), "memberId": mid(world["lead"])}, token
+    )
+    assert body["data"]["removeHost"]["code"] == "LAST_HOST"
+    assert await InterestGroup.all().count() == 1
+    assert await GroupHost.all().count() == 1
+
+
+async def test_an_archived_group_refuses_joins_posts_likes_and_comments(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any]
+) -> None:
+    group = world["group"]
+    post = await make_post(collaborators, world["lead"], group=group)
+    await admin.archive_group(collaborators, world["admin"], group.id)
+    resident = await make_member()
+    token = await token_for(collaborators, resident)
+    post_id = encode_id("Post", post.id)
+    draft = {
+        "kind": "STORY",
+        "title": "阳台的早晨",
+        "body": "今年的番茄红了。",
+        "groupId": gid(group),
+    }
+    answers = {
+        "joinGroup": await gql(op("JoinGroup"), {"groupId": gid(group)}, token),
+        "submitPost": await gql(op("SubmitPost"), {"input": draft}, token),
+        "likePost": await gql(op("LikePost"), {"postId": post_id}, token),
+        "addComment": await gql(op("AddComment"), {"postId": post_id, "body": "真好"}, token),
+    }
+    for field, body in answers.items():
+        assert body["data"][field]["code"] == "GROUP_ARCHIVED", body
+    assert not await GroupMembership.exists(group_id=group.id, member_id=resident.id)
+    assert await Post.all().count() == 1
+    assert (await Post.get(id=post.id)).like_count == 0
