@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_groups,
     back_office,
     campaigns,
     dashboard,
@@ -56,6 +57,7 @@ def portal_routes() -> list[Route]:
         *event_routes(),
         *dashboard_routes(),
         *host_console_routes(),
+        *groups_admin_routes(),
     ]
 
 
@@ -252,4 +254,35 @@ def host_console_routes() -> list[Route]:
         ),
         Route("/points/standing", standing.standing, name="my_standing"),
         Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
+    ]
+
+
+def groups_admin_routes() -> list[Route]:
+    base = "/admin/groups/{group_id:int}"
+    return [
+        Route(
+            "/admin/groups",
+            admin_groups.groups_page,
+            methods=["GET", "POST"],
+            name="admin_groups",
+        ),
+        Route(base, admin_groups.group_page, methods=["GET", "POST"], name="admin_group"),
+        Route(
+            base + "/hosts/{action:str}",
+            admin_groups.hosts,
+            methods=["POST"],
+            name="admin_group_appoint_host",
+        ),
+        Route(
+            base + "/hosts/{member_id:int}/{action:str}",
+            admin_groups.hosts,
+            methods=["POST"],
+            name="admin_group_host",
+        ),
+        Route(
+            base + "/archive", admin_groups.archive, methods=["POST"], name="admin_group_archive"
+        ),
+        Route(
+            base + "/restore", admin_groups.archive, methods=["POST"], name="admin_group_restore"
+        ),
     ]

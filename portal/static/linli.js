@@ -1,5 +1,7 @@
 // Photo upload for the share form: POST /api/uploads with the session's CSRF token, show a
 // preview, and keep the returned id in a hidden `imageIds` field. No inline scripts (CSP).
+// An input may name its hidden field (`data-upload-name`, e.g. a group's `coverImageId`) and
+// keep a single image (`data-upload-single`: a new upload replaces the previous one).
 (function () {
   "use strict";
 
@@ -11,12 +13,13 @@
     }
   }
 
-  function preview(target, body) {
+  function preview(input, target, body) {
+    if (input.hasAttribute("data-upload-single")) target.replaceChildren();
     var figure = document.createElement("figure");
     figure.className = "preview";
     var hidden = document.createElement("input");
     hidden.type = "hidden";
-    hidden.name = "imageIds";
+    hidden.name = input.dataset.uploadName || "imageIds";
     hidden.value = body.id;
     var img = document.createElement("img");
     img.src = body.url;
@@ -46,7 +49,7 @@
       });
       var body = await response.json().catch(function () { return {}; });
       if (response.ok) {
-        preview(target, body);
+        preview(input, target, body);
         if (status) status.textContent = "已上传";
       } else if (status) {
         status.textContent = body.message || "上传失败，请重试";

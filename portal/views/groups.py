@@ -45,7 +45,8 @@ async def group_page(request: Request) -> Response:
     if group is None:
         return page(request, "posts/missing.html", {}, status_code=404)
     context: dict[str, Any] = await feed_context(request, viewer, group)
-    context.update(group=group, joined=await _joined(viewer, [group]))
+    hosts = (await queries.hosts_by_group_id([group.id]))[group.id]
+    context.update(group=group, joined=await _joined(viewer, [group]), group_hosts=hosts)
     return page(request, "groups/group.html", context)
 
 

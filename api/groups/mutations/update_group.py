@@ -56,8 +56,8 @@ async def update_group(info: Info[Context, Any], input: UpdateGroupInput) -> Upd
     )
     try:
         raise_if_any(errors)
-        assert group_id is not None  # decoded, or the errors above were raised
-        await admin.update_group(info.context.collaborators, actor, group_id, data)
+        pk = group_id or 0  # decoded: a bad id is among the errors raised above
+        await admin.update_group(info.context.collaborators, actor, pk, data)
     except DomainError as error:
         return as_user_error(error)
-    return UpdateGroupSuccess(group=await group_answer(group_id))
+    return UpdateGroupSuccess(group=await group_answer(pk))
