@@ -202,3 +202,29 @@ async def test_an_archived_group_refuses_joins_posts_likes_and_comments(
     assert not await GroupMembership.exists(group_id=group.id, member_id=resident.id)
     assert await Post.all().count() == 1
     assert (await Post.get(id=post.id)).like_count == 0
+
+
+async def test_an_appointed_co_host_moderates_at_once_and_a_removed_one_no_longer(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any]
+) -> None:
+    boss, group = world["admin"], world["group"]
+    pending = await make_post(collaborators, world["lead"], "待审的帖子", group=group)
+    await Post.filter(id=pending.id).update(status="PENDING", published_at=None, report_count=2)
+    co = await make_member(roles=(Role.RESIDENT, Role.HOST), display_name="新主理人")
+    token = await token_for(collaborators, co)
+    admin_token = await token_for(collaborators, boss)
+    queue = await gql(op("ModerationQueue"), {"first": 10}, token)
+    assert queue["data"]["moderationQueue"]["edges"] == []
+
+    await gql(op("AppointHost"), {"groupId": gid(group), "memberId": mid(co)}, admin_token)
+    queue = await gql(op("ModerationQueue"), {"first": 10}, token)
+    (node,) = [e["node"] for e in queue["data"]["moderationQueue"]["edges"]]
+    assert node["reportCount"] == 2  # staff-only field: the co-host counts as staff here
+
+    await gql(op("RemoveHost"), {"groupId": gid(group), "memberId": mid(co)}, admin_token)
+    queue = await gql(op("ModerationQueue"), {"first": 10}, token)
+    assert queue["data"]["moderationQueue"]["edges"] == []
+    post_id = encode_id("Post", pending.id)
+    moderated = await gql(op("ModeratePost"), {"postId": post_id, "action": "APPROVE"}, token)
+    assert moderated["data"]["moderatePost"]["code"] == "NOT_FOUND"
+    assert (await Post.get(id=pending.id)).status == "PENDING"
