@@ -32,6 +32,7 @@ from portal.csrf import CsrfMiddleware
 from portal.health import healthz
 from portal.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
 from portal.routes import STATIC_DIR, portal_routes
+from portal.suspension import EXCEPTION_HANDLERS as SUSPENSION_HANDLERS
 from settings import Settings, load_settings, tortoise_config
 
 log = logging.getLogger("linli.app")
@@ -119,6 +120,7 @@ def create_app(
             Middleware(CsrfMiddleware),
         ],
         lifespan=lifespan,
+        exception_handlers=SUSPENSION_HANDLERS,
     )
     app.state.settings = settings
     app.state.collaborators = collaborators

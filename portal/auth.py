@@ -11,6 +11,7 @@ from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import AuthToken, Member, TokenKind
 from portal.csrf import SESSION_KEY as CSRF_KEY
+from portal.suspension import refuse_suspended_writes
 
 SESSION_TOKEN_KEY = "member_session"  # noqa: S105 - a session key name, not a secret
 
@@ -29,6 +30,8 @@ async def current_member(request: Request) -> tuple[Member, AuthToken] | None:
         collaborators(request), request.session.get(SESSION_TOKEN_KEY), TokenKind.SESSION
     )
     request.state.member = found[0] if found else None
+    if found:
+        refuse_suspended_writes(request, found[0])  # every state-changing view passes here
     return found
 
 

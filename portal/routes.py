@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_members,
     back_office,
     campaigns,
     dashboard,
@@ -56,6 +57,7 @@ def portal_routes() -> list[Route]:
         *event_routes(),
         *dashboard_routes(),
         *host_console_routes(),
+        *members_admin_routes(),
     ]
 
 
@@ -252,4 +254,26 @@ def host_console_routes() -> list[Route]:
         ),
         Route("/points/standing", standing.standing, name="my_standing"),
         Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
+    ]
+
+
+def members_admin_routes() -> list[Route]:
+    """Back office, members: find a member, their record, roles, suspensions and estate."""
+    member, post = "/admin/members/{member_id:int}", ["POST"]
+    return [
+        Route("/admin/members", admin_members.members_page, name="admin_members"),
+        Route(member, admin_members.member_page, name="admin_member"),
+        Route(f"{member}/roles/grant", admin_members.grant, methods=post, name="admin_grant_role"),
+        Route(f"{member}/roles/revoke", admin_members.revoke, methods=post, name="admin_revoke"),
+        Route(f"{member}/suspend", admin_members.suspend, methods=["POST"], name="admin_suspend"),
+        Route(f"{member}/lift", admin_members.lift, methods=["POST"], name="admin_lift_suspension"),
+        Route(
+            f"{member}/estate", admin_members.set_estate, methods=["POST"], name="admin_set_estate"
+        ),
+        Route(
+            "/admin/role-grants/{request_id:int}/{decision:str}",
+            admin_members.decide_grant,
+            methods=["POST"],
+            name="admin_decide_role_grant",
+        ),
     ]
