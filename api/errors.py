@@ -325,11 +325,18 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
 }
 
 
+def suspension_refusal(error: identity.AccountSuspendedError) -> ClientError:
+    """Top-level ACCOUNT_SUSPENDED, the end (ISO 8601, null until lifted) as ``suspendedUntil``."""
+    refused = ClientError(error.message, code=error.code)
+    refused.extensions["suspendedUntil"] = error.until.isoformat() if error.until else None
+    return refused
+
+
 def as_user_error(error: DomainError) -> Any:
     """The union member for a domain outcome; an unmapped one is a bug and is re-raised. A
     suspended member is refused top-level, as the mutation guard refuses them (api/permissions)."""
     if isinstance(error, identity.AccountSuspendedError):
-        raise ClientError(error.message, code=error.code) from error
+        raise suspension_refusal(error) from error
     for kind in type(error).__mro__:
         if kind in _TO_GRAPHQL:
             return _TO_GRAPHQL[kind](error)

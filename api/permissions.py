@@ -14,11 +14,11 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.union import StrawberryUnion
 
 from api.context import Context
-from api.errors import ClientError, Forbidden, RateLimited, Unauthenticated
+from api.errors import ClientError, Forbidden, RateLimited, Unauthenticated, suspension_refusal
 from domain.errors import RateLimitedError
 from domain.identity.errors import AccountSuspendedError
 from domain.identity.models import Member, Role
-from domain.identity.suspensions import is_suspended, suspended_until_text
+from domain.identity.suspensions import is_suspended
 from domain.ratelimit import hit_member_mutations
 
 # ``strawberry.mutation(..., metadata=COUNTS_MUTATION_LIMIT_ITSELF)``: the mutation calls
@@ -101,13 +101,6 @@ class MutationRateLimit(FieldExtension):
 OPEN_TO_SUSPENDED = frozenset({"logout", "login", "register", "wechat_login", "refresh_token"})
 
 
-def suspension_refusal(error: AccountSuspendedError, member: Member) -> ClientError:
-    refused = ClientError(error.message, code=error.code)
-    until = member.suspended_until
-    refused.extensions["suspendedUntil"] = until.isoformat() if until else None
-    return refused
-
-
 class RefuseSuspendedMembers(FieldExtension):
     """A signed-in member under a suspension changes nothing: the mutation is refused before its
     resolver runs (and before the rate limit counts it) with a top-level ACCOUNT_SUSPENDED error
@@ -122,8 +115,7 @@ class RefuseSuspendedMembers(FieldExtension):
     ) -> Any:
         member = info.context.member
         if member is not None and is_suspended(member, info.context.collaborators.clock.now()):
-            error = AccountSuspendedError(suspended_until_text(member))
-            raise suspension_refusal(error, member)
+            raise suspension_refusal(AccountSuspendedError(member.suspended_until))
         return await next_(source, info, **kwargs)
 
 

@@ -21,7 +21,7 @@ class SuspendedWriteRefused(Exception):
     """Raised before a view acts for a suspended member; answered by ``refused``."""
 
     def __init__(self, member: Member) -> None:
-        self.error = AccountSuspendedError(suspended_until_text(member))
+        self.error = AccountSuspendedError(member.suspended_until)
         self.member = member
         super().__init__(self.error.message)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from domain.clock import SHANGHAI
 from domain.errors import DomainError
 
 
@@ -51,9 +54,9 @@ class AccountSuspendedError(DomainError):
     code = "ACCOUNT_SUSPENDED"
     message = "账号已被暂停，暂时不能进行此操作"
 
-    def __init__(self, until: str | None = None) -> None:
-        until_text = f"至 {until}" if until else ""
-        super().__init__(f"账号已被暂停{until_text}，期间只能浏览，不能发帖、评论、投票、兑换或报名")
+    def __init__(self, until: datetime | None = None) -> None:
+        shown = f"至 {until.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if until else ""
+        super().__init__(f"账号已被暂停{shown}，期间只能浏览，不能发帖、评论、投票、兑换或报名")
         self.until = until
 
 

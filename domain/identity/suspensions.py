@@ -40,7 +40,7 @@ def suspended_until_text(member: Member) -> str | None:
 def refuse_if_suspended(member: Member, now: datetime) -> None:
     """Defence in depth for the services that create content or spend (posting, voting...)."""
     if is_suspended(member, now):
-        raise AccountSuspendedError(suspended_until_text(member))
+        raise AccountSuspendedError(member.suspended_until)
 
 
 async def suspend_member(
