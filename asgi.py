@@ -33,6 +33,7 @@ from portal.health import healthz
 from portal.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
 from portal.routes import STATIC_DIR, portal_routes
 from portal.suspension import EXCEPTION_HANDLERS as SUSPENSION_HANDLERS
+from portal.suspension import SuspendedWritesMiddleware
 from settings import Settings, load_settings, tortoise_config
 
 log = logging.getLogger("linli.app")
@@ -118,6 +119,7 @@ def create_app(
                 https_only=settings.https_only_cookies,
             ),
             Middleware(CsrfMiddleware),
+            Middleware(SuspendedWritesMiddleware),
         ],
         lifespan=lifespan,
         exception_handlers=SUSPENSION_HANDLERS,

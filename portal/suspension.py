@@ -1,18 +1,26 @@
-"""Suspended members read but change nothing: every state-changing request of theirs is refused
-where the portal learns who is asking (``portal.auth.current_member``), so a view added later is
-covered without a line of its own. Signing out and signing in stay open."""
+"""Suspended members read but change nothing: every state-changing request of a suspended
+member's portal session is refused by ``SuspendedWritesMiddleware`` before any view runs, so a
+view added later is covered without a line of its own (and one that never reads the member too).
+Signing out and signing in stay open. The session lookup it made is kept for
+``portal.auth.current_member``, so a POST costs no second lookup."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from domain.collaborators import Collaborators
+from domain.identity import services
 from domain.identity.errors import AccountSuspendedError
-from domain.identity.models import Member
+from domain.identity.models import Member, TokenKind
 from domain.identity.suspensions import is_suspended, suspended_until_text
 from portal.templating import is_htmx, render
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_TOKEN_KEY = "member_session"  # noqa: S105 - a session key name, not a secret
+# ``request.state`` key of the session lookup the middleware made (absent: none was made).
+LOOKUP = "session_lookup"
 # Paths a suspended member may still post to: signing out, and those that act without a member.
 OPEN_TO_SUSPENDED = frozenset({"/logout", "/login", "/register", "/register/check"})
 
@@ -50,3 +58,36 @@ async def refused(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {SuspendedWriteRefused: refused}
+
+
+class SuspendedWritesMiddleware:
+    """Refuses every unsafe request of a suspended member's portal session (inside the session
+    and CSRF middleware). ``/graphql`` has its own guard on every mutation, and a request with an
+    Authorization header is judged by it alone (``api/uploads.py`` checks it)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in SAFE_METHODS
+            or scope["path"] in OPEN_TO_SUSPENDED
+            or scope["path"].startswith("/graphql")
+            or any(name == b"authorization" for name, _ in scope["headers"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        connection = HTTPConnection(scope)
+        c: Collaborators = connection.app.state.collaborators
+        found = await services.authenticate(
+            c, connection.session.get(SESSION_TOKEN_KEY), TokenKind.SESSION
+        )
+        scope.setdefault("state", {})[LOOKUP] = found
+        if found and is_suspended(found[0], c.clock.now()):
+            request = Request(scope, receive)
+            request.state.member = found[0]
+            response = await refused(request, SuspendedWriteRefused(found[0]))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
