@@ -19,11 +19,14 @@ from asgi import create_app
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity import services as identity
-from domain.identity.models import Member
+from domain.identity.models import Member, Role
 from domain.identity.suspensions import suspend_member
+from domain.media.models import Image
+from tests.factories import make_member
 from tests.hostile.contract import Operation, operations
 from tests.hostile.probe import send
 from tests.hostile.world import World, build, build_world
+from tests.portal.test_points_pages import sign_in
 from tests.suspension_walk import differences, table_contents
 
 OPERATIONS = operations()
@@ -138,3 +141,21 @@ async def test_a_lapsed_suspension_lets_the_member_write_again(
     token = (await identity.issue_api_tokens(collaborators, resident)).access_token
     allowed = (await send(http, check_in, {}, token)).body
     assert allowed["data"]["checkIn"]["__typename"] in ("CheckInSuccess", "AlreadyCheckedIn")
+
+
+async def test_a_suspended_member_cannot_upload_a_photo_with_a_bearer_token_or_a_session(
+    http: httpx.AsyncClient, collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
+    member = await make_member()
+    await suspend_member(collaborators, admin, member.id, "刷广告", clock.now() + timedelta(days=1))
+    token = (await identity.issue_api_tokens(collaborators, member)).access_token
+    files = {"file": ("photo.jpg", b"\xff\xd8\xff" + b"0" * 64, "image/jpeg")}
+    by_token = await http.post(
+        "/api/uploads", files=files, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert by_token.status_code == 403 and by_token.json()["code"] == "ACCOUNT_SUSPENDED"
+    csrf = await sign_in(http, member)
+    by_session = await http.post("/api/uploads", files=files, headers={"X-CSRF-Token": csrf})
+    assert by_session.status_code == 403 and by_session.json()["code"] == "ACCOUNT_SUSPENDED"
+    assert await Image.all().count() == 0
