@@ -120,9 +120,9 @@ class RefuseSuspendedMembers(FieldExtension):
 
 
 def limit_every_mutation(mutation_type: type) -> None:
-    """Puts ``RefuseSuspendedMembers`` (outside) and ``MutationRateLimit`` on every field of
-    ``mutation_type``, save the exemptions each declares; once per field, however often the
-    schema is built."""
+    """Puts ``MutationRateLimit`` on every field of ``mutation_type`` that does not count the
+    limit itself, and ``RefuseSuspendedMembers`` around it on every field but those in
+    ``OPEN_TO_SUSPENDED``; once per field, however often the schema is built."""
     definition: StrawberryObjectDefinition = mutation_type.__strawberry_definition__  # type: ignore[attr-defined]
     for field in definition.fields:
         extensions = field.extensions
