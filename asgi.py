@@ -32,6 +32,8 @@ from portal.csrf import CsrfMiddleware
 from portal.health import healthz
 from portal.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
 from portal.routes import STATIC_DIR, portal_routes
+from portal.suspension import EXCEPTION_HANDLERS as SUSPENSION_HANDLERS
+from portal.suspension import SuspendedWritesMiddleware
 from settings import Settings, load_settings, tortoise_config
 
 log = logging.getLogger("linli.app")
@@ -117,8 +119,10 @@ def create_app(
                 https_only=settings.https_only_cookies,
             ),
             Middleware(CsrfMiddleware),
+            Middleware(SuspendedWritesMiddleware),
         ],
         lifespan=lifespan,
+        exception_handlers=SUSPENSION_HANDLERS,
     )
     app.state.settings = settings
     app.state.collaborators = collaborators

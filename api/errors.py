@@ -281,6 +281,22 @@ class CheckInClosed(UserError):
     pass
 
 
+@strawberry.type(
+    description="Granting ADMIN waits for a second admin (neither the requester nor the member) "
+    "to approve `requestId` (code `APPROVAL_REQUIRED`); the member's roles are unchanged yet."
+)
+class RoleGrantPendingApproval(UserError):
+    request_id: strawberry.ID = strawberry.field(description="The `RoleGrantRequest` id.")
+
+
+@strawberry.type(
+    description="A grant is decided by another admin than the one who asked and the member it "
+    "concerns (code `FORBIDDEN`); nothing changed."
+)
+class SecondAdminRequired(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
@@ -305,6 +321,13 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     identity.WechatCodeError: _plain(WechatLoginFailed),
     identity.WechatUnavailableError: _plain(WechatLoginFailed),
     identity.EstateChangeDecidedError: _plain(InvalidTransition),
+    identity.RoleGrantDecidedError: _plain(InvalidTransition),
+    identity.SecondAdminRequiredError: _plain(SecondAdminRequired),
+    identity.RoleGrantPendingError: lambda e: RoleGrantPendingApproval(
+        code=e.code,
+        message=e.message,
+        request_id=strawberry.ID(encode_id("RoleGrantRequest", e.request_id)),
+    ),
     points.InsufficientPointsError: lambda e: InsufficientPoints(
         code=e.code, message=e.message, balance=e.balance, cost=e.cost
     ),
@@ -336,8 +359,18 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
 }
 
 
+def suspension_refusal(error: identity.AccountSuspendedError) -> ClientError:
+    """Top-level ACCOUNT_SUSPENDED, the end (ISO 8601, null until lifted) as ``suspendedUntil``."""
+    refused = ClientError(error.message, code=error.code)
+    refused.extensions["suspendedUntil"] = error.until.isoformat() if error.until else None
+    return refused
+
+
 def as_user_error(error: DomainError) -> Any:
-    """The union member for a domain outcome; an unmapped one is a bug and is re-raised."""
+    """The union member for a domain outcome; an unmapped one is a bug and is re-raised. A
+    suspended member is refused top-level, as the mutation guard refuses them (api/permissions)."""
+    if isinstance(error, identity.AccountSuspendedError):
+        raise suspension_refusal(error) from error
     for kind in type(error).__mro__:
         if kind in _TO_GRAPHQL:
             return _TO_GRAPHQL[kind](error)

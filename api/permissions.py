@@ -14,9 +14,11 @@ from strawberry.types.field import StrawberryField
 from strawberry.types.union import StrawberryUnion
 
 from api.context import Context
-from api.errors import ClientError, Forbidden, RateLimited, Unauthenticated
+from api.errors import ClientError, Forbidden, RateLimited, Unauthenticated, suspension_refusal
 from domain.errors import RateLimitedError
+from domain.identity.errors import AccountSuspendedError
 from domain.identity.models import Member, Role
+from domain.identity.suspensions import is_suspended
 from domain.ratelimit import hit_member_mutations
 
 # ``strawberry.mutation(..., metadata=COUNTS_MUTATION_LIMIT_ITSELF)``: the mutation calls
@@ -94,12 +96,42 @@ class MutationRateLimit(FieldExtension):
         return await next_(source, info, **kwargs)
 
 
+# The mutations a suspended member may still send (by field name): signing out, and those that
+# act without a viewer (signing in, registering, rotating a token: the service refuses that one).
+OPEN_TO_SUSPENDED = frozenset({"logout", "login", "register", "wechat_login", "refresh_token"})
+
+
+class RefuseSuspendedMembers(FieldExtension):
+    """A signed-in member under a suspension changes nothing: the mutation is refused before its
+    resolver runs (and before the rate limit counts it) with a top-level ACCOUNT_SUSPENDED error
+    that says until when. On every mutation, so one added later is covered without a line."""
+
+    async def resolve_async(
+        self,
+        next_: Callable[..., Awaitable[Any]],
+        source: Any,
+        info: Info[Context, Any],
+        **kwargs: Any,
+    ) -> Any:
+        member = info.context.member
+        if member is not None and is_suspended(member, info.context.collaborators.clock.now()):
+            raise suspension_refusal(AccountSuspendedError(member.suspended_until))
+        return await next_(source, info, **kwargs)
+
+
 def limit_every_mutation(mutation_type: type) -> None:
     """Puts ``MutationRateLimit`` on every field of ``mutation_type`` that does not count the
-    limit itself; once per field, however often the schema is built."""
+    limit itself, and ``RefuseSuspendedMembers`` around it on every field but those in
+    ``OPEN_TO_SUSPENDED``; once per field, however often the schema is built."""
     definition: StrawberryObjectDefinition = mutation_type.__strawberry_definition__  # type: ignore[attr-defined]
     for field in definition.fields:
-        if field.metadata.get(SELF_COUNTED):
-            continue
-        if not any(isinstance(e, MutationRateLimit) for e in field.extensions):
-            field.extensions.append(MutationRateLimit())
+        extensions = field.extensions
+        # The last extension listed wraps the others: the suspension check goes on last.
+        if not field.metadata.get(SELF_COUNTED) and not any(
+            isinstance(e, MutationRateLimit) for e in extensions
+        ):
+            extensions.append(MutationRateLimit())
+        if field.python_name not in OPEN_TO_SUSPENDED and not any(
+            isinstance(e, RefuseSuspendedMembers) for e in extensions
+        ):
+            extensions.append(RefuseSuspendedMembers())

@@ -53,6 +53,8 @@ from api.errors import (
     RateLimited,
     RedemptionCancelled,
     RewardSoldOut,
+    RoleGrantPendingApproval,
+    SecondAdminRequired,
     SelfReferral,
     SlugTaken,
     WechatLoginFailed,
@@ -82,13 +84,19 @@ from api.identity.mutations.decide_estate_change import (
     DecideEstateChangeResult,
     decide_estate_change,
 )
+from api.identity.mutations.decide_role_grant import DecideRoleGrantResult, decide_role_grant
+from api.identity.mutations.grant_role import GrantRoleResult, grant_role
+from api.identity.mutations.lift_suspension import LiftSuspensionResult, lift_suspension
 from api.identity.mutations.log_in import LoginResult, log_in
 from api.identity.mutations.log_out import LogoutResult, log_out
 from api.identity.mutations.refresh_token import RefreshTokenResult, refresh_token
 from api.identity.mutations.register import RegisterResult, register
+from api.identity.mutations.revoke_role import RevokeRoleResult, revoke_role
+from api.identity.mutations.suspend_member import SuspendMemberResult, suspend_member
 from api.identity.mutations.update_profile import UpdateProfileResult, update_profile
 from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
 from api.identity.queries import IdentityQuery
+from api.identity.staff_members import StaffMembersQuery
 from api.identity.types import Member
 from api.ids import strict_global_id_arguments
 from api.permissions import COUNTS_MUTATION_LIMIT_ITSELF, IsAuthenticated, limit_every_mutation
@@ -163,6 +171,7 @@ class Query(
     CampaignsQuery,
     EventsQuery,
     SegmentsQuery,
+    StaffMembersQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -369,6 +378,34 @@ class Mutation:
         description="Admins: take a host off a group, never its last (audited); their roles stay. "
         "Anyone else gets a top-level FORBIDDEN error.",
     )
+    # ---- back office: members ----
+    grant_role: GrantRoleResult = strawberry.mutation(
+        resolver=grant_role,
+        description="Admins: grant HOST or MODERATOR at once; ADMIN answers "
+        "`RoleGrantPendingApproval` until a second admin approves (audited). Anyone else gets a "
+        "top-level FORBIDDEN error.",
+    )
+    revoke_role: RevokeRoleResult = strawberry.mutation(
+        resolver=revoke_role,
+        description="Admins: take HOST, MODERATOR or ADMIN away; never the caller's own ADMIN nor "
+        "the last admin's (audited). Anyone else gets a top-level FORBIDDEN error.",
+    )
+    decide_role_grant: DecideRoleGrantResult = strawberry.mutation(
+        resolver=decide_role_grant,
+        description="Admins other than the requester and the member: approve or decline a "
+        "pending grant of ADMIN, once (audited). Anyone else gets a top-level FORBIDDEN error.",
+    )
+    suspend_member: SuspendMemberResult = strawberry.mutation(
+        resolver=suspend_member,
+        description="Admins: suspend a member until a future date with a reason; every session "
+        "and token of theirs ends at once, and until then every mutation of theirs but logout is "
+        "refused with a top-level ACCOUNT_SUSPENDED error (audited).",
+    )
+    lift_suspension: LiftSuspensionResult = strawberry.mutation(
+        resolver=lift_suspension,
+        description="Admins: end a member's suspension now (audited). Anyone else gets a "
+        "top-level FORBIDDEN error.",
+    )
 
 
 limit_every_mutation(Mutation)
@@ -448,6 +485,9 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             SlugTaken,
             GroupNameTaken,
             LastHost,
+            # ---- back office: members ----
+            RoleGrantPendingApproval,
+            SecondAdminRequired,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

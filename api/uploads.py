@@ -27,6 +27,7 @@ from domain.media.errors import (
 from domain.media.images import MAX_UPLOAD_BYTES
 from domain.media.storage import ImageStorage, LocalImageStorage
 from portal.auth import current_member
+from portal.suspension import refuse_suspended_writes
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
@@ -91,6 +92,8 @@ async def _uploader(request: Request, collaborators: Collaborators) -> Member | 
     """A request carrying an Authorization header is judged by it alone, never by the cookie."""
     if "authorization" in request.headers:
         found = await identity.authenticate(collaborators, bearer_token(request), TokenKind.ACCESS)
+        if found:
+            refuse_suspended_writes(request, found[0])
     else:
         found = await current_member(request)
     return found[0] if found else None

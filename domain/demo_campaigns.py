@@ -16,6 +16,7 @@ from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import DomainError
 from domain.identity.models import Member, Role
+from domain.identity.suspensions import is_suspended
 from domain.posts.models import Post, PostKind, PostStatus
 
 BEAN_NAMES = [
@@ -36,7 +37,7 @@ PENDING_NAMES: list[tuple[str, str | None]] = [("咖啡咖啡", None), ("豆豆"
 
 
 def _eligible(members: list[Member], at: datetime) -> list[Member]:
-    return [m for m in members if not m.suspended and at - m.created_at >= MIN_ACCOUNT_AGE]
+    return [m for m in members if not is_suspended(m, at) and at - m.created_at >= MIN_ACCOUNT_AGE]
 
 
 async def _vote_for(

@@ -11,8 +11,7 @@ from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import AuthToken, Member, TokenKind
 from portal.csrf import SESSION_KEY as CSRF_KEY
-
-SESSION_TOKEN_KEY = "member_session"  # noqa: S105 - a session key name, not a secret
+from portal.suspension import LOOKUP, SESSION_TOKEN_KEY
 
 
 def collaborators(request: Request) -> Collaborators:
@@ -25,9 +24,13 @@ async def current_member(request: Request) -> tuple[Member, AuthToken] | None:
         # Such requests skip the CSRF check, so the session cookie must not count for them.
         request.state.member = None
         return None
-    found = await services.authenticate(
-        collaborators(request), request.session.get(SESSION_TOKEN_KEY), TokenKind.SESSION
-    )
+    state = request.scope.setdefault("state", {})
+    if LOOKUP in state:  # looked up already, for an unsafe request (portal/suspension.py)
+        found: tuple[Member, AuthToken] | None = state[LOOKUP]
+    else:
+        found = await services.authenticate(
+            collaborators(request), request.session.get(SESSION_TOKEN_KEY), TokenKind.SESSION
+        )
     request.state.member = found[0] if found else None
     return found
 
@@ -38,6 +41,7 @@ async def sign_in(request: Request, member: Member) -> None:
     request.session[SESSION_TOKEN_KEY] = raw
     request.session[CSRF_KEY] = secrets.token_urlsafe(32)
     request.state.member = member
+    request.scope.setdefault("state", {}).pop(LOOKUP, None)
 
 
 async def sign_out(request: Request) -> None:
@@ -46,6 +50,7 @@ async def sign_out(request: Request) -> None:
         await services.log_out(collaborators(request), found[1])
     request.session.clear()
     request.state.member = None
+    request.scope.setdefault("state", {}).pop(LOOKUP, None)
 
 
 def redirect(request: Request, name: str) -> RedirectResponse:

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from portal.views import (
     admin_groups,
+    admin_members,
     back_office,
     campaigns,
     dashboard,
@@ -58,6 +59,7 @@ def portal_routes() -> list[Route]:
         *dashboard_routes(),
         *host_console_routes(),
         *groups_admin_routes(),
+        *members_admin_routes(),
     ]
 
 
@@ -284,5 +286,27 @@ def groups_admin_routes() -> list[Route]:
         ),
         Route(
             base + "/restore", admin_groups.archive, methods=["POST"], name="admin_group_restore"
+        ),
+    ]
+
+
+def members_admin_routes() -> list[Route]:
+    """Back office, members: find a member, their record, roles, suspensions and estate."""
+    member, post = "/admin/members/{member_id:int}", ["POST"]
+    return [
+        Route("/admin/members", admin_members.members_page, name="admin_members"),
+        Route(member, admin_members.member_page, name="admin_member"),
+        Route(f"{member}/roles/grant", admin_members.grant, methods=post, name="admin_grant_role"),
+        Route(f"{member}/roles/revoke", admin_members.revoke, methods=post, name="admin_revoke"),
+        Route(f"{member}/suspend", admin_members.suspend, methods=["POST"], name="admin_suspend"),
+        Route(f"{member}/lift", admin_members.lift, methods=["POST"], name="admin_lift_suspension"),
+        Route(
+            f"{member}/estate", admin_members.set_estate, methods=["POST"], name="admin_set_estate"
+        ),
+        Route(
+            "/admin/role-grants/{request_id:int}/{decision:str}",
+            admin_members.decide_grant,
+            methods=["POST"],
+            name="admin_decide_role_grant",
         ),
     ]

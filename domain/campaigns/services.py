@@ -23,6 +23,7 @@ from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError
 from domain.identity.models import Estate, Member, Role
 from domain.identity.policies import require_role
+from domain.identity.suspensions import is_suspended
 from domain.points.services import award_points
 from domain.posts import text
 from domain.posts.models import AuditLogEntry, Post, PostKind, PostStatus
@@ -100,7 +101,7 @@ async def propose_entry(
         raise NotFoundError()
     if not rules.is_proposal_open(windows(campaign), c.clock.now()):
         raise CampaignNotOpenError("活动当前不在征集时间内")
-    if member.suspended:
+    if is_suspended(member, c.clock.now()):
         raise NotEligibleError("账号已被暂停，不能参与")
     if campaign.estate_id is not None and member.estate_id != campaign.estate_id:
         raise NotEligibleError("这个活动只对本小区的邻居开放")
@@ -188,7 +189,7 @@ async def check_can_vote(c: Collaborators, member: Member, campaign: Campaign) -
     if not rules.is_voting_open(windows(campaign), now):
         raise CampaignNotOpenError("活动当前不在投票时间内")
     why = rules.ineligibility(
-        member.created_at, member.suspended, member.estate_id, campaign.estate_id, now
+        member.created_at, is_suspended(member, now), member.estate_id, campaign.estate_id, now
     )
     if why is not None:
         raise NotEligibleError(why)

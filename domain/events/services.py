@@ -32,6 +32,7 @@ from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
+from domain.identity.suspensions import refuse_if_suspended
 from domain.points.services import award_points
 
 CANCELLABLE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -81,6 +82,7 @@ async def create_event(c: Collaborators, staff: Member, new: NewEvent) -> Event:
 async def register_for_event(c: Collaborators, member: Member, event_id: int) -> EventRegistration:
     """A seat while seats last (CONFIRMED with a check-in code), else the next waitlist number."""
     now = c.clock.now()
+    refuse_if_suspended(member, now)
     event = await Event.get_or_none(id=event_id)
     if event is None:
         raise NotFoundError("活动不存在")

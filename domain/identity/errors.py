@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from domain.clock import SHANGHAI
 from domain.errors import DomainError
 
 
@@ -43,3 +46,36 @@ class WechatUnavailableError(DomainError):
 class EstateChangeDecidedError(DomainError):
     code = "INVALID_TRANSITION"
     message = "这条小区变更申请已经处理过了"
+
+
+class AccountSuspendedError(DomainError):
+    """A suspended member may read but change nothing until the suspension ends or is lifted."""
+
+    code = "ACCOUNT_SUSPENDED"
+    message = "账号已被暂停，暂时不能进行此操作"
+
+    def __init__(self, until: datetime | None = None) -> None:
+        shown = f"至 {until.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if until else ""
+        super().__init__(f"账号已被暂停{shown}，期间只能浏览，不能发帖、评论、投票、兑换或报名")
+        self.until = until
+
+
+class RoleGrantPendingError(DomainError):
+    """Not a failure of the request: granting ADMIN waits for a second admin."""
+
+    code = "APPROVAL_REQUIRED"
+    message = "授予管理员身份需要另一位管理员批准"
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__()
+        self.request_id = request_id
+
+
+class RoleGrantDecidedError(DomainError):
+    code = "INVALID_TRANSITION"
+    message = "这条授权申请已经处理过了"
+
+
+class SecondAdminRequiredError(DomainError):
+    code = "FORBIDDEN"
+    message = "需要另一位管理员批准（申请人和被授权人不能批准）"

@@ -29,6 +29,7 @@ from domain.identity.models import (
     WechatIdentity,
 )
 from domain.identity.passwords import hash_password, verify_password
+from domain.identity.suspensions import is_suspended
 from domain.identity.tokens import (
     TokenPair,
     find_live_token,
@@ -177,6 +178,9 @@ async def refresh_api_tokens(c: Collaborators, refresh_token: str) -> tuple[Memb
     token = await find_refresh_token(refresh_token)
     if token is None or token.expires_at <= now:
         raise InvalidTokenError()
+    holder = await Member.get_or_none(id=token.member_id)
+    if holder is None or is_suspended(holder, now):
+        raise InvalidTokenError()  # a suspended member signs in again rather than rotating
     rotated = await _rotate(c, token) if token.revoked_at is None else None
     if rotated is None:
         await revoke_family(token.family, now)
@@ -210,8 +214,8 @@ async def authenticate(
     if token is None:
         return None
     member: Member = token.member  # read with the token, one statement
-    if member.suspended:
-        return None
+    # A suspended member still reads: their writes are refused at each entrypoint's edge, and
+    # suspending revoked every token they held, so they had to sign in again to get this one.
     return member, token
 
 

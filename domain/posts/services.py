@@ -15,6 +15,7 @@ from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
 from domain.groups.policies import may_moderate_group
 from domain.identity.models import Member
+from domain.identity.suspensions import refuse_if_suspended
 from domain.media.models import Image
 from domain.points.services import award_points
 from domain.posts import queries, rendering, text
@@ -84,6 +85,7 @@ async def _draft_errors(author: Member, draft: PostDraft) -> list[FieldError]:
 
 async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Post:
     """A trusted author (3 approved posts) publishes at once; others wait in the queue."""
+    refuse_if_suspended(author, c.clock.now())
     draft = PostDraft(
         draft.kind,
         text.clean_title(draft.title),
@@ -256,6 +258,7 @@ async def unlike_post(c: Collaborators, member: Member, post_id: int) -> Post:
 
 
 async def add_comment(c: Collaborators, member: Member, post_id: int, body: str) -> Comment:
+    refuse_if_suspended(member, c.clock.now())
     body = text.clean_text(body)
     if message := text.comment_error(body):
         raise InvalidInputError.single("body", message)

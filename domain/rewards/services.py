@@ -14,6 +14,7 @@ from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
+from domain.identity.suspensions import refuse_if_suspended
 from domain.points.accounts import debit, lock_account, refund
 from domain.points.errors import IdempotencyMismatchError
 from domain.points.models import LedgerEntry, LedgerReason
@@ -123,6 +124,7 @@ async def redeem_reward(
     replay = await replayed_redemption(member, reward_id, quantity, idempotency_key)
     if replay is not None:
         return replay
+    refuse_if_suspended(member, c.clock.now())
     key, fingerprint = _record_key(member, idempotency_key), _fingerprint(reward_id, quantity)
     try:
         async with atomic():
