@@ -75,7 +75,7 @@ async def _check_awards(report: ReconcileReport) -> None:
     named = await LedgerEntry.filter(rule_version__isnull=False).distinct().values_list(
         "rule_version", flat=True
     )
-    for version in sorted(int(v) for v in named if int(v) not in known):
+    for version in sorted({int(str(v)) for v in named} - known):
         report.mismatches.append(f"有积分流水引用了不存在的规则版本 v{version}")
 
 
