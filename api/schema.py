@@ -47,9 +47,11 @@ from api.errors import (
     NotCancellable,
     NotFound,
     PhoneTaken,
+    PolicyVersionTaken,
     RateLimited,
     RedemptionCancelled,
     RewardSoldOut,
+    RulesChanged,
     SelfReferral,
     WechatLoginFailed,
     log_errors,
@@ -94,6 +96,15 @@ from api.posts.mutations.submit_post import SubmitPostResult, submit_post
 from api.posts.mutations.unlike_post import UnlikePostResult, unlike_post
 from api.posts.queries import PostsQuery
 from api.posts.types import Post
+from api.programme.mutations.publish_privacy_policy import (
+    PublishPrivacyPolicyResult,
+    publish_privacy_policy,
+)
+from api.programme.mutations.update_programme_rules import (
+    UpdateProgrammeRulesResult,
+    update_programme_rules,
+)
+from api.programme.queries import ProgrammeQuery
 from api.purchases.mutations.record_purchases import RecordPurchasesResult, record_purchases
 from api.referrals.types import Referral
 from api.rewards.mutations.cancel_redemption import CancelRedemptionResult, cancel_redemption
@@ -153,6 +164,7 @@ class Query(
     CampaignsQuery,
     EventsQuery,
     SegmentsQuery,
+    ProgrammeQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -329,6 +341,19 @@ class Mutation:
         "attendance points are awarded once. Anyone else gets a top-level FORBIDDEN error.",
     )
 
+    # ---- back office: settings ----
+    update_programme_rules: UpdateProgrammeRulesResult = strawberry.mutation(
+        resolver=update_programme_rules,
+        description="Admins: save the next version of the earn rules, daily cap, expiry policy "
+        "and report threshold (audited). It applies to awards from now on; awards made keep "
+        "their amounts and expiry. Anyone else gets a top-level FORBIDDEN error.",
+    )
+    publish_privacy_policy: PublishPrivacyPolicyResult = strawberry.mutation(
+        resolver=publish_privacy_policy,
+        description="Admins: publish a new privacy policy version (audited); registration "
+        "records its version from now on. Anyone else gets a top-level FORBIDDEN error.",
+    )
+
 
 limit_every_mutation(Mutation)
 
@@ -403,6 +428,8 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             RedemptionCancelled,
             InvalidTransition,
             AlreadyReported,
+            RulesChanged,
+            PolicyVersionTaken,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

@@ -55,6 +55,12 @@ class LedgerEntry(relay.Node):
     expires_at: datetime | None = strawberry.field(
         description="When points added by this entry expire; null for entries that take points."
     )
+    rule_version: int | None = strawberry.field(
+        description="The version of the programme's earn rules this entry was made under "
+        "(amount, daily cap, expiry), shown as 规则 v2; a later change of rules never changes "
+        "it. Null for entries no earn rule made (spending, refunds, expiry, releases) and for "
+        "awards made before rules were versioned."
+    )
 
     @classmethod
     def from_model(cls, entry: models.LedgerEntry) -> LedgerEntry:
@@ -67,6 +73,7 @@ class LedgerEntry(relay.Node):
             pending=entry.pending,
             created_at=entry.created_at,
             expires_at=entry.expires_at,
+            rule_version=entry.rule_version,
         )
 
     @classmethod
@@ -128,8 +135,8 @@ class Points:
 @strawberry.type(description="Checked in for today.")
 class CheckInSuccess:
     points_awarded: int = strawberry.field(
-        description="Points this check-in gave: 2, or 12 on every 7th day in a row; less when "
-        "today's contribution cap (200) is reached."
+        description="Points this check-in gave: 2, or 12 on every 7th day in a row, as the "
+        "earn rules in force say; less when today's contribution cap (200) is reached."
     )
     streak: int = strawberry.field(description="Days in a row checked in, today included.")
     points: Points = strawberry.field(description="The member's points after the check-in.")
