@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_settings,
     back_office,
     campaigns,
     dashboard,
@@ -56,6 +57,7 @@ def portal_routes() -> list[Route]:
         *event_routes(),
         *dashboard_routes(),
         *host_console_routes(),
+        *settings_admin_routes(),
     ]
 
 
@@ -252,4 +254,21 @@ def host_console_routes() -> list[Route]:
         ),
         Route("/points/standing", standing.standing, name="my_standing"),
         Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
+    ]
+
+
+def settings_admin_routes() -> list[Route]:
+    return [
+        Route(
+            "/admin/settings",
+            admin_settings.rules_page,
+            methods=["GET", "POST"],
+            name="admin_settings",
+        ),
+        Route(
+            "/admin/privacy",
+            admin_settings.privacy_page,
+            methods=["GET", "POST"],
+            name="admin_privacy",
+        ),
     ]
