@@ -28,7 +28,9 @@ class LedgerReason(Enum):
     CAMPAIGN_WON = strawberry.enum_value("CAMPAIGN_WON", description="Won a campaign.")
     REFERRAL = strawberry.enum_value("REFERRAL", description="An invited neighbour joined.")
     PURCHASE = strawberry.enum_value(
-        "PURCHASE", description="A purchase in the shop; pending for 15 days (after-sales window)."
+        "PURCHASE",
+        description="A purchase in the shop; pending for the after-sales window (15 days unless "
+        "the programme rules say otherwise).",
     )
     REDEMPTION = strawberry.enum_value("REDEMPTION", description="Spent on a reward.")
     REDEMPTION_REFUND = strawberry.enum_value(
@@ -105,7 +107,8 @@ class PointsExpiry:
 class Points:
     balance: int = strawberry.field(description="Points that can be spent now.")
     pending: int = strawberry.field(
-        description="Points earned but not spendable yet (purchases wait 15 days)."
+        description="Points earned but not spendable yet (purchases wait out the "
+        "after-sales window, 15 days unless the programme rules say otherwise)."
     )
     next_expiry: PointsExpiry | None = strawberry.field(
         description="The points that expire next and when; null when none are due to expire."
