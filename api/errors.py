@@ -20,6 +20,7 @@ from domain.groups import errors as groups
 from domain.identity import errors as identity
 from domain.points import errors as points
 from domain.posts import errors as posts
+from domain.programme import errors as programme
 from domain.rewards import errors as rewards
 from domain.stores import as_busy
 from logs import request_id_var
@@ -297,6 +298,22 @@ class SecondAdminRequired(UserError):
     pass
 
 
+@strawberry.type(
+    description="Another admin saved a version of the earn rules since the one edited (code "
+    "`RULES_CHANGED`); nothing was saved: read the rules again and redo the change."
+)
+class RulesChanged(UserError):
+    pass
+
+
+@strawberry.type(
+    description="This privacy policy version label was published before (code `VERSION_TAKEN`); "
+    "nothing was published."
+)
+class PolicyVersionTaken(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
@@ -356,6 +373,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     events.AttendeeAlreadyCheckedInError: _plain(AttendeeAlreadyCheckedIn),
     events.CheckInClosedError: _plain(CheckInClosed),
     events.NotCheckableError: _plain(NotEligible),
+    programme.RulesChangedError: _plain(RulesChanged),
+    programme.PolicyVersionTakenError: _plain(PolicyVersionTaken),
 }
 
 

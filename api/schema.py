@@ -50,10 +50,12 @@ from api.errors import (
     NotCancellable,
     NotFound,
     PhoneTaken,
+    PolicyVersionTaken,
     RateLimited,
     RedemptionCancelled,
     RewardSoldOut,
     RoleGrantPendingApproval,
+    RulesChanged,
     SecondAdminRequired,
     SelfReferral,
     SlugTaken,
@@ -112,6 +114,15 @@ from api.posts.mutations.submit_post import SubmitPostResult, submit_post
 from api.posts.mutations.unlike_post import UnlikePostResult, unlike_post
 from api.posts.queries import PostsQuery
 from api.posts.types import Post
+from api.programme.mutations.publish_privacy_policy import (
+    PublishPrivacyPolicyResult,
+    publish_privacy_policy,
+)
+from api.programme.mutations.update_programme_rules import (
+    UpdateProgrammeRulesResult,
+    update_programme_rules,
+)
+from api.programme.queries import ProgrammeQuery
 from api.purchases.mutations.record_purchases import RecordPurchasesResult, record_purchases
 from api.referrals.types import Referral
 from api.rewards.mutations.cancel_redemption import CancelRedemptionResult, cancel_redemption
@@ -172,6 +183,7 @@ class Query(
     EventsQuery,
     SegmentsQuery,
     StaffMembersQuery,
+    ProgrammeQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -407,6 +419,19 @@ class Mutation:
         "top-level FORBIDDEN error.",
     )
 
+    # ---- back office: settings ----
+    update_programme_rules: UpdateProgrammeRulesResult = strawberry.mutation(
+        resolver=update_programme_rules,
+        description="Admins: save the next version of the earn rules, daily cap, expiry policy "
+        "and report threshold (audited). It applies to awards from now on; awards made keep "
+        "their amounts and expiry. Anyone else gets a top-level FORBIDDEN error.",
+    )
+    publish_privacy_policy: PublishPrivacyPolicyResult = strawberry.mutation(
+        resolver=publish_privacy_policy,
+        description="Admins: publish a new privacy policy version (audited); registration "
+        "records its version from now on. Anyone else gets a top-level FORBIDDEN error.",
+    )
+
 
 limit_every_mutation(Mutation)
 
@@ -488,6 +513,8 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             # ---- back office: members ----
             RoleGrantPendingApproval,
             SecondAdminRequired,
+            RulesChanged,
+            PolicyVersionTaken,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

@@ -45,10 +45,12 @@ from domain.posts.models import (
     Report,
     ReportReason,
 )
-from domain.posts.services import REPORTS_TO_HIDE
+from domain.programme.rules import DEFAULT_RULES
 from domain.purchases.models import Purchase
 
 HISTORY = timedelta(days=180)
+# The demo fills a new database, where the built-in rule version is in force.
+REPORTS_TO_HIDE = DEFAULT_RULES.reports_to_hide
 PENDING_POSTS = 15
 REJECTED_POSTS = 8
 HIDDEN_POSTS = 4

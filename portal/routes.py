@@ -9,6 +9,7 @@ from starlette.routing import Route
 from portal.views import (
     admin_groups,
     admin_members,
+    admin_settings,
     back_office,
     campaigns,
     dashboard,
@@ -60,6 +61,7 @@ def portal_routes() -> list[Route]:
         *host_console_routes(),
         *groups_admin_routes(),
         *members_admin_routes(),
+        *settings_admin_routes(),
     ]
 
 
@@ -308,5 +310,22 @@ def members_admin_routes() -> list[Route]:
             admin_members.decide_grant,
             methods=["POST"],
             name="admin_decide_role_grant",
+        ),
+    ]
+
+
+def settings_admin_routes() -> list[Route]:
+    return [
+        Route(
+            "/admin/settings",
+            admin_settings.rules_page,
+            methods=["GET", "POST"],
+            name="admin_settings",
+        ),
+        Route(
+            "/admin/privacy",
+            admin_settings.privacy_page,
+            methods=["GET", "POST"],
+            name="admin_privacy",
         ),
     ]

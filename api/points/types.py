@@ -28,7 +28,9 @@ class LedgerReason(Enum):
     CAMPAIGN_WON = strawberry.enum_value("CAMPAIGN_WON", description="Won a campaign.")
     REFERRAL = strawberry.enum_value("REFERRAL", description="An invited neighbour joined.")
     PURCHASE = strawberry.enum_value(
-        "PURCHASE", description="A purchase in the shop; pending for 15 days (after-sales window)."
+        "PURCHASE",
+        description="A purchase in the shop; pending for the after-sales window (15 days unless "
+        "the programme rules say otherwise).",
     )
     REDEMPTION = strawberry.enum_value("REDEMPTION", description="Spent on a reward.")
     REDEMPTION_REFUND = strawberry.enum_value(
@@ -55,6 +57,12 @@ class LedgerEntry(relay.Node):
     expires_at: datetime | None = strawberry.field(
         description="When points added by this entry expire; null for entries that take points."
     )
+    rule_version: int | None = strawberry.field(
+        description="The version of the programme's earn rules this entry was made under "
+        "(amount, daily cap, expiry), shown as 规则 v2; a later change of rules never changes "
+        "it. Null for entries no earn rule made (spending, refunds, expiry, releases) and for "
+        "awards made before rules were versioned."
+    )
 
     @classmethod
     def from_model(cls, entry: models.LedgerEntry) -> LedgerEntry:
@@ -67,6 +75,7 @@ class LedgerEntry(relay.Node):
             pending=entry.pending,
             created_at=entry.created_at,
             expires_at=entry.expires_at,
+            rule_version=entry.rule_version,
         )
 
     @classmethod
@@ -98,7 +107,8 @@ class PointsExpiry:
 class Points:
     balance: int = strawberry.field(description="Points that can be spent now.")
     pending: int = strawberry.field(
-        description="Points earned but not spendable yet (purchases wait 15 days)."
+        description="Points earned but not spendable yet (purchases wait out the "
+        "after-sales window, 15 days unless the programme rules say otherwise)."
     )
     next_expiry: PointsExpiry | None = strawberry.field(
         description="The points that expire next and when; null when none are due to expire."
@@ -128,8 +138,8 @@ class Points:
 @strawberry.type(description="Checked in for today.")
 class CheckInSuccess:
     points_awarded: int = strawberry.field(
-        description="Points this check-in gave: 2, or 12 on every 7th day in a row; less when "
-        "today's contribution cap (200) is reached."
+        description="Points this check-in gave: 2, or 12 on every 7th day in a row, as the "
+        "earn rules in force say; less when today's contribution cap (200) is reached."
     )
     streak: int = strawberry.field(description="Days in a row checked in, today included.")
     points: Points = strawberry.field(description="The member's points after the check-in.")

@@ -39,7 +39,8 @@ class RecordPurchasesSuccess:
         description="Why each refused order was refused."
     )
     points_awarded: int = strawberry.field(
-        description="Purchase points awarded now (+1 per whole yuan, pending for 15 days)."
+        description="Purchase points awarded now, pending (+1 per whole yuan for 15 days "
+        "unless the programme rules in force say otherwise)."
     )
     referrals_rewarded: int = strawberry.field(
         description="Referrals whose invitee made their first purchase in this batch."

@@ -40,6 +40,7 @@ from domain.identity.tokens import (
     revoke_family,
     revoke_token,
 )
+from domain.programme.queries import current_privacy_policy
 from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
 
@@ -115,6 +116,7 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
     if await Member.filter(phone=phone).exists():
         raise PhoneTakenError()
     password_hash = await hash_password(form.password)
+    policy = await current_privacy_policy(c.settings.privacy_policy_version)
     try:
         async with in_transaction():
             member = await create_member_with_invite_code(
@@ -123,7 +125,7 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
                 display_name=display_name,
                 estate=estate,
                 referred_by=inviter,
-                consent_version=c.settings.privacy_policy_version,
+                consent_version=policy.version,
                 consented_at=c.clock.now(),
                 last_seen_at=c.clock.now(),
                 created_at=c.clock.now(),

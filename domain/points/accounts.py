@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 
 from domain.points.errors import InsufficientPointsError
-from domain.points.ledger import expiry_for, plan_draws
+from domain.points.ledger import plan_draws
 from domain.points.models import LedgerEntry, LedgerReason, LotDraw, PointsAccount, PointsLot
+from domain.programme.rules import ProgrammeRuleSet
 
 
 async def lock_account(member_id: int) -> PointsAccount:
@@ -30,9 +31,11 @@ async def credit(
     description: str,
     key: str,
     now: datetime,
+    rules: ProgrammeRuleSet,
     pending_days: int = 0,
 ) -> LedgerEntry:
-    """Add ``amount`` (available now, or pending for ``pending_days``) with a lot of its own."""
+    """Add ``amount`` (available now, or pending for ``pending_days``) with a lot of its own,
+    expiring as the rule version ``rules`` says; the entry names that version."""
     available_at = now + timedelta(days=pending_days)
     pending = pending_days > 0
     if pending:
@@ -48,8 +51,9 @@ async def credit(
         reason=reason,
         description=description,
         idempotency_key=key,
-        expires_at=expiry_for(available_at) if amount > 0 else None,
+        expires_at=rules.expiry_for(available_at) if amount > 0 else None,
         available_at=available_at,
+        rule_version=rules.version,
         created_at=now,
     )
     if amount > 0:
@@ -60,7 +64,7 @@ async def credit(
             remaining=amount,
             available_at=available_at,
             released=not pending,
-            expires_at=expiry_for(available_at),
+            expires_at=rules.expiry_for(available_at),
         )
     return entry
 

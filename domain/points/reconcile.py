@@ -1,5 +1,6 @@
 """``linli reconcile``: every account equals its entries and lots, every reward's stock equals
-its history. Read-only; a mismatch is reported, never repaired silently."""
+its history, every award names a rule version that exists. Read-only; a mismatch
+is reported, never repaired silently."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from tortoise.functions import Sum
 
 from domain.points.models import LedgerEntry, PointsAccount, PointsLot
+from domain.programme.queries import all_programme_rules
 from domain.rewards.models import Redemption, RedemptionStatus, Reward, RewardRestock
 
 
@@ -37,6 +39,7 @@ async def _sums(query: object, group: str, column: str) -> dict[int, int]:
 async def reconcile() -> ReconcileReport:
     report = ReconcileReport()
     await _check_accounts(report)
+    await _check_awards(report)
     await _check_rewards(report)
     return report
 
@@ -63,6 +66,17 @@ async def _check_accounts(report: ReconcileReport) -> None:
     bad_lots = await PointsLot.filter(remaining__lt=0).count()
     if bad_lots:
         report.mismatches.append(f"{bad_lots} 个积分批次剩余为负")
+
+
+async def _check_awards(report: ReconcileReport) -> None:
+    """Every award names a rule version that exists. Nothing is recomputed from today's rules:
+    an award keeps the amount and expiry of the version it names, whatever came after."""
+    known = set(await all_programme_rules())
+    named = await LedgerEntry.filter(rule_version__isnull=False).distinct().values_list(
+        "rule_version", flat=True
+    )
+    for version in sorted({int(str(v)) for v in named} - known):
+        report.mismatches.append(f"有积分流水引用了不存在的规则版本 v{version}")
 
 
 async def _check_rewards(report: ReconcileReport) -> None:

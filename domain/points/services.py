@@ -23,8 +23,9 @@ from domain.points.ledger import (
     APPROVAL_THRESHOLD,
     RULES,
     capped_grant,
-    check_in_points,
     next_streak,
+    pending_days,
+    rule_amount,
 )
 from domain.points.models import (
     AdjustmentRequest,
@@ -33,41 +34,59 @@ from domain.points.models import (
     LedgerEntry,
     LedgerReason,
 )
+from domain.programme.queries import current_programme_rules
+from domain.programme.rules import ProgrammeRuleSet
 
 
 async def award_points(
-    c: Collaborators, member_id: int, rule_name: str, ref: str, amount: int | None = None
+    c: Collaborators,
+    member_id: int,
+    rule_name: str,
+    ref: str,
+    amount: int | None = None,
+    rules: ProgrammeRuleSet | None = None,
 ) -> LedgerEntry | None:
     """Apply an earn rule once per (rule, member, ref); returns None when it was applied before.
-    Contribution rules share a daily cap: what does not fit is recorded as a 0-point entry."""
+    The amount, the daily cap and the expiry are those of the rule version in force now (read
+    in this transaction, or ``rules`` when the caller read it in its own), and the entry names
+    that version. Contribution rules share a daily cap: what does not fit is a 0-point entry."""
     rule = RULES[rule_name]
-    points = rule.amount if amount is None else amount
     key = f"{rule_name}:{member_id}:{ref}"
     now = c.clock.now()
     async with atomic():
         account = await lock_account(member_id)
         if await already_applied(key):
             return None
+        if rules is None:
+            rules = await current_programme_rules()
+        points = rule_amount(rules, rule_name) if amount is None else amount
         description = rule.description
         if rule.capped:
-            granted = await _within_daily_cap(c, member_id, points)
+            granted = await _within_daily_cap(c, member_id, points, rules.daily_contribution_cap)
             if granted < points:
                 description = f"{rule.description}（今日贡献积分已达上限）"
             points = granted
         entry = await credit(
-            account, points, rule.reason, description, key, now, pending_days=rule.pending_days
+            account,
+            points,
+            rule.reason,
+            description,
+            key,
+            now,
+            rules,
+            pending_days=pending_days(rules, rule_name),
         )
         _bump_leaderboard(c, member_id, points, entry)
     return entry
 
 
-async def _within_daily_cap(c: Collaborators, member_id: int, points: int) -> int:
+async def _within_daily_cap(c: Collaborators, member_id: int, points: int, cap: int) -> int:
     today = c.clock.today()
     await DailyContribution.bulk_create(
         [DailyContribution(member_id=member_id, day=today)], ignore_conflicts=True
     )
     daily = await DailyContribution.get(member_id=member_id, day=today)
-    granted = capped_grant(daily.points, points)
+    granted = capped_grant(daily.points, points, cap)
     if granted:
         daily.points += granted
         await daily.save(update_fields=["points"])
@@ -88,16 +107,18 @@ class CheckInResult:
 
 
 async def check_in(c: Collaborators, member: Member) -> CheckInResult:
-    """签到: once per Shanghai calendar day; +2, and +10 more on every 7th day in a row."""
+    """签到: once per Shanghai calendar day; the daily points, and the streak bonus on every 7th
+    day in a row (amounts and streak length of the rule version in force)."""
     today = c.clock.today()
     try:
         async with atomic():
             await lock_account(member.id)
+            rules = await current_programme_rules()
             last = await CheckIn.filter(member_id=member.id).order_by("-day").first()
             if last is not None and last.day == today:
                 raise AlreadyCheckedInError()
             streak = next_streak(last.day if last else None, last.streak if last else 0, today)
-            points = check_in_points(streak)
+            points = rules.check_in_points(streak)
             record = await CheckIn.create(
                 member_id=member.id,
                 day=today,
@@ -105,7 +126,9 @@ async def check_in(c: Collaborators, member: Member) -> CheckInResult:
                 points=points,
                 created_at=c.clock.now(),
             )
-            entry = await award_points(c, member.id, "check_in", today.isoformat(), points)
+            entry = await award_points(
+                c, member.id, "check_in", today.isoformat(), points, rules
+            )
             if entry is not None and entry.amount != points:  # the daily cap took some
                 record.points = entry.amount
                 await record.save(update_fields=["points"])
@@ -185,6 +208,9 @@ async def _apply_adjustment(
         existing = await LedgerEntry.get_or_none(idempotency_key=key)
         if existing is not None:
             return existing
-        if amount > 0:
-            return await credit(account, amount, LedgerReason.ADJUSTMENT, description, key, now)
+        if amount > 0:  # a new lot: it expires as the version in force says
+            rules = await current_programme_rules()
+            return await credit(
+                account, amount, LedgerReason.ADJUSTMENT, description, key, now, rules
+            )
         return await debit(member_id, -amount, LedgerReason.ADJUSTMENT, description, key, now)

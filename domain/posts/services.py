@@ -37,10 +37,10 @@ from domain.posts.models import (
 )
 from domain.posts.policies import STAFF_ROLES
 from domain.posts.recipes import RecipeDraft, recipe_field_errors
+from domain.programme.queries import current_programme_rules
 
 TRUSTED_AFTER_APPROVED = 3
 MAX_IMAGES = 9
-REPORTS_TO_HIDE = 3
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,8 @@ async def add_comment(c: Collaborators, member: Member, post_id: int, body: str)
 async def report_post(
     c: Collaborators, member: Member, post_id: int, reason: ReportReason, note: str | None
 ) -> Post:
-    """Three distinct reporters hide a published post until a moderator decides."""
+    """Distinct reporters (3 unless the rule version in force says otherwise) hide a published
+    post until a moderator decides."""
     await _published(post_id)
     try:
         async with atomic():
@@ -291,8 +292,9 @@ async def report_post(
                 created_at=c.clock.now(),
             )
             await Post.filter(id=post_id).update(report_count=F("report_count") + 1)
+            threshold = (await current_programme_rules()).reports_to_hide
             hidden = await Post.filter(
-                id=post_id, status=PostStatus.PUBLISHED, report_count__gte=REPORTS_TO_HIDE
+                id=post_id, status=PostStatus.PUBLISHED, report_count__gte=threshold
             ).update(status=PostStatus.HIDDEN)
             if hidden:
                 await AuditLogEntry.create(
@@ -300,7 +302,7 @@ async def report_post(
                     action="AUTO_HIDE",
                     target_type="POST",
                     target_id=post_id,
-                    reason=f"{REPORTS_TO_HIDE} 位邻居举报",
+                    reason=f"{threshold} 位邻居举报",
                     created_at=c.clock.now(),
                 )
     except IntegrityError as error:

@@ -14,10 +14,11 @@ from tortoise.expressions import Case, F, When
 from domain.aftercommit import after_commit
 from domain.collaborators import Collaborators
 from domain.points import leaderboard
-from domain.points.ledger import RULES, expiry_for
+from domain.points.ledger import RULES, pending_days
 from domain.points.models import LedgerEntry, PointsAccount, PointsLot
+from domain.programme.queries import current_programme_rules
+from domain.programme.rules import ProgrammeRuleSet
 from domain.purchases.models import Purchase
-from domain.purchases.rules import purchase_points
 
 RULE = RULES["purchase"]
 _CHUNK = 100  # rows per INSERT, under SQLite's bound-parameter limit
@@ -29,12 +30,15 @@ def purchase_key(member_id: int, order_id: str) -> str:
 
 
 async def award_purchase_points(c: Collaborators, purchases: list[Purchase]) -> int:
-    """Pending points for each new purchase, once per order; returns the points awarded."""
+    """Pending points for each new purchase, once per order, as the rule version in force says
+    (points per yuan, the after-sales window, expiry; each entry names the version); returns
+    the points awarded."""
     now = c.clock.now()
+    rules = await current_programme_rules()
     wanted = {
-        purchase_key(p.member_id, p.order_id): (p.member_id, purchase_points(p.amount_cents))
+        purchase_key(p.member_id, p.order_id): (p.member_id, rules.purchase_points(p.amount_cents))
         for p in purchases
-        if purchase_points(p.amount_cents) > 0
+        if rules.purchase_points(p.amount_cents) > 0
     }
     if not wanted:
         return 0
@@ -48,7 +52,7 @@ async def award_purchase_points(c: Collaborators, purchases: list[Purchase]) -> 
     for member_id, points in todo.values():
         per_member[member_id] += points
     balances = await _add_pending(per_member, now)
-    available_at = now + timedelta(days=RULE.pending_days)
+    available_at = now + timedelta(days=pending_days(rules, "purchase"))
     entries = [
         LedgerEntry(
             member_id=member_id,
@@ -58,14 +62,15 @@ async def award_purchase_points(c: Collaborators, purchases: list[Purchase]) -> 
             reason=RULE.reason,
             description=RULE.description,
             idempotency_key=key,
-            expires_at=expiry_for(available_at),
+            expires_at=rules.expiry_for(available_at),
             available_at=available_at,
+            rule_version=rules.version,
             created_at=now,
         )
         for key, (member_id, points) in todo.items()
     ]
     await LedgerEntry.bulk_create(entries, batch_size=_CHUNK)
-    await _create_lots(list(todo), available_at)
+    await _create_lots(list(todo), available_at, rules)
     for member_id, points in per_member.items():
         _bump_leaderboard(c, member_id, points, now)
     return sum(per_member.values())
@@ -86,7 +91,7 @@ async def _add_pending(per_member: dict[int, int], now: datetime) -> dict[int, i
     return {int(m): int(b) for m, b in rows}
 
 
-async def _create_lots(keys: list[str], available_at: datetime) -> None:
+async def _create_lots(keys: list[str], available_at: datetime, rules: ProgrammeRuleSet) -> None:
     """A lot per entry, as ``credit`` makes, for oldest-first spending and year-end expiry."""
     rows = await LedgerEntry.filter(idempotency_key__in=keys).values_list(
         "id", "member_id", "amount"
@@ -100,7 +105,7 @@ async def _create_lots(keys: list[str], available_at: datetime) -> None:
                 remaining=amount,
                 available_at=available_at,
                 released=False,
-                expires_at=expiry_for(available_at),
+                expires_at=rules.expiry_for(available_at),
             )
             for entry_id, member_id, amount in rows
         ],

@@ -1,4 +1,5 @@
-"""Pure purchase rules: what a valid order row looks like, and the points it earns. No I/O."""
+"""Pure purchase rules: what a valid order row looks like. No I/O. The points an order earns
+are a programme rule (``ProgrammeRuleSet.purchase_points``)."""
 
 from __future__ import annotations
 
@@ -42,11 +43,6 @@ class RowError:
 def unstorable(text: str) -> bool:
     """Control characters (NUL included) and lone surrogates, which UTF-8 cannot store."""
     return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
-
-
-def purchase_points(amount_cents: int) -> int:
-    """+1 point per whole yuan."""
-    return max(0, amount_cents // 100)
 
 
 def row_errors(row: PurchaseRow, now: datetime) -> list[FieldError]:

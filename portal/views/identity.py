@@ -11,6 +11,7 @@ from api.http import client_ip
 from domain.errors import DomainError, InvalidInputError
 from domain.identity import estate_changes, queries, services
 from domain.identity.rules import mask_phone
+from domain.programme.queries import current_privacy_policy
 from portal.auth import collaborators, current_member, redirect, sign_in, sign_out
 from portal.forms import identity as forms
 from portal.outcomes import error_status
@@ -145,5 +146,6 @@ async def profile_check(request: Request) -> Response:
 
 async def privacy(request: Request) -> Response:
     await current_member(request)
-    version = collaborators(request).settings.privacy_policy_version
-    return render(request, "privacy.html", {"version": version})
+    built_in = collaborators(request).settings.privacy_policy_version
+    policy = await current_privacy_policy(built_in)
+    return render(request, "privacy.html", {"version": policy.version, "policy": policy})

@@ -12,8 +12,8 @@ from domain.identity.models import Member, Role
 from domain.identity.rules import normalise_phone
 from domain.points import queries, services
 from domain.points.errors import ApprovalRequiredError
-from domain.points.ledger import check_in_points
 from domain.points.models import AdjustmentRequest
+from domain.programme.queries import current_programme_rules
 from portal.auth import collaborators, redirect
 from portal.forms import rewards as forms
 from portal.outcomes import error_status, field_errors, page, refusal, signed_in
@@ -34,6 +34,7 @@ async def _points_context(request: Request, member: Member, after_id: int | None
         member.id, collaborators(request).clock.today()
     )
     rows = await queries.ledger_page(member.id, after_id, HISTORY_PAGE_SIZE)
+    rules = await current_programme_rules()
     entries = rows[:HISTORY_PAGE_SIZE]
     more = len(rows) > HISTORY_PAGE_SIZE
     return {
@@ -41,7 +42,7 @@ async def _points_context(request: Request, member: Member, after_id: int | None
         "nav_balance": summary.balance,
         "streak": streak,
         "done_today": done_today,
-        "next_points": check_in_points(streak + 1),
+        "next_points": rules.check_in_points(streak + 1),
         "entries": entries,
         "first_page": after_id is None,
         "next_after": entries[-1].id if more else None,

@@ -19,8 +19,8 @@ from domain.collaborators import Collaborators
 from domain.identity import services as identity
 from domain.identity.models import Member, Role
 from domain.points import models as points
-from domain.points.ledger import expiry_for
 from domain.points.services import award_points
+from domain.programme.rules import DEFAULT_RULES
 from domain.rewards import models as rewards
 from tests.api.test_identity_api import op
 from tests.conftest import GraphQLClient
@@ -91,7 +91,8 @@ async def test_viewer_and_points_after_a_check_in_and_an_admin_adjustment(
     wallet = viewer["points"]
     assert wallet["balance"] == 52 and wallet["pending"] == 0
     assert wallet["nextExpiry"]["amount"] == 52
-    assert datetime.fromisoformat(wallet["nextExpiry"]["expiresAt"]) == expiry_for(clock.now())
+    expires_at = datetime.fromisoformat(wallet["nextExpiry"]["expiresAt"])
+    assert expires_at == DEFAULT_RULES.expiry_for(clock.now())
 
     body = await gql(op("Points"), {"first": 10}, token=token)
     ledger = body["data"]["viewer"]["points"]["ledger"]

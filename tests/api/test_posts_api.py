@@ -21,7 +21,7 @@ from domain.posts.models import (
     PostStatus,
     Report,
 )
-from domain.posts.services import REPORTS_TO_HIDE
+from domain.programme.rules import DEFAULT_RULES
 from tests.api.test_groups_api import token_for
 from tests.api.test_identity_api import op
 from tests.conftest import GraphQLClient
@@ -303,7 +303,8 @@ async def test_reports_are_counted_once_per_member_and_comments_cannot_be_report
     gql: GraphQLClient, collaborators: Collaborators
 ) -> None:
     post = await make_post(collaborators, await veteran(collaborators))
-    tokens = [await token_for(collaborators, await make_member()) for _ in range(REPORTS_TO_HIDE)]
+    reporters = range(DEFAULT_RULES.reports_to_hide)
+    tokens = [await token_for(collaborators, await make_member()) for _ in reporters]
     report = {"postId": pid(post), "reason": "SPAM"}
     ok = await gql(op("ReportContent"), {"input": report}, tokens[0])
     assert ok["data"]["reportContent"] == {"__typename": "ReportContentSuccess", "ok": True}
@@ -318,7 +319,7 @@ async def test_reports_are_counted_once_per_member_and_comments_cannot_be_report
     for token in tokens[1:]:
         await gql(op("ReportContent"), {"input": {**report, "note": "广告"}}, token)
     assert (await Post.get(id=post.id)).status == PostStatus.HIDDEN
-    assert await Report.all().count() == REPORTS_TO_HIDE
+    assert await Report.all().count() == DEFAULT_RULES.reports_to_hide
 
 
 async def test_the_queue_shows_hosts_only_their_groups_and_refuses_residents(

@@ -338,6 +338,8 @@ def good_leaf(world: World, operation: str, leaf: Leaf) -> Any:
         return (world.clock.today() - timedelta(days=days)).isoformat()
     if operation == "PhoneLogin" and leaf.name == "phone":
         return world.resident_phone
+    if operation == "PublishPrivacyPolicy" and leaf.name == "body":
+        return "我们只为登录和邻里活动保存你的手机号与昵称，不出售任何数据。"
     n = next(_fresh)
     fresh = {
         "phone": f"137{n:08d}",
@@ -347,6 +349,7 @@ def good_leaf(world: World, operation: str, leaf: Leaf) -> Any:
         "pickupCode": world.codes.get("pickup", ""),
         "checkInCode": world.codes.get("check_in", ""),
         "inviteCode": world.codes["invite"],
+        "version": f"2027.{n}",
     }
     if leaf.name in fresh:
         return fresh[leaf.name]

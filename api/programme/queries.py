@@ -1,0 +1,35 @@
+"""Programme settings reads: the rules with their history (admins), the privacy policy (anyone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from api.context import Context
+from api.permissions import require_role
+from api.programme.types import PrivacyPolicy, ProgrammeRules, ProgrammeRuleVersion
+from domain.identity.models import Role
+from domain.programme import queries
+
+
+@strawberry.type
+class ProgrammeQuery:
+    @strawberry.field(
+        description="Admins: the earn rules in force and their version history (who saved each, "
+        "when, why). Anyone else gets a top-level FORBIDDEN error."
+    )
+    async def programme_rules(self, info: Info[Context, Any]) -> ProgrammeRules:
+        require_role(info, Role.ADMIN)
+        history = await queries.programme_rules_history()
+        versions = [ProgrammeRuleVersion.of(r.rules, r) for r in history]
+        return ProgrammeRules(current=versions[0], versions=versions)
+
+    @strawberry.field(
+        description="The privacy policy in force: what registering consents to (its `version` "
+        "is recorded). Readable without signing in."
+    )
+    async def privacy_policy(self, info: Info[Context, Any]) -> PrivacyPolicy:
+        built_in = info.context.collaborators.settings.privacy_policy_version
+        return PrivacyPolicy.of(await queries.current_privacy_policy(built_in))
