@@ -11,7 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from domain.collaborators import Collaborators
 from domain.identity import queries
-from domain.identity.models import AuthToken, Estate, InterestTag, Member
+from domain.identity.models import AuthToken, Estate, InterestTag, Member, PickupPoint
 
 V = TypeVar("V")
 
@@ -33,6 +33,10 @@ class Loaders:
     )
     interest_tags: DataLoader[int, list[InterestTag] | None] = field(
         default_factory=lambda: _loader_of(queries.interest_tags_by_member_id)
+    )
+    # By estate id: every pickup point of the estate, archived ones too (resolvers filter).
+    pickup_points: DataLoader[int, list[PickupPoint] | None] = field(
+        default_factory=lambda: _loader_of(queries.pickup_points_by_estate_id)
     )
 
 

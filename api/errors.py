@@ -251,6 +251,21 @@ class CheckInClosed(UserError):
     pass
 
 
+@strawberry.type(
+    description="The estate is archived: its members keep it, but no one newly joins it (code "
+    "`ESTATE_ARCHIVED`); nothing changed."
+)
+class EstateArchived(UserError):
+    pass
+
+
+@strawberry.type(
+    description="Another estate already has this name (code `ESTATE_NAME_TAKEN`); nothing changed."
+)
+class EstateNameTaken(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
@@ -271,6 +286,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     identity.WechatCodeError: _plain(WechatLoginFailed),
     identity.WechatUnavailableError: _plain(WechatLoginFailed),
     identity.EstateChangeDecidedError: _plain(InvalidTransition),
+    identity.EstateArchivedError: _plain(EstateArchived),
+    identity.EstateNameTakenError: _plain(EstateNameTaken),
     points.InsufficientPointsError: lambda e: InsufficientPoints(
         code=e.code, message=e.message, balance=e.balance, cost=e.cost
     ),

@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_estates,
     back_office,
     campaigns,
     dashboard,
@@ -56,6 +57,7 @@ def portal_routes() -> list[Route]:
         *event_routes(),
         *dashboard_routes(),
         *host_console_routes(),
+        *estates_admin_routes(),
     ]
 
 
@@ -252,4 +254,45 @@ def host_console_routes() -> list[Route]:
         ),
         Route("/points/standing", standing.standing, name="my_standing"),
         Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
+    ]
+
+
+def estates_admin_routes() -> list[Route]:
+    return [
+        Route(
+            "/admin/estates",
+            admin_estates.estates_page,
+            methods=["GET", "POST"],
+            name="admin_estates",
+        ),
+        Route(
+            "/admin/estates/{estate_id:int}",
+            admin_estates.estate_page,
+            methods=["GET", "POST"],
+            name="admin_estate",
+        ),
+        Route(
+            "/admin/estates/{estate_id:int}/pickup-points",
+            admin_estates.add_point,
+            methods=["POST"],
+            name="admin_add_pickup_point",
+        ),
+        Route(
+            "/admin/estates/{estate_id:int}/{action:str}",
+            admin_estates.estate_status,
+            methods=["GET", "POST"],
+            name="admin_estate_status",
+        ),
+        Route(
+            "/admin/pickup-points/{point_id:int}",
+            admin_estates.change_point,
+            methods=["POST"],
+            name="admin_update_pickup_point",
+        ),
+        Route(
+            "/admin/pickup-points/{point_id:int}/archive",
+            admin_estates.change_point,
+            methods=["POST"],
+            name="admin_archive_pickup_point",
+        ),
     ]

@@ -43,3 +43,15 @@ class WechatUnavailableError(DomainError):
 class EstateChangeDecidedError(DomainError):
     code = "INVALID_TRANSITION"
     message = "这条小区变更申请已经处理过了"
+
+
+class EstateArchivedError(DomainError):
+    """Archived estates keep their members and history but take no one new."""
+
+    code = "ESTATE_ARCHIVED"
+    message = "该小区已停用，不再接受新的入住"
+
+
+class EstateNameTakenError(DomainError):
+    code = "ESTATE_NAME_TAKEN"
+    message = "已有同名小区"
