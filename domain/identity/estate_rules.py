@@ -21,9 +21,14 @@ NEW_ESTATE_POINTS_MAX = 10
 
 def clean_text(raw: str) -> str:
     """Full-width forms folded (ＡＢ栋 → AB栋), control and format characters dropped (no bidi
-    tricks in a name residents pick from), runs of whitespace made one space, ends trimmed."""
+    tricks in a name residents pick from), runs of whitespace (line breaks and tabs too) made one
+    space, ends trimmed."""
     text = unicodedata.normalize("NFKC", raw or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch)[0] != "C"
+    )
     return " ".join(text.split())
 
 
