@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 from domain.collaborators import Collaborators
 from domain.groups.queries import hosts_by_group_id
 from domain.identity import queries
-from domain.identity.models import AuthToken, Estate, InterestTag, Member
+from domain.identity.models import AuthToken, Estate, InterestTag, Member, PickupPoint
 
 V = TypeVar("V")
 
@@ -37,6 +37,10 @@ class Loaders:
     )
     group_hosts: DataLoader[int, list[Member] | None] = field(
         default_factory=lambda: _loader_of(hosts_by_group_id)
+    )
+    # By estate id: every pickup point of the estate, archived ones too (resolvers filter).
+    pickup_points: DataLoader[int, list[PickupPoint] | None] = field(
+        default_factory=lambda: _loader_of(queries.pickup_points_by_estate_id)
     )
 
 

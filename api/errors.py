@@ -299,6 +299,14 @@ class SecondAdminRequired(UserError):
 
 
 @strawberry.type(
+    description="The estate is archived: its members keep it, but no one newly joins it (code "
+    "`ESTATE_ARCHIVED`); nothing changed."
+)
+class EstateArchived(UserError):
+    pass
+
+
+@strawberry.type(
     description="Another admin saved a version of the earn rules since the one edited (code "
     "`RULES_CHANGED`); nothing was saved: read the rules again and redo the change."
 )
@@ -311,6 +319,13 @@ class RulesChanged(UserError):
     "nothing was published."
 )
 class PolicyVersionTaken(UserError):
+    pass
+
+
+@strawberry.type(
+    description="Another estate already has this name (code `ESTATE_NAME_TAKEN`); nothing changed."
+)
+class EstateNameTaken(UserError):
     pass
 
 
@@ -345,6 +360,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
         message=e.message,
         request_id=strawberry.ID(encode_id("RoleGrantRequest", e.request_id)),
     ),
+    identity.EstateArchivedError: _plain(EstateArchived),
+    identity.EstateNameTakenError: _plain(EstateNameTaken),
     points.InsufficientPointsError: lambda e: InsufficientPoints(
         code=e.code, message=e.message, balance=e.balance, cost=e.cost
     ),

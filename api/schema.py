@@ -35,6 +35,8 @@ from api.errors import (
     AlreadyFulfilled,
     AlreadyReported,
     ClientError,
+    EstateArchived,
+    EstateNameTaken,
     GroupArchived,
     GroupNameTaken,
     IdempotencyMismatch,
@@ -82,6 +84,14 @@ from api.groups.mutations.update_group import UpdateGroupResult, update_group
 from api.groups.queries import GroupsQuery
 from api.groups.types import InterestGroup
 from api.identity.estate_changes import EstateChangesQuery
+from api.identity.estates import EstatesAdminQuery
+from api.identity.mutations.add_pickup_point import AddPickupPointResult, add_pickup_point
+from api.identity.mutations.archive_estate import ArchiveEstateResult, archive_estate
+from api.identity.mutations.archive_pickup_point import (
+    ArchivePickupPointResult,
+    archive_pickup_point,
+)
+from api.identity.mutations.create_estate import CreateEstateResult, create_estate
 from api.identity.mutations.decide_estate_change import (
     DecideEstateChangeResult,
     decide_estate_change,
@@ -93,13 +103,19 @@ from api.identity.mutations.log_in import LoginResult, log_in
 from api.identity.mutations.log_out import LogoutResult, log_out
 from api.identity.mutations.refresh_token import RefreshTokenResult, refresh_token
 from api.identity.mutations.register import RegisterResult, register
+from api.identity.mutations.restore_estate import RestoreEstateResult, restore_estate
 from api.identity.mutations.revoke_role import RevokeRoleResult, revoke_role
 from api.identity.mutations.suspend_member import SuspendMemberResult, suspend_member
+from api.identity.mutations.update_estate import UpdateEstateResult, update_estate
+from api.identity.mutations.update_pickup_point import (
+    UpdatePickupPointResult,
+    update_pickup_point,
+)
 from api.identity.mutations.update_profile import UpdateProfileResult, update_profile
 from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
 from api.identity.queries import IdentityQuery
 from api.identity.staff_members import StaffMembersQuery
-from api.identity.types import Member
+from api.identity.types import Member, PickupPoint
 from api.ids import strict_global_id_arguments
 from api.permissions import COUNTS_MUTATION_LIMIT_ITSELF, IsAuthenticated, limit_every_mutation
 from api.points.mutations.adjust_points import AdjustPointsResult, adjust_points
@@ -184,6 +200,7 @@ class Query(
     SegmentsQuery,
     StaffMembersQuery,
     ProgrammeQuery,
+    EstatesAdminQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -431,6 +448,42 @@ class Mutation:
         description="Admins: publish a new privacy policy version (audited); registration "
         "records its version from now on. Anyone else gets a top-level FORBIDDEN error.",
     )
+    # ---- back office: estates ----
+    create_estate: CreateEstateResult = strawberry.mutation(
+        resolver=create_estate,
+        description="Admins: add an estate (小区), optionally with its first pickup points "
+        "(audited). Anyone else gets a top-level FORBIDDEN error.",
+    )
+    update_estate: UpdateEstateResult = strawberry.mutation(
+        resolver=update_estate,
+        description="Admins: correct an estate's name, city, district or address (audited). "
+        "Anyone else gets a top-level FORBIDDEN error.",
+    )
+    archive_estate: ArchiveEstateResult = strawberry.mutation(
+        resolver=archive_estate,
+        description="Admins: archive an estate: its members keep it and their history, no one "
+        "new registers or moves into it (audited). Anyone else gets a top-level FORBIDDEN error.",
+    )
+    restore_estate: RestoreEstateResult = strawberry.mutation(
+        resolver=restore_estate,
+        description="Admins: open an archived estate to new members again (audited). Anyone "
+        "else gets a top-level FORBIDDEN error.",
+    )
+    add_pickup_point: AddPickupPointResult = strawberry.mutation(
+        resolver=add_pickup_point,
+        description="Admins: add a pickup point (自提点) with its opening hours to an active "
+        "estate (audited). Anyone else gets a top-level FORBIDDEN error.",
+    )
+    update_pickup_point: UpdatePickupPointResult = strawberry.mutation(
+        resolver=update_pickup_point,
+        description="Admins: correct a pickup point's name, address or opening hours (audited). "
+        "Anyone else gets a top-level FORBIDDEN error.",
+    )
+    archive_pickup_point: ArchivePickupPointResult = strawberry.mutation(
+        resolver=archive_pickup_point,
+        description="Admins: archive a pickup point; residents no longer see it (audited). "
+        "Anyone else gets a top-level FORBIDDEN error.",
+    )
 
 
 limit_every_mutation(Mutation)
@@ -515,6 +568,9 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             SecondAdminRequired,
             RulesChanged,
             PolicyVersionTaken,
+            PickupPoint,
+            EstateArchived,
+            EstateNameTaken,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_estates,
     admin_groups,
     admin_members,
     admin_settings,
@@ -62,6 +63,7 @@ def portal_routes() -> list[Route]:
         *groups_admin_routes(),
         *members_admin_routes(),
         *settings_admin_routes(),
+        *estates_admin_routes(),
     ]
 
 
@@ -327,5 +329,46 @@ def settings_admin_routes() -> list[Route]:
             admin_settings.privacy_page,
             methods=["GET", "POST"],
             name="admin_privacy",
+        ),
+    ]
+
+
+def estates_admin_routes() -> list[Route]:
+    return [
+        Route(
+            "/admin/estates",
+            admin_estates.estates_page,
+            methods=["GET", "POST"],
+            name="admin_estates",
+        ),
+        Route(
+            "/admin/estates/{estate_id:int}",
+            admin_estates.estate_page,
+            methods=["GET", "POST"],
+            name="admin_estate",
+        ),
+        Route(
+            "/admin/estates/{estate_id:int}/pickup-points",
+            admin_estates.add_point,
+            methods=["POST"],
+            name="admin_add_pickup_point",
+        ),
+        Route(
+            "/admin/estates/{estate_id:int}/{action:str}",
+            admin_estates.estate_status,
+            methods=["GET", "POST"],
+            name="admin_estate_status",
+        ),
+        Route(
+            "/admin/pickup-points/{point_id:int}",
+            admin_estates.change_point,
+            methods=["POST"],
+            name="admin_update_pickup_point",
+        ),
+        Route(
+            "/admin/pickup-points/{point_id:int}/archive",
+            admin_estates.change_point,
+            methods=["POST"],
+            name="admin_archive_pickup_point",
         ),
     ]

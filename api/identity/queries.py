@@ -15,9 +15,12 @@ from domain.identity import queries
 
 @strawberry.type
 class IdentityQuery:
-    @strawberry.field(description="Every estate, for the registration picker.")
+    @strawberry.field(
+        description="The active estates, for the registration and profile pickers: archived "
+        "ones take no new members and are left out (admins read them in `allEstates`)."
+    )
     async def estates(self) -> list[Estate]:
-        return [Estate.from_model(e) for e in await queries.list_estates()]
+        return [Estate.from_model(e) for e in await queries.list_active_estates()]
 
     @strawberry.field(description="Every interest tag members can choose.")
     async def interest_tags(self) -> list[InterestTag]:

@@ -99,16 +99,84 @@ class TierChange:
         )
 
 
+@strawberry.type(
+    description="A pickup point (自提点) of an estate: where its residents collect orders and "
+    "redeemed rewards."
+)
+class PickupPoint(relay.Node):
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="The point's name, e.g. 「南门快递柜旁」.")
+    address: str = strawberry.field(description="Where it is, e.g. 「3号楼架空层」.")
+    opening_hours: str = strawberry.field(description="When it is open, e.g. 「每天 9:00–21:00」.")
+    archived: bool = strawberry.field(
+        description="True once an admin archived it: residents no longer see it listed."
+    )
+
+    @classmethod
+    def from_model(cls, point: models.PickupPoint) -> PickupPoint:
+        return cls(
+            id=point.id,
+            name=point.name,
+            address=point.address,
+            opening_hours=point.opening_hours,
+            archived=point.archived_at is not None,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info[Context, Any], node_ids: Iterable[str], required: bool = False
+    ) -> list[PickupPoint | None]:
+        """Active points for anyone (residents look for them); archived ones for admins."""
+        ids = [int(i) for i in node_ids]
+        admin = _is_admin(info)
+        found = {
+            p.id: p
+            for p in await models.PickupPoint.filter(id__in=ids)
+            if admin or p.archived_at is None
+        }
+        return [cls.from_model(found[i]) if i in found else None for i in ids]
+
+
+def _is_admin(info: Info[Context, Any]) -> bool:
+    viewer = info.context.member
+    return viewer is not None and viewer.has_role(models.Role.ADMIN)
+
+
 @strawberry.type(description="A housing estate (小区).")
 class Estate(relay.Node):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="The estate's name, e.g. 「翠湖花园」.")
     city: str = strawberry.field(description="City, e.g. 上海.")
     district: str = strawberry.field(description="District, e.g. 浦东新区.")
+    address: str = strawberry.field(
+        description="Street address, e.g. 「锦绣路 1888 弄」; empty when not set."
+    )
+    archived: bool = strawberry.field(
+        description="True once an admin archived the estate: its members keep it, but it takes "
+        "no new registrations and is not offered in `estates`."
+    )
 
     @classmethod
     def from_model(cls, estate: models.Estate) -> Estate:
-        return cls(id=estate.id, name=estate.name, city=estate.city, district=estate.district)
+        return cls(
+            id=estate.id,
+            name=estate.name,
+            city=estate.city,
+            district=estate.district,
+            address=estate.address,
+            archived=estate.archived,
+        )
+
+    @strawberry.field(
+        description="Where the estate's residents collect orders and rewards, oldest first. "
+        "`includeArchived` adds archived points for admins only (ignored for anyone else)."
+    )
+    async def pickup_points(
+        self, info: Info[Context, Any], include_archived: bool = False
+    ) -> list[PickupPoint]:
+        points = await info.context.loaders.pickup_points.load(self.id)
+        shown = include_archived and _is_admin(info)
+        return [PickupPoint.from_model(p) for p in points or [] if shown or p.archived_at is None]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

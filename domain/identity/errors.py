@@ -79,3 +79,15 @@ class RoleGrantDecidedError(DomainError):
 class SecondAdminRequiredError(DomainError):
     code = "FORBIDDEN"
     message = "需要另一位管理员批准（申请人和被授权人不能批准）"
+
+
+class EstateArchivedError(DomainError):
+    """Archived estates keep their members and history but take no one new."""
+
+    code = "ESTATE_ARCHIVED"
+    message = "该小区已停用，不再接受新的入住"
+
+
+class EstateNameTakenError(DomainError):
+    code = "ESTATE_NAME_TAKEN"
+    message = "已有同名小区"

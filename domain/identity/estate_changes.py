@@ -12,7 +12,8 @@ from tortoise.transactions import in_transaction
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError
 from domain.identity import policies
-from domain.identity.errors import EstateChangeDecidedError
+from domain.identity.errors import EstateArchivedError, EstateChangeDecidedError
+from domain.identity.estates import refuse_archived_estate
 from domain.identity.models import (
     Estate,
     EstateChangeRequest,
@@ -36,11 +37,13 @@ async def change_estate(c: Collaborators, member: Member, estate_id: int) -> boo
 
     The same estate withdraws a waiting request. A resident without an estate (a first WeChat
     login) chooses freely, as at registration. Anyone else asks: the request waits for a
-    decision and replaces one that was waiting. Runs inside the caller's transaction."""
+    decision and replaces one that was waiting. An archived estate takes neither choice nor
+    request (ESTATE_ARCHIVED). Runs inside the caller's transaction."""
     now = c.clock.now()
     if estate_id == member.estate_id:
         await _cancel_pending(member.id, None, now)
         return False
+    await refuse_archived_estate(estate_id)
     if member.estate_id is None and not policies.is_staff(member):
         await _cancel_pending(member.id, None, now)
         await Member.filter(id=member.id).update(estate_id=estate_id)
@@ -107,7 +110,8 @@ async def decide_estate_change(
         )
         if not decided:
             raise EstateChangeDecidedError()
-        if approve:
+        if approve:  # archived since the member asked: declining is still possible
+            await refuse_archived_estate(request.to_estate_id)
             await Member.filter(id=request.member_id).update(estate_id=request.to_estate_id)
         await _audit(actor, "ESTATE_APPROVED" if approve else "ESTATE_DECLINED", request, now)
     return await EstateChangeRequest.get(id=request_id).select_related("member")
@@ -117,13 +121,16 @@ async def set_member_estate(
     c: Collaborators, actor: Member, member_id: int, estate_id: int
 ) -> EstateChangeRequest:
     """Admins: move a member at once. Recorded as an approved request by the admin (a waiting
-    one is cancelled) and audited."""
+    one is cancelled) and audited. Not into an archived estate (ESTATE_ARCHIVED)."""
     policies.require_role(actor, Role.ADMIN)
-    if not await Estate.filter(id=estate_id).exists():
+    estate = await Estate.get_or_none(id=estate_id)
+    if estate is None:
         raise InvalidInputError.single("estateId", "小区不存在")
     member = await Member.get_or_none(id=member_id)
     if member is None:
         raise NotFoundError()
+    if estate.archived and member.estate_id != estate.id:
+        raise EstateArchivedError()
     now = c.clock.now()
     async with in_transaction():
         await _cancel_pending(member_id, actor.id, now)

@@ -4,11 +4,37 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from domain.identity.models import Estate, InterestTag, Member, MemberInterestTag
+from domain.identity.models import Estate, InterestTag, Member, MemberInterestTag, PickupPoint
 
 
 async def list_estates() -> list[Estate]:
+    """Every estate, archived ones too: where names of any estate are shown."""
     return await Estate.all().order_by("id")
+
+
+async def list_active_estates() -> list[Estate]:
+    """The estates a member may newly join: the registration and profile pickers."""
+    return await Estate.filter(archived_at__isnull=True).order_by("id")
+
+
+async def list_estates_with_pickup_points() -> list[Estate]:
+    """The back office's list: every estate with all its pickup points (two statements)."""
+    return await Estate.all().order_by("id").prefetch_related("pickup_points")
+
+
+async def active_pickup_points(estate_id: int | None) -> list[PickupPoint]:
+    """Where an estate's residents collect orders and rewards, oldest first."""
+    if estate_id is None:
+        return []
+    return await PickupPoint.filter(estate_id=estate_id, archived_at__isnull=True).order_by("id")
+
+
+async def pickup_points_by_estate_id(estate_ids: list[int]) -> dict[int, list[PickupPoint]]:
+    """One query for any number of estates, archived points included (callers filter)."""
+    found: dict[int, list[PickupPoint]] = defaultdict(list)
+    for point in await PickupPoint.filter(estate_id__in=estate_ids).order_by("id"):
+        found[point.estate_id].append(point)
+    return found
 
 
 async def list_interest_tags() -> list[InterestTag]:

@@ -13,6 +13,7 @@ from domain.collaborators import Collaborators
 from domain.errors import FieldError, InvalidInputError
 from domain.identity import rules
 from domain.identity.errors import (
+    EstateArchivedError,
     InvalidCredentialsError,
     InvalidInviteCodeError,
     InvalidTokenError,
@@ -111,6 +112,8 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
         errors.append(FieldError("estateId", "请选择所在小区"))
     if errors:
         raise InvalidInputError(errors)
+    if estate is not None and estate.archived:  # its members stay; no one new joins it
+        raise EstateArchivedError()
     inviter = await _find_inviter(form.invite_code)
     await refuse_self_referral(inviter, phone=phone)
     if await Member.filter(phone=phone).exists():

@@ -33,7 +33,8 @@ def _error_context(error: DomainError) -> dict[str, object]:
 
 async def register_page(request: Request) -> Response:
     await current_member(request)
-    context: dict[str, Any] = {"estates": await queries.list_estates(), "values": {}, "errors": {}}
+    estates = await queries.list_active_estates()  # archived ones take no new members
+    context: dict[str, Any] = {"estates": estates, "values": {}, "errors": {}}
     if request.method == "GET":
         invite = request.query_params.get("invite", "")
         context["values"] = {"inviteCode": invite}
@@ -122,7 +123,8 @@ async def profile_page(request: Request) -> Response:
     context = {
         "member": member,
         "phone_masked": mask_phone(member.phone),
-        "estates": estates,
+        # Active estates to choose from, and the member's own even when archived (they keep it).
+        "estates": [e for e in estates if not e.archived or e.id == member.estate_id],
         "estate_names": {estate.id: estate.name for estate in estates},
         "pending_change": await estate_changes.pending_estate_change(member.id),
         "all_tags": await queries.list_interest_tags(),

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.errors import DomainError, NotFoundError
+from domain.identity import queries as identity_queries
 from domain.identity.models import Member, Role
 from domain.rewards import queries, services
 from domain.rewards.models import Redemption, RedemptionStatus, Reward
@@ -69,6 +70,8 @@ async def _redemptions_context(member: Member, after_id: int | None) -> dict[str
             r.id: _qr_svg(r.pickup_code) for r in shown if r.status == RedemptionStatus.RESERVED
         },
         "nav_balance": await balance_of(member.id),
+        # Where to show the pickup code: the member's estate's pickup points and their hours.
+        "pickup_points": await identity_queries.active_pickup_points(member.estate_id),
     }
 
 

@@ -275,7 +275,7 @@ async def test_an_unexpected_error_is_masked_with_a_request_id(
     async def broken() -> list[Any]:
         raise RuntimeError("database password is hunter2")
 
-    monkeypatch.setattr(queries, "list_estates", broken)
+    monkeypatch.setattr(queries, "list_active_estates", broken)
     response = await client.post("/graphql", json={"query": "{ estates { id } }"})
     error = response.json()["errors"][0]
     assert error["message"] == "Unexpected error."

@@ -18,7 +18,7 @@ from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.groups.models import GroupHost, InterestGroup
 from domain.identity import services as identity
-from domain.identity.models import Member, Role
+from domain.identity.models import Member, PickupPoint, Role
 from tests.factories import PASSWORD, make_estate, make_member, make_tag
 from tests.hostile.contract import Leaf, Operation
 from tests.hostile.probe import send
@@ -76,6 +76,14 @@ async def build_world(
     world.resident_phone = resident.phone
     world.codes["invite"] = resident.invite_code
     world.ids["estate"] = encode_id("Estate", estate.id)
+    point = await PickupPoint.create(
+        estate=estate,
+        name="南门驿站",
+        address="南门",
+        opening_hours="每天 9:00–21:00",
+        created_at=clock.now(),
+    )
+    world.ids["pickup_point"] = encode_id("PickupPoint", point.id)
     world.ids["tag"] = encode_id("InterestTag", tag.id)
     world.ids["member"] = encode_id("Member", resident.id)
     world.ids["image"] = encode_id("Image", 1)  # only its type name is used: images are optional
@@ -260,6 +268,7 @@ _ID_BY_NAME = {
     "eventId": "event",
     "registrationId": "registration",
     "estateId": "estate",
+    "pickupPointId": "pickup_point",
     "memberId": "member",
     "hostIds": "member",
     "coverImageId": "image",
@@ -297,6 +306,9 @@ _STRINGS = {
     "items": "牛奶",
     "refreshToken": "not-a-token",
     "slug": "weekend-reading",
+    "city": "上海",
+    "district": "浦东新区",
+    "openingHours": "每天 9:00–21:00",
 }
 # Optional input fields sent with well-formed values even when not under test, so the refusal
 # under test is not an earlier one ("say what to report").

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidInput, InvalidTransition, NotFound, as_user_error
+from api.errors import EstateArchived, InvalidInput, InvalidTransition, NotFound, as_user_error
 from api.identity.estate_changes import EstateChangeRequest
 from api.identity.types import Member
 from api.ids import decode_required_id
@@ -31,11 +31,13 @@ class DecideEstateChangeSuccess:
 
 
 DecideEstateChangeResult = Annotated[
-    DecideEstateChangeSuccess | InvalidInput | NotFound | InvalidTransition,
+    DecideEstateChangeSuccess | InvalidInput | NotFound | InvalidTransition | EstateArchived,
     strawberry.union(
         "DecideEstateChangeResult",
         description="The outcome of `decideEstateChange`: `NotFound` for a request that does "
-        "not exist or is not the caller's to decide, `InvalidTransition` once it is decided.",
+        "not exist or is not the caller's to decide, `InvalidTransition` once it is decided, "
+        "`EstateArchived` when approving a move into an estate archived since (declining "
+        "still works).",
     ),
 ]
 

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import (
+    EstateArchived,
     InvalidInput,
     InvalidInviteCode,
     PhoneTaken,
@@ -34,8 +35,18 @@ class RegisterInput:
 
 
 RegisterResult = Annotated[
-    AuthSuccess | InvalidInput | PhoneTaken | InvalidInviteCode | SelfReferral | RateLimited,
-    strawberry.union("RegisterResult", description="The outcome of `register`."),
+    AuthSuccess
+    | InvalidInput
+    | PhoneTaken
+    | InvalidInviteCode
+    | SelfReferral
+    | RateLimited
+    | EstateArchived,
+    strawberry.union(
+        "RegisterResult",
+        description="The outcome of `register`: `EstateArchived` when the estate chosen no "
+        "longer takes new members.",
+    ),
 ]
 
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidInput, RateLimited, as_user_error
+from api.errors import EstateArchived, InvalidInput, RateLimited, as_user_error
 from api.identity.types import UpdateProfileSuccess, Viewer
 from api.ids import decode_id
 from api.permissions import signed_in
@@ -29,8 +29,12 @@ class UpdateProfileInput:
 
 
 UpdateProfileResult = Annotated[
-    UpdateProfileSuccess | InvalidInput | RateLimited,
-    strawberry.union("UpdateProfileResult", description="The outcome of `updateProfile`."),
+    UpdateProfileSuccess | InvalidInput | RateLimited | EstateArchived,
+    strawberry.union(
+        "UpdateProfileResult",
+        description="The outcome of `updateProfile`: `EstateArchived` when the estate chosen "
+        "no longer takes new members (nothing saved).",
+    ),
 ]
 
 
