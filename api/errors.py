@@ -251,6 +251,30 @@ class CheckInClosed(UserError):
     pass
 
 
+@strawberry.type(
+    description="The reward was retired by the operators: no new redemptions, and it cannot be "
+    "edited (code `REWARD_RETIRED`); nothing changed."
+)
+class RewardRetired(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The event was cancelled: no new registrations, and it cannot be edited (code "
+    "`EVENT_CANCELLED`); nothing changed."
+)
+class EventCancelled(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The event has ended: it can no longer be edited or cancelled (code "
+    "`EVENT_OVER`); nothing changed."
+)
+class EventOver(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
@@ -286,6 +310,7 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     rewards.NotCancellableError: _plain(NotCancellable),
     rewards.AlreadyFulfilledError: _plain(AlreadyFulfilled),
     rewards.RedemptionCancelledError: _plain(RedemptionCancelled),
+    rewards.RewardRetiredError: _plain(RewardRetired),
     posts.InvalidTransitionError: _plain(InvalidTransition),
     posts.AlreadyReportedError: _plain(AlreadyReported),
     campaigns.AlreadyVotedError: _plain(AlreadyVoted),
@@ -299,6 +324,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     events.AttendeeAlreadyCheckedInError: _plain(AttendeeAlreadyCheckedIn),
     events.CheckInClosedError: _plain(CheckInClosed),
     events.NotCheckableError: _plain(NotEligible),
+    events.EventCancelledError: _plain(EventCancelled),
+    events.EventOverError: _plain(EventOver),
 }
 
 
