@@ -226,3 +226,34 @@ async def test_cancelling_an_event_racing_registrations_leaves_no_live_registrat
     assert stored.cancelled_at is not None and stored.seats_left == 0
     made = [r for r in results if isinstance(r, EventRegistration)]
     assert await EventRegistration.filter(event_id=event.id).count() == 5 + len(made)
+
+
+async def test_a_capacity_raise_racing_registrations_never_double_books_and_keeps_arrival_order(
+    collaborators: Collaborators,
+) -> None:
+    boss = await admin()
+    event = await make_event(collaborators, None, capacity=5)
+    members = [await make_member() for _ in range(40)]
+    work: list[Awaitable[Any]] = [
+        events.register_for_event(collaborators, m, event.id) for m in members
+    ]
+    work.insert(
+        20,
+        events_admin.update_event(
+            collaborators, boss, event.id, events_admin.EventChanges(capacity=25)
+        ),
+    )
+
+    results = await asyncio.gather(*work, return_exceptions=True)
+
+    assert not [r for r in results if isinstance(r, BaseException)], unexpected(list(results))[:3]
+    assert await seats_consistent(event.id) == (25, 25, 25)
+    rows = await EventRegistration.filter(event_id=event.id)
+    waiting = sorted(
+        (r for r in rows if r.status == RegistrationStatus.WAITLISTED),
+        key=lambda r: r.waitlist_position or 0,
+    )
+    assert len(waiting) == 15
+    # Everyone promoted arrived on the waitlist before everyone still waiting.
+    promoted = [r for r in rows if r.status == RegistrationStatus.CONFIRMED and r.waitlist_position]
+    assert all((p.waitlist_position or 0) < (waiting[0].waitlist_position or 0) for p in promoted)
