@@ -55,6 +55,11 @@ def _go(request: Request, url: str) -> Response:
     return response
 
 
+def _fragment(request: Request, block: str | None) -> str | None:
+    """The block for htmx; the whole page (the same messages in place) for a plain form post."""
+    return block if request.headers.get("hx-request") == "true" else None
+
+
 def _refused(error: DomainError, values: dict[str, str]) -> dict[str, Any]:
     """What a form re-rendered after ``error`` shows: the message, the fields' messages, and
     what was typed."""
@@ -84,6 +89,7 @@ def _reward_page(
     **extra: Any,
 ) -> Response:
     context = {"reward": reward, "values": _reward_values(reward), "errors": {}, **extra}
+    block = _fragment(request, block)
     return page(request, REWARD_PAGE, context, block=block, status_code=status, headers=headers)
 
 
@@ -181,6 +187,7 @@ def _event_page(
         "over": event.ends_at <= collaborators(request).clock.now(),
         **extra,
     }
+    block = _fragment(request, block)
     return page(request, EVENT_PAGE, context, block=block, status_code=status, headers=headers)
 
 

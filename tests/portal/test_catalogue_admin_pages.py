@@ -331,3 +331,15 @@ async def test_an_admin_edits_any_event_and_the_back_office_links_here(
         headers=htmx(csrf),
     )
     assert saved.status_code == 200 and (await Event.get(id=event.id)).location == "会所三楼"
+
+
+async def test_without_htmx_a_refused_edit_answers_the_whole_page_with_the_message(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    reward = await make_reward(collaborators)
+    csrf = await sign_in(client, await admin())
+    plain = await client.post(
+        f"/admin/rewards/{reward.id}", data=reward_form(costPoints="0", csrf_token=csrf)
+    )
+    assert plain.status_code == 422 and "<html" in plain.text
+    assert "所需积分应在 1 到 1,000,000 之间" in plain.text and "下架好物" in plain.text
