@@ -299,10 +299,26 @@ class SecondAdminRequired(UserError):
 
 
 @strawberry.type(
+    description="The reward was retired by the operators: no new redemptions, and it cannot be "
+    "edited (code `REWARD_RETIRED`); nothing changed."
+)
+class RewardRetired(UserError):
+    pass
+
+
+@strawberry.type(
     description="The estate is archived: its members keep it, but no one newly joins it (code "
     "`ESTATE_ARCHIVED`); nothing changed."
 )
 class EstateArchived(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The event was cancelled: no new registrations, and it cannot be edited (code "
+    "`EVENT_CANCELLED`); nothing changed."
+)
+class EventCancelled(UserError):
     pass
 
 
@@ -326,6 +342,14 @@ class PolicyVersionTaken(UserError):
     description="Another estate already has this name (code `ESTATE_NAME_TAKEN`); nothing changed."
 )
 class EstateNameTaken(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The event has ended: it can no longer be edited or cancelled (code "
+    "`EVENT_OVER`); nothing changed."
+)
+class EventOver(UserError):
     pass
 
 
@@ -377,6 +401,7 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     rewards.NotCancellableError: _plain(NotCancellable),
     rewards.AlreadyFulfilledError: _plain(AlreadyFulfilled),
     rewards.RedemptionCancelledError: _plain(RedemptionCancelled),
+    rewards.RewardRetiredError: _plain(RewardRetired),
     posts.InvalidTransitionError: _plain(InvalidTransition),
     posts.AlreadyReportedError: _plain(AlreadyReported),
     campaigns.AlreadyVotedError: _plain(AlreadyVoted),
@@ -392,6 +417,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     events.NotCheckableError: _plain(NotEligible),
     programme.RulesChangedError: _plain(RulesChanged),
     programme.PolicyVersionTakenError: _plain(PolicyVersionTaken),
+    events.EventCancelledError: _plain(EventCancelled),
+    events.EventOverError: _plain(EventOver),
 }
 
 

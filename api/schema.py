@@ -37,6 +37,8 @@ from api.errors import (
     ClientError,
     EstateArchived,
     EstateNameTaken,
+    EventCancelled,
+    EventOver,
     GroupArchived,
     GroupNameTaken,
     IdempotencyMismatch,
@@ -55,6 +57,7 @@ from api.errors import (
     PolicyVersionTaken,
     RateLimited,
     RedemptionCancelled,
+    RewardRetired,
     RewardSoldOut,
     RoleGrantPendingApproval,
     RulesChanged,
@@ -64,6 +67,7 @@ from api.errors import (
     WechatLoginFailed,
     log_errors,
 )
+from api.events.mutations.cancel_event import CancelEventResult, cancel_event
 from api.events.mutations.cancel_event_registration import (
     CancelEventRegistrationResult,
     cancel_event_registration,
@@ -71,6 +75,7 @@ from api.events.mutations.cancel_event_registration import (
 from api.events.mutations.check_in_attendee import CheckInAttendeeResult, check_in_attendee
 from api.events.mutations.create_event import CreateEventResult, create_event
 from api.events.mutations.register_for_event import RegisterForEventResult, register_for_event
+from api.events.mutations.update_event import UpdateEventResult, update_event
 from api.events.queries import EventsQuery
 from api.events.types import Event, EventRegistration
 from api.groups.mutations.appoint_host import AppointHostResult, appoint_host
@@ -146,6 +151,8 @@ from api.rewards.mutations.create_reward import CreateRewardResult, create_rewar
 from api.rewards.mutations.fulfil_redemption import FulfilRedemptionResult, fulfil_redemption
 from api.rewards.mutations.redeem_reward import RedeemRewardResult, redeem_reward
 from api.rewards.mutations.restock_reward import RestockRewardResult, restock_reward
+from api.rewards.mutations.retire_reward import RetireRewardResult, retire_reward
+from api.rewards.mutations.update_reward import UpdateRewardResult, update_reward
 from api.rewards.queries import RewardsQuery
 from api.rewards.types import Redemption, Reward
 from api.segments.mutations.submit_nps_response import (
@@ -484,6 +491,29 @@ class Mutation:
         description="Admins: archive a pickup point; residents no longer see it (audited). "
         "Anyone else gets a top-level FORBIDDEN error.",
     )
+    # ---- back office: catalogue ----
+    update_reward: UpdateRewardResult = strawberry.mutation(
+        resolver=update_reward,
+        description="Admins: change a reward's text, picture, cost (for redemptions from now on), "
+        "per-member limit or availability window (audited).",
+    )
+    retire_reward: RetireRewardResult = strawberry.mutation(
+        resolver=retire_reward,
+        description="Admins: retire a reward: out of the mall, no new redemptions; reserved ones "
+        "can still be picked up or cancelled (audited; retiring again changes nothing).",
+    )
+    update_event: UpdateEventResult = strawberry.mutation(
+        resolver=update_event,
+        description="Hosts (of the event's group) and admins: change an event's details; a "
+        "capacity raise seats the waitlist at once (audited). Anyone else gets a top-level "
+        "FORBIDDEN error.",
+    )
+    cancel_event: CancelEventResult = strawberry.mutation(
+        resolver=cancel_event,
+        description="Hosts (of the event's group) and admins: cancel an event that has not ended: "
+        "every confirmed and waitlisted registration is cancelled, no points are lost (audited; "
+        "cancelling again changes nothing). Anyone else gets a top-level FORBIDDEN error.",
+    )
 
 
 limit_every_mutation(Mutation)
@@ -571,6 +601,9 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             PickupPoint,
             EstateArchived,
             EstateNameTaken,
+            RewardRetired,
+            EventCancelled,
+            EventOver,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

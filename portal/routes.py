@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_catalogue,
     admin_estates,
     admin_groups,
     admin_members,
@@ -64,6 +65,7 @@ def portal_routes() -> list[Route]:
         *members_admin_routes(),
         *settings_admin_routes(),
         *estates_admin_routes(),
+        *catalogue_admin_routes(),
     ]
 
 
@@ -370,5 +372,41 @@ def estates_admin_routes() -> list[Route]:
             admin_estates.change_point,
             methods=["POST"],
             name="admin_archive_pickup_point",
+        ),
+    ]
+
+
+def catalogue_admin_routes() -> list[Route]:
+    """Rewards (admins) and events (their hosts and admins) after creation."""
+    return [
+        Route(
+            "/admin/rewards/{reward_id:int}",
+            admin_catalogue.edit_reward,
+            methods=["GET", "POST"],
+            name="admin_edit_reward",
+        ),
+        Route(
+            "/admin/rewards/{reward_id:int}/picture",
+            admin_catalogue.reward_picture,
+            methods=["POST"],
+            name="admin_reward_picture",
+        ),
+        Route(
+            "/admin/rewards/{reward_id:int}/retire",
+            admin_catalogue.retire_reward,
+            methods=["POST"],
+            name="admin_retire_reward",
+        ),
+        Route(
+            "/host/events/{event_id:int}/edit",
+            admin_catalogue.edit_event,
+            methods=["GET", "POST"],
+            name="edit_event",
+        ),
+        Route(
+            "/host/events/{event_id:int}/cancel",
+            admin_catalogue.cancel_event,
+            methods=["POST"],
+            name="cancel_event",
         ),
     ]

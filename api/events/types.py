@@ -124,6 +124,13 @@ class Event(relay.Node):
         description="The viewer's registration (any status); null when signed out or never "
         "registered."
     )
+    cancelled: bool = strawberry.field(
+        description="Cancelled by its hosts or the operators: every seat and waitlist place was "
+        "cancelled, no new registrations (`seatsLeft` is 0)."
+    )
+    cancel_reason: str | None = strawberry.field(
+        description="Why it was cancelled, as its hosts wrote it; null unless `cancelled`."
+    )
     model: strawberry.Private[models.Event]
 
     @classmethod
@@ -143,6 +150,8 @@ class Event(relay.Node):
             waitlist_count=extras.waitlists.get(event.id, 0),
             group=InterestGroup.from_model(group, group.id in extras.joined) if group else None,
             viewer_registration=EventRegistration.from_model(mine) if mine else None,
+            cancelled=event.cancelled_at is not None,
+            cancel_reason=event.cancel_reason,
             model=event,
         )
 
@@ -193,4 +202,20 @@ class CreateEventSuccess:
 class CheckInAttendeeSuccess:
     registration: EventRegistration = strawberry.field(
         description="The registration, now `CHECKED_IN`."
+    )
+
+
+@strawberry.type(description="The event was changed; a capacity raise seated the waitlist.")
+class UpdateEventSuccess:
+    event: Event = strawberry.field(description="The event as it is now.")
+
+
+@strawberry.type(
+    description="The event is cancelled: every seat and waitlist place was cancelled (cancelling "
+    "again changes nothing)."
+)
+class CancelEventSuccess:
+    event: Event = strawberry.field(description="The cancelled event.")
+    registrations_cancelled: int = strawberry.field(
+        description="Registrations this cancellation ended (0 when it was cancelled already)."
     )

@@ -89,6 +89,13 @@ class Reward(relay.Node):
             counts=counts,
         )
 
+    @strawberry.field(
+        description="Retired by the operators: out of the mall, no new redemptions; reserved "
+        "ones can still be picked up or cancelled."
+    )
+    def retired(self) -> bool:
+        return self.model.retired_at is not None
+
     @strawberry.field(description="The reward's picture; null when it has none.")
     def image(self) -> Image | None:
         url = self.model.image_url
@@ -205,3 +212,13 @@ class RestockRewardSuccess:
 @strawberry.type(description="Picked up: the redemption is fulfilled.")
 class FulfilRedemptionSuccess:
     redemption: Redemption = strawberry.field(description="The fulfilled redemption.")
+
+
+@strawberry.type(description="The reward was changed; new redemptions follow it.")
+class UpdateRewardSuccess:
+    reward: Reward = strawberry.field(description="The reward as it is now.")
+
+
+@strawberry.type(description="The reward is retired (retiring it again changes nothing).")
+class RetireRewardSuccess:
+    reward: Reward = strawberry.field(description="The retired reward.")

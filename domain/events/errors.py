@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import DomainError
+from domain.errors import DomainError, FieldError, InvalidInputError
 
 
 class AlreadyRegisteredError(DomainError):
@@ -33,3 +33,24 @@ class NotCheckableError(DomainError):
 class CheckInClosedError(DomainError):
     code = "CHECK_IN_CLOSED"
     message = "不在签到时间内：活动开始前 2 小时至结束时可签到"
+
+
+class EventCancelledError(DomainError):
+    code = "EVENT_CANCELLED"
+    message = "活动已取消"
+
+
+class EventOverError(DomainError):
+    code = "EVENT_OVER"
+    message = "活动已结束，不能再修改或取消"
+
+
+class CapacityBelowSeatsTakenError(InvalidInputError):
+    """Fewer seats than members already hold one: the capacity field is refused."""
+
+    code = "CAPACITY_BELOW_TAKEN"
+
+    def __init__(self, field_errors: list[FieldError], seats_taken: int) -> None:
+        message = f"已有 {seats_taken} 位邻居占了名额，名额不能少于 {seats_taken}"
+        super().__init__(field_errors, message)
+        self.seats_taken = seats_taken

@@ -54,6 +54,9 @@ class Event(Model):
 
     @property
     def seats_left(self) -> int:
+        """Seats a new registration could take: none once the event is cancelled."""
+        if self.cancelled_at is not None:
+            return 0
         return max(0, self.capacity - self.seats_taken)
 
 

@@ -50,7 +50,11 @@ def event_field_errors(
     ends_at: datetime,
     capacity: int,
     now: datetime,
+    *,
+    start_unchanged: bool = False,
 ) -> list[FieldError]:
+    """``start_unchanged``: an edit that keeps the start time need not start in the future (an
+    event under way can still have its description corrected)."""
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
         naive = [f for f, t in (("startsAt", starts_at), ("endsAt", ends_at)) if t.tzinfo is None]
         return [FieldError(field, "时间需要带时区") for field in naive]
@@ -58,7 +62,7 @@ def event_field_errors(
         ("title", not 2 <= len(title.strip()) <= 60, "标题应为 2–60 个字"),
         ("description", not 1 <= len(description.strip()) <= 2000, "请填写 1–2000 字的介绍"),
         ("location", not 2 <= len(location.strip()) <= 100, "地点应为 2–100 个字"),
-        ("startsAt", starts_at <= now, "开始时间应晚于现在"),
+        ("startsAt", starts_at <= now and not start_unchanged, "开始时间应晚于现在"),
         ("endsAt", ends_at <= starts_at, "结束时间应晚于开始时间"),
         ("endsAt", ends_at - starts_at > MAX_DURATION, "活动最长 7 天"),
         ("capacity", not 1 <= capacity <= MAX_CAPACITY, f"名额应在 1 到 {MAX_CAPACITY:,} 之间"),

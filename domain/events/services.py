@@ -22,6 +22,7 @@ from domain.events.errors import (
     AlreadyRegisteredError,
     AttendeeAlreadyCheckedInError,
     CheckInClosedError,
+    EventCancelledError,
     NotCancellableError,
     NotCheckableError,
     RegistrationClosedError,
@@ -86,6 +87,8 @@ async def register_for_event(c: Collaborators, member: Member, event_id: int) ->
     event = await Event.get_or_none(id=event_id)
     if event is None:
         raise NotFoundError("活动不存在")
+    if event.cancelled_at is not None:
+        raise EventCancelledError()
     if not rules.registration_open(event.starts_at, now):
         raise RegistrationClosedError()
     existing = await EventRegistration.get_or_none(event_id=event_id, member_id=member.id)
@@ -109,8 +112,11 @@ async def _take_place(
 ) -> EventRegistration:
     seated = await _take_seat(event_id)
     if not seated:
-        # Full a moment ago: ask again holding the row, so a seat freed in between is not missed.
-        await Event.filter(id=event_id).select_for_update().get()
+        # Full (or cancelled) a moment ago: ask again holding the row, so a seat freed in between
+        # is not missed and no waitlist place is handed out once the event is cancelled.
+        locked = await Event.filter(id=event_id).select_for_update().get()
+        if locked.cancelled_at is not None:
+            raise EventCancelledError()
         seated = await _take_seat(event_id)
     values: dict[str, Any]
     if seated:
@@ -140,9 +146,9 @@ async def _take_place(
 
 
 async def _take_seat(event_id: int) -> int:
-    return await Event.filter(id=event_id, seats_taken__lt=F("capacity")).update(
-        seats_taken=F("seats_taken") + 1
-    )
+    return await Event.filter(
+        id=event_id, seats_taken__lt=F("capacity"), cancelled_at__isnull=True
+    ).update(seats_taken=F("seats_taken") + 1)
 
 
 async def _unused_check_in_code() -> str:
@@ -179,16 +185,40 @@ async def cancel_registration(
 
 async def _give_seat_to_next(event_id: int, now: datetime) -> None:
     """Under the event row's lock: promote the first waitlisted member, or free the seat."""
-    next_up = (
+    next_up = await _first_waiting(event_id)
+    if next_up is None:
+        await Event.filter(id=event_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+        return
+    await _seat(next_up, now)
+
+
+async def fill_free_seats(event_id: int, now: datetime) -> int:
+    """Under the event row's lock (after a capacity raise): seat waitlisted members in arrival
+    order while seats are free. How many were seated."""
+    seated = 0
+    while await _take_seat(event_id):
+        next_up = await _first_waiting(event_id)
+        if next_up is None:
+            await Event.filter(id=event_id, seats_taken__gt=0).update(
+                seats_taken=F("seats_taken") - 1
+            )
+            break
+        await _seat(next_up, now)
+        seated += 1
+    return seated
+
+
+async def _first_waiting(event_id: int) -> EventRegistration | None:
+    return (
         await EventRegistration.filter(event_id=event_id, status=RegistrationStatus.WAITLISTED)
         .order_by("waitlist_position", "id")
         .select_for_update(skip_locked=True)
         .first()
     )
-    if next_up is None:
-        await Event.filter(id=event_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
-        return
-    await EventRegistration.filter(id=next_up.id).update(
+
+
+async def _seat(registration: EventRegistration, now: datetime) -> None:
+    await EventRegistration.filter(id=registration.id).update(
         status=RegistrationStatus.CONFIRMED,
         check_in_code=await _unused_check_in_code(),
         confirmed_at=now,

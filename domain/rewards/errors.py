@@ -28,3 +28,8 @@ class AlreadyFulfilledError(DomainError):
 class RedemptionCancelledError(DomainError):
     code = "REDEMPTION_CANCELLED"
     message = "该兑换已被会员取消，积分已退回，请勿发放"
+
+
+class RewardRetiredError(DomainError):
+    code = "REWARD_RETIRED"
+    message = "这件好物已下架，不能再兑换"

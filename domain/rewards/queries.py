@@ -13,14 +13,20 @@ from domain.rewards.models import Redemption, RedemptionStatus, Reward
 LIVE = (RedemptionStatus.RESERVED, RedemptionStatus.FULFILLED)
 
 
-async def available_rewards_page(now: datetime, after_id: int | None, first: int) -> list[Reward]:
-    """Rewards open for redemption at ``now`` (``rules.is_available`` as SQL), oldest first;
-    ``first + 1`` rows so the caller knows whether there is a next page."""
-    query = Reward.filter(
+def open_for_redemption(now: datetime) -> Q:
+    """``rules.is_available`` as SQL, and not retired: the rewards a member may redeem now."""
+    return Q(
         Q(active=True),
+        Q(retired_at__isnull=True),
         Q(available_from__isnull=True) | Q(available_from__lte=now),
         Q(available_until__isnull=True) | Q(available_until__gt=now),
     )
+
+
+async def available_rewards_page(now: datetime, after_id: int | None, first: int) -> list[Reward]:
+    """Rewards open for redemption at ``now``, oldest first; ``first + 1`` rows so the caller
+    knows whether there is a next page."""
+    query = Reward.filter(open_for_redemption(now))
     if after_id is not None:
         query = query.filter(id__gt=after_id)
     return await query.order_by("id").limit(first + 1)

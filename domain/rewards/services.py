@@ -11,7 +11,7 @@ from tortoise.expressions import F
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
-from domain.errors import InvalidInputError, NotFoundError
+from domain.errors import DomainError, InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.identity.suspensions import refuse_if_suspended
@@ -19,12 +19,13 @@ from domain.points.accounts import debit, lock_account, refund
 from domain.points.errors import IdempotencyMismatchError
 from domain.points.models import LedgerEntry, LedgerReason
 from domain.ratelimit import Limit, hit_all
-from domain.rewards import rules
+from domain.rewards import queries, rules
 from domain.rewards.errors import (
     AlreadyFulfilledError,
     LimitReachedError,
     NotCancellableError,
     RedemptionCancelledError,
+    RewardRetiredError,
     RewardSoldOutError,
 )
 from domain.rewards.models import (
@@ -176,16 +177,15 @@ async def _redeem(
     c: Collaborators, member: Member, reward_id: int, quantity: int, key: str
 ) -> Redemption:
     now = c.clock.now()
-    reward = await Reward.get_or_none(id=reward_id)
-    if reward is None or not rules.is_available(
-        reward.active, reward.available_from, reward.available_until, now
-    ):
-        raise NotFoundError("这件好物不存在或未在兑换期")
-    taken = await Reward.filter(id=reward_id, stock__gte=quantity).update(
-        stock=F("stock") - quantity
-    )
+    # One conditional UPDATE decides: open now, not retired, enough stock. It waits for an edit
+    # or a retirement holding the row and judges the committed row; from here the row is ours
+    # until commit, so the cost, limit and name read below are the ones this redemption pays.
+    taken = await Reward.filter(
+        queries.open_for_redemption(now), id=reward_id, stock__gte=quantity
+    ).update(stock=F("stock") - quantity)
     if not taken:
-        raise RewardSoldOutError()
+        raise await _refusal(reward_id, now)
+    reward = await Reward.get(id=reward_id)
     if reward.per_member_limit is not None:
         await _count_against_limit(member.id, reward_id, quantity, reward.per_member_limit)
     await lock_account(member.id)
@@ -204,6 +204,18 @@ async def _redeem(
     )
     await redemption.fetch_related("reward")
     return redemption
+
+
+async def _refusal(reward_id: int, now: datetime) -> DomainError:
+    """Why the stock update took nothing: retired, not open now (or no such reward), sold out."""
+    reward = await Reward.get_or_none(id=reward_id)
+    if reward is not None and reward.retired_at is not None:
+        return RewardRetiredError()
+    if reward is None or not rules.is_available(
+        reward.active, reward.available_from, reward.available_until, now
+    ):
+        return NotFoundError("这件好物不存在或未在兑换期")
+    return RewardSoldOutError()
 
 
 async def _count_against_limit(member_id: int, reward_id: int, quantity: int, limit: int) -> None:
@@ -238,9 +250,12 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
         if not won:
             raise NotCancellableError()
         await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + redemption.quantity)
-        await RedemptionCounter.filter(member_id=member.id, reward_id=redemption.reward_id).update(
-            count=F("count") - redemption.quantity
-        )
+        # Counted only while the reward has a limit (the count is rebuilt when one is set).
+        await RedemptionCounter.filter(
+            member_id=member.id,
+            reward_id=redemption.reward_id,
+            count__gte=redemption.quantity,
+        ).update(count=F("count") - redemption.quantity)
         account = await lock_account(member.id)
         spent = await LedgerEntry.get(id=redemption.spend_entry_id)
         await refund(

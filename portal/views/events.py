@@ -13,6 +13,7 @@ from starlette.responses import Response
 from domain.errors import DomainError
 from domain.events import queries, services
 from domain.events.models import Event, EventRegistration, RegistrationStatus
+from domain.events.policies import can_run_events
 from domain.identity.models import Member
 from portal.auth import collaborators, redirect
 from portal.outcomes import error_status, page, signed_in
@@ -58,6 +59,7 @@ async def _event_context(
         "position": await queries.waitlist_position(registration) if registration else None,
         "qr": _qr_for(registration),
         "open": now < event.starts_at,
+        "may_run": viewer is not None and await can_run_events(viewer, event.group),
         **extra,
     }
 

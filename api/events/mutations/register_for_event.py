@@ -8,7 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import AlreadyRegistered, InvalidInput, NotFound, RegistrationClosed, as_user_error
+from api.errors import (
+    AlreadyRegistered,
+    EventCancelled,
+    InvalidInput,
+    NotFound,
+    RegistrationClosed,
+    as_user_error,
+)
 from api.events.types import EventRegistration, RegisterForEventSuccess, event_for
 from api.ids import decode_required_id
 from api.permissions import signed_in
@@ -22,7 +29,12 @@ class RegisterForEventInput:
 
 
 RegisterForEventResult = Annotated[
-    RegisterForEventSuccess | AlreadyRegistered | RegistrationClosed | NotFound | InvalidInput,
+    RegisterForEventSuccess
+    | AlreadyRegistered
+    | RegistrationClosed
+    | EventCancelled
+    | NotFound
+    | InvalidInput,
     strawberry.union("RegisterForEventResult", description="The outcome of `registerForEvent`."),
 ]
 

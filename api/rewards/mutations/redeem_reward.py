@@ -15,6 +15,7 @@ from api.errors import (
     LimitReached,
     NotFound,
     RateLimited,
+    RewardRetired,
     RewardSoldOut,
     as_user_error,
 )
@@ -40,6 +41,7 @@ RedeemRewardResult = Annotated[
     RedeemRewardSuccess
     | InsufficientPoints
     | RewardSoldOut
+    | RewardRetired
     | LimitReached
     | IdempotencyMismatch
     | NotFound
