@@ -43,3 +43,18 @@ class WechatUnavailableError(DomainError):
 class EstateChangeDecidedError(DomainError):
     code = "INVALID_TRANSITION"
     message = "这条小区变更申请已经处理过了"
+
+
+class TagNameTakenError(DomainError):
+    code = "TAG_NAME_TAKEN"
+    message = "已有同名的兴趣标签"
+
+
+class TagRetiredError(DomainError):
+    code = "TAG_RETIRED"
+    message = "这个兴趣标签已停用"
+
+
+class TagMergedError(DomainError):
+    code = "TAG_MERGED"
+    message = "这个兴趣标签已合并到另一个标签，不能再修改或恢复"
