@@ -266,10 +266,11 @@ async def _may_choose(member: Member, tag_ids: list[int]) -> bool:
 async def _replace_own_tags(member: Member, tag_ids: list[int], now: datetime) -> None:
     """A member's own choice replaces their chosen tags; tags a host added stay. A retired tag
     the member already has may stay chosen, but nobody chooses it anew: checked again under the
-    tags' share lock, so a merge or retirement running now cannot strand a new link."""
+    tags' share lock, so a merge or retirement running now cannot strand a new link (and the
+    links are read after it, so one a merge just moved is not taken for one still there)."""
+    offered = await lock_offered_tags(tag_ids)
     present = await _tags_present(member, tag_ids)
-    new_ids = [tag_id for tag_id in tag_ids if tag_id not in present]
-    if len(await lock_offered_tags(new_ids)) != len(new_ids):
+    if any(tag_id not in offered and tag_id not in present for tag_id in tag_ids):
         raise InvalidInputError.single("interestTagIds", TAG_REFUSED)
     await (
         MemberInterestTag.filter(member=member, added_by_id__isnull=True)

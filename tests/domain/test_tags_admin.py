@@ -32,7 +32,11 @@ async def test_an_admin_creates_a_tag_with_a_cleaned_name_and_an_audit_entry(
     tag = await tags.create_tag(collaborators, actor, "  手冲　咖啡 ")
     assert (await InterestTag.get(id=tag.id)).name == "手冲 咖啡"
     entry = await AuditLogEntry.get(action="TAG_CREATED")
-    assert (entry.actor_id, entry.target_type, entry.target_id) == (actor.id, "INTEREST_TAG", tag.id)
+    assert (entry.actor_id, entry.target_type, entry.target_id) == (
+        actor.id,
+        "INTEREST_TAG",
+        tag.id,
+    )
     assert entry.before is None
     assert entry.after == {"name": "手冲 咖啡", "retired_at": None, "merged_into_id": None}
 
