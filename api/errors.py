@@ -251,6 +251,30 @@ class CheckInClosed(UserError):
     pass
 
 
+@strawberry.type(
+    description="Another interest tag already has this name (code `TAG_NAME_TAKEN`); nothing "
+    "changed."
+)
+class TagNameTaken(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The interest tag is retired (or merged), so it cannot be merged or merged into "
+    "(code `TAG_RETIRED`); nothing changed."
+)
+class TagRetired(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The interest tag was merged into another one: it can no longer be renamed or "
+    "restored (code `TAG_MERGED`); nothing changed."
+)
+class TagMerged(UserError):
+    pass
+
+
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
@@ -299,6 +323,9 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     events.AttendeeAlreadyCheckedInError: _plain(AttendeeAlreadyCheckedIn),
     events.CheckInClosedError: _plain(CheckInClosed),
     events.NotCheckableError: _plain(NotEligible),
+    identity.TagNameTakenError: _plain(TagNameTaken),
+    identity.TagRetiredError: _plain(TagRetired),
+    identity.TagMergedError: _plain(TagMerged),
 }
 
 

@@ -51,6 +51,9 @@ from api.errors import (
     RedemptionCancelled,
     RewardSoldOut,
     SelfReferral,
+    TagMerged,
+    TagNameTaken,
+    TagRetired,
     WechatLoginFailed,
     log_errors,
 )
@@ -68,17 +71,38 @@ from api.groups.mutations.leave_group import LeaveGroupResult, leave_group
 from api.groups.queries import GroupsQuery
 from api.groups.types import InterestGroup
 from api.identity.estate_changes import EstateChangesQuery
+from api.identity.mutations.create_interest_tag import (
+    CreateInterestTagResult,
+    create_interest_tag,
+)
 from api.identity.mutations.decide_estate_change import (
     DecideEstateChangeResult,
     decide_estate_change,
 )
 from api.identity.mutations.log_in import LoginResult, log_in
 from api.identity.mutations.log_out import LogoutResult, log_out
+from api.identity.mutations.merge_interest_tags import (
+    MergeInterestTagsResult,
+    merge_interest_tags,
+)
 from api.identity.mutations.refresh_token import RefreshTokenResult, refresh_token
 from api.identity.mutations.register import RegisterResult, register
+from api.identity.mutations.rename_interest_tag import (
+    RenameInterestTagResult,
+    rename_interest_tag,
+)
+from api.identity.mutations.restore_interest_tag import (
+    RestoreInterestTagResult,
+    restore_interest_tag,
+)
+from api.identity.mutations.retire_interest_tag import (
+    RetireInterestTagResult,
+    retire_interest_tag,
+)
 from api.identity.mutations.update_profile import UpdateProfileResult, update_profile
 from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
 from api.identity.queries import IdentityQuery
+from api.identity.tag_admin import TagAdminQuery
 from api.identity.types import Member
 from api.ids import strict_global_id_arguments
 from api.permissions import COUNTS_MUTATION_LIMIT_ITSELF, IsAuthenticated, limit_every_mutation
@@ -153,6 +177,7 @@ class Query(
     CampaignsQuery,
     EventsQuery,
     SegmentsQuery,
+    TagAdminQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -328,6 +353,31 @@ class Mutation:
         description="Hosts (of the event's group) and admins: check an attendee in by their code; "
         "attendance points are awarded once. Anyone else gets a top-level FORBIDDEN error.",
     )
+    # ---- back office: tags ----
+    create_interest_tag: CreateInterestTagResult = strawberry.mutation(
+        resolver=create_interest_tag,
+        description="Admins: add an interest tag members can choose (audited). Anyone else gets "
+        "a top-level FORBIDDEN error.",
+    )
+    rename_interest_tag: RenameInterestTagResult = strawberry.mutation(
+        resolver=rename_interest_tag,
+        description="Admins: rename an interest tag (audited with the old and new name).",
+    )
+    merge_interest_tags: MergeInterestTagsResult = strawberry.mutation(
+        resolver=merge_interest_tags,
+        description="Admins: merge one interest tag into another. Every member of the source "
+        "carries the target once (a member who had both keeps one); the source is retired and "
+        "points at the target (audited).",
+    )
+    retire_interest_tag: RetireInterestTagResult = strawberry.mutation(
+        resolver=retire_interest_tag,
+        description="Admins: stop offering an interest tag; members who have it keep it "
+        "(audited).",
+    )
+    restore_interest_tag: RestoreInterestTagResult = strawberry.mutation(
+        resolver=restore_interest_tag,
+        description="Admins: offer a retired (not merged) interest tag again (audited).",
+    )
 
 
 limit_every_mutation(Mutation)
@@ -403,6 +453,9 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             RedemptionCancelled,
             InvalidTransition,
             AlreadyReported,
+            TagNameTaken,
+            TagRetired,
+            TagMerged,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import ValueWrapper
@@ -310,8 +311,14 @@ def _audit_visible_to(actor: Member) -> Q:
     return Q(id__lt=0)
 
 
-def _shanghai_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=SHANGHAI)
+_FIRST_DAY, _LAST_DAY = date(1970, 1, 1), date(8999, 12, 31)
+ACTION_MAX = 40  # AuditLogEntry.action's length
+
+
+def _shanghai_midnight(day: date, *, days_after: int = 0) -> datetime:
+    """The day's start in Shanghai; days outside 1970–8999 are clamped (no overflow in UTC)."""
+    clamped = min(max(day, _FIRST_DAY), _LAST_DAY) + timedelta(days=days_after)
+    return datetime.combine(clamped, time(0), tzinfo=SHANGHAI)
 
 
 def _audit_filtered(filters: AuditFilters) -> Q:
@@ -319,11 +326,12 @@ def _audit_filtered(filters: AuditFilters) -> Q:
     if filters.actor_id is not None:
         found &= Q(actor_id=filters.actor_id)
     if filters.action is not None:
-        found &= Q(action=filters.action)
+        # A kind longer than the column holds matches nothing (and must not reach the query).
+        found &= Q(action=filters.action) if len(filters.action) <= ACTION_MAX else Q(id__lt=0)
     if filters.since is not None:
         found &= Q(created_at__gte=_shanghai_midnight(filters.since))
     if filters.until is not None:
-        found &= Q(created_at__lt=_shanghai_midnight(filters.until + timedelta(days=1)))
+        found &= Q(created_at__lt=_shanghai_midnight(filters.until, days_after=1))
     return found
 
 
@@ -344,17 +352,17 @@ class AuditChoices:
     """What the audit page's filters offer: the actors and the kinds of the entries the viewer
     may read."""
 
-    actors: list[tuple[int, str]]
+    actors: list[Member]
     actions: list[str]
 
 
 async def audit_filter_choices(actor: Member) -> AuditChoices:
     """Two statements whatever the log's size (the indexes on actor and kind serve them)."""
     visible = AuditLogEntry.filter(_audit_visible_to(actor))
-    actors = await visible.distinct().values_list("actor_id", "actor__display_name")
-    actions = await visible.distinct().values_list("action", flat=True)
+    actors = await Member.filter(id__in=Subquery(visible.distinct().values("actor_id")))
+    actions: list[Any] = await visible.distinct().values_list("action", flat=True)
     return AuditChoices(
-        actors=sorted(((int(i), str(n)) for i, n in actors), key=lambda a: a[1]),
+        actors=sorted(actors, key=lambda m: (m.display_name, m.id)),
         actions=sorted(str(a) for a in actions),
     )
 

@@ -27,7 +27,7 @@ async def test_a_merge_racing_members_who_choose_either_tag_leaves_one_link_each
 ) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     source, target = await make_tag("咖啡"), await make_tag("手冲咖啡")
-    members = [await make_member() for _ in range(24)]
+    members = [await make_member() for _ in range(40)]
     for n, member in enumerate(members[:12]):  # half already carry one tag or both
         await MemberInterestTag.create(member=member, tag=source if n % 2 else target)
         if n % 3 == 0:
@@ -35,7 +35,7 @@ async def test_a_merge_racing_members_who_choose_either_tag_leaves_one_link_each
     choices = [[source.id] if n % 2 else [source.id, target.id] for n in range(len(members))]
 
     async def choose(n: int) -> object:
-        await asyncio.sleep(0.002 * (n % 6))
+        await asyncio.sleep(0.0005 * n)
         changes = services.ProfileChanges(interest_tag_ids=choices[n])
         return await services.update_profile(collaborators, members[n], changes)
 
