@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_tags,
     back_office,
     campaigns,
     dashboard,
@@ -56,6 +57,7 @@ def portal_routes() -> list[Route]:
         *event_routes(),
         *dashboard_routes(),
         *host_console_routes(),
+        *tags_admin_routes(),
     ]
 
 
@@ -252,4 +254,16 @@ def host_console_routes() -> list[Route]:
         ),
         Route("/points/standing", standing.standing, name="my_standing"),
         Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
+    ]
+
+
+def tags_admin_routes() -> list[Route]:
+    return [
+        Route("/admin/tags", admin_tags.tags_page, methods=["GET", "POST"], name="admin_tags"),
+        Route(
+            "/admin/tags/{tag_id:int}/{action:str}",
+            admin_tags.tag_action,
+            methods=["POST"],
+            name="admin_tag_action",
+        ),
     ]

@@ -5,7 +5,7 @@ size: the rows joined to author and group with their counters and the viewer's "
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pypika_tortoise.context import SqlContext
@@ -316,9 +316,10 @@ ACTION_MAX = 40  # AuditLogEntry.action's length
 
 
 def _shanghai_midnight(day: date, *, days_after: int = 0) -> datetime:
-    """The day's start in Shanghai; days outside 1970–8999 are clamped (no overflow in UTC)."""
+    """The day's start in Shanghai, in UTC as stored (SQLite compares the stored text); days
+    outside 1970–8999 are clamped (no overflow)."""
     clamped = min(max(day, _FIRST_DAY), _LAST_DAY) + timedelta(days=days_after)
-    return datetime.combine(clamped, time(0), tzinfo=SHANGHAI)
+    return datetime.combine(clamped, time(0), tzinfo=SHANGHAI).astimezone(UTC)
 
 
 def _audit_filtered(filters: AuditFilters) -> Q:
