@@ -12,6 +12,7 @@ from domain.identity import queries, services, tags
 from domain.identity.errors import TagMergedError, TagNameTakenError, TagRetiredError
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
 from domain.posts.models import AuditLogEntry
+from domain.segments.host_console import tags_by_member_id
 from domain.segments.host_tags import add_member_tag, remove_member_tag
 from tests.factories import make_member, make_tag
 
@@ -241,3 +242,15 @@ async def test_the_tag_list_counts_members_and_shows_retired_tags_last(
     await tags.merge_tags(collaborators, actor, old.id, busy.id)
     listed = [(tag.name, n) for tag, n in await tags.list_tags_with_counts()]
     assert listed == [("热门", 4), ("冷门", 0), ("旧", 0)]
+
+
+async def test_the_host_console_shows_the_survivor_after_a_merge(
+    collaborators: Collaborators,
+) -> None:
+    actor = await admin()
+    source, target = await make_tag("咖啡"), await make_tag("手冲咖啡")
+    member = await make_member()
+    await MemberInterestTag.create(member=member, tag=source, added_by=actor)
+    await tags.merge_tags(collaborators, actor, source.id, target.id)
+    shown = (await tags_by_member_id([member.id]))[member.id]
+    assert [(t.id, t.name, t.by_staff) for t in shown] == [(target.id, "手冲咖啡", True)]
