@@ -299,10 +299,26 @@ class SecondAdminRequired(UserError):
 
 
 @strawberry.type(
+    description="Another interest tag already has this name (code `TAG_NAME_TAKEN`); nothing "
+    "changed."
+)
+class TagNameTaken(UserError):
+    pass
+
+
+@strawberry.type(
     description="The reward was retired by the operators: no new redemptions, and it cannot be "
     "edited (code `REWARD_RETIRED`); nothing changed."
 )
 class RewardRetired(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The interest tag is retired (or merged), so it cannot be merged or merged into "
+    "(code `TAG_RETIRED`); nothing changed."
+)
+class TagRetired(UserError):
     pass
 
 
@@ -350,6 +366,14 @@ class EstateNameTaken(UserError):
     "`EVENT_OVER`); nothing changed."
 )
 class EventOver(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The interest tag was merged into another one: it can no longer be renamed or "
+    "restored (code `TAG_MERGED`); nothing changed."
+)
+class TagMerged(UserError):
     pass
 
 
@@ -419,6 +443,9 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
     programme.PolicyVersionTakenError: _plain(PolicyVersionTaken),
     events.EventCancelledError: _plain(EventCancelled),
     events.EventOverError: _plain(EventOver),
+    identity.TagNameTakenError: _plain(TagNameTaken),
+    identity.TagRetiredError: _plain(TagRetired),
+    identity.TagMergedError: _plain(TagMerged),
 }
 
 

@@ -64,6 +64,9 @@ from api.errors import (
     SecondAdminRequired,
     SelfReferral,
     SlugTaken,
+    TagMerged,
+    TagNameTaken,
+    TagRetired,
     WechatLoginFailed,
     log_errors,
 )
@@ -97,6 +100,10 @@ from api.identity.mutations.archive_pickup_point import (
     archive_pickup_point,
 )
 from api.identity.mutations.create_estate import CreateEstateResult, create_estate
+from api.identity.mutations.create_interest_tag import (
+    CreateInterestTagResult,
+    create_interest_tag,
+)
 from api.identity.mutations.decide_estate_change import (
     DecideEstateChangeResult,
     decide_estate_change,
@@ -106,9 +113,25 @@ from api.identity.mutations.grant_role import GrantRoleResult, grant_role
 from api.identity.mutations.lift_suspension import LiftSuspensionResult, lift_suspension
 from api.identity.mutations.log_in import LoginResult, log_in
 from api.identity.mutations.log_out import LogoutResult, log_out
+from api.identity.mutations.merge_interest_tags import (
+    MergeInterestTagsResult,
+    merge_interest_tags,
+)
 from api.identity.mutations.refresh_token import RefreshTokenResult, refresh_token
 from api.identity.mutations.register import RegisterResult, register
+from api.identity.mutations.rename_interest_tag import (
+    RenameInterestTagResult,
+    rename_interest_tag,
+)
 from api.identity.mutations.restore_estate import RestoreEstateResult, restore_estate
+from api.identity.mutations.restore_interest_tag import (
+    RestoreInterestTagResult,
+    restore_interest_tag,
+)
+from api.identity.mutations.retire_interest_tag import (
+    RetireInterestTagResult,
+    retire_interest_tag,
+)
 from api.identity.mutations.revoke_role import RevokeRoleResult, revoke_role
 from api.identity.mutations.suspend_member import SuspendMemberResult, suspend_member
 from api.identity.mutations.update_estate import UpdateEstateResult, update_estate
@@ -120,6 +143,7 @@ from api.identity.mutations.update_profile import UpdateProfileResult, update_pr
 from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
 from api.identity.queries import IdentityQuery
 from api.identity.staff_members import StaffMembersQuery
+from api.identity.tag_admin import TagAdminQuery
 from api.identity.types import Member, PickupPoint
 from api.ids import strict_global_id_arguments
 from api.permissions import COUNTS_MUTATION_LIMIT_ITSELF, IsAuthenticated, limit_every_mutation
@@ -208,6 +232,7 @@ class Query(
     StaffMembersQuery,
     ProgrammeQuery,
     EstatesAdminQuery,
+    TagAdminQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -514,6 +539,31 @@ class Mutation:
         "every confirmed and waitlisted registration is cancelled, no points are lost (audited; "
         "cancelling again changes nothing). Anyone else gets a top-level FORBIDDEN error.",
     )
+    # ---- back office: tags ----
+    create_interest_tag: CreateInterestTagResult = strawberry.mutation(
+        resolver=create_interest_tag,
+        description="Admins: add an interest tag members can choose (audited). Anyone else gets "
+        "a top-level FORBIDDEN error.",
+    )
+    rename_interest_tag: RenameInterestTagResult = strawberry.mutation(
+        resolver=rename_interest_tag,
+        description="Admins: rename an interest tag (audited with the old and new name).",
+    )
+    merge_interest_tags: MergeInterestTagsResult = strawberry.mutation(
+        resolver=merge_interest_tags,
+        description="Admins: merge one interest tag into another. Every member of the source "
+        "carries the target once (a member who had both keeps one); the source is retired and "
+        "points at the target (audited).",
+    )
+    retire_interest_tag: RetireInterestTagResult = strawberry.mutation(
+        resolver=retire_interest_tag,
+        description="Admins: stop offering an interest tag; members who have it keep it "
+        "(audited).",
+    )
+    restore_interest_tag: RestoreInterestTagResult = strawberry.mutation(
+        resolver=restore_interest_tag,
+        description="Admins: offer a retired (not merged) interest tag again (audited).",
+    )
 
 
 limit_every_mutation(Mutation)
@@ -604,6 +654,9 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             RewardRetired,
             EventCancelled,
             EventOver,
+            TagNameTaken,
+            TagRetired,
+            TagMerged,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

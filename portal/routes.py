@@ -12,6 +12,7 @@ from portal.views import (
     admin_groups,
     admin_members,
     admin_settings,
+    admin_tags,
     back_office,
     campaigns,
     dashboard,
@@ -66,6 +67,7 @@ def portal_routes() -> list[Route]:
         *settings_admin_routes(),
         *estates_admin_routes(),
         *catalogue_admin_routes(),
+        *tags_admin_routes(),
     ]
 
 
@@ -408,5 +410,17 @@ def catalogue_admin_routes() -> list[Route]:
             admin_catalogue.cancel_event,
             methods=["POST"],
             name="cancel_event",
+        ),
+    ]
+
+
+def tags_admin_routes() -> list[Route]:
+    return [
+        Route("/admin/tags", admin_tags.tags_page, methods=["GET", "POST"], name="admin_tags"),
+        Route(
+            "/admin/tags/{tag_id:int}/{action:str}",
+            admin_tags.tag_action,
+            methods=["POST"],
+            name="admin_tag_action",
         ),
     ]

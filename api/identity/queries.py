@@ -22,7 +22,9 @@ class IdentityQuery:
     async def estates(self) -> list[Estate]:
         return [Estate.from_model(e) for e in await queries.list_active_estates()]
 
-    @strawberry.field(description="Every interest tag members can choose.")
+    @strawberry.field(
+        description="Every interest tag members can choose now (retired tags are left out)."
+    )
     async def interest_tags(self) -> list[InterestTag]:
         return [InterestTag.from_model(t) for t in await queries.list_interest_tags()]
 

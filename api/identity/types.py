@@ -190,10 +190,14 @@ class Estate(relay.Node):
 class InterestTag(relay.Node):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="The tag as shown, in Chinese.")
+    retired: bool = strawberry.field(
+        description="True once an admin retired it (or merged it into another tag): no longer "
+        "offered to choose, but members who have it keep it until they drop it."
+    )
 
     @classmethod
     def from_model(cls, tag: models.InterestTag) -> InterestTag:
-        return cls(id=tag.id, name=tag.name)
+        return cls(id=tag.id, name=tag.name, retired=tag.retired_at is not None)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]

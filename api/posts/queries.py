@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import ClientError
+from api.identity.types import Member
 from api.ids import pk_of
 from api.pagination import (
     after_id,
@@ -21,7 +22,14 @@ from api.pagination import (
     filter_id,
 )
 from api.permissions import require_role
-from api.posts.types import AuditLogEntry, AuditLogEntryConnection, Post, PostConnection, PostKind
+from api.posts.types import (
+    AuditLogChoices,
+    AuditLogEntry,
+    AuditLogEntryConnection,
+    Post,
+    PostConnection,
+    PostKind,
+)
 from domain.posts import models, policies, queries
 
 
@@ -126,13 +134,47 @@ class PostsQuery:
         return connection_of(PostConnection, cards, first, after, Post.from_card)
 
     @strawberry.field(
-        description="Staff: moderation actions, newest first, about what the viewer moderates "
-        "(hosts: the posts of their own groups); `first` is 1–50."
+        description="Staff: audited actions, newest first. Admins read every entry, back-office "
+        "changes included; moderators the moderation entries; hosts those about the posts of "
+        "their own groups. `first` is 1–50; the optional filters narrow by actor, kind and "
+        "Shanghai calendar days (both included)."
     )
     async def audit_log(
-        self, info: Info[Context, Any], first: int, after: str | None = None
+        self,
+        info: Info[Context, Any],
+        first: int,
+        after: str | None = None,
+        actor_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this `Member`'s actions.")
+        ] = None,
+        action: Annotated[
+            str | None, strawberry.argument(description="Only this kind, e.g. `TAG_MERGED`.")
+        ] = None,
+        since: Annotated[
+            date | None, strawberry.argument(description="From this Shanghai day on.")
+        ] = None,
+        until: Annotated[
+            date | None, strawberry.argument(description="Up to and including this Shanghai day.")
+        ] = None,
     ) -> AuditLogEntryConnection:
         actor = require_role(info, *policies.STAFF_ROLES)
         check_first(first)
-        rows = await queries.audit_log_page(actor, after_id(after), first)
+        filters = queries.AuditFilters(
+            actor_id=filter_id(actor_id, "Member"),
+            action=action,
+            since=since,
+            until=until,
+        )
+        rows = await queries.audit_log_page(actor, after_id(after), first, filters)
         return connection_of(AuditLogEntryConnection, rows, first, after, AuditLogEntry.from_model)
+
+    @strawberry.field(
+        description="Staff: what the audit log's filters can offer the viewer: the actors and "
+        "the kinds of the entries they may read."
+    )
+    async def audit_log_choices(self, info: Info[Context, Any]) -> AuditLogChoices:
+        actor = require_role(info, *policies.STAFF_ROLES)
+        choices = await queries.audit_filter_choices(actor)
+        return AuditLogChoices(
+            actors=[Member.from_model(m) for m in choices.actors], actions=choices.actions
+        )

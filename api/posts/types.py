@@ -20,6 +20,7 @@ from api.identity.types import Member
 from api.ids import encode_id
 from api.pagination import after_id, check_first, connection_of
 from api.rewards.types import Image
+from domain.audit_display import changes_of, raw_json
 from domain.errors import NotFoundError
 from domain.identity import models as identity
 from domain.media import models as media
@@ -225,21 +226,50 @@ class PostConnection(relay.Connection[Post]):
     pass
 
 
-@strawberry.type(description="One moderation action: who did what to which object, and why.")
+@strawberry.type(description="One field an audited change touched, as people read it.")
+class AuditChange:
+    field: str = strawberry.field(description="The recorded field, e.g. `name`, `retired_at`.")
+    before: str = strawberry.field(
+        description="Its value before, as display text (times in Shanghai, `—` for nothing)."
+    )
+    after: str = strawberry.field(description="Its value after, as display text.")
+
+
+@strawberry.type(
+    description="One audited action: who did what to which object, when and why, and for a "
+    "back-office change the values before and after it."
+)
 class AuditLogEntry(relay.Node):
     id: relay.NodeID[int]
     action: str = strawberry.field(
-        description="A `ModerationAction` value, or `AUTO_HIDE` when reports hid a post."
+        description="The kind: a `ModerationAction` value, `AUTO_HIDE` when reports hid a post, "
+        "an estate change decision (`ESTATE_APPROVED`, ...), or a back-office change "
+        "(`TAG_MERGED`, `ROLE_GRANTED`, `ESTATE_CREATED`, ...). New kinds may appear: show an "
+        "unknown one as its code."
     )
-    target_type: str = strawberry.field(description="What was acted on, e.g. `POST`.")
+    target_type: str = strawberry.field(
+        description="What was acted on, e.g. `POST`, `MEMBER`, `INTEREST_TAG`."
+    )
     target_id: strawberry.ID = strawberry.field(description="The target's global ID.")
     reason: str | None = strawberry.field(description="The reason given, if any.")
     created_at: datetime = strawberry.field(description="When it happened.")
+    changes: list[AuditChange] = strawberry.field(
+        description="The fields the change touched, old and new value each; empty for an "
+        "action that records no values (moderation decisions)."
+    )
+    before_json: str | None = strawberry.field(
+        description="The recorded values before the change as a JSON object string; null when "
+        "none were recorded (e.g. for a creation)."
+    )
+    after_json: str | None = strawberry.field(
+        description="The recorded values after the change as a JSON object string; null when "
+        "none were recorded."
+    )
     model: strawberry.Private[models.AuditLogEntry]
 
     @classmethod
     def from_model(cls, entry: models.AuditLogEntry) -> AuditLogEntry:
-        target = entry.target_type.title()  # POST → Post, the target's GraphQL type
+        target = "".join(part.title() for part in entry.target_type.split("_"))  # INTEREST_TAG
         return cls(
             id=entry.id,
             action=entry.action,
@@ -247,6 +277,12 @@ class AuditLogEntry(relay.Node):
             target_id=strawberry.ID(encode_id(target, entry.target_id)),
             reason=entry.reason,
             created_at=entry.created_at,
+            changes=[
+                AuditChange(field=c.field, before=c.before, after=c.after)
+                for c in changes_of(entry.before, entry.after)
+            ],
+            before_json=raw_json(entry.before),
+            after_json=raw_json(entry.after),
             model=entry,
         )
 
@@ -263,7 +299,17 @@ class AuditLogEntry(relay.Node):
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 
 
-@strawberry.type(description="Moderation actions, newest first.")
+@strawberry.type(description="What the audit log's filters offer the viewer.")
+class AuditLogChoices:
+    actors: list[Member] = strawberry.field(
+        description="Everyone with an entry the viewer may read, by name."
+    )
+    actions: list[str] = strawberry.field(
+        description="The kinds of the entries the viewer may read, by code."
+    )
+
+
+@strawberry.type(description="Audited actions, newest first.")
 class AuditLogEntryConnection(relay.Connection[AuditLogEntry]):
     pass
 

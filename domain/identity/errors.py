@@ -91,3 +91,18 @@ class EstateArchivedError(DomainError):
 class EstateNameTakenError(DomainError):
     code = "ESTATE_NAME_TAKEN"
     message = "已有同名小区"
+
+
+class TagNameTakenError(DomainError):
+    code = "TAG_NAME_TAKEN"
+    message = "已有同名的兴趣标签"
+
+
+class TagRetiredError(DomainError):
+    code = "TAG_RETIRED"
+    message = "这个兴趣标签已停用"
+
+
+class TagMergedError(DomainError):
+    code = "TAG_MERGED"
+    message = "这个兴趣标签已合并到另一个标签，不能再修改或恢复"

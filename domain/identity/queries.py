@@ -38,7 +38,16 @@ async def pickup_points_by_estate_id(estate_ids: list[int]) -> dict[int, list[Pi
 
 
 async def list_interest_tags() -> list[InterestTag]:
-    return await InterestTag.all().order_by("id")
+    """The tags offered to choose from: retired ones are left out."""
+    return await InterestTag.filter(retired_at__isnull=True).order_by("id")
+
+
+async def tags_to_choose(chosen: list[InterestTag]) -> list[InterestTag]:
+    """The profile's picker: the offered tags, then the retired ones the member still has (they
+    may keep or drop them, not choose them anew)."""
+    offered = await list_interest_tags()
+    kept = [tag for tag in chosen if tag.retired_at is not None]
+    return offered + sorted(kept, key=lambda tag: tag.id)
 
 
 async def interest_tags_by_member_id(member_ids: list[int]) -> dict[int, list[InterestTag]]:

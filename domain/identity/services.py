@@ -31,6 +31,7 @@ from domain.identity.models import (
 )
 from domain.identity.passwords import hash_password, verify_password
 from domain.identity.suspensions import is_suspended
+from domain.identity.tags import lock_offered_tags
 from domain.identity.tokens import (
     TokenPair,
     find_live_token,
@@ -46,6 +47,7 @@ from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
 
 MAX_INTEREST_TAGS = 10
+TAG_REFUSED = "兴趣标签不存在或已停用"
 MUTATIONS_PER_MINUTE = 30
 
 
@@ -239,33 +241,50 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
     if changes.interest_tag_ids is not None:
         if len(tag_ids) > MAX_INTEREST_TAGS:
             errors.append(FieldError("interestTagIds", f"最多选择{MAX_INTEREST_TAGS}个兴趣标签"))
-        elif await InterestTag.filter(id__in=tag_ids).count() != len(tag_ids):
-            errors.append(FieldError("interestTagIds", "兴趣标签不存在"))
+        elif not await _may_choose(member, tag_ids):
+            errors.append(FieldError("interestTagIds", TAG_REFUSED))
     if errors:
         raise InvalidInputError(errors)
     async with in_transaction():
+        if changes.interest_tag_ids is not None:
+            # First, so a refused tag changes nothing else.
+            await _replace_own_tags(member, tag_ids, c.clock.now())
         if values:
             member.update_from_dict(values)
             await member.save(update_fields=list(values))
         if changes.estate_id is not None:
             # Not set here: a move is a request the target estate decides (estate_changes.py).
             await change_estate(c, member, changes.estate_id)
-        if changes.interest_tag_ids is not None:
-            await _replace_own_tags(member, tag_ids, c.clock.now())
     return member
 
 
+async def _tags_present(member: Member, tag_ids: list[int]) -> set[int]:
+    found: list[Any] = await MemberInterestTag.filter(
+        member=member, tag_id__in=tag_ids
+    ).values_list("tag_id", flat=True)
+    return {int(tag_id) for tag_id in found}
+
+
+async def _may_choose(member: Member, tag_ids: list[int]) -> bool:
+    """Offered tags, or retired ones the member already has (kept until they drop them)."""
+    new_ids = set(tag_ids) - await _tags_present(member, tag_ids)
+    offered = InterestTag.filter(id__in=new_ids, retired_at__isnull=True)
+    return not new_ids or await offered.count() == len(new_ids)
+
+
 async def _replace_own_tags(member: Member, tag_ids: list[int], now: datetime) -> None:
-    """A member's own choice replaces their chosen tags; tags a host added stay."""
+    """A member's own choice replaces their chosen tags; tags a host added stay. A retired tag
+    the member already has may stay chosen, but nobody chooses it anew: checked again under the
+    tags' share lock, so a merge or retirement running now cannot strand a new link (and the
+    links are read after it, so one a merge just moved is not taken for one still there)."""
+    offered = await lock_offered_tags(tag_ids)
+    present = await _tags_present(member, tag_ids)
+    if any(tag_id not in offered and tag_id not in present for tag_id in tag_ids):
+        raise InvalidInputError.single("interestTagIds", TAG_REFUSED)
     await (
         MemberInterestTag.filter(member=member, added_by_id__isnull=True)
         .exclude(tag_id__in=tag_ids)
         .delete()
-    )
-    present = set(
-        await MemberInterestTag.filter(member=member, tag_id__in=tag_ids).values_list(
-            "tag_id", flat=True
-        )
     )
     await MemberInterestTag.bulk_create(
         [

@@ -5,7 +5,8 @@ size: the rows joined to author and group with their counters and the viewer's "
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import ValueWrapper
@@ -13,6 +14,7 @@ from pypika_tortoise.utils import format_alias_sql
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
+from domain.clock import SHANGHAI
 from domain.groups.policies import in_groups_hosted_by
 from domain.identity.models import Member, Role
 from domain.media.models import Image
@@ -274,25 +276,106 @@ async def moderation_queue_page(
     return await cards_of(list(rows))
 
 
+# The kinds moderators and hosts read: moderation decisions on posts and campaign entries,
+# reports hiding a post, estate change decisions. Every other kind (the back office: estates,
+# groups, roles, members, rewards, events, rules, brand, tags, ...) is for admins only, and so
+# is any kind added later unless it is named here.
+MODERATION_KINDS = (
+    "APPROVE",
+    "REJECT",
+    "HIDE",
+    "RESTORE",
+    "FEATURE",
+    "UNFEATURE",
+    "AUTO_HIDE",
+    "ESTATE_APPROVED",
+    "ESTATE_DECLINED",
+    "ESTATE_SET",
+)
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the audit page narrows to; ``None`` is no filter. Dates are Shanghai calendar days,
+    both included."""
+
+    actor_id: int | None = None
+    action: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
 def _audit_visible_to(actor: Member) -> Q:
-    """The audit entries ``actor`` may read: moderators and admins every entry; a host those
-    about the posts of the groups they host (an AUTO_HIDE entry names the last reporter, which
-    is nobody else's business); anyone else none."""
-    if actor.has_role(Role.MODERATOR) or actor.has_role(Role.ADMIN):
+    """The audit entries ``actor`` may read: admins every entry; moderators the moderation
+    entries; a host those about the posts of the groups they host (an AUTO_HIDE entry names the
+    last reporter, which is nobody else's business); anyone else none."""
+    if actor.has_role(Role.ADMIN):
         return Q()
+    if actor.has_role(Role.MODERATOR):
+        return Q(action__in=MODERATION_KINDS)
     if actor.has_role(Role.HOST):
         hosted = Post.filter(in_groups_hosted_by(actor.id)).values("id")
-        return Q(target_type="POST", target_id__in=Subquery(hosted))
+        return Q(
+            action__in=MODERATION_KINDS, target_type="POST", target_id__in=Subquery(hosted)
+        )
     return Q(id__lt=0)
 
 
-async def audit_log_page(actor: Member, after_id: int | None, first: int) -> list[AuditLogEntry]:
-    """The moderation actions ``actor`` may read with their actors, newest first; ``first + 1``
-    rows."""
-    query = AuditLogEntry.filter(_audit_visible_to(actor))
+_FIRST_DAY, _LAST_DAY = date(1970, 1, 1), date(8999, 12, 31)
+ACTION_MAX = 40  # AuditLogEntry.action's length
+
+
+def _shanghai_midnight(day: date, *, days_after: int = 0) -> datetime:
+    """The day's start in Shanghai, in UTC as stored (SQLite compares the stored text); days
+    outside 1970–8999 are clamped (no overflow)."""
+    clamped = min(max(day, _FIRST_DAY), _LAST_DAY) + timedelta(days=days_after)
+    return datetime.combine(clamped, time(0), tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def _audit_filtered(filters: AuditFilters) -> Q:
+    found = Q()
+    if filters.actor_id is not None:
+        found &= Q(actor_id=filters.actor_id)
+    if filters.action is not None:
+        # A kind longer than the column holds matches nothing (and must not reach the query).
+        found &= Q(action=filters.action) if len(filters.action) <= ACTION_MAX else Q(id__lt=0)
+    if filters.since is not None:
+        found &= Q(created_at__gte=_shanghai_midnight(filters.since))
+    if filters.until is not None:
+        found &= Q(created_at__lt=_shanghai_midnight(filters.until, days_after=1))
+    return found
+
+
+async def audit_log_page(
+    actor: Member, after_id: int | None, first: int, filters: AuditFilters | None = None
+) -> list[AuditLogEntry]:
+    """The entries ``actor`` may read with their actors, newest first, narrowed by ``filters``;
+    ``first + 1`` rows in one statement."""
+    narrowed = _audit_filtered(filters or AuditFilters())
+    query = AuditLogEntry.filter(_audit_visible_to(actor), narrowed)
     if after_id is not None:
         query = query.filter(id__lt=after_id)
     return list(await query.order_by("-id").limit(first + 1).select_related("actor"))
+
+
+@dataclass(frozen=True)
+class AuditChoices:
+    """What the audit page's filters offer: the actors and the kinds of the entries the viewer
+    may read."""
+
+    actors: list[Member]
+    actions: list[str]
+
+
+async def audit_filter_choices(actor: Member) -> AuditChoices:
+    """Two statements whatever the log's size (the indexes on actor and kind serve them)."""
+    visible = AuditLogEntry.filter(_audit_visible_to(actor))
+    actors = await Member.filter(id__in=Subquery(visible.distinct().values("actor_id")))
+    actions: list[Any] = await visible.distinct().values_list("action", flat=True)
+    return AuditChoices(
+        actors=sorted(actors, key=lambda m: (m.display_name, m.id)),
+        actions=sorted(str(a) for a in actions),
+    )
 
 
 async def visible_comments(comment_ids: list[int]) -> list[Comment]:

@@ -3,10 +3,13 @@ off the tags staff added. A member's own choices stay theirs to change in the pr
 
 from __future__ import annotations
 
+from tortoise.transactions import in_transaction
+
 from domain.errors import DomainError, InvalidInputError, PermissionDeniedError
 from domain.groups.models import GroupMembership
 from domain.groups.policies import in_groups_hosted_by
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
+from domain.identity.tags import lock_offered_tags
 
 
 class OwnTagError(DomainError):
@@ -31,11 +34,18 @@ async def _require(actor: Member, member_id: int, tag_id: int) -> None:
 
 
 async def add_member_tag(actor: Member, member_id: int, tag_id: int) -> MemberInterestTag:
-    """Idempotent: a tag the member already has (chosen or added) stays as it is."""
+    """Idempotent: a tag the member already has (chosen or added) stays as it is. A retired tag
+    is not added anew (checked under the tag's share lock: a merge running now waits)."""
     await _require(actor, member_id, tag_id)
-    link, _ = await MemberInterestTag.get_or_create(
-        member_id=member_id, tag_id=tag_id, defaults={"added_by_id": actor.id}
-    )
+    async with in_transaction():
+        link = await MemberInterestTag.get_or_none(member_id=member_id, tag_id=tag_id)
+        if link is not None:
+            return link
+        if not await lock_offered_tags([tag_id]):
+            raise InvalidInputError.single("tagId", "这个兴趣标签已停用")
+        link, _ = await MemberInterestTag.get_or_create(
+            member_id=member_id, tag_id=tag_id, defaults={"added_by_id": actor.id}
+        )
     return link
 
 

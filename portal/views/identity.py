@@ -127,7 +127,7 @@ async def profile_page(request: Request) -> Response:
         "estates": [e for e in estates if not e.archived or e.id == member.estate_id],
         "estate_names": {estate.id: estate.name for estate in estates},
         "pending_change": await estate_changes.pending_estate_change(member.id),
-        "all_tags": await queries.list_interest_tags(),
+        "all_tags": await queries.tags_to_choose(tags.get(member.id, [])),
         "chosen_tag_ids": {tag.id for tag in tags.get(member.id, [])},
         **extra,
     }

@@ -8,12 +8,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.audit_display import changes_of
 from domain.errors import DomainError
 from domain.identity.models import Member
 from domain.posts import queries, services
 from domain.posts.errors import InvalidTransitionError
 from domain.posts.policies import STAFF_ROLES, may_moderate
 from portal.auth import collaborators, redirect
+from portal.forms import audit as audit_forms
 from portal.forms import posts as forms
 from portal.outcomes import error_status, error_text, page, refusal, signed_in
 from portal.views.posts import media_url
@@ -81,14 +83,22 @@ async def moderate(request: Request) -> Response:
 
 
 async def audit(request: Request) -> Response:
+    """The audit log the viewer may read, narrowed by actor, kind and Shanghai days, newest
+    first; four statements after sign-in whatever the page size (the page, its actors' names in
+    the same join, and the two lists the filters offer)."""
     member, refused = await _staff(request)
     if refused or member is None:
         return refused or redirect(request, "login")
     after = forms.after_id(request.query_params.get("after"))
-    entries = await queries.audit_log_page(member, after, AUDIT_SIZE)
+    query = audit_forms.audit_query(request.query_params)
+    entries = await queries.audit_log_page(member, after, AUDIT_SIZE, query.filters)
     shown = entries[:AUDIT_SIZE]
     context = {
-        "entries": shown,
-        "next_after": shown[-1].id if len(entries) > AUDIT_SIZE else None,
+        "entries": [(entry, changes_of(entry.before, entry.after)) for entry in shown],
+        "choices": await queries.audit_filter_choices(member),
+        "values": query.values,
+        "invalid": query.invalid,
+        "filtered": any(query.values.values()),
+        "next_url": query.page_url(shown[-1].id) if len(entries) > AUDIT_SIZE else None,
     }
-    return page(request, "moderation/audit.html", context)
+    return page(request, "moderation/audit.html", context, block="audit_entries")
