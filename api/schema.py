@@ -94,6 +94,9 @@ from api.posts.mutations.submit_post import SubmitPostResult, submit_post
 from api.posts.mutations.unlike_post import UnlikePostResult, unlike_post
 from api.posts.queries import PostsQuery
 from api.posts.types import Post
+from api.programme.mutations.update_brand import UpdateBrandResult, update_brand
+from api.programme.queries import BrandQuery
+from api.programme.types import Brand
 from api.purchases.mutations.record_purchases import RecordPurchasesResult, record_purchases
 from api.referrals.types import Referral
 from api.rewards.mutations.cancel_redemption import CancelRedemptionResult, cancel_redemption
@@ -153,6 +156,7 @@ class Query(
     CampaignsQuery,
     EventsQuery,
     SegmentsQuery,
+    BrandQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -328,6 +332,13 @@ class Mutation:
         description="Hosts (of the event's group) and admins: check an attendee in by their code; "
         "attendance points are awarded once. Anyone else gets a top-level FORBIDDEN error.",
     )
+    # ---- back office: firstrun ----
+    update_brand: UpdateBrandResult = strawberry.mutation(
+        resolver=update_brand,
+        description="Admins: save the brand's next version (name, about page, logo). Anyone else "
+        "gets a top-level FORBIDDEN (or UNAUTHENTICATED) error. There is no mutation that makes "
+        "the first admin: that is the setup page's, with the server's one-time setup code.",
+    )
 
 
 limit_every_mutation(Mutation)
@@ -403,6 +414,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             RedemptionCancelled,
             InvalidTransition,
             AlreadyReported,
+            Brand,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

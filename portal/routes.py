@@ -7,11 +7,13 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_brand,
     back_office,
     campaigns,
     dashboard,
     estate_changes,
     events,
+    first_run,
     groups,
     host_console,
     host_events,
@@ -56,6 +58,7 @@ def portal_routes() -> list[Route]:
         *event_routes(),
         *dashboard_routes(),
         *host_console_routes(),
+        *brand_admin_routes(),
     ]
 
 
@@ -252,4 +255,15 @@ def host_console_routes() -> list[Route]:
         ),
         Route("/points/standing", standing.standing, name="my_standing"),
         Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
+    ]
+
+
+def brand_admin_routes() -> list[Route]:
+    """The first run's setup page, the brand's admin page and the public about page."""
+    return [
+        Route("/setup", first_run.setup_page, methods=["GET", "POST"], name="setup"),
+        Route("/about", first_run.about, name="about"),
+        Route(
+            "/admin/brand", admin_brand.brand_page, methods=["GET", "POST"], name="admin_brand"
+        ),
     ]
