@@ -50,7 +50,11 @@ async def announce_setup_code(collaborators: Collaborators) -> None:
     """A programme without an admin: the console shows the setup page's one-time code."""
     from domain.programme.first_run import issue_setup_code
 
-    code = await issue_setup_code(collaborators)
+    try:
+        code = await issue_setup_code(collaborators)
+    except (RedisError, OSError) as error:  # Redis away at start: `linli setup-code` shows it later
+        log.warning("could not issue the setup code at start: %r", error)
+        return
     if code is not None:
         log.warning("还没有管理员：打开 /setup 完成首次设置，设置码 %s", code)
 

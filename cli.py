@@ -348,9 +348,7 @@ async def _setup_code(settings: Settings) -> str | None:
 
     collaborators = build_collaborators(settings)
     try:
-        code: str | None = await _with_database(
-            settings, lambda: issue_setup_code(collaborators)
-        )
+        code: str | None = await _with_database(settings, lambda: issue_setup_code(collaborators))
     finally:
         await collaborators.redis.aclose()
     return code

@@ -263,7 +263,5 @@ def brand_admin_routes() -> list[Route]:
     return [
         Route("/setup", first_run.setup_page, methods=["GET", "POST"], name="setup"),
         Route("/about", first_run.about, name="about"),
-        Route(
-            "/admin/brand", admin_brand.brand_page, methods=["GET", "POST"], name="admin_brand"
-        ),
+        Route("/admin/brand", admin_brand.brand_page, methods=["GET", "POST"], name="admin_brand"),
     ]

@@ -92,4 +92,3 @@ async def test_bad_brand_input_gets_typed_invalid_input(
     assert result["__typename"] == "InvalidInput" and result["code"] == "INVALID_INPUT"
     assert [e["field"] for e in result["fieldErrors"]] == [field]
     assert not await BrandProfile.exists()
-

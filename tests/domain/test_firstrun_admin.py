@@ -127,10 +127,7 @@ async def test_concurrent_setups_with_the_right_code_create_one_admin(
     code = await first_run.issue_setup_code(c)
     assert code is not None
     results = await asyncio.gather(
-        *(
-            first_run.complete_setup(c, setup_form(code, f"1370000{n:04d}"), IP)
-            for n in range(8)
-        ),
+        *(first_run.complete_setup(c, setup_form(code, f"1370000{n:04d}"), IP) for n in range(8)),
         return_exceptions=True,
     )
     made = [r for r in results if isinstance(r, Member)]
@@ -161,7 +158,9 @@ async def test_an_admin_writes_the_next_brand_version_with_its_audit_entry(
     admin = await make_member(roles=(Role.ADMIN,))
     assert not (await brand.current_brand(collaborators)).is_set
     logo = await logo_of(admin)
-    first = await brand.update_brand(collaborators, admin, " 青禾  邻里 ", "第一段\n\n第二段", logo.id)
+    first = await brand.update_brand(
+        collaborators, admin, " 青禾  邻里 ", "第一段\n\n第二段", logo.id
+    )
     assert (first.version, first.name, first.logo_url) == (1, "青禾 邻里", "/media/a1b2c3.png")
     second = await brand.update_brand(collaborators, admin, "青禾社区", "")
     assert (second.version, second.logo_url) == (2, "/media/a1b2c3.png")  # the logo is kept
@@ -185,7 +184,12 @@ async def test_only_admins_may_change_the_brand(collaborators: Collaborators, ro
 
 @pytest.mark.parametrize(
     ("name", "about", "field"),
-    [("", "", "name"), ("   ", "", "name"), ("名" * 41, "", "name"), ("青禾", "字" * 5001, "about")],
+    [
+        ("", "", "name"),
+        ("   ", "", "name"),
+        ("名" * 41, "", "name"),
+        ("青禾", "字" * 5001, "about"),
+    ],
 )
 async def test_a_blank_or_too_long_brand_is_refused(
     collaborators: Collaborators, name: str, about: str, field: str

@@ -195,7 +195,12 @@ async def test_an_admin_saves_the_brand_from_its_page_and_sees_the_versions(
     )
     assert (saved.status_code, saved.headers["location"]) == (303, "/admin/brand?saved=1")
     row = await BrandProfile.get()
-    assert (row.version, row.name, row.about, row.created_by_id) == (1, "青禾邻里", "你好", admin.id)
+    assert (row.version, row.name, row.about, row.created_by_id) == (
+        1,
+        "青禾邻里",
+        "你好",
+        admin.id,
+    )
     assert await AuditLogEntry.filter(action="BRAND_UPDATED").count() == 1
     page = await client.get("/admin/brand?saved=1")
     assert 'id="brand-saved"' in page.text and "v1 · 青禾邻里" in page.text
