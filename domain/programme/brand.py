@@ -122,16 +122,17 @@ async def update_brand(
     c: Collaborators,
     actor: Member,
     name: str,
-    about: str,
+    about: str | None,
     logo_image_id: int | None = None,
     *,
     remove_logo: bool = False,
 ) -> BrandProfile:
-    """Write the brand's next version (admins only). The logo stays as it is unless a newly
-    uploaded image is given, or ``remove_logo``."""
+    """Write the brand's next version (admins only). ``about`` None keeps the about text; the
+    logo stays as it is unless a newly uploaded image is given, or ``remove_logo``."""
     require_role(actor, Role.ADMIN)
-    name, about = " ".join(name.split()), about.strip().replace("\r\n", "\n")
-    if errors := brand_field_errors(name, about):
+    name = " ".join(name.split())
+    about = about.strip().replace("\r\n", "\n") if about is not None else None
+    if errors := brand_field_errors(name, about or ""):
         raise InvalidInputError(errors, "; ".join(e.message for e in errors))
     new_logo = await _logo_url(c, actor, logo_image_id) if logo_image_id is not None else None
     for _ in range(_ATTEMPTS):
@@ -139,7 +140,8 @@ async def update_brand(
             async with in_transaction():
                 previous = await latest_version()
                 kept = None if remove_logo else (previous.logo_url if previous else None)
-                values = {"name": name, "about": about, "logo_url": new_logo or kept}
+                text = about if about is not None else (previous.about if previous else "")
+                values = {"name": name, "about": text, "logo_url": new_logo or kept}
                 row = await write_version(c, actor, previous, values)
         except IntegrityError:
             continue  # another admin took this version number: read again and retry

@@ -241,3 +241,12 @@ async def test_the_getting_started_checklist_follows_the_estate_and_the_group(
         name="阳台种菜", slug="balcony", description="", host=host, created_at=CLOCK_START
     )
     assert (await first_run.getting_started()).complete
+
+
+async def test_a_change_without_about_text_keeps_the_about_page(
+    collaborators: Collaborators,
+) -> None:
+    admin = await make_member(roles=(Role.ADMIN,))
+    await brand.update_brand(collaborators, admin, "青禾", "我们的故事")
+    renamed = await brand.update_brand(collaborators, admin, "青禾社区", None)
+    assert (renamed.version, renamed.name, renamed.about) == (2, "青禾社区", "我们的故事")

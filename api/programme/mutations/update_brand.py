@@ -20,8 +20,9 @@ from domain.programme import brand
 @strawberry.input(description="The brand's next version.")
 class UpdateBrandInput:
     name: str = strawberry.field(description="1–40 characters, shown on every page.")
-    about: str = strawberry.field(
-        default="", description="The about page as plain text, up to 5,000 characters."
+    about: str | None = strawberry.field(
+        default=None,
+        description="The about page as plain text, up to 5,000 characters; omitted keeps it.",
     )
     logo_image_id: strawberry.ID | None = strawberry.field(
         default=None,
