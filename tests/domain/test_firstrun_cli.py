@@ -21,17 +21,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def wait_until_up(http: httpx.AsyncClient, server: asyncio.subprocess.Process) -> None:
-    for _ in range(300):
+async def wait_until_up(
+    http: httpx.AsyncClient, server: asyncio.subprocess.Process, log: Path
+) -> None:
+    """Migrating a new SQLite file takes seconds, more on a busy machine: up to two minutes."""
+    for _ in range(1200):
         if server.returncode is not None:
-            raise AssertionError("linli serve stopped")
+            raise AssertionError(f"linli serve stopped: {log.read_text()[-2000:]}")
         try:
             if (await http.get("/healthz")).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         await asyncio.sleep(0.1)
-    raise AssertionError("linli serve did not come up")
+    raise AssertionError(f"linli serve did not come up: {log.read_text()[-2000:]}")
 
 
 async def test_serve_without_the_demo_seeds_nothing_and_shows_the_setup_page(
@@ -56,7 +59,7 @@ async def test_serve_without_the_demo_seeds_nothing_and_shows_the_setup_page(
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
-            await wait_until_up(http, server)
+            await wait_until_up(http, server, tmp_path / "serve.log")
             home = await http.get("/")
             assert (home.status_code, home.headers["location"]) == (303, "/setup")
             output = (tmp_path / "serve.log").read_text()
