@@ -21,20 +21,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def tail(log: Path) -> str:
+    return log.read_text()[-2000:]
+
+
 async def wait_until_up(
     http: httpx.AsyncClient, server: asyncio.subprocess.Process, log: Path
 ) -> None:
     """Migrating a new SQLite file takes seconds, more on a busy machine: up to two minutes."""
     for _ in range(1200):
         if server.returncode is not None:
-            raise AssertionError(f"linli serve stopped: {log.read_text()[-2000:]}")
+            raise AssertionError(f"linli serve stopped: {tail(log)}")
         try:
             if (await http.get("/healthz")).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         await asyncio.sleep(0.1)
-    raise AssertionError(f"linli serve did not come up: {log.read_text()[-2000:]}")
+    raise AssertionError(f"linli serve did not come up: {tail(log)}")
 
 
 async def test_serve_without_the_demo_seeds_nothing_and_shows_the_setup_page(
