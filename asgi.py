@@ -29,6 +29,7 @@ from domain.points import leaderboard
 from domain.stores import apply_migrations, open_redis
 from logs import configure_logging
 from portal.csrf import CsrfMiddleware
+from portal.first_run import FirstRunMiddleware
 from portal.health import healthz
 from portal.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
 from portal.routes import STATIC_DIR, portal_routes
@@ -45,6 +46,19 @@ async def forget_derived_completeness(redis: Redis) -> None:
         log.warning("could not mark derived structures for rebuild at start: %r", error)
         return
     log.info("derived structures marked for rebuild at start: %d", forgotten)
+
+
+async def announce_setup_code(collaborators: Collaborators) -> None:
+    """A programme without an admin: the console shows the setup page's one-time code."""
+    from domain.programme.first_run import issue_setup_code
+
+    try:
+        code = await issue_setup_code(collaborators)
+    except (RedisError, OSError) as error:  # Redis away at start: `linli setup-code` shows it later
+        log.warning("could not issue the setup code at start: %r", error)
+        return
+    if code is not None:
+        log.warning("还没有管理员：打开 /setup 完成首次设置，设置码 %s", code)
 
 
 def build_collaborators(settings: Settings) -> Collaborators:
@@ -82,6 +96,7 @@ def create_app(
                 await live.rebuild_all(collaborators.redis)
             else:  # a worker killed after a commit, before its bump: the next reads re-derive
                 await forget_derived_completeness(collaborators.redis)
+            await announce_setup_code(collaborators)
             await broker.startup()
             app.state.broker = broker
             schedule = asyncio.create_task(kick_due_jobs_every(broker))
@@ -120,6 +135,7 @@ def create_app(
             ),
             Middleware(CsrfMiddleware),
             Middleware(SuspendedWritesMiddleware),
+            Middleware(FirstRunMiddleware),
         ],
         lifespan=lifespan,
         exception_handlers=SUSPENSION_HANDLERS,

@@ -12,7 +12,7 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from settings import Settings, load_settings, maintenance_limits, tortoise_config
+from settings import Settings, choose_no_demo, load_settings, maintenance_limits, tortoise_config
 
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[Any]]) -> Any:
@@ -296,7 +296,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     asyncio.run(_migrate(settings))
-    if not args.no_demo:
+    if args.no_demo:
+        choose_no_demo()
+    if settings.demo and not args.no_demo:
         for line in asyncio.run(_seed_if_empty(settings)):
             print(line)
     if settings.uses_memory_redis and args.workers > 1:
@@ -340,6 +342,30 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _setup_code(settings: Settings) -> str | None:
+    from asgi import build_collaborators
+    from domain.programme.first_run import issue_setup_code
+
+    collaborators = build_collaborators(settings)
+    try:
+        code: str | None = await _with_database(settings, lambda: issue_setup_code(collaborators))
+    finally:
+        await collaborators.redis.aclose()
+    return code
+
+
+def cmd_setup_code(settings: Settings, _args: argparse.Namespace) -> int:
+    if settings.uses_memory_redis:
+        print("memory:// keeps the setup code inside `linli serve`: see its console output.")
+        return 2
+    code = asyncio.run(_setup_code(settings))
+    if code is None:
+        print("已有管理员：首次设置已完成，请用管理员账号登录。")
+        return 1
+    print(f"首次设置码：{code}（打开 /setup 创建第一位管理员）")
+    return 0
+
+
 def _parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="linli", description="邻里 Linli")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -347,7 +373,11 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--host", default=settings.host)
     serve.add_argument("--port", type=int, default=settings.port)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--no-demo", action="store_true", help="do not seed demo data")
+    serve.add_argument(
+        "--no-demo",
+        action="store_true",
+        help="seed no demo data: an empty database starts at the setup page (LINLI_DEMO=0)",
+    )
     serve.set_defaults(func=cmd_serve)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     seed = commands.add_parser("seed-demo", help="load the Chinese demo data (empty database)")
@@ -374,6 +404,9 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     purchases.add_argument("file", help="CSV: order_id, phone or member_id, amount_cents, …")
     purchases.add_argument("--admin", help="the importing admin's phone (default: first admin)")
     purchases.set_defaults(func=cmd_import_purchases)
+    commands.add_parser(
+        "setup-code", help="show the one-time code of the setup page while there is no admin"
+    ).set_defaults(func=cmd_setup_code)
     admin = commands.add_parser("create-admin", help="create an admin or promote a member")
     admin.add_argument("--phone", required=True)
     admin.add_argument("--name", default="运营")

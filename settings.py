@@ -127,6 +127,9 @@ class Settings:
     persisted_registrations_per_minute: int = 20  # per client IP
     mutations_per_minute: int = 30  # per member, every mutation (PRODUCT.md § Limits)
     graphql_max_string_chars: int = 20_000  # any string in a request's variables
+    # What an empty database becomes: the Chinese demo (zero-setup default), or, when off, a
+    # programme whose first admin is created on the setup page (/setup) with a setup code.
+    demo: bool = True
 
     @property
     def uses_sqlite(self) -> bool:
@@ -168,7 +171,14 @@ def load_settings() -> Settings:
         persisted_registrations_per_minute=int(_env("PERSISTED_REGISTRATIONS_PER_MINUTE", "20")),
         mutations_per_minute=int(_env("MUTATIONS_PER_MINUTE", "30")),
         graphql_max_string_chars=int(_env("GRAPHQL_MAX_STRING_CHARS", "20000")),
+        demo=_flag("LINLI_DEMO", True),
     )
+
+
+def choose_no_demo() -> None:
+    """``linli serve --no-demo``: the app factory (in this process or uvicorn's workers) reads
+    its settings from the environment again, so the choice travels there."""
+    os.environ["LINLI_DEMO"] = "0"
 
 
 def maintenance_limits() -> StoreLimits:

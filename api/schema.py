@@ -163,11 +163,13 @@ from api.programme.mutations.publish_privacy_policy import (
     PublishPrivacyPolicyResult,
     publish_privacy_policy,
 )
+from api.programme.mutations.update_brand import UpdateBrandResult, update_brand
 from api.programme.mutations.update_programme_rules import (
     UpdateProgrammeRulesResult,
     update_programme_rules,
 )
-from api.programme.queries import ProgrammeQuery
+from api.programme.queries import BrandQuery, ProgrammeQuery
+from api.programme.types import Brand
 from api.purchases.mutations.record_purchases import RecordPurchasesResult, record_purchases
 from api.referrals.types import Referral
 from api.rewards.mutations.cancel_redemption import CancelRedemptionResult, cancel_redemption
@@ -233,6 +235,7 @@ class Query(
     ProgrammeQuery,
     EstatesAdminQuery,
     TagAdminQuery,
+    BrandQuery,
 ):
     @strawberry.field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -564,6 +567,13 @@ class Mutation:
         resolver=restore_interest_tag,
         description="Admins: offer a retired (not merged) interest tag again (audited).",
     )
+    # ---- back office: firstrun ----
+    update_brand: UpdateBrandResult = strawberry.mutation(
+        resolver=update_brand,
+        description="Admins: save the brand's next version (name, about page, logo). Anyone else "
+        "gets a top-level FORBIDDEN (or UNAUTHENTICATED) error. There is no mutation that makes "
+        "the first admin: that is the setup page's, with the server's one-time setup code.",
+    )
 
 
 limit_every_mutation(Mutation)
@@ -657,6 +667,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             TagNameTaken,
             TagRetired,
             TagMerged,
+            Brand,
         ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not debug),

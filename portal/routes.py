@@ -7,6 +7,7 @@ from pathlib import Path
 from starlette.routing import Route
 
 from portal.views import (
+    admin_brand,
     admin_catalogue,
     admin_estates,
     admin_groups,
@@ -18,6 +19,7 @@ from portal.views import (
     dashboard,
     estate_changes,
     events,
+    first_run,
     groups,
     host_console,
     host_events,
@@ -68,6 +70,7 @@ def portal_routes() -> list[Route]:
         *estates_admin_routes(),
         *catalogue_admin_routes(),
         *tags_admin_routes(),
+        *brand_admin_routes(),
     ]
 
 
@@ -423,4 +426,13 @@ def tags_admin_routes() -> list[Route]:
             methods=["POST"],
             name="admin_tag_action",
         ),
+    ]
+
+
+def brand_admin_routes() -> list[Route]:
+    """The first run's setup page, the brand's admin page and the public about page."""
+    return [
+        Route("/setup", first_run.setup_page, methods=["GET", "POST"], name="setup"),
+        Route("/about", first_run.about, name="about"),
+        Route("/admin/brand", admin_brand.brand_page, methods=["GET", "POST"], name="admin_brand"),
     ]

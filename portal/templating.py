@@ -44,6 +44,7 @@ def render(
     values: dict[str, Any] = {
         "csrf": csrf_token(request),
         "viewer": getattr(request.state, "member", None),
+        "brand": getattr(request.state, "brand", None),  # portal.first_run puts it there
     }
     values.update(context or {})
     return templates.TemplateResponse(

@@ -1,4 +1,5 @@
-"""Programme settings reads: the rules with their history (admins), the privacy policy (anyone)."""
+"""The programme's root fields: the rules with their history (admins), the privacy policy and
+the brand (anyone)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.permissions import require_role
-from api.programme.types import PrivacyPolicy, ProgrammeRules, ProgrammeRuleVersion
+from api.programme.types import Brand, PrivacyPolicy, ProgrammeRules, ProgrammeRuleVersion
 from domain.identity.models import Role
 from domain.programme import queries
+from domain.programme.brand import current_brand
 
 
 @strawberry.type
@@ -33,3 +35,10 @@ class ProgrammeQuery:
     async def privacy_policy(self, info: Info[Context, Any]) -> PrivacyPolicy:
         built_in = info.context.collaborators.settings.privacy_policy_version
         return PrivacyPolicy.of(await queries.current_privacy_policy(built_in))
+
+
+@strawberry.type
+class BrandQuery:
+    @strawberry.field(description="The brand, for everyone (signed in or not).")
+    async def brand(self, info: Info[Context, Any]) -> Brand:
+        return Brand.from_view(await current_brand(info.context.collaborators))

@@ -1,4 +1,5 @@
-"""GraphQL types of the programme settings: a version of the earn rules, the privacy policy."""
+"""GraphQL types of the programme settings: a version of the earn rules, the privacy policy, the
+brand."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import datetime
 import strawberry
 
 from api.identity.types import Member
+from domain.programme.brand import Brand as BrandView
 from domain.programme.privacy import PolicyVersion
 from domain.programme.queries import RuleVersionRecord
 from domain.programme.rules import ProgrammeRuleSet
@@ -99,3 +101,26 @@ class PrivacyPolicy:
     @classmethod
     def of(cls, policy: PolicyVersion) -> PrivacyPolicy:
         return cls(version=policy.version, body=policy.body, published_at=policy.published_at)
+
+
+@strawberry.type(description="The programme's brand: its name, logo and about page.")
+class Brand:
+    name: str = strawberry.field(
+        description="The programme's name, shown where the app names itself (邻里 until set)."
+    )
+    logo_url: str | None = strawberry.field(
+        description="The logo, a path on this server (`/media/…`); null when there is none."
+    )
+    about: str = strawberry.field(
+        description="The about page as plain text; a blank line separates paragraphs. Show it "
+        "as text, never as HTML."
+    )
+    version: int = strawberry.field(
+        description="The brand's version, raised by every change; 0 before an admin set it."
+    )
+
+    @classmethod
+    def from_view(cls, brand: BrandView) -> Brand:
+        return cls(
+            name=brand.name, logo_url=brand.logo_url, about=brand.about, version=brand.version
+        )

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.identity.models import Role
+from domain.programme.first_run import getting_started
 from portal.auth import redirect
 from portal.outcomes import page, refusal, signed_in
 
@@ -17,4 +18,5 @@ async def home(request: Request) -> Response:
         return redirect(request, "login")
     if refused := refusal(request, actor, Role.ADMIN):
         return refused
-    return page(request, "admin/home.html", {})
+    steps = await getting_started()  # the first-run checklist, until it is done
+    return page(request, "admin/home.html", {"getting_started": None if steps.complete else steps})

@@ -256,6 +256,7 @@ def test_every_operation_of_the_contract_with_variables_is_fed_hostile_values() 
         "EstatePickupPoints",
         "AdminInterestTags",
         "AuditLogChoices",
+        "Brand",
     }
     assert len(FUZZED) >= 46
 
