@@ -16,6 +16,7 @@ from domain.groups.models import GroupMembership, InterestGroup
 from domain.groups.policies import groups_hosted_by
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.kpis.metrics import Period, Scope, posts_published, ratio, repurchase
+from domain.posts.models import Post, PostStatus
 from domain.posts.queries import waiting_in_group
 from domain.segments.models import TierChange
 from domain.segments.rfm import Tier
@@ -56,6 +57,7 @@ class GroupSection:
     moderation_waiting: int
     events: list[UpcomingEvent]
     win_back: list[TierChange]  # with their members
+    latest_posts: list[Post]  # with their authors
 
     @property
     def repurchase_rate(self) -> float:
@@ -168,4 +170,19 @@ async def group_section(c: Collaborators, group: InterestGroup) -> GroupSection:
         moderation_waiting=await waiting_in_group(group.id),
         events=await upcoming_events(c, group.id),
         win_back=await win_back(c, group.id),
+        latest_posts=await latest_posts(group.id),
+    )
+
+
+LATEST_POSTS = 5
+
+
+async def latest_posts(group_id: int) -> list[Post]:
+    """The group's newest posts that are published or waiting for a decision, so a host sees
+    what their members share as it arrives (one statement, authors joined)."""
+    return (
+        await Post.filter(group_id=group_id, status__in=[PostStatus.PUBLISHED, PostStatus.PENDING])
+        .select_related("author")
+        .order_by("-id")
+        .limit(LATEST_POSTS)
     )

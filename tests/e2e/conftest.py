@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +64,11 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="session")
-def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serve(database_url: str, data_dir: Path, **extra_env: str) -> Iterator[str]:
+    """A live server process on a free port, sharing the test database; its URL. Its log (stdout
+    and stderr) is ``data_dir / "server.log"``."""
     port = _free_port()
-    data_dir = tmp_path_factory.mktemp("live-data")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -78,6 +80,7 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         # in-process Redis its login counter is never flushed between tests (the API tests
         # prove the 10/min limit).
         "LOGIN_PER_MINUTE": "1000",
+        **extra_env,
     }
     log = (data_dir / "server.log").open("w")
     process = subprocess.Popen(
@@ -105,6 +108,12 @@ def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(database_url, tmp_path_factory.mktemp("live-data")) as url:
+        yield url
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:

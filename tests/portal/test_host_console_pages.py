@@ -13,7 +13,7 @@ from domain.segments.models import NpsResponse
 from domain.segments.rfm import Tier
 from domain.segments.tiers import recompute_tiers
 from tests.domain.events_helpers import make_event, make_group, make_host
-from tests.domain.host_console_helpers import buys, join, moved
+from tests.domain.host_console_helpers import buys, join, moved, post_in
 from tests.factories import make_member, make_tag
 from tests.portal.test_points_pages import HTMX, htmx, sign_in
 
@@ -182,3 +182,23 @@ async def test_the_nps_question_is_answered_once_a_quarter(
     assert await NpsResponse.filter(member_id=member.id).count() == 1
     after = await client.get("/points/standing", headers=HTMX)
     assert "你有多大可能把邻里推荐给朋友？" not in after.text
+
+
+async def test_a_host_sees_the_newest_posts_of_their_group_and_which_wait_for_review(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    host, other_host = await make_host("阿哲"), await make_host("小林")
+    mine = await make_group(host)
+    theirs = await make_group(other_host, "亲子烘焙", "baking")
+    author = await make_member(display_name="王阿姨")
+    waiting = await post_in(collaborators, mine, author, "PENDING")
+    shown = await post_in(collaborators, mine, author, "PUBLISHED")
+    rejected = await post_in(collaborators, mine, author, "REJECTED")
+    elsewhere = await post_in(collaborators, theirs, author, "PUBLISHED")
+    await sign_in(client, host)
+    text = (await client.get("/host")).text
+    latest = text.split("最新帖子")[1].split("即将举行的活动")[0]
+    assert f'href="/posts/{shown.id}"' in latest and "待审核" in latest
+    assert f'href="/posts/{waiting.id}"' not in latest  # a pending post has no public page yet
+    assert f'href="/posts/{rejected.id}"' not in latest and f"/posts/{elsewhere.id}" not in latest
+    assert latest.count("王阿姨") == 2
