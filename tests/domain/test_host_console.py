@@ -23,7 +23,9 @@ from tests.domain.host_console_helpers import buys, join, moved, post_in
 from tests.factories import make_member, make_tag
 from tests.sqlcount import count_sql
 
-STATEMENTS_PER_GROUP = 8
+# Members, repurchase (2), posts this month, queue, events, waitlists, win-back, and the newest
+# posts with their authors (one joined statement).
+STATEMENTS_PER_GROUP = 9
 
 
 @pytest.fixture
