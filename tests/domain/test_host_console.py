@@ -23,8 +23,7 @@ from tests.domain.host_console_helpers import buys, join, moved, post_in
 from tests.factories import make_member, make_tag
 from tests.sqlcount import count_sql
 
-# Members, repurchase (2), posts this month, queue, events, waitlists, win-back, and the newest
-# posts with their authors (one joined statement).
+# The section's figures and lists, the newest posts with their authors being one joined statement.
 STATEMENTS_PER_GROUP = 9
 
 
