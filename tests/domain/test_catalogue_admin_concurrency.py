@@ -213,8 +213,10 @@ async def test_cancelling_an_event_racing_registrations_leaves_no_live_registrat
     results = await asyncio.gather(*work, return_exceptions=True)
 
     assert not unexpected(list(results)), unexpected(list(results))[:3]
-    refused = [r for r in results if isinstance(r, EventCancelledError)]
-    assert refused, "some registrations came after the cancellation"
+    # How many registrations land before the cancellation depends on scheduling; whatever the
+    # order, none stays live and one arriving afterwards is refused.
+    with pytest.raises(EventCancelledError):
+        await events.register_for_event(collaborators, await make_member(), event.id)
     live = await EventRegistration.filter(
         event_id=event.id,
         status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
