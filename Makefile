@@ -25,6 +25,7 @@ test: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 schema: $(VENV)/.installed
 	$(BIN)/strawberry export-schema api.schema:schema --output api/schema.graphql

@@ -18,7 +18,6 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from api.http import GraphQLApp
 from api.schema import build_schema
-from api.uploads import media, upload
 from domain import stores
 from domain.campaigns import live
 from domain.clock import Clock
@@ -28,14 +27,17 @@ from domain.jobs import kick_due_jobs_every, make_broker
 from domain.points import leaderboard
 from domain.stores import apply_migrations, open_redis
 from logs import configure_logging
-from portal.csrf import CsrfMiddleware
+from portal.failures import failure_response
 from portal.first_run import FirstRunMiddleware
-from portal.health import healthz
-from portal.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
 from portal.routes import STATIC_DIR, portal_routes
 from portal.suspension import EXCEPTION_HANDLERS as SUSPENSION_HANDLERS
-from portal.suspension import SuspendedWritesMiddleware
+from portal.suspension import refused
 from settings import Settings, load_settings, tortoise_config
+from web.csrf import CsrfMiddleware
+from web.health import healthz
+from web.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
+from web.suspension import SuspendedWritesMiddleware
+from web.uploads import media, upload
 
 log = logging.getLogger("linli.app")
 
@@ -122,7 +124,7 @@ def create_app(
             *portal_routes(),
         ],
         middleware=[
-            Middleware(RequestContextMiddleware),
+            Middleware(RequestContextMiddleware, failure_response=failure_response),
             Middleware(SecurityHeaders),
             Middleware(BodyLimitMiddleware, max_bytes=settings.limits.graphql_max_body_bytes),
             Middleware(
@@ -134,7 +136,7 @@ def create_app(
                 https_only=settings.https_only_cookies,
             ),
             Middleware(CsrfMiddleware),
-            Middleware(SuspendedWritesMiddleware),
+            Middleware(SuspendedWritesMiddleware, refused=refused),
             Middleware(FirstRunMiddleware),
         ],
         lifespan=lifespan,

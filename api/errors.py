@@ -12,7 +12,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 
-from api.ids import MalformedIdError, encode_id
+from api.ids import MalformedIdError
 from domain.campaigns import errors as campaigns
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
 from domain.events import errors as events
@@ -24,6 +24,7 @@ from domain.programme import errors as programme
 from domain.rewards import errors as rewards
 from domain.stores import as_busy
 from logs import request_id_var
+from web.ids import encode_id
 
 log = logging.getLogger("linli.graphql")
 

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -36,17 +36,9 @@ from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import TokenKind
 from domain.stores import as_busy
+from web.connection import bearer_token, client_ip
 
 log = logging.getLogger("linli.graphql")
-
-
-def client_ip(connection: HTTPConnection, trusted_proxies: int) -> str:
-    """The peer address, or the address ``trusted_proxies`` hops back in X-Forwarded-For."""
-    if trusted_proxies > 0:
-        hops = [h.strip() for h in connection.headers.get("x-forwarded-for", "").split(",") if h]
-        if len(hops) >= trusted_proxies:
-            return hops[-trusted_proxies]
-    return connection.client.host if connection.client else "unknown"
 
 
 # Control characters other than tab, line feed and carriage return, DEL and the C1 block.
@@ -79,11 +71,6 @@ def refuse_bad_strings(data: GraphQLRequestData, max_chars: int) -> GraphQLError
                     "字符串含有不允许的控制字符", extensions={"code": "BAD_USER_INPUT"}
                 )
     return None
-
-
-def bearer_token(connection: HTTPConnection) -> str | None:
-    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):

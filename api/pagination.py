@@ -13,7 +13,7 @@ import orjson
 from strawberry import relay
 
 from api.errors import ClientError
-from api.ids import pk_of
+from web.ids import pk_of
 
 PAGE_SIZE_MAX = 50
 

@@ -18,7 +18,6 @@ def data_dir(database_url: str) -> Path:
 
 
 async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) -> None:
-    from api.ids import encode_id
     from api.posts.queries import _feed_cursor
     from domain.clock import Clock
     from domain.identity.models import Member, TokenKind
@@ -29,6 +28,7 @@ async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) ->
     from domain.stores import open_redis
     from portal.forms.posts import feed_cursor
     from settings import maintenance_limits, tortoise_config
+    from web.ids import encode_id
 
     rng = random.Random(seed)
     config = tortoise_config(database_url, maintenance_limits())

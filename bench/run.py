@@ -94,8 +94,8 @@ def bodies(reward_gid: str, campaign_gid: str) -> dict[str, dict[str, Any]]:
 
 
 def write_bodies(data: Path) -> dict[str, dict[str, Any]]:
-    from api.ids import encode_id
     from bench.generate import BIG_STOCK_REWARD
+    from web.ids import encode_id
 
     found = bodies(encode_id("Reward", BIG_STOCK_REWARD), encode_id("Campaign", 1))
     lines = [f"{name}\t{orjson.dumps(body).decode()}" for name, body in found.items()]
@@ -358,7 +358,7 @@ async def like_counts_agree(database_url: str) -> tuple[int, int]:
     import asyncpg
     from strawberry import relay
 
-    from api.ids import encode_id  # noqa: F401  (ids in post_ids.txt are global ids)
+    from web.ids import encode_id  # noqa: F401  (ids in post_ids.txt are global ids)
 
     ids = [
         int(relay.GlobalID.from_id(g).node_id) for g in (data / "post_ids.txt").read_text().split()

@@ -3,12 +3,13 @@ test) and handed in, never imported as module globals."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass, field
 
 from redis.asyncio import Redis
 
 from domain.clock import Clock
 from domain.identity.wechat import WechatClient
+from domain.media.storage import ImageStorage, LocalImageStorage
 from settings import Settings
 
 
@@ -18,3 +19,9 @@ class Collaborators:
     redis: Redis
     clock: Clock
     wechat: WechatClient
+    images: ImageStorage = field(init=False)
+    image_storage: InitVar[ImageStorage | None] = None
+
+    def __post_init__(self, image_storage: ImageStorage | None) -> None:
+        # The settings' media folder unless another store is handed in (object storage, a test).
+        self.images = image_storage or LocalImageStorage(self.settings.media_root)

@@ -1,4 +1,5 @@
-"""The portal session: a revocable session token in the signed cookie."""
+"""The portal session: a revocable session token in the signed cookie, started and ended here
+(``web/auth.py`` reads it)."""
 
 from __future__ import annotations
 
@@ -9,30 +10,15 @@ from starlette.responses import RedirectResponse
 
 from domain.collaborators import Collaborators
 from domain.identity import services
-from domain.identity.models import AuthToken, Member, TokenKind
-from portal.csrf import SESSION_KEY as CSRF_KEY
-from portal.suspension import LOOKUP, SESSION_TOKEN_KEY
+from domain.identity.models import Member
+from web.auth import current_member
+from web.csrf import SESSION_KEY as CSRF_KEY
+from web.suspension import LOOKUP, SESSION_TOKEN_KEY
 
 
 def collaborators(request: Request) -> Collaborators:
     c: Collaborators = request.app.state.collaborators
     return c
-
-
-async def current_member(request: Request) -> tuple[Member, AuthToken] | None:
-    if "authorization" in request.headers:
-        # Such requests skip the CSRF check, so the session cookie must not count for them.
-        request.state.member = None
-        return None
-    state = request.scope.setdefault("state", {})
-    if LOOKUP in state:  # looked up already, for an unsafe request (portal/suspension.py)
-        found: tuple[Member, AuthToken] | None = state[LOOKUP]
-    else:
-        found = await services.authenticate(
-            collaborators(request), request.session.get(SESSION_TOKEN_KEY), TokenKind.SESSION
-        )
-    request.state.member = found[0] if found else None
-    return found
 
 
 async def sign_in(request: Request, member: Member) -> None:

@@ -11,8 +11,8 @@ from starlette.responses import Response
 from domain.clock import SHANGHAI
 from domain.errors import DomainError, InvalidInputError, RateLimitedError
 from domain.identity.models import Member, Role
-from portal.auth import current_member
 from portal.templating import render
+from web.auth import current_member
 
 
 def page(

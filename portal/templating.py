@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from portal import i18n
-from portal.csrf import csrf_token
+from web.csrf import csrf_token
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 HTMX_VERSION = "2.0.11"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import strawberry
 
 from api.groups.types import InterestGroup
-from api.ids import decode_id
 from domain.errors import FieldError, InvalidInputError
 from domain.groups import models
 from domain.groups.admin import GroupInput
+from web.ids import decode_id
 
 
 def group_input(

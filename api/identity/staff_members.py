@@ -12,7 +12,6 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.identity.types import Member, Role
-from api.ids import decode_required_id, encode_id
 from api.permissions import require_role
 from api.points.types import LedgerEntry
 from domain.errors import InvalidInputError
@@ -20,6 +19,7 @@ from domain.identity import member_record, models, roles
 from domain.identity.models import Role as DomainRole
 from domain.identity.suspensions import is_suspended
 from domain.posts.models import AuditLogEntry
+from web.ids import decode_required_id, encode_id
 
 
 @strawberry.enum(description="Where a grant of a role stands.")

@@ -12,7 +12,6 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
-from api.ids import encode_id
 from api.pagination import after_id, check_first, connection_of
 from api.points.types import Points
 from api.rewards.types import Redemption, RedemptionConnection, redeemed_counts
@@ -23,6 +22,7 @@ from domain.rewards import queries as rewards
 from domain.segments import models as segment_models
 from domain.segments import queries as segment_queries
 from domain.segments.queries import Rfm
+from web.ids import encode_id
 
 if TYPE_CHECKING:
     from api.identity.estate_changes import EstateChangeRequest

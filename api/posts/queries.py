@@ -12,7 +12,6 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import ClientError
 from api.identity.types import Member
-from api.ids import pk_of
 from api.pagination import (
     after_id,
     check_first,
@@ -31,6 +30,7 @@ from api.posts.types import (
     PostKind,
 )
 from domain.posts import models, policies, queries
+from web.ids import pk_of
 
 
 def _feed_key(after: str | None) -> queries.FeedKey | None:

@@ -17,7 +17,6 @@ from strawberry.types import Info
 from api.context import Context
 from api.groups.types import InterestGroup
 from api.identity.types import Member
-from api.ids import encode_id
 from api.pagination import after_id, check_first, connection_of
 from api.rewards.types import Image
 from domain.audit_display import changes_of, raw_json
@@ -25,6 +24,7 @@ from domain.errors import NotFoundError
 from domain.identity import models as identity
 from domain.media import models as media
 from domain.posts import models, policies, queries
+from web.ids import encode_id
 
 
 @strawberry.enum(description="What kind of post it is.")

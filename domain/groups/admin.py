@@ -26,7 +26,6 @@ from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Estate, Member, Role
 from domain.identity.policies import require_role
 from domain.media.models import Image
-from domain.media.storage import LocalImageStorage
 
 T = TypeVar("T")
 # Lowercase ASCII letters, digits and hyphens, 2–40 characters, starting and ending with a letter
@@ -93,7 +92,7 @@ async def _checked(
         if image is None:
             errors.append(FieldError("coverImageId", "图片不存在，请重新上传"))
         else:
-            values["cover_url"] = LocalImageStorage(c.settings.media_root).url(image.storage_key)
+            values["cover_url"] = c.images.url(image.storage_key)
     if errors:
         raise InvalidInputError(errors)
     return values

@@ -19,7 +19,6 @@ from domain.errors import FieldError, InvalidInputError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.media.models import Image
-from domain.media.storage import LocalImageStorage
 from domain.programme.errors import VersionConflictError
 from domain.programme.models import BrandProfile
 
@@ -86,7 +85,7 @@ async def _logo_url(c: Collaborators, actor: Member, image_id: int) -> str:
     image = await Image.get_or_none(id=image_id, owner_id=actor.id)
     if image is None:
         raise InvalidInputError.single("logoImageId", "请先上传图片作为标志")
-    return LocalImageStorage(c.settings.media_root).url(image.storage_key)
+    return c.images.url(image.storage_key)
 
 
 async def write_version(

@@ -21,7 +21,6 @@ from domain.errors import InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.media.models import Image
-from domain.media.storage import LocalImageStorage
 from domain.rewards import rules
 from domain.rewards.errors import RewardRetiredError
 from domain.rewards.models import Redemption, RedemptionCounter, Reward
@@ -131,7 +130,7 @@ async def _image_url(c: Collaborators, actor: Member, image_id: int | Keep | Non
     image = await Image.get_or_none(id=image_id, owner_id=actor.id)
     if image is None:
         raise InvalidInputError.single("imageId", "图片不存在")
-    return LocalImageStorage(c.settings.media_root).url(image.storage_key)
+    return c.images.url(image.storage_key)
 
 
 def _apply(reward: Reward, changes: RewardChanges, image_url: str | None) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData
 
-from api.ids import decode_id
 from domain.errors import FieldError, InvalidInputError
 from domain.groups.admin import GroupInput
 from domain.identity import rules
 from domain.identity.models import Member
+from web.ids import decode_id
 
 ESTATE_ONLY = "estate"
 

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from starlette.datastructures import FormData
 
-from api.ids import decode_id
 from domain.errors import FieldError, InvalidInputError
 from domain.posts.models import PostKind
 from domain.posts.queries import FeedKey
 from domain.posts.recipes import RecipeDraft
 from domain.posts.services import PostDraft
+from web.ids import decode_id
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

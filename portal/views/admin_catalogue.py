@@ -10,7 +10,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.uploads import image_storage, read_file_field
 from domain.errors import DomainError, PermissionDeniedError
 from domain.events import admin as events_admin
 from domain.events import queries as event_queries
@@ -25,6 +24,7 @@ from portal.forms import catalogue as forms
 from portal.forms.rewards import form_values
 from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
 from portal.templating import render
+from web.uploads import read_file_field
 
 REWARD_PAGE = "admin/catalogue_reward.html"
 EVENT_PAGE = "admin/catalogue_event.html"
@@ -133,7 +133,7 @@ async def reward_picture(request: Request) -> Response:
         return await read_file_field(request, limit)
 
     try:
-        image = await media.upload_image(c, image_storage(request), admin, read_file)
+        image = await media.upload_image(c, c.images, admin, read_file)
         changes = rewards_admin.RewardChanges(image_id=image.id)
         reward = await rewards_admin.update_reward(c, admin, reward.id, changes)
     except DomainError as error:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.http import client_ip
 from domain.errors import DomainError
 from domain.programme.brand import current_brand
 from domain.programme.first_run import FirstRun, admin_exists, complete_setup
-from portal.auth import collaborators, current_member, redirect, sign_in
+from portal.auth import collaborators, redirect, sign_in
 from portal.outcomes import error_status, field_errors, page
+from web.auth import current_member
+from web.connection import client_ip
 
 FIELDS = ("setupCode", "phone", "displayName", "brandName")  # kept on a refusal (not the password)
 

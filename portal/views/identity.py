@@ -7,15 +7,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.http import client_ip
 from domain.errors import DomainError, InvalidInputError
 from domain.identity import estate_changes, queries, services
 from domain.identity.rules import mask_phone
 from domain.programme.queries import current_privacy_policy
-from portal.auth import collaborators, current_member, redirect, sign_in, sign_out
+from portal.auth import collaborators, redirect, sign_in, sign_out
 from portal.forms import identity as forms
 from portal.outcomes import error_status
 from portal.templating import render
+from web.auth import current_member
+from web.connection import client_ip
 
 
 def _ip(request: Request) -> str:

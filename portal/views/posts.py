@@ -8,7 +8,6 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.uploads import image_storage
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member
@@ -28,7 +27,7 @@ NOTICES = ("pending", "published")
 
 
 def media_url(request: Request) -> Any:
-    storage = image_storage(request)
+    storage = collaborators(request).images
     return lambda image: storage.url(image.storage_key)
 
 
@@ -200,7 +199,7 @@ async def _share_context(
         id__in=[i for i in decoded.values() if i is not None], owner_id=member.id
     )
     by_id = {image.id: image for image in owned}
-    storage = image_storage(request)
+    storage = collaborators(request).images
     images = [
         (raw, storage.url(by_id[i].storage_key) if i in by_id else None)
         for raw, i in decoded.items()

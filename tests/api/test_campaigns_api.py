@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from api.context import Context
-from api.ids import encode_id
 from api.schema import schema
 from domain.campaigns import live, services
 from domain.campaigns.models import Campaign, CampaignEntry, EntryStatus, Vote
@@ -24,6 +23,7 @@ from tests.conftest import GraphQLClient
 from tests.domain.campaign_helpers import voter, voting_campaign
 from tests.factories import make_estate, make_member
 from tests.sqlcount import count_sql
+from web.ids import encode_id
 
 
 def cid(campaign: Campaign) -> str:

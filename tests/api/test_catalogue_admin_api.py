@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.identity.models import Member, Role
@@ -21,6 +20,7 @@ from tests.conftest import GraphQLClient
 from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.domain.points_helpers import fund, make_reward
 from tests.factories import make_member
+from web.ids import encode_id
 
 REFUSED = [Role.RESIDENT, Role.HOST, Role.MODERATOR]
 

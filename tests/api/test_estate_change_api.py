@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.identity.models import Estate, EstateChangeRequest, Member, Role
 from domain.posts.models import AuditLogEntry
@@ -16,6 +15,7 @@ from tests.api.test_points_api import error_code, token_for
 from tests.conftest import GraphQLClient
 from tests.factories import make_estate, make_member
 from tests.sqlcount import count_sql
+from web.ids import encode_id
 
 
 @pytest.fixture

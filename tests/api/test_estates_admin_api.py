@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.identity.models import (
     Estate,
@@ -25,6 +24,7 @@ from tests.api.test_identity_api import op, register
 from tests.api.test_points_api import error_code, statements_of, token_for
 from tests.conftest import GraphQLClient
 from tests.factories import make_estate, make_member
+from web.ids import encode_id
 
 POINT = {"name": "南门驿站", "address": "南门岗亭旁", "openingHours": "每天 9:00–21:00"}
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from api.ids import encode_id
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.events import services
@@ -18,6 +17,7 @@ from tests.conftest import GraphQLClient
 from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.factories import make_member
 from tests.sqlcount import count_sql
+from web.ids import encode_id
 
 
 def eid(event: Event) -> str:

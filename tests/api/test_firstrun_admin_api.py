@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.identity.models import Role
 from domain.media.models import Image
@@ -16,6 +15,7 @@ from tests.api.test_identity_api import op
 from tests.api.test_points_api import error_code, token_for
 from tests.conftest import GraphQLClient
 from tests.factories import CLOCK_START, make_member
+from web.ids import encode_id
 
 
 def brand_input(**changes: Any) -> dict[str, Any]:

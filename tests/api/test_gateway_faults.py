@@ -16,7 +16,6 @@ import pytest
 from starlette.testclient import TestClient
 from tortoise.connection import get_connection
 
-from api.ids import encode_id
 from asgi import create_app
 from domain.collaborators import Collaborators
 from domain.groups.models import GroupMembership
@@ -24,6 +23,7 @@ from tests.api.test_groups_api import token_for
 from tests.domain.test_groups import make_group
 from tests.factories import make_member
 from tests.stores import ON_POSTGRES
+from web.ids import encode_id
 
 
 def _dead_port() -> int:

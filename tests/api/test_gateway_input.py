@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 import pytest
 
-from api.ids import encode_id, parse_global_id
 from domain.collaborators import Collaborators
 from domain.events.models import Event
 from domain.identity.models import Role
@@ -22,6 +21,7 @@ from tests.api.test_posts_api import make_post
 from tests.conftest import GraphQLClient
 from tests.domain.test_posts import veteran
 from tests.factories import make_member
+from web.ids import encode_id, parse_global_id
 
 
 def raw_id(text: str) -> str:

@@ -13,7 +13,6 @@ import httpx
 import pytest_asyncio
 from redis.asyncio import Redis
 
-from api.ids import encode_id
 from api.persisted import KEY_PREFIX, contract_documents
 from asgi import create_app
 from domain.collaborators import Collaborators
@@ -25,6 +24,7 @@ from tests.api.test_posts_api import make_post
 from tests.conftest import GraphQLClient
 from tests.domain.test_posts import veteran
 from tests.factories import make_member
+from web.ids import encode_id
 
 
 def sha(query: str) -> str:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.groups import admin
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
@@ -20,6 +19,7 @@ from tests.api.test_posts_api import make_post
 from tests.conftest import GraphQLClient
 from tests.domain.test_groups_admin import group_input
 from tests.factories import make_estate, make_member
+from web.ids import encode_id
 
 REFUSED = {
     "resident": ((Role.RESIDENT,), "FORBIDDEN"),

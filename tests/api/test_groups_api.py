@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.groups.models import GroupMembership
 from domain.identity import services
@@ -11,6 +10,7 @@ from tests.api.test_identity_api import op
 from tests.conftest import GraphQLClient
 from tests.domain.test_groups import make_group
 from tests.factories import make_estate, make_member
+from web.ids import encode_id
 
 
 async def token_for(c: Collaborators, member: object) -> str:

@@ -7,11 +7,11 @@ from typing import Any
 import httpx
 from graphql import print_ast
 
-from api.ids import encode_id
 from domain.identity.models import AuthToken, Member, MemberInterestTag, Role
 from tests.api.test_contract import OPERATIONS
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, make_estate, make_member, make_tag
+from web.ids import encode_id
 
 
 def op(name: str) -> str:

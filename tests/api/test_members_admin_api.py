@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.models import AuthToken, Member, Role, RoleGrantRequest, RoleGrantStatus
@@ -19,6 +18,7 @@ from tests.api.test_points_api import token_for
 from tests.conftest import GraphQLClient
 from tests.factories import make_member
 from tests.sqlcount import count_sql
+from web.ids import encode_id
 
 ADMIN = (Role.RESIDENT, Role.ADMIN)
 REFUSED = {

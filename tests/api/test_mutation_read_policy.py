@@ -12,7 +12,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from api.ids import encode_id
 from domain.campaigns.models import (
     Ballot,
     Campaign,
@@ -42,6 +41,7 @@ from tests.domain.campaign_helpers import voting_campaign
 from tests.domain.events_helpers import make_event, make_group
 from tests.domain.test_posts import veteran
 from tests.factories import make_member
+from web.ids import encode_id
 
 SECRET_TITLE = "不该被看到的标题"
 SECRET_BODY = "不该被看到的正文内容"

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from graphql import GraphQLEnumType
 
-from api.ids import encode_id
 from api.pagination import encode_cursor
 from api.schema import schema
 from domain.clock import FrozenClock
@@ -25,6 +24,7 @@ from domain.rewards import models as rewards
 from tests.api.test_identity_api import op
 from tests.conftest import GraphQLClient
 from tests.factories import make_member
+from web.ids import encode_id
 
 ADMIN = (Role.RESIDENT, Role.ADMIN)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member, Role
@@ -29,6 +28,7 @@ from tests.domain.test_groups import make_group
 from tests.domain.test_posts import veteran
 from tests.factories import make_member
 from tests.sqlcount import count_sql
+from web.ids import encode_id
 
 RECIPE_INPUT = {
     "servings": 2,

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.identity.models import Member
 from domain.points.models import LedgerEntry, LedgerReason
@@ -21,6 +20,7 @@ from tests.api.test_points_api import ADMIN, error_code, statements_of, token_fo
 from tests.conftest import GraphQLClient
 from tests.domain.purchase_helpers import refer
 from tests.factories import make_member
+from web.ids import encode_id
 
 
 def purchase(c: Collaborators, order_id: str, member: Member, cents: int = 5_000) -> dict[str, Any]:

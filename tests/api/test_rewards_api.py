@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
@@ -28,6 +27,7 @@ from tests.api.test_points_api import ADMIN, balance_of, error_code, statements_
 from tests.conftest import GraphQLClient
 from tests.factories import make_member
 from tests.refusals import expected_refusal, refusal_of
+from web.ids import encode_id
 
 HOST = (Role.RESIDENT, Role.HOST)
 

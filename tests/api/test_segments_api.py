@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.identity.models import Estate, Member, Role
 from domain.segments import tiers
@@ -18,6 +17,7 @@ from tests.conftest import GraphQLClient
 from tests.domain.test_kpis import bought, build_world
 from tests.factories import make_member
 from tests.sqlcount import count_sql
+from web.ids import encode_id
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
 

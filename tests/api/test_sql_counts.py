@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.points.services import award_points
@@ -23,6 +22,7 @@ from tests.conftest import GraphQLClient
 from tests.domain.test_groups import make_group
 from tests.factories import make_estate, make_member, make_tag
 from tests.sqlcount import count_sql
+from web.ids import encode_id
 
 Grow = Callable[[Collaborators, Member, int], Awaitable[dict[str, Any]]]
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.campaigns.models import CampaignEntry, EntryStatus
 from domain.campaigns.services import moderate_entry
 from domain.collaborators import Collaborators
@@ -31,6 +30,7 @@ from tests.domain.events_helpers import make_event, make_group
 from tests.domain.test_posts import veteran
 from tests.factories import make_estate, make_member
 from tests.refusals import expected_refusal, refused_at_the_edge
+from web.ids import encode_id
 
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-30"}
 DASHBOARD = (

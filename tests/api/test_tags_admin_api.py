@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.identity import tags
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
@@ -19,6 +18,7 @@ from tests.api.test_points_api import error_code, token_for
 from tests.conftest import GraphQLClient
 from tests.factories import make_member, make_tag
 from tests.sqlcount import count_sql
+from web.ids import encode_id
 
 
 def tag_id(tag: InterestTag) -> str:

@@ -106,7 +106,7 @@ async def test_no_naughty_string_survives_as_markup_and_text_round_trips(
         )
         await services.add_comment(collaborators, author, post.id, (payload + "好")[:1000])
         expected[post.id] = text.clean_title(title)
-    from api.ids import encode_id
+    from web.ids import encode_id
 
     bad: list[tuple[str, list[str]]] = []
     for post_id, title in expected.items():

@@ -12,13 +12,13 @@ import httpx
 import pytest
 from PIL import Image
 
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.identity.services import issue_api_tokens
 from domain.media import images
 from domain.media.models import Image as ImageRow
 from tests.domain.test_images import encoded, exif_with_gps, forbid_decoding, png_header_bomb
 from tests.factories import PASSWORD, make_member
+from web.ids import encode_id
 
 BOUNDARY = "linli-test-boundary"
 

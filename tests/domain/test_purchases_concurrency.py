@@ -107,9 +107,9 @@ async def test_overlapping_batches_in_opposite_orders_finish_without_deadlock(
 async def test_one_order_posted_to_graphql_ten_times_at_once_is_recorded_once(
     collaborators: Collaborators, gql: GraphQLClient
 ) -> None:
-    from api.ids import encode_id
     from domain.identity import services as identity
     from tests.api.test_identity_api import op
+    from web.ids import encode_id
 
     admin, inviter, invitee = await make_admin(), await make_member(), await make_member()
     await refer(collaborators, inviter, invitee)

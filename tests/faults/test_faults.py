@@ -31,7 +31,6 @@ import pytest
 import pytest_asyncio
 from redis import Redis as SyncRedis
 
-from api.ids import encode_id
 from domain.clock import Clock
 from domain.collaborators import Collaborators
 from domain.identity import services as identity
@@ -42,6 +41,7 @@ from domain.points.reconcile import reconcile
 from domain.posts.models import Post, PostKind, PostLike, PostStatus
 from tests.e2e.conftest import _free_port
 from tests.factories import make_member
+from web.ids import encode_id
 
 pytestmark = [
     pytest.mark.postgres_only,

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull
 
-from api.ids import encode_id
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.groups.models import GroupHost, InterestGroup
@@ -22,6 +21,7 @@ from domain.identity.models import Member, PickupPoint, Role
 from tests.factories import PASSWORD, make_estate, make_member, make_tag
 from tests.hostile.contract import Leaf, Operation
 from tests.hostile.probe import send
+from web.ids import encode_id
 
 _fresh = itertools.count(1)
 

@@ -20,7 +20,6 @@ import pytest
 import pytest_asyncio
 from websockets.asyncio.client import connect
 
-from api.ids import encode_id
 from domain.campaigns import services
 from domain.campaigns.models import Campaign, CampaignEntry, CampaignKind, EntryStatus
 from domain.clock import Clock
@@ -30,6 +29,7 @@ from domain.identity.models import Member, Role
 from tests.e2e.conftest import _free_port, _wait_until_healthy
 from tests.factories import make_member
 from tests.stores import REDIS_URL
+from web.ids import encode_id
 
 pytestmark = [
     pytest.mark.postgres_only,

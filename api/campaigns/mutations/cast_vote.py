@@ -19,10 +19,10 @@ from api.errors import (
     RateLimited,
     as_user_error,
 )
-from api.ids import decode_required_id
 from api.permissions import signed_in
 from domain.campaigns import services
 from domain.errors import DomainError
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The entry to vote for.")

@@ -10,11 +10,11 @@ from strawberry.types import Info
 from api.campaigns.types import CloseCampaignSuccess, campaign_by_id
 from api.context import Context
 from api.errors import InvalidInput, NotFound, as_user_error
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.campaigns import services
 from domain.errors import DomainError
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The campaign to close.")

@@ -11,11 +11,11 @@ from strawberry.types import Info
 from api.campaigns.types import CampaignKind, CreateCampaignSuccess, campaign_by_id
 from api.context import Context
 from api.errors import InvalidInput, as_user_error
-from api.ids import decode_id
 from api.permissions import require_role
 from domain.campaigns import models, services
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity.models import Role
+from web.ids import decode_id
 
 
 @strawberry.input(description="A new campaign with its windows.")

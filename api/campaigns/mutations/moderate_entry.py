@@ -10,12 +10,12 @@ from strawberry.types import Info
 from api.campaigns.types import ModerateEntrySuccess, entry_by_id
 from api.context import Context
 from api.errors import InvalidInput, InvalidTransition, NotFound, as_user_error
-from api.ids import decode_required_id
 from api.permissions import require_role
 from api.posts.types import ModerationAction
 from domain.campaigns import services
 from domain.errors import DomainError
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The entry, the action (APPROVE or REJECT) and for REJECT a reason.")

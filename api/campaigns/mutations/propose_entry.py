@@ -17,10 +17,10 @@ from api.errors import (
     RateLimited,
     as_user_error,
 )
-from api.ids import decode_id
 from api.permissions import signed_in
 from domain.campaigns import services
 from domain.errors import DomainError, FieldError, InvalidInputError
+from web.ids import decode_id
 
 
 @strawberry.input(description="A name for a naming campaign, or a PHOTO post for a photo one.")

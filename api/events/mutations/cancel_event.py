@@ -10,11 +10,11 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import EventOver, Forbidden, InvalidInput, NotFound, as_user_error
 from api.events.types import CancelEventSuccess, event_for
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError, PermissionDeniedError
 from domain.events import admin
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The event to cancel and why.")

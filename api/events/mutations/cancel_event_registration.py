@@ -10,10 +10,10 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import InvalidInput, NotFound, RegistrationNotCancellable, as_user_error
 from api.events.types import CancelEventRegistrationSuccess, EventRegistration, event_for
-from api.ids import decode_required_id
 from api.permissions import signed_in
 from domain.errors import DomainError
 from domain.events import services
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The viewer's registration to cancel.")

@@ -11,11 +11,11 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import Forbidden, GroupArchived, InvalidInput, as_user_error
 from api.events.types import CreateEventSuccess, event_for
-from api.ids import decode_id
 from api.permissions import require_role
 from domain.errors import DomainError, FieldError, InvalidInputError, PermissionDeniedError
 from domain.events import services
 from domain.identity.models import Role
+from web.ids import decode_id
 
 
 @strawberry.input(description="A new event.")

@@ -17,10 +17,10 @@ from api.errors import (
     as_user_error,
 )
 from api.events.types import EventRegistration, RegisterForEventSuccess, event_for
-from api.ids import decode_required_id
 from api.permissions import signed_in
 from domain.errors import DomainError
 from domain.events import services
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The event to register for.")

@@ -11,12 +11,12 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import EventCancelled, EventOver, Forbidden, InvalidInput, NotFound, as_user_error
 from api.events.types import UpdateEventSuccess, event_for
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.edits import KEEP
 from domain.errors import DomainError, PermissionDeniedError
 from domain.events import admin
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The event and what changes; a field left out stays as it is.")

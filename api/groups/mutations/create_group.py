@@ -11,11 +11,11 @@ from api.context import Context
 from api.errors import GroupNameTaken, InvalidInput, SlugTaken, as_user_error
 from api.groups.inputs import group_answer, group_input, raise_if_any
 from api.groups.types import CreateGroupSuccess
-from api.ids import decode_id
 from api.permissions import require_role
 from domain.errors import DomainError, FieldError
 from domain.groups import admin
 from domain.identity.models import Role
+from web.ids import decode_id
 
 
 @strawberry.input(description="A new interest group and who hosts it.")

@@ -10,10 +10,10 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import GroupArchived, InvalidInput, NotEligible, NotFound, as_user_error
 from api.groups.types import InterestGroup, JoinGroupSuccess
-from api.ids import decode_required_id
 from api.permissions import signed_in
 from domain.errors import DomainError
 from domain.groups import services
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The group to join.")

@@ -11,11 +11,11 @@ from api.context import Context
 from api.errors import InvalidInput, LastHost, NotFound, as_user_error
 from api.groups.inputs import group_answer
 from api.groups.types import RemoveHostSuccess
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError
 from domain.groups import admin
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The group and the host to take off it.")

@@ -11,12 +11,12 @@ from api.context import Context
 from api.errors import EstateArchived, InvalidInput, NotFound, as_user_error
 from api.identity.estates import AddPickupPointSuccess
 from api.identity.types import Estate, PickupPoint
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError
 from domain.identity import estates
 from domain.identity.models import Estate as EstateRow
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The estate and the new pickup point's details.")

@@ -11,11 +11,11 @@ from api.context import Context
 from api.errors import EstateArchived, InvalidInput, InvalidTransition, NotFound, as_user_error
 from api.identity.estate_changes import EstateChangeRequest
 from api.identity.types import Member
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError
 from domain.identity import estate_changes
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="Which request, and the decision.")

@@ -16,11 +16,11 @@ from api.errors import (
     as_user_error,
 )
 from api.identity.staff_members import RoleGrantRequest
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError
 from domain.identity import roles
 from domain.identity.models import Role as DomainRole
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="Which request, and the decision.")

@@ -10,11 +10,11 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import InvalidInput, NotFound, as_user_error
 from api.identity.types import Member
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError
 from domain.identity import suspensions
 from domain.identity.models import Role as DomainRole
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="Whose suspension.")

@@ -10,12 +10,12 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import InvalidInput, NotFound, TagRetired, as_user_error
 from api.identity.types import InterestTag
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity import tags
 from domain.identity.models import InterestTag as TagRow
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The tag that goes, and the tag that stays.")

@@ -19,9 +19,9 @@ from api.errors import (
 )
 from api.identity.auth import auth_success
 from api.identity.types import AuthSuccess
-from api.ids import decode_id
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity import services
+from web.ids import decode_id
 
 
 @strawberry.input(description="A new member's registration.")

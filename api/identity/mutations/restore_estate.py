@@ -11,11 +11,11 @@ from api.context import Context
 from api.errors import InvalidInput, NotFound, as_user_error
 from api.identity.estates import RestoreEstateSuccess
 from api.identity.types import Estate
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError
 from domain.identity import estates
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The archived estate to restore.")

@@ -10,11 +10,11 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import InvalidInput, NotFound, TagMerged, as_user_error
 from api.identity.types import InterestTag
-from api.ids import decode_required_id
 from api.permissions import require_role
 from domain.errors import DomainError
 from domain.identity import tags
 from domain.identity.models import Role
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="Which tag.")

@@ -10,10 +10,10 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import EstateArchived, InvalidInput, RateLimited, as_user_error
 from api.identity.types import UpdateProfileSuccess, Viewer
-from api.ids import decode_id
 from api.permissions import signed_in
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity import services
+from web.ids import decode_id
 
 
 @strawberry.input(description="Fields to change; omitted fields stay as they are.")

@@ -16,12 +16,12 @@ from api.errors import (
     NotFound,
     as_user_error,
 )
-from api.ids import decode_id
 from api.permissions import require_role
 from api.points.types import AdjustPointsSuccess, LedgerEntry
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity.models import Role
 from domain.points import services
+from web.ids import decode_id
 
 
 @strawberry.input(description="A correction of one member's points.")

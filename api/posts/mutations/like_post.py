@@ -9,11 +9,11 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import GroupArchived, InvalidInput, NotFound, as_user_error
-from api.ids import decode_required_id
 from api.permissions import signed_in
 from api.posts.types import LikePostSuccess, post_for
 from domain.errors import DomainError
 from domain.posts import services
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The post to like.")

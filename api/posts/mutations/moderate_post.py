@@ -11,12 +11,12 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, as_user_error
-from api.ids import decode_required_id
 from api.permissions import require_role
 from api.posts.types import ModeratePostSuccess, ModerationAction, post_for
 from domain.errors import DomainError, PermissionDeniedError
 from domain.identity.models import Role
 from domain.posts import services
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The post, the action and, for REJECT, the reason.")

@@ -9,11 +9,11 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import AlreadyReported, InvalidInput, NotFound, as_user_error
-from api.ids import decode_required_id
 from api.permissions import signed_in
 from api.posts.types import ReportContentSuccess, ReportReason
 from domain.errors import DomainError, InvalidInputError
 from domain.posts import models, services
+from web.ids import decode_required_id
 
 
 @strawberry.input(

@@ -9,12 +9,12 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import GroupArchived, InvalidInput, NotFound, RateLimited, as_user_error
-from api.ids import decode_id
 from api.permissions import signed_in
 from api.posts.types import PostKind, SubmitPostSuccess, post_for
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.posts import models, services
 from domain.posts.recipes import RecipeDraft
+from web.ids import decode_id
 
 
 @strawberry.input(description="One ingredient of a recipe.")

@@ -9,12 +9,12 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidInput, as_user_error
-from api.ids import decode_id
 from api.permissions import require_role
 from api.programme.types import Brand
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity.models import Role
 from domain.programme import brand
+from web.ids import decode_id
 
 
 @strawberry.input(description="The brand's next version.")

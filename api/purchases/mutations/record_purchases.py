@@ -11,13 +11,13 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidInput, as_user_error
-from api.ids import decode_id
 from api.permissions import require_role
 from api.purchases.types import PurchaseRowError, RecordPurchasesSuccess
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity.models import Role
 from domain.purchases.rules import PurchaseRow
 from domain.purchases.services import record_purchases as record
+from web.ids import decode_id
 
 # The request body is capped at 64 KB, which holds about 300 orders with a few items each.
 MAX_ROWS = 300

@@ -9,12 +9,12 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidInput, NotCancellable, NotFound, as_user_error
-from api.ids import decode_id
 from api.permissions import signed_in
 from api.points.types import Points
 from api.rewards.types import CancelRedemptionSuccess, Redemption
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.rewards import services
+from web.ids import decode_id
 
 
 @strawberry.input(description="The redemption to cancel.")

@@ -19,12 +19,12 @@ from api.errors import (
     RewardSoldOut,
     as_user_error,
 )
-from api.ids import decode_id
 from api.permissions import hit_mutation_limit, signed_in
 from api.points.types import Points
 from api.rewards.types import RedeemRewardSuccess, Redemption
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.rewards import services
+from web.ids import decode_id
 
 
 @strawberry.input(description="What to redeem, and a key that makes retrying safe.")

@@ -9,12 +9,12 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidInput, NotFound, as_user_error
-from api.ids import decode_required_id
 from api.permissions import require_role
 from api.rewards.types import RetireRewardSuccess, Reward
 from domain.errors import DomainError
 from domain.identity.models import Role
 from domain.rewards import admin
+from web.ids import decode_required_id
 
 
 @strawberry.input(description="The reward to retire.")

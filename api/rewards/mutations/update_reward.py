@@ -10,13 +10,13 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidInput, NotFound, RewardRetired, as_user_error
-from api.ids import decode_id
 from api.permissions import require_role
 from api.rewards.types import Reward, UpdateRewardSuccess
 from domain.edits import KEEP, Keep
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity.models import Role
 from domain.rewards import admin
+from web.ids import decode_id
 
 
 @strawberry.input(

@@ -1,4 +1,5 @@
-"""Session-token CSRF protection for the portal.
+"""Session-token CSRF protection for whatever the session cookie authenticates: portal forms and
+uploads made with the cookie.
 
 The token lives in the signed session; pages put it in ``hx-headers`` on ``<body>`` (htmx sends it
 as ``X-CSRF-Token``) and in a hidden ``csrf_token`` field of plain forms. Unsafe methods without a

@@ -6,17 +6,19 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.stores import as_busy
 from logs import request_id_var
-from portal.failures import failure_response
 
 log = logging.getLogger("linli.http")
 _SANE_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+# (path, error, request id) -> the answer; ``asgi.py`` hands in the portal's ``failure_response``.
+FailureResponse = Callable[[str, BaseException, str], Response]
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -27,10 +29,12 @@ CONTENT_SECURITY_POLICY = (
 
 class RequestContextMiddleware:
     """Gives every request an id (kept from X-Request-ID when sane), logs it on every line, and
-    answers an unexpected exception itself, so the answer still carries the id."""
+    answers an unexpected exception itself with ``failure_response``, so the answer still
+    carries the id."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, failure_response: FailureResponse) -> None:
         self.app = app
+        self.failure_response = failure_response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -75,7 +79,7 @@ class RequestContextMiddleware:
                 log.warning("a store is busy or away: %r", error)
             else:
                 log.error("unhandled error", exc_info=error)
-            response = failure_response(scope["path"], error, request_id)
+            response = self.failure_response(scope["path"], error, request_id)
             await response(scope, receive, send_with_id)
         finally:
             extra: dict[str, object] = {

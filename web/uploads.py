@@ -11,12 +11,8 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from api.http import bearer_token
-from api.ids import encode_id
 from domain.collaborators import Collaborators
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
-from domain.identity import services as identity
-from domain.identity.models import Member, TokenKind
 from domain.media import services
 from domain.media.errors import (
     InvalidImageError,
@@ -25,9 +21,8 @@ from domain.media.errors import (
     UploadTooLargeError,
 )
 from domain.media.images import MAX_UPLOAD_BYTES
-from domain.media.storage import ImageStorage, LocalImageStorage
-from portal.auth import current_member
-from portal.suspension import refuse_suspended_writes
+from web.auth import request_member
+from web.ids import encode_id
 
 if TYPE_CHECKING:
     from python_multipart.multipart import MultipartCallbacks
@@ -48,20 +43,15 @@ STATUSES: dict[type[DomainError], int] = {
 }
 
 
-def image_storage(request: Request) -> ImageStorage:
-    collaborators: Collaborators = request.app.state.collaborators
-    return LocalImageStorage(collaborators.settings.media_root)
-
-
 async def upload(request: Request) -> Response:
     collaborators: Collaborators = request.app.state.collaborators
-    member = await _uploader(request, collaborators)
+    member = await request_member(request)
     if member is None:
         return _error(401, "UNAUTHENTICATED", "请先登录")
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
         return refusal(UploadTooLargeError())
-    storage = image_storage(request)
+    storage = collaborators.images
 
     async def read_file(limit: int) -> bytes:
         return await read_file_field(request, limit)
@@ -80,23 +70,13 @@ async def upload(request: Request) -> Response:
 
 
 async def media(request: Request) -> Response:
+    collaborators: Collaborators = request.app.state.collaborators
     try:
-        stored = await image_storage(request).open(request.path_params["key"])
+        stored = await collaborators.images.open(request.path_params["key"])
     except NotFoundError as error:
         return refusal(error)
     headers = {"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"}
     return Response(stored.data, media_type=stored.content_type, headers=headers)
-
-
-async def _uploader(request: Request, collaborators: Collaborators) -> Member | None:
-    """A request carrying an Authorization header is judged by it alone, never by the cookie."""
-    if "authorization" in request.headers:
-        found = await identity.authenticate(collaborators, bearer_token(request), TokenKind.ACCESS)
-        if found:
-            refuse_suspended_writes(request, found[0])
-    else:
-        found = await current_member(request)
-    return found[0] if found else None
 
 
 async def read_file_field(request: Request, limit: int) -> bytes:
