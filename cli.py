@@ -32,13 +32,13 @@ async def _migrate(settings: Settings) -> None:
 
 async def _seed_if_empty(settings: Settings) -> list[str]:
     from asgi import build_collaborators
-    from domain.demo import database_is_empty, seed_demo
-    from domain.demo_campaigns import seed_campaigns_demo
-    from domain.demo_events import seed_events_demo
-    from domain.demo_groups import seed_groups_demo
-    from domain.demo_points import seed_points_demo
-    from domain.demo_posts import seed_posts_demo
-    from domain.demo_purchases import seed_purchases_demo
+    from demo.campaigns import seed_campaigns_demo
+    from demo.events import seed_events_demo
+    from demo.groups import seed_groups_demo
+    from demo.points import seed_points_demo
+    from demo.posts import seed_posts_demo
+    from demo.purchases import seed_purchases_demo
+    from demo.residents import database_is_empty, seed_demo
     from domain.segments.tiers import recompute_tiers
 
     async def work() -> list[str]:
