@@ -18,14 +18,13 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from api.http import GraphQLApp
 from api.schema import build_schema
+from bootstrap import build_broker, build_collaborators
 from domain import stores
 from domain.campaigns import live
-from domain.clock import Clock
 from domain.collaborators import Collaborators
-from domain.identity.wechat import WechatClient
-from domain.jobs import kick_due_jobs_every, make_broker
+from domain.jobs import kick_due_jobs_every
 from domain.points import leaderboard
-from domain.stores import apply_migrations, open_redis
+from domain.stores import apply_migrations
 from logs import configure_logging
 from portal.failures import failure_response
 from portal.first_run import FirstRunMiddleware
@@ -63,17 +62,6 @@ async def announce_setup_code(collaborators: Collaborators) -> None:
         log.warning("还没有管理员：打开 /setup 完成首次设置，设置码 %s", code)
 
 
-def build_collaborators(settings: Settings) -> Collaborators:
-    return Collaborators(
-        settings=settings,
-        redis=open_redis(settings.redis_url, settings.stores),
-        clock=Clock(),
-        wechat=WechatClient(
-            settings.wechat_base_url, settings.wechat_app_id, settings.wechat_app_secret
-        ),
-    )
-
-
 def create_app(
     settings: Settings | None = None,
     collaborators: Collaborators | None = None,
@@ -91,7 +79,7 @@ def create_app(
         config = tortoise_config(settings.database_url)
         if settings.uses_sqlite:
             await apply_migrations(config)  # the zero-setup start migrates itself
-        broker = make_broker(settings.redis_url)
+        broker = build_broker(collaborators)
         async with RegisterTortoise(app, config=config):
             if settings.uses_memory_redis:  # the in-process Redis starts empty: derive it again
                 await leaderboard.rebuild(collaborators.redis, collaborators.clock.now())

@@ -31,14 +31,14 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _seed_if_empty(settings: Settings) -> list[str]:
-    from asgi import build_collaborators
-    from domain.demo import database_is_empty, seed_demo
-    from domain.demo_campaigns import seed_campaigns_demo
-    from domain.demo_events import seed_events_demo
-    from domain.demo_groups import seed_groups_demo
-    from domain.demo_points import seed_points_demo
-    from domain.demo_posts import seed_posts_demo
-    from domain.demo_purchases import seed_purchases_demo
+    from bootstrap import build_collaborators
+    from demo.campaigns import seed_campaigns_demo
+    from demo.events import seed_events_demo
+    from demo.groups import seed_groups_demo
+    from demo.points import seed_points_demo
+    from demo.posts import seed_posts_demo
+    from demo.purchases import seed_purchases_demo
+    from demo.residents import database_is_empty, seed_demo
     from domain.segments.tiers import recompute_tiers
 
     async def work() -> list[str]:
@@ -90,7 +90,7 @@ def cmd_reconcile(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 async def _rebuild_leaderboards(settings: Settings) -> int:
-    from asgi import build_collaborators
+    from bootstrap import build_collaborators
     from domain.points import leaderboard
 
     collaborators = build_collaborators(settings)
@@ -117,7 +117,7 @@ def cmd_rebuild_leaderboards(settings: Settings, _args: argparse.Namespace) -> i
 
 
 async def _rebuild_referral_leaderboard(settings: Settings) -> int:
-    from asgi import build_collaborators
+    from bootstrap import build_collaborators
     from domain.referrals import leaderboard
 
     collaborators = build_collaborators(settings)
@@ -133,7 +133,7 @@ async def _rebuild_referral_leaderboard(settings: Settings) -> int:
 async def _import_purchases(settings: Settings, args: argparse.Namespace) -> list[str]:
     from pathlib import Path
 
-    from asgi import build_collaborators
+    from bootstrap import build_collaborators
     from domain.purchases.csv_file import FileProgress, summary_lines
     from domain.purchases.csv_import import find_importing_admin, import_purchases_csv
 
@@ -173,9 +173,10 @@ def cmd_import_purchases(settings: Settings, args: argparse.Namespace) -> int:
 async def _worker(settings: Settings) -> None:
     from taskiq.api import run_receiver_task
 
-    from domain.jobs import make_broker
+    from bootstrap import build_broker, build_collaborators
 
-    broker = make_broker(settings.redis_url)
+    collaborators = build_collaborators(settings)
+    broker = build_broker(collaborators)
     await Tortoise.init(config=tortoise_config(settings.database_url, maintenance_limits()))
     await broker.startup()
     try:
@@ -183,6 +184,7 @@ async def _worker(settings: Settings) -> None:
     finally:
         await broker.shutdown()
         await Tortoise.close_connections()
+        await collaborators.redis.aclose()
 
 
 TIER_NAMES = {
@@ -230,7 +232,7 @@ class TierProgress:
 
 
 async def _recompute_tiers(settings: Settings) -> list[str]:
-    from asgi import build_collaborators
+    from bootstrap import build_collaborators
     from domain.segments.tiers import recompute_tiers
 
     async def work() -> list[str]:
@@ -267,9 +269,14 @@ def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 async def _run_jobs(settings: Settings) -> dict[str, int]:
+    from bootstrap import build_collaborators
     from domain.jobs import run_due_jobs
 
-    done: dict[str, int] = await _with_database(settings, run_due_jobs)
+    collaborators = build_collaborators(settings)
+    try:
+        done: dict[str, int] = await _with_database(settings, lambda: run_due_jobs(collaborators))
+    finally:
+        await collaborators.redis.aclose()
     return done
 
 
@@ -343,7 +350,7 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _setup_code(settings: Settings) -> str | None:
-    from asgi import build_collaborators
+    from bootstrap import build_collaborators
     from domain.programme.first_run import issue_setup_code
 
     collaborators = build_collaborators(settings)

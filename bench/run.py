@@ -268,12 +268,13 @@ async def count_statements(
     from tortoise import Tortoise
 
     import asgi
+    import bootstrap
     from bench import baseline
     from settings import load_settings, tortoise_config
 
     os.environ.update(DATABASE_URL=database_url, REDIS_URL=redis_url)
     settings = load_settings()
-    collaborators = asgi.build_collaborators(settings)
+    collaborators = bootstrap.build_collaborators(settings)
     app = asgi.create_app(settings, collaborators, manage_stores=False)
     await Tortoise.init(config=tortoise_config(database_url))
     # Datasets share Redis db 8: the board must be this dataset's.

@@ -1,5 +1,5 @@
-"""What services reach outside the database through: built once in the app's lifespan (or by a
-test) and handed in, never imported as module globals."""
+"""What services reach outside the database through: built once per process by ``bootstrap.py``
+(or by a test) and handed in, never imported as module globals."""
 
 from __future__ import annotations
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from redis.asyncio import Redis
 from taskiq import AsyncBroker, InMemoryBroker
 from taskiq_redis import ListQueueBroker
 
 from domain.campaigns import live
 from domain.campaigns.jobs import close_campaigns_due_at
+from domain.collaborators import Collaborators
 from domain.events.services import record_no_shows
 from domain.identity.models import AuthToken
 from domain.points import jobs as points_jobs
@@ -24,52 +26,60 @@ SCHEDULE_SECONDS = 3600
 log = logging.getLogger("linli.jobs")
 
 
-def make_broker(redis_url: str) -> AsyncBroker:
+def make_broker(c: Collaborators, queue_url: str) -> AsyncBroker:
+    """The queue on ``queue_url``; the jobs it runs receive ``c`` (built by ``bootstrap``).
+    A kick may name the moment (ISO 8601); without one the jobs run at ``c.clock.now()``."""
     broker: AsyncBroker
-    if redis_url.startswith("memory://"):
+    if queue_url.startswith("memory://"):
         broker = InMemoryBroker()
     else:
-        broker = ListQueueBroker(redis_url, queue_name="linli:jobs")
-    broker.register_task(purge_expired_tokens, task_name="purge_expired_tokens")
-    broker.register_task(run_due_jobs, task_name="run_due_jobs")
+        broker = ListQueueBroker(queue_url, queue_name="linli:jobs")
+
+    async def purge(now_iso: str | None = None) -> int:
+        return await purge_expired_tokens(_moment(c, now_iso))
+
+    async def run_due(now_iso: str | None = None) -> dict[str, int]:
+        return await run_due_jobs(c, _moment(c, now_iso))
+
+    broker.register_task(purge, task_name="purge_expired_tokens")
+    broker.register_task(run_due, task_name="run_due_jobs")
     return broker
 
 
-async def purge_expired_tokens(now_iso: str | None = None) -> int:
+def _moment(c: Collaborators, now_iso: str | None) -> datetime:
+    return datetime.fromisoformat(now_iso) if now_iso else c.clock.now()
+
+
+async def purge_expired_tokens(now: datetime) -> int:
     """Delete tokens that expired or were revoked more than a week ago; returns how many."""
-    now = datetime.fromisoformat(now_iso) if now_iso else datetime.now(UTC)
     cutoff = now - TOKEN_RETENTION
     expired = await AuthToken.filter(expires_at__lt=cutoff).delete()
     revoked = await AuthToken.filter(revoked_at__lt=cutoff).delete()
     return expired + revoked
 
 
-async def run_due_jobs(now_iso: str | None = None) -> dict[str, int]:
-    """Everything time-driven that is due: pending points, expiry reminders, expiry, tokens,
-    campaigns to close, events' no-shows, the nightly tier computation."""
-    now = datetime.fromisoformat(now_iso) if now_iso else datetime.now(UTC)
+async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[str, int]:
+    """Everything time-driven that is due at ``now`` (default: the clock's): pending points,
+    expiry reminders, expiry, tokens, campaigns to close, events' no-shows, the nightly tier
+    computation, derived Redis structures to heal."""
+    now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now),
         "reminders": await points_jobs.record_expiry_reminders(now),
         "expired": await points_jobs.expire_points(now),
-        "tokens_purged": await purge_expired_tokens(now.isoformat()),
-        "campaigns_closed": await close_campaigns_due_at(now),
+        "tokens_purged": await purge_expired_tokens(now),
+        "campaigns_closed": await close_campaigns_due_at(c, now),
         "event_no_shows": await record_no_shows(now),
         "tiers_changed": await recompute_tiers_if_due(now),
-        "derived_rebuilt": await heal_derived(now),
+        "derived_rebuilt": await heal_derived(c.redis, now),
     }
     log.info("due jobs ran: %s", done)
     return done
 
 
-async def heal_derived(now: datetime) -> int:
+async def heal_derived(redis: Redis, now: datetime) -> int:
     """Rebuild any derived Redis structure that is not complete (Redis lost its data and no one
     has read it since); returns how many were rebuilt."""
-    from domain.stores import open_redis
-    from settings import load_settings
-
-    settings = load_settings()
-    redis = open_redis(settings.redis_url, settings.stores)
     try:
         rebuilt = int(await leaderboard.ensure_complete(redis, now))
         rebuilt += int(await referral_board.ensure_complete(redis))
@@ -77,8 +87,6 @@ async def heal_derived(now: datetime) -> int:
     except Exception as error:  # Redis away: the next run (or the next read) heals it
         log.warning("derived structures not checked: %s", error)
         return 0
-    finally:
-        await redis.aclose()
     return rebuilt
 
 

@@ -173,8 +173,8 @@ async def test_no_shows_are_the_unchecked_seats_of_ended_events_only_and_run_twi
     clock.advance(hours=1, minutes=30)
     await services.check_in_attendee(collaborators, host, seat.check_in_code or "")
     clock.advance(hours=2)
-    first = await run_due_jobs(clock.now().isoformat())
-    second = await run_due_jobs(clock.now().isoformat())
+    first = await run_due_jobs(collaborators, clock.now())
+    second = await run_due_jobs(collaborators, clock.now())
     assert (first["event_no_shows"], second["event_no_shows"]) == (1, 0)
     statuses = {(r.event_id, r.member_id): r.status for r in await EventRegistration.all()}
     assert statuses == {

@@ -156,7 +156,7 @@ async def test_the_due_jobs_run_through_the_broker(collaborators: Collaborators)
 
     member = await make_member()
     await services.award_points(collaborators, member.id, "purchase", "order:9", amount=30)
-    broker = make_broker("memory://")
+    broker = make_broker(collaborators, "memory://")
     await broker.startup()
     try:
         task = broker.find_task("run_due_jobs")

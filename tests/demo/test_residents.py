@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain import demo
+from demo import residents
 from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import Estate, InterestTag, Member, MemberInterestTag, Role
@@ -12,8 +12,8 @@ from domain.identity.rules import phone_error
 async def test_the_demo_has_three_estates_three_hundred_members_and_eight_hosts(
     collaborators: Collaborators,
 ) -> None:
-    assert await demo.database_is_empty()
-    summary = await demo.seed_demo(collaborators.clock)
+    assert await residents.database_is_empty()
+    summary = await residents.seed_demo(collaborators.clock)
     assert (summary.estates, summary.members, summary.hosts) == (3, 300, 8)
     assert await Estate.all().count() == 3 and await Member.all().count() == 300
     assert await InterestTag.all().count() == summary.tags >= 8
@@ -22,31 +22,32 @@ async def test_the_demo_has_three_estates_three_hundred_members_and_eight_hosts(
     assert len({m.invite_code for m in members}) == 300
     assert sum(m.has_role(Role.HOST) for m in members) == 8
     assert await MemberInterestTag.all().count() > 300
-    assert not await demo.database_is_empty()
+    assert not await residents.database_is_empty()
 
 
 async def test_the_readme_logins_work_with_their_roles(collaborators: Collaborators) -> None:
-    await demo.seed_demo(collaborators.clock)
+    await residents.seed_demo(collaborators.clock)
     for phone, password, role in (
-        (demo.DEMO_ADMIN_PHONE, demo.DEMO_ADMIN_PASSWORD, Role.ADMIN),
-        (demo.DEMO_MODERATOR_PHONE, demo.DEMO_MODERATOR_PASSWORD, Role.MODERATOR),
-        (demo.DEMO_RESIDENT_PHONE, demo.DEMO_RESIDENT_PASSWORD, Role.RESIDENT),
+        (residents.DEMO_ADMIN_PHONE, residents.DEMO_ADMIN_PASSWORD, Role.ADMIN),
+        (residents.DEMO_MODERATOR_PHONE, residents.DEMO_MODERATOR_PASSWORD, Role.MODERATOR),
+        (residents.DEMO_RESIDENT_PHONE, residents.DEMO_RESIDENT_PASSWORD, Role.RESIDENT),
     ):
         member = await services.verify_login(collaborators, phone, password, "127.0.0.1")
         assert member.has_role(role)
-    assert "13800000001 / linli-admin-2026" in "\n".join(demo.DemoSummary(3, 20, 300, 8).lines())
+    summary_lines = residents.DemoSummary(3, 20, 300, 8).lines()
+    assert "13800000001 / linli-admin-2026" in "\n".join(summary_lines)
 
 
 async def test_the_eight_demo_groups_have_their_hosts_and_true_member_counts(
     collaborators: Collaborators,
 ) -> None:
-    from domain.demo_groups import seed_groups_demo
+    from demo.groups import seed_groups_demo
     from domain.groups.models import GroupMembership, InterestGroup
 
-    await demo.seed_demo(collaborators.clock)
+    await residents.seed_demo(collaborators.clock)
     made = await seed_groups_demo()
     groups = await InterestGroup.all().select_related("host")
     assert made["groups"] == len(groups) == 8
-    assert {(g.name, g.host.display_name) for g in groups} == set(demo.DEMO_GROUP_HOSTS)
+    assert {(g.name, g.host.display_name) for g in groups} == set(residents.DEMO_GROUP_HOSTS)
     for group in groups:
         assert group.member_count == await GroupMembership.filter(group=group).count() > 1

@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from demo.residents import DEMO_RESIDENT_PHONE
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
-from domain.demo import DEMO_RESIDENT_PHONE
 from domain.identity.models import Member, Role
 from domain.purchases.rules import PurchaseRow
 from domain.purchases.services import record_purchases

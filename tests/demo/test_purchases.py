@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from domain import demo
+from demo import residents
+from demo.purchases import seed_purchases_demo
 from domain.collaborators import Collaborators
-from domain.demo_purchases import seed_purchases_demo
 from domain.identity.models import Member
 from domain.points.models import LedgerEntry, LedgerReason
 from domain.points.reconcile import reconcile
@@ -19,17 +19,17 @@ from domain.referrals.models import Referral, ReferralStatus
 async def test_a_year_of_skewed_purchases_and_referral_chains_that_reconcile(
     collaborators: Collaborators,
 ) -> None:
-    await demo.seed_demo(collaborators.clock)
+    await residents.seed_demo(collaborators.clock)
     made = await seed_purchases_demo(collaborators)
     now = collaborators.clock.now()
     purchases = await Purchase.all().values_list("member_id", "purchased_at")
     assert made["purchases"] == len(purchases) > 800
     assert all(now - timedelta(days=365) <= at <= now for _, at in purchases)
     orders = Counter(member for member, _ in purchases)
-    residents = await Member.all().count() - 2
+    people = await Member.all().count() - 2
     assert sum(n >= 20 for n in orders.values()) >= 5  # a few heavy buyers
-    assert sum(n <= 5 for n in orders.values()) > residents // 4  # many occasional ones
-    assert residents - len(orders) > residents // 10  # some never bought
+    assert sum(n <= 5 for n in orders.values()) > people // 4  # many occasional ones
+    assert people - len(orders) > people // 10  # some never bought
     last = {m: max(at for member, at in purchases if member == m) for m in orders}
     assert sum(now - at > timedelta(days=180) for at in last.values()) > 10  # lapsed
     joined = dict(await Member.all().values_list("id", "created_at"))
@@ -42,7 +42,7 @@ async def test_a_year_of_skewed_purchases_and_referral_chains_that_reconcile(
     assert statuses[ReferralStatus.PENDING] > 0
     rewards = await LedgerEntry.filter(reason=LedgerReason.REFERRAL).count()
     assert rewards == 2 * made["rewarded"]
-    resident = await Member.get(phone=demo.DEMO_RESIDENT_PHONE)
+    resident = await Member.get(phone=residents.DEMO_RESIDENT_PHONE)
     mine = await Referral.filter(referrer_id=resident.id).values_list("status", flat=True)
     assert sorted(mine) == ["PENDING", "REWARDED", "REWARDED"]
     assert await LedgerEntry.filter(reason=LedgerReason.PURCHASE).count() == len(purchases)

@@ -6,10 +6,10 @@ import random
 from dataclasses import replace
 from datetime import datetime
 
-from domain import demo
+from demo import residents
+from demo.points import DEMO_REWARDS, _check_in_streaks, seed_points_demo
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
-from domain.demo_points import DEMO_REWARDS, _check_in_streaks, seed_points_demo
 from domain.points.models import CheckIn
 from domain.points.reconcile import reconcile
 from domain.rewards.models import Redemption, Reward
@@ -19,7 +19,7 @@ from tests.factories import make_member
 async def test_the_demo_mall_has_ten_rewards_with_redemptions_and_reconciles(
     collaborators: Collaborators,
 ) -> None:
-    await demo.seed_demo(collaborators.clock)
+    await residents.seed_demo(collaborators.clock)
     made = await seed_points_demo(collaborators)
     assert made["rewards"] == len(DEMO_REWARDS) == 10 == await Reward.all().count()
     assert made["redeemed"] == await Redemption.all().count() > 10

@@ -7,10 +7,10 @@ import time
 
 from tortoise.functions import Count
 
-from domain import demo
+from demo import residents
+from demo.groups import seed_groups_demo
+from demo.posts import PENDING_POSTS, seed_posts_demo
 from domain.collaborators import Collaborators
-from domain.demo_groups import seed_groups_demo
-from domain.demo_posts import PENDING_POSTS, seed_posts_demo
 from domain.media.models import Image
 from domain.points.models import LedgerEntry
 from domain.points.reconcile import reconcile
@@ -36,7 +36,7 @@ async def _rows_per_post(model: type[PostLike] | type[Comment] | type[Report]) -
 async def test_the_demo_has_500_posts_whose_counters_match_and_which_reconcile(
     collaborators: Collaborators,
 ) -> None:
-    await demo.seed_demo(collaborators.clock)
+    await residents.seed_demo(collaborators.clock)
     await seed_groups_demo()
     started = time.perf_counter()
     made = await seed_posts_demo(collaborators)

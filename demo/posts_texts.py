@@ -1,6 +1,6 @@
 """Chinese text for the demo posts: real home recipes, stories, tips, photo captions, comments.
 
-Plain data only; ``domain.demo_posts`` combines these into ~500 posts with unique-ish titles.
+Plain data only; ``demo.posts`` combines these into ~500 posts with unique-ish titles.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
+from demo.residents import DEMO_ADMIN_PHONE, DEMO_RESIDENT_PHONE
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
-from domain.demo import DEMO_ADMIN_PHONE, DEMO_RESIDENT_PHONE
 from domain.events import services
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.groups.models import GroupMembership, InterestGroup

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from domain.demo import DEMO_GROUP_HOSTS, DEMO_RESIDENT_PHONE
+from demo.residents import DEMO_GROUP_HOSTS, DEMO_RESIDENT_PHONE
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from domain import demo_names as words
+from demo import names as words
 from domain.clock import Clock
 from domain.identity.models import Estate, InterestTag, Member, MemberInterestTag, Role
 from domain.identity.passwords import hash_password

@@ -3,10 +3,10 @@ promotion, past events with check-ins (ledger entries) and no-shows, and reconci
 
 from __future__ import annotations
 
-from domain import demo
+from demo import residents
+from demo.events import DEMO_EVENTS, seed_events_demo
+from demo.groups import seed_groups_demo
 from domain.collaborators import Collaborators
-from domain.demo_events import DEMO_EVENTS, seed_events_demo
-from domain.demo_groups import seed_groups_demo
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.identity.models import Member
 from domain.points.models import LedgerEntry, LedgerReason
@@ -19,7 +19,7 @@ Status = RegistrationStatus
 async def test_the_demo_events_have_a_waitlist_check_ins_and_no_shows_and_reconcile(
     collaborators: Collaborators,
 ) -> None:
-    await demo.seed_demo(collaborators.clock)
+    await residents.seed_demo(collaborators.clock)
     await seed_groups_demo()
     made = await seed_events_demo(collaborators)
     assert made["events"] == len(DEMO_EVENTS) == await Event.all().count()
@@ -33,7 +33,7 @@ async def test_the_demo_events_have_a_waitlist_check_ins_and_no_shows_and_reconc
     assert full.seats_taken == full.capacity and full.starts_at > now
     waiting = await EventRegistration.filter(event_id=full.id, status=Status.WAITLISTED)
     assert len(waiting) == 4
-    resident = await Member.get(phone=demo.DEMO_RESIDENT_PHONE)
+    resident = await Member.get(phone=residents.DEMO_RESIDENT_PHONE)
     assert any(r.member_id == resident.id for r in waiting)
     assert not await EventRegistration.filter(
         status=Status.CONFIRMED, event__ends_at__lte=now

@@ -1,7 +1,7 @@
 """Word lists for the Chinese demo data (estates, interest tags, residents' names), and how a
 resident's name and phone number are put together from them with a seeded generator.
 
-``domain.demo`` owns the generator and keeps the drawn values unique.
+``demo.residents`` owns the generator and keeps the drawn values unique.
 """
 
 from __future__ import annotations

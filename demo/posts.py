@@ -20,7 +20,7 @@ from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from domain import demo_posts_texts as texts
+from demo import posts_texts as texts
 from domain.aftercommit import atomic
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators

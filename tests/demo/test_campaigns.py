@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
-from domain import demo
+from demo import residents
+from demo.campaigns import seed_campaigns_demo
+from demo.groups import seed_groups_demo
+from demo.posts import seed_posts_demo
 from domain.campaigns import live
 from domain.campaigns.models import Campaign, CampaignEntry, EntryStatus, Vote
 from domain.collaborators import Collaborators
-from domain.demo_campaigns import seed_campaigns_demo
-from domain.demo_groups import seed_groups_demo
-from domain.demo_posts import seed_posts_demo
 from domain.points.models import LedgerEntry, LedgerReason
 
 
 async def test_the_demo_has_an_open_naming_contest_and_a_closed_spring_photo_contest(
     collaborators: Collaborators,
 ) -> None:
-    await demo.seed_demo(collaborators.clock)
+    await residents.seed_demo(collaborators.clock)
     await seed_groups_demo()
     await seed_posts_demo(collaborators, posts=200)
     made = await seed_campaigns_demo(collaborators)
