@@ -1,23 +1,38 @@
 """Writing to a points account: every credit, debit, refund and release goes through here, inside
 the caller's ``atomic()`` block. One lock order everywhere: idempotency record → reward or
-redemption → points account → lots."""
+redemption → points account → lots. A batch locks all its accounts at once, in member-id order
+(``lock_accounts``), and credits them together (``credit_pending_many``)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tortoise.expressions import F
+from tortoise.expressions import Case, F, When
 
 from domain.points.errors import InsufficientPointsError
 from domain.points.ledger import plan_draws
 from domain.points.models import LedgerEntry, LedgerReason, LotDraw, PointsAccount, PointsLot
 from domain.programme.rules import ProgrammeRuleSet
 
+_CHUNK = 100  # rows per statement, under SQLite's bound-parameter limit
+
 
 async def lock_account(member_id: int) -> PointsAccount:
     """The member's account, created on first use, locked for this transaction (PostgreSQL)."""
     await PointsAccount.bulk_create([PointsAccount(member_id=member_id)], ignore_conflicts=True)
     return await PointsAccount.filter(member_id=member_id).select_for_update().get()
+
+
+async def lock_accounts(member_ids: list[int]) -> None:
+    """Create and lock every account in ``member_ids``, in member-id order so that two batches
+    sharing members cannot deadlock."""
+    if not member_ids:
+        return
+    member_ids = sorted(member_ids)
+    await PointsAccount.bulk_create(
+        [PointsAccount(member_id=m) for m in member_ids], ignore_conflicts=True
+    )
+    await PointsAccount.filter(member_id__in=member_ids).order_by("member_id").select_for_update()
 
 
 async def already_applied(key: str) -> bool:
@@ -147,3 +162,88 @@ async def refund(
         ]
     )
     return entry
+
+
+async def credit_pending_many(
+    credits: dict[str, tuple[int, int]],
+    reason: LedgerReason,
+    description: str,
+    now: datetime,
+    available_at: datetime,
+    rules: ProgrammeRuleSet,
+) -> dict[int, int]:
+    """Pending credits ``key -> (member_id, amount > 0)`` for many members at once, each key
+    applied once: the rows ``credit`` writes for a pending credit (an entry naming the rule
+    version, a lot released by the release job at ``available_at``) in a fixed number of
+    statements plus one account update per chunk of members. The accounts must be locked
+    already (``lock_accounts``); returns the points credited per member by keys not yet applied."""
+    if not credits:
+        return {}
+    done = set(
+        await LedgerEntry.filter(idempotency_key__in=list(credits)).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    todo = {key: value for key, value in credits.items() if key not in done}
+    per_member: dict[int, int] = {}
+    for member_id, amount in todo.values():
+        per_member[member_id] = per_member.get(member_id, 0) + amount
+    balances = await _add_pending(per_member, now)
+    entries = [
+        LedgerEntry(
+            member_id=member_id,
+            amount=amount,
+            balance_after=balances[member_id],
+            pending=True,
+            reason=reason,
+            description=description,
+            idempotency_key=key,
+            expires_at=rules.expiry_for(available_at),
+            available_at=available_at,
+            rule_version=rules.version,
+            created_at=now,
+        )
+        for key, (member_id, amount) in todo.items()
+    ]
+    await LedgerEntry.bulk_create(entries, batch_size=_CHUNK)
+    await _create_pending_lots(list(todo), available_at, rules)
+    return per_member
+
+
+async def _add_pending(per_member: dict[int, int], now: datetime) -> dict[int, int]:
+    """Raise each member's pending points, a CASE per chunk of members rather than a statement
+    each; their (unchanged) available balances."""
+    members = sorted(per_member)
+    for start in range(0, len(members), _CHUNK):
+        chunk = members[start : start + _CHUNK]
+        raised = Case(
+            *(When(member_id=m, then=F("pending") + per_member[m]) for m in chunk),
+            default=F("pending"),
+        )
+        await PointsAccount.filter(member_id__in=chunk).update(pending=raised, updated_at=now)
+    rows = await PointsAccount.filter(member_id__in=members).values_list("member_id", "balance")
+    return {int(m): int(b) for m, b in rows}
+
+
+async def _create_pending_lots(
+    keys: list[str], available_at: datetime, rules: ProgrammeRuleSet
+) -> None:
+    """A lot per entry, as ``credit`` makes, for oldest-first spending and year-end expiry."""
+    rows = await LedgerEntry.filter(idempotency_key__in=keys).values_list(
+        "id", "member_id", "amount"
+    )
+    await PointsLot.bulk_create(
+        [
+            PointsLot(
+                member_id=member_id,
+                entry_id=entry_id,
+                amount=amount,
+                remaining=amount,
+                available_at=available_at,
+                released=False,
+                expires_at=rules.expiry_for(available_at),
+            )
+            for entry_id, member_id, amount in rows
+        ],
+        batch_size=_CHUNK,
+    )

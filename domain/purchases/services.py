@@ -14,7 +14,7 @@ from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.identity.rules import normalise_phone
-from domain.points.models import PointsAccount
+from domain.points.accounts import lock_accounts
 from domain.purchases.models import Purchase
 from domain.purchases.points import award_purchase_points
 from domain.purchases.rules import PurchaseRow, RowError, row_errors
@@ -145,7 +145,7 @@ async def _insert_and_award(
         involved = {p.member_id for p in new} | {
             m for q in qualified for m in (q.referrer_id, q.invitee_id)
         }
-        await _lock_accounts(sorted(involved))
+        await lock_accounts(sorted(involved))  # every account this batch touches
         summary.points = await award_purchase_points(c, new)
         for one in qualified:
             await referrals.reward(c, one)
@@ -160,13 +160,3 @@ async def _qualify_referrals(new: list[Purchase], now: datetime) -> list[referra
     if not candidates:
         return []
     return await referrals.qualify(first, candidates, now)
-
-
-async def _lock_accounts(member_ids: list[int]) -> None:
-    """Create and lock every account this batch touches, in member-id order."""
-    if not member_ids:
-        return
-    await PointsAccount.bulk_create(
-        [PointsAccount(member_id=m) for m in member_ids], ignore_conflicts=True
-    )
-    await PointsAccount.filter(member_id__in=member_ids).order_by("member_id").select_for_update()
