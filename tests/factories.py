@@ -20,11 +20,11 @@ _hash_cache: dict[str, str] = {}
 async def make_estate(
     name: str = "翠湖花园", city: str = "上海", district: str = "浦东新区"
 ) -> Estate:
-    return await Estate.create(name=name, city=city, district=district)
+    return await Estate.create(name=name, city=city, district=district, created_at=CLOCK_START)
 
 
 async def make_tag(name: str) -> InterestTag:
-    return await InterestTag.create(name=name)
+    return await InterestTag.create(name=name, created_at=CLOCK_START)
 
 
 async def make_member(

@@ -14,9 +14,11 @@ from domain.points.models import LedgerEntry, LedgerReason, LotDraw, PointsAccou
 from domain.programme.rules import ProgrammeRuleSet
 
 
-async def lock_account(member_id: int) -> PointsAccount:
+async def lock_account(member_id: int, now: datetime) -> PointsAccount:
     """The member's account, created on first use, locked for this transaction (PostgreSQL)."""
-    await PointsAccount.bulk_create([PointsAccount(member_id=member_id)], ignore_conflicts=True)
+    await PointsAccount.bulk_create(
+        [PointsAccount(member_id=member_id, updated_at=now)], ignore_conflicts=True
+    )
     return await PointsAccount.filter(member_id=member_id).select_for_update().get()
 
 
@@ -42,6 +44,7 @@ async def credit(
         account.pending += amount
     else:
         account.balance += amount
+    account.updated_at = now
     await account.save(update_fields=["balance", "pending", "updated_at"])
     entry = await LedgerEntry.create(
         member_id=account.member_id,
@@ -74,7 +77,7 @@ async def debit(
 ) -> LedgerEntry:
     """Spend ``cost``: the conditional update lets the database refuse an overdraft."""
     updated = await PointsAccount.filter(member_id=member_id, balance__gte=cost).update(
-        balance=F("balance") - cost
+        balance=F("balance") - cost, updated_at=now
     )
     account = await PointsAccount.get_or_none(member_id=member_id)
     if not updated:
@@ -122,6 +125,7 @@ async def refund(
     draws = await LotDraw.filter(entry=spent).select_related("lot")
     total = sum(draw.amount for draw in draws)
     account.balance += total
+    account.updated_at = now
     await account.save(update_fields=["balance", "updated_at"])
     entry = await LedgerEntry.create(
         member_id=account.member_id,

@@ -145,7 +145,7 @@ async def _insert_and_award(
         involved = {p.member_id for p in new} | {
             m for q in qualified for m in (q.referrer_id, q.invitee_id)
         }
-        await _lock_accounts(sorted(involved))
+        await _lock_accounts(sorted(involved), now)
         summary.points = await award_purchase_points(c, new)
         for one in qualified:
             await referrals.reward(c, one)
@@ -162,11 +162,11 @@ async def _qualify_referrals(new: list[Purchase], now: datetime) -> list[referra
     return await referrals.qualify(first, candidates, now)
 
 
-async def _lock_accounts(member_ids: list[int]) -> None:
+async def _lock_accounts(member_ids: list[int], now: datetime) -> None:
     """Create and lock every account this batch touches, in member-id order."""
     if not member_ids:
         return
     await PointsAccount.bulk_create(
-        [PointsAccount(member_id=m) for m in member_ids], ignore_conflicts=True
+        [PointsAccount(member_id=m, updated_at=now) for m in member_ids], ignore_conflicts=True
     )
     await PointsAccount.filter(member_id__in=member_ids).order_by("member_id").select_for_update()

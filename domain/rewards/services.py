@@ -188,7 +188,7 @@ async def _redeem(
     reward = await Reward.get(id=reward_id)
     if reward.per_member_limit is not None:
         await _count_against_limit(member.id, reward_id, quantity, reward.per_member_limit)
-    await lock_account(member.id)
+    await lock_account(member.id, now)
     cost = reward.cost_points * quantity
     entry = await debit(
         member.id, cost, LedgerReason.REDEMPTION, f"兑换「{reward.name}」×{quantity}", key, now
@@ -256,7 +256,7 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
             reward_id=redemption.reward_id,
             count__gte=redemption.quantity,
         ).update(count=F("count") - redemption.quantity)
-        account = await lock_account(member.id)
+        account = await lock_account(member.id, now)
         spent = await LedgerEntry.get(id=redemption.spend_entry_id)
         await refund(
             account,
