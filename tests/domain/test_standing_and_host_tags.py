@@ -74,7 +74,7 @@ async def test_a_host_tags_a_member_of_their_group_and_takes_the_tag_off_again(
     tag = await make_tag("手冲爱好者")
     link = await add_member_tag(collaborators, host, member.id, tag.id)
     again = await add_member_tag(collaborators, host, member.id, tag.id)
-    assert again.id == link.id
+    assert again.id == link.id and link.created_at == collaborators.clock.now()
     stored = await MemberInterestTag.filter(member_id=member.id).values("tag_id", "added_by_id")
     assert stored == [{"tag_id": tag.id, "added_by_id": host.id}]
     assert await remove_member_tag(host, member.id, tag.id) is True
