@@ -11,7 +11,7 @@ from domain.collaborators import Collaborators
 from domain.identity.models import Member
 from domain.media import images
 from domain.media.models import Image
-from domain.media.storage import ImageStorage, new_key
+from domain.media.storage import ImageStorage, LocalImageStorage, new_key
 
 UPLOADS = ratelimit.Limit("uploads", count=30, window_seconds=10 * 60)
 
@@ -37,3 +37,12 @@ async def upload_image(
         size_bytes=len(processed.data),
         created_at=c.clock.now(),
     )
+
+
+async def find_own_image_url(c: Collaborators, owner: Member, image_id: int) -> str | None:
+    """The public address of an image ``owner`` uploaded (re-encoded, metadata stripped), or
+    None: someone else's image looks like a missing one."""
+    image = await Image.get_or_none(id=image_id, owner_id=owner.id)
+    if image is None:
+        return None
+    return LocalImageStorage(c.settings.media_root).url(image.storage_key)
