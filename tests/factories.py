@@ -8,23 +8,25 @@ from datetime import UTC, datetime
 from domain.identity import rules
 from domain.identity.models import Estate, InterestTag, Member, Role
 from domain.identity.passwords import hash_password
+from domain.media.models import Image
 
 PASSWORD = "neighbour-2026"
 # Where the tests' injected clock starts (tests/conftest.py): rows made here are stamped with it,
 # never with the wall clock, so a test reads the same on any day.
 CLOCK_START = datetime(2026, 11, 21, 2, 0, tzinfo=UTC)
 _phones = itertools.count(13900000000)
+_image_keys = itertools.count(1)
 _hash_cache: dict[str, str] = {}
 
 
 async def make_estate(
     name: str = "翠湖花园", city: str = "上海", district: str = "浦东新区"
 ) -> Estate:
-    return await Estate.create(name=name, city=city, district=district)
+    return await Estate.create(name=name, city=city, district=district, created_at=CLOCK_START)
 
 
 async def make_tag(name: str) -> InterestTag:
-    return await InterestTag.create(name=name)
+    return await InterestTag.create(name=name, created_at=CLOCK_START)
 
 
 async def make_member(
@@ -46,4 +48,17 @@ async def make_member(
         roles=[role.value for role in roles],
         invite_code=rules.new_invite_code(),
         created_at=joined_at,
+    )
+
+
+async def make_image(owner: Member) -> Image:
+    """An upload of ``owner``'s, as POST /api/uploads records it (the file itself is not needed)."""
+    return await Image.create(
+        owner=owner,
+        storage_key=f"{next(_image_keys):032x}.png",
+        content_type="image/png",
+        width=64,
+        height=64,
+        size_bytes=100,
+        created_at=CLOCK_START,
     )

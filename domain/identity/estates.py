@@ -112,7 +112,11 @@ async def create_estate(
     now = c.clock.now()
     async with in_transaction():
         estate = Estate(
-            name=data.name, city=data.city, district=data.district, address=data.address
+            name=data.name,
+            city=data.city,
+            district=data.district,
+            address=data.address,
+            created_at=now,
         )
         await _save_estate(estate)
         await _audit(actor, "ESTATE_CREATED", estate, now, after=snapshot(estate, ESTATE_FIELDS))

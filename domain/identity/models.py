@@ -32,7 +32,7 @@ class Estate(Model):
     address = fields.CharField(max_length=120, default="", db_default="")
     # Archived estates keep their members and history but take no new registrations.
     archived_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField()
 
     class Meta:
         table = "estate"
@@ -72,7 +72,7 @@ class InterestTag(Model):
     merged_into: fields.ForeignKeyNullableRelation[InterestTag] = fields.ForeignKeyField(
         "linli.InterestTag", related_name="merged_tags", null=True, on_delete=fields.SET_NULL
     )
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField()
 
     merged_into_id: int | None
 
@@ -129,7 +129,7 @@ class MemberInterestTag(Model):
     added_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="tags_added", null=True, on_delete=fields.SET_NULL
     )
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField()
 
     member_id: int
     tag_id: int

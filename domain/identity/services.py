@@ -42,6 +42,7 @@ from domain.identity.tokens import (
     revoke_family,
     revoke_token,
 )
+from domain.media.services import find_own_image_url
 from domain.programme.queries import current_privacy_policy
 from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
@@ -66,6 +67,7 @@ class ProfileChanges:
     """``None`` leaves a field as it is."""
 
     display_name: str | None = None
+    avatar_image_id: int | None = None  # an image the member uploaded (POST /api/uploads)
     estate_id: int | None = None
     interest_tag_ids: list[int] | None = None
 
@@ -235,6 +237,12 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
         if message := rules.display_name_error(name):
             errors.append(FieldError("displayName", message))
         values["display_name"] = name
+    if changes.avatar_image_id is not None:
+        # Only the member's own upload, like a post's images; someone else's looks missing.
+        avatar_url = await find_own_image_url(c, member, changes.avatar_image_id)
+        if avatar_url is None:
+            errors.append(FieldError("avatarImageId", "图片不存在"))
+        values["avatar_url"] = avatar_url
     if changes.estate_id is not None and not await Estate.filter(id=changes.estate_id).exists():
         errors.append(FieldError("estateId", "小区不存在"))
     tag_ids = sorted(set(changes.interest_tag_ids or []))

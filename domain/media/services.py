@@ -37,3 +37,12 @@ async def upload_image(
         size_bytes=len(processed.data),
         created_at=c.clock.now(),
     )
+
+
+async def find_own_image_url(c: Collaborators, owner: Member, image_id: int) -> str | None:
+    """The public address of an image ``owner`` uploaded (re-encoded, metadata stripped), or
+    None: someone else's image looks like a missing one."""
+    image = await Image.get_or_none(id=image_id, owner_id=owner.id)
+    if image is None:
+        return None
+    return c.images.url(image.storage_key)

@@ -17,20 +17,22 @@ from domain.programme.rules import ProgrammeRuleSet
 _CHUNK = 100  # rows per statement, under SQLite's bound-parameter limit
 
 
-async def lock_account(member_id: int) -> PointsAccount:
+async def lock_account(member_id: int, now: datetime) -> PointsAccount:
     """The member's account, created on first use, locked for this transaction (PostgreSQL)."""
-    await PointsAccount.bulk_create([PointsAccount(member_id=member_id)], ignore_conflicts=True)
+    await PointsAccount.bulk_create(
+        [PointsAccount(member_id=member_id, updated_at=now)], ignore_conflicts=True
+    )
     return await PointsAccount.filter(member_id=member_id).select_for_update().get()
 
 
-async def lock_accounts(member_ids: list[int]) -> None:
+async def lock_accounts(member_ids: list[int], now: datetime) -> None:
     """Create and lock every account in ``member_ids``, in member-id order so that two batches
     sharing members cannot deadlock."""
     if not member_ids:
         return
     member_ids = sorted(member_ids)
     await PointsAccount.bulk_create(
-        [PointsAccount(member_id=m) for m in member_ids], ignore_conflicts=True
+        [PointsAccount(member_id=m, updated_at=now) for m in member_ids], ignore_conflicts=True
     )
     await PointsAccount.filter(member_id__in=member_ids).order_by("member_id").select_for_update()
 
@@ -57,6 +59,7 @@ async def credit(
         account.pending += amount
     else:
         account.balance += amount
+    account.updated_at = now
     await account.save(update_fields=["balance", "pending", "updated_at"])
     entry = await LedgerEntry.create(
         member_id=account.member_id,
@@ -89,7 +92,7 @@ async def debit(
 ) -> LedgerEntry:
     """Spend ``cost``: the conditional update lets the database refuse an overdraft."""
     updated = await PointsAccount.filter(member_id=member_id, balance__gte=cost).update(
-        balance=F("balance") - cost
+        balance=F("balance") - cost, updated_at=now
     )
     account = await PointsAccount.get_or_none(member_id=member_id)
     if not updated:
@@ -137,6 +140,7 @@ async def refund(
     draws = await LotDraw.filter(entry=spent).select_related("lot")
     total = sum(draw.amount for draw in draws)
     account.balance += total
+    account.updated_at = now
     await account.save(update_fields=["balance", "updated_at"])
     entry = await LedgerEntry.create(
         member_id=account.member_id,

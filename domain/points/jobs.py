@@ -20,11 +20,12 @@ async def release_pending_points(now: datetime) -> int:
     lots = await PointsLot.filter(released=False, available_at__lte=now).order_by("id")
     for lot in lots:
         async with atomic():
-            account = await lock_account(lot.member_id)
+            account = await lock_account(lot.member_id, now)
             if not await PointsLot.filter(id=lot.id, released=False).update(released=True):
                 continue  # another worker released it
             account.pending -= lot.amount
             account.balance += lot.amount
+            account.updated_at = now
             await account.save(update_fields=["balance", "pending", "updated_at"])
             await LedgerEntry.create(
                 member_id=lot.member_id,
@@ -57,7 +58,7 @@ async def expire_points(now: datetime) -> int:
 async def _expire_member(member_id: int, now: datetime) -> int:
     key = f"expiry:{member_id}:{now.date().isoformat()}"
     async with atomic():
-        account = await lock_account(member_id)
+        account = await lock_account(member_id, now)
         if await already_applied(key):
             return 0
         lots = await PointsLot.filter(
@@ -69,7 +70,9 @@ async def _expire_member(member_id: int, now: datetime) -> int:
                 total += lot.remaining
         if not total:
             return 0
-        await PointsAccount.filter(id=account.id).update(balance=F("balance") - total)
+        await PointsAccount.filter(id=account.id).update(
+            balance=F("balance") - total, updated_at=now
+        )
         await account.refresh_from_db(fields=["balance"])
         await LedgerEntry.create(
             member_id=member_id,

@@ -34,7 +34,7 @@ class PointsAccount(Model):
     )
     balance = fields.IntField(default=0)
     pending = fields.IntField(default=0)
-    updated_at = fields.DatetimeField(auto_now=True)
+    updated_at = fields.DatetimeField()
 
     member_id: int
 

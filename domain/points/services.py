@@ -54,7 +54,7 @@ async def award_points(
     key = f"{rule_name}:{member_id}:{ref}"
     now = c.clock.now()
     async with atomic():
-        account = await lock_account(member_id)
+        account = await lock_account(member_id, now)
         if await already_applied(key):
             return None
         if rules is None:
@@ -112,7 +112,7 @@ async def check_in(c: Collaborators, member: Member) -> CheckInResult:
     today = c.clock.today()
     try:
         async with atomic():
-            await lock_account(member.id)
+            await lock_account(member.id, c.clock.now())
             rules = await current_programme_rules()
             last = await CheckIn.filter(member_id=member.id).order_by("-day").first()
             if last is not None and last.day == today:
@@ -204,7 +204,7 @@ async def _apply_adjustment(
     now = c.clock.now()
     description = f"运营调整：{reason}"[:120]
     async with atomic():
-        account = await lock_account(member_id)
+        account = await lock_account(member_id, now)
         existing = await LedgerEntry.get_or_none(idempotency_key=key)
         if existing is not None:
             return existing

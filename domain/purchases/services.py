@@ -145,7 +145,7 @@ async def _insert_and_award(
         involved = {p.member_id for p in new} | {
             m for q in qualified for m in (q.referrer_id, q.invitee_id)
         }
-        await lock_accounts(sorted(involved))  # every account this batch touches
+        await lock_accounts(sorted(involved), now)  # every account this batch touches
         summary.points = await award_purchase_points(c, new)
         for one in qualified:
             await referrals.reward(c, one)

@@ -20,7 +20,7 @@ from domain.edits import KEEP, Keep, instant, pick, state
 from domain.errors import InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
-from domain.media.models import Image
+from domain.media.services import find_own_image_url
 from domain.rewards import rules
 from domain.rewards.errors import RewardRetiredError
 from domain.rewards.models import Redemption, RedemptionCounter, Reward
@@ -127,10 +127,10 @@ async def _image_url(c: Collaborators, actor: Member, image_id: int | Keep | Non
     upload); someone else's image is refused like a missing one."""
     if image_id is None or isinstance(image_id, Keep):
         return None
-    image = await Image.get_or_none(id=image_id, owner_id=actor.id)
-    if image is None:
+    url = await find_own_image_url(c, actor, image_id)
+    if url is None:
         raise InvalidInputError.single("imageId", "图片不存在")
-    return c.images.url(image.storage_key)
+    return url
 
 
 def _apply(reward: Reward, changes: RewardChanges, image_url: str | None) -> None:

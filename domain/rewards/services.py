@@ -11,10 +11,11 @@ from tortoise.expressions import F
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
-from domain.errors import DomainError, InvalidInputError, NotFoundError
+from domain.errors import DomainError, FieldError, InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.identity.suspensions import refuse_if_suspended
+from domain.media.services import find_own_image_url
 from domain.points.accounts import debit, lock_account, refund
 from domain.points.errors import IdempotencyMismatchError
 from domain.points.models import LedgerEntry, LedgerReason
@@ -47,7 +48,7 @@ class NewReward:
     per_member_limit: int | None = None
     available_from: datetime | None = None
     available_until: datetime | None = None
-    image_url: str | None = None
+    image_id: int | None = None  # an image the admin uploaded (POST /api/uploads)
 
 
 async def create_reward(c: Collaborators, admin: Member, new: NewReward) -> Reward:
@@ -61,12 +62,17 @@ async def create_reward(c: Collaborators, admin: Member, new: NewReward) -> Rewa
         new.available_from,
         new.available_until,
     )
+    image_url = None
+    if new.image_id is not None:
+        image_url = await find_own_image_url(c, admin, new.image_id)
+        if image_url is None:
+            errors.insert(0, FieldError("imageId", "图片不存在"))
     if errors:
         raise InvalidInputError(errors)
     return await Reward.create(
         name=new.name.strip(),
         description=new.description.strip(),
-        image_url=new.image_url,
+        image_url=image_url,
         cost_points=new.cost_points,
         stock=new.stock,
         initial_stock=new.stock,
@@ -188,7 +194,7 @@ async def _redeem(
     reward = await Reward.get(id=reward_id)
     if reward.per_member_limit is not None:
         await _count_against_limit(member.id, reward_id, quantity, reward.per_member_limit)
-    await lock_account(member.id)
+    await lock_account(member.id, now)
     cost = reward.cost_points * quantity
     entry = await debit(
         member.id, cost, LedgerReason.REDEMPTION, f"兑换「{reward.name}」×{quantity}", key, now
@@ -256,7 +262,7 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
             reward_id=redemption.reward_id,
             count__gte=redemption.quantity,
         ).update(count=F("count") - redemption.quantity)
-        account = await lock_account(member.id)
+        account = await lock_account(member.id, now)
         spent = await LedgerEntry.get(id=redemption.spend_entry_id)
         await refund(
             account,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from domain.collaborators import Collaborators
 from domain.errors import DomainError, InvalidInputError, PermissionDeniedError
 from domain.groups.models import GroupMembership
 from domain.groups.policies import in_groups_hosted_by
@@ -33,7 +34,9 @@ async def _require(actor: Member, member_id: int, tag_id: int) -> None:
         raise InvalidInputError.single("tagId", "兴趣标签不存在")
 
 
-async def add_member_tag(actor: Member, member_id: int, tag_id: int) -> MemberInterestTag:
+async def add_member_tag(
+    c: Collaborators, actor: Member, member_id: int, tag_id: int
+) -> MemberInterestTag:
     """Idempotent: a tag the member already has (chosen or added) stays as it is. A retired tag
     is not added anew (checked under the tag's share lock: a merge running now waits)."""
     await _require(actor, member_id, tag_id)
@@ -44,7 +47,9 @@ async def add_member_tag(actor: Member, member_id: int, tag_id: int) -> MemberIn
         if not await lock_offered_tags([tag_id]):
             raise InvalidInputError.single("tagId", "这个兴趣标签已停用")
         link, _ = await MemberInterestTag.get_or_create(
-            member_id=member_id, tag_id=tag_id, defaults={"added_by_id": actor.id}
+            member_id=member_id,
+            tag_id=tag_id,
+            defaults={"added_by_id": actor.id, "created_at": c.clock.now()},
         )
     return link
 

@@ -23,8 +23,7 @@ from domain.clock import SHANGHAI, Clock, FrozenClock
 from domain.identity.models import Member
 from domain.posts.models import Post, PostLike, PostStatus
 from domain.purchases.models import Purchase
-from domain.segments.models import TierChange
-from domain.segments.models import TierRun as TierRunRecord
+from domain.segments.models import TierChange, TierRun
 from domain.segments.rfm import (
     Cuts,
     MemberActivity,
@@ -40,7 +39,10 @@ Progress = Callable[[int, int], None]  # (members done, members in all)
 
 
 @dataclass
-class TierRun:
+class TierRunSummary:
+    """What one recompute did: members seen and moved, the shares per tier and the cuts used
+    (the stored record is the model ``TierRun``)."""
+
     members: int = 0
     changed: int = 0
     shares: dict[str, int] = field(default_factory=dict)
@@ -188,7 +190,7 @@ def cuts_from_record(record: dict[str, object]) -> Cuts:
 
 
 async def latest_cuts() -> Cuts | None:
-    run = await TierRunRecord.all().order_by("-id").first()
+    run = await TierRun.all().order_by("-id").first()
     return cuts_from_record(run.cuts) if run else None
 
 
@@ -197,14 +199,14 @@ async def recompute_tiers(
     progress: Progress | None = None,
     rules: RfmRules = RfmRules(),
     trigger: str = "COMMAND",
-) -> TierRun:
+) -> TierRunSummary:
     """Both passes; only members whose tier changes are written (with their history row); the
     run itself is recorded with its cuts, so a member's scores can be explained later."""
     started = perf_counter()
     cuts = await compute_cuts(c, rules)
     now = c.clock.now()
     total = await Member.all().count()
-    run = TierRun(cuts=cuts)
+    run = TierRunSummary(cuts=cuts)
     after = 0
     while rows := await _batch_after(after, BATCH):
         after = int(rows[-1]["id"])  # type: ignore[call-overload]
@@ -230,7 +232,7 @@ async def recompute_tiers(
             run.changed += len(history)
         if progress:
             progress(run.members, total)
-    await TierRunRecord.create(
+    await TierRun.create(
         computed_at=now,
         members=run.members,
         changed=run.changed,
@@ -255,7 +257,7 @@ async def recompute_tiers_if_due(now: datetime) -> int:
     """The nightly run, from the hourly due jobs: at once when tiers were never computed, else
     between 02:00 and 06:00 Shanghai time when the last run is older than 20 hours. Returns the
     number of members whose tier changed (0 when not due)."""
-    last = await TierRunRecord.all().order_by("-id").first()
+    last = await TierRun.all().order_by("-id").first()
     hour = now.astimezone(SHANGHAI).hour
     due = last is None or (
         NIGHTLY_FROM_HOUR <= hour < NIGHTLY_TO_HOUR and now - last.computed_at > STALE_AFTER

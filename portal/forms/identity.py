@@ -6,9 +6,11 @@ import re
 
 from starlette.datastructures import FormData
 
+from domain.errors import FieldError, InvalidInputError
 from domain.identity import rules
 from domain.identity.models import Member
 from domain.identity.services import ProfileChanges, Registration
+from web.ids import decode_id
 
 REGISTER_FIELDS = ("phone", "password", "displayName", "estateId", "inviteCode")
 
@@ -37,9 +39,16 @@ def registration(form: FormData) -> Registration:
 
 
 def profile_changes(form: FormData) -> ProfileChanges:
+    """Raises InvalidInputError when the uploaded avatar's id is garbled."""
     tag_ids = [_int_or_none(raw) for raw in form.getlist("interestTagIds")]
+    errors: list[FieldError] = []
+    avatar = str(form.get("avatarImageId", "")).strip() or None
+    avatar_image_id = decode_id(avatar, "Image", "avatarImageId", errors)
+    if errors:
+        raise InvalidInputError(errors)
     return ProfileChanges(
         display_name=str(form.get("displayName", "")),
+        avatar_image_id=avatar_image_id,
         estate_id=_int_or_none(form.get("estateId")),
         interest_tag_ids=[tag_id for tag_id in tag_ids if tag_id is not None],
     )

@@ -90,7 +90,7 @@ async def member_tags(request: Request) -> Response:
         if removing:
             await remove_member_tag(staff, member_id, tag_id)
         else:
-            await add_member_tag(staff, member_id, tag_id)
+            await add_member_tag(collaborators(request), staff, member_id, tag_id)
     except PermissionDeniedError as error:
         return page(request, "host/_refused.html", {"message": error.message}, status_code=403)
     except DomainError as error:

@@ -10,7 +10,7 @@ from graphql import print_ast
 from domain.identity.models import AuthToken, Member, MemberInterestTag, Role
 from tests.api.test_contract import OPERATIONS
 from tests.conftest import GraphQLClient
-from tests.factories import PASSWORD, make_estate, make_member, make_tag
+from tests.factories import PASSWORD, make_estate, make_image, make_member, make_tag
 from web.ids import encode_id
 
 
@@ -171,6 +171,26 @@ async def test_update_profile_saves_and_reports_bad_fields(gql: GraphQLClient) -
     assert {e["field"] for e in result["fieldErrors"]} == {"interestTagIds.0"}
     assert (await Member.get(id=member.id)).display_name == "咖啡阿姨"
     assert await MemberInterestTag.filter(member=member).count() == 1
+
+
+async def test_a_member_sets_their_avatar_from_their_own_upload_only(gql: GraphQLClient) -> None:
+    member, neighbour = await make_member(), await make_member()
+    token = await _login(gql, member.phone)
+    mine, theirs = await make_image(member), await make_image(neighbour)
+
+    async def update(image_id: str) -> dict[str, Any]:
+        variables = {"input": {"avatarImageId": image_id}}
+        result: dict[str, Any] = (await gql(op("UpdateProfile"), variables, token=token))["data"]
+        return result["updateProfile"]
+
+    for refused_id in (encode_id("Image", theirs.id), encode_id("Image", 99999), "garbage"):
+        refused = await update(refused_id)
+        assert refused["__typename"] == "InvalidInput"
+        assert [e["field"] for e in refused["fieldErrors"]] == ["avatarImageId"]
+    assert (await Member.get(id=member.id)).avatar_url is None
+    done = await update(encode_id("Image", mine.id))
+    assert done["viewer"]["avatarUrl"] == f"/media/{mine.storage_key}"
+    assert (await Member.get(id=member.id)).avatar_url == f"/media/{mine.storage_key}"
 
 
 async def test_update_profile_needs_a_member(gql: GraphQLClient) -> None:

@@ -19,7 +19,7 @@ from tests.api.test_identity_api import op
 from tests.api.test_points_api import ADMIN, error_code, statements_of, token_for
 from tests.conftest import GraphQLClient
 from tests.domain.purchase_helpers import refer
-from tests.factories import make_member
+from tests.factories import CLOCK_START, make_member
 from web.ids import encode_id
 
 
@@ -203,7 +203,9 @@ async def test_registering_with_ones_own_phone_and_invite_code_is_a_typed_self_r
     from domain.identity.models import Estate
     from tests.api.test_identity_api import register
 
-    estate = await Estate.create(name="翠湖花园", city="上海", district="浦东新区")
+    estate = await Estate.create(
+        name="翠湖花园", city="上海", district="浦东新区", created_at=CLOCK_START
+    )
     inviter = await make_member(phone="13812345678")
     body = await register(gql, estate.id, inviteCode=inviter.invite_code)
     assert body == {

@@ -25,7 +25,7 @@ from domain.rewards.models import (
 from tests.api.test_identity_api import op
 from tests.api.test_points_api import ADMIN, balance_of, error_code, statements_of, token_for
 from tests.conftest import GraphQLClient
-from tests.factories import make_member
+from tests.factories import make_image, make_member
 from tests.refusals import expected_refusal, refusal_of
 from web.ids import encode_id
 
@@ -407,6 +407,29 @@ async def test_an_admin_creates_and_restocks_a_reward(
     }
     assert await stock_of(reward) == 25
     assert await RewardRestock.filter(reward_id=reward.id, quantity=5).count() == 1
+
+
+async def test_an_admin_gives_a_new_reward_a_picture_from_their_own_upload(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    admin, someone = await make_member(roles=ADMIN), await make_member()
+    token = await token_for(collaborators, admin)
+    mine, theirs = await make_image(admin), await make_image(someone)
+    base = {"name": "帆布袋", "description": "南门驿站自取", "costPoints": 50, "stock": 3}
+
+    async def create(image_id: str) -> dict[str, Any]:
+        variables = {"input": {**base, "imageId": image_id}}
+        result: dict[str, Any] = (await gql(op("CreateReward"), variables, token=token))["data"]
+        return result["createReward"]
+
+    for refused_id in (encode_id("Image", theirs.id), encode_id("Image", 99999)):
+        refused = await create(refused_id)
+        assert refused["__typename"] == "InvalidInput"
+        assert [e["field"] for e in refused["fieldErrors"]] == ["imageId"]
+    assert not await Reward.exists()
+    created = await create(encode_id("Image", mine.id))
+    assert created["__typename"] == "CreateRewardSuccess"
+    assert (await Reward.get()).image_url == f"/media/{mine.storage_key}"
 
 
 async def test_bad_staff_input_is_typed_and_changes_nothing(

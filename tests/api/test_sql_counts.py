@@ -20,7 +20,7 @@ from tests.api.test_identity_api import op
 from tests.api.test_posts_api import make_post
 from tests.conftest import GraphQLClient
 from tests.domain.test_groups import make_group
-from tests.factories import make_estate, make_member, make_tag
+from tests.factories import CLOCK_START, make_estate, make_member, make_tag
 from tests.sqlcount import count_sql
 from web.ids import encode_id
 
@@ -42,7 +42,7 @@ async def interest_tags(c: Collaborators, viewer: Member, n: int) -> dict[str, A
 async def viewer_with_tags_and_points(c: Collaborators, viewer: Member, n: int) -> dict[str, Any]:
     for i in range(min(n, 5)):
         tag = await make_tag(f"兴趣{n}-{i}")
-        await MemberInterestTag.create(member=viewer, tag=tag)
+        await MemberInterestTag.create(member=viewer, tag=tag, created_at=CLOCK_START)
     for i in range(n):
         await award_points(c, viewer.id, "referral", f"viewer-{n}-{i}")
     return {}

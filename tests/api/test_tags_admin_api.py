@@ -16,7 +16,7 @@ from domain.posts.models import AuditLogEntry
 from tests.api.test_identity_api import op
 from tests.api.test_points_api import error_code, token_for
 from tests.conftest import GraphQLClient
-from tests.factories import make_member, make_tag
+from tests.factories import CLOCK_START, make_member, make_tag
 from tests.sqlcount import count_sql
 from web.ids import encode_id
 
@@ -30,7 +30,7 @@ async def world(collaborators: Collaborators) -> dict[str, Any]:
     coffee, tea = await make_tag("咖啡"), await make_tag("茶")
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN), display_name="运营小林")
     member = await make_member()
-    await MemberInterestTag.create(member=member, tag=coffee)
+    await MemberInterestTag.create(member=member, tag=coffee, created_at=CLOCK_START)
     return {"coffee": coffee, "tea": tea, "admin": admin, "member": member}
 
 

@@ -60,7 +60,7 @@ async def test_an_admin_creates_an_estate_with_its_first_pickup_point_and_both_a
         "浦东新区",
         "锦绣路 1888 弄",
     )
-    assert saved.archived_at is None
+    assert saved.archived_at is None and saved.created_at == collaborators.clock.now()
     point = await PickupPoint.get(estate_id=estate.id)
     assert (point.name, point.address, point.opening_hours) == (
         "南门驿站",

@@ -14,7 +14,7 @@ from domain.identity.errors import EstateNameTakenError
 from domain.identity.estates import EstateInput, archive_estate, create_estate
 from domain.identity.models import Estate, Member, Role
 from domain.posts.models import AuditLogEntry
-from tests.factories import make_estate, make_member
+from tests.factories import CLOCK_START, make_estate, make_member
 
 pytestmark = pytest.mark.postgres_only
 
@@ -64,7 +64,9 @@ async def test_a_creation_waiting_on_an_uncommitted_insert_of_the_name_is_refuse
         # Another connection has inserted the name but not committed: no check before the write
         # could see it; only the unique index makes the service wait and then refuse.
         async with in_transaction():
-            await Estate.create(name=LAKE.name, city="杭州", district="西湖区")
+            await Estate.create(
+                name=LAKE.name, city="杭州", district="西湖区", created_at=CLOCK_START
+            )
             inserted.set()
             await release.wait()
 

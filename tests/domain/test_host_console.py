@@ -85,7 +85,7 @@ async def test_members_come_in_pages_of_fifty_with_their_tiers_and_tags(
     await join(collaborators, group, *members)
     tag = await make_tag("手冲爱好者")
     host = await Member.get(id=group.host_id)
-    await add_member_tag(host, members[0].id, tag.id)
+    await add_member_tag(collaborators, host, members[0].id, tag.id)
     await Member.filter(id=members[0].id).update(tier=Tier.KOC)
     section = await host_console.group_section(collaborators, group)
     assert len(section.members) == 50 and section.next_after is not None
@@ -112,7 +112,7 @@ async def test_a_group_section_costs_the_same_statements_whatever_the_group_hold
     host = await Member.get(id=group.host_id)
     for member in members[:30]:
         for tag in tags:
-            await add_member_tag(host, member.id, tag.id)
+            await add_member_tag(collaborators, host, member.id, tag.id)
         await moved(collaborators, member, Tier.DORMANT, days_ago=3)
         await buys(collaborators, member, 2, 3_000, days_ago=1)
     for n in range(3):

@@ -26,7 +26,7 @@ from domain.identity.models import (
     WechatIdentity,
 )
 from domain.jobs import purge_expired_tokens
-from tests.factories import PASSWORD, make_estate, make_member, make_tag
+from tests.factories import CLOCK_START, PASSWORD, make_estate, make_member, make_tag
 
 IP = "198.51.100.1"
 
@@ -185,8 +185,8 @@ async def test_updating_the_profile_replaces_chosen_tags_and_keeps_those_a_host_
     )
     host = await make_member()
     member = await make_member(estate=estate)
-    await MemberInterestTag.create(member=member, tag=coffee)
-    await MemberInterestTag.create(member=member, tag=garden, added_by=host)
+    await MemberInterestTag.create(member=member, tag=coffee, created_at=CLOCK_START)
+    await MemberInterestTag.create(member=member, tag=garden, added_by=host, created_at=CLOCK_START)
     changes = services.ProfileChanges(
         display_name=" 新名字 ", estate_id=other_estate.id, interest_tag_ids=[baking.id]
     )

@@ -41,7 +41,7 @@ from domain.posts.models import Post, PostKind, PostLike, PostStatus
 from domain.purchases.models import Purchase
 from domain.segments.models import AcquisitionSpend, NpsResponse
 from domain.segments.rfm import Tier
-from tests.factories import make_member
+from tests.factories import CLOCK_START, make_member
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 
@@ -87,8 +87,8 @@ async def world(collaborators: Collaborators) -> dict[str, Any]:
 
 async def build_world() -> dict[str, Any]:
     """The world of the module docstring; the admin joined in 2025 (estate A)."""
-    a = await Estate.create(name="阳光花园", city="上海", district="浦东")
-    b = await Estate.create(name="绿地小区", city="上海", district="闵行")
+    a = await Estate.create(name="阳光花园", city="上海", district="浦东", created_at=CLOCK_START)
+    b = await Estate.create(name="绿地小区", city="上海", district="闵行", created_at=CLOCK_START)
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN), estate=a)
     await joined(admin, at(1, 1, 2025))
     m1 = await joined(await make_member(estate=a), at(1, 10), tier=Tier.KOC.value)

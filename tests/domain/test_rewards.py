@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError, RateLimitedError
 from domain.identity.models import Role
@@ -40,6 +43,26 @@ async def test_redeeming_debits_points_takes_stock_and_issues_a_readable_pickup_
     assert await balance(member.id) == 40
     assert (await Reward.get(id=reward.id)).stock == 0
     assert (await reconcile()).clean
+
+
+async def test_the_account_is_stamped_by_the_injected_clock_on_credit_debit_and_refund(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    member = await make_member()
+    await fund(collaborators, member, 100)
+    funded_at = clock.now()
+    assert (await PointsAccount.get(member_id=member.id)).updated_at == funded_at
+    reward = await make_reward(collaborators, cost=30, stock=2)
+    clock.advance(hours=1)
+    redemption = await services.redeem_reward(collaborators, member, reward.id, 1, "key-000009")
+    assert (await PointsAccount.get(member_id=member.id)).updated_at == funded_at + timedelta(
+        hours=1
+    )
+    clock.advance(hours=1)
+    await services.cancel_redemption(collaborators, member, redemption.id)
+    assert (await PointsAccount.get(member_id=member.id)).updated_at == funded_at + timedelta(
+        hours=2
+    )
 
 
 async def test_each_refusal_changes_nothing(collaborators: Collaborators) -> None:

@@ -68,13 +68,13 @@ async def two_groups(collaborators: Collaborators) -> dict[str, Member]:
 
 
 async def test_a_host_tags_a_member_of_their_group_and_takes_the_tag_off_again(
-    two_groups: dict[str, Member],
+    collaborators: Collaborators, two_groups: dict[str, Member]
 ) -> None:
     host, member = two_groups["host"], two_groups["member"]
     tag = await make_tag("手冲爱好者")
-    link = await add_member_tag(host, member.id, tag.id)
-    again = await add_member_tag(host, member.id, tag.id)
-    assert again.id == link.id
+    link = await add_member_tag(collaborators, host, member.id, tag.id)
+    again = await add_member_tag(collaborators, host, member.id, tag.id)
+    assert again.id == link.id and link.created_at == collaborators.clock.now()
     stored = await MemberInterestTag.filter(member_id=member.id).values("tag_id", "added_by_id")
     assert stored == [{"tag_id": tag.id, "added_by_id": host.id}]
     assert await remove_member_tag(host, member.id, tag.id) is True
@@ -83,16 +83,16 @@ async def test_a_host_tags_a_member_of_their_group_and_takes_the_tag_off_again(
 
 
 async def test_a_host_cannot_tag_a_member_outside_their_groups(
-    two_groups: dict[str, Member],
+    collaborators: Collaborators, two_groups: dict[str, Member]
 ) -> None:
     tag = await make_tag("亲子家庭")
     with pytest.raises(PermissionDeniedError):
-        await add_member_tag(two_groups["host"], two_groups["outsider"].id, tag.id)
+        await add_member_tag(collaborators, two_groups["host"], two_groups["outsider"].id, tag.id)
     with pytest.raises(PermissionDeniedError):
-        await add_member_tag(two_groups["member"], two_groups["member"].id, tag.id)
+        await add_member_tag(collaborators, two_groups["member"], two_groups["member"].id, tag.id)
     assert not await MemberInterestTag.all().exists()
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
-    await add_member_tag(admin, two_groups["outsider"].id, tag.id)
+    await add_member_tag(collaborators, admin, two_groups["outsider"].id, tag.id)
     assert await MemberInterestTag.filter(member_id=two_groups["outsider"].id).count() == 1
 
 
@@ -105,8 +105,8 @@ async def test_a_members_own_choice_stays_and_an_unknown_tag_is_refused(
     with pytest.raises(OwnTagError):
         await remove_member_tag(host, member.id, own.id)
     with pytest.raises(InvalidInputError):
-        await add_member_tag(host, member.id, 9999)
-    await add_member_tag(host, member.id, added.id)
+        await add_member_tag(collaborators, host, member.id, 9999)
+    await add_member_tag(collaborators, host, member.id, added.id)
     # The member saving their own choice again keeps the tag the host added.
     await update_profile(collaborators, member, ProfileChanges(interest_tag_ids=[]))
     left = await MemberInterestTag.filter(member_id=member.id).values_list("tag_id", flat=True)

@@ -14,7 +14,7 @@ from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
 from domain.posts.models import AuditLogEntry
 from domain.segments.host_console import tags_by_member_id
 from domain.segments.host_tags import add_member_tag, remove_member_tag
-from tests.factories import make_member, make_tag
+from tests.factories import CLOCK_START, make_member, make_tag
 
 
 async def admin() -> Member:
@@ -111,12 +111,16 @@ async def test_merging_moves_every_member_and_keeps_one_row_for_a_member_who_had
     host = await make_member(roles=(Role.RESIDENT, Role.HOST))
     source, target = await make_tag("咖啡"), await make_tag("手冲咖啡")
     only_source, both, own_and_added, only_target = [await make_member() for _ in range(4)]
-    await MemberInterestTag.create(member=only_source, tag=source, added_by=host)
-    await MemberInterestTag.create(member=both, tag=source)
-    await MemberInterestTag.create(member=both, tag=target)
-    await MemberInterestTag.create(member=own_and_added, tag=source)
-    await MemberInterestTag.create(member=own_and_added, tag=target, added_by=host)
-    await MemberInterestTag.create(member=only_target, tag=target)
+    await MemberInterestTag.create(
+        member=only_source, tag=source, added_by=host, created_at=CLOCK_START
+    )
+    await MemberInterestTag.create(member=both, tag=source, created_at=CLOCK_START)
+    await MemberInterestTag.create(member=both, tag=target, created_at=CLOCK_START)
+    await MemberInterestTag.create(member=own_and_added, tag=source, created_at=CLOCK_START)
+    await MemberInterestTag.create(
+        member=own_and_added, tag=target, added_by=host, created_at=CLOCK_START
+    )
+    await MemberInterestTag.create(member=only_target, tag=target, created_at=CLOCK_START)
 
     survivor, moved = await tags.merge_tags(collaborators, actor, source.id, target.id)
 
@@ -142,7 +146,7 @@ async def test_merging_into_itself_into_a_retired_tag_or_from_a_merged_one_is_re
     actor = await admin()
     a, b, retired = await make_tag("咖啡"), await make_tag("茶"), await make_tag("旧标签")
     member = await make_member()
-    await MemberInterestTag.create(member=member, tag=a)
+    await MemberInterestTag.create(member=member, tag=a, created_at=CLOCK_START)
     await tags.retire_tag(collaborators, actor, retired.id)
     with pytest.raises(InvalidInputError) as raised:
         await tags.merge_tags(collaborators, actor, a.id, a.id)
@@ -169,7 +173,7 @@ async def test_a_retired_tag_is_no_longer_offered_but_members_keep_it(
     actor = await admin()
     tag, other = await make_tag("广场舞"), await make_tag("园艺")
     member, newcomer = await make_member(), await make_member()
-    await MemberInterestTag.create(member=member, tag=tag)
+    await MemberInterestTag.create(member=member, tag=tag, created_at=CLOCK_START)
 
     retired = await tags.retire_tag(collaborators, actor, tag.id)
 
@@ -218,14 +222,16 @@ async def test_a_host_cannot_add_a_retired_tag_but_may_take_off_one_they_added(
     actor = await admin()
     tag = await make_tag("广场舞")
     member = await make_member()
-    await add_member_tag(actor, member.id, tag.id)
+    await add_member_tag(collaborators, actor, member.id, tag.id)
     await tags.retire_tag(collaborators, actor, tag.id)
     other = await make_member()
     with pytest.raises(InvalidInputError) as raised:
-        await add_member_tag(actor, other.id, tag.id)
+        await add_member_tag(collaborators, actor, other.id, tag.id)
     assert raised.value.field_errors[0].field == "tagId"
     assert not await MemberInterestTag.filter(member=other).exists()
-    assert (await add_member_tag(actor, member.id, tag.id)).member_id == member.id  # kept as is
+    assert (
+        await add_member_tag(collaborators, actor, member.id, tag.id)
+    ).member_id == member.id  # kept as is
     assert await remove_member_tag(actor, member.id, tag.id)
     assert not await MemberInterestTag.filter(tag=tag).exists()
 
@@ -237,8 +243,8 @@ async def test_the_tag_list_counts_members_and_shows_retired_tags_last(
     old, busy = await make_tag("旧"), await make_tag("热门")
     await make_tag("冷门")
     for member in [await make_member() for _ in range(3)]:
-        await MemberInterestTag.create(member=member, tag=busy)
-    await MemberInterestTag.create(member=await make_member(), tag=old)
+        await MemberInterestTag.create(member=member, tag=busy, created_at=CLOCK_START)
+    await MemberInterestTag.create(member=await make_member(), tag=old, created_at=CLOCK_START)
     await tags.merge_tags(collaborators, actor, old.id, busy.id)
     listed = [(tag.name, n) for tag, n in await tags.list_tags_with_counts()]
     assert listed == [("热门", 4), ("冷门", 0), ("旧", 0)]
@@ -250,7 +256,9 @@ async def test_the_host_console_shows_the_survivor_after_a_merge(
     actor = await admin()
     source, target = await make_tag("咖啡"), await make_tag("手冲咖啡")
     member = await make_member()
-    await MemberInterestTag.create(member=member, tag=source, added_by=actor)
+    await MemberInterestTag.create(
+        member=member, tag=source, added_by=actor, created_at=CLOCK_START
+    )
     await tags.merge_tags(collaborators, actor, source.id, target.id)
     shown = (await tags_by_member_id([member.id]))[member.id]
     assert [(t.id, t.name, t.by_staff) for t in shown] == [(target.id, "手冲咖啡", True)]

@@ -13,7 +13,7 @@ from domain.errors import DomainError, InvalidInputError
 from domain.identity import services, tags
 from domain.identity.models import InterestTag, MemberInterestTag, Role
 from domain.segments.host_tags import add_member_tag
-from tests.factories import make_member, make_tag
+from tests.factories import CLOCK_START, make_member, make_tag
 
 pytestmark = pytest.mark.postgres_only
 
@@ -29,9 +29,13 @@ async def test_a_merge_racing_members_who_choose_either_tag_leaves_one_link_each
     source, target = await make_tag("咖啡"), await make_tag("手冲咖啡")
     members = [await make_member() for _ in range(40)]
     for n, member in enumerate(members[:12]):  # half already carry one tag or both
-        await MemberInterestTag.create(member=member, tag=source if n % 2 else target)
+        await MemberInterestTag.create(
+            member=member, tag=source if n % 2 else target, created_at=CLOCK_START
+        )
         if n % 3 == 0:
-            await MemberInterestTag.create(member=member, tag=target if n % 2 else source)
+            await MemberInterestTag.create(
+                member=member, tag=target if n % 2 else source, created_at=CLOCK_START
+            )
     choices = [[source.id] if n % 2 else [source.id, target.id] for n in range(len(members))]
 
     async def choose(n: int) -> object:
@@ -72,11 +76,11 @@ async def test_hosts_tagging_members_while_the_tag_is_merged_strand_no_link(
     source, target = await make_tag("咖啡"), await make_tag("手冲咖啡")
     members = [await make_member() for _ in range(20)]
     for member in members[::4]:
-        await MemberInterestTag.create(member=member, tag=target)
+        await MemberInterestTag.create(member=member, tag=target, created_at=CLOCK_START)
 
     async def tag(n: int, tag_id: int) -> object:
         await asyncio.sleep(0.001 * (n % 5))
-        return await add_member_tag(admin, members[n].id, tag_id)
+        return await add_member_tag(collaborators, admin, members[n].id, tag_id)
 
     results = await asyncio.gather(
         *(tag(n, source.id if n % 2 else target.id) for n in range(len(members))),

@@ -6,8 +6,9 @@ import re
 
 import httpx
 
+from api.ids import encode_id
 from domain.identity.models import Member, MemberInterestTag
-from tests.factories import PASSWORD, make_estate, make_member, make_tag
+from tests.factories import PASSWORD, make_estate, make_image, make_member, make_tag
 
 HTMX = {"HX-Request": "true"}
 
@@ -163,6 +164,31 @@ async def test_editing_the_profile_saves_and_bad_input_shows_messages(
     )
     assert bad.status_code == 422 and "请填写昵称" in bad.text and "小区不存在" in bad.text
     assert (await Member.get(id=member.id)).display_name == "烘焙妈妈"
+
+
+async def test_a_resident_sets_an_avatar_from_their_own_upload_on_the_profile_page(
+    client: httpx.AsyncClient,
+) -> None:
+    member = await make_member(phone="13812345678", estate=await make_estate())
+    neighbours = await make_image(await make_member())
+    mine = await make_image(member)
+    csrf = await csrf_of(client, "/login")
+    await client.post(
+        "/login", data={"csrf_token": csrf, "phone": "13812345678", "password": PASSWORD}
+    )
+    page = await client.get("/profile")
+    assert 'data-upload-name="avatarImageId"' in page.text and "linli.js" in page.text
+    headers = HTMX | {"X-CSRF-Token": await csrf_of(client, "/profile")}
+    form = {"displayName": "邻居", "estateId": str(member.estate_id)}
+    for refused, message in ((encode_id("Image", neighbours.id), "图片不存在"), ("x", "编号无效")):
+        bad = await client.post("/profile", data=form | {"avatarImageId": refused}, headers=headers)
+        assert bad.status_code == 422 and message in bad.text
+    assert (await Member.get(id=member.id)).avatar_url is None
+    saved = await client.post(
+        "/profile", data=form | {"avatarImageId": encode_id("Image", mine.id)}, headers=headers
+    )
+    assert saved.status_code == 200 and f'src="/media/{mine.storage_key}"' in saved.text
+    assert (await Member.get(id=member.id)).avatar_url == f"/media/{mine.storage_key}"
 
 
 async def test_healthz_reports_database_redis_and_migrations(client: httpx.AsyncClient) -> None:

@@ -13,7 +13,7 @@ from domain.collaborators import Collaborators
 from domain.identity import tags
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
 from domain.posts.models import AuditLogEntry
-from tests.factories import make_member, make_tag
+from tests.factories import CLOCK_START, make_member, make_tag
 from tests.portal.test_points_pages import htmx, sign_in
 from tests.sqlcount import count_sql
 
@@ -90,7 +90,7 @@ async def test_merging_asks_first_then_moves_the_members_and_the_list_shows_the_
 ) -> None:
     coffee, brew = await make_tag("咖啡"), await make_tag("手冲咖啡")
     for member in [await make_member() for _ in range(3)]:
-        await MemberInterestTag.create(member=member, tag=coffee)
+        await MemberInterestTag.create(member=member, tag=coffee, created_at=CLOCK_START)
     csrf = await sign_in(client, await admin())
     listing = await client.get("/admin/tags")
     assert listing.status_code == 200 and "3 位成员" in listing.text
@@ -124,7 +124,7 @@ async def test_retiring_hides_the_tag_from_pickers_and_restoring_offers_it_again
 ) -> None:
     dance, garden = await make_tag("广场舞"), await make_tag("园艺")
     member = await make_member(display_name="老王")
-    await MemberInterestTag.create(member=member, tag=dance)
+    await MemberInterestTag.create(member=member, tag=dance, created_at=CLOCK_START)
     csrf = await sign_in(client, await admin())
     retired = await client.post(f"/admin/tags/{dance.id}/retire", headers=htmx(csrf))
     assert retired.status_code == 200 and "已停用：不再供选择" in retired.text

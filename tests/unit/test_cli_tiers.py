@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from cli import TierProgress, tier_line
-from domain.segments.tiers import TierRun
+from domain.segments.tiers import TierRunSummary
 
 
 def test_the_progress_bar_fills_and_ends_at_the_total() -> None:
@@ -19,7 +19,7 @@ def test_the_progress_bar_fills_and_ends_at_the_total() -> None:
 
 
 def test_the_summary_gives_counts_and_the_shares_among_buyers() -> None:
-    run = TierRun(
+    run = TierRunSummary(
         members=120,
         changed=7,
         shares={"KOC": 5, "HIGH_VALUE": 15, "POTENTIAL": 60, "DORMANT": 35, "NEWCOMER": 5},

@@ -1,4 +1,4 @@
-"""updateProfile: nickname, estate and interest tags of the signed-in member."""
+"""updateProfile: nickname, avatar, estate and interest tags of the signed-in member."""
 
 from __future__ import annotations
 
@@ -39,9 +39,6 @@ UpdateProfileResult = Annotated[
 
 
 def _changes(input: UpdateProfileInput, errors: list[FieldError]) -> services.ProfileChanges:
-    if input.avatar_image_id is not None:
-        # Image uploads arrive with the UGC area; until then no image id can exist.
-        errors.append(FieldError("avatarImageId", "图片不存在"))
     tag_ids = None
     if input.interest_tag_ids is not None:
         decoded = [
@@ -51,6 +48,7 @@ def _changes(input: UpdateProfileInput, errors: list[FieldError]) -> services.Pr
         tag_ids = [tag_id for tag_id in decoded if tag_id is not None]
     return services.ProfileChanges(
         display_name=input.display_name,
+        avatar_image_id=decode_id(input.avatar_image_id, "Image", "avatarImageId", errors),
         estate_id=decode_id(input.estate_id, "Estate", "estateId", errors),
         interest_tag_ids=tag_ids,
     )

@@ -15,6 +15,7 @@ from api.rewards.types import CreateRewardSuccess, Reward
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity.models import Role
 from domain.rewards import rules, services
+from web.ids import decode_id
 
 
 @strawberry.input(description="A new reward.")
@@ -60,6 +61,7 @@ def _field_errors(new: services.NewReward) -> list[FieldError]:
 
 async def create_reward(info: Info[Context, Any], input: CreateRewardInput) -> CreateRewardResult:
     admin = require_role(info, Role.ADMIN)
+    errors: list[FieldError] = []
     new = services.NewReward(
         name=input.name,
         description=input.description,
@@ -68,12 +70,12 @@ async def create_reward(info: Info[Context, Any], input: CreateRewardInput) -> C
         per_member_limit=input.per_member_limit,
         available_from=input.available_from,
         available_until=input.available_until,
+        image_id=decode_id(input.image_id, "Image", "imageId", errors),
     )
     try:
-        if input.image_id is not None:
-            # Image uploads arrive with the UGC area; until then no image id can exist. The other
-            # fields are checked too, so the form shows every mistake at once.
-            raise InvalidInputError([FieldError("imageId", "图片不存在"), *_field_errors(new)])
+        if errors:
+            # The other fields are checked too, so the form shows every mistake at once.
+            raise InvalidInputError([*errors, *_field_errors(new)])
         reward = await services.create_reward(info.context.collaborators, admin, new)
     except DomainError as error:
         return as_user_error(error)
