@@ -6,9 +6,9 @@ import re
 
 import httpx
 
-from api.ids import encode_id
 from domain.identity.models import Member, MemberInterestTag
 from tests.factories import PASSWORD, make_estate, make_image, make_member, make_tag
+from web.ids import encode_id
 
 HTMX = {"HX-Request": "true"}
 
