@@ -25,7 +25,6 @@ from domain.kpis.policies import require_dashboard_scope
 from domain.segments import queries
 
 log = logging.getLogger("linli.kpis")
-LONGEST_PERIOD_DAYS = 731
 
 
 @strawberry.type
@@ -87,8 +86,8 @@ class SegmentsQuery:
         group_id: strawberry.ID | None = None,
     ) -> Dashboard:
         member = require_role(info, Role.ADMIN, Role.HOST)
-        if to < from_ or (to - from_).days >= LONGEST_PERIOD_DAYS:
-            raise ClientError("日期范围无效：结束不能早于开始，且最长两年")
+        if to < from_ or Period(from_, to).too_long:
+            raise ClientError("日期范围无效：结束不能早于开始，且最长一年")
         scope = Scope(
             estate_id=filter_id(estate_id, "Estate"), group_id=filter_id(group_id, "InterestGroup")
         )

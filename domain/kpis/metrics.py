@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
@@ -66,6 +66,14 @@ class Scope:
 class Period:
     first: date
     last: date
+
+    # The longest range a dashboard reads, the same for the portal and GraphQL: one year of days
+    # (a leap year's included), the span its daily charts are drawn for.
+    MAX_DAYS: ClassVar[int] = 366
+
+    @property
+    def too_long(self) -> bool:
+        return (self.last - self.first).days + 1 > self.MAX_DAYS
 
     @property
     def start(self) -> datetime:

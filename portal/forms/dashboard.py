@@ -11,7 +11,6 @@ from typing import Any
 from domain.errors import FieldError, InvalidInputError
 from domain.kpis.metrics import Period, Scope
 
-MAX_DAYS = 366
 DEFAULT_DAYS = 30
 
 
@@ -81,7 +80,7 @@ def filters_from(
         errors.append(FieldError("from", "开始日期不能晚于结束日期"))
     elif last > today:
         errors.append(FieldError("to", "结束日期不能晚于今天"))
-    elif (last - first).days + 1 > MAX_DAYS:
+    elif Period(first, last).too_long:
         errors.append(FieldError("from", "时间范围最长一年"))
     if errors:
         raise InvalidInputError(errors, "日期范围有误，请重新选择")

@@ -179,3 +179,14 @@ async def test_the_viewer_sees_their_own_tier_history(
     assert viewer["tierHistory"] == [
         {"fromTier": None, "toTier": viewer["tier"], "score": 15, "frequency": 1}
     ]
+
+
+async def test_the_dashboard_reads_at_most_the_year_the_portal_offers(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any]
+) -> None:
+    token = await token_for(collaborators, world["admin"])
+    leap_year = await gql(op("Dashboard"), {"from": "2024-01-01", "to": "2024-12-31"}, token)
+    assert "errors" not in leap_year and leap_year["data"]["dashboard"] is not None
+    one_day_more = await gql(op("Dashboard"), {"from": "2025-11-29", "to": "2026-11-30"}, token)
+    assert error_code(one_day_more) == "BAD_USER_INPUT"
+    assert "最长一年" in one_day_more["errors"][0]["message"]
