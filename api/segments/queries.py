@@ -73,9 +73,9 @@ class SegmentsQuery:
         return connection_of(MemberConnection, rows, first, after, node)
 
     @strawberry.field(
-        description="Staff: KPIs for `from`–`to` (Shanghai dates, both included, at most two "
-        "years), optionally one estate or group. Admins any scope; hosts their own estate or "
-        "their own groups; anyone else FORBIDDEN."
+        description="Staff: KPIs for `from`–`to` (Shanghai dates, both included, at most a "
+        "year of 366 days), optionally one estate or group. Admins any scope; hosts their own "
+        "estate or their own groups; anyone else FORBIDDEN."
     )
     async def dashboard(
         self,
