@@ -231,8 +231,10 @@ async def cast_vote(c: Collaborators, member: Member, entry_id: int) -> VoteCast
                 member_id=member.id,
                 created_at=c.clock.now(),
             )
-            await CampaignEntry.filter(id=entry_id).update(vote_count=F("vote_count") + 1)
             await award_points(c, member.id, "vote_cast", f"entry:{entry_id}")
+            # The entry's counter is the row every voter for it contends on: update it last, so
+            # its lock is held only from here to the commit, not through the award.
+            await CampaignEntry.filter(id=entry_id).update(vote_count=F("vote_count") + 1)
             after_commit(lambda: live.record_vote(c.redis, campaign.id, entry_id))
     except IntegrityError as error:
         raise AlreadyVotedError() from error
