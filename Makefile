@@ -10,7 +10,8 @@ $(VENV)/.installed: pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	# Test data from npm (the naughty-strings corpus), installed here and never at test time.
+	# From npm, installed here and never at test time: the naughty-strings corpus and the
+	# graphql-http audit (.ci/run).
 	if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund --silent; fi
 	touch $@
 

@@ -31,6 +31,13 @@ from strawberry.types.graphql import OperationType
 
 from api.context import Context
 from api.errors import masked_error, request_error_body
+from api.over_http import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    is_request_error,
+    negotiate,
+    request_error_status,
+)
 from api.persisted import PersistedQueries
 from domain.collaborators import Collaborators
 from domain.identity import services
@@ -73,6 +80,23 @@ def refuse_bad_strings(data: GraphQLRequestData, max_chars: int) -> GraphQLError
     return None
 
 
+def _negotiated(response: Response, media_type: str, request_error: list[Any] | None) -> None:
+    """The answer in the negotiated media type; a request error (only ever marked for clients
+    that accept ``application/graphql-response+json``) gets its 4xx/5xx and, when rate limited,
+    the Retry-After its error names. The IDE's page (debug only) is left as it is."""
+    if not response.headers.get("content-type", "").startswith(JSON):
+        return
+    response.headers["content-type"] = media_type
+    if request_error is None:
+        return
+    response.status_code = request_error_status(request_error)
+    for error in request_error:
+        retry_after = (error.get("extensions") or {}).get("retryAfter")
+        if response.status_code == 429 and isinstance(retry_after, int):
+            response.headers["retry-after"] = str(retry_after)
+            break
+
+
 class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
     """Sends every graphql-transport-ws message as a text frame (orjson gives bytes)."""
 
@@ -109,14 +133,18 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
+        media_type = negotiate(request.headers.get("accept"))
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            response = await self.run(request)
         except HTTPException as refused:  # a request that is not GraphQL over HTTP
             response = Response(
                 orjson.dumps(request_error_body(refused.reason)),
                 status_code=refused.status_code,
-                media_type="application/json",
+                media_type=media_type,
             )
+        else:
+            _negotiated(response, media_type, getattr(request.state, "request_error", None))
         await response(scope, receive, send)
 
     def encode_json(self, data: object) -> bytes:
@@ -144,7 +172,14 @@ class GraphQLApp(GraphQL[Context, None]):
                     "GRAPHQL_VALIDATION_FAILED"
                 )
                 error.extensions = {**(error.extensions or {}), "code": code}
-        return await super().process_result(request, result)
+        processed = await super().process_result(request, result)
+        if negotiate(request.headers.get("accept")) == GRAPHQL_RESPONSE_JSON and (
+            is_request_error(result.data, result.errors)
+        ):
+            # The spec's request error: no data entry, and a status that is not 200.
+            processed.pop("data", None)
+            request.state.request_error = processed.get("errors") or []
+        return processed
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
