@@ -88,16 +88,24 @@ async def credit(
 
 
 async def debit(
-    member_id: int, cost: int, reason: LedgerReason, description: str, key: str, now: datetime
+    account: PointsAccount,
+    cost: int,
+    reason: LedgerReason,
+    description: str,
+    key: str,
+    now: datetime,
 ) -> LedgerEntry:
-    """Spend ``cost``: the conditional update lets the database refuse an overdraft."""
+    """Spend ``cost`` from an account this transaction holds (``lock_account``), so the balance
+    read under the lock is the one the spend starts from; the conditional update still lets the
+    database refuse an overdraft."""
+    member_id = account.member_id
     updated = await PointsAccount.filter(member_id=member_id, balance__gte=cost).update(
         balance=F("balance") - cost, updated_at=now
     )
-    account = await PointsAccount.get_or_none(member_id=member_id)
     if not updated:
-        raise InsufficientPointsError(balance=account.balance if account else 0, cost=cost)
-    assert account is not None
+        raise InsufficientPointsError(balance=account.balance, cost=cost)
+    account.balance -= cost
+    account.updated_at = now
     entry = await LedgerEntry.create(
         member_id=member_id,
         amount=-cost,

@@ -213,4 +213,4 @@ async def _apply_adjustment(
             return await credit(
                 account, amount, LedgerReason.ADJUSTMENT, description, key, now, rules
             )
-        return await debit(member_id, -amount, LedgerReason.ADJUSTMENT, description, key, now)
+        return await debit(account, -amount, LedgerReason.ADJUSTMENT, description, key, now)

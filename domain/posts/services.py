@@ -233,7 +233,8 @@ async def _open_for_replies(post_id: int) -> Post:
     return post
 
 
-async def like_post(c: Collaborators, member: Member, post_id: int) -> Post:
+async def like_post(c: Collaborators, member: Member, post_id: int) -> None:
+    """One like per member; liking twice changes nothing. Callers read the post they show."""
     await _open_for_replies(post_id)
     try:
         async with atomic():
@@ -241,10 +242,9 @@ async def like_post(c: Collaborators, member: Member, post_id: int) -> Post:
             await Post.filter(id=post_id).update(like_count=F("like_count") + 1)
     except IntegrityError:
         pass  # liked already: one like per member
-    return await Post.get(id=post_id)
 
 
-async def unlike_post(c: Collaborators, member: Member, post_id: int) -> Post:
+async def unlike_post(c: Collaborators, member: Member, post_id: int) -> None:
     """Taking a like back works on any post the member may still read (``post(id:)``'s rule).
     A post hidden since, or pending in another group, is not there for them: NotFound, and
     nothing changes, so no one learns which ids exist by unliking them."""
@@ -254,7 +254,6 @@ async def unlike_post(c: Collaborators, member: Member, post_id: int) -> Post:
         removed = await PostLike.filter(post_id=post_id, member_id=member.id).delete()
         if removed:
             await Post.filter(id=post_id).update(like_count=F("like_count") - removed)
-    return await Post.get(id=post_id)
 
 
 async def add_comment(c: Collaborators, member: Member, post_id: int, body: str) -> Comment:

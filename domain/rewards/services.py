@@ -194,10 +194,10 @@ async def _redeem(
     reward = await Reward.get(id=reward_id)
     if reward.per_member_limit is not None:
         await _count_against_limit(member.id, reward_id, quantity, reward.per_member_limit)
-    await lock_account(member.id, now)
+    account = await lock_account(member.id, now)
     cost = reward.cost_points * quantity
     entry = await debit(
-        member.id, cost, LedgerReason.REDEMPTION, f"兑换「{reward.name}」×{quantity}", key, now
+        account, cost, LedgerReason.REDEMPTION, f"兑换「{reward.name}」×{quantity}", key, now
     )
     redemption = await Redemption.create(
         member=member,
@@ -208,7 +208,7 @@ async def _redeem(
         spend_entry=entry,
         created_at=now,
     )
-    await redemption.fetch_related("reward")
+    redemption.reward = reward  # read under this redemption's row lock: its stock is current
     return redemption
 
 

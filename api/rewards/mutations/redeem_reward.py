@@ -58,20 +58,17 @@ async def redeem_reward(info: Info[Context, Any], input: RedeemRewardInput) -> R
     try:
         if errors or reward_id is None:
             raise InvalidInputError(errors)
-        # A recorded key is answered from its record before any limit is counted: a retry
-        # of a redemption that happened must never be refused as too frequent.
-        redemption = await services.replayed_redemption(
-            member, reward_id, input.quantity, input.idempotency_key
+        # The service answers a recorded key from its record before any limit is counted (a
+        # retry of a redemption that happened is never refused as too frequent), and counts
+        # the member's mutation limit with its own once the key is claimed.
+        redemption = await services.redeem_reward(
+            info.context.collaborators,
+            member,
+            reward_id,
+            input.quantity,
+            input.idempotency_key,
+            count_limits=lambda: hit_mutation_limit(info.context),
         )
-        if redemption is None:  # the member's mutation limit is counted once the key is claimed
-            redemption = await services.redeem_reward(
-                info.context.collaborators,
-                member,
-                reward_id,
-                input.quantity,
-                input.idempotency_key,
-                count_limits=lambda: hit_mutation_limit(info.context),
-            )
     except DomainError as error:
         return as_user_error(error)
     return RedeemRewardSuccess(

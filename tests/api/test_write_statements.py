@@ -1,0 +1,63 @@
+"""The hot writes' statements, pinned: LikePost and RedeemReward send what their invariants
+need and nothing read twice (the races that keep them honest are in tests/domain)."""
+
+from __future__ import annotations
+
+from domain.collaborators import Collaborators
+from domain.points.services import award_points
+from domain.rewards.models import Reward
+from tests.api.test_groups_api import token_for
+from tests.api.test_identity_api import op
+from tests.api.test_posts_api import make_post
+from tests.api.test_rewards_api import make_reward
+from tests.conftest import GraphQLClient
+from tests.factories import make_member
+from tests.sqlcount import count_sql
+from web.ids import encode_id
+
+# The token joined to its member; the post joined to its group (published, group not
+# archived); the like; the counter; the payload's card with the viewer's flags; its cover.
+LIKE_POST = 6
+
+# The token; the key's record (none yet) and its claim; the stock's conditional update and the
+# reward read under that lock; the account created if missing and locked, its conditional
+# debit, the ledger entry, the lots to draw from, one lot drawn, the draw; a pickup code not in
+# use, the redemption, the key's result; the payload's balance and next expiry.
+REDEEM_REWARD = 17
+
+
+async def test_like_post_sends_its_pinned_statements(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    author, fan = await make_member(), await make_member()
+    post = await make_post(collaborators, author)
+    token = await token_for(collaborators, fan)
+    with count_sql() as seen:
+        body = await gql(op("LikePost"), {"postId": encode_id("Post", post.id)}, token)
+    assert body["data"]["likePost"]["post"]["likeCount"] == 1
+    assert len(seen) == LIKE_POST, "\n".join(seen)
+
+
+async def test_redeem_reward_sends_its_pinned_statements(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    member = await make_member()
+    await award_points(collaborators, member.id, "referral", "seed")
+    reward = await make_reward(collaborators, cost=1)
+    token = await token_for(collaborators, member)
+    variables = {
+        "rewardId": encode_id("Reward", reward.id),
+        "quantity": 1,
+        "idempotencyKey": "redeem-pinned-1",
+    }
+    with count_sql() as seen:
+        body = await gql(op("RedeemReward"), variables, token)
+    answer = body["data"]["redeemReward"]
+    assert answer["__typename"] == "RedeemRewardSuccess", body
+    assert answer["redemption"]["reward"]["stock"] == (await Reward.get(id=reward.id)).stock
+    assert len(seen) == REDEEM_REWARD, "\n".join(seen)
+    with count_sql() as replayed:
+        again = await gql(op("RedeemReward"), variables, token)
+    assert again["data"]["redeemReward"]["redemption"] == answer["redemption"]
+    # A replay: the token, the key's record, its redemption joined to the reward, the points.
+    assert len(replayed) == 5, "\n".join(replayed)
