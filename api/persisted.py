@@ -11,6 +11,10 @@
   ``PERSISTED_QUERY_HASH_MISMATCH``, ``PERSISTED_QUERY_TOO_LARGE``, the validation errors,
   ``RATE_LIMITED`` with ``retryAfter``).
 
+In both modes every operation of ``api/contract/*.graphql`` (the shared contract's documents
+and the project's own) is registered when the app starts: a client may send its hash alone from
+the first request on.
+
 ``allowlist`` — only the operations of ``api/contract/*.graphql`` run, by hash or by text; every
 other document is refused (``PERSISTED_QUERY_NOT_ALLOWED``) and nothing is ever registered. An
 operation's hash is the SHA-256 (hex) of the UTF-8 of graphql-core's ``print_ast`` of a document
@@ -116,6 +120,7 @@ class PersistedQueries:
         self._local: OrderedDict[str, str] = OrderedDict()
         self._size = size
         self._schema = schema
+        contract_allowlist()  # the contract's operations are registered when the app starts
 
     def _remember(self, digest: str, query: str) -> None:
         self._local[digest] = query
@@ -156,7 +161,7 @@ class PersistedQueries:
         if allowlist_only:
             return self._from_allowlist(data, digest)
         if data.query is None:
-            query = await self._lookup(redis, digest)
+            query = contract_allowlist().get(digest) or await self._lookup(redis, digest)
             if query is None:
                 return refusal(NOT_FOUND, NOT_FOUND_CODE)
             return replace(data, query=query)

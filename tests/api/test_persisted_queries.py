@@ -10,10 +10,13 @@ from typing import Any
 import httpx
 from redis.asyncio import Redis
 
-from api.persisted import KEY_PREFIX, PersistedQueries
-from tests.api.test_identity_api import op
+from api.persisted import KEY_PREFIX, PersistedQueries, contract_documents
 
-LEADERBOARD = op("Leaderboard")
+# A document of the client's own, not the contract's (those are registered at start).
+LEADERBOARD = (
+    "query OwnBoard($kind: LeaderboardKind!, $first: Int!) "
+    "{ leaderboard(kind: $kind, first: $first) { entries { rank score } } }"
+)
 VARIABLES = {"kind": "POINTS", "first": 5}
 
 
@@ -58,7 +61,7 @@ async def test_a_registered_hash_runs_in_another_process(
     digest = sha(LEADERBOARD)
     await redis.set(KEY_PREFIX + digest, LEADERBOARD)
     answer = await post(client, extensions=persisted(digest))
-    assert answer == {"data": {"leaderboard": {"entries": [], "viewerEntry": None}}}
+    assert answer == {"data": {"leaderboard": {"entries": []}}}
 
 
 async def test_a_hash_that_is_not_the_documents_is_refused_and_nothing_is_stored(
@@ -86,7 +89,7 @@ async def test_malformed_extensions_are_refused(client: httpx.AsyncClient, redis
 
 async def test_requests_without_the_extension_are_untouched(client: httpx.AsyncClient) -> None:
     plain = await post(client, query=LEADERBOARD)
-    assert plain == {"data": {"leaderboard": {"entries": [], "viewerEntry": None}}}
+    assert plain == {"data": {"leaderboard": {"entries": []}}}
 
 
 async def test_each_process_keeps_a_bounded_number_of_documents(redis: Redis) -> None:
@@ -107,3 +110,22 @@ async def test_each_process_keeps_a_bounded_number_of_documents(redis: Redis) ->
     found = await documents.resolve(redis, hash_only)
     assert not isinstance(found, type(None))
     assert getattr(found, "query", None) == queries[0]
+
+
+async def test_every_contract_operation_runs_by_its_hash_alone_from_the_first_request(
+    client: httpx.AsyncClient, redis: Redis
+) -> None:
+    """Open mode too: the contract's operations are registered at start, so the mini-program's
+    first request of each may be its hash; nothing is written to Redis for them."""
+    documents = contract_documents()
+    assert len(documents) > 51  # the shared contract's operations and the project's own
+    answer = await post(client, extensions=persisted(sha(documents["Leaderboard"])))
+    assert "errors" not in answer, answer
+    assert answer["data"]["leaderboard"]["entries"] == []
+    for name, text in documents.items():
+        response = await client.post(
+            "/graphql", json={"extensions": persisted(sha(text)), "variables": {}}
+        )
+        codes = {e["extensions"]["code"] for e in response.json().get("errors", [])}
+        assert "PERSISTED_QUERY_NOT_FOUND" not in codes, name
+    assert await redis.keys(KEY_PREFIX + "*") == []
