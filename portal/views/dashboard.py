@@ -24,10 +24,11 @@ from domain.identity.models import Estate, Member, Role
 from domain.kpis.dashboard import Dashboard, Kpis, dashboard
 from domain.kpis.metrics import Scope
 from domain.kpis.policies import require_dashboard_scope
+from domain.segments.errors import RecomputeRunningError
 from domain.segments.export import member_csv, parse_tier
-from domain.segments.models import TierRun
+from domain.segments.recompute import recompute_tiers
 from domain.segments.rfm import Tier
-from domain.segments.tiers import recompute_tiers
+from domain.segments.tiers import last_tier_run
 from portal import charts
 from portal.auth import collaborators, redirect
 from portal.forms import dashboard as forms
@@ -44,9 +45,6 @@ TIER_LABELS = {
 }
 GROUP_CHOICES = 200
 FORBIDDEN_MESSAGE = "只能查看自己所在小区或自己主持的小组的数据"
-BUSY_MESSAGE = "会员分层正在计算中，请稍后刷新查看结果"
-RECOMPUTE_LOCK = "lock:recompute-tiers:admin"
-RECOMPUTE_LOCK_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -177,7 +175,7 @@ async def _render(
     context: dict[str, Any] = {
         **await _choices(viewer),
         "presets": forms.presets(today),
-        "last_run": await TierRun.all().order_by("-id").first(),
+        "last_run": await last_tier_run(),
         "tier_options": [(tier.value, TIER_LABELS[tier]) for tier in Tier],
         **extra,
     }
@@ -240,15 +238,12 @@ async def recompute(request: Request) -> Response:
         return refused
     form = await request.form()
     params = {name: form.get(name) or "" for name in ("estate", "group", "from", "to")}
-    c = collaborators(request)
-    # A second click (or a second admin) while a run is under way waits for it, not runs twice.
-    if not await c.redis.set(RECOMPUTE_LOCK, str(admin.id), nx=True, ex=RECOMPUTE_LOCK_SECONDS):
-        return await _render(request, admin, params, message=BUSY_MESSAGE, status_code=409)
+    # A second click, a second admin, the nightly job or the command: one run at a time.
     try:
-        run = await recompute_tiers(c, trigger="ADMIN")
-    finally:
-        await c.redis.delete(RECOMPUTE_LOCK)
-    recorded = await TierRun.all().order_by("-id").first()
+        run = await recompute_tiers(collaborators(request), trigger="ADMIN")
+    except RecomputeRunningError as error:
+        return await _render(request, admin, params, message=error.message, status_code=409)
+    recorded = await last_tier_run()
     shares = [
         (TIER_LABELS[tier], run.shares.get(tier.value, 0), run.share_of(tier)) for tier in Tier
     ]

@@ -20,6 +20,7 @@ from domain.posts.models import Post, PostKind, PostStatus
 from domain.purchases.models import Purchase
 from domain.segments import export
 from domain.segments.models import TierRun
+from domain.segments.recompute import RECOMPUTE_LOCK
 from domain.segments.rfm import Tier
 from logs import JsonFormatter
 from tests.factories import make_estate, make_member
@@ -369,8 +370,6 @@ async def test_the_dashboard_sends_the_same_statements_whatever_the_data(
 async def test_a_recompute_while_one_is_running_waits_for_it(
     client: httpx.AsyncClient, collaborators: Collaborators, world: World
 ) -> None:
-    from portal.views.dashboard import RECOMPUTE_LOCK
-
     admin = world["admin"]
     assert isinstance(admin, Member)
     csrf = await sign_in(client, admin)

@@ -10,8 +10,8 @@ import httpx
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.segments.models import NpsResponse
+from domain.segments.recompute import recompute_tiers
 from domain.segments.rfm import Tier
-from domain.segments.tiers import recompute_tiers
 from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.domain.host_console_helpers import buys, join, moved, post_in
 from tests.factories import make_member, make_tag
