@@ -44,7 +44,7 @@ def refusal(request: Request, member: Member, *roles: Role) -> Response | None:
     """The 403 page unless ``member`` has one of ``roles`` (as GraphQL's ``require_role``)."""
     if any(member.has_role(role) for role in roles):
         return None
-    return render(request, "points/forbidden.html", status_code=403)
+    return render(request, "errors/forbidden.html", status_code=403)
 
 
 def error_status(error: DomainError) -> tuple[int, dict[str, str]]:

@@ -39,11 +39,11 @@ async def _staff(request: Request, *roles: Role) -> Member | Response:
 
 
 def _forbidden(request: Request) -> Response:
-    return render(request, "points/forbidden.html", status_code=403)
+    return render(request, "errors/forbidden.html", status_code=403)
 
 
 def _missing(request: Request) -> Response:
-    return page(request, "events/missing.html", {}, status_code=404)
+    return page(request, "errors/missing_event.html", {}, status_code=404)
 
 
 def _go(request: Request, url: str) -> Response:

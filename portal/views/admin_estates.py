@@ -92,7 +92,7 @@ async def _estate_context(estate: Estate, **extra: Any) -> dict[str, Any]:
 async def _estate_or_404(request: Request) -> Estate | Response:
     estate = await Estate.get_or_none(id=request.path_params["estate_id"])
     if estate is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     return estate
 
 
@@ -180,7 +180,7 @@ async def change_point(request: Request) -> Response:
         return admin
     point = await PickupPoint.get_or_none(id=request.path_params["point_id"])
     if point is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     archive = request.url.path.endswith("/archive")
     form = await request.form()
     status, headers, extra = 200, dict[str, str](), dict[str, Any]({"focus": point.id})

@@ -90,7 +90,7 @@ async def _group_context(group_id: int) -> dict[str, Any] | None:
 
 
 def _missing(request: Request) -> Response:
-    return page(request, "posts/missing.html", {}, status_code=404)
+    return page(request, "errors/missing.html", {}, status_code=404)
 
 
 async def group_page(request: Request) -> Response:

@@ -85,7 +85,7 @@ async def tag_action(request: Request) -> Response:
         return refused or redirect(request, "login")
     tag_id, action = request.path_params["tag_id"], request.path_params["action"]
     if action not in ACTIONS:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     status, headers = 200, dict[str, str]()
     try:
         extra = await _act(request, actor, tag_id, action)

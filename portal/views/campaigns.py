@@ -72,7 +72,7 @@ async def campaign_page(request: Request) -> Response:
     viewer = await signed_in(request)
     campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
     if campaign is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     return page(
         request, "campaigns/campaign.html", await _campaign_context(request, viewer, campaign)
     )
@@ -85,7 +85,7 @@ async def vote(request: Request) -> Response:
         return redirect(request, "login")
     campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
     if campaign is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     status, headers, message = 200, dict[str, str](), None
     try:
         entry_id = int((await request.form()).get("entry_id") or 0)  # type: ignore[arg-type]
@@ -111,7 +111,7 @@ async def propose(request: Request) -> Response:
         return redirect(request, "login")
     campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
     if campaign is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     form = await request.form()
     values = {k: str(form.get(k) or "") for k in ("title", "description", "post_id")}
     status, headers, errors, message = 200, dict[str, str](), dict[str, str](), None

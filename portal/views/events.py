@@ -74,7 +74,7 @@ async def event_page(request: Request) -> Response:
     viewer = await signed_in(request)
     event = await queries.get_event(request.path_params["event_id"])
     if event is None:
-        return page(request, "events/missing.html", {}, status_code=404)
+        return page(request, "errors/missing_event.html", {}, status_code=404)
     context = await _event_context(request, event, viewer)
     # htmx polls the registration block: a waitlisted member sees a promotion without a reload.
     return page(request, "events/event.html", context, block="registration")
@@ -113,7 +113,7 @@ async def cancel(request: Request) -> Response:
         mine = await EventRegistration.get_or_none(id=registration_id, member_id=member.id)
         event_id = mine.event_id if mine else None
     if event_id is None:
-        return page(request, "events/missing.html", {}, status_code=404)
+        return page(request, "errors/missing_event.html", {}, status_code=404)
     return await _answer(request, member, event_id, status, headers, extra)
 
 
@@ -127,7 +127,7 @@ async def _answer(
 ) -> Response:
     event = await queries.get_event(event_id)
     if event is None:
-        return page(request, "events/missing.html", {}, status_code=404)
+        return page(request, "errors/missing_event.html", {}, status_code=404)
     context = await _event_context(request, event, member, **extra)
     return page(
         request,

@@ -43,7 +43,7 @@ async def group_page(request: Request) -> Response:
     viewer = await signed_in(request)
     group = await queries.get_group_by_slug(request.path_params["slug"])
     if group is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     context: dict[str, Any] = await feed_context(request, viewer, group)
     hosts = (await queries.hosts_by_group_id([group.id]))[group.id]
     context.update(group=group, joined=await _joined(viewer, [group]), group_hosts=hosts)
@@ -67,7 +67,7 @@ async def membership(request: Request) -> Response:
         (status, headers), message = error_status(error), error.message
     group = await InterestGroup.get_or_none(id=group_id)
     if group is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     context = {"group": group, "joined": await _joined(member, [group]), "message": message}
     return page(
         request,

@@ -36,7 +36,7 @@ async def _group(request: Request, staff: Member) -> InterestGroup | Response:
     not exist looks the same)."""
     group = await InterestGroup.get_or_none(id=request.path_params["group_id"])
     if group is None or not (staff.has_role(Role.ADMIN) or await hosts_group(staff, group.id)):
-        return page(request, "points/forbidden.html", {}, status_code=403)
+        return page(request, "errors/forbidden.html", {}, status_code=403)
     return group
 
 

@@ -25,7 +25,7 @@ CONSOLE_SIZE = 100
 
 
 def _forbidden(request: Request) -> Response:
-    return render(request, "points/forbidden.html", status_code=403)
+    return render(request, "errors/forbidden.html", status_code=403)
 
 
 async def _staff(request: Request) -> Member | Response:
@@ -55,7 +55,7 @@ async def attendees_page(request: Request) -> Response:
         return staff
     event = await queries.get_event(request.path_params["event_id"])
     if event is None:
-        return page(request, "events/missing.html", {}, status_code=404)
+        return page(request, "errors/missing_event.html", {}, status_code=404)
     if not await can_run_events(staff, event.group):
         return _forbidden(request)
     rows = await queries.attendees(event.id)

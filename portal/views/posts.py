@@ -102,7 +102,7 @@ async def _post_context(request: Request, viewer: Member | None) -> dict[str, An
 
 
 def _not_found(request: Request) -> Response:
-    return page(request, "posts/missing.html", {}, status_code=404)
+    return page(request, "errors/missing.html", {}, status_code=404)
 
 
 async def post_page(request: Request) -> Response:
