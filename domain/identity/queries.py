@@ -69,3 +69,16 @@ async def estates_by_id(estate_ids: list[int]) -> dict[int, Estate]:
 
 async def members_by_id(member_ids: list[int]) -> dict[int, Member]:
     return {member.id: member for member in await Member.filter(id__in=member_ids)}
+
+
+async def get_member(member_id: int) -> Member | None:
+    return await Member.get_or_none(id=member_id)
+
+
+async def find_member_by_phone(phone: str) -> Member | None:
+    """The member registered with ``phone`` (normalised by the caller), if any."""
+    return await Member.get_or_none(phone=phone)
+
+
+async def phone_is_registered(phone: str) -> bool:
+    return await Member.filter(phone=phone).exists()

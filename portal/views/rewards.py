@@ -1,5 +1,6 @@
-"""积分商城, 我的兑换, the host's pickup desk and the admin's rewards: the same rewards services as
-GraphQL. Expected outcomes (``DomainError``) re-render the fragment with the message at 422."""
+"""积分商城, 我的兑换 and the admin's rewards (the pickup desk is the host's, ``views/host.py``):
+the same rewards services as GraphQL. Expected outcomes (``DomainError``) re-render the fragment
+with the message at 422."""
 
 from __future__ import annotations
 
@@ -181,40 +182,6 @@ async def cancel(request: Request) -> Response:
         status_code=status,
         headers=headers,
     )
-
-
-# Host: hand a reward over against its pickup code --------------------------------------------
-
-
-async def pickups(request: Request) -> Response:
-    host = await signed_in(request)
-    if host is None:
-        return redirect(request, "login")
-    if refused := refusal(request, host, Role.HOST, Role.ADMIN):
-        return refused
-    if request.method == "GET":
-        return page(request, "rewards/pickups.html", {"values": {}})
-    values = forms.form_values(await request.form())
-    try:
-        redemption = await services.fulfil_redemption(
-            collaborators(request), host, values.get("pickupCode", "")
-        )
-    except DomainError as error:
-        status, headers = error_status(error)
-        return page(
-            request,
-            "rewards/pickups.html",
-            {"values": values, "message": error_text(error)},
-            block="pickup",
-            status_code=status,
-            headers=headers,
-        )
-    context = {
-        "values": {},
-        "fulfilled": redemption,
-        "fulfilled_member": await Member.get(id=redemption.member_id),
-    }
-    return page(request, "rewards/pickups.html", context, block="pickup")
 
 
 # Admin: rewards, create and restock ----------------------------------------------------------

@@ -120,6 +120,24 @@ async def test_members_load_fifty_at_a_time(
     assert "加载更多" not in rest.text
 
 
+
+async def test_another_hosts_group_pages_are_refused_like_a_missing_group_and_admins_see_all(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    host, other_host = await make_host("阿哲"), await make_host("小林")
+    theirs = await make_group(other_host, "亲子烘焙", "baking")
+    neighbour = await make_member(display_name="别组邻居")
+    await join(collaborators, theirs, neighbour)
+    await sign_in(client, host)
+    theirs_page = await client.get(f"/host/groups/{theirs.id}/members", headers=HTMX)
+    missing = await client.get("/host/groups/9999/members", headers=HTMX)
+    assert theirs_page.status_code == missing.status_code == 403
+    assert "别组邻居" not in theirs_page.text and theirs_page.text == missing.text
+    await client.post("/logout", headers=HTMX)
+    await sign_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
+    seen = await client.get(f"/host/groups/{theirs.id}/members", headers=HTMX)
+    assert seen.status_code == 200 and "别组邻居" in seen.text
+
 async def five_buyers(c: Collaborators) -> list[Member]:
     """Scores 7, 9, 11, 13, 15 (worked out in tests/domain/test_standing_and_host_tags.py). The
     top buyer's purchases are ¥107.77 here, so the spend cut is ¥538.85: at ¥100 a basket the
