@@ -18,12 +18,11 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from domain.clock import SHANGHAI
 from domain.errors import DomainError, InvalidInputError, PermissionDeniedError
-from domain.groups.models import InterestGroup
-from domain.groups.policies import groups_hosted_by
-from domain.identity.models import Estate, Member, Role
+from domain.identity.models import Member, Role
+from domain.kpis.choices import scope_choices
 from domain.kpis.dashboard import Dashboard, Kpis, dashboard
 from domain.kpis.metrics import Scope
-from domain.kpis.policies import require_dashboard_scope
+from domain.kpis.policies import default_estate, require_dashboard_scope
 from domain.segments.errors import RecomputeRunningError
 from domain.segments.export import member_csv, parse_tier
 from domain.segments.recompute import recompute_tiers
@@ -153,14 +152,12 @@ def chart_context(board: Dashboard) -> dict[str, Any]:
 
 
 async def _choices(viewer: Member) -> dict[str, Any]:
-    if viewer.has_role(Role.ADMIN):
-        estates = await Estate.all().order_by("id")
-        groups = await InterestGroup.all().order_by("id").limit(GROUP_CHOICES)
-    else:
-        estates = await Estate.filter(id=viewer.estate_id).order_by("id")
-        hosted = InterestGroup.filter(groups_hosted_by(viewer.id))
-        groups = await hosted.order_by("id").limit(GROUP_CHOICES)
-    return {"estates": estates, "groups": groups, "is_admin": viewer.has_role(Role.ADMIN)}
+    choices = await scope_choices(viewer, GROUP_CHOICES)
+    return {
+        "estates": choices.estates,
+        "groups": choices.groups,
+        "is_admin": viewer.has_role(Role.ADMIN),
+    }
 
 
 async def _render(
@@ -171,7 +168,6 @@ async def _render(
     **extra: Any,
 ) -> Response:
     today = collaborators(request).clock.now().astimezone(SHANGHAI).date()
-    default_estate = None if viewer.has_role(Role.ADMIN) else viewer.estate_id
     context: dict[str, Any] = {
         **await _choices(viewer),
         "presets": forms.presets(today),
@@ -180,7 +176,7 @@ async def _render(
         **extra,
     }
     try:
-        filters = forms.filters_from(params, today, default_estate)
+        filters = forms.filters_from(params, today, default_estate(viewer))
     except InvalidInputError as error:
         values = {name: str(params.get(name) or "") for name in ("estate", "group", "from", "to")}
         context |= {"message": error.message, "errors": field_errors(error), "values": values}
@@ -260,8 +256,7 @@ async def members_csv(request: Request) -> Response:
     params = request.query_params
     try:
         tier = parse_tier(params.get("tier"))
-        default_estate = None if viewer.has_role(Role.ADMIN) else viewer.estate_id
-        estate_id = forms.chosen_id(params, "estate", default_estate)
+        estate_id = forms.chosen_id(params, "estate", default_estate(viewer))
         await require_dashboard_scope(viewer, Scope(estate_id=estate_id))
     except PermissionDeniedError:
         return page(

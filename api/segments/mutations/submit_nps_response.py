@@ -30,5 +30,6 @@ async def submit_nps_response(
     try:
         answer = await nps.submit_nps(info.context.collaborators, member, score, comment or "")
     except DomainError as error:
-        return as_user_error(error)
+        outcome: SubmitNpsResponseResult = as_user_error(error)
+        return outcome
     return SubmitNpsResponseSuccess(score=answer.score, quarter=answer.quarter)
