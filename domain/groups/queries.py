@@ -62,3 +62,21 @@ async def groups_run_by(
         query = query.filter(archived_at__isnull=True)
     query = query.order_by("id")
     return list(await (query.limit(limit) if limit is not None else query))
+
+
+async def get_group(group_id: int) -> InterestGroup | None:
+    return await InterestGroup.get_or_none(id=group_id)
+
+
+async def list_open_groups() -> list[InterestGroup]:
+    """Every group not archived, oldest first: where a member picks a group to post in."""
+    return list(await InterestGroup.filter(archived_at__isnull=True).order_by("id"))
+
+
+async def list_groups_with_estates() -> list[InterestGroup]:
+    """Every group, archived ones too, oldest first, with its estate: the back office's list."""
+    return list(await InterestGroup.all().order_by("id").select_related("estate"))
+
+
+async def get_group_with_estate(group_id: int) -> InterestGroup | None:
+    return await InterestGroup.get_or_none(id=group_id).select_related("estate")

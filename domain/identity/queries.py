@@ -82,3 +82,16 @@ async def find_member_by_phone(phone: str) -> Member | None:
 
 async def phone_is_registered(phone: str) -> bool:
     return await Member.filter(phone=phone).exists()
+
+
+async def get_estate(estate_id: int) -> Estate | None:
+    return await Estate.get_or_none(id=estate_id)
+
+
+async def get_pickup_point(point_id: int) -> PickupPoint | None:
+    return await PickupPoint.get_or_none(id=point_id)
+
+
+async def get_interest_tag(tag_id: int) -> InterestTag | None:
+    """Any tag, retired ones too (the back office shows them)."""
+    return await InterestTag.get_or_none(id=tag_id)

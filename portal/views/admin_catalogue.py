@@ -18,6 +18,7 @@ from domain.events.policies import can_run_events
 from domain.identity.models import Member, Role
 from domain.media import services as media
 from domain.rewards import admin as rewards_admin
+from domain.rewards import queries as reward_queries
 from domain.rewards.models import Reward
 from portal.auth import collaborators, redirect
 from portal.forms import catalogue as forms
@@ -97,7 +98,7 @@ async def _admin_and_reward(request: Request) -> tuple[Member, Reward] | Respons
     admin = await _staff(request, Role.ADMIN)
     if isinstance(admin, Response):
         return admin
-    reward = await Reward.get_or_none(id=request.path_params["reward_id"])
+    reward = await reward_queries.get_reward(request.path_params["reward_id"])
     return (admin, reward) if reward is not None else _missing(request)
 
 

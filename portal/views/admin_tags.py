@@ -12,7 +12,8 @@ from starlette.responses import Response
 
 from domain.errors import DomainError
 from domain.identity import tags
-from domain.identity.models import InterestTag, Member, Role
+from domain.identity.models import Member, Role
+from domain.identity.queries import get_interest_tag
 from portal.auth import collaborators, redirect
 from portal.forms.rewards import after_id
 from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
@@ -65,8 +66,8 @@ async def _act(request: Request, actor: Member, tag_id: int, action: str) -> dic
     if action == "merge":
         target_id = after_id(str(form.get("targetId", ""))) or 0
         if form.get("confirm") != "yes":
-            source = await InterestTag.get_or_none(id=tag_id)
-            target = await InterestTag.get_or_none(id=target_id)
+            source = await get_interest_tag(tag_id)
+            target = await get_interest_tag(target_id)
             if source is None or target is None or source.id == target.id:
                 await tags.merge_tags(c, actor, tag_id, target_id)  # refused with its error
             return {"confirm_merge": (source, target)}

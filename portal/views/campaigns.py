@@ -14,8 +14,9 @@ from starlette.responses import Response, StreamingResponse
 from domain.campaigns import live, queries, rules, services
 from domain.campaigns.models import Campaign, CampaignKind
 from domain.errors import DomainError, InvalidInputError
-from domain.identity.models import Estate, Member, Role
+from domain.identity.models import Member, Role
 from domain.identity.policies import is_staff
+from domain.identity.queries import list_estates
 from portal.auth import collaborators, redirect
 from portal.outcomes import error_status, field_errors, page, refusal, signed_in
 
@@ -70,7 +71,7 @@ async def _campaign_context(
 
 async def campaign_page(request: Request) -> Response:
     viewer = await signed_in(request)
-    campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
+    campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
         return page(request, "errors/missing.html", {}, status_code=404)
     return page(
@@ -83,7 +84,7 @@ async def vote(request: Request) -> Response:
     member = await signed_in(request)
     if member is None:
         return redirect(request, "login")
-    campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
+    campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
         return page(request, "errors/missing.html", {}, status_code=404)
     status, headers, message = 200, dict[str, str](), None
@@ -93,7 +94,8 @@ async def vote(request: Request) -> Response:
     except (DomainError, ValueError) as error:
         status, headers = error_status(error) if isinstance(error, DomainError) else (422, {})
         message = error.message if isinstance(error, DomainError) else "编号无效"
-    context = await _campaign_context(request, member, await Campaign.get(id=campaign.id))
+    campaign = await queries.get_campaign(campaign.id) or campaign  # its counts after the vote
+    context = await _campaign_context(request, member, campaign)
     context["message"] = message
     return page(
         request,
@@ -109,7 +111,7 @@ async def propose(request: Request) -> Response:
     member = await signed_in(request)
     if member is None:
         return redirect(request, "login")
-    campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
+    campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
         return page(request, "errors/missing.html", {}, status_code=404)
     form = await request.form()
@@ -146,7 +148,7 @@ async def tally_stream(request: Request) -> Response:
     """Server-sent events: the tally now, then each change, at most once a second. Hidden
     results send no counts."""
     campaign_id = request.path_params["campaign_id"]
-    if not await Campaign.filter(id=campaign_id).exists():
+    if not await queries.campaign_exists(campaign_id):
         return Response(status_code=404)
     redis = collaborators(request).redis
 
@@ -191,7 +193,7 @@ async def admin_campaigns(request: Request) -> Response:
     context = {
         "voting": voting[:LIST_SIZE],
         "pending": await queries.pending_entries(LIST_SIZE),
-        "estates": await Estate.all(),
+        "estates": await list_estates(),
         "errors": errors,
         "message": message,
         "values": values,

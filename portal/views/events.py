@@ -110,7 +110,7 @@ async def cancel(request: Request) -> Response:
     except DomainError as error:
         status, headers = error_status(error)
         extra["message"] = error.message
-        mine = await EventRegistration.get_or_none(id=registration_id, member_id=member.id)
+        mine = await queries.get_own_registration(registration_id, member.id)
         event_id = mine.event_id if mine else None
     if event_id is None:
         return page(request, "errors/missing_event.html", {}, status_code=404)

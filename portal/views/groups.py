@@ -65,7 +65,7 @@ async def membership(request: Request) -> Response:
             await services.leave_group(collaborators(request), member, group_id)
     except DomainError as error:
         (status, headers), message = error_status(error), error.message
-    group = await InterestGroup.get_or_none(id=group_id)
+    group = await queries.get_group(group_id)
     if group is None:
         return page(request, "errors/missing.html", {}, status_code=404)
     context = {"group": group, "joined": await _joined(member, [group]), "message": message}

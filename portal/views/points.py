@@ -9,10 +9,10 @@ from starlette.responses import Response
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
+from domain.identity.queries import find_member_by_phone
 from domain.identity.rules import normalise_phone
 from domain.points import queries, services
 from domain.points.errors import ApprovalRequiredError
-from domain.points.models import AdjustmentRequest
 from domain.programme.queries import current_programme_rules
 from portal.auth import collaborators, redirect
 from portal.forms import rewards as forms
@@ -95,11 +95,7 @@ async def badge(request: Request) -> Response:
 
 
 async def _adjust_context(**extra: Any) -> dict[str, Any]:
-    pending = (
-        await AdjustmentRequest.filter(approved_by_id__isnull=True)
-        .select_related("member", "requested_by")
-        .order_by("id")
-    )
+    pending = await queries.pending_adjustments()
     return {"pending": pending, "values": {}, "errors": {}, "key": forms.new_key(), **extra}
 
 
@@ -115,7 +111,7 @@ async def adjust_page(request: Request) -> Response:
     values = forms.form_values(form)
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
     try:
-        member = await Member.get_or_none(phone=normalise_phone(values.get("phone", "")))
+        member = await find_member_by_phone(normalise_phone(values.get("phone", "")))
         if member is None:
             raise InvalidInputError.single("phone", NotFoundError.message)
         entry = await services.adjust_points(

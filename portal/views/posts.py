@@ -10,8 +10,9 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.groups.models import InterestGroup
+from domain.groups.queries import get_group, list_open_groups
 from domain.identity.models import Member
-from domain.media.models import Image
+from domain.media.services import own_images_by_id
 from domain.posts import queries, services
 from domain.posts.models import PostKind, ReportReason
 from portal import fragment_cache
@@ -73,7 +74,7 @@ async def feed(request: Request) -> Response:
         if (hit := await fragment_cache.cached(redis, key)) is not None:
             return hit
     viewer = await signed_in(request)
-    group = await InterestGroup.get_or_none(id=group_id) if group_id else None
+    group = await get_group(group_id) if group_id else None
     context = await feed_context(request, viewer, group)
     response = page(request, "home.html", context, block="feed_page")
     return await fragment_cache.keep(redis, key, response) if fragment else response
@@ -195,10 +196,7 @@ async def _share_context(
     request: Request, member: Member, typed: forms.ShareForm, **extra: Any
 ) -> dict[str, Any]:
     decoded = {raw: forms.decode_image(raw) for raw in typed.image_ids}
-    owned = await Image.filter(
-        id__in=[i for i in decoded.values() if i is not None], owner_id=member.id
-    )
-    by_id = {image.id: image for image in owned}
+    by_id = await own_images_by_id(member, [i for i in decoded.values() if i is not None])
     storage = collaborators(request).images
     images = [
         (raw, storage.url(by_id[i].storage_key) if i in by_id else None)
@@ -208,7 +206,7 @@ async def _share_context(
         "typed": typed,
         "values": typed.values,
         "images": images,
-        "groups": await InterestGroup.filter(archived_at__isnull=True).order_by("id"),
+        "groups": await list_open_groups(),
         "kinds": list(PostKind),
         "errors": {},
         **extra,

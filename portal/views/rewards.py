@@ -166,11 +166,7 @@ async def cancel(request: Request) -> Response:
     except DomainError as error:
         status, headers = error_status(error)
         extra["message"] = error.message
-        redemption = (
-            await Redemption.filter(id=redemption_id, member_id=member.id)
-            .select_related("reward")
-            .first()
-        )
+        redemption = await queries.get_own_redemption(redemption_id, member.id)
     context = await _redemptions_context(member, None)
     context.update(extra, redemption=redemption, focus=redemption_id)
     block = "cancelled" if status == 200 else "redemption"
@@ -206,7 +202,7 @@ async def admin_rewards(request: Request) -> Response:
                 "errors": field_errors(error),
                 "values": forms.form_values(form),
             }
-    context = {"rewards": await Reward.all().order_by("-id"), "values": {}, "errors": {}, **extra}
+    context = {"rewards": await queries.list_rewards(), "values": {}, "errors": {}, **extra}
     return page(
         request, "rewards/admin.html", context, block="create", status_code=status, headers=headers
     )
@@ -230,9 +226,9 @@ async def restock(request: Request) -> Response:
     except DomainError as error:
         status, headers = error_status(error)
         extra["row_message"] = error_text(error)
-        reward = await Reward.get_or_none(id=reward_id)
+        reward = await queries.get_reward(reward_id)
     context = {
-        "rewards": await Reward.all().order_by("-id"),
+        "rewards": await queries.list_rewards(),
         "reward": reward,
         "focus": reward_id,
         "values": {},
