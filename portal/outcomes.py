@@ -35,7 +35,7 @@ def page(
     )
 
 
-async def signed_in(request: Request) -> Member | None:
+async def logged_in(request: Request) -> Member | None:
     found = await current_member(request)
     return found[0] if found else None
 

@@ -23,7 +23,7 @@ from domain.rewards.models import Reward
 from portal.auth import collaborators, redirect
 from portal.forms import catalogue as forms
 from portal.forms.rewards import form_values
-from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 from portal.templating import render
 from web.uploads import read_file_field
 
@@ -33,9 +33,9 @@ NOT_YOURS = "只能管理自己主理的小组的活动"
 
 
 async def _staff(request: Request, *roles: Role) -> Member | Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, member, *roles) or member
 
 

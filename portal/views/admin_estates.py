@@ -14,7 +14,7 @@ from domain.identity import estates, queries
 from domain.identity.models import Estate, Member, Role
 from portal.auth import collaborators, redirect
 from portal.forms import estates as forms
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 ESTATE_PAGE = "admin/estate.html"
 ACTIONS = {"archive": estates.archive_estate, "restore": estates.restore_estate}
@@ -22,9 +22,9 @@ ACTIONS = {"archive": estates.archive_estate, "restore": estates.restore_estate}
 
 async def _admin(request: Request) -> Member | Response:
     """The signed-in admin, or the answer for anyone else (log in, or 403)."""
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, actor, Role.ADMIN) or actor
 
 

@@ -18,16 +18,16 @@ from domain.identity.rules import mask_phone
 from portal.auth import collaborators, redirect
 from portal.forms import groups_admin as forms
 from portal.forms.rewards import form_values
-from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 
 LIST = "admin/groups.html"
 GROUP = "admin/group.html"
 
 
 async def _admin(request: Request) -> Member | Response:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, actor, Role.ADMIN) or actor
 
 

@@ -20,16 +20,16 @@ from domain.identity.rules import mask_phone
 from domain.identity.suspensions import is_suspended, suspended_until_text
 from portal.auth import collaborators, redirect
 from portal.forms import members as forms
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 STAFF_ROLES = (Role.ADMIN, Role.MODERATOR, Role.HOST)
 STAFF_ROWS = 100
 
 
 async def _admin(request: Request) -> Member | Response:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, actor, Role.ADMIN) or actor
 
 

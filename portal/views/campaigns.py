@@ -18,7 +18,7 @@ from domain.identity.models import Member, Role
 from domain.identity.policies import is_staff
 from domain.identity.queries import list_estates
 from portal.auth import collaborators, redirect
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 LIST_SIZE = 50
 ENTRIES_SIZE = 50
@@ -29,7 +29,7 @@ def _status(campaign: Campaign, now: datetime) -> str:
 
 
 async def campaigns_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     now = collaborators(request).clock.now()
     rows = await queries.campaigns_page(now, None, None, LIST_SIZE)
     sections: dict[str, list[Campaign]] = {"open": [], "voting": [], "closed": []}
@@ -70,7 +70,7 @@ async def _campaign_context(
 
 
 async def campaign_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
         return page(request, "errors/missing.html", {}, status_code=404)
@@ -81,9 +81,9 @@ async def campaign_page(request: Request) -> Response:
 
 async def vote(request: Request) -> Response:
     """Vote from an entry's button; answers the entries block with the votes left."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
         return page(request, "errors/missing.html", {}, status_code=404)
@@ -108,9 +108,9 @@ async def vote(request: Request) -> Response:
 
 
 async def propose(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
         return page(request, "errors/missing.html", {}, status_code=404)
@@ -166,9 +166,9 @@ async def tally_stream(request: Request) -> Response:
 
 async def admin_campaigns(request: Request) -> Response:
     """Create a campaign, see the pending proposed names and decide on them."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     refused = refusal(request, member, Role.ADMIN, Role.MODERATOR)
     if refused is not None:
         return refused
@@ -245,9 +245,9 @@ def _new_campaign(v: dict[str, str]) -> services.NewCampaign:
 
 
 async def moderate(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     refused = refusal(request, member, Role.ADMIN, Role.MODERATOR)
     if refused is not None:
         return refused
@@ -271,9 +271,9 @@ async def moderate(request: Request) -> Response:
 
 async def close(request: Request) -> Response:
     """An admin closes a campaign now: the winner is named and paid once."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     refused = refusal(request, member, Role.ADMIN)
     if refused is not None:
         return refused

@@ -31,7 +31,7 @@ from domain.segments.tiers import last_tier_run
 from portal import charts
 from portal.auth import collaborators, redirect
 from portal.forms import dashboard as forms
-from portal.outcomes import field_errors, page, refusal, signed_in
+from portal.outcomes import field_errors, logged_in, page, refusal
 
 log = logging.getLogger("linli.dashboard")
 
@@ -217,9 +217,9 @@ async def _render(
 
 
 async def dashboard_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     if viewer is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, viewer, Role.ADMIN, Role.HOST):
         return refused
     return await _render(request, viewer, request.query_params)
@@ -227,9 +227,9 @@ async def dashboard_page(request: Request) -> Response:
 
 async def recompute(request: Request) -> Response:
     """The admin's button: every member's tier now, then the dashboard with the run's result."""
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     form = await request.form()
@@ -248,9 +248,9 @@ async def recompute(request: Request) -> Response:
 
 async def members_csv(request: Request) -> Response:
     """The member list with tiers as a CSV download, streamed batch by batch."""
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     if viewer is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, viewer, Role.ADMIN, Role.HOST):
         return refused
     params = request.query_params

@@ -29,16 +29,16 @@ from domain.segments.host_tags import add_member_tag, remove_member_tag
 from portal.auth import collaborators, redirect
 from portal.forms import events as event_forms
 from portal.forms.rewards import after_id, form_values
-from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 from portal.templating import render
 
 EVENTS_SHOWN = 100
 
 
 async def _staff(request: Request) -> Member | Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, member, Role.HOST, Role.ADMIN) or member
 
 

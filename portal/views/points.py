@@ -16,7 +16,7 @@ from domain.points.errors import ApprovalRequiredError
 from domain.programme.queries import current_programme_rules
 from portal.auth import collaborators, redirect
 from portal.forms import rewards as forms
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 HISTORY_PAGE_SIZE = 20
 
@@ -51,9 +51,9 @@ async def _points_context(request: Request, member: Member, after_id: int | None
 
 async def points_page(request: Request) -> Response:
     """The whole page; ``/points/history?after=`` answers htmx with the next rows only."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     after_id = forms.after_id(request.query_params.get("after"))
     context = await _points_context(request, member, after_id)
     block = "history_page" if request.url.path.endswith("/history") else None
@@ -61,9 +61,9 @@ async def points_page(request: Request) -> Response:
 
 
 async def check_in(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     try:
         result = await services.check_in(collaborators(request), member)
     except DomainError as error:
@@ -85,7 +85,7 @@ async def check_in(request: Request) -> Response:
 
 async def badge(request: Request) -> Response:
     """The nav badge, for pages whose view did not look the balance up (loaded by htmx)."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
         return Response(status_code=204)
     return page(request, "points/badge.html", {"nav_balance": await balance_of(member.id)})
@@ -100,9 +100,9 @@ async def _adjust_context(**extra: Any) -> dict[str, Any]:
 
 
 async def adjust_page(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     if request.method == "GET":
@@ -141,9 +141,9 @@ async def adjust_page(request: Request) -> Response:
 
 
 async def approve(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()

@@ -19,7 +19,7 @@ from domain.rewards import queries, services
 from domain.rewards.models import Redemption, RedemptionStatus, Reward
 from portal.auth import collaborators, redirect
 from portal.forms import rewards as forms
-from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 from portal.views.points import balance_of
 
 REDEMPTIONS_PAGE_SIZE = 20
@@ -80,25 +80,25 @@ async def _redemptions_context(member: Member, after_id: int | None) -> dict[str
 
 
 async def mall(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return page(request, "rewards/mall.html", await _mall_context(request, member))
 
 
 async def reward_card(request: Request) -> Response:
     """One card as the mall shows it (htmx: back from the confirm step)."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     context = await _mall_context(request, member, request.path_params["reward_id"])
     return page(request, "rewards/mall.html", context, block="card")
 
 
 async def confirm(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     reward_id = request.path_params["reward_id"]
     context = await _mall_context(
         request, member, reward_id, confirming=reward_id, key=forms.new_key()
@@ -110,9 +110,9 @@ async def confirm(request: Request) -> Response:
 
 
 async def redeem(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     reward_id = request.path_params["reward_id"]
     form = await request.form()
     key = str(form.get("idempotencyKey", ""))
@@ -144,9 +144,9 @@ async def redeem(request: Request) -> Response:
 
 
 async def redemptions(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     after_id = forms.after_id(request.query_params.get("after"))
     context = await _redemptions_context(member, after_id)
     block = "redemptions_page" if after_id is not None else None
@@ -154,9 +154,9 @@ async def redemptions(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     redemption_id = request.path_params["redemption_id"]
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
     redemption: Redemption | None
@@ -184,9 +184,9 @@ async def cancel(request: Request) -> Response:
 
 
 async def admin_rewards(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
@@ -209,9 +209,9 @@ async def admin_rewards(request: Request) -> Response:
 
 
 async def restock(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     reward_id = request.path_params["reward_id"]
