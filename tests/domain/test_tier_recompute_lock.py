@@ -15,7 +15,7 @@ from domain.segments import recompute
 from domain.segments.errors import RecomputeRunningError
 from domain.segments.models import TierRun
 from domain.segments.recompute import RECOMPUTE_LOCK, recompute_tiers, recompute_tiers_if_due
-from domain.segments.tiers import TierRunSummary
+from domain.segments.tiers import TierRunSummary, run_tier_job
 from tests.factories import make_member
 
 RunJob = Callable[..., Awaitable[TierRunSummary]]
@@ -24,7 +24,7 @@ RunJob = Callable[..., Awaitable[TierRunSummary]]
 def held_open(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
     """Runs pause before their work until ``go`` is set; ``started`` says one is inside."""
     started, go = asyncio.Event(), asyncio.Event()
-    real: RunJob = recompute.run_tier_job
+    real: RunJob = run_tier_job
 
     async def paused(*args: object, **kwargs: object) -> TierRunSummary:
         started.set()
@@ -62,7 +62,7 @@ async def test_the_lock_is_released_when_a_run_fails(
     collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await make_member()
-    real: RunJob = recompute.run_tier_job
+    real: RunJob = run_tier_job
 
     async def broken(*args: object, **kwargs: object) -> TierRunSummary:
         raise OSError("database went away")
@@ -80,7 +80,7 @@ async def test_a_run_renews_its_lock_and_never_frees_a_lock_it_no_longer_holds(
 ) -> None:
     await make_member()
     redis = collaborators.redis
-    real: RunJob = recompute.run_tier_job
+    real: RunJob = run_tier_job
     seen: list[int] = []
 
     async def expiring(*args: object, **kwargs: object) -> TierRunSummary:
