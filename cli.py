@@ -39,7 +39,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from demo.posts import seed_posts_demo
     from demo.purchases import seed_purchases_demo
     from demo.residents import database_is_empty, seed_demo
-    from domain.segments.tiers import recompute_tiers
+    from domain.segments.recompute import recompute_tiers
 
     async def work() -> list[str]:
         if not await database_is_empty():
@@ -233,7 +233,7 @@ class TierProgress:
 
 async def _recompute_tiers(settings: Settings) -> list[str]:
     from bootstrap import build_collaborators
-    from domain.segments.tiers import recompute_tiers
+    from domain.segments.recompute import recompute_tiers
 
     async def work() -> list[str]:
         collaborators = build_collaborators(settings)
@@ -255,7 +255,14 @@ async def _recompute_tiers(settings: Settings) -> list[str]:
 
 
 def cmd_recompute_tiers(settings: Settings, _args: argparse.Namespace) -> int:
-    for line in asyncio.run(_recompute_tiers(settings)):
+    from domain.segments.errors import RecomputeRunningError
+
+    try:
+        lines = asyncio.run(_recompute_tiers(settings))
+    except RecomputeRunningError as error:  # the nightly job or an admin's button holds the lock
+        print(error.message, file=sys.stderr)
+        return 1
+    for line in lines:
         print(line)
     return 0
 

@@ -28,7 +28,7 @@ SELF_COUNTED = "counts_mutation_limit_itself"
 COUNTS_MUTATION_LIMIT_ITSELF = {SELF_COUNTED: True}
 
 
-def signed_in(info: Info[Context, Any]) -> Member:
+def logged_in(info: Info[Context, Any]) -> Member:
     member = info.context.member
     if member is None:
         raise Unauthenticated("请先登录")
@@ -44,7 +44,7 @@ class IsAuthenticated(BasePermission):
 
 
 def require_role(info: Info[Context, Any], *roles: Role) -> Member:
-    member = signed_in(info)
+    member = logged_in(info)
     if not any(member.has_role(role) for role in roles):
         raise Forbidden("没有权限")
     return member

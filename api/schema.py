@@ -80,6 +80,7 @@ from api.identity.staff_members import StaffMembersQuery
 from api.identity.tag_admin import TagAdminQuery
 from api.identity.types import Member, PickupPoint
 from api.ids import strict_global_id_arguments
+from api.kpis.queries import KpisQuery
 from api.permissions import limit_every_mutation
 from api.points.mutation import PointsMutation
 from api.points.queries import PointsQuery
@@ -142,6 +143,7 @@ class Query(
     CampaignsQuery,
     EventsQuery,
     SegmentsQuery,
+    KpisQuery,
     StaffMembersQuery,
     ProgrammeQuery,
     EstatesAdminQuery,

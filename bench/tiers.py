@@ -16,11 +16,12 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import asyncpg
+from redis.asyncio import Redis
 from tortoise import Tortoise
 
 from domain.clock import SHANGHAI, FrozenClock
-from domain.segments import tiers
-from domain.stores import apply_migrations
+from domain.segments.recompute import recompute_tiers
+from domain.stores import apply_migrations, open_redis
 from settings import maintenance_limits, tortoise_config
 
 ANCHOR = datetime(2026, 11, 22, tzinfo=SHANGHAI)
@@ -29,7 +30,10 @@ H = "(({x}) * 2654435761 % 4294967296)"  # a multiplicative hash: same rows ever
 
 @dataclass(frozen=True)
 class _Clocked:
+    """The job's collaborators: the anchor's clock and an in-process Redis for its lock."""
+
     clock: FrozenClock
+    redis: Redis
 
 
 def fill_sql(members: int) -> list[str]:
@@ -92,7 +96,8 @@ async def measure(database_url: str) -> None:
     try:
         tracemalloc.start()
         started = time.perf_counter()
-        run = await tiers.recompute_tiers(_Clocked(FrozenClock(ANCHOR)), trigger="COMMAND")
+        clocked = _Clocked(FrozenClock(ANCHOR), open_redis("memory://"))
+        run = await recompute_tiers(clocked, trigger="COMMAND")
         seconds = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()

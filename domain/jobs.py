@@ -19,7 +19,7 @@ from domain.identity.models import AuthToken
 from domain.points import jobs as points_jobs
 from domain.points import leaderboard
 from domain.referrals import leaderboard as referral_board
-from domain.segments.tiers import recompute_tiers_if_due
+from domain.segments.recompute import recompute_tiers_if_due
 
 TOKEN_RETENTION = timedelta(days=7)
 SCHEDULE_SECONDS = 3600
@@ -70,7 +70,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "tokens_purged": await purge_expired_tokens(now),
         "campaigns_closed": await close_campaigns_due_at(c, now),
         "event_no_shows": await record_no_shows(now),
-        "tiers_changed": await recompute_tiers_if_due(now),
+        "tiers_changed": await recompute_tiers_if_due(c, now),
         "derived_rebuilt": await heal_derived(c.redis, now),
     }
     log.info("due jobs ran: %s", done)

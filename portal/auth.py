@@ -21,7 +21,7 @@ def collaborators(request: Request) -> Collaborators:
     return c
 
 
-async def sign_in(request: Request, member: Member) -> None:
+async def log_in(request: Request, member: Member) -> None:
     """Start a session, and rotate the CSRF token so a pre-login token is worthless."""
     raw = await services.start_portal_session(collaborators(request), member)
     request.session[SESSION_TOKEN_KEY] = raw
@@ -30,7 +30,7 @@ async def sign_in(request: Request, member: Member) -> None:
     request.scope.setdefault("state", {}).pop(LOOKUP, None)
 
 
-async def sign_out(request: Request) -> None:
+async def log_out(request: Request) -> None:
     found = await current_member(request)
     if found:
         await services.log_out(collaborators(request), found[1])

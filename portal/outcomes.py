@@ -35,7 +35,7 @@ def page(
     )
 
 
-async def signed_in(request: Request) -> Member | None:
+async def logged_in(request: Request) -> Member | None:
     found = await current_member(request)
     return found[0] if found else None
 
@@ -44,7 +44,7 @@ def refusal(request: Request, member: Member, *roles: Role) -> Response | None:
     """The 403 page unless ``member`` has one of ``roles`` (as GraphQL's ``require_role``)."""
     if any(member.has_role(role) for role in roles):
         return None
-    return render(request, "points/forbidden.html", status_code=403)
+    return render(request, "errors/forbidden.html", status_code=403)
 
 
 def error_status(error: DomainError) -> tuple[int, dict[str, str]]:

@@ -21,8 +21,7 @@ from portal.views import (
     events,
     first_run,
     groups,
-    host_console,
-    host_events,
+    host,
     identity,
     moderation,
     points,
@@ -41,8 +40,8 @@ def portal_routes() -> list[Route]:
         Route("/", posts.home, name="home"),
         Route("/register", identity.register_page, methods=["GET", "POST"], name="register"),
         Route("/register/check", identity.register_check, methods=["POST"], name="register_check"),
-        Route("/login", identity.login_page, methods=["GET", "POST"], name="login"),
-        Route("/logout", identity.logout, methods=["POST"], name="logout"),
+        Route("/login", identity.log_in_page, methods=["GET", "POST"], name="log_in"),
+        Route("/logout", identity.log_out, methods=["POST"], name="log_out"),
         Route("/profile", identity.profile_page, methods=["GET", "POST"], name="profile"),
         Route("/profile/check", identity.profile_check, methods=["POST"], name="profile_check"),
         Route("/privacy", identity.privacy, name="privacy"),
@@ -63,7 +62,7 @@ def portal_routes() -> list[Route]:
         *campaign_routes(),
         *event_routes(),
         *dashboard_routes(),
-        *host_console_routes(),
+        *host_routes(),
         *groups_admin_routes(),
         *members_admin_routes(),
         *settings_admin_routes(),
@@ -80,6 +79,8 @@ def points_routes() -> list[Route]:
         Route("/points/history", points.points_page, name="points_history"),
         Route("/points/check-in", points.check_in, methods=["POST"], name="check_in"),
         Route("/points/badge", points.badge, name="points_badge"),
+        Route("/points/standing", standing.standing, name="my_standing"),
+        Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
         Route(
             "/admin/points/adjust",
             points.adjust_page,
@@ -108,7 +109,6 @@ def mall_routes() -> list[Route]:
             methods=["POST"],
             name="cancel_redemption",
         ),
-        Route("/host/pickups", rewards.pickups, methods=["GET", "POST"], name="host_pickups"),
         Route(
             "/admin/rewards", rewards.admin_rewards, methods=["GET", "POST"], name="admin_rewards"
         ),
@@ -220,15 +220,6 @@ def event_routes() -> list[Route]:
             methods=["POST"],
             name="cancel_event_registration",
         ),
-        Route("/host/events", host_events.console, name="host_events"),
-        Route("/host/events/new", host_events.new_event, methods=["GET", "POST"], name="new_event"),
-        Route(
-            "/host/events/check-in",
-            host_events.check_in,
-            methods=["POST"],
-            name="event_check_in",
-        ),
-        Route("/host/events/{event_id:int}", host_events.attendees_page, name="event_attendees"),
     ]
 
 
@@ -245,28 +236,29 @@ def dashboard_routes() -> list[Route]:
     ]
 
 
-def host_console_routes() -> list[Route]:
+def host_routes() -> list[Route]:
+    """The host's desk: the groups' console, the event console and the pickup desk."""
+    members = "/host/groups/{group_id:int}/members"
     return [
-        Route("/host", host_console.console, name="host_console"),
+        Route("/host", host.console, name="host_console"),
+        Route(members, host.members_page, name="host_group_members"),
         Route(
-            "/host/groups/{group_id:int}/members",
-            host_console.members_page,
-            name="host_group_members",
-        ),
-        Route(
-            "/host/groups/{group_id:int}/members/{member_id:int}/tags",
-            host_console.member_tags,
+            members + "/{member_id:int}/tags",
+            host.member_tags,
             methods=["POST"],
             name="host_add_member_tag",
         ),
         Route(
-            "/host/groups/{group_id:int}/members/{member_id:int}/tags/{tag_id:int}/remove",
-            host_console.member_tags,
+            members + "/{member_id:int}/tags/{tag_id:int}/remove",
+            host.member_tags,
             methods=["POST"],
             name="host_remove_member_tag",
         ),
-        Route("/points/standing", standing.standing, name="my_standing"),
-        Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
+        Route("/host/events", host.events_page, name="host_events"),
+        Route("/host/events/new", host.new_event, methods=["GET", "POST"], name="new_event"),
+        Route("/host/events/check-in", host.check_in, methods=["POST"], name="event_check_in"),
+        Route("/host/events/{event_id:int}", host.attendees_page, name="event_attendees"),
+        Route("/host/pickups", host.pickups, methods=["GET", "POST"], name="host_pickups"),
     ]
 
 

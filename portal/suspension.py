@@ -21,9 +21,14 @@ async def refused(request: Request, exc: Exception) -> Response:
     if is_htmx(request):
         headers = {"HX-Retarget": "main.page", "HX-Reswap": "innerHTML"}
         return render(
-            request, "suspended.html", context, block="content", status_code=422, headers=headers
+            request,
+            "errors/suspended.html",
+            context,
+            block="content",
+            status_code=422,
+            headers=headers,
         )
-    return render(request, "suspended.html", context, status_code=403)
+    return render(request, "errors/suspended.html", context, status_code=403)
 
 
 EXCEPTION_HANDLERS = {SuspendedWriteRefused: refused}

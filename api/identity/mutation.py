@@ -37,14 +37,14 @@ from api.identity.mutations.suspend_member import SuspendMemberResult, suspend_m
 from api.identity.mutations.update_estate import UpdateEstateResult, update_estate
 from api.identity.mutations.update_pickup_point import UpdatePickupPointResult, update_pickup_point
 from api.identity.mutations.update_profile import UpdateProfileResult, update_profile
-from api.identity.mutations.wechat_login import WechatLoginResult, wechat_login
+from api.identity.mutations.wechat_log_in import WechatLoginResult, wechat_log_in
 from api.permissions import COUNTS_MUTATION_LIMIT_ITSELF, IsAuthenticated
 
 
 @strawberry.type
 class IdentityMutation:
     wechat_login: WechatLoginResult = strawberry.mutation(
-        resolver=wechat_login, description="Log in with a wx.login code."
+        resolver=wechat_log_in, description="Log in with a wx.login code."
     )
     register: RegisterResult = strawberry.mutation(
         resolver=register, description="Register with phone and password."

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.identity.types import Estate, InterestTag, Viewer
-from api.permissions import IsAuthenticated, signed_in
+from api.permissions import IsAuthenticated, logged_in
 from domain.identity import queries
 
 
@@ -30,4 +30,4 @@ class IdentityQuery:
 
     @strawberry.field(description="The signed-in member.", permission_classes=[IsAuthenticated])
     def viewer(self, info: Info[Context, Any]) -> Viewer:
-        return Viewer(model=signed_in(info))
+        return Viewer(model=logged_in(info))

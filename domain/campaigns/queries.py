@@ -91,3 +91,11 @@ async def pending_entries(first: int) -> list[CampaignEntry]:
         .limit(first)
         .select_related("proposer", "campaign")
     )
+
+
+async def get_campaign(campaign_id: int) -> Campaign | None:
+    return await Campaign.get_or_none(id=campaign_id)
+
+
+async def campaign_exists(campaign_id: int) -> bool:
+    return await Campaign.filter(id=campaign_id).exists()

@@ -88,3 +88,8 @@ async def events_run_by(member_id: int | None, limit: int) -> list[Event]:
     if member_id is not None:
         query = query.filter(in_groups_hosted_by(member_id))
     return await query.order_by("-starts_at", "-id").limit(limit).select_related("group")
+
+
+async def get_own_registration(registration_id: int, member_id: int) -> EventRegistration | None:
+    """The member's registration; someone else's looks like a missing one."""
+    return await EventRegistration.get_or_none(id=registration_id, member_id=member_id)

@@ -32,6 +32,12 @@ async def hosts_group(member: Member, group_id: int) -> bool:
     return await GroupHost.exists(group_id=group_id, member_id=member.id)
 
 
+async def runs_group(member: Member, group_id: int) -> bool:
+    """Who may run a group's console, its events and its members' tags: admins any group, a
+    host the groups they host. Both entrypoints ask this; "not yours" looks like "not found"."""
+    return member.has_role(Role.ADMIN) or await hosts_group(member, group_id)
+
+
 def can_moderate_group(member: Member, group: InterestGroup | None, hosts_it: bool) -> bool:
     """Moderators and admins everywhere; a host only in the groups they host (``hosts_it``: the
     caller read it with the group, e.g. the posts' ``viewer_hosts`` column)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
-from domain.identity.models import Member
+from domain.groups.policies import groups_hosted_by
+from domain.identity.models import Member, Role
 
 
 async def groups_page(
@@ -43,3 +44,39 @@ async def hosts_by_group_id(group_ids: list[int]) -> dict[int, list[Member]]:
     for row in rows:
         found[row.group_id].append(row.member)
     return found
+
+
+async def groups_run_by(
+    actor: Member, *, open_only: bool = False, limit: int | None = None
+) -> list[InterestGroup]:
+    """The groups ``actor`` runs (``policies.runs_group``), oldest first: every group for admins,
+    those they host for hosts, none for anyone else. ``open_only`` leaves archived groups out
+    (they take no new events)."""
+    if actor.has_role(Role.ADMIN):
+        query = InterestGroup.all()
+    elif actor.has_role(Role.HOST):
+        query = InterestGroup.filter(groups_hosted_by(actor.id))
+    else:
+        return []
+    if open_only:
+        query = query.filter(archived_at__isnull=True)
+    query = query.order_by("id")
+    return list(await (query.limit(limit) if limit is not None else query))
+
+
+async def get_group(group_id: int) -> InterestGroup | None:
+    return await InterestGroup.get_or_none(id=group_id)
+
+
+async def list_open_groups() -> list[InterestGroup]:
+    """Every group not archived, oldest first: where a member picks a group to post in."""
+    return list(await InterestGroup.filter(archived_at__isnull=True).order_by("id"))
+
+
+async def list_groups_with_estates() -> list[InterestGroup]:
+    """Every group, archived ones too, oldest first, with its estate: the back office's list."""
+    return list(await InterestGroup.all().order_by("id").select_related("estate"))
+
+
+async def get_group_with_estate(group_id: int) -> InterestGroup | None:
+    return await InterestGroup.get_or_none(id=group_id).select_related("estate")

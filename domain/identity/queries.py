@@ -69,3 +69,29 @@ async def estates_by_id(estate_ids: list[int]) -> dict[int, Estate]:
 
 async def members_by_id(member_ids: list[int]) -> dict[int, Member]:
     return {member.id: member for member in await Member.filter(id__in=member_ids)}
+
+
+async def get_member(member_id: int) -> Member | None:
+    return await Member.get_or_none(id=member_id)
+
+
+async def find_member_by_phone(phone: str) -> Member | None:
+    """The member registered with ``phone`` (normalised by the caller), if any."""
+    return await Member.get_or_none(phone=phone)
+
+
+async def phone_is_registered(phone: str) -> bool:
+    return await Member.filter(phone=phone).exists()
+
+
+async def get_estate(estate_id: int) -> Estate | None:
+    return await Estate.get_or_none(id=estate_id)
+
+
+async def get_pickup_point(point_id: int) -> PickupPoint | None:
+    return await PickupPoint.get_or_none(id=point_id)
+
+
+async def get_interest_tag(tag_id: int) -> InterestTag | None:
+    """Any tag, retired ones too (the back office shows them)."""
+    return await InterestTag.get_or_none(id=tag_id)

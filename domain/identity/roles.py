@@ -187,3 +187,12 @@ async def list_pending_role_grants() -> list[RoleGrantRequest]:
         .select_related("member", "requested_by")
         .order_by("id")
     )
+
+
+async def list_members_with_role(role: Role, limit: int) -> list[Member]:
+    """The first ``limit`` holders of ``role`` by id (the back office's staff lists)."""
+    return list(await members_with_role(role).order_by("id").limit(limit))
+
+
+async def get_role_grant_request(request_id: int) -> RoleGrantRequest | None:
+    return await RoleGrantRequest.get_or_none(id=request_id)

@@ -143,7 +143,7 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
         raise PhoneTakenError() from error
 
 
-async def verify_login(c: Collaborators, phone: str, password: str, ip: str) -> Member:
+async def log_in(c: Collaborators, phone: str, password: str, ip: str) -> Member:
     phone = rules.normalise_phone(phone)
     well_formed = rules.phone_error(phone) is None
     await hit_all(c.redis, _login_limits(c, "login", ip, phone if well_formed else "-"))

@@ -12,7 +12,15 @@ from domain.identity.models import Member, Role
 from domain.kpis.metrics import Scope
 
 
+def default_estate(member: Member) -> int | None:
+    """The estate a staff member's dashboard and member list show when none is chosen: every
+    estate (None) for admins, their own for anyone else."""
+    return None if member.has_role(Role.ADMIN) else member.estate_id
+
+
 async def require_dashboard_scope(member: Member, scope: Scope) -> None:
+    """The dashboard's figures and the member list (and its CSV export) of ``scope``: refused
+    with ``PermissionDeniedError`` unless ``member`` may see every thing it names."""
     if member.has_role(Role.ADMIN):
         return
     if not member.has_role(Role.HOST):

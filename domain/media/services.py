@@ -46,3 +46,8 @@ async def find_own_image_url(c: Collaborators, owner: Member, image_id: int) -> 
     if image is None:
         return None
     return c.images.url(image.storage_key)
+
+
+async def own_images_by_id(owner: Member, image_ids: list[int]) -> dict[int, Image]:
+    """The images of ``image_ids`` that ``owner`` uploaded; others' are left out (one statement)."""
+    return {image.id: image for image in await Image.filter(id__in=image_ids, owner_id=owner.id)}

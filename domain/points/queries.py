@@ -8,7 +8,7 @@ from typing import cast
 
 from tortoise.functions import Sum
 
-from domain.points.models import CheckIn, LedgerEntry, PointsAccount, PointsLot
+from domain.points.models import AdjustmentRequest, CheckIn, LedgerEntry, PointsAccount, PointsLot
 
 
 @dataclass(frozen=True)
@@ -62,3 +62,12 @@ async def check_in_state(member_id: int, today: date) -> tuple[int, bool]:
     if (today - last.day).days == 1:
         return last.streak, False
     return 0, False
+
+
+async def pending_adjustments() -> list[AdjustmentRequest]:
+    """Large adjustments waiting for a second admin, oldest first, with who asked and for whom."""
+    return list(
+        await AdjustmentRequest.filter(approved_by_id__isnull=True)
+        .select_related("member", "requested_by")
+        .order_by("id")
+    )

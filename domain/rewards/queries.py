@@ -51,3 +51,22 @@ async def redemptions_page(member_id: int, after_id: int | None, first: int) -> 
     if after_id is not None:
         query = query.filter(id__lt=after_id)
     return await query.order_by("-id").limit(first + 1).select_related("reward")
+
+
+async def get_reward(reward_id: int) -> Reward | None:
+    """Any reward, retired ones too (the back office)."""
+    return await Reward.get_or_none(id=reward_id)
+
+
+async def list_rewards() -> list[Reward]:
+    """Every reward, newest first: the back office's list."""
+    return list(await Reward.all().order_by("-id"))
+
+
+async def get_own_redemption(redemption_id: int, member_id: int) -> Redemption | None:
+    """The member's redemption with its reward; someone else's looks like a missing one."""
+    return (
+        await Redemption.filter(id=redemption_id, member_id=member_id)
+        .select_related("reward")
+        .first()
+    )

@@ -13,8 +13,9 @@ from tortoise.functions import Count
 from domain.collaborators import Collaborators
 from domain.events.models import Event, RegistrationStatus
 from domain.groups.models import GroupMembership, InterestGroup
-from domain.groups.policies import groups_hosted_by
-from domain.identity.models import Member, MemberInterestTag, Role
+from domain.groups.policies import runs_group
+from domain.groups.queries import groups_run_by
+from domain.identity.models import Member, MemberInterestTag
 from domain.kpis.metrics import Period, Scope, posts_published, ratio, repurchase
 from domain.posts.models import Post, PostStatus
 from domain.posts.queries import waiting_in_group
@@ -66,11 +67,16 @@ class GroupSection:
 
 async def console_groups(actor: Member) -> list[InterestGroup]:
     """Every group for admins, the groups they host for hosts, nothing for anyone else."""
-    if actor.has_role(Role.ADMIN):
-        return list(await InterestGroup.all().order_by("id"))
-    if actor.has_role(Role.HOST):
-        return list(await InterestGroup.filter(groups_hosted_by(actor.id)).order_by("id"))
-    return []
+    return await groups_run_by(actor)
+
+
+async def console_group(actor: Member, group_id: int) -> InterestGroup | None:
+    """The group when ``actor`` may run its console (``runs_group``); None otherwise, so a group
+    of someone else looks like one that does not exist."""
+    group = await InterestGroup.get_or_none(id=group_id)
+    if group is None or not await runs_group(actor, group.id):
+        return None
+    return group
 
 
 def month_of(day: date) -> Period:

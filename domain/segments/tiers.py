@@ -1,5 +1,6 @@
 """The tier job: RFM over the last 365 days for every member, a tier per member, and a history row
-with the scores for every change. Nightly, from the admin button and ``linli recompute-tiers``.
+with the scores for every change. Nightly, from the admin button and ``linli recompute-tiers``,
+always through ``domain/segments/recompute.py``, which holds the one-run-at-a-time lock.
 
 Two passes over the members in id order, ``BATCH`` at a time, so memory is bounded by three
 integer arrays (one slot per buyer) whatever the number of purchases: the first pass collects the
@@ -10,16 +11,14 @@ against those cuts and writes the changes of its batch in one transaction.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from time import perf_counter
-from typing import Protocol
 
 from tortoise.functions import Count, Max, Sum
 
 from domain.aftercommit import atomic
-from domain.clock import SHANGHAI, Clock, FrozenClock
 from domain.identity.models import Member
 from domain.posts.models import Post, PostLike, PostStatus
 from domain.purchases.models import Purchase
@@ -36,6 +35,7 @@ from domain.segments.rfm import (
 
 BATCH = 2_000
 Progress = Callable[[int, int], None]  # (members done, members in all)
+Heartbeat = Callable[[], Awaitable[None]]  # awaited after every batch (the lock holder renews it)
 
 
 @dataclass
@@ -128,16 +128,8 @@ async def _activities(
     return found
 
 
-class HasClock(Protocol):
-    """Collaborators, or anything else with the clock the job reads ``now`` from."""
-
-    @property
-    def clock(self) -> Clock: ...
-
-
-async def compute_cuts(c: HasClock, rules: RfmRules = RfmRules()) -> Cuts:
+async def compute_cuts(now: datetime, rules: RfmRules = RfmRules()) -> Cuts:
     """Pass one: the buyers' values in three compact arrays, then the cuts."""
-    now = c.clock.now()
     recency, frequency, monetary = array("l"), array("l"), array("q")
     after = 0
     while rows := await _batch_after(after, BATCH):
@@ -189,49 +181,38 @@ def cuts_from_record(record: dict[str, object]) -> Cuts:
     )
 
 
+async def last_tier_run() -> TierRun | None:
+    """The latest recorded run (the dashboard's "last computed" line, the nightly schedule)."""
+    return await TierRun.all().order_by("-id").first()
+
+
 async def latest_cuts() -> Cuts | None:
-    run = await TierRun.all().order_by("-id").first()
+    run = await last_tier_run()
     return cuts_from_record(run.cuts) if run else None
 
 
-async def recompute_tiers(
-    c: HasClock,
+async def run_tier_job(
+    now: datetime,
+    trigger: str,
     progress: Progress | None = None,
     rules: RfmRules = RfmRules(),
-    trigger: str = "COMMAND",
+    heartbeat: Heartbeat | None = None,
 ) -> TierRunSummary:
     """Both passes; only members whose tier changes are written (with their history row); the
-    run itself is recorded with its cuts, so a member's scores can be explained later."""
+    run itself is recorded with its cuts, so a member's scores can be explained later. Callers
+    hold the recompute lock: ``recompute.recompute_tiers`` is the one that calls this."""
     started = perf_counter()
-    cuts = await compute_cuts(c, rules)
-    now = c.clock.now()
+    cuts = await compute_cuts(now, rules)
     total = await Member.all().count()
     run = TierRunSummary(cuts=cuts)
     after = 0
     while rows := await _batch_after(after, BATCH):
         after = int(rows[-1]["id"])  # type: ignore[call-overload]
-        previous = {int(r["id"]): r["tier"] for r in rows}  # type: ignore[call-overload]
-        changes: dict[Tier, list[int]] = {}
-        history = []
-        for activity in await _activities(rows, now, rules, with_contributions=True):
-            scored = assign(activity, cuts, rules)
-            run.members += 1
-            run.shares[scored.tier.value] = run.shares.get(scored.tier.value, 0) + 1
-            if activity.days_since_last_purchase is not None:
-                name = scored.tier.value
-                run.buyer_shares[name] = run.buyer_shares.get(name, 0) + 1
-            was = previous[scored.member_id]
-            if was != scored.tier.value:
-                changes.setdefault(scored.tier, []).append(scored.member_id)
-                history.append(_change_row(scored, was if isinstance(was, str) else None, now))
-        if history:
-            async with atomic():
-                for tier, ids in changes.items():
-                    await Member.filter(id__in=ids).update(tier=tier.value)
-                await TierChange.bulk_create(history)
-            run.changed += len(history)
+        await _score_batch(run, rows, now, rules)
         if progress:
             progress(run.members, total)
+        if heartbeat:
+            await heartbeat()
     await TierRun.create(
         computed_at=now,
         members=run.members,
@@ -244,25 +225,28 @@ async def recompute_tiers(
     return run
 
 
-NIGHTLY_FROM_HOUR, NIGHTLY_TO_HOUR = 2, 6  # Shanghai time, when the hourly due-jobs run may
-STALE_AFTER = timedelta(hours=20)  # recompute, at most once a night
-
-
-@dataclass(frozen=True)
-class _At:
-    clock: Clock
-
-
-async def recompute_tiers_if_due(now: datetime) -> int:
-    """The nightly run, from the hourly due jobs: at once when tiers were never computed, else
-    between 02:00 and 06:00 Shanghai time when the last run is older than 20 hours. Returns the
-    number of members whose tier changed (0 when not due)."""
-    last = await TierRun.all().order_by("-id").first()
-    hour = now.astimezone(SHANGHAI).hour
-    due = last is None or (
-        NIGHTLY_FROM_HOUR <= hour < NIGHTLY_TO_HOUR and now - last.computed_at > STALE_AFTER
-    )
-    if not due or not await Member.exists():
-        return 0
-    run = await recompute_tiers(_At(FrozenClock(now)), trigger="NIGHTLY")
-    return run.changed
+async def _score_batch(
+    run: TierRunSummary, rows: list[dict[str, object]], now: datetime, rules: RfmRules
+) -> None:
+    """Score one batch against the run's cuts; write its changes in one transaction."""
+    assert run.cuts is not None
+    previous = {int(r["id"]): r["tier"] for r in rows}  # type: ignore[call-overload]
+    changes: dict[Tier, list[int]] = {}
+    history = []
+    for activity in await _activities(rows, now, rules, with_contributions=True):
+        scored = assign(activity, run.cuts, rules)
+        run.members += 1
+        run.shares[scored.tier.value] = run.shares.get(scored.tier.value, 0) + 1
+        if activity.days_since_last_purchase is not None:
+            name = scored.tier.value
+            run.buyer_shares[name] = run.buyer_shares.get(name, 0) + 1
+        was = previous[scored.member_id]
+        if was != scored.tier.value:
+            changes.setdefault(scored.tier, []).append(scored.member_id)
+            history.append(_change_row(scored, was if isinstance(was, str) else None, now))
+    if history:
+        async with atomic():
+            for tier, ids in changes.items():
+                await Member.filter(id__in=ids).update(tier=tier.value)
+            await TierChange.bulk_create(history)
+        run.changed += len(history)

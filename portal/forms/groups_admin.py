@@ -9,6 +9,7 @@ from domain.errors import FieldError, InvalidInputError
 from domain.groups.admin import GroupInput
 from domain.identity import rules
 from domain.identity.models import Member
+from domain.identity.queries import find_member_by_phone
 from web.ids import decode_id
 
 ESTATE_ONLY = "estate"
@@ -44,7 +45,7 @@ async def member_by_phone(raw: str, field: str, errors: list[FieldError]) -> Mem
     if message := rules.phone_error(phone):
         errors.append(FieldError(field, message))
         return None
-    member = await Member.get_or_none(phone=phone)
+    member = await find_member_by_phone(phone)
     if member is None:
         errors.append(FieldError(field, "没有使用这个手机号的成员，请确认对方已注册"))
     return member

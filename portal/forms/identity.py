@@ -8,7 +8,7 @@ from starlette.datastructures import FormData
 
 from domain.errors import FieldError, InvalidInputError
 from domain.identity import rules
-from domain.identity.models import Member
+from domain.identity.queries import phone_is_registered
 from domain.identity.services import ProfileChanges, Registration
 from web.ids import decode_id
 
@@ -60,7 +60,7 @@ async def check_registration_field(field: str, form: FormData) -> str | None:
     if field == "phone":
         phone = rules.normalise_phone(value)
         message = rules.phone_error(phone)
-        if message is None and await Member.filter(phone=phone).exists():
+        if message is None and await phone_is_registered(phone):
             return "该手机号已注册，请直接登录"
         return message
     if field == "password":

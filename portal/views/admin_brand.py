@@ -12,7 +12,7 @@ from domain.identity.models import Member, Role
 from domain.programme.brand import brand_history, current_brand, update_brand
 from portal.auth import collaborators, redirect
 from portal.forms.programme import brand_form
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 
 async def _context(
@@ -31,9 +31,9 @@ async def _context(
 
 
 async def _admin(request: Request) -> Member | Response:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, actor, Role.ADMIN) or actor
 
 

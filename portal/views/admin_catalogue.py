@@ -18,11 +18,12 @@ from domain.events.policies import can_run_events
 from domain.identity.models import Member, Role
 from domain.media import services as media
 from domain.rewards import admin as rewards_admin
+from domain.rewards import queries as reward_queries
 from domain.rewards.models import Reward
 from portal.auth import collaborators, redirect
 from portal.forms import catalogue as forms
 from portal.forms.rewards import form_values
-from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 from portal.templating import render
 from web.uploads import read_file_field
 
@@ -32,18 +33,18 @@ NOT_YOURS = "只能管理自己主理的小组的活动"
 
 
 async def _staff(request: Request, *roles: Role) -> Member | Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, member, *roles) or member
 
 
 def _forbidden(request: Request) -> Response:
-    return render(request, "points/forbidden.html", status_code=403)
+    return render(request, "errors/forbidden.html", status_code=403)
 
 
 def _missing(request: Request) -> Response:
-    return page(request, "events/missing.html", {}, status_code=404)
+    return page(request, "errors/missing_event.html", {}, status_code=404)
 
 
 def _go(request: Request, url: str) -> Response:
@@ -97,7 +98,7 @@ async def _admin_and_reward(request: Request) -> tuple[Member, Reward] | Respons
     admin = await _staff(request, Role.ADMIN)
     if isinstance(admin, Response):
         return admin
-    reward = await Reward.get_or_none(id=request.path_params["reward_id"])
+    reward = await reward_queries.get_reward(request.path_params["reward_id"])
     return (admin, reward) if reward is not None else _missing(request)
 
 

@@ -11,10 +11,10 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.errors import DomainError
 from domain.identity import estates, queries
-from domain.identity.models import Estate, Member, PickupPoint, Role
+from domain.identity.models import Estate, Member, Role
 from portal.auth import collaborators, redirect
 from portal.forms import estates as forms
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 ESTATE_PAGE = "admin/estate.html"
 ACTIONS = {"archive": estates.archive_estate, "restore": estates.restore_estate}
@@ -22,9 +22,9 @@ ACTIONS = {"archive": estates.archive_estate, "restore": estates.restore_estate}
 
 async def _admin(request: Request) -> Member | Response:
     """The signed-in admin, or the answer for anyone else (log in, or 403)."""
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, actor, Role.ADMIN) or actor
 
 
@@ -77,7 +77,7 @@ async def estates_page(request: Request) -> Response:
 
 
 async def _estate_context(estate: Estate, **extra: Any) -> dict[str, Any]:
-    points = await PickupPoint.filter(estate_id=estate.id).order_by("id")
+    points = (await queries.pickup_points_by_estate_id([estate.id]))[estate.id]
     return {
         "estate": estate,
         "points": points,
@@ -90,9 +90,9 @@ async def _estate_context(estate: Estate, **extra: Any) -> dict[str, Any]:
 
 
 async def _estate_or_404(request: Request) -> Estate | Response:
-    estate = await Estate.get_or_none(id=request.path_params["estate_id"])
+    estate = await queries.get_estate(request.path_params["estate_id"])
     if estate is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     return estate
 
 
@@ -178,9 +178,9 @@ async def change_point(request: Request) -> Response:
     admin = await _admin(request)
     if isinstance(admin, Response):
         return admin
-    point = await PickupPoint.get_or_none(id=request.path_params["point_id"])
+    point = await queries.get_pickup_point(request.path_params["point_id"])
     if point is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     archive = request.url.path.endswith("/archive")
     form = await request.form()
     status, headers, extra = 200, dict[str, str](), dict[str, Any]({"focus": point.id})
@@ -194,6 +194,8 @@ async def change_point(request: Request) -> Response:
     except DomainError as error:
         status, headers = error_status(error)
         extra.update(_refused(error, forms.form_values(form)))
-    estate = await Estate.get(id=point.estate_id)
+    estate = await queries.get_estate(point.estate_id)
+    if estate is None:  # a point always has its estate (the foreign key)
+        return page(request, "errors/missing.html", {}, status_code=404)
     context = await _estate_context(estate, **extra)
     return page(request, ESTATE_PAGE, context, block="points", status_code=status, headers=headers)

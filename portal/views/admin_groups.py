@@ -11,29 +11,28 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.errors import DomainError, FieldError
 from domain.groups import admin
-from domain.groups.models import InterestGroup
-from domain.groups.queries import hosts_by_group_id
-from domain.identity.models import Estate, Member, Role
+from domain.groups.queries import get_group_with_estate, hosts_by_group_id, list_groups_with_estates
+from domain.identity.models import Member, Role
+from domain.identity.queries import list_active_estates
 from domain.identity.rules import mask_phone
 from portal.auth import collaborators, redirect
 from portal.forms import groups_admin as forms
 from portal.forms.rewards import form_values
-from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 
 LIST = "admin/groups.html"
 GROUP = "admin/group.html"
 
 
 async def _admin(request: Request) -> Member | Response:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, actor, Role.ADMIN) or actor
 
 
 async def _form_context() -> dict[str, Any]:
-    estates = await Estate.filter(archived_at__isnull=True).order_by("id")
-    return {"estates": estates, "mask": mask_phone, "values": {}, "errors": {}}
+    return {"estates": await list_active_estates(), "mask": mask_phone, "values": {}, "errors": {}}
 
 
 async def groups_page(request: Request) -> Response:
@@ -55,7 +54,7 @@ async def groups_page(request: Request) -> Response:
             status, headers = error_status(error)
             extra = {"message": error_text(error), "errors": field_errors(error)}
             extra["values"] = form_values(form)
-    groups = list(await InterestGroup.all().order_by("id").select_related("estate"))
+    groups = await list_groups_with_estates()
     context = {
         **await _form_context(),
         "groups": groups,
@@ -75,7 +74,7 @@ def _to_group(request: Request, group_id: int) -> Response:
 
 
 async def _group_context(group_id: int) -> dict[str, Any] | None:
-    group = await InterestGroup.get_or_none(id=group_id).select_related("estate")
+    group = await get_group_with_estate(group_id)
     if group is None:
         return None
     values = {
@@ -90,7 +89,7 @@ async def _group_context(group_id: int) -> dict[str, Any] | None:
 
 
 def _missing(request: Request) -> Response:
-    return page(request, "posts/missing.html", {}, status_code=404)
+    return page(request, "errors/missing.html", {}, status_code=404)
 
 
 async def group_page(request: Request) -> Response:

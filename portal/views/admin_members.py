@@ -14,21 +14,22 @@ from domain.collaborators import Collaborators
 from domain.errors import DomainError, NotFoundError
 from domain.identity import estate_changes, member_record, roles, suspensions
 from domain.identity.errors import RoleGrantPendingError
-from domain.identity.models import Estate, Member, Role, RoleGrantRequest
+from domain.identity.models import Member, Role
+from domain.identity.queries import list_active_estates
 from domain.identity.rules import mask_phone
 from domain.identity.suspensions import is_suspended, suspended_until_text
 from portal.auth import collaborators, redirect
 from portal.forms import members as forms
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 STAFF_ROLES = (Role.ADMIN, Role.MODERATOR, Role.HOST)
 STAFF_ROWS = 100
 
 
 async def _admin(request: Request) -> Member | Response:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return refusal(request, actor, Role.ADMIN) or actor
 
 
@@ -38,8 +39,7 @@ async def members_page(request: Request) -> Response:
         return actor
     term = str(request.query_params.get("q", ""))[:20]
     staff = {
-        role.value: await roles.members_with_role(role).order_by("id").limit(STAFF_ROWS)
-        for role in STAFF_ROLES
+        role.value: await roles.list_members_with_role(role, STAFF_ROWS) for role in STAFF_ROLES
     }
     context = {
         "mask_phone": mask_phone,
@@ -64,7 +64,7 @@ async def _record_page(
         "m": record.member,
         "suspended_now": is_suspended(record.member, now),
         "until": suspended_until_text(record.member),
-        "estates": await Estate.filter(archived_at__isnull=True).order_by("id"),
+        "estates": await list_active_estates(),
         "grantable": [role.value for role in roles.GRANTABLE],
         "errors": {},
         "values": {},
@@ -158,7 +158,7 @@ async def decide_grant(request: Request) -> Response:
     """Approve or decline from the member's page or the list: the member's record answers."""
     request_id = request.path_params["request_id"]
     approve = request.path_params["decision"] == "approve"
-    grant_request = await RoleGrantRequest.get_or_none(id=request_id)
+    grant_request = await roles.get_role_grant_request(request_id)
     member_id = grant_request.member_id if grant_request else 0
 
     async def _decide(c: Collaborators, actor: Member, _: int, v: dict[str, str]) -> str:

@@ -13,7 +13,7 @@ from domain.identity.models import Role
 from domain.programme import queries, services
 from portal.auth import collaborators, redirect
 from portal.forms import settings as forms
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 
 async def _rules_context() -> dict[str, Any]:
@@ -31,9 +31,9 @@ async def _rules_context() -> dict[str, Any]:
 async def rules_page(request: Request) -> Response:
     """GET: the form over the version in force; POST: save the next version, or 422 with each
     field's message and the values as typed."""
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
@@ -64,9 +64,9 @@ async def rules_page(request: Request) -> Response:
 
 async def privacy_page(request: Request) -> Response:
     """GET: the policy in force and the published versions; POST: publish a new version."""
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     status, headers = 200, dict[str, str]()

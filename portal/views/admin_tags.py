@@ -12,19 +12,20 @@ from starlette.responses import Response
 
 from domain.errors import DomainError
 from domain.identity import tags
-from domain.identity.models import InterestTag, Member, Role
+from domain.identity.models import Member, Role
+from domain.identity.queries import get_interest_tag
 from portal.auth import collaborators, redirect
 from portal.forms.rewards import after_id
-from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 
 TEMPLATE = "admin/tags.html"
 ACTIONS = ("rename", "merge", "retire", "restore")
 
 
 async def _admin(request: Request) -> tuple[Member | None, Response | None]:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return None, redirect(request, "login")
+        return None, redirect(request, "log_in")
     return actor, refusal(request, actor, Role.ADMIN)
 
 
@@ -38,7 +39,7 @@ async def tags_page(request: Request) -> Response:
     """GET: the list; POST: create a tag (the form comes back with the message on a refusal)."""
     actor, refused = await _admin(request)
     if refused or actor is None:
-        return refused or redirect(request, "login")
+        return refused or redirect(request, "log_in")
     if request.method != "POST":
         return page(request, TEMPLATE, await _context())
     form = await request.form()
@@ -65,8 +66,8 @@ async def _act(request: Request, actor: Member, tag_id: int, action: str) -> dic
     if action == "merge":
         target_id = after_id(str(form.get("targetId", ""))) or 0
         if form.get("confirm") != "yes":
-            source = await InterestTag.get_or_none(id=tag_id)
-            target = await InterestTag.get_or_none(id=target_id)
+            source = await get_interest_tag(tag_id)
+            target = await get_interest_tag(target_id)
             if source is None or target is None or source.id == target.id:
                 await tags.merge_tags(c, actor, tag_id, target_id)  # refused with its error
             return {"confirm_merge": (source, target)}
@@ -82,10 +83,10 @@ async def _act(request: Request, actor: Member, tag_id: int, action: str) -> dic
 async def tag_action(request: Request) -> Response:
     actor, refused = await _admin(request)
     if refused or actor is None:
-        return refused or redirect(request, "login")
+        return refused or redirect(request, "log_in")
     tag_id, action = request.path_params["tag_id"], request.path_params["action"]
     if action not in ACTIONS:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     status, headers = 200, dict[str, str]()
     try:
         extra = await _act(request, actor, tag_id, action)

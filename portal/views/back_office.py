@@ -9,13 +9,13 @@ from starlette.responses import Response
 from domain.identity.models import Role
 from domain.programme.first_run import getting_started
 from portal.auth import redirect
-from portal.outcomes import page, refusal, signed_in
+from portal.outcomes import logged_in, page, refusal
 
 
 async def home(request: Request) -> Response:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, actor, Role.ADMIN):
         return refused
     steps = await getting_started()  # the first-run checklist, until it is done

@@ -14,10 +14,11 @@ from starlette.responses import Response, StreamingResponse
 from domain.campaigns import live, queries, rules, services
 from domain.campaigns.models import Campaign, CampaignKind
 from domain.errors import DomainError, InvalidInputError
-from domain.identity.models import Estate, Member, Role
+from domain.identity.models import Member, Role
 from domain.identity.policies import is_staff
+from domain.identity.queries import list_estates
 from portal.auth import collaborators, redirect
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 LIST_SIZE = 50
 ENTRIES_SIZE = 50
@@ -28,7 +29,7 @@ def _status(campaign: Campaign, now: datetime) -> str:
 
 
 async def campaigns_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     now = collaborators(request).clock.now()
     rows = await queries.campaigns_page(now, None, None, LIST_SIZE)
     sections: dict[str, list[Campaign]] = {"open": [], "voting": [], "closed": []}
@@ -69,10 +70,10 @@ async def _campaign_context(
 
 
 async def campaign_page(request: Request) -> Response:
-    viewer = await signed_in(request)
-    campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
+    viewer = await logged_in(request)
+    campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     return page(
         request, "campaigns/campaign.html", await _campaign_context(request, viewer, campaign)
     )
@@ -80,12 +81,12 @@ async def campaign_page(request: Request) -> Response:
 
 async def vote(request: Request) -> Response:
     """Vote from an entry's button; answers the entries block with the votes left."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
-    campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
+        return redirect(request, "log_in")
+    campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     status, headers, message = 200, dict[str, str](), None
     try:
         entry_id = int((await request.form()).get("entry_id") or 0)  # type: ignore[arg-type]
@@ -93,7 +94,8 @@ async def vote(request: Request) -> Response:
     except (DomainError, ValueError) as error:
         status, headers = error_status(error) if isinstance(error, DomainError) else (422, {})
         message = error.message if isinstance(error, DomainError) else "编号无效"
-    context = await _campaign_context(request, member, await Campaign.get(id=campaign.id))
+    campaign = await queries.get_campaign(campaign.id) or campaign  # its counts after the vote
+    context = await _campaign_context(request, member, campaign)
     context["message"] = message
     return page(
         request,
@@ -106,12 +108,12 @@ async def vote(request: Request) -> Response:
 
 
 async def propose(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
-    campaign = await Campaign.get_or_none(id=request.path_params["campaign_id"])
+        return redirect(request, "log_in")
+    campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     form = await request.form()
     values = {k: str(form.get(k) or "") for k in ("title", "description", "post_id")}
     status, headers, errors, message = 200, dict[str, str](), dict[str, str](), None
@@ -146,7 +148,7 @@ async def tally_stream(request: Request) -> Response:
     """Server-sent events: the tally now, then each change, at most once a second. Hidden
     results send no counts."""
     campaign_id = request.path_params["campaign_id"]
-    if not await Campaign.filter(id=campaign_id).exists():
+    if not await queries.campaign_exists(campaign_id):
         return Response(status_code=404)
     redis = collaborators(request).redis
 
@@ -164,9 +166,9 @@ async def tally_stream(request: Request) -> Response:
 
 async def admin_campaigns(request: Request) -> Response:
     """Create a campaign, see the pending proposed names and decide on them."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     refused = refusal(request, member, Role.ADMIN, Role.MODERATOR)
     if refused is not None:
         return refused
@@ -191,7 +193,7 @@ async def admin_campaigns(request: Request) -> Response:
     context = {
         "voting": voting[:LIST_SIZE],
         "pending": await queries.pending_entries(LIST_SIZE),
-        "estates": await Estate.all(),
+        "estates": await list_estates(),
         "errors": errors,
         "message": message,
         "values": values,
@@ -243,9 +245,9 @@ def _new_campaign(v: dict[str, str]) -> services.NewCampaign:
 
 
 async def moderate(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     refused = refusal(request, member, Role.ADMIN, Role.MODERATOR)
     if refused is not None:
         return refused
@@ -269,9 +271,9 @@ async def moderate(request: Request) -> Response:
 
 async def close(request: Request) -> Response:
     """An admin closes a campaign now: the winner is named and paid once."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     refused = refusal(request, member, Role.ADMIN)
     if refused is not None:
         return refused

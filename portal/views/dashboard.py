@@ -18,20 +18,20 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from domain.clock import SHANGHAI
 from domain.errors import DomainError, InvalidInputError, PermissionDeniedError
-from domain.groups.models import InterestGroup
-from domain.groups.policies import groups_hosted_by
-from domain.identity.models import Estate, Member, Role
+from domain.identity.models import Member, Role
+from domain.kpis.choices import scope_choices
 from domain.kpis.dashboard import Dashboard, Kpis, dashboard
 from domain.kpis.metrics import Scope
-from domain.kpis.policies import require_dashboard_scope
+from domain.kpis.policies import default_estate, require_dashboard_scope
+from domain.segments.errors import RecomputeRunningError
 from domain.segments.export import member_csv, parse_tier
-from domain.segments.models import TierRun
+from domain.segments.recompute import recompute_tiers
 from domain.segments.rfm import Tier
-from domain.segments.tiers import recompute_tiers
+from domain.segments.tiers import last_tier_run
 from portal import charts
 from portal.auth import collaborators, redirect
 from portal.forms import dashboard as forms
-from portal.outcomes import field_errors, page, refusal, signed_in
+from portal.outcomes import field_errors, logged_in, page, refusal
 
 log = logging.getLogger("linli.dashboard")
 
@@ -44,9 +44,6 @@ TIER_LABELS = {
 }
 GROUP_CHOICES = 200
 FORBIDDEN_MESSAGE = "只能查看自己所在小区或自己主持的小组的数据"
-BUSY_MESSAGE = "会员分层正在计算中，请稍后刷新查看结果"
-RECOMPUTE_LOCK = "lock:recompute-tiers:admin"
-RECOMPUTE_LOCK_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -155,14 +152,12 @@ def chart_context(board: Dashboard) -> dict[str, Any]:
 
 
 async def _choices(viewer: Member) -> dict[str, Any]:
-    if viewer.has_role(Role.ADMIN):
-        estates = await Estate.all().order_by("id")
-        groups = await InterestGroup.all().order_by("id").limit(GROUP_CHOICES)
-    else:
-        estates = await Estate.filter(id=viewer.estate_id).order_by("id")
-        hosted = InterestGroup.filter(groups_hosted_by(viewer.id))
-        groups = await hosted.order_by("id").limit(GROUP_CHOICES)
-    return {"estates": estates, "groups": groups, "is_admin": viewer.has_role(Role.ADMIN)}
+    choices = await scope_choices(viewer, GROUP_CHOICES)
+    return {
+        "estates": choices.estates,
+        "groups": choices.groups,
+        "is_admin": viewer.has_role(Role.ADMIN),
+    }
 
 
 async def _render(
@@ -173,16 +168,15 @@ async def _render(
     **extra: Any,
 ) -> Response:
     today = collaborators(request).clock.now().astimezone(SHANGHAI).date()
-    default_estate = None if viewer.has_role(Role.ADMIN) else viewer.estate_id
     context: dict[str, Any] = {
         **await _choices(viewer),
         "presets": forms.presets(today),
-        "last_run": await TierRun.all().order_by("-id").first(),
+        "last_run": await last_tier_run(),
         "tier_options": [(tier.value, TIER_LABELS[tier]) for tier in Tier],
         **extra,
     }
     try:
-        filters = forms.filters_from(params, today, default_estate)
+        filters = forms.filters_from(params, today, default_estate(viewer))
     except InvalidInputError as error:
         values = {name: str(params.get(name) or "") for name in ("estate", "group", "from", "to")}
         context |= {"message": error.message, "errors": field_errors(error), "values": values}
@@ -223,9 +217,9 @@ async def _render(
 
 
 async def dashboard_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     if viewer is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, viewer, Role.ADMIN, Role.HOST):
         return refused
     return await _render(request, viewer, request.query_params)
@@ -233,22 +227,19 @@ async def dashboard_page(request: Request) -> Response:
 
 async def recompute(request: Request) -> Response:
     """The admin's button: every member's tier now, then the dashboard with the run's result."""
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     form = await request.form()
     params = {name: form.get(name) or "" for name in ("estate", "group", "from", "to")}
-    c = collaborators(request)
-    # A second click (or a second admin) while a run is under way waits for it, not runs twice.
-    if not await c.redis.set(RECOMPUTE_LOCK, str(admin.id), nx=True, ex=RECOMPUTE_LOCK_SECONDS):
-        return await _render(request, admin, params, message=BUSY_MESSAGE, status_code=409)
+    # A second click, a second admin, the nightly job or the command: one run at a time.
     try:
-        run = await recompute_tiers(c, trigger="ADMIN")
-    finally:
-        await c.redis.delete(RECOMPUTE_LOCK)
-    recorded = await TierRun.all().order_by("-id").first()
+        run = await recompute_tiers(collaborators(request), trigger="ADMIN")
+    except RecomputeRunningError as error:
+        return await _render(request, admin, params, message=error.message, status_code=409)
+    recorded = await last_tier_run()
     shares = [
         (TIER_LABELS[tier], run.shares.get(tier.value, 0), run.share_of(tier)) for tier in Tier
     ]
@@ -257,16 +248,15 @@ async def recompute(request: Request) -> Response:
 
 async def members_csv(request: Request) -> Response:
     """The member list with tiers as a CSV download, streamed batch by batch."""
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     if viewer is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, viewer, Role.ADMIN, Role.HOST):
         return refused
     params = request.query_params
     try:
         tier = parse_tier(params.get("tier"))
-        default_estate = None if viewer.has_role(Role.ADMIN) else viewer.estate_id
-        estate_id = forms.chosen_id(params, "estate", default_estate)
+        estate_id = forms.chosen_id(params, "estate", default_estate(viewer))
         await require_dashboard_scope(viewer, Scope(estate_id=estate_id))
     except PermissionDeniedError:
         return page(

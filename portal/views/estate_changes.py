@@ -12,7 +12,7 @@ from domain.errors import DomainError
 from domain.identity import estate_changes, queries
 from domain.identity.models import EstateChangeRequest, Member, Role
 from portal.auth import collaborators, redirect
-from portal.outcomes import error_status, page, refusal, signed_in
+from portal.outcomes import error_status, logged_in, page, refusal
 
 PAGE_SIZE = estate_changes.PENDING_PAGE_MAX
 DECISIONS = {"approve": True, "decline": False}
@@ -25,18 +25,18 @@ async def _context(actor: Member, **extra: Any) -> dict[str, Any]:
 
 
 async def requests_page(request: Request) -> Response:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, actor, Role.HOST, Role.ADMIN):
         return refused
     return page(request, "identity/estate_requests.html", await _context(actor))
 
 
 async def decide(request: Request) -> Response:
-    actor = await signed_in(request)
+    actor = await logged_in(request)
     if actor is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, actor, Role.HOST, Role.ADMIN):
         return refused
     approve = DECISIONS.get(request.path_params["decision"])

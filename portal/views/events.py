@@ -16,7 +16,7 @@ from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.events.policies import can_run_events
 from domain.identity.models import Member
 from portal.auth import collaborators, redirect
-from portal.outcomes import error_status, page, signed_in
+from portal.outcomes import error_status, logged_in, page
 
 LIST_SIZE = 50  # an estate runs a handful of events a month
 PAST_SIZE = 6
@@ -31,7 +31,7 @@ def check_in_qr(code: str) -> Markup:
 
 
 async def events_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     now = collaborators(request).clock.now()
     upcoming = (await queries.upcoming_events_page(now, None, LIST_SIZE))[:LIST_SIZE]
     past = await queries.past_events(now, PAST_SIZE)
@@ -71,19 +71,19 @@ def _qr_for(registration: EventRegistration | None) -> Markup | None:
 
 
 async def event_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     event = await queries.get_event(request.path_params["event_id"])
     if event is None:
-        return page(request, "events/missing.html", {}, status_code=404)
+        return page(request, "errors/missing_event.html", {}, status_code=404)
     context = await _event_context(request, event, viewer)
     # htmx polls the registration block: a waitlisted member sees a promotion without a reload.
     return page(request, "events/event.html", context, block="registration")
 
 
 async def register(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     event_id = request.path_params["event_id"]
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
     try:
@@ -96,9 +96,9 @@ async def register(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     registration_id = request.path_params["registration_id"]
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
     event_id: int | None = None
@@ -110,10 +110,10 @@ async def cancel(request: Request) -> Response:
     except DomainError as error:
         status, headers = error_status(error)
         extra["message"] = error.message
-        mine = await EventRegistration.get_or_none(id=registration_id, member_id=member.id)
+        mine = await queries.get_own_registration(registration_id, member.id)
         event_id = mine.event_id if mine else None
     if event_id is None:
-        return page(request, "events/missing.html", {}, status_code=404)
+        return page(request, "errors/missing_event.html", {}, status_code=404)
     return await _answer(request, member, event_id, status, headers, extra)
 
 
@@ -127,7 +127,7 @@ async def _answer(
 ) -> Response:
     event = await queries.get_event(event_id)
     if event is None:
-        return page(request, "events/missing.html", {}, status_code=404)
+        return page(request, "errors/missing_event.html", {}, status_code=404)
     context = await _event_context(request, event, member, **extra)
     return page(
         request,

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from domain.errors import DomainError
 from domain.programme.brand import current_brand
 from domain.programme.first_run import FirstRun, admin_exists, complete_setup
-from portal.auth import collaborators, redirect, sign_in
+from portal.auth import collaborators, log_in, redirect
 from portal.outcomes import error_status, field_errors, page
 from web.auth import current_member
 from web.connection import client_ip
@@ -42,7 +42,7 @@ async def setup_page(request: Request) -> Response:
         return page(
             request, "setup.html", context, block="form", status_code=status, headers=headers
         )
-    await sign_in(request, admin)
+    await log_in(request, admin)
     return redirect(request, "admin_home")
 
 

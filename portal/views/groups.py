@@ -14,7 +14,7 @@ from domain.groups.models import InterestGroup
 from domain.identity.models import Member
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
-from portal.outcomes import error_status, page, signed_in
+from portal.outcomes import error_status, logged_in, page
 from portal.views.posts import feed_context
 
 GROUPS_SIZE = 50
@@ -27,7 +27,7 @@ async def _joined(member: Member | None, groups: list[InterestGroup]) -> set[int
 
 
 async def groups_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     after = forms.after_id(request.query_params.get("after"))
     groups = await queries.groups_page(after, GROUPS_SIZE)
     shown = groups[:GROUPS_SIZE]
@@ -40,10 +40,10 @@ async def groups_page(request: Request) -> Response:
 
 
 async def group_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     group = await queries.get_group_by_slug(request.path_params["slug"])
     if group is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     context: dict[str, Any] = await feed_context(request, viewer, group)
     hosts = (await queries.hosts_by_group_id([group.id]))[group.id]
     context.update(group=group, joined=await _joined(viewer, [group]), group_hosts=hosts)
@@ -52,9 +52,9 @@ async def group_page(request: Request) -> Response:
 
 async def membership(request: Request) -> Response:
     """Join or leave; answers the button and the member count, swapped in place."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     group_id = request.path_params["group_id"]
     joining = request.url.path.endswith("/join")
     status, headers, message = 200, dict[str, str](), None
@@ -65,9 +65,9 @@ async def membership(request: Request) -> Response:
             await services.leave_group(collaborators(request), member, group_id)
     except DomainError as error:
         (status, headers), message = error_status(error), error.message
-    group = await InterestGroup.get_or_none(id=group_id)
+    group = await queries.get_group(group_id)
     if group is None:
-        return page(request, "posts/missing.html", {}, status_code=404)
+        return page(request, "errors/missing.html", {}, status_code=404)
     context = {"group": group, "joined": await _joined(member, [group]), "message": message}
     return page(
         request,

@@ -11,7 +11,8 @@ from domain.errors import DomainError, InvalidInputError
 from domain.identity import estate_changes, queries, services
 from domain.identity.rules import mask_phone
 from domain.programme.queries import current_privacy_policy
-from portal.auth import collaborators, redirect, sign_in, sign_out
+from portal import auth
+from portal.auth import collaborators, redirect
 from portal.forms import identity as forms
 from portal.outcomes import error_status
 from portal.templating import render
@@ -56,7 +57,7 @@ async def register_page(request: Request) -> Response:
             status_code=status,
             headers=headers,
         )
-    await sign_in(request, member)
+    await auth.log_in(request, member)
     return redirect(request, "profile")
 
 
@@ -70,13 +71,13 @@ async def register_check(request: Request) -> Response:
     return render(request, "identity/field_message.html", {"field": field, "message": message})
 
 
-async def login_page(request: Request) -> Response:
+async def log_in_page(request: Request) -> Response:
     await current_member(request)
     if request.method == "GET":
-        return render(request, "identity/login.html", {"values": {}, "errors": {}})
+        return render(request, "identity/log_in.html", {"values": {}, "errors": {}})
     form = await request.form()
     try:
-        member = await services.verify_login(
+        member = await services.log_in(
             collaborators(request),
             str(form.get("phone", "")),
             str(form.get("password", "")),
@@ -87,25 +88,25 @@ async def login_page(request: Request) -> Response:
         context = {"values": forms.form_values(form), **_error_context(error)}
         return render(
             request,
-            "identity/login.html",
+            "identity/log_in.html",
             context,
             block="form",
             status_code=status,
             headers=headers,
         )
-    await sign_in(request, member)
+    await auth.log_in(request, member)
     return redirect(request, "home")
 
 
-async def logout(request: Request) -> Response:
-    await sign_out(request)
+async def log_out(request: Request) -> Response:
+    await auth.log_out(request)
     return redirect(request, "home")
 
 
 async def profile_page(request: Request) -> Response:
     found = await current_member(request)
     if found is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     member = found[0]
     status, headers = 200, dict[str, str]()
     extra: dict[str, Any] = {"errors": {}, "saved": False}

@@ -17,7 +17,7 @@ from domain.posts.policies import STAFF_ROLES, may_moderate
 from portal.auth import collaborators, redirect
 from portal.forms import audit as audit_forms
 from portal.forms import posts as forms
-from portal.outcomes import error_status, error_text, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, logged_in, page, refusal
 from portal.views.posts import media_url
 
 QUEUE_SIZE = 20
@@ -26,16 +26,16 @@ ACTIONS = {"approve", "reject", "feature", "unfeature", "hide", "restore"}
 
 
 async def _staff(request: Request) -> tuple[Member | None, Response | None]:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return None, redirect(request, "login")
+        return None, redirect(request, "log_in")
     return member, refusal(request, member, *STAFF_ROLES)
 
 
 async def queue(request: Request) -> Response:
     member, refused = await _staff(request)
     if refused or member is None:
-        return refused or redirect(request, "login")
+        return refused or redirect(request, "log_in")
     after = forms.after_id(request.query_params.get("after"))
     group = forms.after_id(request.query_params.get("group"))
     cards = await queries.moderation_queue_page(member, group, after, QUEUE_SIZE)
@@ -52,7 +52,7 @@ async def queue(request: Request) -> Response:
 async def moderate(request: Request) -> Response:
     member, refused = await _staff(request)
     if refused or member is None:
-        return refused or redirect(request, "login")
+        return refused or redirect(request, "log_in")
     post_id = request.path_params["post_id"]
     action = request.path_params["action"]
     form = await request.form()
@@ -88,7 +88,7 @@ async def audit(request: Request) -> Response:
     the same join, and the two lists the filters offer)."""
     member, refused = await _staff(request)
     if refused or member is None:
-        return refused or redirect(request, "login")
+        return refused or redirect(request, "log_in")
     after = forms.after_id(request.query_params.get("after"))
     query = audit_forms.audit_query(request.query_params)
     entries = await queries.audit_log_page(member, after, AUDIT_SIZE, query.filters)

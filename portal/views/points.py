@@ -9,14 +9,14 @@ from starlette.responses import Response
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
+from domain.identity.queries import find_member_by_phone
 from domain.identity.rules import normalise_phone
 from domain.points import queries, services
 from domain.points.errors import ApprovalRequiredError
-from domain.points.models import AdjustmentRequest
 from domain.programme.queries import current_programme_rules
 from portal.auth import collaborators, redirect
 from portal.forms import rewards as forms
-from portal.outcomes import error_status, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
 HISTORY_PAGE_SIZE = 20
 
@@ -51,9 +51,9 @@ async def _points_context(request: Request, member: Member, after_id: int | None
 
 async def points_page(request: Request) -> Response:
     """The whole page; ``/points/history?after=`` answers htmx with the next rows only."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     after_id = forms.after_id(request.query_params.get("after"))
     context = await _points_context(request, member, after_id)
     block = "history_page" if request.url.path.endswith("/history") else None
@@ -61,9 +61,9 @@ async def points_page(request: Request) -> Response:
 
 
 async def check_in(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     try:
         result = await services.check_in(collaborators(request), member)
     except DomainError as error:
@@ -85,7 +85,7 @@ async def check_in(request: Request) -> Response:
 
 async def badge(request: Request) -> Response:
     """The nav badge, for pages whose view did not look the balance up (loaded by htmx)."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
         return Response(status_code=204)
     return page(request, "points/badge.html", {"nav_balance": await balance_of(member.id)})
@@ -95,18 +95,14 @@ async def badge(request: Request) -> Response:
 
 
 async def _adjust_context(**extra: Any) -> dict[str, Any]:
-    pending = (
-        await AdjustmentRequest.filter(approved_by_id__isnull=True)
-        .select_related("member", "requested_by")
-        .order_by("id")
-    )
+    pending = await queries.pending_adjustments()
     return {"pending": pending, "values": {}, "errors": {}, "key": forms.new_key(), **extra}
 
 
 async def adjust_page(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     if request.method == "GET":
@@ -115,7 +111,7 @@ async def adjust_page(request: Request) -> Response:
     values = forms.form_values(form)
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
     try:
-        member = await Member.get_or_none(phone=normalise_phone(values.get("phone", "")))
+        member = await find_member_by_phone(normalise_phone(values.get("phone", "")))
         if member is None:
             raise InvalidInputError.single("phone", NotFoundError.message)
         entry = await services.adjust_points(
@@ -145,9 +141,9 @@ async def adjust_page(request: Request) -> Response:
 
 
 async def approve(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()

@@ -10,14 +10,15 @@ from starlette.responses import RedirectResponse, Response
 
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.groups.models import InterestGroup
+from domain.groups.queries import get_group, list_open_groups
 from domain.identity.models import Member
-from domain.media.models import Image
+from domain.media.services import own_images_by_id
 from domain.posts import queries, services
 from domain.posts.models import PostKind, ReportReason
 from portal import fragment_cache
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
-from portal.outcomes import error_status, error_text, field_errors, page, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page
 from portal.templating import is_htmx
 
 FEED_SIZE = 10
@@ -56,7 +57,7 @@ async def feed_context(
 
 
 async def home(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     return page(request, "home.html", await feed_context(request, viewer))
 
 
@@ -72,8 +73,8 @@ async def feed(request: Request) -> Response:
         redis = collaborators(request).redis
         if (hit := await fragment_cache.cached(redis, key)) is not None:
             return hit
-    viewer = await signed_in(request)
-    group = await InterestGroup.get_or_none(id=group_id) if group_id else None
+    viewer = await logged_in(request)
+    group = await get_group(group_id) if group_id else None
     context = await feed_context(request, viewer, group)
     response = page(request, "home.html", context, block="feed_page")
     return await fragment_cache.keep(redis, key, response) if fragment else response
@@ -102,11 +103,11 @@ async def _post_context(request: Request, viewer: Member | None) -> dict[str, An
 
 
 def _not_found(request: Request) -> Response:
-    return page(request, "posts/missing.html", {}, status_code=404)
+    return page(request, "errors/missing.html", {}, status_code=404)
 
 
 async def post_page(request: Request) -> Response:
-    viewer = await signed_in(request)
+    viewer = await logged_in(request)
     context = await _post_context(request, viewer)
     if context is None:
         return _not_found(request)
@@ -116,9 +117,9 @@ async def post_page(request: Request) -> Response:
 
 
 async def like(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     post_id = request.path_params["post_id"]
     liking = request.url.path.endswith("/like")
     status, headers, message = 200, dict[str, str](), None
@@ -139,9 +140,9 @@ async def like(request: Request) -> Response:
 
 
 async def comment(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     form = await request.form()
     body = str(form.get("body", ""))
     extra: dict[str, Any] = {}
@@ -164,9 +165,9 @@ async def comment(request: Request) -> Response:
 
 
 async def report(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     form = await request.form()
     raw = str(form.get("reason", ""))
     note = str(form.get("note", "")) or None
@@ -195,10 +196,7 @@ async def _share_context(
     request: Request, member: Member, typed: forms.ShareForm, **extra: Any
 ) -> dict[str, Any]:
     decoded = {raw: forms.decode_image(raw) for raw in typed.image_ids}
-    owned = await Image.filter(
-        id__in=[i for i in decoded.values() if i is not None], owner_id=member.id
-    )
-    by_id = {image.id: image for image in owned}
+    by_id = await own_images_by_id(member, [i for i in decoded.values() if i is not None])
     storage = collaborators(request).images
     images = [
         (raw, storage.url(by_id[i].storage_key) if i in by_id else None)
@@ -208,7 +206,7 @@ async def _share_context(
         "typed": typed,
         "values": typed.values,
         "images": images,
-        "groups": await InterestGroup.filter(archived_at__isnull=True).order_by("id"),
+        "groups": await list_open_groups(),
         "kinds": list(PostKind),
         "errors": {},
         **extra,
@@ -216,9 +214,9 @@ async def _share_context(
 
 
 async def share(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if request.method == "GET":
         typed = forms.ShareForm(values={"kind": request.query_params.get("kind", "RECIPE")})
         return page(request, "posts/share.html", await _share_context(request, member, typed))
@@ -242,7 +240,7 @@ async def share(request: Request) -> Response:
 
 async def share_row(request: Request) -> Response:
     """One new ingredient or step row for the share form (or nothing, to remove a row)."""
-    await signed_in(request)
+    await logged_in(request)
     which = request.path_params["row"]
     if which not in ("ingredient", "step"):
         return Response(status_code=200)
@@ -255,9 +253,9 @@ async def removed_row(request: Request) -> Response:
 
 
 async def my_posts(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     after = forms.after_id(request.query_params.get("after"))
     cards = await queries.my_posts_page(member.id, after, MY_POSTS_SIZE)
     shown = cards[:MY_POSTS_SIZE]

@@ -15,7 +15,7 @@ from domain.identity.models import Role
 from domain.purchases.csv_file import decoded_lines
 from domain.purchases.csv_import import import_purchases_csv
 from portal.auth import collaborators, redirect
-from portal.outcomes import error_status, error_text, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, logged_in, page, refusal
 
 MAX_UPLOAD_BYTES = 20 * 2**20
 SHOWN_ERRORS = 200
@@ -28,9 +28,9 @@ def _lines(handle: IO[bytes]) -> Iterator[str]:
 
 
 async def import_page(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     if request.method == "GET":

@@ -16,7 +16,7 @@ from domain.identity.rules import mask_phone
 from domain.referrals import queries
 from portal.auth import redirect
 from portal.forms import rewards as forms
-from portal.outcomes import page, signed_in
+from portal.outcomes import logged_in, page
 
 PAGE_SIZE = 20
 
@@ -35,9 +35,9 @@ def _qr_svg(link: str, title: str) -> Markup:
 
 async def invite_page(request: Request) -> Response:
     """The whole page; ``?after=`` answers htmx with the next invitees only."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     after_id = forms.after_id(request.query_params.get("after"))
     rows = await queries.referrals_page(member.id, after_id, PAGE_SIZE)
     shown = rows[:PAGE_SIZE]
@@ -59,9 +59,9 @@ async def invite_page(request: Request) -> Response:
 
 async def poster(request: Request) -> Response:
     """A page styled for print: the QR code, the code and a line of why to join."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     link = invite_link(request, member)
     context = {"member": member, "link": link, "qr": _qr_svg(link, member.invite_code)}
     return page(request, "referrals/poster.html", context)

@@ -1,5 +1,6 @@
-"""积分商城, 我的兑换, the host's pickup desk and the admin's rewards: the same rewards services as
-GraphQL. Expected outcomes (``DomainError``) re-render the fragment with the message at 422."""
+"""积分商城, 我的兑换 and the admin's rewards (the pickup desk is the host's, ``views/host.py``):
+the same rewards services as GraphQL. Expected outcomes (``DomainError``) re-render the fragment
+with the message at 422."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from domain.rewards import queries, services
 from domain.rewards.models import Redemption, RedemptionStatus, Reward
 from portal.auth import collaborators, redirect
 from portal.forms import rewards as forms
-from portal.outcomes import error_status, error_text, field_errors, page, refusal, signed_in
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 from portal.views.points import balance_of
 
 REDEMPTIONS_PAGE_SIZE = 20
@@ -79,25 +80,25 @@ async def _redemptions_context(member: Member, after_id: int | None) -> dict[str
 
 
 async def mall(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return page(request, "rewards/mall.html", await _mall_context(request, member))
 
 
 async def reward_card(request: Request) -> Response:
     """One card as the mall shows it (htmx: back from the confirm step)."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     context = await _mall_context(request, member, request.path_params["reward_id"])
     return page(request, "rewards/mall.html", context, block="card")
 
 
 async def confirm(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     reward_id = request.path_params["reward_id"]
     context = await _mall_context(
         request, member, reward_id, confirming=reward_id, key=forms.new_key()
@@ -109,9 +110,9 @@ async def confirm(request: Request) -> Response:
 
 
 async def redeem(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     reward_id = request.path_params["reward_id"]
     form = await request.form()
     key = str(form.get("idempotencyKey", ""))
@@ -143,9 +144,9 @@ async def redeem(request: Request) -> Response:
 
 
 async def redemptions(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     after_id = forms.after_id(request.query_params.get("after"))
     context = await _redemptions_context(member, after_id)
     block = "redemptions_page" if after_id is not None else None
@@ -153,9 +154,9 @@ async def redemptions(request: Request) -> Response:
 
 
 async def cancel(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     redemption_id = request.path_params["redemption_id"]
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
     redemption: Redemption | None
@@ -165,11 +166,7 @@ async def cancel(request: Request) -> Response:
     except DomainError as error:
         status, headers = error_status(error)
         extra["message"] = error.message
-        redemption = (
-            await Redemption.filter(id=redemption_id, member_id=member.id)
-            .select_related("reward")
-            .first()
-        )
+        redemption = await queries.get_own_redemption(redemption_id, member.id)
     context = await _redemptions_context(member, None)
     context.update(extra, redemption=redemption, focus=redemption_id)
     block = "cancelled" if status == 200 else "redemption"
@@ -183,47 +180,13 @@ async def cancel(request: Request) -> Response:
     )
 
 
-# Host: hand a reward over against its pickup code --------------------------------------------
-
-
-async def pickups(request: Request) -> Response:
-    host = await signed_in(request)
-    if host is None:
-        return redirect(request, "login")
-    if refused := refusal(request, host, Role.HOST, Role.ADMIN):
-        return refused
-    if request.method == "GET":
-        return page(request, "rewards/pickups.html", {"values": {}})
-    values = forms.form_values(await request.form())
-    try:
-        redemption = await services.fulfil_redemption(
-            collaborators(request), host, values.get("pickupCode", "")
-        )
-    except DomainError as error:
-        status, headers = error_status(error)
-        return page(
-            request,
-            "rewards/pickups.html",
-            {"values": values, "message": error_text(error)},
-            block="pickup",
-            status_code=status,
-            headers=headers,
-        )
-    context = {
-        "values": {},
-        "fulfilled": redemption,
-        "fulfilled_member": await Member.get(id=redemption.member_id),
-    }
-    return page(request, "rewards/pickups.html", context, block="pickup")
-
-
 # Admin: rewards, create and restock ----------------------------------------------------------
 
 
 async def admin_rewards(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     status, headers, extra = 200, dict[str, str](), dict[str, Any]()
@@ -239,16 +202,16 @@ async def admin_rewards(request: Request) -> Response:
                 "errors": field_errors(error),
                 "values": forms.form_values(form),
             }
-    context = {"rewards": await Reward.all().order_by("-id"), "values": {}, "errors": {}, **extra}
+    context = {"rewards": await queries.list_rewards(), "values": {}, "errors": {}, **extra}
     return page(
         request, "rewards/admin.html", context, block="create", status_code=status, headers=headers
     )
 
 
 async def restock(request: Request) -> Response:
-    admin = await signed_in(request)
+    admin = await logged_in(request)
     if admin is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     if refused := refusal(request, admin, Role.ADMIN):
         return refused
     reward_id = request.path_params["reward_id"]
@@ -263,9 +226,9 @@ async def restock(request: Request) -> Response:
     except DomainError as error:
         status, headers = error_status(error)
         extra["row_message"] = error_text(error)
-        reward = await Reward.get_or_none(id=reward_id)
+        reward = await queries.get_reward(reward_id)
     context = {
-        "rewards": await Reward.all().order_by("-id"),
+        "rewards": await queries.list_rewards(),
         "reward": reward,
         "focus": reward_id,
         "values": {},

@@ -14,7 +14,7 @@ from domain.segments.errors import NpsAlreadyAnsweredError
 from domain.segments.nps import may_answer, submit_nps
 from domain.segments.standing import member_standing
 from portal.auth import collaborators, redirect
-from portal.outcomes import error_status, error_text, page, signed_in
+from portal.outcomes import error_status, error_text, logged_in, page
 
 TEMPLATE = "points/standing.html"
 
@@ -30,9 +30,9 @@ async def _context(request: Request, member: Member) -> dict[str, Any]:
 
 async def standing(request: Request) -> Response:
     """The block (htmx loads it into the points page) or, without htmx, a page of its own."""
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     return page(request, TEMPLATE, await _context(request, member), block="standing")
 
 
@@ -42,9 +42,9 @@ def _score(raw: object) -> int:
 
 
 async def answer_nps(request: Request) -> Response:
-    member = await signed_in(request)
+    member = await logged_in(request)
     if member is None:
-        return redirect(request, "login")
+        return redirect(request, "log_in")
     form = await request.form()
     comment = str(form.get("comment", ""))
     try:

@@ -146,7 +146,7 @@ async def test_update_profile_saves_and_reports_bad_fields(gql: GraphQLClient) -
     estate = await make_estate()
     tag = await make_tag("手冲爱好者")
     member = await make_member(estate=estate)
-    token = await _login(gql, member.phone)
+    token = await _log_in(gql, member.phone)
     good = await gql(
         op("UpdateProfile"),
         {
@@ -175,7 +175,7 @@ async def test_update_profile_saves_and_reports_bad_fields(gql: GraphQLClient) -
 
 async def test_a_member_sets_their_avatar_from_their_own_upload_only(gql: GraphQLClient) -> None:
     member, neighbour = await make_member(), await make_member()
-    token = await _login(gql, member.phone)
+    token = await _log_in(gql, member.phone)
     mine, theirs = await make_image(member), await make_image(neighbour)
 
     async def update(image_id: str) -> dict[str, Any]:
@@ -198,7 +198,7 @@ async def test_update_profile_needs_a_member(gql: GraphQLClient) -> None:
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def _login(gql: GraphQLClient, phone: str | None) -> str:
+async def _log_in(gql: GraphQLClient, phone: str | None) -> str:
     body = await gql(op("PhoneLogin"), {"phone": phone, "password": PASSWORD})
     token: str = body["data"]["login"]["accessToken"]
     return token
@@ -214,7 +214,7 @@ async def test_phone_numbers_are_masked_for_others_and_whole_for_the_owner_and_a
     variables = {"id": encode_id("Member", member.id)}
     seen = {}
     for who in (member, neighbour, admin):
-        seen[who.id] = (await gql(query, variables, token=await _login(gql, who.phone)))["data"]
+        seen[who.id] = (await gql(query, variables, token=await _log_in(gql, who.phone)))["data"]
     anonymous = (await gql(query, variables))["data"]["node"]
     assert seen[member.id]["node"]["phone"] == "13812345678"
     assert seen[admin.id]["node"]["phone"] == "13812345678"

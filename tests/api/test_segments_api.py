@@ -9,8 +9,8 @@ import pytest
 
 from domain.collaborators import Collaborators
 from domain.identity.models import Estate, Member, Role
-from domain.segments import tiers
 from domain.segments.models import NpsResponse
+from domain.segments.recompute import recompute_tiers
 from tests.api.test_identity_api import op
 from tests.api.test_points_api import error_code, token_for
 from tests.conftest import GraphQLClient
@@ -88,7 +88,7 @@ async def test_members_with_tiers_and_rfm_for_staff_only(
     gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any]
 ) -> None:
     a, b = world["a"], world["b"]
-    await tiers.recompute_tiers(collaborators)
+    await recompute_tiers(collaborators)
     admin = await token_for(collaborators, world["admin"])
 
     body = await gql(op("Members"), {"first": 50, "estateId": encode_id("Estate", a.id)}, admin)
@@ -170,7 +170,7 @@ async def test_the_viewer_sees_their_own_tier_history(
 ) -> None:
     member = await make_member()
     await bought(member, 8_800, collaborators.clock.now())
-    await tiers.recompute_tiers(collaborators)
+    await recompute_tiers(collaborators)
     body = await gql(
         "{ viewer { tier tierHistory(first: 5) { fromTier toTier score frequency } } }",
         token=await token_for(collaborators, member),

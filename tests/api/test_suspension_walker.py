@@ -26,7 +26,7 @@ from tests.factories import make_member
 from tests.hostile.contract import Operation, operations
 from tests.hostile.probe import send
 from tests.hostile.world import World, build, build_world
-from tests.portal.test_points_pages import sign_in
+from tests.portal.test_points_pages import log_in
 from tests.suspension_walk import differences, table_contents
 
 OPERATIONS = operations()
@@ -155,7 +155,7 @@ async def test_a_suspended_member_cannot_upload_a_photo_with_a_bearer_token_or_a
         "/api/uploads", files=files, headers={"Authorization": f"Bearer {token}"}
     )
     assert by_token.status_code == 403 and by_token.json()["code"] == "ACCOUNT_SUSPENDED"
-    csrf = await sign_in(http, member)
+    csrf = await log_in(http, member)
     by_session = await http.post("/api/uploads", files=files, headers={"X-CSRF-Token": csrf})
     assert by_session.status_code == 403 and by_session.json()["code"] == "ACCOUNT_SUSPENDED"
     assert await Image.all().count() == 0

@@ -32,7 +32,7 @@ async def test_the_readme_logins_work_with_their_roles(collaborators: Collaborat
         (residents.DEMO_MODERATOR_PHONE, residents.DEMO_MODERATOR_PASSWORD, Role.MODERATOR),
         (residents.DEMO_RESIDENT_PHONE, residents.DEMO_RESIDENT_PASSWORD, Role.RESIDENT),
     ):
-        member = await services.verify_login(collaborators, phone, password, "127.0.0.1")
+        member = await services.log_in(collaborators, phone, password, "127.0.0.1")
         assert member.has_role(role)
     summary_lines = residents.DemoSummary(3, 20, 300, 8).lines()
     assert "13800000001 / linli-admin-2026" in "\n".join(summary_lines)

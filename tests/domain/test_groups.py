@@ -11,7 +11,9 @@ from domain.errors import NotFoundError
 from domain.groups import policies, services
 from domain.groups.errors import GroupNotOpenToEstateError, HostCannotLeaveError
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
+from domain.groups.queries import groups_run_by
 from domain.identity.models import Estate, Member, Role
+from domain.segments import host_console
 from tests.factories import make_estate, make_member
 
 
@@ -72,6 +74,35 @@ async def test_a_host_moderates_only_their_own_groups(collaborators: Collaborato
     assert await policies.may_moderate_group(moderator, group)
     assert not await policies.may_moderate_group(resident, group)
 
+
+
+async def test_a_host_runs_only_the_groups_they_host_and_admins_every_group(
+    collaborators: Collaborators,
+) -> None:
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    other_host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
+    group = await make_group(collaborators, host)
+    theirs = await make_group(collaborators, other_host, "亲子烘焙")
+    closed = await make_group(collaborators, host, "旧书交换")
+    await InterestGroup.filter(id=closed.id).update(archived_at=collaborators.clock.now())
+    assert await policies.runs_group(host, group.id)
+    assert not await policies.runs_group(host, theirs.id)
+    assert await policies.runs_group(admin, theirs.id)
+    assert not await policies.runs_group(await make_member(), group.id)
+    # The console's group: another's and a missing one look the same.
+    assert (await host_console.console_group(host, group.id)) == group
+    assert await host_console.console_group(host, theirs.id) is None
+    assert await host_console.console_group(host, 9999) is None
+    assert [g.id for g in await groups_run_by(host)] == [group.id, closed.id]
+    assert [g.id for g in await groups_run_by(host, open_only=True)] == [group.id]
+    assert [g.id for g in await groups_run_by(admin, limit=2)] == [group.id, theirs.id]
+    assert await groups_run_by(await make_member()) == []
+    # A revoked HOST role ends the hosting's powers, though the GroupHost row stays.
+    demoted = await Member.get(id=host.id)
+    demoted.roles = [Role.RESIDENT.value]
+    assert not await policies.runs_group(demoted, group.id)
+    assert await host_console.console_group(demoted, group.id) is None
 
 @pytest.mark.postgres_only
 async def test_fifty_members_joining_at_once_count_fifty_and_a_double_join_counts_once(

@@ -104,12 +104,12 @@ async def test_an_invite_code_records_who_invited_and_an_unknown_one_is_refused(
 async def test_logging_in_needs_the_right_password(collaborators: Collaborators) -> None:
     member = await make_member(phone="13812345678")
     assert (
-        await services.verify_login(collaborators, "138 1234 5678", PASSWORD, IP)
+        await services.log_in(collaborators, "138 1234 5678", PASSWORD, IP)
     ).id == member.id
     with pytest.raises(InvalidCredentialsError):
-        await services.verify_login(collaborators, "13812345678", "wrong-password", IP)
+        await services.log_in(collaborators, "13812345678", "wrong-password", IP)
     with pytest.raises(InvalidCredentialsError):
-        await services.verify_login(collaborators, "13900000999", PASSWORD, IP)
+        await services.log_in(collaborators, "13900000999", PASSWORD, IP)
 
 
 async def test_the_eleventh_login_in_a_minute_is_rate_limited_even_with_the_right_password(
@@ -118,9 +118,9 @@ async def test_the_eleventh_login_in_a_minute_is_rate_limited_even_with_the_righ
     await make_member(phone="13812345678")
     for _ in range(10):
         with pytest.raises(InvalidCredentialsError):
-            await services.verify_login(collaborators, "13812345678", "wrong-password", IP)
+            await services.log_in(collaborators, "13812345678", "wrong-password", IP)
     with pytest.raises(RateLimitedError) as raised:
-        await services.verify_login(collaborators, "13812345678", PASSWORD, IP)
+        await services.log_in(collaborators, "13812345678", PASSWORD, IP)
     assert 1 <= raised.value.retry_after_seconds <= 60
 
 
@@ -129,9 +129,9 @@ async def test_one_phone_is_rate_limited_across_many_addresses(
 ) -> None:
     for n in range(10):
         with pytest.raises(InvalidCredentialsError):
-            await services.verify_login(collaborators, "13812345678", "x" * 8, f"10.0.0.{n}")
+            await services.log_in(collaborators, "13812345678", "x" * 8, f"10.0.0.{n}")
     with pytest.raises(RateLimitedError):
-        await services.verify_login(collaborators, "13812345678", "x" * 8, "10.0.1.1")
+        await services.log_in(collaborators, "13812345678", "x" * 8, "10.0.1.1")
 
 
 async def test_refreshing_rotates_the_pair_and_a_refresh_token_works_once(

@@ -10,9 +10,9 @@ from domain.errors import InvalidInputError, PermissionDeniedError
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.identity.services import ProfileChanges, update_profile
 from domain.segments.host_tags import OwnTagError, add_member_tag, remove_member_tag
+from domain.segments.recompute import recompute_tiers
 from domain.segments.rfm import Tier
 from domain.segments.standing import member_standing
-from domain.segments.tiers import recompute_tiers
 from tests.domain.events_helpers import make_group, make_host
 from tests.domain.host_console_helpers import buys, join
 from tests.factories import make_member, make_tag

@@ -14,6 +14,7 @@ from domain.posts.models import Post, PostKind, PostStatus
 from domain.purchases.models import Purchase
 from domain.segments import tiers
 from domain.segments.models import TierChange, TierRun
+from domain.segments.recompute import recompute_tiers, recompute_tiers_if_due
 from domain.segments.rfm import Tier
 from tests.factories import make_member
 
@@ -82,7 +83,7 @@ async def test_tiers_follow_the_rules_and_every_change_has_its_history_row(
     monkeypatch.setattr(tiers, "BATCH", 7)  # several batches, including a partial last one
     seen: list[tuple[int, int]] = []
 
-    run = await tiers.recompute_tiers(collaborators, lambda done, total: seen.append((done, total)))
+    run = await recompute_tiers(collaborators, lambda done, total: seen.append((done, total)))
 
     assert await tier_of(town["buyer20"]) == Tier.KOC
     assert await tier_of(town["buyer19"]) == Tier.HIGH_VALUE  # top scores, no post
@@ -100,17 +101,17 @@ async def test_tiers_follow_the_rules_and_every_change_has_its_history_row(
     assert record.members == 23 and record.changed == 23 and record.shares["KOC"] == 1
     assert tiers.cuts_from_record(record.cuts) == run.cuts
 
-    again = await tiers.recompute_tiers(collaborators)
+    again = await recompute_tiers(collaborators)
     assert again.changed == 0 and await TierChange.all().count() == 23
 
 
 async def test_a_member_who_stops_buying_moves_and_the_move_is_recorded(
     collaborators: Collaborators, clock: FrozenClock, town: dict[str, Member]
 ) -> None:
-    await tiers.recompute_tiers(collaborators)
+    await recompute_tiers(collaborators)
     clock.advance(days=200)
 
-    await tiers.recompute_tiers(collaborators)
+    await recompute_tiers(collaborators)
 
     move = await TierChange.filter(member_id=town["buyer20"].id).order_by("-id").first()
     assert move is not None and (move.from_tier, move.to_tier) == ("KOC", "DORMANT")
@@ -123,12 +124,12 @@ async def test_the_nightly_run_is_due_once_a_night_and_at_once_when_never_run(
     collaborators: Collaborators, town: dict[str, Member]
 ) -> None:
     noon = datetime(2026, 11, 21, 12, 0, tzinfo=SHANGHAI)
-    assert await tiers.recompute_tiers_if_due(noon) == 23  # never computed: now
-    assert await tiers.recompute_tiers_if_due(noon + timedelta(hours=1)) == 0
+    assert await recompute_tiers_if_due(collaborators, noon) == 23  # never computed: now
+    assert await recompute_tiers_if_due(collaborators, noon + timedelta(hours=1)) == 0
     night = datetime(2026, 11, 22, 3, 0, tzinfo=SHANGHAI)
-    assert await tiers.recompute_tiers_if_due(night - timedelta(hours=2)) == 0  # 01:00
-    await tiers.recompute_tiers_if_due(night)  # 03:00, 15 h later: too soon
+    assert await recompute_tiers_if_due(collaborators, night - timedelta(hours=2)) == 0  # 01:00
+    await recompute_tiers_if_due(collaborators, night)  # 03:00, 15 h later: too soon
     assert await TierRun.all().count() == 1
-    await tiers.recompute_tiers_if_due(night + timedelta(days=1))
+    await recompute_tiers_if_due(collaborators, night + timedelta(days=1))
     runs = await TierRun.all().order_by("id")
     assert [r.trigger for r in runs] == ["NIGHTLY", "NIGHTLY"]

@@ -26,7 +26,7 @@ def browser_context_args(browser_context_args: dict) -> dict:  # type: ignore[ty
     return {**browser_context_args, "viewport": {"width": 390, "height": 844}, "locale": "zh-CN"}
 
 
-async def signed_in_as(page: Page, live_server: str, member: Member) -> None:
+async def logged_in_as(page: Page, live_server: str, member: Member) -> None:
     """A portal session cookie as logging in leaves it (signed with the live server's key).
     Logging in through the form here would spend the live server's per-IP login limit, which
     the other browser tests need."""
@@ -50,7 +50,7 @@ async def test_a_host_tags_a_member_in_place_on_a_phone(page: Page, live_server:
     await GroupMembership.create(group=group, member=member, joined_at=datetime.now(UTC))
     await make_tag("阳台种菜")
     tag = await make_tag("手冲爱好者")
-    await signed_in_as(page, live_server, host)
+    await logged_in_as(page, live_server, host)
 
     await page.goto(f"{live_server}/host")
     await expect(page.locator("h1")).to_have_text("主理人后台")
@@ -73,7 +73,7 @@ async def test_a_member_answers_the_nps_question_on_the_points_page(
     page: Page, live_server: str
 ) -> None:
     member = await make_member(display_name="小王")
-    await signed_in_as(page, live_server, member)
+    await logged_in_as(page, live_server, member)
     await page.goto(f"{live_server}/points")
     await expect(page.locator("#my-standing")).to_contain_text("你有多大可能把邻里推荐给朋友？")
     await _fits_the_phone(page)

@@ -49,7 +49,7 @@ async def _ok(
     return payload
 
 
-async def _sign_in(
+async def _log_in(
     collaborators: Collaborators, world: World, resident: Member, admin: Member
 ) -> None:
     for role, member in (("resident", resident), ("admin", admin)):
@@ -72,7 +72,7 @@ async def build_world(
     admin = await make_member(
         estate=estate, display_name="运营小林", roles=(Role.RESIDENT, Role.ADMIN)
     )
-    await _sign_in(collaborators, world, resident, admin)
+    await _log_in(collaborators, world, resident, admin)
     world.resident_phone = resident.phone
     world.codes["invite"] = resident.invite_code
     world.ids["estate"] = encode_id("Estate", estate.id)
@@ -226,7 +226,7 @@ async def build_world(
     world.codes["check_in"] = registration["registration"]["checkInCode"]
 
     clock.advance(hours=3)  # the naming campaign votes now; the event's check-in is open
-    await _sign_in(collaborators, world, resident, admin)  # the first tokens lapsed meanwhile
+    await _log_in(collaborators, world, resident, admin)  # the first tokens lapsed meanwhile
     now = clock.now()
     open_campaign = await _ok(
         http,

@@ -8,14 +8,14 @@ import pytest
 
 from domain.identity.models import Role
 from tests.factories import make_estate, make_member
-from tests.portal.test_points_pages import sign_in
+from tests.portal.test_points_pages import log_in
 
 
 async def test_an_admin_sees_the_back_office_home_with_its_operations(
     client: httpx.AsyncClient,
 ) -> None:
     admin = await make_member(estate=await make_estate(), roles=(Role.ADMIN,))
-    await sign_in(client, admin)
+    await log_in(client, admin)
     home = await client.get("/admin")
     assert home.status_code == 200
     assert "后台" in home.text and 'href="/admin/rewards"' in home.text
@@ -26,7 +26,7 @@ async def test_every_other_role_is_refused_the_back_office_home(
     client: httpx.AsyncClient, role: Role
 ) -> None:
     member = await make_member(estate=await make_estate(), roles=(role,))
-    await sign_in(client, member)
+    await log_in(client, member)
     home = await client.get("/admin")
     assert home.status_code == 403
     assert 'href="/admin/rewards"' not in home.text

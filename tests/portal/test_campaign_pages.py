@@ -13,7 +13,7 @@ from domain.collaborators import Collaborators
 from domain.identity.models import Role
 from tests.domain.campaign_helpers import voter, voting_campaign
 from tests.factories import make_member
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 
 
 async def test_the_list_groups_campaigns_by_status(
@@ -34,7 +34,7 @@ async def test_a_vote_from_the_page_swaps_the_entries_with_votes_left(
 ) -> None:
     campaign, entries = await voting_campaign(collaborators)
     member = await voter(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     page = await client.get(f"/campaigns/{campaign.id}")
     assert (
         "还剩 3 票" in page.text and f'data-tally-src="/campaigns/{campaign.id}/tally"' in page.text
@@ -56,7 +56,7 @@ async def test_a_newcomer_is_told_why_they_cannot_vote(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     campaign, entries = await voting_campaign(collaborators)
-    csrf = await sign_in(client, await voter(collaborators, age=timedelta(hours=2)))
+    csrf = await log_in(client, await voter(collaborators, age=timedelta(hours=2)))
     response = await client.post(
         f"/campaigns/{campaign.id}/vote", data={"entry_id": entries[0].id}, headers=htmx(csrf)
     )
@@ -83,7 +83,7 @@ async def test_a_name_proposed_on_the_page_waits_and_an_admin_approves_it(
         voting_starts_at=now + timedelta(days=1), voting_ends_at=now + timedelta(days=2)
     )
     member = await voter(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     bad = await client.post(
         f"/campaigns/{campaign.id}/propose", data={"title": ""}, headers=htmx(csrf)
     )
@@ -95,7 +95,7 @@ async def test_a_name_proposed_on_the_page_waits_and_an_admin_approves_it(
     entry = await CampaignEntry.get(title="晨光")
     assert entry.status == EntryStatus.PENDING
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
-    admin_csrf = await sign_in(client, admin)
+    admin_csrf = await log_in(client, admin)
     queue = await client.get("/admin/campaigns")
     assert f'id="pending-{entry.id}"' in queue.text
     decided = await client.post(
@@ -108,7 +108,7 @@ async def test_a_name_proposed_on_the_page_waits_and_an_admin_approves_it(
 async def test_residents_cannot_open_the_campaign_admin(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
-    await sign_in(client, await voter(collaborators))
+    await log_in(client, await voter(collaborators))
     assert (await client.get("/admin/campaigns")).status_code == 403
 
 
@@ -120,7 +120,7 @@ async def test_the_campaign_page_sends_as_many_statements_for_one_entry_as_for_t
     small, _ = await voting_campaign(collaborators, entries=1)
     large, entries = await voting_campaign(collaborators, entries=20)
     member = await voter(collaborators)
-    await sign_in(client, member)
+    await log_in(client, member)
     for entry in entries[:3]:
         await services.cast_vote(collaborators, member, entry.id)
     seen = []
@@ -140,13 +140,13 @@ async def test_an_admin_closes_a_campaign_from_the_admin_page_once(
 
     campaign, entries = await voting_campaign(collaborators)
     await services.cast_vote(collaborators, await voter(collaborators), entries[1].id)
-    resident_csrf = await sign_in(client, await voter(collaborators))
+    resident_csrf = await log_in(client, await voter(collaborators))
     refused = await client.post(
         f"/admin/campaigns/{campaign.id}/close", headers=htmx(resident_csrf)
     )
     assert refused.status_code == 403
     assert (await Campaign.get(id=campaign.id)).closed_at is None
-    csrf = await sign_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
+    csrf = await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
     admin_page = await client.get("/admin/campaigns")
     assert f'id="pending-campaign-{campaign.id}"' in admin_page.text
     for _ in range(2):

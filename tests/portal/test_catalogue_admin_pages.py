@@ -20,7 +20,7 @@ from domain.posts.models import AuditLogEntry
 from domain.rewards.models import Reward
 from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.factories import make_member
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 from tests.portal.test_rewards_pages import make_reward
 
 REFUSED = [Role.RESIDENT, Role.HOST, Role.MODERATOR]
@@ -56,7 +56,7 @@ async def test_an_admin_edits_a_reward_from_the_rewards_page(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     listing = await client.get("/admin/rewards")
     assert f'href="/admin/rewards/{reward.id}"' in listing.text
     form_page = await client.get(f"/admin/rewards/{reward.id}")
@@ -78,7 +78,7 @@ async def test_a_bad_reward_edit_is_shown_at_422_and_changes_nothing(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     zero = await client.post(
         f"/admin/rewards/{reward.id}", data=reward_form(costPoints="0"), headers=htmx(csrf)
     )
@@ -99,7 +99,7 @@ async def test_an_admin_uploads_a_picture_stripped_of_its_metadata(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     photo = PillowImage.new("RGB", (40, 30), "tomato")
     exif = PillowImage.Exif()
     exif[0x010F] = "PhoneMaker"  # camera make
@@ -132,7 +132,7 @@ async def test_an_admin_retires_a_reward_and_it_leaves_the_mall(
     client: httpx.AsyncClient, collaborators: Collaborators, another: httpx.AsyncClient
 ) -> None:
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     retired = await client.post(f"/admin/rewards/{reward.id}/retire", headers=htmx(csrf))
     assert retired.status_code == 200 and "下架" in retired.text
     assert (await Reward.get(id=reward.id)).retired_at is not None
@@ -142,7 +142,7 @@ async def test_an_admin_retires_a_reward_and_it_leaves_the_mall(
         f"/admin/rewards/{reward.id}", data=reward_form(costPoints="5"), headers=htmx(csrf)
     )
     assert refused.status_code == 422 and "已下架，不能再修改" in refused.text
-    await sign_in(another, await make_member())
+    await log_in(another, await make_member())
     assert "有机小番茄" not in (await another.get("/mall")).text
 
 
@@ -151,7 +151,7 @@ async def test_other_roles_are_refused_the_reward_pages(
     client: httpx.AsyncClient, collaborators: Collaborators, role: Role
 ) -> None:
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, await make_member(roles=(role,)))
+    csrf = await log_in(client, await make_member(roles=(role,)))
     assert (await client.get(f"/admin/rewards/{reward.id}")).status_code == 403
     edit = await client.post(
         f"/admin/rewards/{reward.id}", data=reward_form(costPoints="5"), headers=htmx(csrf)
@@ -203,7 +203,7 @@ async def test_the_host_edits_an_event_from_its_page_and_the_console(
     waiting = await make_member()
     await events.register_for_event(collaborators, await make_member(), event.id)
     await events.register_for_event(collaborators, waiting, event.id)
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     assert f'href="/host/events/{event.id}/edit"' in (await client.get(f"/events/{event.id}")).text
     assert f'href="/host/events/{event.id}/edit"' in (await client.get("/host/events")).text
     form_page = await client.get(f"/host/events/{event.id}/edit")
@@ -230,7 +230,7 @@ async def test_bad_event_edits_are_shown_at_422_and_change_nothing(
     event = await make_event(collaborators, await make_group(host), capacity=5)
     for _ in range(3):
         await events.register_for_event(collaborators, await make_member(), event.id)
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     backwards = await client.post(
         f"/host/events/{event.id}/edit",
         data=event_form(event, endsAt="2026-11-24T17:00"),
@@ -253,7 +253,7 @@ async def test_cancelling_needs_a_reason_and_a_confirmation_then_shows_everywher
     event = await make_event(collaborators, await make_group(host))
     member = await make_member()
     await events.register_for_event(collaborators, member, event.id)
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     unconfirmed = await client.post(
         f"/host/events/{event.id}/cancel", data={"reason": "场地维修"}, headers=htmx(csrf)
     )
@@ -275,7 +275,7 @@ async def test_cancelling_needs_a_reason_and_a_confirmation_then_shows_everywher
     assert stored.cancelled_at is not None and stored.cancel_reason == "场地维修"
     mine = await EventRegistration.get(event_id=event.id, member_id=member.id)
     assert mine.status == RegistrationStatus.CANCELLED
-    await sign_in(another, member)
+    await log_in(another, member)
     event_page = await another.get(f"/events/{event.id}")
     assert (
         "活动已取消：场地维修" in event_page.text and 'id="register-button"' not in event_page.text
@@ -298,7 +298,7 @@ async def test_others_are_refused_the_event_edit_and_cancel_pages(
         await make_member(roles=(Role.RESIDENT, Role.MODERATOR)),
         await make_member(),
     ):
-        csrf = await sign_in(client, member)
+        csrf = await log_in(client, member)
         assert (await client.get(f"/host/events/{event.id}/edit")).status_code == 403
         edit = await client.post(
             f"/host/events/{event.id}/edit",
@@ -322,7 +322,7 @@ async def test_an_admin_edits_any_event_and_the_back_office_links_here(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     event = await make_event(collaborators, None, starts_in=timedelta(days=2))
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     home = await client.get("/admin")
     assert 'href="/admin/rewards"' in home.text and 'href="/host/events"' in home.text
     saved = await client.post(
@@ -337,7 +337,7 @@ async def test_without_htmx_a_refused_edit_answers_the_whole_page_with_the_messa
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     plain = await client.post(
         f"/admin/rewards/{reward.id}", data=reward_form(costPoints="0", csrf_token=csrf)
     )

@@ -20,10 +20,11 @@ from domain.posts.models import Post, PostKind, PostStatus
 from domain.purchases.models import Purchase
 from domain.segments import export
 from domain.segments.models import TierRun
+from domain.segments.recompute import RECOMPUTE_LOCK
 from domain.segments.rfm import Tier
 from logs import JsonFormatter
 from tests.factories import make_estate, make_member
-from tests.portal.test_points_pages import sign_in
+from tests.portal.test_points_pages import log_in
 from tests.sqlcount import count_sql
 
 World = dict[str, object]
@@ -124,7 +125,7 @@ async def test_an_admin_sees_the_cards_four_charts_and_their_tables(
 ) -> None:
     admin = world["admin"]
     assert isinstance(admin, Member)
-    await sign_in(client, admin)
+    await log_in(client, admin)
     with caplog.at_level(logging.INFO, logger="linli.dashboard"):
         response = await client.get("/admin/dashboard")
     assert response.status_code == 200
@@ -154,7 +155,7 @@ async def test_an_admin_sees_the_cards_four_charts_and_their_tables(
 async def test_a_resident_is_refused_the_dashboard(client: httpx.AsyncClient, world: World) -> None:
     resident = world["koc"]
     assert isinstance(resident, Member)
-    await sign_in(client, resident)
+    await log_in(client, resident)
     response = await client.get("/admin/dashboard")
     assert response.status_code == 403 and "<svg" not in response.text
     signed_out = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
@@ -168,7 +169,7 @@ async def test_a_host_sees_their_own_estate_and_groups_and_no_other(
     group, other_group = world["group"], world["other_group"]
     assert isinstance(host, Member) and isinstance(a, Estate) and isinstance(b, Estate)
     assert isinstance(group, InterestGroup) and isinstance(other_group, InterestGroup)
-    await sign_in(client, host)
+    await log_in(client, host)
     own = await client.get("/admin/dashboard")
     assert own.status_code == 200
     assert kpi_value(own.text, "members") == "4"  # estate A only: host, koc, quiet, fresh
@@ -197,7 +198,7 @@ async def test_an_admin_narrows_to_an_estate_and_a_group(
     admin, b, group = world["admin"], world["b"], world["group"]
     assert isinstance(admin, Member) and isinstance(b, Estate)
     assert isinstance(group, InterestGroup)
-    await sign_in(client, admin)
+    await log_in(client, admin)
     estate_b = await client.get(f"/admin/dashboard?estate={b.id}")
     assert kpi_value(estate_b.text, "members") == "1" and kpi_value(estate_b.text, "posts") == "1"
     assert f'<option value="{b.id}" selected>' in estate_b.text
@@ -224,7 +225,7 @@ async def test_a_bad_filter_re_renders_the_form_with_the_message(
 ) -> None:
     admin = world["admin"]
     assert isinstance(admin, Member)
-    await sign_in(client, admin)
+    await log_in(client, admin)
     response = await client.get(f"/admin/dashboard?{query}")
     assert response.status_code == 422
     assert message in response.text and 'id="dashboard-filters"' in response.text
@@ -247,7 +248,7 @@ async def test_the_member_csv_has_a_bom_a_header_and_masked_rows(
 ) -> None:
     admin, koc, quiet = world["admin"], world["koc"], world["quiet"]
     assert isinstance(admin, Member) and isinstance(koc, Member) and isinstance(quiet, Member)
-    await sign_in(client, admin)
+    await log_in(client, admin)
     response = await client.get("/admin/members.csv")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
@@ -284,14 +285,14 @@ async def test_hosts_export_only_their_estate_and_residents_nothing(
 ) -> None:
     host, b, resident = world["host"], world["b"], world["koc"]
     assert isinstance(host, Member) and isinstance(b, Estate) and isinstance(resident, Member)
-    await sign_in(client, host)
+    await log_in(client, host)
     own = csv_rows((await client.get("/admin/members.csv")).content)
     assert {row[3] for row in own[1:]} == {"阳光花园"} and len(own) == 5
     refused = await client.get(f"/admin/members.csv?estate={b.id}")
     assert refused.status_code == 403 and not refused.content.startswith(b"\xef\xbb\xbf")
     assert (await client.get("/admin/members.csv?estate=")).status_code == 403
     client.cookies.clear()
-    await sign_in(client, resident)
+    await log_in(client, resident)
     assert (await client.get("/admin/members.csv")).status_code == 403
 
 
@@ -316,7 +317,7 @@ async def test_the_recompute_button_changes_tiers_and_records_an_admin_run(
     koc, other = world["koc"], world["other"]
     assert isinstance(admin, Member) and isinstance(fresh, Member) and isinstance(quiet, Member)
     assert isinstance(koc, Member) and isinstance(other, Member)
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     no_token = await client.post("/admin/dashboard/tiers", data={})
     assert no_token.status_code == 403 and not await TierRun.exists()
     response = await client.post(
@@ -342,7 +343,7 @@ async def test_the_recompute_button_changes_tiers_and_records_an_admin_run(
 async def test_only_admins_may_recompute(client: httpx.AsyncClient, world: World) -> None:
     host = world["host"]
     assert isinstance(host, Member)
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     response = await client.post("/admin/dashboard/tiers", data={"csrf_token": csrf})
     assert response.status_code == 403
     assert not await TierRun.exists()
@@ -354,7 +355,7 @@ async def test_the_dashboard_sends_the_same_statements_whatever_the_data(
 ) -> None:
     admin, group = world["admin"], world["group"]
     assert isinstance(admin, Member) and isinstance(group, InterestGroup)
-    await sign_in(client, admin)
+    await log_in(client, admin)
     with count_sql() as before:
         assert (await client.get("/admin/dashboard")).status_code == 200
     for n in range(5):
@@ -369,11 +370,9 @@ async def test_the_dashboard_sends_the_same_statements_whatever_the_data(
 async def test_a_recompute_while_one_is_running_waits_for_it(
     client: httpx.AsyncClient, collaborators: Collaborators, world: World
 ) -> None:
-    from portal.views.dashboard import RECOMPUTE_LOCK
-
     admin = world["admin"]
     assert isinstance(admin, Member)
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     await collaborators.redis.set(RECOMPUTE_LOCK, "someone", ex=60)
     busy = await client.post("/admin/dashboard/tiers", data={"csrf_token": csrf})
     assert busy.status_code == 409 and "会员分层正在计算中" in busy.text

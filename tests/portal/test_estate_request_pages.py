@@ -8,7 +8,7 @@ import httpx
 from domain.identity.models import EstateChangeRequest, EstateChangeStatus, Member, Role
 from domain.posts.models import AuditLogEntry
 from tests.factories import make_estate, make_member
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 
 
 async def test_choosing_another_estate_on_the_profile_asks_and_shows_the_waiting_request(
@@ -16,7 +16,7 @@ async def test_choosing_another_estate_on_the_profile_asks_and_shows_the_waiting
 ) -> None:
     a, b = await make_estate("阳光花园"), await make_estate("绿地小区")
     member = await make_member(estate=a, display_name="老王")
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     saved = await client.post(
         "/profile", data={"displayName": "老王", "estateId": str(b.id)}, headers=htmx(csrf)
     )
@@ -36,7 +36,7 @@ async def test_a_host_of_the_target_approves_on_the_requests_page_and_others_can
     request = await EstateChangeRequest.create(
         member=member, from_estate=a, to_estate=b, created_at=member.created_at
     )
-    resident_csrf = await sign_in(client, member)
+    resident_csrf = await log_in(client, member)
     assert (await client.get("/staff/estate-requests")).status_code == 403
     forbidden = await client.post(
         f"/staff/estate-requests/{request.id}/approve", headers=htmx(resident_csrf)
@@ -44,7 +44,7 @@ async def test_a_host_of_the_target_approves_on_the_requests_page_and_others_can
     assert forbidden.status_code == 403
     await client.post("/logout", data={"csrf_token": resident_csrf})
 
-    csrf = await sign_in(client, host_b)
+    csrf = await log_in(client, host_b)
     listing = await client.get("/staff/estate-requests")
     assert (
         listing.status_code == 200
@@ -74,7 +74,7 @@ async def test_a_host_of_another_estate_neither_sees_nor_decides_the_request(
     request = await EstateChangeRequest.create(
         member=member, from_estate=a, to_estate=b, created_at=member.created_at
     )
-    csrf = await sign_in(client, host_a)
+    csrf = await log_in(client, host_a)
     listing = await client.get("/staff/estate-requests")
     assert "老王" not in listing.text and "没有待审核的小区变更申请" in listing.text
     declined = await client.post(f"/staff/estate-requests/{request.id}/decline", headers=htmx(csrf))

@@ -12,7 +12,7 @@ import pytest
 from domain.identity.models import Estate, Member, PickupPoint, Role
 from domain.posts.models import AuditLogEntry
 from tests.factories import CLOCK_START, make_estate, make_member
-from tests.portal.test_points_pages import HTMX, htmx, sign_in
+from tests.portal.test_points_pages import HTMX, htmx, log_in
 
 NEW_ESTATE = {
     "name": "碧水苑",
@@ -25,15 +25,15 @@ NEW_ESTATE = {
 }
 
 
-async def admin_signed_in(client: httpx.AsyncClient) -> str:
+async def admin_logged_in(client: httpx.AsyncClient) -> str:
     admin = await make_member(
         estate=await make_estate("翠湖花园"), roles=(Role.RESIDENT, Role.ADMIN)
     )
-    return await sign_in(client, admin)
+    return await log_in(client, admin)
 
 
 async def test_the_back_office_home_links_to_the_estates_page(client: httpx.AsyncClient) -> None:
-    await admin_signed_in(client)
+    await admin_logged_in(client)
     home = await client.get("/admin")
     assert 'href="/admin/estates"' in home.text and "小区与自提点" in home.text
 
@@ -41,7 +41,7 @@ async def test_the_back_office_home_links_to_the_estates_page(client: httpx.Asyn
 async def test_an_admin_creates_an_estate_with_a_pickup_point_and_lands_on_its_page(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await admin_signed_in(client)
+    csrf = await admin_logged_in(client)
     listing = await client.get("/admin/estates")
     assert listing.status_code == 200 and "翠湖花园" in listing.text and "使用中" in listing.text
     created = await client.post("/admin/estates", data=NEW_ESTATE, headers=htmx(csrf))
@@ -60,7 +60,7 @@ async def test_an_admin_creates_an_estate_with_a_pickup_point_and_lands_on_its_p
 async def test_without_javascript_creating_redirects_and_blank_pickup_fields_mean_no_point(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await admin_signed_in(client)
+    csrf = await admin_logged_in(client)
     data = {"csrf_token": csrf, "name": "碧水苑", "city": "上海", "district": "徐汇区"}
     created = await client.post("/admin/estates", data=data)
     estate = await Estate.get(name="碧水苑")
@@ -73,7 +73,7 @@ async def test_without_javascript_creating_redirects_and_blank_pickup_fields_mea
 async def test_a_taken_name_or_blank_fields_re_render_the_form_at_422_with_the_message(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await admin_signed_in(client)
+    csrf = await admin_logged_in(client)
     taken = await client.post(
         "/admin/estates", data={**NEW_ESTATE, "name": "翠湖花园"}, headers=htmx(csrf)
     )
@@ -94,7 +94,7 @@ async def test_a_taken_name_or_blank_fields_re_render_the_form_at_422_with_the_m
 async def test_an_admin_edits_the_details_and_a_taken_name_is_refused_at_422(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await admin_signed_in(client)
+    csrf = await admin_logged_in(client)
     estate = await make_estate("碧水苑")
     data = {"name": "碧水新苑", "city": "上海", "district": "徐汇区", "address": "漕溪路 2 号"}
     saved = await client.post(f"/admin/estates/{estate.id}", data=data, headers=htmx(csrf))
@@ -110,7 +110,7 @@ async def test_an_admin_edits_the_details_and_a_taken_name_is_refused_at_422(
 async def test_pickup_points_are_added_edited_and_archived_on_the_estate_page(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await admin_signed_in(client)
+    csrf = await admin_logged_in(client)
     estate = await make_estate("碧水苑")
     point_data = {"name": "南门驿站", "address": "南门岗亭旁", "openingHours": "每天 9:00–21:00"}
     added = await client.post(
@@ -147,7 +147,7 @@ async def test_pickup_points_are_added_edited_and_archived_on_the_estate_page(
 async def test_archiving_asks_for_confirmation_first_and_restoring_reopens_the_estate(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await admin_signed_in(client)
+    csrf = await admin_logged_in(client)
     estate = await make_estate("碧水苑")
     resident = await make_member(estate=estate)
     confirm = await client.get(f"/admin/estates/{estate.id}/archive", headers=HTMX)
@@ -172,7 +172,7 @@ async def test_archiving_asks_for_confirmation_first_and_restoring_reopens_the_e
 async def test_an_archived_estate_offers_no_add_form_and_refuses_a_posted_point_at_422(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await admin_signed_in(client)
+    csrf = await admin_logged_in(client)
     estate = await make_estate("碧水苑")
     await Estate.filter(id=estate.id).update(archived_at=CLOCK_START)
     page = await client.get(f"/admin/estates/{estate.id}")
@@ -187,7 +187,7 @@ async def test_an_archived_estate_offers_no_add_form_and_refuses_a_posted_point_
 
 
 async def test_unknown_estates_and_points_are_404(client: httpx.AsyncClient) -> None:
-    csrf = await admin_signed_in(client)
+    csrf = await admin_logged_in(client)
     assert (await client.get("/admin/estates/999")).status_code == 404
     assert (await client.post("/admin/pickup-points/999", headers=htmx(csrf))).status_code == 404
     estate = await make_estate("碧水苑")
@@ -202,7 +202,7 @@ async def test_every_estates_page_and_action_is_refused_to_other_roles(
     point = await PickupPoint.create(
         estate=estate, name="南门", address="南门", opening_hours="全天", created_at=CLOCK_START
     )
-    csrf = await sign_in(client, await make_member(estate=estate, roles=(Role.RESIDENT, role)))
+    csrf = await log_in(client, await make_member(estate=estate, roles=(Role.RESIDENT, role)))
     for path in (
         "/admin/estates",
         f"/admin/estates/{estate.id}",
@@ -269,7 +269,7 @@ async def test_the_profile_offers_active_estates_and_keeps_a_members_own_archive
     await make_estate("碧水苑")
     member = await make_member(estate=home, display_name="老王")
     await Estate.filter(id__in=[home.id, closed.id]).update(archived_at=CLOCK_START)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     page = await client.get("/profile")
     assert "旧村" in page.text and "碧水苑" in page.text and "废园" not in page.text
     kept = await client.post(
@@ -301,7 +301,7 @@ async def test_residents_see_their_estates_active_pickup_points_on_my_redemption
             archived_at=archived,
             created_at=CLOCK_START,
         )
-    await sign_in(client, await make_member(estate=estate))
+    await log_in(client, await make_member(estate=estate))
     page = await client.get("/redemptions")
     assert "取货地点" in page.text and "南门驿站" in page.text and "每天 9:00–21:00" in page.text
     assert "旧驿站" not in page.text and "别家驿站" not in page.text

@@ -14,7 +14,7 @@ from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.identity.models import Role
 from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.factories import make_member
-from tests.portal.test_points_pages import HTMX, balance, htmx, sign_in
+from tests.portal.test_points_pages import HTMX, balance, htmx, log_in
 
 
 async def test_the_events_list_shows_seats_the_waitlist_and_my_status(
@@ -28,7 +28,7 @@ async def test_the_events_list_shows_seats_the_waitlist_and_my_status(
     await services.register_for_event(collaborators, member, full.id)
     anonymous = await client.get("/events")
     assert anonymous.status_code == 200 and "咖啡品鉴会" in anonymous.text
-    await sign_in(client, member)
+    await log_in(client, member)
     response = await client.get("/events")
     assert "名额已满 · 1 人候补" in response.text
     assert "剩余 12 / 12 个名额" in response.text
@@ -41,7 +41,7 @@ async def test_registering_and_cancelling_swap_the_registration_block_in_place(
 ) -> None:
     event = await make_event(collaborators, None, capacity=1)
     member = await make_member()
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     page = await client.get(f"/events/{event.id}")
     assert page.status_code == 200 and "立即报名" in page.text and "<html" in page.text
     done = await client.post(f"/events/{event.id}/register", headers=htmx(csrf))
@@ -73,7 +73,7 @@ async def test_a_waitlisted_member_sees_the_position_and_the_block_polls_for_pro
     event = await make_event(collaborators, None, capacity=1)
     first, member = await make_member(), await make_member()
     seat = await services.register_for_event(collaborators, first, event.id)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     waiting = await client.post(f"/events/{event.id}/register", headers=htmx(csrf))
     assert "候补第 1 位" in waiting.text and 'hx-trigger="every 5s"' in waiting.text
     await services.cancel_registration(collaborators, first, seat.id)
@@ -89,7 +89,7 @@ async def test_the_host_checks_in_by_code_and_sees_attendance_and_others_are_ref
     event = await make_event(collaborators, await make_group(host), starts_in=timedelta(hours=1))
     member = await make_member(display_name="小王")
     seat = await services.register_for_event(collaborators, member, event.id)
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     console = await client.get("/host/events")
     assert console.status_code == 200 and event.title in console.text
     desk = await client.post(
@@ -109,11 +109,11 @@ async def test_the_host_checks_in_by_code_and_sees_attendance_and_others_are_ref
 
     other = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
     async with other:
-        await sign_in(other, other_host)
+        await log_in(other, other_host)
         assert (await other.get(f"/host/events/{event.id}")).status_code == 403
     resident = httpx.AsyncClient(transport=client._transport, base_url="http://testserver")
     async with resident:
-        await sign_in(resident, member)
+        await log_in(resident, member)
         assert (await resident.get("/host/events")).status_code == 403
         assert (await resident.get("/host/events/new")).status_code == 403
 
@@ -124,7 +124,7 @@ async def test_a_host_creates_an_event_for_their_group_and_bad_input_is_shown(
     host, other_host = await make_host(), await make_host("王叔")
     mine = await make_group(host)
     theirs = await make_group(other_host, "家常菜研究所", "home-cooking")
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     form_page = await client.get("/host/events/new")
     assert mine.name in form_page.text and theirs.name not in form_page.text
     good = {
@@ -162,7 +162,7 @@ async def test_admins_see_every_event_in_the_console(
     host = await make_host()
     event = await make_event(collaborators, await make_group(host), title="春日邻里市集")
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
-    await sign_in(client, admin)
+    await log_in(client, admin)
     console = await client.get("/host/events")
     assert console.status_code == 200 and "春日邻里市集" in console.text
     assert (await client.get(f"/host/events/{event.id}")).status_code == 200

@@ -12,7 +12,7 @@ from redis.asyncio import Redis
 from domain.collaborators import Collaborators
 from domain.posts.models import Post, PostKind
 from portal.fragment_cache import PREFIX, TTL_SECONDS
-from tests.portal.test_points_pages import HTMX, sign_in
+from tests.portal.test_points_pages import HTMX, log_in
 from tests.portal.test_posts_pages import published, veteran
 from tests.sqlcount import count_sql
 
@@ -35,11 +35,11 @@ async def test_a_repeated_fragment_asks_no_sql_and_is_the_same_for_every_viewer(
 
     # Counters change, the kept fragment is served until it expires: no SQL at all.
     await Post.all().update(like_count=99)
-    await sign_in(client, await veteran(collaborators))
+    await log_in(client, await veteran(collaborators))
     with count_sql() as warm:
-        signed_in = await client.get(url + "&utm=x", headers=HTMX)
+        logged_in = await client.get(url + "&utm=x", headers=HTMX)
     assert warm == []
-    assert signed_in.text == anonymous.text
+    assert logged_in.text == anonymous.text
     await redis.delete(*keys)
     fresh = await client.get(url, headers=HTMX)
     assert "99" in fresh.text and fresh.text != anonymous.text

@@ -19,7 +19,7 @@ from domain.posts.models import AuditLogEntry
 from domain.programme import brand, first_run
 from domain.programme.models import BrandProfile
 from tests.factories import CLOCK_START, make_estate, make_member
-from tests.portal.test_points_pages import HTMX, htmx, sign_in
+from tests.portal.test_points_pages import HTMX, htmx, log_in
 from tests.sqlcount import count_sql
 
 
@@ -126,7 +126,7 @@ async def test_the_getting_started_checklist_goes_once_there_is_an_estate_and_a_
 ) -> None:
     estate = await make_estate()
     admin = await make_member(estate=estate, roles=(Role.ADMIN,))
-    await sign_in(client, admin)
+    await log_in(client, admin)
     assert 'id="getting-started"' in (await client.get("/admin")).text
     await PickupPoint.create(
         estate=estate, name="东门", address="东门岗亭", opening_hours="9-18", created_at=CLOCK_START
@@ -187,7 +187,7 @@ async def test_an_admin_saves_the_brand_from_its_page_and_sees_the_versions(
     client: httpx.AsyncClient,
 ) -> None:
     admin = await make_member(display_name="运营小林", roles=(Role.ADMIN,))
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     form = await client.get("/admin/brand")
     assert form.status_code == 200 and 'id="brand-form"' in form.text
     saved = await client.post(
@@ -210,7 +210,7 @@ async def test_an_admin_saves_the_brand_from_its_page_and_sees_the_versions(
 async def test_a_blank_brand_name_re_renders_the_form_with_the_message(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await sign_in(client, await make_member(roles=(Role.ADMIN,)))
+    csrf = await log_in(client, await make_member(roles=(Role.ADMIN,)))
     refused = await client.post(
         "/admin/brand", data={"name": " ", "about": "留着"}, headers=htmx(csrf)
     )
@@ -224,7 +224,7 @@ async def test_a_blank_brand_name_re_renders_the_form_with_the_message(
 async def test_every_other_role_is_refused_the_brand_page(
     client: httpx.AsyncClient, role: Role
 ) -> None:
-    csrf = await sign_in(client, await make_member(roles=(role,)))
+    csrf = await log_in(client, await make_member(roles=(role,)))
     assert (await client.get("/admin/brand")).status_code == 403
     posted = await client.post("/admin/brand", data={"csrf_token": csrf, "name": "夺权"})
     assert posted.status_code == 403

@@ -16,7 +16,7 @@ from domain.identity.models import Estate, Member, Role
 from domain.posts.models import AuditLogEntry
 from tests.domain.test_groups_admin import group_input
 from tests.factories import make_estate, make_member
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 
 CREATE = {
     "name": "亲子烘焙",
@@ -69,7 +69,7 @@ async def test_every_group_page_is_refused_to_anyone_but_admins(
     roles: tuple[Role, ...],
 ) -> None:
     await admin.appoint_host(collaborators, world["admin"], world["group"].id, world["other"].id)
-    csrf = await sign_in(client, await make_member(roles=roles)) if roles else ""
+    csrf = await log_in(client, await make_member(roles=roles)) if roles else ""
     before = await snapshot()
     for method, url, data in requests(world):
         response = await client.request(method, url, data=data or None, headers=htmx(csrf))
@@ -86,7 +86,7 @@ async def test_an_admin_creates_a_group_with_a_host_found_by_phone(
     client: httpx.AsyncClient, world: dict[str, Any]
 ) -> None:
     estate = await make_estate("阳光花园")
-    csrf = await sign_in(client, world["admin"])
+    csrf = await log_in(client, world["admin"])
     home = await client.get("/admin")
     assert 'href="/admin/groups"' in home.text
     listing = await client.get("/admin/groups")
@@ -125,7 +125,7 @@ async def test_a_refused_creation_comes_back_at_422_with_the_message(
         closed = await make_estate("旧小区")
         await Estate.filter(id=closed.id).update(archived_at=collaborators.clock.now())
         changes = {**changes, "estateId": str(closed.id)}
-    csrf = await sign_in(client, world["admin"])
+    csrf = await log_in(client, world["admin"])
     refused = await client.post("/admin/groups", data={**CREATE, **changes}, headers=htmx(csrf))
     assert refused.status_code == 422
     assert field_message in refused.text and 'id="create-group-form"' in refused.text
@@ -137,7 +137,7 @@ async def test_an_admin_edits_appoints_removes_and_archives_on_the_group_page(
     client: httpx.AsyncClient, world: dict[str, Any]
 ) -> None:
     group, lead, other = world["group"], world["lead"], world["other"]
-    csrf = await sign_in(client, world["admin"])
+    csrf = await log_in(client, world["admin"])
     base = f"/admin/groups/{group.id}"
     edit = {"name": "阳台菜园", "slug": "balcony", "description": "新简介", "visibility": "public"}
     saved = await client.post(base, data=edit, headers=htmx(csrf))
@@ -180,7 +180,7 @@ async def test_an_archived_group_shows_as_archived_takes_no_joins_and_leaves_the
     group = world["group"]
     await admin.archive_group(collaborators, world["admin"], group.id)
     resident = await make_member()
-    csrf = await sign_in(client, resident)
+    csrf = await log_in(client, resident)
     page = await client.get(f"/groups/{group.slug}")
     assert page.status_code == 200 and "这个小组已归档" in page.text
     assert f"/groups/{group.id}/join" not in page.text

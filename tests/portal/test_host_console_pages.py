@@ -10,24 +10,24 @@ import httpx
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.segments.models import NpsResponse
+from domain.segments.recompute import recompute_tiers
 from domain.segments.rfm import Tier
-from domain.segments.tiers import recompute_tiers
 from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.domain.host_console_helpers import buys, join, moved, post_in
 from tests.factories import make_member, make_tag
-from tests.portal.test_points_pages import HTMX, htmx, sign_in
+from tests.portal.test_points_pages import HTMX, htmx, log_in
 
 
 async def test_a_resident_is_refused_and_the_nav_shows_the_console_to_hosts_only(
     client: httpx.AsyncClient,
 ) -> None:
     resident = await make_member()
-    await sign_in(client, resident)
+    await log_in(client, resident)
     refused = await client.get("/host")
     assert refused.status_code == 403 and "主理人后台" not in refused.text
     assert (await client.get("/host/groups/1/members")).status_code == 403
     await client.post("/logout", headers=HTMX)
-    await sign_in(client, await make_host())
+    await log_in(client, await make_host())
     assert 'href="/host">主理人后台</a>' in (await client.get("/")).text
 
 
@@ -45,7 +45,7 @@ async def test_a_host_sees_only_their_groups_with_members_figures_events_and_win
     await Member.filter(id=member.id).update(tier=Tier.HIGH_VALUE)
     await make_event(collaborators, mine, capacity=8, title="咖啡品鉴会")
     await make_event(collaborators, theirs, title="烘焙课")
-    await sign_in(client, host)
+    await log_in(client, host)
     page = await client.get("/host")
     assert page.status_code == 200
     text = page.text
@@ -58,7 +58,7 @@ async def test_a_host_sees_only_their_groups_with_members_figures_events_and_win
     assert "李叔叔" in win_back and "王阿姨" not in win_back
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     await client.post("/logout", headers=HTMX)
-    await sign_in(client, admin)
+    await log_in(client, admin)
     everything = (await client.get("/host")).text
     assert "手冲咖啡" in everything and "亲子烘焙" in everything
 
@@ -73,7 +73,7 @@ async def test_a_host_adds_and_removes_a_tag_in_place_but_not_outside_their_grou
     await join(collaborators, mine, member)
     await join(collaborators, theirs, outsider)
     tag = await make_tag("手冲爱好者")
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     url = f"/host/groups/{mine.id}/members/{member.id}/tags"
     added = await client.post(url, data={"tagId": str(tag.id)}, headers=htmx(csrf))
     assert added.status_code == 200 and "<html" not in added.text
@@ -110,7 +110,7 @@ async def test_members_load_fifty_at_a_time(
     group = await make_group(host)
     members = [await make_member(display_name=f"邻居{n:02d}") for n in range(52)]
     await join(collaborators, group, *members)
-    await sign_in(client, host)
+    await log_in(client, host)
     page = (await client.get("/host")).text
     assert page.count('class="host-member"') == 50 and "邻居50" not in page
     more = re.search(rf'hx-get="(/host/groups/{group.id}/members\?after=\d+)"', page)
@@ -119,6 +119,24 @@ async def test_members_load_fifty_at_a_time(
     assert rest.text.count('class="host-member"') == 2 and "邻居51" in rest.text
     assert "加载更多" not in rest.text
 
+
+
+async def test_another_hosts_group_pages_are_refused_like_a_missing_group_and_admins_see_all(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    host, other_host = await make_host("阿哲"), await make_host("小林")
+    theirs = await make_group(other_host, "亲子烘焙", "baking")
+    neighbour = await make_member(display_name="别组邻居")
+    await join(collaborators, theirs, neighbour)
+    await log_in(client, host)
+    theirs_page = await client.get(f"/host/groups/{theirs.id}/members", headers=HTMX)
+    missing = await client.get("/host/groups/9999/members", headers=HTMX)
+    assert theirs_page.status_code == missing.status_code == 403
+    assert "别组邻居" not in theirs_page.text and theirs_page.text == missing.text
+    await client.post("/logout", headers=HTMX)
+    await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
+    seen = await client.get(f"/host/groups/{theirs.id}/members", headers=HTMX)
+    assert seen.status_code == 200 and "别组邻居" in seen.text
 
 async def five_buyers(c: Collaborators) -> list[Member]:
     """Scores 7, 9, 11, 13, 15 (worked out in tests/domain/test_standing_and_host_tags.py). The
@@ -135,7 +153,7 @@ async def test_the_member_sees_their_badge_and_the_nudge_but_no_one_elses_purcha
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     one, *_, top = await five_buyers(collaborators)
-    await sign_in(client, one)
+    await log_in(client, one)
     points = await client.get("/points")
     assert 'hx-get="/points/standing"' in points.text
     block = await client.get("/points/standing", headers=HTMX)
@@ -150,7 +168,7 @@ async def test_the_member_sees_their_badge_and_the_nudge_but_no_one_elses_purcha
         assert top.display_name not in shown
         assert str(top_spend) not in shown and f"{top_spend / 100:.2f}" not in shown
     await client.post("/logout", headers=HTMX)
-    await sign_in(client, top)
+    await log_in(client, top)
     mine = await client.get("/points/standing", headers=HTMX)
     assert "高价值" in mine.text and "本季度再买" not in mine.text
 
@@ -159,7 +177,7 @@ async def test_the_nps_question_is_answered_once_a_quarter(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     member = await make_member()
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     block = await client.get("/points/standing", headers=HTMX)
     assert "你有多大可能把邻里推荐给朋友？" in block.text
     assert block.text.count('name="score"') == 11
@@ -195,7 +213,7 @@ async def test_a_host_sees_the_newest_posts_of_their_group_and_which_wait_for_re
     shown = await post_in(collaborators, mine, author, "PUBLISHED")
     rejected = await post_in(collaborators, mine, author, "REJECTED")
     elsewhere = await post_in(collaborators, theirs, author, "PUBLISHED")
-    await sign_in(client, host)
+    await log_in(client, host)
     text = (await client.get("/host")).text
     latest = text.split("最新帖子")[1].split("即将举行的活动")[0]
     assert f'href="/posts/{shown.id}"' in latest and "待审核" in latest

@@ -17,7 +17,7 @@ from domain.identity.services import issue_api_tokens
 from domain.points import services as points
 from domain.posts.models import AuditLogEntry, Comment, Post, PostKind, PostStatus
 from tests.factories import make_estate, make_member
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 from tests.sqlcount import count_sql
 
 ADMIN = (Role.RESIDENT, Role.ADMIN)
@@ -55,7 +55,7 @@ async def test_the_member_pages_and_actions_are_refused_to_everyone_but_admins(
     request = await RoleGrantRequest.create(
         member=member, role="ADMIN", requested_by=admin, created_at=clock.now()
     )
-    csrf = await sign_in(client, await make_member(roles=roles))
+    csrf = await log_in(client, await make_member(roles=roles))
     before = await snapshot()
     for path in ("/admin/members", f"/admin/members/{member.id}"):
         assert (await client.get(path)).status_code == 403
@@ -79,7 +79,7 @@ async def test_admins_find_members_by_name_or_last_four_digits_and_see_staff_by_
     admin = await make_member(roles=ADMIN, display_name="管理员老周")
     await make_member(display_name="王阿姨", phone="13811112222")
     await make_member(roles=(Role.RESIDENT, Role.HOST), display_name="主持小李")
-    await sign_in(client, admin)
+    await log_in(client, admin)
     page = (await client.get("/admin/members")).text
     assert "主持小李" in page and "管理员老周" in page and "王阿姨" not in page
     by_digits = await client.get("/admin/members?q=2222")
@@ -91,7 +91,7 @@ async def test_admins_find_members_by_name_or_last_four_digits_and_see_staff_by_
 
 
 async def test_the_back_office_home_links_to_the_member_pages(client: httpx.AsyncClient) -> None:
-    await sign_in(client, await make_member(roles=ADMIN))
+    await log_in(client, await make_member(roles=ADMIN))
     assert 'href="/admin/members"' in (await client.get("/admin")).text
 
 
@@ -99,7 +99,7 @@ async def test_an_admin_grants_moderator_and_revokes_it_from_the_record(
     client: httpx.AsyncClient,
 ) -> None:
     admin, member = await make_member(roles=ADMIN), await make_member()
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     base = f"/admin/members/{member.id}"
     granted = await client.post(
         f"{base}/roles/grant", data={"role": "MODERATOR"}, headers=htmx(csrf)
@@ -119,7 +119,7 @@ async def test_granting_admin_from_the_page_waits_for_a_second_admin_on_the_list
 ) -> None:
     first, second = await make_member(roles=ADMIN), await make_member(roles=ADMIN)
     member = await make_member(display_name="候选人")
-    csrf = await sign_in(client, first)
+    csrf = await log_in(client, first)
     waiting = await client.post(
         f"/admin/members/{member.id}/roles/grant", data={"role": "ADMIN"}, headers=htmx(csrf)
     )
@@ -133,7 +133,7 @@ async def test_granting_admin_from_the_page_waits_for_a_second_admin_on_the_list
     assert (await RoleGrantRequest.get(id=request.id)).status == RoleGrantStatus.PENDING
 
     await client.post("/logout", data={"csrf_token": csrf})
-    csrf = await sign_in(client, second)
+    csrf = await log_in(client, second)
     listing = (await client.get("/admin/members")).text
     assert "候选人" in listing and f"/admin/role-grants/{request.id}/approve" in listing
     approved = await client.post(
@@ -147,7 +147,7 @@ async def test_a_suspension_with_an_end_not_after_now_is_re_rendered_with_the_me
     client: httpx.AsyncClient, clock: FrozenClock
 ) -> None:
     admin, member = await make_member(roles=ADMIN), await make_member()
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     today = clock.now().date().isoformat()
     before = await snapshot()
     response = await client.post(
@@ -165,7 +165,7 @@ async def test_an_admin_suspends_a_member_whose_sessions_end_and_lifts_it(
 ) -> None:
     admin, member = await make_member(roles=ADMIN), await make_member()
     await issue_api_tokens(collaborators, member)
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     until = (clock.now() + timedelta(days=5)).date().isoformat()
     response = await client.post(
         f"/admin/members/{member.id}/suspend",
@@ -184,7 +184,7 @@ async def test_an_admin_suspends_a_member_whose_sessions_end_and_lifts_it(
 
 async def test_suspending_an_admin_is_refused_with_the_message(client: httpx.AsyncClient) -> None:
     admin, other = await make_member(roles=ADMIN), await make_member(roles=ADMIN)
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     response = await client.post(
         f"/admin/members/{other.id}/suspend",
         data={"reason": "刷广告", "until": "2030-01-01"},
@@ -197,7 +197,7 @@ async def test_suspending_an_admin_is_refused_with_the_message(client: httpx.Asy
 async def test_an_admin_sets_the_members_estate_from_the_record(client: httpx.AsyncClient) -> None:
     a, b = await make_estate("阳光花园"), await make_estate("绿地小区")
     admin, member = await make_member(roles=ADMIN), await make_member(estate=a)
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     response = await client.post(
         f"/admin/members/{member.id}/estate", data={"estateId": str(b.id)}, headers=htmx(csrf)
     )
@@ -211,7 +211,7 @@ async def test_an_admin_sets_the_members_estate_from_the_record(client: httpx.As
 
 
 async def test_an_unknown_member_is_a_404(client: httpx.AsyncClient) -> None:
-    csrf = await sign_in(client, await make_member(roles=ADMIN))
+    csrf = await log_in(client, await make_member(roles=ADMIN))
     assert (await client.get("/admin/members/4242")).status_code == 404
     gone = await client.post("/admin/members/4242/lift", data={"csrf_token": csrf})
     assert gone.status_code == 404
@@ -245,7 +245,7 @@ async def test_the_record_shows_activity_points_and_moderation_in_a_fixed_number
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     admin = await make_member(roles=ADMIN)
-    await sign_in(client, admin)
+    await log_in(client, admin)
     counts = []
     for n in (0, 4):
         member = await make_member()

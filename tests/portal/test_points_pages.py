@@ -21,7 +21,7 @@ from tests.factories import PASSWORD, make_member
 HTMX = {"HX-Request": "true"}
 
 
-async def sign_in(client: httpx.AsyncClient, member: Member) -> str:
+async def log_in(client: httpx.AsyncClient, member: Member) -> str:
     """Log ``member`` in through the form; the session's (rotated) CSRF token."""
     login = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
@@ -61,7 +61,7 @@ async def test_every_history_row_says_why_with_amount_balance_and_date(
     member = await make_member()
     await award_points(collaborators, member.id, "referral", "seed")
     await award_points(collaborators, member.id, "purchase", "order-1", amount=30)
-    await sign_in(client, member)
+    await log_in(client, member)
 
     page = await client.get("/points")
 
@@ -84,7 +84,7 @@ async def test_load_more_fetches_the_next_page_of_history_as_a_fragment(
     member = await make_member()
     for n in range(25):
         await award_points(collaborators, member.id, "vote_cast", f"vote-{n}")
-    await sign_in(client, member)
+    await log_in(client, member)
 
     page = await client.get("/points")
     assert page.text.count('<li class="entry"') == 20
@@ -108,7 +108,7 @@ async def test_checking_in_swaps_the_button_and_updates_the_badge_out_of_band(
     client: httpx.AsyncClient,
 ) -> None:
     member = await make_member()
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     page = await client.get("/points")
     assert "签到 +2" in page.text and "已连续签到 0 天" in page.text
     assert badge_text(page.text) == "0 积分"
@@ -130,7 +130,7 @@ async def test_checking_in_twice_on_one_day_is_refused_at_422_and_changes_nothin
     client: httpx.AsyncClient,
 ) -> None:
     member = await make_member()
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     await client.post("/points/check-in", headers=htmx(csrf))
 
     again = await client.post("/points/check-in", headers=htmx(csrf))
@@ -144,7 +144,7 @@ async def test_checking_in_twice_on_one_day_is_refused_at_422_and_changes_nothin
 
 async def test_checking_in_without_htmx_returns_the_whole_page(client: httpx.AsyncClient) -> None:
     member = await make_member()
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     response = await client.post("/points/check-in", data={"csrf_token": csrf})
     assert response.status_code == 200 and '<html lang="zh-CN">' in response.text
     assert "签到成功" in response.text and "hx-swap-oob" not in response.text
@@ -154,7 +154,7 @@ async def test_checking_in_without_htmx_returns_the_whole_page(client: httpx.Asy
 
 async def test_a_check_in_without_the_csrf_token_is_refused(client: httpx.AsyncClient) -> None:
     member = await make_member()
-    await sign_in(client, member)
+    await log_in(client, member)
     response = await client.post("/points/check-in", headers=HTMX)
     assert response.status_code == 403
     assert await CheckIn.all().count() == 0
@@ -165,7 +165,7 @@ async def test_pages_without_a_balance_load_the_nav_badge_lazily(
 ) -> None:
     member = await make_member()
     await award_points(collaborators, member.id, "referral", "seed")
-    await sign_in(client, member)
+    await log_in(client, member)
     home = await client.get("/")
     assert 'hx-get="/points/badge" hx-trigger="load"' in home.text
     assert badge_text((await client.get("/points/badge", headers=HTMX)).text) == "100 积分"
@@ -182,7 +182,7 @@ async def admin_form_key(client: httpx.AsyncClient) -> str:
 
 async def test_residents_are_refused_the_adjustment_page(client: httpx.AsyncClient) -> None:
     resident = await make_member()
-    csrf = await sign_in(client, resident)
+    csrf = await log_in(client, resident)
     page = await client.get("/admin/points/adjust")
     assert page.status_code == 403 and "没有权限" in page.text
     form = {
@@ -201,7 +201,7 @@ async def test_residents_are_refused_the_adjustment_page(client: httpx.AsyncClie
 async def test_an_admin_adjusts_points_once_per_form(client: httpx.AsyncClient) -> None:
     admin = await make_member(display_name="管理员", roles=(Role.RESIDENT, Role.ADMIN))
     member = await make_member(display_name="王阿姨")
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     key = await admin_form_key(client)
     form = {"phone": member.phone, "amount": "50", "reason": "活动补发积分", "idempotencyKey": key}
 
@@ -223,7 +223,7 @@ async def test_a_bad_adjustment_shows_messages_next_to_the_fields_at_422(
 ) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     member = await make_member()
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     key = await admin_form_key(client)
 
     unknown = await client.post(
@@ -254,7 +254,7 @@ async def test_a_large_adjustment_waits_for_a_second_admin(client: httpx.AsyncCl
     first_admin = await make_member(display_name="甲管理员", roles=(Role.RESIDENT, Role.ADMIN))
     second_admin = await make_member(display_name="乙管理员", roles=(Role.RESIDENT, Role.ADMIN))
     member = await make_member(display_name="李叔")
-    csrf = await sign_in(client, first_admin)
+    csrf = await log_in(client, first_admin)
     key = await admin_form_key(client)
     form = {
         "phone": member.phone,
@@ -278,7 +278,7 @@ async def test_a_large_adjustment_waits_for_a_second_admin(client: httpx.AsyncCl
     assert (await AdjustmentRequest.get(id=request.id)).approved_by_id is None
 
     await client.post("/logout", data={"csrf_token": csrf})
-    csrf = await sign_in(client, second_admin)
+    csrf = await log_in(client, second_admin)
     approved = await client.post(
         f"/admin/points/adjustments/{request.id}/approve", headers=htmx(csrf)
     )

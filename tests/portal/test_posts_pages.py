@@ -15,7 +15,7 @@ from domain.posts import services
 from domain.posts.models import Comment, Post, PostKind, PostLike, PostStatus, Report
 from domain.posts.recipes import RecipeDraft
 from tests.factories import make_member
-from tests.portal.test_points_pages import HTMX, balance, htmx, sign_in
+from tests.portal.test_points_pages import HTMX, balance, htmx, log_in
 
 EVIL = '<script>alert(1)</script> <img src=x onerror=alert(1)> <div hx-get="/logout">点我</div>'
 RECIPE = RecipeDraft(
@@ -158,7 +158,7 @@ async def test_liking_twice_counts_once_and_unliking_takes_it_back(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     post = await published(collaborators, await veteran(collaborators))
-    csrf = await sign_in(client, await veteran(collaborators))
+    csrf = await log_in(client, await veteran(collaborators))
 
     await client.post(f"/posts/{post.id}/like", headers=htmx(csrf))
     liked = await client.post(f"/posts/{post.id}/like", headers=htmx(csrf))
@@ -175,7 +175,7 @@ async def test_a_comment_is_added_in_place_and_an_empty_one_is_a_422_fragment(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     post = await published(collaborators, await veteran(collaborators))
-    csrf = await sign_in(client, await veteran(collaborators, display_name="楼下邻居"))
+    csrf = await log_in(client, await veteran(collaborators, display_name="楼下邻居"))
 
     added = await client.post(
         f"/posts/{post.id}/comments", data={"body": "看着就好吃"}, headers=htmx(csrf)
@@ -195,7 +195,7 @@ async def test_a_too_long_comment_comes_back_with_its_text(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     post = await published(collaborators, await veteran(collaborators))
-    csrf = await sign_in(client, await veteran(collaborators))
+    csrf = await log_in(client, await veteran(collaborators))
 
     response = await client.post(
         f"/posts/{post.id}/comments", data={"body": "长" * 1001}, headers=htmx(csrf)
@@ -209,7 +209,7 @@ async def test_reporting_twice_is_a_422_fragment_and_counts_once(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     post = await published(collaborators, await veteran(collaborators))
-    csrf = await sign_in(client, await veteran(collaborators))
+    csrf = await log_in(client, await veteran(collaborators))
 
     first = await client.post(
         f"/posts/{post.id}/report", data={"reason": "SPAM"}, headers=htmx(csrf)
@@ -255,7 +255,7 @@ async def test_a_report_without_a_known_reason_says_so_and_changes_nothing(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     post = await published(collaborators, await veteran(collaborators))
-    csrf = await sign_in(client, await veteran(collaborators))
+    csrf = await log_in(client, await veteran(collaborators))
 
     response = await client.post(
         f"/posts/{post.id}/report", data={"reason": "BORING"}, headers=htmx(csrf)
@@ -272,7 +272,7 @@ async def test_sharing_a_recipe_queues_it_and_my_posts_says_it_waits(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     author = await veteran(collaborators)
-    csrf = await sign_in(client, author)
+    csrf = await log_in(client, author)
 
     form = await client.get("/share")
     response = await client.post("/share", data=recipe_form(csrf))
@@ -290,7 +290,7 @@ async def test_sharing_a_recipe_queues_it_and_my_posts_says_it_waits(
 async def test_a_refused_draft_comes_back_whole_with_the_message_next_to_its_step(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
-    csrf = await sign_in(client, await veteran(collaborators))
+    csrf = await log_in(client, await veteran(collaborators))
 
     response = await client.post(
         "/share", data=recipe_form(csrf, step=["番茄切块，鸡蛋打散", "炒", "出锅装盘"])
@@ -308,7 +308,7 @@ async def test_a_refused_draft_comes_back_whole_with_the_message_next_to_its_ste
 async def test_share_rows_are_fragments(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
-    await sign_in(client, await veteran(collaborators))
+    await log_in(client, await veteran(collaborators))
 
     step = await client.get("/share/rows/step", headers=HTMX)
     ingredient = await client.get("/share/rows/ingredient", headers=HTMX)
@@ -336,7 +336,7 @@ async def test_joining_and_leaving_a_group_swaps_the_button_and_the_count(
         collaborators, await veteran(collaborators), title="种葱心得", group=group
     )
     member = await veteran(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
 
     listing = await client.get("/groups")
     page = await client.get(f"/groups/{group.slug}")
@@ -366,7 +366,7 @@ async def test_a_resident_may_not_moderate(
         await veteran(collaborators),
         services.PostDraft(PostKind.STORY, "等待审核的帖子", "这条还没有通过审核。"),
     )
-    csrf = await sign_in(client, await veteran(collaborators))
+    csrf = await log_in(client, await veteran(collaborators))
 
     assert (await client.get("/moderation")).status_code == 403
     assert (await client.get("/moderation/audit")).status_code == 403
@@ -393,7 +393,7 @@ async def test_a_host_sees_and_moderates_only_their_groups_queue(
         author,
         services.PostDraft(PostKind.STORY, "手冲的水温", "九十二度最好，闷蒸三十秒。", theirs.id),
     )
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
 
     queue = await client.get("/moderation")
     refused = await client.post(f"/moderation/posts/{other.id}/approve", headers=htmx(csrf))
@@ -413,7 +413,7 @@ async def test_approving_moves_the_post_to_the_feed_and_the_author_earns_points(
         author,
         services.PostDraft(PostKind.RECIPE, "番茄炒蛋", "家常味道，十分钟。", recipe=RECIPE),
     )
-    csrf = await sign_in(client, await moderator())
+    csrf = await log_in(client, await moderator())
     assert "番茄炒蛋" not in (await client.get("/")).text
 
     approved = await client.post(f"/moderation/posts/{post.id}/approve", headers=htmx(csrf))
@@ -438,7 +438,7 @@ async def test_rejecting_without_a_reason_is_a_422_fragment_and_with_one_tells_t
         author,
         services.PostDraft(PostKind.STORY, "等待审核的帖子", "这条还没有通过审核。"),
     )
-    csrf = await sign_in(client, await moderator())
+    csrf = await log_in(client, await moderator())
 
     empty = await client.post(
         f"/moderation/posts/{post.id}/reject", data={"reason": " "}, headers=htmx(csrf)
@@ -451,7 +451,7 @@ async def test_rejecting_without_a_reason_is_a_422_fragment_and_with_one_tells_t
     assert rejected.status_code == 200 and "未通过" in rejected.text
     stored = await Post.get(id=post.id)
     assert stored.status == PostStatus.REJECTED and stored.moderation_note == "图片与内容不符"
-    await sign_in(client, author)
+    await log_in(client, author)
     mine = await client.get("/my/posts")
     assert "未通过" in mine.text and "图片与内容不符" in mine.text
 
@@ -467,14 +467,14 @@ async def test_markup_in_a_post_renders_inert_on_feed_post_page_my_posts_and_que
     waiting = await services.submit_post(
         collaborators, author, services.PostDraft(PostKind.STORY, "待审的恶意内容", EVIL)
     )
-    await sign_in(client, author)
+    await log_in(client, author)
 
     pages = [
         await client.get("/"),
         await client.get(f"/posts/{shown.id}"),
         await client.get("/my/posts"),
     ]
-    await sign_in(client, await moderator())
+    await log_in(client, await moderator())
     pages.append(await client.get("/moderation"))
 
     for page in pages:

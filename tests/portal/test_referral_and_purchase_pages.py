@@ -13,7 +13,7 @@ from domain.purchases.models import Purchase
 from domain.purchases.services import record_purchases
 from tests.domain.purchase_helpers import make_admin, order, refer
 from tests.factories import make_member
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 
 
 async def test_the_invite_page_shows_link_qr_and_invitees_with_masked_phones(
@@ -25,7 +25,7 @@ async def test_the_invite_page_shows_link_qr_and_invitees_with_masked_phones(
     await refer(collaborators, inviter, bought)
     await refer(collaborators, inviter, waiting)
     await record_purchases(collaborators, await make_admin(), [order(collaborators, "I-1", bought)])
-    await sign_in(client, inviter)
+    await log_in(client, inviter)
     response = await client.get("/invite")
     assert response.status_code == 200
     html = response.text
@@ -66,7 +66,7 @@ async def test_an_admin_imports_a_csv_and_sees_bad_rows_by_line(
 ) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     buyer = await make_member()
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     page = await client.get("/admin/purchases/import")
     assert page.status_code == 200 and 'hx-encoding="multipart/form-data"' in page.text
     files = {"file": ("orders.csv", _csv(collaborators, buyer.phone or ""), "text/csv")}
@@ -87,7 +87,7 @@ async def test_an_admin_imports_a_gb18030_file_with_hostile_rows_and_every_good_
 ) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     buyer = await make_member()
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     at = (collaborators.clock.now() - timedelta(days=1)).isoformat()
     body = (
         "order_id,phone,member_id,amount_cents,purchased_at,items\r\n"
@@ -116,7 +116,7 @@ async def test_a_missing_file_or_a_resident_changes_nothing(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     empty = await client.post(
         "/admin/purchases/import",
         files={"file": ("", b"", "text/csv")},
@@ -131,7 +131,7 @@ async def test_a_missing_file_or_a_resident_changes_nothing(
     assert no_columns.status_code == 422 and "CSV 缺少列" in no_columns.text
     client.cookies.clear()
     resident = await make_member()
-    csrf = await sign_in(client, resident)
+    csrf = await log_in(client, resident)
     files = {"file": ("orders.csv", _csv(collaborators, resident.phone or ""), "text/csv")}
     refused = await client.post("/admin/purchases/import", files=files, headers=htmx(csrf))
     assert refused.status_code == 403

@@ -13,7 +13,7 @@ from domain.identity.models import Member, Role
 from domain.points.services import award_points
 from domain.rewards.models import Redemption, RedemptionStatus, Reward, RewardRestock
 from tests.factories import make_member
-from tests.portal.test_points_pages import HTMX, badge_text, balance, htmx, sign_in
+from tests.portal.test_points_pages import HTMX, badge_text, balance, htmx, log_in
 from tests.sqlcount import count_sql
 
 
@@ -64,7 +64,7 @@ async def test_the_mall_shows_only_rewards_that_are_active_and_available_now(
     await make_reward(collaborators, name="已下架的米", active=False)
     await make_reward(collaborators, name="下周开抢的油", available_from=now + timedelta(days=7))
     await make_reward(collaborators, name="上周结束的面", available_until=now - timedelta(days=1))
-    await sign_in(client, member)
+    await log_in(client, member)
 
     page = await client.get("/mall")
 
@@ -89,7 +89,7 @@ async def test_the_confirm_step_is_a_fragment_with_a_server_made_idempotency_key
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    await sign_in(client, member)
+    await log_in(client, member)
 
     fragment = await client.get(f"/mall/{reward.id}/confirm", headers=HTMX)
     whole = await client.get(f"/mall/{reward.id}/confirm")
@@ -110,7 +110,7 @@ async def test_redeeming_swaps_in_the_pickup_code_and_updates_badge_and_stock(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
 
     response = await redeem(client, csrf, reward, await confirm_key(client, reward))
 
@@ -135,7 +135,7 @@ async def test_the_same_idempotency_key_posted_twice_redeems_once(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     key = await confirm_key(client, reward)
 
     first = await redeem(client, csrf, reward, key)
@@ -156,7 +156,7 @@ async def test_too_few_points_rerenders_the_confirm_step_at_422(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators, cost_points=150)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     key = await confirm_key(client, reward)
 
     response = await redeem(client, csrf, reward, key)
@@ -174,7 +174,7 @@ async def test_a_sold_out_reward_is_refused_at_422(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators, stock=1)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     key = await confirm_key(client, reward)
     await Reward.filter(id=reward.id).update(stock=0)  # someone else took the last one
 
@@ -190,7 +190,7 @@ async def test_the_per_member_limit_is_refused_at_422(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators, per_member_limit=1)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     await redeem(client, csrf, reward, await confirm_key(client, reward))
 
     response = await redeem(client, csrf, reward, await confirm_key(client, reward))
@@ -205,7 +205,7 @@ async def test_a_reward_out_of_its_window_is_not_found_at_422(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     key = await confirm_key(client, reward)
     await Reward.filter(id=reward.id).update(active=False)
 
@@ -220,7 +220,7 @@ async def test_redeeming_too_fast_is_rate_limited_with_retry_after(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators, cost_points=1, stock=10)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     statuses = [
         (await redeem(client, csrf, reward, await confirm_key(client, reward))).status_code
         for _ in range(6)
@@ -242,7 +242,7 @@ async def test_my_redemptions_show_the_code_large_with_a_qr_code(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     await redeem(client, csrf, reward, await confirm_key(client, reward))
     redemption = await Redemption.get(member_id=member.id)
 
@@ -262,7 +262,7 @@ async def test_cancelling_gives_points_and_stock_back_and_only_once(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     await redeem(client, csrf, reward, await confirm_key(client, reward))
     redemption = await Redemption.get(member_id=member.id)
 
@@ -289,11 +289,11 @@ async def test_someone_elses_redemption_cannot_be_cancelled(
 ) -> None:
     owner = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, owner)
+    csrf = await log_in(client, owner)
     await redeem(client, csrf, reward, await confirm_key(client, reward))
     redemption = await Redemption.get(member_id=owner.id)
     await client.post("/logout", data={"csrf_token": csrf})
-    csrf = await sign_in(client, await make_member())
+    csrf = await log_in(client, await make_member())
 
     response = await client.post(f"/redemptions/{redemption.id}/cancel", headers=htmx(csrf))
 
@@ -310,12 +310,12 @@ async def test_a_host_hands_a_reward_over_by_its_pickup_code(
 ) -> None:
     member = await rich_member(collaborators, display_name="张阿姨")
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     await redeem(client, csrf, reward, await confirm_key(client, reward))
     redemption = await Redemption.get(member_id=member.id)
     await client.post("/logout", data={"csrf_token": csrf})
     host = await make_member(display_name="团长老李", roles=(Role.RESIDENT, Role.HOST))
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     assert (await client.get("/host/pickups")).status_code == 200
 
     typed = f" {redemption.pickup_code.lower()} "
@@ -341,13 +341,13 @@ async def test_the_pickup_desk_says_a_cancelled_redemption_was_cancelled_and_han
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     await redeem(client, csrf, reward, await confirm_key(client, reward))
     redemption = await Redemption.get(member_id=member.id)
     await client.post(f"/redemptions/{redemption.id}/cancel", headers=htmx(csrf))
     assert (await Redemption.get(id=redemption.id)).status == RedemptionStatus.CANCELLED
     await client.post("/logout", data={"csrf_token": csrf})
-    csrf = await sign_in(client, await make_member(roles=(Role.RESIDENT, Role.HOST)))
+    csrf = await log_in(client, await make_member(roles=(Role.RESIDENT, Role.HOST)))
 
     done = await client.post(
         "/host/pickups", data={"pickupCode": redemption.pickup_code}, headers=htmx(csrf)
@@ -363,7 +363,7 @@ async def test_the_pickup_desk_says_a_cancelled_redemption_was_cancelled_and_han
 async def test_a_seven_character_pickup_code_is_refused_at_422_not_an_error_page(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
-    csrf = await sign_in(client, await make_member(roles=(Role.RESIDENT, Role.HOST)))
+    csrf = await log_in(client, await make_member(roles=(Role.RESIDENT, Role.HOST)))
     done = await client.post("/host/pickups", data={"pickupCode": "ABCDEFG"}, headers=htmx(csrf))
     assert done.status_code == 422 and "兑换码为 6 位字母和数字" in done.text
 
@@ -373,7 +373,7 @@ async def test_residents_are_refused_the_staff_pages(
 ) -> None:
     member = await rich_member(collaborators)
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     await redeem(client, csrf, reward, await confirm_key(client, reward))
     code = (await Redemption.get(member_id=member.id)).pickup_code
 
@@ -403,7 +403,7 @@ async def test_an_admin_creates_a_reward_that_then_shows_in_the_mall(
     client: httpx.AsyncClient,
 ) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     form = {
         "name": "手工皂",
         "description": "邻居自制，薰衣草味",
@@ -434,7 +434,7 @@ async def test_a_bad_reward_keeps_the_values_and_shows_each_fields_message_at_42
     client: httpx.AsyncClient,
 ) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     form = {
         "name": "米",
         "description": "东北大米",
@@ -467,7 +467,7 @@ async def test_an_admin_restocks_a_reward_in_place(
 ) -> None:
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     reward = await make_reward(collaborators)
-    csrf = await sign_in(client, admin)
+    csrf = await log_in(client, admin)
     assert "库存 3 / 3" in (await client.get("/admin/rewards")).text
 
     restocked = await client.post(
@@ -508,7 +508,7 @@ async def test_the_lists_run_the_same_sql_for_one_row_as_for_many(
 ) -> None:
     member = await rich_member(collaborators)
     await award_points(collaborators, member.id, "campaign_won", "big")  # 300 points
-    csrf = await sign_in(client, member)
+    csrf = await log_in(client, member)
     first = await make_reward(collaborators, cost_points=1, stock=20)
     await redeem(client, csrf, first, await confirm_key(client, first))
     one = {path: await statements_for(client, path) for path in PAGES}

@@ -15,14 +15,14 @@ from domain.programme.models import PrivacyPolicy, ProgrammeRules
 from domain.programme.rules import DEFAULT_RULES
 from portal.forms.settings import rule_values
 from tests.factories import make_member
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 
 POLICY = "我们只为登录和邻里活动保存你的手机号与昵称。\n\n我们不会出售任何数据。"
 
 
-async def sign_in_admin(client: httpx.AsyncClient) -> str:
+async def log_in_admin(client: httpx.AsyncClient) -> str:
     admin = await make_member(display_name="运营小林", roles=(Role.RESIDENT, Role.ADMIN))
-    return await sign_in(client, admin)
+    return await log_in(client, admin)
 
 
 def rule_form(**changes: str) -> dict[str, str]:
@@ -30,7 +30,7 @@ def rule_form(**changes: str) -> dict[str, str]:
 
 
 async def test_the_admin_home_links_to_the_settings_pages(client: httpx.AsyncClient) -> None:
-    await sign_in_admin(client)
+    await log_in_admin(client)
     home = await client.get("/admin")
     assert 'href="/admin/settings"' in home.text and 'href="/admin/privacy"' in home.text
 
@@ -38,7 +38,7 @@ async def test_the_admin_home_links_to_the_settings_pages(client: httpx.AsyncCli
 async def test_an_admin_saves_a_rule_version_and_sees_it_in_the_history(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await sign_in_admin(client)
+    csrf = await log_in_admin(client)
     page = await client.get("/admin/settings")
     assert (
         page.status_code == 200 and "当前生效规则：版本 1" in page.text and "内置规则" in page.text
@@ -58,7 +58,7 @@ async def test_an_admin_saves_a_rule_version_and_sees_it_in_the_history(
 async def test_a_bad_value_re_renders_the_form_at_422_with_the_fields_message(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await sign_in_admin(client)
+    csrf = await log_in_admin(client)
     refused = await client.post(
         "/admin/settings",
         data=rule_form(dailyContributionCap="0", expiryYears="abc"),
@@ -74,7 +74,7 @@ async def test_a_bad_value_re_renders_the_form_at_422_with_the_fields_message(
 
 
 async def test_a_form_over_an_older_version_is_refused_at_422(client: httpx.AsyncClient) -> None:
-    csrf = await sign_in_admin(client)
+    csrf = await log_in_admin(client)
     await client.post("/admin/settings", data=rule_form(voteCast="2"), headers=htmx(csrf))
     stale = await client.post("/admin/settings", data=rule_form(referral="50"), headers=htmx(csrf))
     assert stale.status_code == 422 and "规则刚被其他管理员修改" in stale.text
@@ -85,7 +85,7 @@ async def test_a_form_over_an_older_version_is_refused_at_422(client: httpx.Asyn
 async def test_every_other_role_is_refused_both_pages_and_changes_nothing(
     client: httpx.AsyncClient, role: Role
 ) -> None:
-    csrf = await sign_in(client, await make_member(roles=(Role.RESIDENT, role)))
+    csrf = await log_in(client, await make_member(roles=(Role.RESIDENT, role)))
     for path in ("/admin/settings", "/admin/privacy"):
         assert (await client.get(path)).status_code == 403
     posted = await client.post(
@@ -107,7 +107,7 @@ async def test_signed_out_visitors_are_sent_to_log_in(client: httpx.AsyncClient)
 async def test_an_admin_publishes_a_policy_that_the_privacy_page_then_shows(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await sign_in_admin(client)
+    csrf = await log_in_admin(client)
     before = await client.get("/privacy")
     assert "版本 2026-11" in before.text
     page = await client.get("/admin/privacy")
@@ -127,7 +127,7 @@ async def test_an_admin_publishes_a_policy_that_the_privacy_page_then_shows(
 async def test_a_used_label_or_short_text_re_renders_the_policy_form_at_422(
     client: httpx.AsyncClient,
 ) -> None:
-    csrf = await sign_in_admin(client)
+    csrf = await log_in_admin(client)
     taken = await client.post(
         "/admin/privacy", data={"version": "2026-11", "body": POLICY}, headers=htmx(csrf)
     )
@@ -151,7 +151,7 @@ async def test_the_points_history_names_the_rule_version_of_each_award(
         created_at=collaborators.clock.now(),
     )
     await award_points(collaborators, member.id, "post_published", "post:2")
-    await sign_in(client, member)
+    await log_in(client, member)
     page = await client.get("/points")
     assert "发布内容 · 规则 v1" in page.text and "发布内容 · 规则 v2" in page.text
     assert "+12" in page.text and "+10" in page.text

@@ -10,14 +10,14 @@ import pytest
 from domain.collaborators import Collaborators
 from domain.posts.models import AuditLogEntry
 from tests.api.test_staff_scopes import MALFORMED, _audit_world, _seat_at_the_door, _unchanged
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 
 
 async def test_a_hosts_audit_page_lists_their_own_groups_entries_and_no_reporter_elsewhere(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     world = await _audit_world(collaborators)
-    await sign_in(client, world["host_a"])
+    await log_in(client, world["host_a"])
     page = await client.get("/moderation/audit")
     assert page.status_code == 200
     assert f"#{world['posts']['a'].id}<" in page.text
@@ -33,7 +33,7 @@ async def test_the_check_in_desk_answers_another_groups_code_like_an_unknown_one
     _, other_host, seat = await _seat_at_the_door(collaborators)
     code = seat.check_in_code or ""
     unknown = next(x for x in ("ZZZZZZ", "YYYYYY") if x != code)
-    csrf = await sign_in(client, other_host)
+    csrf = await log_in(client, other_host)
     desk = "/host/events/check-in"
     foreign = await client.post(desk, data={"checkInCode": code}, headers=htmx(csrf))
     missing = await client.post(desk, data={"checkInCode": unknown}, headers=htmx(csrf))
@@ -51,7 +51,7 @@ async def test_the_check_in_desk_refuses_a_malformed_code_with_a_message(
     client: httpx.AsyncClient, collaborators: Collaborators, typed: str
 ) -> None:
     host, _, seat = await _seat_at_the_door(collaborators)
-    csrf = await sign_in(client, host)
+    csrf = await log_in(client, host)
     desk = await client.post(
         "/host/events/check-in", data={"checkInCode": typed}, headers=htmx(csrf)
     )

@@ -25,7 +25,7 @@ from portal.routes import portal_routes
 from tests.api.test_identity_api import op
 from tests.conftest import GraphQLClient
 from tests.factories import make_estate, make_member
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 from tests.suspension_walk import differences, table_contents
 
 EXEMPT = {"/logout", "/login", "/register", "/register/check"}
@@ -78,7 +78,7 @@ async def test_every_portal_post_route_is_refused_to_a_suspended_member_and_chan
     browsers: list[httpx.AsyncClient], collaborators: Collaborators
 ) -> None:
     members = await suspended_pair(collaborators)
-    sessions = [(b, await sign_in(b, m)) for b, m in zip(browsers, members, strict=True)]
+    sessions = [(b, await log_in(b, m)) for b, m in zip(browsers, members, strict=True)]
     routes = post_routes()
     assert len(routes) >= 44
     went_through: set[str] = set()
@@ -100,7 +100,7 @@ async def test_an_htmx_request_of_a_suspended_member_gets_the_message_in_place_o
     browsers: list[httpx.AsyncClient], collaborators: Collaborators
 ) -> None:
     staff, _ = await suspended_pair(collaborators)
-    csrf = await sign_in(browsers[0], staff)
+    csrf = await log_in(browsers[0], staff)
     response = await browsers[0].post("/points/check-in", headers=htmx(csrf))
     assert response.status_code == 422
     assert response.headers["HX-Retarget"] == "main.page"
@@ -114,7 +114,7 @@ async def test_suspending_ends_the_portal_session_and_the_bearer_token_at_once(
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     member = await make_member(display_name="小王")
     browser = browsers[0]
-    await sign_in(browser, member)
+    await log_in(browser, member)
     token = (await identity.issue_api_tokens(collaborators, member)).access_token
     gql = GraphQLClient(browser)
     assert (await gql(op("Viewer"), token=token))["data"]["viewer"]["id"]
@@ -138,7 +138,7 @@ async def test_a_suspended_member_still_reads_and_writes_again_once_the_suspensi
         collaborators, admin, member.id, "刷广告", clock.now() + timedelta(hours=1)
     )
     browser = browsers[0]
-    csrf = await sign_in(browser, member)
+    csrf = await log_in(browser, member)
     assert (await browser.get("/points")).status_code == 200
     refused = await browser.post("/points/check-in", data={"csrf_token": csrf})
     assert refused.status_code == 403 and REFUSAL in refused.text

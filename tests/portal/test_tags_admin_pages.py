@@ -14,7 +14,7 @@ from domain.identity import tags
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
 from domain.posts.models import AuditLogEntry
 from tests.factories import CLOCK_START, make_member, make_tag
-from tests.portal.test_points_pages import htmx, sign_in
+from tests.portal.test_points_pages import htmx, log_in
 from tests.sqlcount import count_sql
 
 
@@ -37,7 +37,7 @@ async def test_the_tag_pages_are_refused_to_every_role_but_admin(
     before = await tag_state()
     anonymous = await client.get("/admin/tags")
     assert anonymous.status_code == 303 and anonymous.headers["location"].endswith("/login")
-    csrf = await sign_in(client, await make_member(roles=(Role.RESIDENT, role)))
+    csrf = await log_in(client, await make_member(roles=(Role.RESIDENT, role)))
     assert (await client.get("/admin/tags")).status_code == 403
     attempts = [
         ("/admin/tags", {"name": "亲子"}),
@@ -55,7 +55,7 @@ async def test_an_admin_creates_and_renames_a_tag_and_a_taken_name_comes_back_at
     client: httpx.AsyncClient,
 ) -> None:
     await make_tag("茶")
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     home = await client.get("/admin")
     assert 'href="/admin/tags"' in home.text and 'href="/moderation/audit"' in home.text
     created = await client.post("/admin/tags", data={"name": " 亲子 "}, headers=htmx(csrf))
@@ -91,7 +91,7 @@ async def test_merging_asks_first_then_moves_the_members_and_the_list_shows_the_
     coffee, brew = await make_tag("咖啡"), await make_tag("手冲咖啡")
     for member in [await make_member() for _ in range(3)]:
         await MemberInterestTag.create(member=member, tag=coffee, created_at=CLOCK_START)
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     listing = await client.get("/admin/tags")
     assert listing.status_code == 200 and "3 位成员" in listing.text
 
@@ -125,22 +125,22 @@ async def test_retiring_hides_the_tag_from_pickers_and_restoring_offers_it_again
     dance, garden = await make_tag("广场舞"), await make_tag("园艺")
     member = await make_member(display_name="老王")
     await MemberInterestTag.create(member=member, tag=dance, created_at=CLOCK_START)
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     retired = await client.post(f"/admin/tags/{dance.id}/retire", headers=htmx(csrf))
     assert retired.status_code == 200 and "已停用：不再供选择" in retired.text
     assert (await InterestTag.get(id=dance.id)).retired_at is not None
     await client.post("/logout", data={"csrf_token": csrf})
 
     # The member still sees (and may keep) it, marked; someone without it is not offered it.
-    await sign_in(client, member)
+    await log_in(client, member)
     profile = await client.get("/profile")
     assert "广场舞" in profile.text and "（已停用）" in profile.text and "园艺" in profile.text
     await client.post("/logout", data={"csrf_token": csrf})
-    await sign_in(client, await make_member())
+    await log_in(client, await make_member())
     assert "广场舞" not in (await client.get("/profile")).text
     await client.post("/logout", data={"csrf_token": csrf})
 
-    csrf = await sign_in(client, await admin())
+    csrf = await log_in(client, await admin())
     restored = await client.post(f"/admin/tags/{dance.id}/restore", headers=htmx(csrf))
     assert restored.status_code == 200 and "已恢复：重新可选" in restored.text
     assert (await InterestTag.get(id=dance.id)).retired_at is None
@@ -164,7 +164,7 @@ async def test_the_audit_page_filters_by_who_kind_and_day_and_shows_old_and_new_
     await tags.rename_tag(collaborators, lin, coffee.id, "手冲咖啡")
     collaborators.clock.advance(days=2)  # type: ignore[attr-defined]
     await tags.create_tag(collaborators, other, "亲子")
-    await sign_in(client, lin)
+    await log_in(client, lin)
 
     page = await client.get("/moderation/audit")
     assert page.status_code == 200
@@ -194,7 +194,7 @@ async def test_load_more_keeps_the_filters_and_answers_a_fragment(
     for n in range(55):
         await tags.create_tag(collaborators, lin, f"标签{n}")
     await tags.retire_tag(collaborators, lin, (await InterestTag.get(name="标签0")).id)
-    await sign_in(client, lin)
+    await log_in(client, lin)
     page = await client.get("/moderation/audit?action=TAG_CREATED")
     assert page.text.count('class="row audit-row"') == 50
     more = re.search(r'href="(/moderation/audit\?[^"]+)"', page.text.split('id="audit-more"')[1])
@@ -211,7 +211,7 @@ async def test_the_audit_page_sends_the_same_statements_for_three_entries_or_fif
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     lin = await admin()
-    await sign_in(client, lin)
+    await log_in(client, lin)
     counts = []
     for size in (3, 50):
         while await AuditLogEntry.all().count() < size:
@@ -228,7 +228,7 @@ async def test_a_moderator_reads_no_back_office_entry_on_the_audit_page(
 ) -> None:
     lin = await admin()
     await tags.create_tag(collaborators, lin, "亲子")
-    await sign_in(client, await make_member(roles=(Role.RESIDENT, Role.MODERATOR)))
+    await log_in(client, await make_member(roles=(Role.RESIDENT, Role.MODERATOR)))
     page = await client.get("/moderation/audit?action=TAG_CREATED")
     assert page.status_code == 200 and "创建标签</strong>" not in page.text
     assert "运营小林" not in page.text

@@ -19,7 +19,7 @@ from api.errors import (
     RateLimited,
     as_user_error,
 )
-from api.permissions import signed_in
+from api.permissions import logged_in
 from domain.campaigns import services
 from domain.errors import DomainError
 from web.ids import decode_required_id
@@ -44,7 +44,7 @@ CastVoteResult = Annotated[
 
 
 async def cast_vote(info: Info[Context, Any], input: CastVoteInput) -> CastVoteResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         entry_id = decode_required_id(input.entry_id, "CampaignEntry", "entryId")
         cast = await services.cast_vote(info.context.collaborators, member, entry_id)

@@ -17,7 +17,7 @@ from api.errors import (
     RateLimited,
     as_user_error,
 )
-from api.permissions import signed_in
+from api.permissions import logged_in
 from domain.campaigns import services
 from domain.errors import DomainError, FieldError, InvalidInputError
 from web.ids import decode_id
@@ -42,7 +42,7 @@ ProposeEntryResult = Annotated[
 
 
 async def propose_entry(info: Info[Context, Any], input: ProposeEntryInput) -> ProposeEntryResult:
-    member = signed_in(info)
+    member = logged_in(info)
     errors: list[FieldError] = []
     campaign_id = decode_id(input.campaign_id, "Campaign", "campaignId", errors)
     post_id = decode_id(input.post_id, "Post", "postId", errors)

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import InvalidInput, NotFound, RegistrationNotCancellable, as_user_error
 from api.events.types import CancelEventRegistrationSuccess, EventRegistration, event_for
-from api.permissions import signed_in
+from api.permissions import logged_in
 from domain.errors import DomainError
 from domain.events import services
 from web.ids import decode_required_id
@@ -32,7 +32,7 @@ CancelEventRegistrationResult = Annotated[
 async def cancel_event_registration(
     info: Info[Context, Any], input: CancelEventRegistrationInput
 ) -> CancelEventRegistrationResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         registration_id = decode_required_id(
             input.registration_id, "EventRegistration", "registrationId"

@@ -17,7 +17,7 @@ from api.errors import (
     as_user_error,
 )
 from api.events.types import EventRegistration, RegisterForEventSuccess, event_for
-from api.permissions import signed_in
+from api.permissions import logged_in
 from domain.errors import DomainError
 from domain.events import services
 from web.ids import decode_required_id
@@ -42,7 +42,7 @@ RegisterForEventResult = Annotated[
 async def register_for_event(
     info: Info[Context, Any], input: RegisterForEventInput
 ) -> RegisterForEventResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         event_id = decode_required_id(input.event_id, "Event", "eventId")
         registration = await services.register_for_event(

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import HostCannotLeave, InvalidInput, NotFound, as_user_error
 from api.groups.types import InterestGroup, LeaveGroupSuccess
-from api.permissions import signed_in
+from api.permissions import logged_in
 from domain.errors import DomainError
 from domain.groups import services
 from web.ids import decode_required_id
@@ -28,7 +28,7 @@ LeaveGroupResult = Annotated[
 
 
 async def leave_group(info: Info[Context, Any], input: LeaveGroupInput) -> LeaveGroupResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         group_id = decode_required_id(input.group_id, "InterestGroup", "groupId")
         group = await services.leave_group(info.context.collaborators, member, group_id)

@@ -29,7 +29,7 @@ LoginResult = Annotated[
 
 async def log_in(info: Info[Context, Any], input: LoginInput) -> LoginResult:
     try:
-        member = await services.verify_login(
+        member = await services.log_in(
             info.context.collaborators, input.phone, input.password, info.context.client_ip
         )
     except DomainError as error:

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import EstateArchived, InvalidInput, RateLimited, as_user_error
 from api.identity.types import UpdateProfileSuccess, Viewer
-from api.permissions import signed_in
+from api.permissions import logged_in
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.identity import services
 from web.ids import decode_id
@@ -57,7 +57,7 @@ def _changes(input: UpdateProfileInput, errors: list[FieldError]) -> services.Pr
 async def update_profile(
     info: Info[Context, Any], input: UpdateProfileInput
 ) -> UpdateProfileResult:
-    member = signed_in(info)
+    member = logged_in(info)
     errors: list[FieldError] = []
     changes = _changes(input, errors)
     try:

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import AlreadyCheckedIn, as_user_error
-from api.permissions import signed_in
+from api.permissions import logged_in
 from api.points.types import CheckInSuccess, Points
 from domain.errors import DomainError
 from domain.points import services
@@ -21,7 +21,7 @@ CheckInResult = Annotated[
 
 
 async def check_in(info: Info[Context, Any]) -> CheckInResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         result = await services.check_in(info.context.collaborators, member)
     except DomainError as error:

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import GroupArchived, InvalidInput, NotFound, RateLimited, as_user_error
-from api.permissions import signed_in
+from api.permissions import logged_in
 from api.posts.types import AddCommentSuccess, Comment, post_for
 from domain.errors import DomainError
 from domain.posts import services
@@ -29,7 +29,7 @@ AddCommentResult = Annotated[
 
 
 async def add_comment(info: Info[Context, Any], input: AddCommentInput) -> AddCommentResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         post_id = decode_required_id(input.post_id, "Post", "postId")
         comment = await services.add_comment(

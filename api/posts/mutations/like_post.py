@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import GroupArchived, InvalidInput, NotFound, as_user_error
-from api.permissions import signed_in
+from api.permissions import logged_in
 from api.posts.types import LikePostSuccess, post_for
 from domain.errors import DomainError
 from domain.posts import services
@@ -28,7 +28,7 @@ LikePostResult = Annotated[
 
 
 async def like_post(info: Info[Context, Any], input: LikePostInput) -> LikePostResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         post_id = decode_required_id(input.post_id, "Post", "postId")
         await services.like_post(info.context.collaborators, member, post_id)

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import AlreadyReported, InvalidInput, NotFound, as_user_error
-from api.permissions import signed_in
+from api.permissions import logged_in
 from api.posts.types import ReportContentSuccess, ReportReason
 from domain.errors import DomainError, InvalidInputError
 from domain.posts import models, services
@@ -46,7 +46,7 @@ def _post_id(input: ReportContentInput) -> int:
 async def report_content(
     info: Info[Context, Any], input: ReportContentInput
 ) -> ReportContentResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         reason = models.ReportReason(input.reason.name)
         await services.report_post(

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import GroupArchived, InvalidInput, NotFound, RateLimited, as_user_error
-from api.permissions import signed_in
+from api.permissions import logged_in
 from api.posts.types import PostKind, SubmitPostSuccess, post_for
 from domain.errors import DomainError, FieldError, InvalidInputError
 from domain.posts import models, services
@@ -88,7 +88,7 @@ def _draft(input: SubmitPostInput) -> services.PostDraft:
 
 
 async def submit_post(info: Info[Context, Any], input: SubmitPostInput) -> SubmitPostResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         post = await services.submit_post(info.context.collaborators, member, _draft(input))
     except DomainError as error:

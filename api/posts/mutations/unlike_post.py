@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidInput, NotFound, as_user_error
-from api.permissions import signed_in
+from api.permissions import logged_in
 from api.posts.types import UnlikePostSuccess, post_for
 from domain.errors import DomainError
 from domain.posts import services
@@ -28,7 +28,7 @@ UnlikePostResult = Annotated[
 
 
 async def unlike_post(info: Info[Context, Any], input: UnlikePostInput) -> UnlikePostResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         post_id = decode_required_id(input.post_id, "Post", "postId")
         await services.unlike_post(info.context.collaborators, member, post_id)

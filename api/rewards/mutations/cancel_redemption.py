@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidInput, NotCancellable, NotFound, as_user_error
-from api.permissions import signed_in
+from api.permissions import logged_in
 from api.points.types import Points
 from api.rewards.types import CancelRedemptionSuccess, Redemption
 from domain.errors import DomainError, FieldError, InvalidInputError
@@ -33,7 +33,7 @@ CancelRedemptionResult = Annotated[
 async def cancel_redemption(
     info: Info[Context, Any], input: CancelRedemptionInput
 ) -> CancelRedemptionResult:
-    member = signed_in(info)
+    member = logged_in(info)
     errors: list[FieldError] = []
     redemption_id = decode_id(input.redemption_id, "Redemption", "redemptionId", errors)
     try:

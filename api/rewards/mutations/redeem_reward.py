@@ -19,7 +19,7 @@ from api.errors import (
     RewardSoldOut,
     as_user_error,
 )
-from api.permissions import hit_mutation_limit, signed_in
+from api.permissions import hit_mutation_limit, logged_in
 from api.points.types import Points
 from api.rewards.types import RedeemRewardSuccess, Redemption
 from domain.errors import DomainError, FieldError, InvalidInputError
@@ -52,7 +52,7 @@ RedeemRewardResult = Annotated[
 
 
 async def redeem_reward(info: Info[Context, Any], input: RedeemRewardInput) -> RedeemRewardResult:
-    member = signed_in(info)
+    member = logged_in(info)
     errors: list[FieldError] = []
     reward_id = decode_id(input.reward_id, "Reward", "rewardId", errors)
     try:

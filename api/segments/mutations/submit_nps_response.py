@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import InvalidInput, LimitReached, as_user_error
-from api.permissions import signed_in
+from api.permissions import logged_in
 from api.segments.types import SubmitNpsResponseSuccess
 from domain.errors import DomainError
 from domain.segments import nps
@@ -26,9 +26,10 @@ SubmitNpsResponseResult = Annotated[
 async def submit_nps_response(
     info: Info[Context, Any], score: int, comment: str | None = None
 ) -> SubmitNpsResponseResult:
-    member = signed_in(info)
+    member = logged_in(info)
     try:
         answer = await nps.submit_nps(info.context.collaborators, member, score, comment or "")
     except DomainError as error:
-        return as_user_error(error)
+        outcome: SubmitNpsResponseResult = as_user_error(error)
+        return outcome
     return SubmitNpsResponseSuccess(score=answer.score, quarter=answer.quarter)

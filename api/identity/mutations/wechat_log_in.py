@@ -34,7 +34,7 @@ WechatLoginResult = Annotated[
 ]
 
 
-async def wechat_login(info: Info[Context, Any], input: WechatLoginInput) -> WechatLoginResult:
+async def wechat_log_in(info: Info[Context, Any], input: WechatLoginInput) -> WechatLoginResult:
     try:
         member, is_new = await services.wechat_log_in(
             info.context.collaborators, input.code, input.invite_code, info.context.client_ip
