@@ -24,6 +24,7 @@ from demo import posts_texts as texts
 from domain.aftercommit import atomic
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.groups.models import GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
 from domain.media.images import JPEG, JPEG_QUALITY
@@ -390,13 +391,9 @@ async def _insert_posts(plans: list[_Plan]) -> None:
     ]
     await Post.bulk_create(rows, batch_size=_batch(Post))
     # bulk_create leaves integer keys unset; rows went in in order, so read the new ids back.
-    ids = (
-        await Post.filter(id__gt=before.id if before else 0)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    ids = await column(Post.filter(id__gt=before.id if before else 0).order_by("id"), "id")
     for plan, post_id in zip(plans, ids, strict=True):
-        plan.id = int(post_id)  # type: ignore[call-overload]
+        plan.id = int(post_id)
 
 
 async def _insert_parts(plans: list[_Plan]) -> None:

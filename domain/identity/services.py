@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import FieldError, InvalidInputError
 from domain.identity import rules
 from domain.identity.errors import (
@@ -267,9 +268,7 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
 
 
 async def _tags_present(member: Member, tag_ids: list[int]) -> set[int]:
-    found: list[Any] = await MemberInterestTag.filter(
-        member=member, tag_id__in=tag_ids
-    ).values_list("tag_id", flat=True)
+    found = await column(MemberInterestTag.filter(member=member, tag_id__in=tag_ids), "tag_id")
     return {int(tag_id) for tag_id in found}
 
 

@@ -10,6 +10,7 @@ from tortoise.expressions import F
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import FieldError, InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
@@ -73,9 +74,7 @@ async def _draft_errors(author: Member, draft: PostDraft) -> list[FieldError]:
         if owned != len(set(draft.image_ids)):
             errors.append(FieldError("imageIds", "图片不存在"))
     if draft.group_id is not None:
-        archived = await InterestGroup.filter(id=draft.group_id).values_list(
-            "archived_at", flat=True
-        )
+        archived = await column(InterestGroup.filter(id=draft.group_id), "archived_at")
         if not archived:
             errors.append(FieldError("groupId", "小组不存在"))
         elif archived[0] is not None and not errors:

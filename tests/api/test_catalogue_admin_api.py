@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.identity.models import Member, Role
 from domain.posts.models import AuditLogEntry
@@ -272,9 +273,7 @@ async def test_cancelling_an_event_cancels_its_registrations_and_refuses_new_one
         "seatsLeft": 0,
         "waitlistCount": 0,
     }
-    statuses = set(
-        await EventRegistration.filter(event_id=event.id).values_list("status", flat=True)
-    )
+    statuses = set(await column(EventRegistration.filter(event_id=event.id), "status"))
     assert statuses == {RegistrationStatus.CANCELLED}
     late = await token_for(collaborators, await make_member())
     refused = (await gql(op("RegisterForEvent"), {"eventId": eid(event)}, late))["data"]

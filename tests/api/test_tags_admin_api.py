@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity import tags
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
 from domain.posts.models import AuditLogEntry
@@ -97,7 +98,7 @@ async def test_an_admin_creates_renames_merges_retires_and_restores_tags(
         ("亲子", 0, None),
         ("手冲咖啡", 0, {"id": tag_id(world["tea"]), "name": "茶"}),
     ]
-    kinds = await AuditLogEntry.all().order_by("id").values_list("action", flat=True)
+    kinds = await column(AuditLogEntry.all().order_by("id"), "action")
     assert kinds == ["TAG_CREATED", "TAG_RENAMED", "TAG_MERGED"]
     offered = (await gql("{ interestTags { name retired } }"))["data"]["interestTags"]
     assert offered == [{"name": "茶", "retired": False}, {"name": "亲子", "retired": False}]

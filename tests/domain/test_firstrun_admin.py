@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, PermissionDeniedError, RateLimitedError
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member, PickupPoint, Role
@@ -62,7 +63,7 @@ async def test_the_setup_code_holder_creates_the_first_admin_and_the_brand_once(
     assert await verify_password(stored.password_hash, "first-admin-2026")
     profile = await BrandProfile.get()
     assert (profile.version, profile.name, profile.created_by_id) == (1, "青禾邻里", admin.id)
-    actions = sorted(await AuditLogEntry.all().values_list("action", flat=True))
+    actions = sorted(await column(AuditLogEntry.all(), "action"))
     assert actions == ["BRAND_UPDATED", "FIRST_ADMIN_CREATED"]
     assert await collaborators.redis.get(first_run.CODE_KEY) is None  # used up
     assert await first_run.issue_setup_code(collaborators) is None
@@ -220,7 +221,7 @@ async def test_concurrent_brand_changes_get_distinct_versions(collaborators: Col
     )
     saved = [r for r in results if isinstance(r, BrandProfile)]
     assert all(isinstance(r, BrandProfile | VersionConflictError) for r in results), results
-    versions = sorted(await BrandProfile.all().values_list("version", flat=True))
+    versions = sorted(await column(BrandProfile.all(), "version"))
     assert versions == list(range(1, len(saved) + 1)) and len(saved) >= 2
     assert await AuditLogEntry.filter(action="BRAND_UPDATED").count() == len(saved)
 

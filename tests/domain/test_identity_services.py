@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, RateLimitedError
 from domain.identity import services
 from domain.identity.errors import (
@@ -154,7 +155,7 @@ async def test_tokens_are_stored_hashed_and_expire_after_two_hours(
 ) -> None:
     member = await make_member()
     pair = await services.issue_api_tokens(collaborators, member)
-    stored = await AuthToken.filter(member=member).values_list("token_hash", flat=True)
+    stored = await column(AuthToken.filter(member=member), "token_hash")
     assert pair.access_token not in stored and pair.refresh_token not in stored
     collaborators.clock.advance(hours=2, seconds=1)  # type: ignore[attr-defined]
     assert await services.authenticate(collaborators, pair.access_token, TokenKind.ACCESS) is None
@@ -195,7 +196,7 @@ async def test_updating_the_profile_replaces_chosen_tags_and_keeps_those_a_host_
     # The estate is asked for, not changed (tests/domain/test_estate_changes.py).
     assert saved.display_name == "新名字" and saved.estate_id == estate.id
     assert await EstateChangeRequest.filter(member=member, to_estate=other_estate).exists()
-    tags = set(await MemberInterestTag.filter(member=member).values_list("tag_id", flat=True))
+    tags = set(await column(MemberInterestTag.filter(member=member), "tag_id"))
     assert tags == {baking.id, garden.id}
 
 

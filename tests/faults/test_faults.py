@@ -33,6 +33,7 @@ from redis import Redis as SyncRedis
 
 from domain.clock import Clock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity import services as identity
 from domain.identity.models import Member
 from domain.points import leaderboard
@@ -431,7 +432,7 @@ async def settled(stack: Stack, world: World, load: Load) -> None:
     assert load.status_500 == []
     assert load.without_request_id == []
     # no acknowledged write lost or doubled
-    in_db_check_ins = await CheckIn.all().values_list("member_id", flat=True)
+    in_db_check_ins = await column(CheckIn.all(), "member_id")
     assert len(in_db_check_ins) == len(set(in_db_check_ins))  # once a day each
     assert load.checked_in <= set(in_db_check_ins) <= load.tried_check_in
     likes = set(await PostLike.all().values_list("member_id", "post_id"))
