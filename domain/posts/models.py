@@ -194,6 +194,10 @@ class Report(Model):
     note = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()
 
+    post_id: int | None
+    comment_id: int | None
+    reporter_id: int
+
     class Meta:
         table = "report"
         unique_together = (("post", "reporter"), ("comment", "reporter"))

@@ -66,6 +66,7 @@ class Redemption(Model):
     member_id: int
     reward_id: int
     spend_entry_id: int
+    fulfilled_by_id: int | None
 
     class Meta:
         table = "redemption"
@@ -84,6 +85,9 @@ class RedemptionCounter(Model):
     )
     count = fields.IntField(default=0)
 
+    member_id: int
+    reward_id: int
+
     class Meta:
         table = "redemption_counter"
         unique_together = (("member", "reward"),)
@@ -99,6 +103,9 @@ class RewardRestock(Model):
         "linli.Member", related_name="restocks", on_delete=fields.RESTRICT
     )
     created_at = fields.DatetimeField()
+
+    reward_id: int
+    restocked_by_id: int
 
     class Meta:
         table = "reward_restock"

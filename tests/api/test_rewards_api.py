@@ -310,7 +310,7 @@ async def test_a_host_fulfils_by_pickup_code_once(
     }
     stored = await Redemption.get(id=redemption.id)
     assert stored.status == RedemptionStatus.FULFILLED
-    assert stored.fulfilled_by_id == host.id  # type: ignore[attr-defined]
+    assert stored.fulfilled_by_id == host.id
 
     code = {"pickupCode": redemption.pickup_code}
     twice = (await gql(op("FulfilRedemption"), code, token=host_token))["data"]

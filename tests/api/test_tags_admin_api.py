@@ -156,7 +156,7 @@ async def test_the_audit_log_filters_and_shows_before_and_after_values(
     assert '"name": "咖啡"' in node["beforeJson"] and '"name": "手冲咖啡"' in node["afterJson"]
     by_other = await audit_page(gql, token, actorId=encode_id("Member", other.id))
     assert [e["node"]["action"] for e in by_other["edges"]] == ["TAG_CREATED"]
-    today = collaborators.clock.today().isoformat()  # type: ignore[attr-defined]
+    today = collaborators.clock.today().isoformat()
     assert len((await audit_page(gql, token, since=today, until=today))["edges"]) == 2
     assert (await audit_page(gql, token, until="2000-01-01"))["edges"] == []
     bad = await gql(op("FilteredAuditLog"), {"first": 10, "actorId": "nope"}, token)

@@ -184,7 +184,7 @@ async def test_archiving_keeps_members_and_is_recorded_once_and_restoring_reopen
     assert not restored.archived and (await Estate.get(id=estate.id)).archived_at is None
     await restore_estate(collaborators, actor, estate.id)
     entry = await AuditLogEntry.get(action="ESTATE_RESTORED")
-    assert entry.before == {"archived_at": archived.archived_at.isoformat()}  # type: ignore[union-attr]
+    assert entry.before == {"archived_at": archived.archived_at.isoformat()}
     assert entry.after == {"archived_at": None}
     assert [e.id for e in await queries.list_active_estates()] == [estate.id]
 

@@ -338,7 +338,7 @@ async def test_admins_saving_at_once_get_distinct_versions_or_a_clean_refusal(
     assert len(saved) + len(refused) == 8 and saved, results
     versions = [r.version for r in await ProgrammeRules.all().order_by("version")]
     assert versions == list(range(2, 2 + len(saved)))
-    assert sorted(r.version for r in saved) == versions  # type: ignore[union-attr]
+    assert sorted(r.version for r in saved) == versions
     assert await AuditLogEntry.all().count() == len(saved)
 
 

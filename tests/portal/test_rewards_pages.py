@@ -325,7 +325,7 @@ async def test_a_host_hands_a_reward_over_by_its_pickup_code(
     assert "请发放：有机小番茄 ×1" in done.text and "会员：张阿姨" in done.text
     fulfilled = await Redemption.get(id=redemption.id)
     assert fulfilled.status == RedemptionStatus.FULFILLED
-    assert fulfilled.fulfilled_by_id == host.id  # type: ignore[attr-defined]
+    assert fulfilled.fulfilled_by_id == host.id
 
     again = await client.post(
         "/host/pickups", data={"pickupCode": redemption.pickup_code}, headers=htmx(csrf)

@@ -177,7 +177,7 @@ async def test_the_audit_page_filters_by_who_kind_and_day_and_shows_old_and_new_
     assert "创建标签" in by_other.text and "标签改名</strong>" not in by_other.text
     by_kind = await client.get("/moderation/audit?action=TAG_RENAMED")
     assert "标签改名</strong>" in by_kind.text and "创建标签</strong>" not in by_kind.text
-    first_day = (collaborators.clock.today() - timedelta(days=2)).isoformat()  # type: ignore[attr-defined]
+    first_day = (collaborators.clock.today() - timedelta(days=2)).isoformat()
     by_day = await client.get(f"/moderation/audit?since={first_day}&until={first_day}")
     assert "标签改名</strong>" in by_day.text and "创建标签</strong>" not in by_day.text
     both = await client.get(f"/moderation/audit?actor={other.id}&until={first_day}")
