@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -86,8 +86,8 @@ class TierRun(Model):
     computed_at = fields.DatetimeField()
     members = fields.IntField()
     changed = fields.IntField()
-    cuts: dict = fields.JSONField()
-    shares: dict = fields.JSONField()
+    cuts: dict[str, Any] = fields.JSONField()  # tiers.cuts_record
+    shares: dict[str, int] = fields.JSONField()  # tier value -> members
     seconds = fields.FloatField()
     trigger = fields.CharField(max_length=12)  # NIGHTLY, ADMIN, COMMAND
 
