@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.events.models import Event, EventRegistration, RegistrationStatus
@@ -293,13 +294,13 @@ async def test_cancelling_an_event_cancels_its_registrations_and_refuses_new_one
 
 
 async def test_a_past_event_cannot_be_cancelled_and_a_reason_is_required(
-    gql: GraphQLClient, collaborators: Collaborators
+    gql: GraphQLClient, collaborators: Collaborators, clock: FrozenClock
 ) -> None:
     _, event = await hosted_event(collaborators, starts_in=timedelta(hours=1))
     admin = await token_of(collaborators, Role.ADMIN)
     blank = await gql(op("CancelEvent"), {"eventId": eid(event), "reason": ""}, admin)
     assert blank["data"]["cancelEvent"]["fieldErrors"][0]["field"] == "reason"
-    collaborators.clock.advance(hours=5)
+    clock.advance(hours=5)
     admin = await token_of(collaborators, Role.ADMIN)
     over = await gql(op("CancelEvent"), {"eventId": eid(event), "reason": "太晚了"}, admin)
     assert over["data"]["cancelEvent"]["__typename"] == "EventOver"

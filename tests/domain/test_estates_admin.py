@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.identity import estate_changes, queries, services
@@ -148,10 +149,11 @@ async def test_a_taken_name_is_refused_on_create_and_on_rename_and_nothing_chang
 
 async def test_an_edit_records_only_the_fields_it_changed_and_no_change_records_nothing(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     actor = await admin()
     estate = await create_estate(collaborators, actor, LAKE)
-    collaborators.clock.advance(hours=1)  # type: ignore[attr-defined]
+    clock.advance(hours=1)
     renamed = await update_estate(
         collaborators, actor, estate.id, EstateInput("翠湖天地", "上海", "浦东新区", LAKE.address)
     )

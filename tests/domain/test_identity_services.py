@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from typing import TypedDict
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import InvalidInputError, RateLimitedError
@@ -32,17 +35,15 @@ from tests.factories import CLOCK_START, PASSWORD, make_estate, make_member, mak
 IP = "198.51.100.1"
 
 
-def registration(estate_id: int | None, **changes: object) -> services.Registration:
-    values: dict[str, object] = {
-        "phone": "13812345678",
-        "password": PASSWORD,
-        "display_name": "邻居小王",
-        "estate_id": estate_id,
-        "invite_code": None,
-        "accepted_privacy_policy": True,
-    }
-    values.update(changes)
-    return services.Registration(**values)  # type: ignore[arg-type]
+def registration(estate_id: int | None, invite_code: str | None = None) -> services.Registration:
+    return services.Registration(
+        phone="13812345678",
+        password=PASSWORD,
+        display_name="邻居小王",
+        estate_id=estate_id,
+        invite_code=invite_code,
+        accepted_privacy_policy=True,
+    )
 
 
 async def test_registering_creates_a_member_with_consent_and_an_invite_code(
@@ -58,6 +59,14 @@ async def test_registering_creates_a_member_with_consent_and_an_invite_code(
     assert len(saved.invite_code) == 8 and saved.roles == ["RESIDENT"]
 
 
+class _Changes(TypedDict, total=False):
+    phone: str
+    password: str
+    display_name: str
+    accepted_privacy_policy: bool
+    estate_id: int
+
+
 @pytest.mark.parametrize(
     ("changes", "fields"),
     [
@@ -69,10 +78,10 @@ async def test_registering_creates_a_member_with_consent_and_an_invite_code(
     ],
 )
 async def test_bad_registration_input_is_refused_field_by_field_and_changes_nothing(
-    collaborators: Collaborators, changes: dict[str, object], fields: list[str]
+    collaborators: Collaborators, changes: _Changes, fields: list[str]
 ) -> None:
     estate = await make_estate()
-    form = registration(**{"estate_id": estate.id, **changes})
+    form = replace(registration(estate.id), **changes)
     with pytest.raises(InvalidInputError) as raised:
         await services.register_member(collaborators, form, IP)
     assert [e.field for e in raised.value.field_errors] == fields
@@ -151,13 +160,13 @@ async def test_refreshing_rotates_the_pair_and_a_refresh_token_works_once(
 
 
 async def test_tokens_are_stored_hashed_and_expire_after_two_hours(
-    collaborators: Collaborators, clock: object
+    collaborators: Collaborators, clock: FrozenClock
 ) -> None:
     member = await make_member()
     pair = await services.issue_api_tokens(collaborators, member)
     stored = await column(AuthToken.filter(member=member), "token_hash")
     assert pair.access_token not in stored and pair.refresh_token not in stored
-    collaborators.clock.advance(hours=2, seconds=1)  # type: ignore[attr-defined]
+    clock.advance(hours=2, seconds=1)
     assert await services.authenticate(collaborators, pair.access_token, TokenKind.ACCESS) is None
     assert await services.refresh_api_tokens(collaborators, pair.refresh_token)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity import tags
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
@@ -154,7 +155,7 @@ async def test_retiring_hides_the_tag_from_pickers_and_restoring_offers_it_again
 
 
 async def test_the_audit_page_filters_by_who_kind_and_day_and_shows_old_and_new_values(
-    client: httpx.AsyncClient, collaborators: Collaborators
+    client: httpx.AsyncClient, collaborators: Collaborators, clock: FrozenClock
 ) -> None:
     lin, other = (
         await admin(),
@@ -162,7 +163,7 @@ async def test_the_audit_page_filters_by_who_kind_and_day_and_shows_old_and_new_
     )
     coffee = await make_tag("咖啡")
     await tags.rename_tag(collaborators, lin, coffee.id, "手冲咖啡")
-    collaborators.clock.advance(days=2)  # type: ignore[attr-defined]
+    clock.advance(days=2)
     await tags.create_tag(collaborators, other, "亲子")
     await sign_in(client, lin)
 
