@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 import orjson
@@ -168,7 +168,7 @@ async def snapshot(campaign_id: int) -> Tally:
 
 async def follow(
     redis: Redis, campaign_id: int, min_interval: float = PUSH_INTERVAL_MS / 1000
-) -> AsyncIterator[Tally]:
+) -> AsyncGenerator[Tally, None]:
     """The current tally, then every change, at most one every ``min_interval`` seconds."""
     pubsub = redis.pubsub()
     await pubsub.subscribe(channel(campaign_id))
