@@ -127,7 +127,7 @@ async def _first_tally(collaborators: Collaborators, campaign: Campaign) -> dict
     assert not hasattr(stream, "errors") or not stream.errors
     result = await stream.__anext__()
     await stream.aclose()
-    assert result.errors is None, result.errors
+    assert result.errors is None and result.data is not None, result.errors
     tally: dict[str, Any] = result.data["campaignTally"]
     return tally
 

@@ -105,8 +105,9 @@ async def test_bad_reward_edits_get_typed_field_errors_and_change_nothing(
     now = collaborators.clock.now()
 
     async def refused(**input: Any) -> dict[str, Any]:
-        result = (await update_reward(gql, token, rewardId=rid(reward), **input))["data"]
-        return result["updateReward"]  # type: ignore[no-any-return]
+        body = await update_reward(gql, token, rewardId=rid(reward), **input)
+        result: dict[str, Any] = body["data"]["updateReward"]
+        return result
 
     for cost in (0, -5):
         zero = await refused(costPoints=cost)

@@ -14,7 +14,7 @@ from domain.campaigns.errors import (
     NotEligibleError,
     NoVotesLeftError,
 )
-from domain.campaigns.models import Ballot, Campaign, CampaignEntry, EntryStatus, Vote
+from domain.campaigns.models import Ballot, Campaign, CampaignEntry, CampaignKind, EntryStatus, Vote
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, PermissionDeniedError
@@ -107,7 +107,7 @@ async def test_proposed_names_wait_for_a_moderator_and_the_decision_is_audited(
         collaborators,
         await admin(collaborators),
         services.NewCampaign(
-            kind=services.CampaignKind.NAMING,
+            kind=CampaignKind.NAMING,
             title="新豆命名大赛",
             description="说明",
             proposal_ends_at=now + timedelta(days=1),

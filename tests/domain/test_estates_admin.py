@@ -75,10 +75,11 @@ async def test_an_admin_creates_an_estate_with_its_first_pickup_point_and_both_a
         "ESTATE",
         estate.id,
     )
-    assert created.before is None and created.after["name"] == "翠湖花园"
+    assert created.before is None and created.after is not None
+    assert created.after["name"] == "翠湖花园"
     added = await AuditLogEntry.get(action="PICKUP_POINT_ADDED")
     assert (added.target_type, added.target_id) == ("PICKUP_POINT", point.id)
-    assert added.after["opening_hours"] == "每天 9:00–21:00"
+    assert added.after is not None and added.after["opening_hours"] == "每天 9:00–21:00"
 
 
 async def test_texts_are_cleaned_before_they_are_checked_and_stored(

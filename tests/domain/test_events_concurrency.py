@@ -4,6 +4,7 @@ cancellations at once, one check-in racing itself, one member registering twice 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -60,7 +61,7 @@ async def race_watched(event_id: int, *work: Any) -> tuple[list[Any], list[tuple
     return list(results), samples
 
 
-def unexpected(results: list[object]) -> list[object]:
+def unexpected(results: Sequence[object]) -> list[BaseException]:
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)]
 
 

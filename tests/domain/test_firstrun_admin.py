@@ -171,8 +171,11 @@ async def test_an_admin_writes_the_next_brand_version_with_its_audit_entry(
     assert (current.name, current.version, current.logo_url) == ("青禾社区", 3, None)
     entries = await AuditLogEntry.filter(action="BRAND_UPDATED").order_by("id")
     assert [e.actor_id for e in entries] == [admin.id] * 3
-    assert entries[0].before == {} and entries[0].after["name"] == "青禾 邻里"
-    assert entries[1].before["name"] == "青禾 邻里" and entries[1].after["name"] == "青禾社区"
+    first_change, second_change = entries[0], entries[1]
+    assert first_change.before == {} and first_change.after is not None
+    assert first_change.after["name"] == "青禾 邻里"
+    assert second_change.before is not None and second_change.after is not None
+    assert second_change.before["name"] == "青禾 邻里" and second_change.after["name"] == "青禾社区"
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.HOST, Role.MODERATOR])

@@ -35,9 +35,11 @@ from tests.factories import CLOCK_START, PASSWORD, make_estate, make_member, mak
 IP = "198.51.100.1"
 
 
-def registration(estate_id: int | None, invite_code: str | None = None) -> services.Registration:
+def registration(
+    estate_id: int | None, invite_code: str | None = None, phone: str = "13812345678"
+) -> services.Registration:
     return services.Registration(
-        phone="13812345678",
+        phone=phone,
         password=PASSWORD,
         display_name="邻居小王",
         estate_id=estate_id,

@@ -109,6 +109,23 @@ async def test_three_thousand_rows_import_in_batches_and_a_reimport_records_noth
     assert (await reconcile()).clean
 
 
+async def _import_command(
+    settings: Settings, repo_root: Path, path: Path, admin: Member
+) -> subprocess.CompletedProcess[str]:
+    """``linli import-purchases`` in its own process, as an admin runs it."""
+    assert admin.phone is not None
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "cli", "import-purchases", str(path), "--admin", admin.phone]
+    return await asyncio.to_thread(
+        subprocess.run, command, cwd=repo_root, env=env, capture_output=True, text=True
+    )
+
+
 async def test_the_import_command_prints_a_summary_with_line_numbers(
     collaborators: Collaborators, settings: Settings, tmp_path: Path, repo_root: Path
 ) -> None:
@@ -121,21 +138,8 @@ async def test_the_import_command_prints_a_summary_with_line_numbers(
         f"C-2,{buyer.phone},-5,{at}\n",
         encoding="utf-8",
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [sys.executable, "-m", "cli", "import-purchases", str(path), "--admin", admin.phone]
-    runs = []
-    for _ in range(2):
-        runs.append(
-            await asyncio.to_thread(
-                subprocess.run, command, cwd=repo_root, env=env, capture_output=True, text=True
-            )
-        )
-    first, second = runs
+    first = await _import_command(settings, repo_root, path, admin)
+    second = await _import_command(settings, repo_root, path, admin)
     assert first.returncode == 0, first.stderr
     assert "新增订单 1 笔" in first.stdout and "第 3 行 amount_cents" in first.stdout
     assert "导入中 [" in first.stderr and "100%" in first.stderr
@@ -218,17 +222,8 @@ async def test_the_import_command_reads_a_gbk_file_and_reports_hostile_rows_by_l
             f"K-4,{buyer.phone},,1500,{at},豆浆\r\n"
         ).encode("gbk")
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [sys.executable, "-m", "cli", "import-purchases", str(path), "--admin", admin.phone]
 
-    run = await asyncio.to_thread(
-        subprocess.run, command, cwd=repo_root, env=env, capture_output=True, text=True
-    )
+    run = await _import_command(settings, repo_root, path, admin)
 
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr

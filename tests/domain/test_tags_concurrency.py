@@ -5,6 +5,7 @@ nothing new."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 
@@ -19,7 +20,7 @@ from tests.factories import CLOCK_START, make_member, make_tag
 pytestmark = pytest.mark.postgres_only
 
 
-def _unexpected(results: list[object]) -> list[object]:
+def _unexpected(results: Sequence[object]) -> list[BaseException]:
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)]
 
 

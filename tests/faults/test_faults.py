@@ -455,7 +455,8 @@ async def settled(stack: Stack, world: World, load: Load) -> None:
     if served != top:  # say which member Redis has wrong, to tell a lost from a doubled bump
         redis = SyncRedis(port=stack.redis.port, decode_responses=True)
         key = leaderboard.month_key(world.c.clock.now())
-        scores = {m: int(s) for m, s in redis.zrange(key, 0, -1, withscores=True)}
+        # (member, score) pairs; redis-py types a range the same with or without scores
+        scores = {str(row[0]): int(row[1]) for row in redis.zrange(key, 0, -1, withscores=True)}
         wrong = {m: (scores.get(m), expected.get(m)) for m in set(scores) | set(expected)}
         print("redis vs database:", {m: v for m, v in wrong.items() if v[0] != v[1]})
     assert served == top

@@ -424,6 +424,7 @@ async def test_an_admin_creates_a_reward_that_then_shows_in_the_mall(
         20,
         2,
     )
+    assert reward.available_from is not None
     assert reward.available_from.isoformat().startswith("2026-11-01T01:00")  # 09:00 in Shanghai
     assert reward.available_until is None
     assert "手工皂" in (await client.get("/admin/rewards")).text
