@@ -172,17 +172,7 @@ async def moderate_post(
     note = text.clean_text(reason or "")[:200] or None
     if action == "REJECT" and not note:
         raise InvalidInputError.single("reason", "请写明不通过的原因，作者会看到")
-    changes: dict[str, object] = {}
-    if target is not None:
-        changes["status"] = target
-    if featured is not None:
-        changes["featured"] = featured
-    if note:
-        changes["moderation_note"] = note
-    if action == "RESTORE":
-        changes["report_count"] = 0  # a moderator decided: earlier reports no longer count
-    if action in ("APPROVE", "RESTORE") and post.published_at is None:
-        changes["published_at"] = c.clock.now()
+    changes = _moderation_changes(c, post, action, note)
     async with atomic():
         query = Post.filter(id=post_id, status__in=list(sources))
         if featured is not None:
@@ -207,6 +197,25 @@ async def moderate_post(
         if action == "FEATURE":
             await award_points(c, post.author_id, "post_featured", f"post:{post.id}")
     return post
+
+
+def _moderation_changes(
+    c: Collaborators, post: Post, action: str, note: str | None
+) -> dict[str, object]:
+    """The post's columns a moderation action sets."""
+    _, target, featured = _TRANSITIONS[action]
+    changes: dict[str, object] = {}
+    if target is not None:
+        changes["status"] = target
+    if featured is not None:
+        changes["featured"] = featured
+    if note:
+        changes["moderation_note"] = note
+    if action == "RESTORE":
+        changes["report_count"] = 0  # a moderator decided: earlier reports no longer count
+    if action in ("APPROVE", "RESTORE") and post.published_at is None:
+        changes["published_at"] = c.clock.now()
+    return changes
 
 
 def _already_there(post: Post, target: PostStatus | None, featured: bool | None) -> bool:
