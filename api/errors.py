@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, TypeVar, get_args, get_origin, overload
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
+from typing_extensions import TypeForm, TypeIs
 
 from api.ids import MalformedIdError
 from domain.campaigns import errors as campaigns
@@ -163,7 +164,7 @@ class RedemptionCancelled(UserError):
     pass
 
 
-def _plain(kind: type) -> Callable[[DomainError], Any]:
+def _plain(kind: type[UserError]) -> Callable[[DomainError], UserError]:
     return lambda error: kind(code=error.code, message=error.message)
 
 
@@ -378,7 +379,8 @@ class TagMerged(UserError):
     pass
 
 
-_TO_GRAPHQL: dict[type[DomainError], Callable[[Any], Any]] = {
+# Each entry takes the error class it is keyed by, hence ``Any`` for its argument.
+_TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
     groups.HostCannotLeaveError: _plain(HostCannotLeave),
     groups.GroupArchivedError: _plain(GroupArchived),
@@ -457,15 +459,39 @@ def suspension_refusal(error: identity.AccountSuspendedError) -> ClientError:
     return refused
 
 
-def as_user_error(error: DomainError) -> Any:
-    """The union member for a domain outcome; an unmapped one is a bug and is re-raised. A
-    suspended member is refused top-level, as the mutation guard refuses them (api/permissions)."""
+Outcome = TypeVar("Outcome")
+
+
+@overload
+def as_user_error(error: DomainError, result: TypeForm[Outcome]) -> Outcome: ...
+@overload
+def as_user_error(error: DomainError) -> Any: ...
+def as_user_error(error: DomainError, result: TypeForm[Outcome] | None = None) -> object:
+    """The union member for a domain outcome, one of the mutation's ``result`` union: an error
+    with no member, or whose member the union lacks, is a bug and is re-raised. A suspended
+    member is refused top-level, as the mutation guard refuses them (api/permissions). Without
+    ``result`` the member is not checked (the segments' mutations, until their restructuring)."""
     if isinstance(error, identity.AccountSuspendedError):
         raise suspension_refusal(error) from error
+    outcome = _member_for(error)
+    if result is None or _is_member(outcome, result):
+        return outcome
+    raise error
+
+
+def _member_for(error: DomainError) -> UserError:
     for kind in type(error).__mro__:
         if kind in _TO_GRAPHQL:
             return _TO_GRAPHQL[kind](error)
     raise error
+
+
+def _is_member(outcome: object, result: TypeForm[Outcome]) -> TypeIs[Outcome]:
+    """Whether ``outcome`` is a member of ``result``: a strawberry union
+    (``Annotated[A | B, strawberry.union(...)]``), a plain union or one type."""
+    form: object = get_args(result)[0] if get_origin(result) is Annotated else result
+    members: tuple[Any, ...] = get_args(form) or (form,)
+    return isinstance(outcome, members)
 
 
 _CLIENT_FAULTS = (ClientError, GraphQLError, InvalidGlobalIDError, MalformedIdError)

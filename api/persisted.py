@@ -113,6 +113,16 @@ def contract_allowlist() -> dict[str, str]:
     return {document_hash(text): text for text in contract_documents().values()}
 
 
+def _digest(extension: object) -> str | ExecutionResult:
+    """The document's SHA-256 the extension names (lower-cased), or the refusal to answer with."""
+    if not isinstance(extension, dict) or extension.get("version") != 1:
+        return refusal("Unsupported persisted query version", UNSUPPORTED_CODE)
+    digest = extension.get("sha256Hash")
+    if not isinstance(digest, str) or len(digest) != 64:
+        return refusal("persistedQuery.sha256Hash must be a SHA-256 hex digest", MISMATCH_CODE)
+    return digest.lower()
+
+
 class PersistedQueries:
     """Resolves a request's persisted-query extension into its document (or a refusal)."""
 
@@ -152,14 +162,22 @@ class PersistedQueries:
             if allowlist_only and document_hash(data.query or "") not in contract_allowlist():
                 return _not_allowed()
             return data
-        if not isinstance(extension, dict) or extension.get("version") != 1:
-            return refusal("Unsupported persisted query version", UNSUPPORTED_CODE)
-        digest = extension.get("sha256Hash")
-        if not isinstance(digest, str) or len(digest) != 64:
-            return refusal("persistedQuery.sha256Hash must be a SHA-256 hex digest", MISMATCH_CODE)
-        digest = digest.lower()
+        digest = _digest(extension)
+        if isinstance(digest, ExecutionResult):
+            return digest
         if allowlist_only:
             return self._from_allowlist(data, digest)
+        return await self._from_store(redis, data, digest, client_ip, settings)
+
+    async def _from_store(
+        self,
+        redis: Redis,
+        data: GraphQLRequestData,
+        digest: str,
+        client_ip: str,
+        settings: Settings | None,
+    ) -> GraphQLRequestData | ExecutionResult:
+        """A hash alone is looked up; a hash with its document registers the document once."""
         if data.query is None:
             query = contract_allowlist().get(digest) or await self._lookup(redis, digest)
             if query is None:

@@ -69,6 +69,7 @@ from api.errors import (
 from api.events.mutation import EventsMutation
 from api.events.queries import EventsQuery
 from api.events.types import Event, EventRegistration
+from api.fields import field
 from api.groups.mutation import GroupsMutation
 from api.groups.queries import GroupsQuery
 from api.groups.types import InterestGroup
@@ -150,7 +151,7 @@ class Query(
     TagAdminQuery,
     BrandQuery,
 ):
-    @strawberry.field(
+    @field(
         description="Any object by its global ID; null when there is none. A malformed ID "
         "(not one this server hands out) is a top-level BAD_USER_INPUT error."
     )

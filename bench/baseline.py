@@ -85,7 +85,8 @@ def error(message: str) -> Response:
 async def _fetch(conn: asyncpg.Connection, sql: str, *args: Any) -> list[asyncpg.Record]:
     global statements
     statements += 1
-    return await conn.fetch(sql, *args)
+    rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
+    return rows
 
 
 async def feed(request: Request) -> Response:

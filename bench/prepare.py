@@ -20,6 +20,7 @@ def data_dir(database_url: str) -> Path:
 async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) -> None:
     from api.posts.queries import _feed_cursor
     from domain.clock import Clock
+    from domain.columns import column
     from domain.identity.models import Member, TokenKind
     from domain.identity.tokens import issue_token
     from domain.points import leaderboard
@@ -50,12 +51,12 @@ async def prepare(database_url: str, redis_url: str, viewers: int, seed: int) ->
         # Deep cursors: the sort keys of rows far down the feed (a window over the index order).
         published = await Post.filter(status=PostStatus.PUBLISHED).count()
         depths = sorted(rng.sample(range(20, published - 20), min(200, published - 40)))
-        rows = (
-            await Post.filter(status=PostStatus.PUBLISHED)
+        rows = await column(
+            Post.filter(status=PostStatus.PUBLISHED)
             .order_by("-featured", "-published_at", "-id")
             .offset(0)
-            .limit(1)
-            .values_list("id", flat=True)
+            .limit(1),
+            "id",
         )
         keys = []
         conn = Tortoise.get_connection("default")

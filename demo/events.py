@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from demo.residents import DEMO_ADMIN_PHONE, DEMO_RESIDENT_PHONE
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.events import services
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.groups.models import GroupMembership, InterestGroup
@@ -134,9 +135,7 @@ async def _people(
     if group is None:
         rng.shuffle(everyone)
         return everyone
-    in_group = set(
-        await GroupMembership.filter(group_id=group.id).values_list("member_id", flat=True)
-    )
+    in_group = set(await column(GroupMembership.filter(group_id=group.id), "member_id"))
     members = [m for m in everyone if m.id in in_group and m.id != group.host_id]
     others = [m for m in everyone if m.id not in in_group and m.id != group.host_id]
     rng.shuffle(members)

@@ -9,6 +9,7 @@ published or featured, so ``linli reconcile`` passes on the demo.
 from __future__ import annotations
 
 import io
+import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -24,6 +25,7 @@ from demo import posts_texts as texts
 from domain.aftercommit import atomic
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.groups.models import GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
 from domain.media.images import JPEG, JPEG_QUALITY
@@ -265,7 +267,7 @@ def _post_time(world: _World, author: Member) -> datetime:
     """Within the last six months, denser lately, and after the author joined."""
     earliest = max(world.now - HISTORY, author.created_at + timedelta(hours=2))
     span = world.now - timedelta(minutes=30) - earliest
-    return earliest + span * (1 - world.rng.random() ** 1.8)
+    return earliest + span * (1 - math.pow(world.rng.random(), 1.8))
 
 
 def _plan_post(world: _World) -> _Plan:
@@ -390,13 +392,9 @@ async def _insert_posts(plans: list[_Plan]) -> None:
     ]
     await Post.bulk_create(rows, batch_size=_batch(Post))
     # bulk_create leaves integer keys unset; rows went in in order, so read the new ids back.
-    ids = (
-        await Post.filter(id__gt=before.id if before else 0)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    ids = await column(Post.filter(id__gt=before.id if before else 0).order_by("id"), "id")
     for plan, post_id in zip(plans, ids, strict=True):
-        plan.id = int(post_id)  # type: ignore[call-overload]
+        plan.id = int(post_id)
 
 
 async def _insert_parts(plans: list[_Plan]) -> None:

@@ -33,7 +33,9 @@ def snapshot(row: Model, names: Iterable[str]) -> dict[str, Any]:
     return {name: json_value(getattr(row, name)) for name in names}
 
 
-def changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:
+def changed(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Only the keys whose values differ, from each side: what an audit entry shows."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}

@@ -61,7 +61,7 @@ def open_redis(url: str, limits: StoreLimits | None = None) -> Redis:
         socket_keepalive=True,
         retry=retry,
     )
-    return Redis(connection_pool=pool)
+    return Redis.from_pool(pool)  # the client owns its pool: closing it closes the connections
 
 
 # --- derived structures --------------------------------------------------------------------

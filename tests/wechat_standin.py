@@ -26,7 +26,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         if code.startswith("ok-"):
-            body = {"openid": code[3:], "session_key": f"sk-{code[3:]}", "unionid": None}
+            body: dict[str, object] = {
+                "openid": code[3:],
+                "session_key": f"sk-{code[3:]}",
+                "unionid": None,
+            }
         else:
             body = {"errcode": 40029, "errmsg": "invalid code"}
         payload = json.dumps(body).encode()

@@ -69,7 +69,7 @@ def _bearer_authenticated(scope: Scope) -> bool:
     """A request that authenticates with a bearer header (the mini-program) carries no cookie
     authority: a browser cannot add that header cross-site without a CORS preflight we never
     grant, and the handlers then ignore the session cookie."""
-    authorization = dict(scope["headers"]).get(b"authorization", b"")
+    authorization: bytes = dict(scope["headers"]).get(b"authorization", b"")
     return authorization[:7].lower() == b"bearer "
 
 

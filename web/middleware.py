@@ -44,36 +44,23 @@ class RequestContextMiddleware:
         request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
-        # HTTP: the response status. WebSocket: 101 once accepted, 403 when refused before
-        # that; close_code is the code the session ended with (either side's).
-        status = 500
-        close_code: int | None = None
-        responded = False
+        outcome = _Outcome()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status, close_code, responded
+            outcome.sent(message)
             if message["type"] == "http.response.start":
-                status, responded = message["status"], True
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
-            elif message["type"] == "websocket.accept":
-                status = 101
-            elif message["type"] == "websocket.close":
-                close_code = message.get("code", 1000)
-                if status != 101:
-                    status = 403
             await send(message)
 
         async def receive_watched() -> Message:
-            nonlocal close_code
             message = await receive()
-            if message["type"] == "websocket.disconnect" and close_code is None:
-                close_code = message.get("code", 1005)
+            outcome.received(message)
             return message
 
         try:
             await self.app(scope, receive_watched, send_with_id)
         except Exception as error:
-            if scope["type"] != "http" or responded:
+            if scope["type"] != "http" or outcome.responded:
                 raise  # a response is under way: nothing sound can be sent any more
             if as_busy(error) is not None:
                 log.warning("a store is busy or away: %r", error)
@@ -82,16 +69,44 @@ class RequestContextMiddleware:
             response = self.failure_response(scope["path"], error, request_id)
             await response(scope, receive, send_with_id)
         finally:
-            extra: dict[str, object] = {
-                "method": scope.get("method", "WS"),
-                "path": scope["path"],
-                "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-            }
-            if scope["type"] == "websocket":
-                extra["close_code"] = close_code
-            log.info("request" if scope["type"] == "http" else "websocket", extra=extra)
+            outcome.log(scope, time.perf_counter() - started)
             request_id_var.reset(token)
+
+
+class _Outcome:
+    """What a request came to, from the messages it exchanged. HTTP: the response status.
+    WebSocket: 101 once accepted, 403 when refused before that; ``close_code`` is the code the
+    session ended with (either side's)."""
+
+    def __init__(self) -> None:
+        self.status = 500
+        self.close_code: int | None = None
+        self.responded = False
+
+    def sent(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status, self.responded = message["status"], True
+        elif message["type"] == "websocket.accept":
+            self.status = 101
+        elif message["type"] == "websocket.close":
+            self.close_code = message.get("code", 1000)
+            if self.status != 101:
+                self.status = 403
+
+    def received(self, message: Message) -> None:
+        if message["type"] == "websocket.disconnect" and self.close_code is None:
+            self.close_code = message.get("code", 1005)
+
+    def log(self, scope: Scope, seconds: float) -> None:
+        extra: dict[str, object] = {
+            "method": scope.get("method", "WS"),
+            "path": scope["path"],
+            "status": self.status,
+            "duration_ms": round(seconds * 1000, 1),
+        }
+        if scope["type"] == "websocket":
+            extra["close_code"] = self.close_code
+        log.info("request" if scope["type"] == "http" else "websocket", extra=extra)
 
 
 class SecurityHeaders:

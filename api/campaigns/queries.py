@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from api.campaigns.types import Campaign, CampaignConnection, CampaignStatus, campaigns_of
 from api.context import Context
+from api.fields import field
 from api.pagination import after_id, check_first, connection_of
 from domain.campaigns import models, queries
 from domain.campaigns.rules import CampaignStatus as Status
@@ -17,7 +18,7 @@ from domain.campaigns.rules import CampaignStatus as Status
 
 @strawberry.type
 class CampaignsQuery:
-    @strawberry.field(
+    @field(
         description="Campaigns, newest first, optionally of one status; `first` is 1–50. Open "
         "to everyone; `viewerVotesLeft` is 0 when signed out."
     )
@@ -35,7 +36,7 @@ class CampaignsQuery:
         shown = {c.id: c for c in await campaigns_of(info, rows[:first]) if c is not None}
         return connection_of(CampaignConnection, rows, first, after, lambda r: shown[r.id])
 
-    @strawberry.field(description="One campaign by its ID; null when there is none.")
+    @field(description="One campaign by its ID; null when there is none.")
     async def campaign(self, info: Info[Context, Any], id: relay.GlobalID) -> Campaign | None:
         if id.type_name != "Campaign" or not id.node_id.isdigit():
             return None

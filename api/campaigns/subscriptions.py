@@ -13,12 +13,13 @@ from strawberry.types import Info
 from api.campaigns.types import CampaignTally
 from api.context import Context
 from api.errors import ClientError
+from api.fields import subscription
 from domain.campaigns import live, models
 
 
 @strawberry.type
 class CampaignsSubscription:
-    @strawberry.subscription(
+    @subscription(
         description="The campaign's tally now, then on every change (at most once a second)."
     )
     async def campaign_tally(

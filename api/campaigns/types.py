@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.identity.types import Member
 from api.pagination import after_id, check_first, connection_of
 from api.posts.types import Post
@@ -84,11 +85,11 @@ class CampaignEntry(relay.Node):
             post_card=card,
         )
 
-    @strawberry.field(description="Who proposed it; credited by name when it wins.")
+    @field(description="Who proposed it; credited by name when it wins.")
     def proposer(self) -> Member:
         return Member.from_model(self.model.proposer)
 
-    @strawberry.field(description="The PHOTO post entered; null for names.")
+    @field(description="The PHOTO post entered; null for names.")
     def post(self) -> Post | None:
         return Post.from_card(self.post_card) if self.post_card else None
 
@@ -193,7 +194,7 @@ class Campaign(relay.Node):
             model=campaign,
         )
 
-    @strawberry.field(
+    @field(
         description="Approved entries, oldest first (staff and the proposer also see pending "
         "ones); `first` is 1–50."
     )
@@ -208,7 +209,7 @@ class Campaign(relay.Node):
         shown = {e.id: e for e in await entries_of(info, rows[:first], self.results_visible)}
         return connection_of(CampaignEntryConnection, rows, first, after, lambda r: shown[r.id])
 
-    @strawberry.field(description="The winning entry once closed; null before.")
+    @field(description="The winning entry once closed; null before.")
     async def winner(self, info: Info[Context, Any]) -> CampaignEntry | None:
         if self.model.winner_entry_id is None:
             return None

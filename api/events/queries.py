@@ -12,6 +12,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import ClientError
 from api.events.types import Event, EventConnection, extras_for
+from api.fields import field
 from api.pagination import check_first, decode_cursor, encode_cursor
 from domain.events import queries
 
@@ -37,7 +38,7 @@ def _event_key(after: str | None) -> queries.EventKey | None:
 
 @strawberry.type
 class EventsQuery:
-    @strawberry.field(
+    @field(
         description="Events that have not ended yet, soonest first; `first` is 1–50. Open to "
         "everyone; `viewerRegistration` is null when signed out."
     )

@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.groups.types import InterestGroup
 from domain.events import models, queries
 from domain.groups.queries import group_ids_joined
@@ -53,7 +54,7 @@ class EventRegistration(relay.Node):
             model=registration,
         )
 
-    @strawberry.field(
+    @field(
         description="The 6-character code the host scans or types at the door, while a seat is "
         "held; only for the registered member (null for anyone else and on the waitlist)."
     )
@@ -64,7 +65,7 @@ class EventRegistration(relay.Node):
             return self.model.check_in_code
         return None
 
-    @strawberry.field(
+    @field(
         description="Place on the waitlist now (1 = next to get a seat); null when not waiting. "
         "One statement per registration: ask for it on the viewer's registration, not in lists."
     )

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.groups.types import InterestGroup, InterestGroupConnection
 from api.pagination import after_id, check_first, connection_of
 from domain.groups import queries
@@ -15,7 +16,7 @@ from domain.groups import queries
 
 @strawberry.type
 class GroupsQuery:
-    @strawberry.field(
+    @field(
         description="Interest groups, oldest first; `first` is 1–50. Archived groups only with "
         "`includeArchived` (the back office's list): pickers and feed filters leave them out."
     )

@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.identity.types import Estate, Member, estate_by_id
 from domain.groups import models
 from domain.groups.queries import group_ids_joined
@@ -47,11 +48,11 @@ class InterestGroup(relay.Node):
             model=group,
         )
 
-    @strawberry.field(description="The group's lead host (主理人), first of `hosts`' seats.")
+    @field(description="The group's lead host (主理人), first of `hosts`' seats.")
     def host(self) -> Member:
         return Member.from_model(self.model.host)  # loaded with the group (select_related)
 
-    @strawberry.field(
+    @field(
         description="Every host of the group (the lead host and co-hosts), longest-serving first; "
         "phone numbers masked as everywhere."
     )
@@ -59,11 +60,11 @@ class InterestGroup(relay.Node):
         found = await info.context.loaders.group_hosts.load(self.id)
         return [Member.from_model(member) for member in found or []]
 
-    @strawberry.field(description="Null: open to every estate; else only this estate's residents.")
+    @field(description="Null: open to every estate; else only this estate's residents.")
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
         return await estate_by_id(info, self.model.estate_id)
 
-    @strawberry.field(description="When it was archived; null while open.")
+    @field(description="When it was archived; null while open.")
     def archived_at(self) -> datetime | None:
         return self.model.archived_at
 

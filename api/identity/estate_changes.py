@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.identity.types import Estate, Member, estate_by_id
 from api.pagination import after_id, check_first, connection_of
 from api.permissions import require_role
@@ -56,31 +57,31 @@ class EstateChangeRequest(relay.Node):
         }
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 
-    @strawberry.field(description="Where the request stands.")
+    @field(description="Where the request stands.")
     def status(self) -> EstateChangeStatus:
         return EstateChangeStatus(self.model.status.value)
 
-    @strawberry.field(description="The member who asked.")
+    @field(description="The member who asked.")
     async def member(self) -> Member:
         # Joined by the staff list; read on demand elsewhere (the viewer's own request).
         member = await self.model.member
         return Member.from_model(member)
 
-    @strawberry.field(description="The estate the member has now; null if they had none.")
+    @field(description="The estate the member has now; null if they had none.")
     async def from_estate(self, info: Info[Context, Any]) -> Estate | None:
         return await estate_by_id(info, self.model.from_estate_id)
 
-    @strawberry.field(description="The estate the member asked to join.")
+    @field(description="The estate the member asked to join.")
     async def to_estate(self, info: Info[Context, Any]) -> Estate:
         estate = await estate_by_id(info, self.model.to_estate_id)
         assert estate is not None  # a foreign key with RESTRICT: the estate exists
         return estate
 
-    @strawberry.field(description="When the member asked.")
+    @field(description="When the member asked.")
     def requested_at(self) -> datetime:
         return self.model.created_at
 
-    @strawberry.field(description="When it was decided; null while pending.")
+    @field(description="When it was decided; null while pending.")
     def decided_at(self) -> datetime | None:
         return self.model.decided_at
 
@@ -92,7 +93,7 @@ class EstateChangeRequestConnection(relay.Connection[EstateChangeRequest]):
 
 @strawberry.type
 class EstateChangesQuery:
-    @strawberry.field(
+    @field(
         description="Hosts and admins: the estate change requests waiting for them, oldest "
         "first (admins every estate, hosts those into their own estate); `first` is 1–50. "
         "Anyone else gets a top-level FORBIDDEN error."

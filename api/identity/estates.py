@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.identity.types import Estate, PickupPoint
 from api.permissions import require_role
 from domain.identity import estates, queries
@@ -72,7 +73,7 @@ class ArchivePickupPointSuccess:
 
 @strawberry.type
 class EstatesAdminQuery:
-    @strawberry.field(
+    @field(
         description="Admins: every estate, archived ones included (`archived`), oldest first; "
         "read `pickupPoints(includeArchived: true)` for all their pickup points. Estates are "
         "few, so this is a plain list. Anyone else gets a top-level FORBIDDEN error."

@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.identity.types import Member, Role
 from api.permissions import require_role
 from api.points.types import LedgerEntry
@@ -33,31 +34,31 @@ class RoleGrantStatus(Enum):
 class RoleGrantRequest:
     model: strawberry.Private[models.RoleGrantRequest]
 
-    @strawberry.field(description="The request's ID, for `decideRoleGrant`.")
+    @field(description="The request's ID, for `decideRoleGrant`.")
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("RoleGrantRequest", self.model.id))
 
-    @strawberry.field(description="The role asked for.")
+    @field(description="The role asked for.")
     def role(self) -> Role:
         return Role(self.model.role)
 
-    @strawberry.field(description="Where the request stands.")
+    @field(description="Where the request stands.")
     def status(self) -> RoleGrantStatus:
         return RoleGrantStatus(self.model.status.value)
 
-    @strawberry.field(description="The member who would hold the role.")
+    @field(description="The member who would hold the role.")
     async def member(self) -> Member:
         return Member.from_model(await self.model.member)
 
-    @strawberry.field(description="The admin who asked.")
+    @field(description="The admin who asked.")
     async def requested_by(self) -> Member:
         return Member.from_model(await self.model.requested_by)
 
-    @strawberry.field(description="When it was asked.")
+    @field(description="When it was asked.")
     def created_at(self) -> datetime:
         return self.model.created_at
 
-    @strawberry.field(description="When it was decided; null while pending.")
+    @field(description="When it was decided; null while pending.")
     def decided_at(self) -> datetime | None:
         return self.model.decided_at
 
@@ -103,22 +104,22 @@ class MemberRecord:
     record: strawberry.Private[member_record.MemberRecord]
     now: strawberry.Private[datetime]
 
-    @strawberry.field(description="The member (phone masked as everywhere).")
+    @field(description="The member (phone masked as everywhere).")
     def member(self) -> Member:
         return Member.from_model(self.record.member)
 
-    @strawberry.field(description="The roles the member holds.")
+    @field(description="The roles the member holds.")
     def roles(self) -> list[Role]:
         return [Role(r) for r in self.record.member.roles]
 
-    @strawberry.field(description="The suspension in force; null when there is none.")
+    @field(description="The suspension in force; null when there is none.")
     def suspension(self) -> Suspension | None:
         member = self.record.member
         if not is_suspended(member, self.now):
             return None
         return Suspension(reason=member.suspension_reason or "", until=member.suspended_until)
 
-    @strawberry.field(description="Counts of the member's activity.")
+    @field(description="Counts of the member's activity.")
     def activity(self) -> ActivityCounts:
         c = self.record.counts
         return ActivityCounts(
@@ -129,28 +130,26 @@ class MemberRecord:
             redemptions=c.redemptions,
         )
 
-    @strawberry.field(description="The latest ledger entries (20), newest first.")
+    @field(description="The latest ledger entries (20), newest first.")
     def points_history(self) -> list[LedgerEntry]:
         return [LedgerEntry.from_model(e) for e in self.record.ledger]
 
-    @strawberry.field(
-        description="The latest audit entries (20) about the member or their content."
-    )
+    @field(description="The latest audit entries (20) about the member or their content.")
     def moderation_record(self) -> list[AuditEntry]:
         return [AuditEntry.from_model(e) for e in self.record.audit]
 
-    @strawberry.field(description="How many reports were made against the member's content.")
+    @field(description="How many reports were made against the member's content.")
     def reports_against(self) -> int:
         return self.record.reports_against_count
 
-    @strawberry.field(description="Grants of a role to this member waiting for a second admin.")
+    @field(description="Grants of a role to this member waiting for a second admin.")
     def pending_role_grants(self) -> list[RoleGrantRequest]:
         return [RoleGrantRequest(model=r) for r in self.record.pending_grants]
 
 
 @strawberry.type
 class StaffMembersQuery:
-    @strawberry.field(
+    @field(
         description="Admins: one member's record; null when there is no such member. Anyone "
         "else gets a top-level FORBIDDEN error."
     )
@@ -167,7 +166,7 @@ class StaffMembersQuery:
             return None
         return MemberRecord(record=record, now=info.context.collaborators.clock.now())
 
-    @strawberry.field(
+    @field(
         description="Admins: grants of ADMIN waiting for a second admin, oldest first. Anyone "
         "else gets a top-level FORBIDDEN error."
     )

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.identity.types import InterestTag
 from api.permissions import require_role
 from domain.identity import tags
@@ -25,7 +26,7 @@ class InterestTagUsage:
 
 @strawberry.type
 class TagAdminQuery:
-    @strawberry.field(
+    @field(
         description="Admins: every interest tag, offered ones first then retired ones, with "
         "member counts (two SQL statements). Anyone else gets a top-level FORBIDDEN error."
     )

@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.pagination import after_id, check_first, connection_of
 from api.points.types import Points
 from api.rewards.types import Redemption, RedemptionConnection, redeemed_counts
@@ -167,7 +168,7 @@ class Estate(relay.Node):
             archived=estate.archived,
         )
 
-    @strawberry.field(
+    @field(
         description="Where the estate's residents collect orders and rewards, oldest first. "
         "`includeArchived` adds archived points for admins only (ignored for anyone else)."
     )
@@ -233,25 +234,25 @@ class Member(relay.Node):
             model=member,
         )
 
-    @strawberry.field(description="The phone number masked as `138****5678`.")
+    @field(description="The phone number masked as `138****5678`.")
     def phone_masked(self) -> str | None:
         return mask_phone(self.model.phone)
 
-    @strawberry.field(description="The whole phone number: only for the member and admins.")
+    @field(description="The whole phone number: only for the member and admins.")
     def phone(self, info: Info[Context, Any]) -> str | None:
         if policies.can_see_full_phone(info.context.member, self.model):
             return self.model.phone
         return None
 
-    @strawberry.field(description="The member's estate.")
+    @field(description="The member's estate.")
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
         return await estate_by_id(info, self.model.estate_id)
 
-    @strawberry.field(description=_TIER_DESCRIPTION)
+    @field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
         return _tier(self.model.tier)
 
-    @strawberry.field(
+    @field(
         description="Staff only, in `members`: recency, frequency and monetary value with the "
         "score; null everywhere else."
     )
@@ -271,37 +272,35 @@ class Member(relay.Node):
 class Viewer:
     model: strawberry.Private[models.Member]
 
-    @strawberry.field(description="The member's global ID (the same as `Member.id`).")
+    @field(description="The member's global ID (the same as `Member.id`).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(encode_id("Member", self.model.id))
 
-    @strawberry.field(description="The member's nickname.")
+    @field(description="The member's nickname.")
     def display_name(self) -> str:
         return self.model.display_name
 
-    @strawberry.field(description="Avatar image URL, if any.")
+    @field(description="Avatar image URL, if any.")
     def avatar_url(self) -> str | None:
         return self.model.avatar_url
 
-    @strawberry.field(description="The member's own phone number, in full.")
+    @field(description="The member's own phone number, in full.")
     def phone(self) -> str | None:
         return self.model.phone
 
-    @strawberry.field(description="The phone number masked as `138****5678`.")
+    @field(description="The phone number masked as `138****5678`.")
     def phone_masked(self) -> str | None:
         return mask_phone(self.model.phone)
 
-    @strawberry.field(description="The member's roles; every member is a RESIDENT.")
+    @field(description="The member's roles; every member is a RESIDENT.")
     def roles(self) -> list[Role]:
         return [Role(r) for r in self.model.roles]
 
-    @strawberry.field(
-        description="The member's estate (null until chosen, e.g. after WeChat login)."
-    )
+    @field(description="The member's estate (null until chosen, e.g. after WeChat login).")
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
         return await estate_by_id(info, self.model.estate_id)
 
-    @strawberry.field(
+    @field(
         description="The member's request to move to another estate while it waits for a host "
         "or admin of that estate; null when none waits. `estate` stays the old one until then."
     )
@@ -312,24 +311,24 @@ class Viewer:
 
         return await pending_of(self.model.id)
 
-    @strawberry.field(description="Interest tags: chosen by the member or added by a host.")
+    @field(description="Interest tags: chosen by the member or added by a host.")
     async def interest_tags(self, info: Info[Context, Any]) -> list[InterestTag]:
         tags = await info.context.loaders.interest_tags.load(self.model.id)
         return [InterestTag.from_model(t) for t in tags or []]
 
-    @strawberry.field(description="The member's invite code, shared as a link or poster.")
+    @field(description="The member's invite code, shared as a link or poster.")
     def referral_code(self) -> str:
         return self.model.invite_code
 
-    @strawberry.field(description="When the member joined.")
+    @field(description="When the member joined.")
     def joined_at(self) -> datetime:
         return self.model.created_at
 
-    @strawberry.field(description=_TIER_DESCRIPTION)
+    @field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
         return _tier(self.model.tier)
 
-    @strawberry.field(
+    @field(
         description="The member's own tier changes, newest first, with the scores that caused "
         "each; `first` is 1–50."
     )
@@ -338,7 +337,7 @@ class Viewer:
         rows = await segment_queries.tier_history(self.model.id, first)
         return [TierChange.from_model(row) for row in rows]
 
-    @strawberry.field(
+    @field(
         description="Days in a row checked in, up to today or yesterday; 0 once a day is missed."
     )
     async def check_in_streak(self, info: Info[Context, Any]) -> int:
@@ -346,17 +345,17 @@ class Viewer:
         streak, _ = await points.check_in_state(self.model.id, today)
         return streak
 
-    @strawberry.field(description="Whether the member checked in today (Shanghai calendar day).")
+    @field(description="Whether the member checked in today (Shanghai calendar day).")
     async def checked_in_today(self, info: Info[Context, Any]) -> bool:
         today = info.context.collaborators.clock.today()
         _, done = await points.check_in_state(self.model.id, today)
         return done
 
-    @strawberry.field(description="The member's points and ledger.")
+    @field(description="The member's points and ledger.")
     async def points(self) -> Points:
         return await Points.of(self.model.id)
 
-    @strawberry.field(description="The member's redemptions, newest first; `first` is 1–50.")
+    @field(description="The member's redemptions, newest first; `first` is 1–50.")
     async def redemptions(self, first: int, after: str | None = None) -> RedemptionConnection:
         check_first(first)
         rows = await rewards.redemptions_page(self.model.id, after_id(after), first)
@@ -365,7 +364,7 @@ class Viewer:
             RedemptionConnection, rows, first, after, lambda r: Redemption.from_model(r, counts)
         )
 
-    @strawberry.field(
+    @field(
         description="The member's own posts in every status, newest first, with the moderation "
         "note of rejected and hidden ones; `first` is 1–50."
     )
@@ -376,7 +375,7 @@ class Viewer:
 
         return await my_posts(self.model.id, first, after)
 
-    @strawberry.field(
+    @field(
         description="Neighbours who joined with the viewer's invite code, newest first, each "
         "with whether their first purchase has rewarded the invitation; `first` is 1–50."
     )
@@ -406,7 +405,7 @@ class LogoutSuccess:
 class UpdateProfileSuccess:
     viewer: Viewer = strawberry.field(description="The member as now saved.")
 
-    @strawberry.field(
+    @field(
         description="A change of estate is not made at once: it is this request, waiting for a "
         "host or admin of the new estate (null when none waits, e.g. the first choice of a "
         "resident without an estate). `viewer.estate` keeps the old estate until approval."

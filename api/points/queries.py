@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.pagination import check_first
 from api.points.leaderboard import (
     Leaderboard,
@@ -19,7 +20,7 @@ from api.points.leaderboard import (
 
 @strawberry.type
 class PointsQuery:
-    @strawberry.field(
+    @field(
         description="A leaderboard: the top `first` (1–50) members and the viewer's place. "
         "`POINTS` is this month's points, `REFERRALS` is 推荐之星 (qualified referrals)."
     )

@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.pagination import after_id, check_first, connection_of
 from domain.points import models, queries
 
@@ -128,7 +129,7 @@ class Points:
             member_id=member_id,
         )
 
-    @strawberry.field(description="Every movement of points, newest first; `first` is 1–50.")
+    @field(description="Every movement of points, newest first; `first` is 1–50.")
     async def ledger(self, first: int, after: str | None = None) -> LedgerEntryConnection:
         check_first(first)
         rows = await queries.ledger_page(self.member_id, after_id(after), first)

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import ClientError
+from api.fields import field
 from api.identity.types import Member
 from api.pagination import (
     after_id,
@@ -80,7 +81,7 @@ async def my_posts(author_id: int, first: int, after: str | None) -> PostConnect
 
 @strawberry.type
 class PostsQuery:
-    @strawberry.field(
+    @field(
         description="Published posts, featured first, then newest; `first` is 1–50. Filter by "
         "`groupId` (`InterestGroup.id`) and `kind`. Open to everyone."
     )
@@ -105,7 +106,7 @@ class PostsQuery:
         )
         return feed_connection(cards, first, after)
 
-    @strawberry.field(
+    @field(
         description="One post: published ones for everyone, others only for their author and "
         "staff who may moderate them; null otherwise (and for an ID of another type)."
     )
@@ -116,7 +117,7 @@ class PostsQuery:
         detail = await queries.post_detail(info.context.member, post_id)
         return Post.from_card(detail.card, detail) if detail else None
 
-    @strawberry.field(
+    @field(
         description="Staff: posts waiting for a decision (pending, or hidden by reports), oldest "
         "first, in the groups the viewer moderates (hosts: their own groups); `first` is 1–50."
     )
@@ -133,7 +134,7 @@ class PostsQuery:
         cards = await queries.moderation_queue_page(actor, group, after_id(after), first)
         return connection_of(PostConnection, cards, first, after, Post.from_card)
 
-    @strawberry.field(
+    @field(
         description="Staff: audited actions, newest first. Admins read every entry, back-office "
         "changes included; moderators the moderation entries; hosts those about the posts of "
         "their own groups. `first` is 1–50; the optional filters narrow by actor, kind and "
@@ -168,7 +169,7 @@ class PostsQuery:
         rows = await queries.audit_log_page(actor, after_id(after), first, filters)
         return connection_of(AuditLogEntryConnection, rows, first, after, AuditLogEntry.from_model)
 
-    @strawberry.field(
+    @field(
         description="Staff: what the audit log's filters can offer the viewer: the actors and "
         "the kinds of the entries they may read."
     )

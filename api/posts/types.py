@@ -15,6 +15,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.groups.types import InterestGroup
 from api.identity.types import Member
 from api.pagination import after_id, check_first, connection_of
@@ -110,7 +111,7 @@ class Comment(relay.Node):
             model=comment,
         )
 
-    @strawberry.field(description="Who wrote it.")
+    @field(description="Who wrote it.")
     def author(self) -> Member:
         return Member.from_model(self.model.author)  # read with the comment (select_related)
 
@@ -171,42 +172,42 @@ class Post(relay.Node):
             detail=detail,
         )
 
-    @strawberry.field(description="The first image, for cards; null when there is none.")
+    @field(description="The first image, for cards; null when there is none.")
     def cover_image(self) -> Image | None:
         return image_of(self.card.cover) if self.card.cover else None
 
-    @strawberry.field(description="Who wrote it.")
+    @field(description="Who wrote it.")
     def author(self) -> Member:
         return Member.from_model(self.card.post.author)
 
-    @strawberry.field(description="The interest group it was posted in; null for none.")
+    @field(description="The interest group it was posted in; null for none.")
     def group(self) -> InterestGroup | None:
         group = self.card.post.group
         return InterestGroup.from_model(group, self.card.viewer_in_group) if group else None
 
-    @strawberry.field(description="Why it was rejected or hidden: only for the author and staff.")
+    @field(description="Why it was rejected or hidden: only for the author and staff.")
     def moderation_note(self, info: Info[Context, Any]) -> str | None:
         if policies.may_see_moderation(_viewer(info), self.card.post):
             return self.card.post.moderation_note
         return None
 
-    @strawberry.field(description="How many members reported it: only for staff, else null.")
+    @field(description="How many members reported it: only for staff, else null.")
     def report_count(self, info: Info[Context, Any]) -> int | None:
         if policies.may_moderate(_viewer(info), self.card.post):
             return self.card.post.report_count
         return None
 
-    @strawberry.field(description="All images in order (up to 9).")
+    @field(description="All images in order (up to 9).")
     async def images(self) -> list[Image]:
         found = self.detail.images if self.detail else await queries.images_of(self.id)
         return [image_of(image) for image in found]
 
-    @strawberry.field(description="The recipe part; null unless the post is a RECIPE.")
+    @field(description="The recipe part; null unless the post is a RECIPE.")
     async def recipe(self) -> Recipe | None:
         recipe = self.detail.recipe if self.detail else await queries.recipe_of(self.card.post)
         return Recipe.from_recipe(recipe) if recipe else None
 
-    @strawberry.field(description="Comments, oldest first; `first` is 1–50.")
+    @field(description="Comments, oldest first; `first` is 1–50.")
     async def comments(self, first: int, after: str | None = None) -> CommentConnection:
         check_first(first)
         rows = await queries.comments_page(self.id, after_id(after), first)
@@ -286,7 +287,7 @@ class AuditLogEntry(relay.Node):
             model=entry,
         )
 
-    @strawberry.field(description="The staff member (or, for `AUTO_HIDE`, the last reporter).")
+    @field(description="The staff member (or, for `AUTO_HIDE`, the last reporter).")
     def actor(self) -> Member:
         return Member.from_model(self.model.actor)
 

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.permissions import require_role
 from api.programme.types import Brand, PrivacyPolicy, ProgrammeRules, ProgrammeRuleVersion
 from domain.identity.models import Role
@@ -18,7 +19,7 @@ from domain.programme.brand import current_brand
 
 @strawberry.type
 class ProgrammeQuery:
-    @strawberry.field(
+    @field(
         description="Admins: the earn rules in force and their version history (who saved each, "
         "when, why). Anyone else gets a top-level FORBIDDEN error."
     )
@@ -28,7 +29,7 @@ class ProgrammeQuery:
         versions = [ProgrammeRuleVersion.of(r.rules, r) for r in history]
         return ProgrammeRules(current=versions[0], versions=versions)
 
-    @strawberry.field(
+    @field(
         description="The privacy policy in force: what registering consents to (its `version` "
         "is recorded). Readable without signing in."
     )
@@ -39,6 +40,6 @@ class ProgrammeQuery:
 
 @strawberry.type
 class BrandQuery:
-    @strawberry.field(description="The brand, for everyone (signed in or not).")
+    @field(description="The brand, for everyone (signed in or not).")
     async def brand(self, info: Info[Context, Any]) -> Brand:
         return Brand.from_view(await current_brand(info.context.collaborators))

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.pagination import after_id, check_first, connection_of
 from api.rewards.types import Reward, RewardConnection, redeemed_counts
 from domain.rewards import queries as rewards_queries
@@ -15,7 +16,7 @@ from domain.rewards import queries as rewards_queries
 
 @strawberry.type
 class RewardsQuery:
-    @strawberry.field(
+    @field(
         description="Rewards open for redemption now, oldest first; `first` is 1–50. Open to "
         "everyone; `viewerRedeemedCount` is 0 when signed out."
     )

@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.context import Context
+from api.fields import field
 from api.points.types import Points
 from domain.rewards import models
 from domain.rewards import queries as rewards_queries
@@ -89,19 +90,19 @@ class Reward(relay.Node):
             counts=counts,
         )
 
-    @strawberry.field(
+    @field(
         description="Retired by the operators: out of the mall, no new redemptions; reserved "
         "ones can still be picked up or cancelled."
     )
     def retired(self) -> bool:
         return self.model.retired_at is not None
 
-    @strawberry.field(description="The reward's picture; null when it has none.")
+    @field(description="The reward's picture; null when it has none.")
     def image(self) -> Image | None:
         url = self.model.image_url
         return Image(url=url, width=None, height=None) if url else None
 
-    @strawberry.field(
+    @field(
         description="How many the viewer holds or has picked up (cancelled ones do not count); "
         "0 when signed out."
     )
@@ -153,7 +154,7 @@ class Redemption(relay.Node):
             model=redemption,
         )
 
-    @strawberry.field(
+    @field(
         description="The 6-character code shown at the pickup point; only for the member who "
         "redeemed (null for anyone else)."
     )

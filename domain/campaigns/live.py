@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 import orjson
@@ -22,6 +22,7 @@ from tortoise.functions import Count
 from domain import stores
 from domain.campaigns.models import Campaign, CampaignEntry, Vote
 from domain.campaigns.rules import results_visible
+from domain.columns import column
 
 PUSH_INTERVAL_MS = 1000
 DIRTY = "tally:dirty"
@@ -143,9 +144,7 @@ async def ensure_open_tallies(redis: Redis) -> int:
     """Rebuild the tally of every campaign still open whose tally is not complete (the due
     jobs); returns how many were rebuilt."""
     rebuilt = 0
-    open_ids: list[int] = await Campaign.filter(closed_at__isnull=True).values_list(  # type: ignore[assignment]
-        "id", flat=True
-    )
+    open_ids = await column(Campaign.filter(closed_at__isnull=True), "id")
     for campaign_id in open_ids:
         if await stores.heal(redis, tally(campaign_id), _loader(campaign_id)) is not None:
             rebuilt += 1
@@ -169,7 +168,7 @@ async def snapshot(campaign_id: int) -> Tally:
 
 async def follow(
     redis: Redis, campaign_id: int, min_interval: float = PUSH_INTERVAL_MS / 1000
-) -> AsyncIterator[Tally]:
+) -> AsyncGenerator[Tally, None]:
     """The current tally, then every change, at most one every ``min_interval`` seconds."""
     pubsub = redis.pubsub()
     await pubsub.subscribe(channel(campaign_id))

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.identity.models import Estate, Member
+    from domain.posts.models import Post
 
 # Model docstrings become table comments: keep them free of semicolons (statement splitting).
 
@@ -28,7 +33,7 @@ class Campaign(Model):
     kind = fields.CharEnumField(CampaignKind, max_length=8)
     title = fields.CharField(max_length=60)
     description = fields.TextField()
-    estate: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    estate: fields.ForeignKeyNullableRelation[Estate] = fields.ForeignKeyField(
         "linli.Estate", related_name="campaigns", null=True, on_delete=fields.RESTRICT
     )
     proposal_starts_at = fields.DatetimeField(null=True)
@@ -40,7 +45,7 @@ class Campaign(Model):
     # Set once, by the conditional update that closes the campaign.
     closed_at = fields.DatetimeField(null=True)
     winner_entry_id = fields.IntField(null=True)
-    created_by: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="campaigns_created", on_delete=fields.RESTRICT
     )
     created_at = fields.DatetimeField()
@@ -60,12 +65,12 @@ class CampaignEntry(Model):
     campaign: fields.ForeignKeyRelation[Campaign] = fields.ForeignKeyField(
         "linli.Campaign", related_name="entries", on_delete=fields.CASCADE
     )
-    proposer: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    proposer: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="campaign_entries", on_delete=fields.RESTRICT
     )
     title = fields.CharField(max_length=40)
     description = fields.CharField(max_length=200, null=True)
-    post: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    post: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
         "linli.Post", related_name="campaign_entries", null=True, on_delete=fields.RESTRICT
     )
     status = fields.CharEnumField(EntryStatus, max_length=10, default=EntryStatus.PENDING)
@@ -89,7 +94,7 @@ class Ballot(Model):
     campaign: fields.ForeignKeyRelation[Campaign] = fields.ForeignKeyField(
         "linli.Campaign", related_name="ballots", on_delete=fields.CASCADE
     )
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="ballots", on_delete=fields.CASCADE
     )
     votes_left = fields.IntField()
@@ -112,7 +117,7 @@ class Vote(Model):
     entry: fields.ForeignKeyRelation[CampaignEntry] = fields.ForeignKeyField(
         "linli.CampaignEntry", related_name="votes", on_delete=fields.CASCADE
     )
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="votes", on_delete=fields.CASCADE
     )
     created_at = fields.DatetimeField()

@@ -20,7 +20,7 @@ from domain.campaigns.errors import (
 )
 from domain.campaigns.models import Ballot, Campaign, CampaignEntry, CampaignKind, EntryStatus, Vote
 from domain.collaborators import Collaborators
-from domain.errors import InvalidInputError, NotFoundError
+from domain.errors import FieldError, InvalidInputError, NotFoundError
 from domain.identity.models import Estate, Member, Role
 from domain.identity.policies import require_role
 from domain.identity.suspensions import is_suspended
@@ -68,7 +68,7 @@ async def create_campaign(c: Collaborators, admin: Member, new: NewCampaign) -> 
         new.votes_per_member,
     )
     if new.estate_id is not None and not await Estate.filter(id=new.estate_id).exists():
-        errors.append(rules.FieldError("estateId", "小区不存在"))
+        errors.append(FieldError("estateId", "小区不存在"))
     if errors:
         raise InvalidInputError(errors)
     return await Campaign.create(
@@ -115,7 +115,7 @@ async def propose_entry(
         status = EntryStatus.APPROVED
         errors = rules.entry_field_errors(title[:40], description)
     elif post_id is not None:
-        errors.append(rules.FieldError("postId", "命名活动不需要关联帖子"))
+        errors.append(FieldError("postId", "命名活动不需要关联帖子"))
     if errors:
         raise InvalidInputError(errors)
     await hit_all(c.redis, [(PROPOSALS, str(member.id))])

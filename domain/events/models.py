@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.groups.models import InterestGroup
+    from domain.identity.models import Member
 
 
 class RegistrationStatus(StrEnum):
@@ -27,10 +32,10 @@ class Event(Model):
     title = fields.CharField(max_length=60)
     description = fields.TextField()
     # Null: an event of the whole programme, run by the operators.
-    group: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    group: fields.ForeignKeyNullableRelation[InterestGroup] = fields.ForeignKeyField(
         "linli.InterestGroup", related_name="events", null=True, on_delete=fields.RESTRICT
     )
-    created_by: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="events_created", on_delete=fields.RESTRICT
     )
     location = fields.CharField(max_length=100)
@@ -67,7 +72,7 @@ class EventRegistration(Model):
     event: fields.ForeignKeyRelation[Event] = fields.ForeignKeyField(
         "linli.Event", related_name="registrations", on_delete=fields.CASCADE
     )
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="event_registrations", on_delete=fields.CASCADE
     )
     status = fields.CharEnumField(RegistrationStatus, max_length=10)
@@ -77,7 +82,7 @@ class EventRegistration(Model):
     confirmed_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
     checked_in_at = fields.DatetimeField(null=True)
-    checked_in_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    checked_in_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="event_check_ins", null=True, on_delete=fields.RESTRICT
     )
 

@@ -16,6 +16,7 @@ from tortoise.expressions import F
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, NotFoundError
 from domain.events import rules
 from domain.events.errors import (
@@ -256,9 +257,9 @@ async def check_in_attendee(c: Collaborators, staff: Member, code: str) -> Event
 async def record_no_shows(now: datetime) -> int:
     """After an event ends, its confirmed but unchecked registrations become NO_SHOW. Touches
     only CONFIRMED rows, so running it again changes nothing."""
-    ids = await EventRegistration.filter(
-        status=RegistrationStatus.CONFIRMED, event__ends_at__lte=now
-    ).values_list("id", flat=True)
+    ids = await column(
+        EventRegistration.filter(status=RegistrationStatus.CONFIRMED, event__ends_at__lte=now), "id"
+    )
     if not ids:
         return 0
     return await EventRegistration.filter(

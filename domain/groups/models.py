@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.identity.models import Estate, Member
 
 
 class InterestGroup(Model):
@@ -12,11 +17,11 @@ class InterestGroup(Model):
     slug = fields.CharField(max_length=40, unique=True)
     description = fields.TextField()
     cover_url = fields.CharField(max_length=300, null=True)
-    host: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    host: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="hosted_groups", on_delete=fields.RESTRICT
     )
     # Null: open to every estate.
-    estate: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    estate: fields.ForeignKeyNullableRelation[Estate] = fields.ForeignKeyField(
         "linli.Estate", related_name="groups", null=True, on_delete=fields.RESTRICT
     )
     member_count = fields.IntField(default=0)
@@ -39,10 +44,10 @@ class GroupHost(Model):
     group: fields.ForeignKeyRelation[InterestGroup] = fields.ForeignKeyField(
         "linli.InterestGroup", related_name="hosts", on_delete=fields.CASCADE
     )
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="group_host_seats", on_delete=fields.CASCADE
     )
-    appointed_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    appointed_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="host_appointments", null=True, on_delete=fields.SET_NULL
     )
     appointed_at = fields.DatetimeField()
@@ -62,7 +67,7 @@ class GroupMembership(Model):
     group: fields.ForeignKeyRelation[InterestGroup] = fields.ForeignKeyField(
         "linli.InterestGroup", related_name="memberships", on_delete=fields.CASCADE
     )
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="group_memberships", on_delete=fields.CASCADE
     )
     joined_at = fields.DatetimeField()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.columns import column
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.groups.policies import groups_hosted_by
 from domain.identity.models import Member, Role
@@ -23,10 +24,10 @@ async def groups_page(
 async def group_ids_joined(member_id: int, group_ids: list[int]) -> set[int]:
     if not group_ids:
         return set()
-    rows = await GroupMembership.filter(member_id=member_id, group_id__in=group_ids).values_list(
-        "group_id", flat=True
+    rows = await column(
+        GroupMembership.filter(member_id=member_id, group_id__in=group_ids), "group_id"
     )
-    return {int(group_id) for group_id in rows}  # type: ignore[call-overload]
+    return {int(group_id) for group_id in rows}
 
 
 async def get_group_by_slug(slug: str) -> InterestGroup | None:

@@ -133,6 +133,7 @@ class MemberInterestTag(Model):
 
     member_id: int
     tag_id: int
+    added_by_id: int | None
 
     class Meta:
         table = "member_interest_tag"

@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import FieldError, InvalidInputError
 from domain.identity import rules
 from domain.identity.errors import (
@@ -230,27 +231,12 @@ async def authenticate(
 
 async def update_profile(c: Collaborators, member: Member, changes: ProfileChanges) -> Member:
     await hit_all(c.redis, [(Limit("mutations", MUTATIONS_PER_MINUTE, 60), str(member.id))])
-    errors: list[FieldError] = []
-    values: dict[str, object] = {}
-    if changes.display_name is not None:
-        name = rules.clean_display_name(changes.display_name)
-        if message := rules.display_name_error(name):
-            errors.append(FieldError("displayName", message))
-        values["display_name"] = name
-    if changes.avatar_image_id is not None:
-        # Only the member's own upload, like a post's images; someone else's looks missing.
-        avatar_url = await find_own_image_url(c, member, changes.avatar_image_id)
-        if avatar_url is None:
-            errors.append(FieldError("avatarImageId", "图片不存在"))
-        values["avatar_url"] = avatar_url
+    values, errors = await _profile_columns(c, member, changes)
     if changes.estate_id is not None and not await Estate.filter(id=changes.estate_id).exists():
         errors.append(FieldError("estateId", "小区不存在"))
     tag_ids = sorted(set(changes.interest_tag_ids or []))
-    if changes.interest_tag_ids is not None:
-        if len(tag_ids) > MAX_INTEREST_TAGS:
-            errors.append(FieldError("interestTagIds", f"最多选择{MAX_INTEREST_TAGS}个兴趣标签"))
-        elif not await _may_choose(member, tag_ids):
-            errors.append(FieldError("interestTagIds", TAG_REFUSED))
+    if changes.interest_tag_ids is not None and (message := await _tags_error(member, tag_ids)):
+        errors.append(FieldError("interestTagIds", message))
     if errors:
         raise InvalidInputError(errors)
     async with in_transaction():
@@ -266,10 +252,36 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
     return member
 
 
+async def _profile_columns(
+    c: Collaborators, member: Member, changes: ProfileChanges
+) -> tuple[dict[str, object], list[FieldError]]:
+    """The member's columns the changes set (name, avatar), and what is wrong with them."""
+    values: dict[str, object] = {}
+    errors: list[FieldError] = []
+    if changes.display_name is not None:
+        name = rules.clean_display_name(changes.display_name)
+        if message := rules.display_name_error(name):
+            errors.append(FieldError("displayName", message))
+        values["display_name"] = name
+    if changes.avatar_image_id is not None:
+        # Only the member's own upload, like a post's images; someone else's looks missing.
+        avatar_url = await find_own_image_url(c, member, changes.avatar_image_id)
+        if avatar_url is None:
+            errors.append(FieldError("avatarImageId", "图片不存在"))
+        values["avatar_url"] = avatar_url
+    return values, errors
+
+
+async def _tags_error(member: Member, tag_ids: list[int]) -> str | None:
+    if len(tag_ids) > MAX_INTEREST_TAGS:
+        return f"最多选择{MAX_INTEREST_TAGS}个兴趣标签"
+    if not await _may_choose(member, tag_ids):
+        return TAG_REFUSED
+    return None
+
+
 async def _tags_present(member: Member, tag_ids: list[int]) -> set[int]:
-    found: list[Any] = await MemberInterestTag.filter(
-        member=member, tag_id__in=tag_ids
-    ).values_list("tag_id", flat=True)
+    found = await column(MemberInterestTag.filter(member=member, tag_id__in=tag_ids), "tag_id")
     return {int(tag_id) for tag_id in found}
 
 

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from domain.audit import record_change, snapshot
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, NotFoundError
 from domain.identity.errors import TagMergedError, TagNameTakenError, TagRetiredError
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
@@ -67,9 +68,7 @@ async def lock_offered_tags(tag_ids: Iterable[int]) -> set[int]:
             'AND "retired_at" IS NULL ORDER BY "id" FOR KEY SHARE'
         )
         return {row.id for row in rows}
-    found: list[Any] = await InterestTag.filter(id__in=ids, retired_at__isnull=True).values_list(
-        "id", flat=True
-    )
+    found = await column(InterestTag.filter(id__in=ids, retired_at__isnull=True), "id")
     return {int(tag_id) for tag_id in found}
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.identity.models import Member
 
 
 class Image(Model):
     id = fields.IntField(primary_key=True)
-    owner: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    owner: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="images", on_delete=fields.CASCADE
     )
     storage_key = fields.CharField(max_length=120, unique=True)

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from tortoise.expressions import Case, F, When
 
+from domain.columns import column
 from domain.points.errors import InsufficientPointsError
 from domain.points.ledger import plan_draws
 from domain.points.models import LedgerEntry, LedgerReason, LotDraw, PointsAccount, PointsLot
@@ -192,9 +193,7 @@ async def credit_pending_many(
     if not credits:
         return {}
     done = set(
-        await LedgerEntry.filter(idempotency_key__in=list(credits)).values_list(
-            "idempotency_key", flat=True
-        )
+        await column(LedgerEntry.filter(idempotency_key__in=list(credits)), "idempotency_key")
     )
     todo = {key: value for key, value in credits.items() if key not in done}
     per_member: dict[int, int] = {}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import cast
 
 from tortoise.expressions import F
 from tortoise.functions import Sum
 
 from domain.aftercommit import atomic
+from domain.columns import column
 from domain.points.accounts import already_applied, lock_account
 from domain.points.ledger import REMINDER_DAYS
 from domain.points.models import ExpiryReminder, LedgerEntry, LedgerReason, PointsAccount, PointsLot
@@ -44,14 +44,13 @@ async def release_pending_points(now: datetime) -> int:
 
 async def expire_points(now: datetime) -> int:
     """What remains of lots past their expiry leaves the balance as one EXPIRY entry per member."""
-    members = (
-        await PointsLot.filter(released=True, remaining__gt=0, expires_at__lte=now)
-        .distinct()
-        .values_list("member_id", flat=True)
+    members = await column(
+        PointsLot.filter(released=True, remaining__gt=0, expires_at__lte=now).distinct(),
+        "member_id",
     )
     expired = 0
     for member_id in members:
-        expired += await _expire_member(cast(int, member_id), now)
+        expired += await _expire_member(member_id, now)
     return expired
 
 

@@ -4,9 +4,13 @@ left of each award (for oldest-first spending and year-end expiry)."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.identity.models import Member
 
 
 class LedgerReason(StrEnum):
@@ -29,7 +33,7 @@ class PointsAccount(Model):
     """The hot row: balance and pending are the sums the entries and lots add up to."""
 
     id = fields.IntField(primary_key=True)
-    member: fields.OneToOneRelation = fields.OneToOneField(
+    member: fields.OneToOneRelation[Member] = fields.OneToOneField(
         "linli.Member", related_name="points_account", on_delete=fields.CASCADE
     )
     balance = fields.IntField(default=0)
@@ -46,7 +50,7 @@ class LedgerEntry(Model):
     """One movement of points. Never updated or deleted: a correction is a new entry."""
 
     id = fields.BigIntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="ledger_entries", on_delete=fields.RESTRICT
     )
     amount = fields.IntField()
@@ -73,10 +77,10 @@ class PointsLot(Model):
     """What is left of one award. Spending draws lots in (expires_at, id) order."""
 
     id = fields.BigIntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="points_lots", on_delete=fields.RESTRICT
     )
-    entry: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    entry: fields.ForeignKeyRelation[LedgerEntry] = fields.ForeignKeyField(
         "linli.LedgerEntry", related_name="lots", on_delete=fields.RESTRICT
     )
     amount = fields.IntField()
@@ -97,10 +101,10 @@ class LotDraw(Model):
     """Which lots a spending entry drew from, so a refund restores the same expiry dates."""
 
     id = fields.BigIntField(primary_key=True)
-    entry: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    entry: fields.ForeignKeyRelation[LedgerEntry] = fields.ForeignKeyField(
         "linli.LedgerEntry", related_name="draws", on_delete=fields.RESTRICT
     )
-    lot: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    lot: fields.ForeignKeyRelation[PointsLot] = fields.ForeignKeyField(
         "linli.PointsLot", related_name="draws", on_delete=fields.RESTRICT
     )
     amount = fields.IntField()
@@ -116,7 +120,7 @@ class DailyContribution(Model):
     """Contribution points a member earned on one Shanghai calendar day (capped at 200)."""
 
     id = fields.IntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="daily_contributions", on_delete=fields.CASCADE
     )
     day = fields.DateField()
@@ -133,7 +137,7 @@ class CheckIn(Model):
     """A daily check-in (签到), one per member per Shanghai calendar day."""
 
     id = fields.IntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="check_ins", on_delete=fields.CASCADE
     )
     day = fields.DateField()
@@ -152,7 +156,7 @@ class ExpiryReminder(Model):
     """A reminder recorded 10 days before a member's points expire."""
 
     id = fields.IntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="expiry_reminders", on_delete=fields.CASCADE
     )
     expires_at = fields.DatetimeField()
@@ -170,19 +174,19 @@ class AdjustmentRequest(Model):
     """An admin adjustment above the approval threshold, waiting for a second admin."""
 
     id = fields.IntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="adjustment_requests", on_delete=fields.CASCADE
     )
     amount = fields.IntField()
     reason = fields.CharField(max_length=120)
     idempotency_key = fields.CharField(max_length=120, unique=True)
-    requested_by: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    requested_by: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="adjustments_requested", on_delete=fields.RESTRICT
     )
-    approved_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    approved_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="adjustments_approved", null=True, on_delete=fields.RESTRICT
     )
-    entry: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    entry: fields.ForeignKeyNullableRelation[LedgerEntry] = fields.ForeignKeyField(
         "linli.LedgerEntry",
         related_name="adjustment_requests",
         null=True,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from tortoise.functions import Sum
 
+from domain.columns import column
 from domain.points.models import LedgerEntry, PointsAccount, PointsLot
 from domain.programme.queries import all_programme_rules
 from domain.rewards.models import Redemption, RedemptionStatus, Reward, RewardRestock
@@ -72,10 +73,8 @@ async def _check_awards(report: ReconcileReport) -> None:
     """Every award names a rule version that exists. Nothing is recomputed from today's rules:
     an award keeps the amount and expiry of the version it names, whatever came after."""
     known = set(await all_programme_rules())
-    named = await LedgerEntry.filter(rule_version__isnull=False).distinct().values_list(
-        "rule_version", flat=True
-    )
-    for version in sorted({int(str(v)) for v in named} - known):
+    named = await column(LedgerEntry.filter(rule_version__isnull=False).distinct(), "rule_version")
+    for version in sorted({int(v) for v in named} - known):
         report.mismatches.append(f"有积分流水引用了不存在的规则版本 v{version}")
 
 

@@ -4,10 +4,15 @@ reports, and the append-only moderation audit log."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.groups.models import InterestGroup
+    from domain.identity.models import Member
+    from domain.media.models import Image
 
 
 class PostKind(StrEnum):
@@ -35,10 +40,10 @@ class ReportReason(StrEnum):
 
 class Post(Model):
     id = fields.IntField(primary_key=True)
-    author: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    author: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="posts", on_delete=fields.RESTRICT
     )
-    group: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    group: fields.ForeignKeyNullableRelation[InterestGroup] = fields.ForeignKeyField(
         "linli.InterestGroup", related_name="posts", null=True, on_delete=fields.RESTRICT
     )
     kind = fields.CharEnumField(PostKind, max_length=8)
@@ -118,7 +123,7 @@ class PostImage(Model):
     post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
         "linli.Post", related_name="images", on_delete=fields.CASCADE
     )
-    image: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    image: fields.ForeignKeyRelation[Image] = fields.ForeignKeyField(
         "linli.Image", related_name="post_images", on_delete=fields.RESTRICT
     )
     position = fields.IntField()
@@ -136,7 +141,7 @@ class Comment(Model):
     post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
         "linli.Post", related_name="comments", on_delete=fields.CASCADE
     )
-    author: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    author: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="comments", on_delete=fields.RESTRICT
     )
     body = fields.TextField()
@@ -157,7 +162,7 @@ class PostLike(Model):
     post: fields.ForeignKeyRelation[Post] = fields.ForeignKeyField(
         "linli.Post", related_name="likes", on_delete=fields.CASCADE
     )
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="likes", on_delete=fields.CASCADE
     )
     created_at = fields.DatetimeField()
@@ -182,12 +187,16 @@ class Report(Model):
     comment: fields.ForeignKeyNullableRelation[Comment] = fields.ForeignKeyField(
         "linli.Comment", related_name="reports", null=True, on_delete=fields.CASCADE
     )
-    reporter: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    reporter: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="reports", on_delete=fields.CASCADE
     )
     reason = fields.CharEnumField(ReportReason, max_length=16)
     note = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()
+
+    post_id: int | None
+    comment_id: int | None
+    reporter_id: int
 
     class Meta:
         table = "report"
@@ -199,7 +208,7 @@ class AuditLogEntry(Model):
     values before and after it. Never updated or deleted."""
 
     id = fields.BigIntField(primary_key=True)
-    actor: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    actor: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="audit_entries", on_delete=fields.RESTRICT
     )
     action = fields.CharField(max_length=40)

@@ -10,6 +10,7 @@ from tortoise.expressions import F
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import FieldError, InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
@@ -73,9 +74,7 @@ async def _draft_errors(author: Member, draft: PostDraft) -> list[FieldError]:
         if owned != len(set(draft.image_ids)):
             errors.append(FieldError("imageIds", "图片不存在"))
     if draft.group_id is not None:
-        archived = await InterestGroup.filter(id=draft.group_id).values_list(
-            "archived_at", flat=True
-        )
+        archived = await column(InterestGroup.filter(id=draft.group_id), "archived_at")
         if not archived:
             errors.append(FieldError("groupId", "小组不存在"))
         elif archived[0] is not None and not errors:
@@ -173,17 +172,7 @@ async def moderate_post(
     note = text.clean_text(reason or "")[:200] or None
     if action == "REJECT" and not note:
         raise InvalidInputError.single("reason", "请写明不通过的原因，作者会看到")
-    changes: dict[str, object] = {}
-    if target is not None:
-        changes["status"] = target
-    if featured is not None:
-        changes["featured"] = featured
-    if note:
-        changes["moderation_note"] = note
-    if action == "RESTORE":
-        changes["report_count"] = 0  # a moderator decided: earlier reports no longer count
-    if action in ("APPROVE", "RESTORE") and post.published_at is None:
-        changes["published_at"] = c.clock.now()
+    changes = _moderation_changes(c, post, action, note)
     async with atomic():
         query = Post.filter(id=post_id, status__in=list(sources))
         if featured is not None:
@@ -208,6 +197,25 @@ async def moderate_post(
         if action == "FEATURE":
             await award_points(c, post.author_id, "post_featured", f"post:{post.id}")
     return post
+
+
+def _moderation_changes(
+    c: Collaborators, post: Post, action: str, note: str | None
+) -> dict[str, object]:
+    """The post's columns a moderation action sets."""
+    _, target, featured = _TRANSITIONS[action]
+    changes: dict[str, object] = {}
+    if target is not None:
+        changes["status"] = target
+    if featured is not None:
+        changes["featured"] = featured
+    if note:
+        changes["moderation_note"] = note
+    if action == "RESTORE":
+        changes["report_count"] = 0  # a moderator decided: earlier reports no longer count
+    if action in ("APPROVE", "RESTORE") and post.published_at is None:
+        changes["published_at"] = c.clock.now()
+    return changes
 
 
 def _already_there(post: Post, target: PostStatus | None, featured: bool | None) -> bool:

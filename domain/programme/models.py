@@ -5,10 +5,13 @@ newest version applies from then on (awards already made keep the version they n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.identity.models import Member
 
 
 class ProgrammeRules(Model):
@@ -19,7 +22,7 @@ class ProgrammeRules(Model):
     version = fields.IntField(unique=True)
     rules: dict[str, Any] = fields.JSONField()
     note = fields.CharField(max_length=200, null=True)
-    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="rule_versions", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField()
@@ -39,7 +42,7 @@ class BrandProfile(Model):
     name = fields.CharField(max_length=40)
     logo_url = fields.CharField(max_length=300, null=True)
     about = fields.TextField(default="")
-    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="brand_versions", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField()
@@ -57,7 +60,7 @@ class PrivacyPolicy(Model):
     id = fields.IntField(primary_key=True)
     version = fields.CharField(max_length=20, unique=True)
     body = fields.TextField()
-    created_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="privacy_versions", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField()

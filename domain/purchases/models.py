@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.identity.models import Member
 
 
 class Purchase(Model):
@@ -11,7 +16,7 @@ class Purchase(Model):
 
     id = fields.BigIntField(primary_key=True)
     order_id = fields.CharField(max_length=64, unique=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="purchases", on_delete=fields.RESTRICT
     )
     amount_cents = fields.IntField()

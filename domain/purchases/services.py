@@ -11,6 +11,7 @@ from datetime import datetime
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.identity.rules import normalise_phone
@@ -93,7 +94,7 @@ async def _resolve_members(rows: list[PurchaseRow]) -> dict[str, int]:
     """Order id → member id, by member id or phone in two queries; a mismatch finds nobody."""
     ids = {row.member_id for row in rows if row.member_id is not None}
     phones = {normalise_phone(row.phone) for row in rows if row.phone}
-    known_ids = set(await Member.filter(id__in=ids).values_list("id", flat=True)) if ids else set()
+    known_ids = set(await column(Member.filter(id__in=ids), "id")) if ids else set()
     by_phone: dict[str, int] = (
         dict(await Member.filter(phone__in=phones).values_list("phone", "id")) if phones else {}
     )

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.identity.models import Member
+    from domain.points.models import LedgerEntry
 
 
 class RedemptionStatus(StrEnum):
@@ -36,7 +41,7 @@ class Reward(Model):
 
 class Redemption(Model):
     id = fields.IntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="redemptions", on_delete=fields.RESTRICT
     )
     reward: fields.ForeignKeyRelation[Reward] = fields.ForeignKeyField(
@@ -48,12 +53,12 @@ class Redemption(Model):
         RedemptionStatus, max_length=10, default=RedemptionStatus.RESERVED
     )
     pickup_code = fields.CharField(max_length=6, unique=True)
-    spend_entry: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    spend_entry: fields.ForeignKeyRelation[LedgerEntry] = fields.ForeignKeyField(
         "linli.LedgerEntry", related_name="redemptions", on_delete=fields.RESTRICT
     )
     created_at = fields.DatetimeField()
     fulfilled_at = fields.DatetimeField(null=True)
-    fulfilled_by: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    fulfilled_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="fulfilments", null=True, on_delete=fields.RESTRICT
     )
     cancelled_at = fields.DatetimeField(null=True)
@@ -61,6 +66,7 @@ class Redemption(Model):
     member_id: int
     reward_id: int
     spend_entry_id: int
+    fulfilled_by_id: int | None
 
     class Meta:
         table = "redemption"
@@ -71,13 +77,16 @@ class RedemptionCounter(Model):
     """Live redemptions per member and reward, for the per-member limit's conditional update."""
 
     id = fields.IntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="redemption_counters", on_delete=fields.CASCADE
     )
     reward: fields.ForeignKeyRelation[Reward] = fields.ForeignKeyField(
         "linli.Reward", related_name="counters", on_delete=fields.CASCADE
     )
     count = fields.IntField(default=0)
+
+    member_id: int
+    reward_id: int
 
     class Meta:
         table = "redemption_counter"
@@ -90,10 +99,13 @@ class RewardRestock(Model):
         "linli.Reward", related_name="restocks", on_delete=fields.CASCADE
     )
     quantity = fields.IntField()
-    restocked_by: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    restocked_by: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="restocks", on_delete=fields.RESTRICT
     )
     created_at = fields.DatetimeField()
+
+    reward_id: int
+    restocked_by_id: int
 
     class Meta:
         table = "reward_restock"
@@ -105,7 +117,7 @@ class IdempotencyRecord(Model):
 
     id = fields.IntField(primary_key=True)
     key = fields.CharField(max_length=100, unique=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="idempotency_records", on_delete=fields.CASCADE
     )
     operation = fields.CharField(max_length=40)

@@ -11,6 +11,7 @@ from tortoise.expressions import F
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import DomainError, FieldError, InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
@@ -288,7 +289,7 @@ async def fulfil_redemption(c: Collaborators, host: Member, pickup_code: str) ->
     )
     if not done:
         # Lost to a cancel or an earlier fulfilment: say which (the status no longer changes).
-        status = await Redemption.filter(id=redemption.id).values_list("status", flat=True)
+        status = await column(Redemption.filter(id=redemption.id), "status")
         if status and status[0] == RedemptionStatus.CANCELLED:
             raise RedemptionCancelledError()
         raise AlreadyFulfilledError()

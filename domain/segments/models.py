@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from domain.identity.models import Estate, Member
 
 
 class TierChange(Model):
     """One tier change of one member with the scores that caused it (append-only)."""
 
     id = fields.BigIntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="tier_changes", on_delete=fields.CASCADE
     )
     from_tier = fields.CharField(max_length=12, null=True)
@@ -35,7 +40,7 @@ class NpsResponse(Model):
     """A member's 0-10 answer to "would you recommend us", at most one per calendar quarter."""
 
     id = fields.IntField(primary_key=True)
-    member: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="nps_responses", on_delete=fields.CASCADE
     )
     quarter = fields.CharField(max_length=7)  # 2026Q4, Shanghai time
@@ -55,13 +60,13 @@ class AcquisitionSpend(Model):
     """Money spent to win new members (flyers, tasting samples, ads), recorded by admins."""
 
     id = fields.IntField(primary_key=True)
-    estate: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+    estate: fields.ForeignKeyNullableRelation[Estate] = fields.ForeignKeyField(
         "linli.Estate", related_name="acquisition_spend", null=True, on_delete=fields.RESTRICT
     )
     spent_on = fields.DateField()
     amount_cents = fields.BigIntField()
     note = fields.CharField(max_length=120)
-    recorded_by: fields.ForeignKeyRelation = fields.ForeignKeyField(
+    recorded_by: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="spend_recorded", on_delete=fields.RESTRICT
     )
     created_at = fields.DatetimeField()
@@ -81,8 +86,8 @@ class TierRun(Model):
     computed_at = fields.DatetimeField()
     members = fields.IntField()
     changed = fields.IntField()
-    cuts: dict = fields.JSONField()
-    shares: dict = fields.JSONField()
+    cuts: dict[str, Any] = fields.JSONField()  # tiers.cuts_record
+    shares: dict[str, int] = fields.JSONField()  # tier value -> members
     seconds = fields.FloatField()
     trigger = fields.CharField(max_length=12)  # NIGHTLY, ADMIN, COMMAND
 

@@ -124,10 +124,10 @@ async def _first_tally(collaborators: Collaborators, campaign: Campaign) -> dict
     stream = await schema.subscribe(
         op("CampaignTally"), variable_values={"campaignId": cid(campaign)}, context_value=context
     )
-    assert not hasattr(stream, "errors") or not stream.errors  # type: ignore[union-attr]
-    result = await stream.__anext__()  # type: ignore[union-attr]
-    await stream.aclose()  # type: ignore[union-attr]
-    assert result.errors is None, result.errors
+    assert not hasattr(stream, "errors") or not stream.errors
+    result = await stream.__anext__()
+    await stream.aclose()
+    assert result.errors is None and result.data is not None, result.errors
     tally: dict[str, Any] = result.data["campaignTally"]
     return tally
 

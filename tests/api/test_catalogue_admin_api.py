@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.identity.models import Member, Role
 from domain.posts.models import AuditLogEntry
@@ -103,8 +105,9 @@ async def test_bad_reward_edits_get_typed_field_errors_and_change_nothing(
     now = collaborators.clock.now()
 
     async def refused(**input: Any) -> dict[str, Any]:
-        result = (await update_reward(gql, token, rewardId=rid(reward), **input))["data"]
-        return result["updateReward"]  # type: ignore[no-any-return]
+        body = await update_reward(gql, token, rewardId=rid(reward), **input)
+        result: dict[str, Any] = body["data"]["updateReward"]
+        return result
 
     for cost in (0, -5):
         zero = await refused(costPoints=cost)
@@ -272,9 +275,7 @@ async def test_cancelling_an_event_cancels_its_registrations_and_refuses_new_one
         "seatsLeft": 0,
         "waitlistCount": 0,
     }
-    statuses = set(
-        await EventRegistration.filter(event_id=event.id).values_list("status", flat=True)
-    )
+    statuses = set(await column(EventRegistration.filter(event_id=event.id), "status"))
     assert statuses == {RegistrationStatus.CANCELLED}
     late = await token_for(collaborators, await make_member())
     refused = (await gql(op("RegisterForEvent"), {"eventId": eid(event)}, late))["data"]
@@ -294,13 +295,13 @@ async def test_cancelling_an_event_cancels_its_registrations_and_refuses_new_one
 
 
 async def test_a_past_event_cannot_be_cancelled_and_a_reason_is_required(
-    gql: GraphQLClient, collaborators: Collaborators
+    gql: GraphQLClient, collaborators: Collaborators, clock: FrozenClock
 ) -> None:
     _, event = await hosted_event(collaborators, starts_in=timedelta(hours=1))
     admin = await token_of(collaborators, Role.ADMIN)
     blank = await gql(op("CancelEvent"), {"eventId": eid(event), "reason": ""}, admin)
     assert blank["data"]["cancelEvent"]["fieldErrors"][0]["field"] == "reason"
-    collaborators.clock.advance(hours=5)
+    clock.advance(hours=5)
     admin = await token_of(collaborators, Role.ADMIN)
     over = await gql(op("CancelEvent"), {"eventId": eid(event), "reason": "太晚了"}, admin)
     assert over["data"]["cancelEvent"]["__typename"] == "EventOver"

@@ -34,7 +34,8 @@ async def ask(gql: GraphQLClient, token: str, estate: Estate) -> dict[str, Any]:
     body = await gql(
         op("UpdateProfile"), {"input": {"estateId": encode_id("Estate", estate.id)}}, token
     )
-    return body["data"]["updateProfile"]
+    result: dict[str, Any] = body["data"]["updateProfile"]
+    return result
 
 
 async def members_of(gql: GraphQLClient, token: str, estate: Estate) -> dict[str, Any]:
@@ -116,7 +117,8 @@ async def test_only_hosts_of_the_target_and_admins_list_and_decide_and_only_once
 
     async def decide(token: str, approve: bool) -> dict[str, Any]:
         variables = {"requestId": request_id, "approve": approve}
-        return (await gql(op("DecideEstateChange"), variables, token))["data"]
+        data: dict[str, Any] = (await gql(op("DecideEstateChange"), variables, token))["data"]
+        return data
 
     assert (await decide(tokens["host_a"], True))["decideEstateChange"]["code"] == "NOT_FOUND"
     assert (

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity.models import (
     Estate,
     EstateChangeRequest,
@@ -150,7 +151,7 @@ async def test_an_admin_creates_edits_archives_and_restores_through_the_contract
     restored = await call(gql, world, "RestoreEstate", token)
     assert restored["estate"]["archived"] is False
     assert (await Estate.get(id=world["estate"].id)).archived_at is None
-    actions = await AuditLogEntry.all().order_by("id").values_list("action", flat=True)
+    actions = await column(AuditLogEntry.all().order_by("id"), "action")
     assert actions == [
         "ESTATE_CREATED",
         "PICKUP_POINT_ADDED",

@@ -13,13 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.testclient import TestClient
 from tortoise.connection import get_connection
 
 from asgi import create_app
 from domain.collaborators import Collaborators
 from domain.groups.models import GroupMembership
 from tests.api.test_groups_api import token_for
+from tests.asgi_websocket import WebSocketSession
 from tests.domain.test_groups import make_group
 from tests.factories import make_member
 from tests.stores import ON_POSTGRES
@@ -112,35 +112,31 @@ def websocket_sessions(caplog: pytest.LogCaptureFixture) -> list[tuple[int, int]
     ]
 
 
-def test_websocket_messages_are_text_frames_and_the_session_is_logged_with_its_close_code(
+async def test_websocket_messages_are_text_frames_and_the_session_is_logged_with_its_close_code(
     collaborators: Collaborators, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = create_app(collaborators.settings, collaborators, manage_stores=False)
     caplog.set_level(logging.INFO, logger="linli.http")
-    with (
-        TestClient(app) as http,
-        http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
-    ):
-        ws.send_text('{"type": "connection_init"}')
-        ack = ws.receive()
+    async with WebSocketSession(app, "/graphql", ["graphql-transport-ws"]) as ws:
+        await ws.send_text('{"type": "connection_init"}')
+        ack = await ws.receive()
         assert json.loads(ack["text"])["type"] == "connection_ack" and ack.get("bytes") is None
-        ws.send_text('{"type": "ping"}')
-        pong = ws.receive()
+        await ws.send_text('{"type": "ping"}')
+        pong = await ws.receive()
         assert "text" in pong and pong.get("bytes") is None
-        ws.close(1000)
+        await ws.close(1000)
     assert websocket_sessions(caplog) == [(101, 1000)]
 
 
-def test_a_refused_websocket_session_is_logged_as_refused_not_as_a_500(
+async def test_a_refused_websocket_session_is_logged_as_refused_not_as_a_500(
     collaborators: Collaborators, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = create_app(collaborators.settings, collaborators, manage_stores=False)
     caplog.set_level(logging.INFO, logger="linli.http")
-    with (
-        TestClient(app) as http,
-        http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
-    ):
-        ws.send_text('{"type": "connection_init", "payload": {"authorization": "Bearer nope"}}')
-        closed = ws.receive()
+    async with WebSocketSession(app, "/graphql", ["graphql-transport-ws"]) as ws:
+        await ws.send_text(
+            '{"type": "connection_init", "payload": {"authorization": "Bearer nope"}}'
+        )
+        closed = await ws.receive()
         assert closed["type"] == "websocket.close" and closed["code"] == 4403
     assert websocket_sessions(caplog) == [(101, 4403)]

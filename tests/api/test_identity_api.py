@@ -31,7 +31,8 @@ async def register(gql: GraphQLClient, estate_id: int, **changes: Any) -> dict[s
         }
     }
     body = await gql(op("Register"), variables)
-    return body["data"]["register"]
+    result: dict[str, Any] = body["data"]["register"]
+    return result
 
 
 async def test_a_resident_registers_logs_in_and_reads_their_profile(gql: GraphQLClient) -> None:
@@ -180,8 +181,9 @@ async def test_a_member_sets_their_avatar_from_their_own_upload_only(gql: GraphQ
 
     async def update(image_id: str) -> dict[str, Any]:
         variables = {"input": {"avatarImageId": image_id}}
-        result: dict[str, Any] = (await gql(op("UpdateProfile"), variables, token=token))["data"]
-        return result["updateProfile"]
+        body = await gql(op("UpdateProfile"), variables, token=token)
+        result: dict[str, Any] = body["data"]["updateProfile"]
+        return result
 
     for refused_id in (encode_id("Image", theirs.id), encode_id("Image", 99999), "garbage"):
         refused = await update(refused_id)

@@ -310,7 +310,7 @@ async def test_a_host_fulfils_by_pickup_code_once(
     }
     stored = await Redemption.get(id=redemption.id)
     assert stored.status == RedemptionStatus.FULFILLED
-    assert stored.fulfilled_by_id == host.id  # type: ignore[attr-defined]
+    assert stored.fulfilled_by_id == host.id
 
     code = {"pickupCode": redemption.pickup_code}
     twice = (await gql(op("FulfilRedemption"), code, token=host_token))["data"]
@@ -419,8 +419,9 @@ async def test_an_admin_gives_a_new_reward_a_picture_from_their_own_upload(
 
     async def create(image_id: str) -> dict[str, Any]:
         variables = {"input": {**base, "imageId": image_id}}
-        result: dict[str, Any] = (await gql(op("CreateReward"), variables, token=token))["data"]
-        return result["createReward"]
+        body = await gql(op("CreateReward"), variables, token=token)
+        result: dict[str, Any] = body["data"]["createReward"]
+        return result
 
     for refused_id in (encode_id("Image", theirs.id), encode_id("Image", 99999)):
         refused = await create(refused_id)

@@ -96,7 +96,7 @@ async def test_members_with_tiers_and_rfm_for_staff_only(
     assert len(nodes) == 5 and {n["estate"]["name"] for n in nodes} == {"阳光花园"}
     by_phone = {n["phoneMasked"]: n for n in nodes}
     m1 = await Member.filter(estate_id=a.id).order_by("id").offset(1).first()
-    assert m1 is not None
+    assert m1 is not None and m1.phone is not None
     row = by_phone[f"{m1.phone[:3]}****{m1.phone[-4:]}"]
     assert row["rfm"]["frequency"] == 2 and row["rfm"]["monetaryCents"] == 15_000
     assert row["rfm"]["score"] >= 3 and row["tier"] in {"KOC", "HIGH_VALUE", "POTENTIAL"}

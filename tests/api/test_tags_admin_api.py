@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity import tags
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
 from domain.posts.models import AuditLogEntry
@@ -97,7 +98,7 @@ async def test_an_admin_creates_renames_merges_retires_and_restores_tags(
         ("亲子", 0, None),
         ("手冲咖啡", 0, {"id": tag_id(world["tea"]), "name": "茶"}),
     ]
-    kinds = await AuditLogEntry.all().order_by("id").values_list("action", flat=True)
+    kinds = await column(AuditLogEntry.all().order_by("id"), "action")
     assert kinds == ["TAG_CREATED", "TAG_RENAMED", "TAG_MERGED"]
     offered = (await gql("{ interestTags { name retired } }"))["data"]["interestTags"]
     assert offered == [{"name": "茶", "retired": False}, {"name": "亲子", "retired": False}]
@@ -155,7 +156,7 @@ async def test_the_audit_log_filters_and_shows_before_and_after_values(
     assert '"name": "咖啡"' in node["beforeJson"] and '"name": "手冲咖啡"' in node["afterJson"]
     by_other = await audit_page(gql, token, actorId=encode_id("Member", other.id))
     assert [e["node"]["action"] for e in by_other["edges"]] == ["TAG_CREATED"]
-    today = collaborators.clock.today().isoformat()  # type: ignore[attr-defined]
+    today = collaborators.clock.today().isoformat()
     assert len((await audit_page(gql, token, since=today, until=today))["edges"]) == 2
     assert (await audit_page(gql, token, until="2000-01-01"))["edges"] == []
     bad = await gql(op("FilteredAuditLog"), {"first": 10, "actorId": "nope"}, token)

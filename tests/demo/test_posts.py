@@ -11,6 +11,7 @@ from demo import residents
 from demo.groups import seed_groups_demo
 from demo.posts import PENDING_POSTS, seed_posts_demo
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.media.models import Image
 from domain.points.models import LedgerEntry
 from domain.points.reconcile import reconcile
@@ -56,8 +57,8 @@ async def test_the_demo_has_500_posts_whose_counters_match_and_which_reconcile(
     assert await RecipeStep.all().count() > 2 * recipes
     assert await RecipeIngredient.all().count() > 2 * recipes
     assert 20 <= await Image.all().count() <= 40
-    photos = await Post.filter(kind=PostKind.PHOTO).values_list("id", flat=True)
-    with_images = set(await PostImage.all().values_list("post_id", flat=True))
+    photos = await column(Post.filter(kind=PostKind.PHOTO), "id")
+    with_images = set(await column(PostImage.all(), "post_id"))
     assert set(photos) <= with_images
     assert made["likes"] == await PostLike.all().count() > 4000
     assert made["comments"] == await Comment.all().count() > 1000

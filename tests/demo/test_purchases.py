@@ -9,6 +9,7 @@ from datetime import timedelta
 from demo import residents
 from demo.purchases import seed_purchases_demo
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity.models import Member
 from domain.points.models import LedgerEntry, LedgerReason
 from domain.points.reconcile import reconcile
@@ -37,13 +38,13 @@ async def test_a_year_of_skewed_purchases_and_referral_chains_that_reconcile(
 
     invited = await Member.filter(referred_by_id__isnull=False).count()
     assert made["referrals"] == await Referral.all().count() == invited > 10
-    statuses = Counter(await Referral.all().values_list("status", flat=True))
+    statuses = Counter(await column(Referral.all(), "status"))
     assert statuses[ReferralStatus.REWARDED] == made["rewarded"] > 5
     assert statuses[ReferralStatus.PENDING] > 0
     rewards = await LedgerEntry.filter(reason=LedgerReason.REFERRAL).count()
     assert rewards == 2 * made["rewarded"]
     resident = await Member.get(phone=residents.DEMO_RESIDENT_PHONE)
-    mine = await Referral.filter(referrer_id=resident.id).values_list("status", flat=True)
+    mine = await column(Referral.filter(referrer_id=resident.id), "status")
     assert sorted(mine) == ["PENDING", "REWARDED", "REWARDED"]
     assert await LedgerEntry.filter(reason=LedgerReason.PURCHASE).count() == len(purchases)
     assert (await reconcile()).clean

@@ -4,6 +4,7 @@ votes than the ballot holds, and a Redis tally that equals the database (and is 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
@@ -27,7 +28,7 @@ def unthrottled(collaborators: Collaborators) -> Collaborators:
     return replace(collaborators, settings=settings)
 
 
-def _unexpected(results: list[object]) -> list[object]:
+def _unexpected(results: Sequence[object]) -> list[BaseException]:
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)]
 
 

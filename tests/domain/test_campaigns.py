@@ -14,7 +14,8 @@ from domain.campaigns.errors import (
     NotEligibleError,
     NoVotesLeftError,
 )
-from domain.campaigns.models import Ballot, Campaign, CampaignEntry, EntryStatus, Vote
+from domain.campaigns.models import Ballot, Campaign, CampaignEntry, CampaignKind, EntryStatus, Vote
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, PermissionDeniedError
 from domain.identity.models import Member, Role
@@ -106,7 +107,7 @@ async def test_proposed_names_wait_for_a_moderator_and_the_decision_is_audited(
         collaborators,
         await admin(collaborators),
         services.NewCampaign(
-            kind=services.CampaignKind.NAMING,
+            kind=CampaignKind.NAMING,
             title="新豆命名大赛",
             description="说明",
             proposal_ends_at=now + timedelta(days=1),
@@ -146,6 +147,7 @@ async def test_proposals_are_refused_outside_the_proposal_window(
 
 async def test_closing_names_the_most_voted_entry_and_closing_twice_changes_nothing(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     campaign, entries = await voting_campaign(collaborators)
     for _ in range(2):
@@ -154,7 +156,7 @@ async def test_closing_names_the_most_voted_entry_and_closing_twice_changes_noth
     boss = await admin(collaborators)
     closed = await services.close_campaign(collaborators, campaign.id, boss)
     assert closed.winner_entry_id == entries[1].id and closed.closed_at is not None
-    collaborators.clock.advance(minutes=5)  # type: ignore[attr-defined]
+    clock.advance(minutes=5)
     again = await services.close_campaign(collaborators, campaign.id, boss)
     assert (again.closed_at, again.winner_entry_id) == (closed.closed_at, entries[1].id)
     won = await LedgerEntry.filter(reason=LedgerReason.CAMPAIGN_WON)
@@ -173,11 +175,12 @@ async def test_a_tie_goes_to_the_earlier_entry(collaborators: Collaborators) -> 
 
 async def test_the_job_closes_campaigns_whose_voting_ended_once(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     campaign, entries = await voting_campaign(collaborators)
     await services.cast_vote(collaborators, await voter(collaborators), entries[0].id)
     assert await services.close_due_campaigns(collaborators) == 0
-    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+    clock.advance(days=1)
     assert await services.close_due_campaigns(collaborators) == 1
     assert await services.close_due_campaigns(collaborators) == 0
     closed = await Campaign.get(id=campaign.id)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.events import admin as events_admin
@@ -352,10 +353,11 @@ async def test_raising_the_capacity_seats_the_waitlist_in_arrival_order_at_once(
 
 async def test_an_event_under_way_can_be_corrected_but_not_moved_into_the_past(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     host = await make_host()
     event = await make_event(collaborators, await make_group(host), starts_in=timedelta(hours=1))
-    collaborators.clock.advance(hours=2)  # started an hour ago, ends in an hour
+    clock.advance(hours=2)  # started an hour ago, ends in an hour
     await events_admin.update_event(
         collaborators, host, event.id, EventChanges(location="会所三楼")
     )
@@ -368,7 +370,7 @@ async def test_an_event_under_way_can_be_corrected_but_not_moved_into_the_past(
             EventChanges(starts_at=event.starts_at - timedelta(minutes=30)),
         )
     assert [e.field for e in moved.value.field_errors] == ["startsAt"]
-    collaborators.clock.advance(hours=2)
+    clock.advance(hours=2)
     with pytest.raises(EventOverError):
         await events_admin.update_event(
             collaborators, host, event.id, EventChanges(title="再来一次")
@@ -422,6 +424,7 @@ async def test_cancelling_cancels_every_seat_and_waitlist_place_and_keeps_attend
 
 async def test_cancelling_twice_changes_nothing_and_a_past_event_cannot_be_cancelled(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     host = await make_host()
     group = await make_group(host)
@@ -434,7 +437,7 @@ async def test_cancelling_twice_changes_nothing_and_a_past_event_cannot_be_cance
 
     past = await make_event(collaborators, group, starts_in=timedelta(hours=1), title="昨天的活动")
     await register(collaborators, past, 1)
-    collaborators.clock.advance(hours=4)
+    clock.advance(hours=4)
     with pytest.raises(EventOverError):
         await events_admin.cancel_event(collaborators, host, past.id, "太晚了")
     assert (await Event.get(id=past.id)).cancelled_at is None

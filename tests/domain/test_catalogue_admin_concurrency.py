@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import pytest
@@ -35,7 +35,7 @@ async def admin() -> Member:
     return await make_member(roles=(Role.RESIDENT, Role.ADMIN))
 
 
-def unexpected(results: list[object]) -> list[object]:
+def unexpected(results: Sequence[object]) -> list[BaseException]:
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)]
 
 

@@ -10,6 +10,7 @@ import pytest
 from domain.campaigns import services as campaigns
 from domain.campaigns.errors import NotEligibleError
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import NotFoundError, PermissionDeniedError
 from domain.identity import estate_changes, services
 from domain.identity.errors import EstateChangeDecidedError
@@ -77,7 +78,7 @@ async def test_a_declined_request_leaves_the_member_where_they_were_and_is_decid
     assert (await Member.get(id=member.id)).estate_id == a.id
     saved = await EstateChangeRequest.get(id=request.id)
     assert (saved.status, saved.decided_by_id) == (EstateChangeStatus.DECLINED, admin.id)
-    actions = await AuditLogEntry.filter(target_id=member.id).values_list("action", flat=True)
+    actions = await column(AuditLogEntry.filter(target_id=member.id), "action")
     assert actions == ["ESTATE_DECLINED"]
 
 

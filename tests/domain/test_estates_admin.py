@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.identity import estate_changes, queries, services
@@ -74,10 +75,11 @@ async def test_an_admin_creates_an_estate_with_its_first_pickup_point_and_both_a
         "ESTATE",
         estate.id,
     )
-    assert created.before is None and created.after["name"] == "翠湖花园"
+    assert created.before is None and created.after is not None
+    assert created.after["name"] == "翠湖花园"
     added = await AuditLogEntry.get(action="PICKUP_POINT_ADDED")
     assert (added.target_type, added.target_id) == ("PICKUP_POINT", point.id)
-    assert added.after["opening_hours"] == "每天 9:00–21:00"
+    assert added.after is not None and added.after["opening_hours"] == "每天 9:00–21:00"
 
 
 async def test_texts_are_cleaned_before_they_are_checked_and_stored(
@@ -148,10 +150,11 @@ async def test_a_taken_name_is_refused_on_create_and_on_rename_and_nothing_chang
 
 async def test_an_edit_records_only_the_fields_it_changed_and_no_change_records_nothing(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     actor = await admin()
     estate = await create_estate(collaborators, actor, LAKE)
-    collaborators.clock.advance(hours=1)  # type: ignore[attr-defined]
+    clock.advance(hours=1)
     renamed = await update_estate(
         collaborators, actor, estate.id, EstateInput("翠湖天地", "上海", "浦东新区", LAKE.address)
     )
@@ -184,7 +187,7 @@ async def test_archiving_keeps_members_and_is_recorded_once_and_restoring_reopen
     assert not restored.archived and (await Estate.get(id=estate.id)).archived_at is None
     await restore_estate(collaborators, actor, estate.id)
     entry = await AuditLogEntry.get(action="ESTATE_RESTORED")
-    assert entry.before == {"archived_at": archived.archived_at.isoformat()}  # type: ignore[union-attr]
+    assert entry.before == {"archived_at": archived.archived_at.isoformat()}
     assert entry.after == {"archived_at": None}
     assert [e.id for e in await queries.list_active_estates()] == [estate.id]
 

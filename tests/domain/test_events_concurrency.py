@@ -4,6 +4,7 @@ cancellations at once, one check-in racing itself, one member registering twice 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from tortoise.connection import get_connection
 
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import DomainError
 from domain.events import services
 from domain.events.errors import AlreadyRegisteredError, AttendeeAlreadyCheckedInError
@@ -59,7 +61,7 @@ async def race_watched(event_id: int, *work: Any) -> tuple[list[Any], list[tuple
     return list(results), samples
 
 
-def unexpected(results: list[object]) -> list[object]:
+def unexpected(results: Sequence[object]) -> list[BaseException]:
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)]
 
 
@@ -86,9 +88,7 @@ async def test_a_hundred_members_racing_for_twenty_seats_then_five_cancels_promo
         "id"
     )
     assert [r.waitlist_position for r in waiting] == list(range(1, 81))
-    codes = await EventRegistration.filter(event_id=event.id).values_list(
-        "check_in_code", flat=True
-    )
+    codes = await column(EventRegistration.filter(event_id=event.id), "check_in_code")
     assert len({c for c in codes if c}) == 20
 
     seated = await EventRegistration.filter(event_id=event.id, status=Status.CONFIRMED)
@@ -101,14 +101,17 @@ async def test_a_hundred_members_racing_for_twenty_seats_then_five_cancels_promo
     assert all(taken == seated == capacity for taken, seated, capacity in samples), samples
     assert not unexpected(cancels), unexpected(cancels)[:3]
     assert all(isinstance(r, EventRegistration) and r.status == Status.CANCELLED for r in cancels)
-    promoted = await EventRegistration.filter(
-        event_id=event.id, status=Status.CONFIRMED, waitlist_position__isnull=False
-    ).values_list("waitlist_position", flat=True)
-    assert sorted(promoted) == [1, 2, 3, 4, 5]  # type: ignore[type-var]
-    still_waiting = await EventRegistration.filter(
-        event_id=event.id, status=Status.WAITLISTED
-    ).values_list("waitlist_position", flat=True)
-    assert sorted(still_waiting) == list(range(6, 81))  # type: ignore[type-var]
+    promoted = await column(
+        EventRegistration.filter(
+            event_id=event.id, status=Status.CONFIRMED, waitlist_position__isnull=False
+        ),
+        "waitlist_position",
+    )
+    assert sorted(promoted) == [1, 2, 3, 4, 5]
+    still_waiting = await column(
+        EventRegistration.filter(event_id=event.id, status=Status.WAITLISTED), "waitlist_position"
+    )
+    assert sorted(still_waiting) == list(range(6, 81))
     assert await seats_consistent(event.id) == (20, 20, 20)
     assert (
         await EventRegistration.filter(
@@ -136,15 +139,19 @@ async def test_registering_and_cancelling_at_once_never_double_book_a_seat(
     assert all(taken == seated <= capacity for taken, seated, capacity in samples), samples
     taken, counted, capacity = await seats_consistent(event.id)
     assert taken == counted == capacity == 5
-    positions = await EventRegistration.filter(
-        event_id=event.id, waitlist_position__isnull=False
-    ).values_list("waitlist_position", flat=True)
-    assert sorted(positions) == list(range(1, len(positions) + 1))  # type: ignore[type-var]
+    positions = await column(
+        EventRegistration.filter(event_id=event.id, waitlist_position__isnull=False),
+        "waitlist_position",
+    )
+    assert sorted(positions) == list(range(1, len(positions) + 1))
     # The three promoted are the three longest waiting: numbers 1, 2 and 3.
-    confirmed_positions = await EventRegistration.filter(
-        event_id=event.id, status=Status.CONFIRMED, waitlist_position__isnull=False
-    ).values_list("waitlist_position", flat=True)
-    assert sorted(confirmed_positions) == [1, 2, 3]  # type: ignore[type-var]
+    confirmed_positions = await column(
+        EventRegistration.filter(
+            event_id=event.id, status=Status.CONFIRMED, waitlist_position__isnull=False
+        ),
+        "waitlist_position",
+    )
+    assert sorted(confirmed_positions) == [1, 2, 3]
 
 
 async def test_one_member_registering_ten_times_at_once_gets_one_place(

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, PermissionDeniedError, RateLimitedError
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member, PickupPoint, Role
@@ -62,7 +63,7 @@ async def test_the_setup_code_holder_creates_the_first_admin_and_the_brand_once(
     assert await verify_password(stored.password_hash, "first-admin-2026")
     profile = await BrandProfile.get()
     assert (profile.version, profile.name, profile.created_by_id) == (1, "青禾邻里", admin.id)
-    actions = sorted(await AuditLogEntry.all().values_list("action", flat=True))
+    actions = sorted(await column(AuditLogEntry.all(), "action"))
     assert actions == ["BRAND_UPDATED", "FIRST_ADMIN_CREATED"]
     assert await collaborators.redis.get(first_run.CODE_KEY) is None  # used up
     assert await first_run.issue_setup_code(collaborators) is None
@@ -170,8 +171,11 @@ async def test_an_admin_writes_the_next_brand_version_with_its_audit_entry(
     assert (current.name, current.version, current.logo_url) == ("青禾社区", 3, None)
     entries = await AuditLogEntry.filter(action="BRAND_UPDATED").order_by("id")
     assert [e.actor_id for e in entries] == [admin.id] * 3
-    assert entries[0].before == {} and entries[0].after["name"] == "青禾 邻里"
-    assert entries[1].before["name"] == "青禾 邻里" and entries[1].after["name"] == "青禾社区"
+    first_change, second_change = entries[0], entries[1]
+    assert first_change.before == {} and first_change.after is not None
+    assert first_change.after["name"] == "青禾 邻里"
+    assert second_change.before is not None and second_change.after is not None
+    assert second_change.before["name"] == "青禾 邻里" and second_change.after["name"] == "青禾社区"
 
 
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.HOST, Role.MODERATOR])
@@ -220,7 +224,7 @@ async def test_concurrent_brand_changes_get_distinct_versions(collaborators: Col
     )
     saved = [r for r in results if isinstance(r, BrandProfile)]
     assert all(isinstance(r, BrandProfile | VersionConflictError) for r in results), results
-    versions = sorted(await BrandProfile.all().values_list("version", flat=True))
+    versions = sorted(await column(BrandProfile.all(), "version"))
     assert versions == list(range(1, len(saved) + 1)) and len(saved) >= 2
     assert await AuditLogEntry.filter(action="BRAND_UPDATED").count() == len(saved)
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from typing import TypedDict
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, RateLimitedError
 from domain.identity import services
 from domain.identity.errors import (
@@ -31,17 +35,17 @@ from tests.factories import CLOCK_START, PASSWORD, make_estate, make_member, mak
 IP = "198.51.100.1"
 
 
-def registration(estate_id: int | None, **changes: object) -> services.Registration:
-    values: dict[str, object] = {
-        "phone": "13812345678",
-        "password": PASSWORD,
-        "display_name": "邻居小王",
-        "estate_id": estate_id,
-        "invite_code": None,
-        "accepted_privacy_policy": True,
-    }
-    values.update(changes)
-    return services.Registration(**values)  # type: ignore[arg-type]
+def registration(
+    estate_id: int | None, invite_code: str | None = None, phone: str = "13812345678"
+) -> services.Registration:
+    return services.Registration(
+        phone=phone,
+        password=PASSWORD,
+        display_name="邻居小王",
+        estate_id=estate_id,
+        invite_code=invite_code,
+        accepted_privacy_policy=True,
+    )
 
 
 async def test_registering_creates_a_member_with_consent_and_an_invite_code(
@@ -57,6 +61,14 @@ async def test_registering_creates_a_member_with_consent_and_an_invite_code(
     assert len(saved.invite_code) == 8 and saved.roles == ["RESIDENT"]
 
 
+class _Changes(TypedDict, total=False):
+    phone: str
+    password: str
+    display_name: str
+    accepted_privacy_policy: bool
+    estate_id: int
+
+
 @pytest.mark.parametrize(
     ("changes", "fields"),
     [
@@ -68,10 +80,10 @@ async def test_registering_creates_a_member_with_consent_and_an_invite_code(
     ],
 )
 async def test_bad_registration_input_is_refused_field_by_field_and_changes_nothing(
-    collaborators: Collaborators, changes: dict[str, object], fields: list[str]
+    collaborators: Collaborators, changes: _Changes, fields: list[str]
 ) -> None:
     estate = await make_estate()
-    form = registration(**{"estate_id": estate.id, **changes})
+    form = replace(registration(estate.id), **changes)
     with pytest.raises(InvalidInputError) as raised:
         await services.register_member(collaborators, form, IP)
     assert [e.field for e in raised.value.field_errors] == fields
@@ -150,13 +162,13 @@ async def test_refreshing_rotates_the_pair_and_a_refresh_token_works_once(
 
 
 async def test_tokens_are_stored_hashed_and_expire_after_two_hours(
-    collaborators: Collaborators, clock: object
+    collaborators: Collaborators, clock: FrozenClock
 ) -> None:
     member = await make_member()
     pair = await services.issue_api_tokens(collaborators, member)
-    stored = await AuthToken.filter(member=member).values_list("token_hash", flat=True)
+    stored = await column(AuthToken.filter(member=member), "token_hash")
     assert pair.access_token not in stored and pair.refresh_token not in stored
-    collaborators.clock.advance(hours=2, seconds=1)  # type: ignore[attr-defined]
+    clock.advance(hours=2, seconds=1)
     assert await services.authenticate(collaborators, pair.access_token, TokenKind.ACCESS) is None
     assert await services.refresh_api_tokens(collaborators, pair.refresh_token)
 
@@ -195,7 +207,7 @@ async def test_updating_the_profile_replaces_chosen_tags_and_keeps_those_a_host_
     # The estate is asked for, not changed (tests/domain/test_estate_changes.py).
     assert saved.display_name == "新名字" and saved.estate_id == estate.id
     assert await EstateChangeRequest.filter(member=member, to_estate=other_estate).exists()
-    tags = set(await MemberInterestTag.filter(member=member).values_list("tag_id", flat=True))
+    tags = set(await column(MemberInterestTag.filter(member=member), "tag_id"))
     assert tags == {baking.id, garden.id}
 
 

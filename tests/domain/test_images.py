@@ -35,7 +35,7 @@ def encoded(
     size: tuple[int, int] = (64, 48),
     fmt: str = "JPEG",
     mode: str = "RGB",
-    colour: tuple[int, ...] = (200, 30, 30),
+    colour: int | tuple[int, ...] = (200, 30, 30),
     **params: object,
 ) -> bytes:
     buffer = io.BytesIO()

@@ -3,8 +3,8 @@ invariant that ``linli reconcile`` checks, after every step."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,14 +13,14 @@ from redis.asyncio import Redis
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import DomainError
-from domain.identity.models import Role
+from domain.identity.models import Member, Role
 from domain.identity.wechat import WechatClient
 from domain.points import jobs
 from domain.points.models import PointsAccount
 from domain.points.reconcile import reconcile
 from domain.points.services import award_points
 from domain.rewards import services as rewards
-from domain.rewards.models import Redemption, RedemptionStatus
+from domain.rewards.models import Redemption, RedemptionStatus, Reward
 from settings import Limits, Settings
 from tests.factories import make_member
 from tests.stores import truncate_all
@@ -36,9 +36,18 @@ STEPS = st.one_of(
 )
 
 
-async def _apply(c: Collaborators, state: dict[str, Any], step: tuple[str, int], n: int) -> None:
+@dataclass(frozen=True)
+class _World:
+    c: Collaborators
+    clock: FrozenClock
+    admin: Member
+    member: Member
+    reward: Reward
+
+
+async def _apply(world: _World, step: tuple[str, int], n: int) -> None:
     kind, value = step
-    member, reward = state["member"], state["reward"]
+    c, member, reward = world.c, world.member, world.reward
     if kind == "earn":
         await award_points(c, member.id, "campaign_won", f"s{n}", amount=value)
     elif kind == "earn_capped":
@@ -52,10 +61,10 @@ async def _apply(c: Collaborators, state: dict[str, Any], step: tuple[str, int],
         if live:
             await rewards.cancel_redemption(c, member, live[value % len(live)].id)
     elif kind == "restock":
-        await rewards.restock_reward(c, state["admin"], reward.id, value)
+        await rewards.restock_reward(c, world.admin, reward.id, value)
     else:
-        c.clock.advance(days=value)  # type: ignore[attr-defined]
-        now = c.clock.now()
+        world.clock.advance(days=value)
+        now = world.clock.now()
         await jobs.release_pending_points(now)
         await jobs.expire_points(now)
 
@@ -80,21 +89,21 @@ async def test_every_invariant_holds_after_every_step(
         WechatClient(settings.wechat_base_url, "", ""),
     )
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
-    state = {
-        "member": await make_member(),
-        "admin": admin,
-        "reward": await rewards.create_reward(
-            c, admin, rewards.NewReward("咖啡豆", "200 克", 40, 3)
-        ),
-    }
+    world = _World(
+        c,
+        clock,
+        admin,
+        member=await make_member(),
+        reward=await rewards.create_reward(c, admin, rewards.NewReward("咖啡豆", "200 克", 40, 3)),
+    )
     for n, step in enumerate(steps):
         try:
-            await _apply(c, state, step, n)
+            await _apply(world, step, n)
         except DomainError:
             pass  # refusals are fine; they must change nothing, which reconcile checks
         report = await reconcile()
         assert report.clean, (step, report.mismatches)
-        account = await PointsAccount.get_or_none(member_id=state["member"].id)
+        account = await PointsAccount.get_or_none(member_id=world.member.id)
         assert account is None or (account.balance >= 0 and account.pending >= 0)
     clock.advance(days=timedelta(days=800).days)
     await jobs.release_pending_points(clock.now())

@@ -356,6 +356,7 @@ async def test_a_suspension_lapses_at_its_end_and_lifting_clears_it(
         None,
     )
     entry = await AuditLogEntry.get(action="SUSPENSION_LIFTED")
+    assert entry.before is not None and entry.after is not None
     assert entry.before["suspended"] is True and entry.after["suspended"] is False
     with pytest.raises(InvalidInputError):
         await suspensions.lift_suspension(collaborators, admin, member.id)

@@ -35,6 +35,7 @@ async def test_an_award_is_applied_once_per_reference(collaborators: Collaborato
 
 async def test_contribution_points_stop_at_two_hundred_a_day_with_the_reason_recorded(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     member = await make_member()
     for n in range(11):
@@ -44,13 +45,14 @@ async def test_contribution_points_stop_at_two_hundred_a_day_with_the_reason_rec
     assert capped is not None and "上限" in capped.description
     await fund(collaborators, member, 500)  # wins are not contribution points
     assert await balance_of(member.id) == (700, 0)
-    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+    clock.advance(days=1)
     await services.award_points(collaborators, member.id, "post_published", "post:tomorrow")
     assert await balance_of(member.id) == (710, 0)
 
 
 async def test_checking_in_twice_a_day_is_refused_and_the_seventh_day_earns_twelve(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     member = await make_member()
     awarded = []
@@ -60,10 +62,10 @@ async def test_checking_in_twice_a_day_is_refused_and_the_seventh_day_earns_twel
         if day == 0:
             with pytest.raises(AlreadyCheckedInError):
                 await services.check_in(collaborators, member)
-        collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+        clock.advance(days=1)
     assert awarded == [2, 2, 2, 2, 2, 2, 12] and result.streak == 7
     assert await balance_of(member.id) == (24, 0)
-    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]  # a day missed
+    clock.advance(days=1)  # a day missed
     assert (await services.check_in(collaborators, member)).streak == 1
 
 

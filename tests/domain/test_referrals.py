@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity import services
 from domain.identity.errors import InvalidInviteCodeError, SelfReferralError
 from domain.identity.models import Member, WechatIdentity
@@ -110,7 +111,7 @@ async def test_the_referral_board_counts_qualified_referrals_and_equals_its_rebu
         collaborators, admin, [order(collaborators, f"LB-{m.id}", m) for m in buyers]
     )
     assert (summary.recorded, summary.referrals_rewarded) == (3, 3)
-    assert set(await Purchase.all().values_list("member_id", flat=True)) == {m.id for m in buyers}
+    assert set(await column(Purchase.all(), "member_id")) == {m.id for m in buyers}
     live = await leaderboard.top(collaborators.redis, 10)
     assert live == [(star.id, 2), (other.id, 1)]
     await collaborators.redis.flushdb()  # Redis lost its data: the board heals on read

@@ -240,7 +240,7 @@ async def test_fulfilling_a_cancelled_redemption_says_it_was_cancelled_and_chang
     assert refused.value.code == "REDEMPTION_CANCELLED"
     stored = await Redemption.get(id=redemption.id)
     assert stored.status == RedemptionStatus.CANCELLED
-    assert stored.fulfilled_at is None and stored.fulfilled_by_id is None  # type: ignore[attr-defined]
+    assert stored.fulfilled_at is None and stored.fulfilled_by_id is None
     assert await balance(member.id) == 100 and (await Reward.get(id=reward.id)).stock == 3
     assert (await reconcile()).clean
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from domain.clock import SHANGHAI
+from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, PermissionDeniedError
 from domain.identity import services as identity
@@ -69,11 +69,12 @@ async def test_an_admin_saves_the_next_version_with_who_when_and_an_audited_befo
 
 async def test_the_history_lists_every_version_newest_first_with_the_built_in_one_last(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     assert [r.rules.version for r in await queries.programme_rules_history()] == [1]
     admin = await make_admin()
     await update_programme_rules(collaborators, admin, {"vote_cast": 2}, None)
-    collaborators.clock.advance(hours=1)  # type: ignore[attr-defined]
+    clock.advance(hours=1)
     await update_programme_rules(collaborators, admin, {"vote_cast": 3}, "再提高")
     history = await queries.programme_rules_history()
     assert [(r.rules.version, r.rules.vote_cast, r.note) for r in history] == [
@@ -180,6 +181,7 @@ async def test_an_expiry_policy_change_dates_new_lots_only(collaborators: Collab
 
 async def test_a_lowered_daily_cap_applies_to_the_rest_of_today(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     admin, member = await make_admin(), await make_member()
     for n in range(3):
@@ -190,7 +192,7 @@ async def test_a_lowered_daily_cap_applies_to_the_rest_of_today(
     assert partly is not None and nothing is not None
     assert (partly.amount, partly.rule_version) == (5, 2) and "上限" in partly.description
     assert nothing.amount == 0
-    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+    clock.advance(days=1)
     tomorrow = await award_points(collaborators, member.id, "post_published", "post:10")
     assert tomorrow is not None and tomorrow.amount == 10
     assert (await reconcile()).clean
@@ -198,6 +200,7 @@ async def test_a_lowered_daily_cap_applies_to_the_rest_of_today(
 
 async def test_check_in_pays_what_the_version_in_force_says_and_names_it(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     admin, member = await make_admin(), await make_member()
     first = await check_in(collaborators, member)
@@ -207,7 +210,7 @@ async def test_check_in_pays_what_the_version_in_force_says_and_names_it(
         {"check_in": 5, "check_in_streak_days": 2, "check_in_streak_bonus": 7},
         None,
     )
-    collaborators.clock.advance(days=1)  # type: ignore[attr-defined]
+    clock.advance(days=1)
     second = await check_in(collaborators, member)
     assert (first.points_awarded, second.points_awarded, second.streak) == (2, 12, 2)
     versions = [e.rule_version for e in await LedgerEntry.all().order_by("id")]
@@ -338,7 +341,7 @@ async def test_admins_saving_at_once_get_distinct_versions_or_a_clean_refusal(
     assert len(saved) + len(refused) == 8 and saved, results
     versions = [r.version for r in await ProgrammeRules.all().order_by("version")]
     assert versions == list(range(2, 2 + len(saved)))
-    assert sorted(r.version for r in saved) == versions  # type: ignore[union-attr]
+    assert sorted(r.version for r in saved) == versions
     assert await AuditLogEntry.all().count() == len(saved)
 
 

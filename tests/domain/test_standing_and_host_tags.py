@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, PermissionDeniedError
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.identity.services import ProfileChanges, update_profile
@@ -109,5 +110,5 @@ async def test_a_members_own_choice_stays_and_an_unknown_tag_is_refused(
     await add_member_tag(collaborators, host, member.id, added.id)
     # The member saving their own choice again keeps the tag the host added.
     await update_profile(collaborators, member, ProfileChanges(interest_tag_ids=[]))
-    left = await MemberInterestTag.filter(member_id=member.id).values_list("tag_id", flat=True)
+    left = await column(MemberInterestTag.filter(member_id=member.id), "tag_id")
     assert left == [added.id]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.identity import queries, services, tags
@@ -200,11 +201,12 @@ async def test_a_retired_tag_is_no_longer_offered_but_members_keep_it(
 
 async def test_retiring_twice_changes_nothing_and_restoring_offers_it_again(
     collaborators: Collaborators,
+    clock: FrozenClock,
 ) -> None:
     actor = await admin()
     tag = await make_tag("广场舞")
     await tags.retire_tag(collaborators, actor, tag.id)
-    collaborators.clock.advance(hours=1)  # type: ignore[attr-defined]
+    clock.advance(hours=1)
     again = await tags.retire_tag(collaborators, actor, tag.id)
     assert again.retired_at is not None and again.retired_at < collaborators.clock.now()
     assert await AuditLogEntry.filter(action="TAG_RETIRED").count() == 1

@@ -5,10 +5,12 @@ nothing new."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import DomainError, InvalidInputError
 from domain.identity import services, tags
 from domain.identity.models import InterestTag, MemberInterestTag, Role
@@ -18,7 +20,7 @@ from tests.factories import CLOCK_START, make_member, make_tag
 pytestmark = pytest.mark.postgres_only
 
 
-def _unexpected(results: list[object]) -> list[object]:
+def _unexpected(results: Sequence[object]) -> list[BaseException]:
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, DomainError)]
 
 
@@ -60,7 +62,7 @@ async def test_a_merge_racing_members_who_choose_either_tag_leaves_one_link_each
     )
     assert not await MemberInterestTag.filter(tag_id=source.id).exists()
     assert (await InterestTag.get(id=source.id)).merged_into_id == target.id
-    on_target = await MemberInterestTag.filter(tag_id=target.id).values_list("member_id", flat=True)
+    on_target = await column(MemberInterestTag.filter(tag_id=target.id), "member_id")
     assert len(on_target) == len(set(on_target))  # never doubled
     for n, member in enumerate(members):
         had_any = n < 12
@@ -90,7 +92,7 @@ async def test_hosts_tagging_members_while_the_tag_is_merged_strand_no_link(
 
     assert not _unexpected(results), _unexpected(results)[:3]
     assert not await MemberInterestTag.filter(tag_id=source.id).exists()
-    on_target = await MemberInterestTag.filter(tag_id=target.id).values_list("member_id", flat=True)
+    on_target = await column(MemberInterestTag.filter(tag_id=target.id), "member_id")
     assert len(on_target) == len(set(on_target))
     added = {members[n].id for n, r in enumerate(results[:-1]) if not isinstance(r, Exception)}
     assert added <= set(on_target)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, BrowserContext, ViewportSize, expect
 
 from domain.campaigns import services
 from domain.campaigns.models import CampaignEntry, CampaignKind, EntryStatus, Vote
@@ -19,7 +19,11 @@ from tests.factories import make_member
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "locale": "zh-CN"}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+async def _phone(browser: Browser) -> BrowserContext:
+    return await browser.new_context(viewport=PHONE, locale="zh-CN")
 
 
 async def _seasoned(name: str) -> Member:
@@ -52,8 +56,7 @@ async def test_a_vote_in_one_browser_moves_the_bar_in_the_other(
         status=EntryStatus.APPROVED,
         created_at=now - timedelta(days=1),
     )
-    voter_context = await browser.new_context(**PHONE)
-    watcher_context = await browser.new_context(**PHONE)
+    voter_context, watcher_context = await _phone(browser), await _phone(browser)
     try:
         voting, watching = await voter_context.new_page(), await watcher_context.new_page()
         await log_in(voting, live_server, await _seasoned("投票的邻居"))

@@ -65,7 +65,7 @@ async def test_a_host_tags_a_member_in_place_on_a_phone(page: Page, live_server:
     )
     assert await page.evaluate("window.linliNoReload") is True
     link = await MemberInterestTag.get(member_id=member.id)
-    assert (link.tag_id, link.added_by_id) == (tag.id, host.id)  # type: ignore[attr-defined]
+    assert (link.tag_id, link.added_by_id) == (tag.id, host.id)
     await _fits_the_phone(page)
 
 

@@ -57,7 +57,7 @@ async def test_redeeming_updates_badge_and_stock_in_place_and_a_double_click_red
     await action.get_by_text("立即兑换").click()
     confirm = action.locator("form.confirm button[type=submit]")
     await expect(confirm).to_have_text("确认兑换")
-    form = {
+    form: dict[str, str | float | bool] = {
         name: await action.locator(f"input[name={name}]").get_attribute("value") or ""
         for name in ("csrf_token", "idempotencyKey")
     }

@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Page, Request, expect
 
 from domain.collaborators import Collaborators
-from domain.identity.models import Role
+from domain.identity.models import Member, Role
 from domain.posts import services, text
 from domain.posts.models import PostKind
 from domain.posts.recipes import RecipeDraft
@@ -135,6 +135,68 @@ async def follow_more_links(page: Page, origin: str, path: str, findings: dict[s
     return pages
 
 
+async def authors(c: Collaborators) -> tuple[Member, Member, Member]:
+    """A trusted author, a newcomer whose posts wait, and a moderator, with payloads in their
+    names; the trusted author's first three posts earn the trust to publish at once."""
+    payload_name = "<b hx-get=/logout>邻"  # display names are at most 20 characters
+    trusted = await veteran(c)
+    newcomer = await veteran(c)
+    for member in (trusted, newcomer):
+        member.display_name = payload_name
+        await member.save(update_fields=["display_name"])
+    moderator = await make_member(
+        display_name="<svg onload=alert()>", roles=(Role.RESIDENT, Role.MODERATOR)
+    )
+    for n in range(3):
+        first = await services.submit_post(
+            c, trusted, services.PostDraft(PostKind.TIP, f"小窍门{n}号", "先发三篇再说吧。")
+        )
+        await services.moderate_post(c, moderator, first.id, "APPROVE")
+    return trusted, newcomer, moderator
+
+
+async def publish(
+    c: Collaborators, author: Member, groups: list[list[str]]
+) -> dict[int, tuple[str, int]]:
+    """A recipe per group of strings, each string also a comment: post id → (title, comments)."""
+    published: dict[int, tuple[str, int]] = {}
+    for chunk in groups:
+        title = (chunk[0].strip() + "标题标题")[:60]
+        body = "\n\n".join(chunk)[: text.BODY_MAX - 20] + "\n\n正文正文正文正文"
+        draft = services.PostDraft(PostKind.RECIPE, title, body, recipe=recipe_of(chunk))
+        post = await services.submit_post(c, author, draft)
+        for line in chunk:
+            await services.add_comment(c, author, post.id, (line + "好")[:1000])
+        published[post.id] = (text.clean_title(title), len(chunk))
+    return published
+
+
+async def submit_for_review(
+    c: Collaborators, author: Member, moderator: Member, groups: list[list[str]]
+) -> None:
+    """A story per group that waits for review; every other one is rejected with a note."""
+    for n, chunk in enumerate(groups):
+        title = (chunk[-1].strip() + "待审标题")[:60]
+        pending = await services.submit_post(
+            c,
+            author,
+            services.PostDraft(PostKind.STORY, title, "\n\n".join(reversed(chunk)) + "正文正文"),
+        )
+        if n % 2:  # a moderator's note carries a payload back to the author's own page
+            await services.moderate_post(
+                c, moderator, pending.id, "REJECT", (chunk[0] + "不通过")[:200]
+            )
+
+
+async def scroll_to_the_end(page: Page, posts: int) -> None:
+    for _ in range(posts // 5 + 5):
+        if not await page.locator(".feed-more").count():
+            break
+        shown = await page.locator(".post-card").count()
+        await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        await expect(page.locator(".post-card")).not_to_have_count(shown)
+
+
 async def test_no_ugc_payload_runs_or_keeps_htmx_attributes_on_any_page(
     page: Page, live_server: str, collaborators: Collaborators, monkeypatch: Any
 ) -> None:
@@ -144,43 +206,9 @@ async def test_no_ugc_payload_runs_or_keeps_htmx_attributes_on_any_page(
     monkeypatch.setattr(services, "count_contribution", unlimited)
     strings = corpus()
     groups = chunks(strings)
-    payload_name = "<b hx-get=/logout>邻"  # display names are at most 20 characters
-    trusted = await veteran(collaborators)
-    newcomer = await veteran(collaborators)
-    for member in (trusted, newcomer):
-        member.display_name = payload_name
-        await member.save(update_fields=["display_name"])
-    moderator = await make_member(
-        display_name="<svg onload=alert()>", roles=(Role.RESIDENT, Role.MODERATOR)
-    )
-    for n in range(3):  # the trusted author's first three posts earn the trust to publish at once
-        first = await services.submit_post(
-            collaborators,
-            trusted,
-            services.PostDraft(PostKind.TIP, f"小窍门{n}号", "先发三篇再说吧。"),
-        )
-        await services.moderate_post(collaborators, moderator, first.id, "APPROVE")
-
-    published: dict[int, tuple[str, int]] = {}
-    for chunk in groups:
-        title = (chunk[0].strip() + "标题标题")[:60]
-        body = "\n\n".join(chunk)[: text.BODY_MAX - 20] + "\n\n正文正文正文正文"
-        draft = services.PostDraft(PostKind.RECIPE, title, body, recipe=recipe_of(chunk))
-        post = await services.submit_post(collaborators, trusted, draft)
-        for line in chunk:
-            await services.add_comment(collaborators, trusted, post.id, (line + "好")[:1000])
-        published[post.id] = (text.clean_title(title), len(chunk))
-    for n, chunk in enumerate(groups):
-        title = (chunk[-1].strip() + "待审标题")[:60]
-        pending = await services.submit_post(
-            collaborators,
-            newcomer,
-            services.PostDraft(PostKind.STORY, title, "\n\n".join(reversed(chunk)) + "正文正文"),
-        )
-        if n % 2:  # a moderator's note carries a payload back to the author's own page
-            await services.moderate_post(
-                collaborators, moderator, pending.id, "REJECT", (chunk[0] + "不通过")[:200]
-            )
+    trusted, newcomer, moderator = await authors(collaborators)
+    published = await publish(collaborators, trusted, groups)
+    await submit_for_review(collaborators, newcomer, moderator, groups)
 
     await page.add_init_script(WATCH)
     watch = Watch(page, live_server)
@@ -189,12 +217,7 @@ async def test_no_ugc_payload_runs_or_keeps_htmx_attributes_on_any_page(
     # The feed, as a resident scrolls it: every page arrives through htmx's infinite scroll.
     await log_in(page, live_server, trusted)
     await page.goto(live_server)
-    for _ in range(len(published) // 5 + 5):
-        if not await page.locator(".feed-more").count():
-            break
-        shown = await page.locator(".post-card").count()
-        await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        await expect(page.locator(".post-card")).not_to_have_count(shown)
+    await scroll_to_the_end(page, len(published))
     assert await page.locator(".post-card").count() == len(published) + 3
     await inspect(page, "feed", findings)
 

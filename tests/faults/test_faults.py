@@ -33,6 +33,7 @@ from redis import Redis as SyncRedis
 
 from domain.clock import Clock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity import services as identity
 from domain.identity.models import Member
 from domain.points import leaderboard
@@ -85,12 +86,12 @@ class PrivateRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        client = SyncRedis(port=self.port, socket_timeout=0.5)
-        for _ in range(50):
-            with contextlib.suppress(Exception):
-                if client.ping():
-                    return
-            time.sleep(0.1)
+        with SyncRedis(port=self.port, socket_timeout=0.5) as client:
+            for _ in range(50):
+                with contextlib.suppress(Exception):
+                    if client.ping():
+                        return
+                time.sleep(0.1)
         raise RuntimeError("the private redis-server did not start")
 
     def stop(self) -> None:
@@ -101,7 +102,8 @@ class PrivateRedis:
             self.process = None
 
     def flush(self) -> None:
-        SyncRedis(port=self.port).flushall()  # a private server: nobody else's data
+        with SyncRedis(port=self.port) as client:
+            client.flushall()  # a private server: nobody else's data
 
     def pause(self) -> None:
         assert self.process is not None
@@ -169,8 +171,19 @@ class CuttableProxy:
 
     def stop(self) -> None:
         self.cut()
+        asyncio.run_coroutine_threadsafe(self._shut(), self.loop).result(5)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        self.loop.close()
+
+    async def _shut(self) -> None:
+        """Stops listening and ends the connections' pumps, so the loop closes with nothing open."""
+        self.server.close()
+        await self.server.wait_closed()
+        pumps = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in pumps:
+            task.cancel()
+        await asyncio.gather(*pumps, return_exceptions=True)
 
 
 class App:
@@ -431,7 +444,7 @@ async def settled(stack: Stack, world: World, load: Load) -> None:
     assert load.status_500 == []
     assert load.without_request_id == []
     # no acknowledged write lost or doubled
-    in_db_check_ins = await CheckIn.all().values_list("member_id", flat=True)
+    in_db_check_ins = await column(CheckIn.all(), "member_id")
     assert len(in_db_check_ins) == len(set(in_db_check_ins))  # once a day each
     assert load.checked_in <= set(in_db_check_ins) <= load.tried_check_in
     likes = set(await PostLike.all().values_list("member_id", "post_id"))
@@ -452,9 +465,11 @@ async def settled(stack: Stack, world: World, load: Load) -> None:
     }
     top = dict(sorted(expected.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)[:50])
     if served != top:  # say which member Redis has wrong, to tell a lost from a doubled bump
-        redis = SyncRedis(port=stack.redis.port, decode_responses=True)
         key = leaderboard.month_key(world.c.clock.now())
-        scores = {m: int(s) for m, s in redis.zrange(key, 0, -1, withscores=True)}
+        with SyncRedis(port=stack.redis.port, decode_responses=True) as redis:
+            # (member, score) pairs; redis-py types a range the same with or without scores
+            rows = redis.zrange(key, 0, -1, withscores=True)
+        scores = {str(row[0]): int(row[1]) for row in rows}
         wrong = {m: (scores.get(m), expected.get(m)) for m in set(scores) | set(expected)}
         print("redis vs database:", {m: v for m, v in wrong.items() if v[0] != v[1]})
     assert served == top

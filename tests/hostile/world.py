@@ -73,6 +73,7 @@ async def build_world(
         estate=estate, display_name="运营小林", roles=(Role.RESIDENT, Role.ADMIN)
     )
     await _log_in(collaborators, world, resident, admin)
+    assert resident.phone is not None
     world.resident_phone = resident.phone
     world.codes["invite"] = resident.invite_code
     world.ids["estate"] = encode_id("Estate", estate.id)

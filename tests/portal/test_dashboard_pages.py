@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Estate, Member, Role
 from domain.posts.models import Post, PostKind, PostStatus
@@ -304,7 +305,7 @@ async def test_the_export_reads_members_in_fixed_size_batches(
     with count_sql() as statements:
         async for rows in export.member_rows(collaborators.clock.now(), batch=2):
             batches.append([row.member_id for row in rows])
-    everyone = await Member.all().order_by("id").values_list("id", flat=True)
+    everyone = await column(Member.all().order_by("id"), "id")
     assert [len(b) for b in batches] == [2, 2, 2]
     assert [m for batch in batches for m in batch] == list(everyone)
     assert len(statements) == 1 + 3 * 3 + 1

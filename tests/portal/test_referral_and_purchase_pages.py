@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.identity.models import Role
 from domain.purchases.models import Purchase
 from domain.purchases.services import record_purchases
@@ -76,7 +77,7 @@ async def test_an_admin_imports_a_csv_and_sees_bad_rows_by_line(
     assert "<html" not in html  # the result fragment only
     assert "已导入 orders.csv" in html
     assert "<td>3</td><td><code>amount_cents</code></td>" in html
-    assert set(await Purchase.all().values_list("order_id", flat=True)) == {"W-1", "W-3"}
+    assert set(await column(Purchase.all(), "order_id")) == {"W-1", "W-3"}
     again = await client.post("/admin/purchases/import", files=files, headers=htmx(csrf))
     assert "<dt>已记录过（跳过）</dt><dd>2</dd>" in again.text
     assert await Purchase.all().count() == 2

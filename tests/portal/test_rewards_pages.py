@@ -325,7 +325,7 @@ async def test_a_host_hands_a_reward_over_by_its_pickup_code(
     assert "请发放：有机小番茄 ×1" in done.text and "会员：张阿姨" in done.text
     fulfilled = await Redemption.get(id=redemption.id)
     assert fulfilled.status == RedemptionStatus.FULFILLED
-    assert fulfilled.fulfilled_by_id == host.id  # type: ignore[attr-defined]
+    assert fulfilled.fulfilled_by_id == host.id
 
     again = await client.post(
         "/host/pickups", data={"pickupCode": redemption.pickup_code}, headers=htmx(csrf)
@@ -424,6 +424,7 @@ async def test_an_admin_creates_a_reward_that_then_shows_in_the_mall(
         20,
         2,
     )
+    assert reward.available_from is not None
     assert reward.available_from.isoformat().startswith("2026-11-01T01:00")  # 09:00 in Shanghai
     assert reward.available_until is None
     assert "手工皂" in (await client.get("/admin/rewards")).text

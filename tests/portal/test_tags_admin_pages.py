@@ -9,6 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity import tags
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
@@ -154,7 +155,7 @@ async def test_retiring_hides_the_tag_from_pickers_and_restoring_offers_it_again
 
 
 async def test_the_audit_page_filters_by_who_kind_and_day_and_shows_old_and_new_values(
-    client: httpx.AsyncClient, collaborators: Collaborators
+    client: httpx.AsyncClient, collaborators: Collaborators, clock: FrozenClock
 ) -> None:
     lin, other = (
         await admin(),
@@ -162,7 +163,7 @@ async def test_the_audit_page_filters_by_who_kind_and_day_and_shows_old_and_new_
     )
     coffee = await make_tag("咖啡")
     await tags.rename_tag(collaborators, lin, coffee.id, "手冲咖啡")
-    collaborators.clock.advance(days=2)  # type: ignore[attr-defined]
+    clock.advance(days=2)
     await tags.create_tag(collaborators, other, "亲子")
     await log_in(client, lin)
 
@@ -177,7 +178,7 @@ async def test_the_audit_page_filters_by_who_kind_and_day_and_shows_old_and_new_
     assert "创建标签" in by_other.text and "标签改名</strong>" not in by_other.text
     by_kind = await client.get("/moderation/audit?action=TAG_RENAMED")
     assert "标签改名</strong>" in by_kind.text and "创建标签</strong>" not in by_kind.text
-    first_day = (collaborators.clock.today() - timedelta(days=2)).isoformat()  # type: ignore[attr-defined]
+    first_day = (collaborators.clock.today() - timedelta(days=2)).isoformat()
     by_day = await client.get(f"/moderation/audit?since={first_day}&until={first_day}")
     assert "标签改名</strong>" in by_day.text and "创建标签</strong>" not in by_day.text
     both = await client.get(f"/moderation/audit?actor={other.id}&until={first_day}")

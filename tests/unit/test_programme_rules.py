@@ -63,7 +63,7 @@ def test_every_rule_value_has_bounds_and_every_built_in_value_is_within_them() -
     ],
 )
 def test_a_value_out_of_bounds_is_refused_on_its_own_field(
-    changes: dict, field: str, fragment: str
+    changes: dict[str, object], field: str, fragment: str
 ) -> None:
     with pytest.raises(InvalidInputError) as refused:
         next_rules(DEFAULT_RULES, changes)

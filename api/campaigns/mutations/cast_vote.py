@@ -50,5 +50,5 @@ async def cast_vote(info: Info[Context, Any], input: CastVoteInput) -> CastVoteR
         cast = await services.cast_vote(info.context.collaborators, member, entry_id)
         entry = await entry_by_id(info, entry_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CastVoteResult)
     return CastVoteSuccess(entry=entry, campaign=await campaign_by_id(info, cast.entry.campaign_id))

@@ -36,5 +36,5 @@ async def close_campaign(
         campaign_id = decode_required_id(input.campaign_id, "Campaign", "campaignId")
         await services.close_campaign(info.context.collaborators, campaign_id, admin)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CloseCampaignResult)
     return CloseCampaignSuccess(campaign=await campaign_by_id(info, campaign_id))

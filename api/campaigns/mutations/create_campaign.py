@@ -74,5 +74,5 @@ async def create_campaign(
             ),
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CreateCampaignResult)
     return CreateCampaignSuccess(campaign=await campaign_by_id(info, campaign.id))

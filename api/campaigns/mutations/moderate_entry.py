@@ -46,5 +46,5 @@ async def moderate_entry(
         )
         entry = await entry_by_id(info, entry_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, ModerateEntryResult)
     return ModerateEntrySuccess(entry=entry)

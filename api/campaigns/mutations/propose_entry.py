@@ -54,5 +54,5 @@ async def propose_entry(info: Info[Context, Any], input: ProposeEntryInput) -> P
         )
         shown = await entry_by_id(info, entry.id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, ProposeEntryResult)
     return ProposeEntrySuccess(entry=shown)

@@ -39,7 +39,7 @@ async def cancel_event(info: Info[Context, Any], input: CancelEventInput) -> Can
     except PermissionDeniedError as error:
         raise Forbidden("只能取消自己主理的小组的活动") from error
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CancelEventResult)
     return CancelEventSuccess(
         event=await event_for(info, done.event.id), registrations_cancelled=len(done.told)
     )

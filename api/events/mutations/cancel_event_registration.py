@@ -41,7 +41,7 @@ async def cancel_event_registration(
             info.context.collaborators, member, registration_id
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CancelEventRegistrationResult)
     return CancelEventRegistrationSuccess(
         registration=EventRegistration.from_model(registration),
         event=await event_for(info, registration.event_id),

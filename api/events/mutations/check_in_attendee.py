@@ -56,5 +56,5 @@ async def check_in_attendee(
     except PermissionDeniedError as error:
         raise Forbidden("只有主理人和管理员可以签到") from error
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CheckInAttendeeResult)
     return CheckInAttendeeSuccess(registration=EventRegistration.from_model(registration))

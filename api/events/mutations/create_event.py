@@ -62,5 +62,5 @@ async def create_event(info: Info[Context, Any], input: CreateEventInput) -> Cre
     except PermissionDeniedError as error:
         raise Forbidden("只能为自己主理的小组创建活动") from error
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CreateEventResult)
     return CreateEventSuccess(event=await event_for(info, event.id))

@@ -49,7 +49,7 @@ async def register_for_event(
             info.context.collaborators, member, event_id
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RegisterForEventResult)
     return RegisterForEventSuccess(
         registration=EventRegistration.from_model(registration),
         event=await event_for(info, event_id),

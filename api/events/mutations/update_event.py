@@ -68,5 +68,5 @@ async def update_event(info: Info[Context, Any], input: UpdateEventInput) -> Upd
     except PermissionDeniedError as error:
         raise Forbidden("只能修改自己主理的小组的活动") from error
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UpdateEventResult)
     return UpdateEventSuccess(event=await event_for(info, event.id))

@@ -37,5 +37,5 @@ async def appoint_host(info: Info[Context, Any], input: AppointHostInput) -> App
         member_id = decode_required_id(input.member_id, "Member", "memberId")
         await admin.appoint_host(info.context.collaborators, actor, group_id, member_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, AppointHostResult)
     return AppointHostSuccess(group=await group_answer(group_id))

@@ -35,5 +35,5 @@ async def archive_group(info: Info[Context, Any], input: ArchiveGroupInput) -> A
         group_id = decode_required_id(input.group_id, "InterestGroup", "groupId")
         await admin.archive_group(info.context.collaborators, actor, group_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, ArchiveGroupResult)
     return ArchiveGroupSuccess(group=await group_answer(group_id))

@@ -65,5 +65,5 @@ async def create_group(info: Info[Context, Any], input: CreateGroupInput) -> Cre
             info.context.collaborators, actor, data, [i for i in host_ids if i is not None]
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CreateGroupResult)
     return CreateGroupSuccess(group=await group_answer(group.id))

@@ -33,6 +33,6 @@ async def join_group(info: Info[Context, Any], input: JoinGroupInput) -> JoinGro
         group_id = decode_required_id(input.group_id, "InterestGroup", "groupId")
         group = await services.join_group(info.context.collaborators, member, group_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, JoinGroupResult)
     await group.fetch_related("host")
     return JoinGroupSuccess(group=InterestGroup.from_model(group, is_member=True))

@@ -33,6 +33,6 @@ async def leave_group(info: Info[Context, Any], input: LeaveGroupInput) -> Leave
         group_id = decode_required_id(input.group_id, "InterestGroup", "groupId")
         group = await services.leave_group(info.context.collaborators, member, group_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, LeaveGroupResult)
     await group.fetch_related("host")
     return LeaveGroupSuccess(group=InterestGroup.from_model(group, is_member=False))

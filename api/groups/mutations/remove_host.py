@@ -37,5 +37,5 @@ async def remove_host(info: Info[Context, Any], input: RemoveHostInput) -> Remov
         member_id = decode_required_id(input.member_id, "Member", "memberId")
         await admin.remove_host(info.context.collaborators, actor, group_id, member_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RemoveHostResult)
     return RemoveHostSuccess(group=await group_answer(group_id))

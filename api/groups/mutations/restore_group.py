@@ -35,5 +35,5 @@ async def restore_group(info: Info[Context, Any], input: RestoreGroupInput) -> R
         group_id = decode_required_id(input.group_id, "InterestGroup", "groupId")
         await admin.restore_group(info.context.collaborators, actor, group_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RestoreGroupResult)
     return RestoreGroupSuccess(group=await group_answer(group_id))

@@ -59,5 +59,5 @@ async def update_group(info: Info[Context, Any], input: UpdateGroupInput) -> Upd
         pk = group_id or 0  # decoded: a bad id is among the errors raised above
         await admin.update_group(info.context.collaborators, actor, pk, data)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UpdateGroupResult)
     return UpdateGroupSuccess(group=await group_answer(pk))

@@ -46,7 +46,7 @@ async def add_pickup_point(
         estate_id = decode_required_id(input.estate_id, "Estate", "estateId")
         point = await estates.add_pickup_point(info.context.collaborators, admin, estate_id, data)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, AddPickupPointResult)
     estate = await EstateRow.get(id=point.estate_id)
     return AddPickupPointSuccess(
         pickup_point=PickupPoint.from_model(point), estate=Estate.from_model(estate)

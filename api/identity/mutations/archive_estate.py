@@ -37,5 +37,5 @@ async def archive_estate(
         estate_id = decode_required_id(input.estate_id, "Estate", "estateId")
         estate = await estates.archive_estate(info.context.collaborators, admin, estate_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, ArchiveEstateResult)
     return ArchiveEstateSuccess(estate=Estate.from_model(estate))

@@ -39,5 +39,5 @@ async def archive_pickup_point(
         point_id = decode_required_id(input.pickup_point_id, "PickupPoint", "pickupPointId")
         point = await estates.archive_pickup_point(info.context.collaborators, admin, point_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, ArchivePickupPointResult)
     return ArchivePickupPointSuccess(pickup_point=PickupPoint.from_model(point))

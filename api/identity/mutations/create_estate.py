@@ -45,5 +45,5 @@ async def create_estate(info: Info[Context, Any], input: CreateEstateInput) -> C
     try:
         estate = await estates.create_estate(info.context.collaborators, admin, data, points)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CreateEstateResult)
     return CreateEstateSuccess(estate=Estate.from_model(estate))

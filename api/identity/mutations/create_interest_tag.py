@@ -43,5 +43,5 @@ async def create_interest_tag(
     try:
         tag = await tags.create_tag(info.context.collaborators, actor, input.name)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CreateInterestTagResult)
     return CreateInterestTagSuccess(tag=InterestTag.from_model(tag))

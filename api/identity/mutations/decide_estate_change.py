@@ -52,7 +52,7 @@ async def decide_estate_change(
             info.context.collaborators, actor, request_id, input.approve
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, DecideEstateChangeResult)
     return DecideEstateChangeSuccess(
         request=EstateChangeRequest.from_model(request), member=Member.from_model(request.member)
     )

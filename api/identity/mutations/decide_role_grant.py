@@ -54,5 +54,5 @@ async def decide_role_grant(
             info.context.collaborators, actor, request_id, input.approve
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, DecideRoleGrantResult)
     return DecideRoleGrantSuccess(request=RoleGrantRequest(model=request))

@@ -49,5 +49,5 @@ async def grant_role(info: Info[Context, Any], input: GrantRoleInput) -> GrantRo
             info.context.collaborators, actor, member_id, input.role.value
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, GrantRoleResult)
     return GrantRoleSuccess(member=Member.from_model(member), roles=[Role(r) for r in member.roles])

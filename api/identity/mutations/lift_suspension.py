@@ -45,5 +45,5 @@ async def lift_suspension(
         member_id = decode_required_id(input.member_id, "Member", "memberId")
         member = await suspensions.lift_suspension(info.context.collaborators, actor, member_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, LiftSuspensionResult)
     return LiftSuspensionSuccess(member=Member.from_model(member))

@@ -33,5 +33,5 @@ async def log_in(info: Info[Context, Any], input: LoginInput) -> LoginResult:
             info.context.collaborators, input.phone, input.password, info.context.client_ip
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, LoginResult)
     return await auth_success(info.context, member, is_new_member=False)

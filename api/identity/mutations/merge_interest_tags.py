@@ -73,7 +73,7 @@ async def merge_interest_tags(
             info.context.collaborators, actor, source_id, target_id
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, MergeInterestTagsResult)
     merged = await TagRow.get(id=source_id)
     return MergeInterestTagsSuccess(
         tag=InterestTag.from_model(target),

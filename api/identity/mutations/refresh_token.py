@@ -31,7 +31,7 @@ async def refresh_token(info: Info[Context, Any], input: RefreshTokenInput) -> R
             info.context.collaborators, input.refresh_token
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RefreshTokenResult)
     return AuthSuccess(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,

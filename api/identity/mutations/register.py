@@ -68,5 +68,5 @@ async def register(info: Info[Context, Any], input: RegisterInput) -> RegisterRe
             info.context.collaborators, form, info.context.client_ip
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RegisterResult)
     return await auth_success(info.context, member, is_new_member=True)

@@ -46,5 +46,5 @@ async def rename_interest_tag(
         tag_id = decode_required_id(input.tag_id, "InterestTag", "tagId")
         tag = await tags.rename_tag(info.context.collaborators, actor, tag_id, input.name)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RenameInterestTagResult)
     return RenameInterestTagSuccess(tag=InterestTag.from_model(tag))

@@ -46,5 +46,5 @@ async def restore_interest_tag(
         tag_id = decode_required_id(input.tag_id, "InterestTag", "tagId")
         tag = await tags.restore_tag(info.context.collaborators, actor, tag_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RestoreInterestTagResult)
     return RestoreInterestTagSuccess(tag=InterestTag.from_model(tag))

@@ -45,5 +45,5 @@ async def retire_interest_tag(
         tag_id = decode_required_id(input.tag_id, "InterestTag", "tagId")
         tag = await tags.retire_tag(info.context.collaborators, actor, tag_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RetireInterestTagResult)
     return RetireInterestTagSuccess(tag=InterestTag.from_model(tag))

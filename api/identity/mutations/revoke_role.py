@@ -47,7 +47,7 @@ async def revoke_role(info: Info[Context, Any], input: RevokeRoleInput) -> Revok
             info.context.collaborators, actor, member_id, input.role.value
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RevokeRoleResult)
     return RevokeRoleSuccess(
         member=Member.from_model(member), roles=[Role(r) for r in member.roles]
     )

@@ -54,7 +54,7 @@ async def suspend_member(
             info.context.collaborators, actor, member_id, input.reason, input.until
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, SuspendMemberResult)
     return SuspendMemberSuccess(
         member=Member.from_model(member),
         suspension=Suspension(reason=member.suspension_reason or "", until=member.suspended_until),

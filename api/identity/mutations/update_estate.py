@@ -40,5 +40,5 @@ async def update_estate(info: Info[Context, Any], input: UpdateEstateInput) -> U
         estate_id = decode_required_id(input.estate_id, "Estate", "estateId")
         estate = await estates.update_estate(info.context.collaborators, admin, estate_id, data)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UpdateEstateResult)
     return UpdateEstateSuccess(estate=Estate.from_model(estate))

@@ -41,5 +41,5 @@ async def update_pickup_point(
         point_id = decode_required_id(input.pickup_point_id, "PickupPoint", "pickupPointId")
         point = await estates.update_pickup_point(info.context.collaborators, admin, point_id, data)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UpdatePickupPointResult)
     return UpdatePickupPointSuccess(pickup_point=PickupPoint.from_model(point))

@@ -65,5 +65,5 @@ async def update_profile(
             raise InvalidInputError(errors)
         member = await services.update_profile(info.context.collaborators, member, changes)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UpdateProfileResult)
     return UpdateProfileSuccess(viewer=Viewer(model=member))

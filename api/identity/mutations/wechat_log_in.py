@@ -40,5 +40,5 @@ async def wechat_log_in(info: Info[Context, Any], input: WechatLoginInput) -> We
             info.context.collaborators, input.code, input.invite_code, info.context.client_ip
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, WechatLoginResult)
     return await auth_success(info.context, member, is_new_member=is_new)

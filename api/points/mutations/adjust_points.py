@@ -65,5 +65,5 @@ async def adjust_points(info: Info[Context, Any], input: AdjustPointsInput) -> A
             input.idempotency_key,
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, AdjustPointsResult)
     return AdjustPointsSuccess(entry=LedgerEntry.from_model(entry))

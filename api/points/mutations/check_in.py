@@ -25,7 +25,7 @@ async def check_in(info: Info[Context, Any]) -> CheckInResult:
     try:
         result = await services.check_in(info.context.collaborators, member)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CheckInResult)
     return CheckInSuccess(
         points_awarded=result.points_awarded,
         streak=result.streak,

@@ -37,6 +37,6 @@ async def add_comment(info: Info[Context, Any], input: AddCommentInput) -> AddCo
         )
         post = await post_for(info, post_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, AddCommentResult)
     comment.author = member
     return AddCommentSuccess(comment=Comment.from_model(comment), post=post)

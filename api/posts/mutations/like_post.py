@@ -34,5 +34,5 @@ async def like_post(info: Info[Context, Any], input: LikePostInput) -> LikePostR
         await services.like_post(info.context.collaborators, member, post_id)
         post = await post_for(info, post_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, LikePostResult)
     return LikePostSuccess(post=post)

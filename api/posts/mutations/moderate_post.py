@@ -45,5 +45,5 @@ async def moderate_post(info: Info[Context, Any], input: ModeratePostInput) -> M
     except PermissionDeniedError as error:
         raise Forbidden("没有权限管理内容") from error
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, ModeratePostResult)
     return ModeratePostSuccess(post=post)

@@ -53,5 +53,5 @@ async def report_content(
             info.context.collaborators, member, _post_id(input), reason, input.note
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, ReportContentResult)
     return ReportContentSuccess(ok=True)

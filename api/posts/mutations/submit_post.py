@@ -92,5 +92,5 @@ async def submit_post(info: Info[Context, Any], input: SubmitPostInput) -> Submi
     try:
         post = await services.submit_post(info.context.collaborators, member, _draft(input))
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, SubmitPostResult)
     return SubmitPostSuccess(post=await post_for(info, post.id))

@@ -34,5 +34,5 @@ async def unlike_post(info: Info[Context, Any], input: UnlikePostInput) -> Unlik
         await services.unlike_post(info.context.collaborators, member, post_id)
         post = await post_for(info, post_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UnlikePostResult)
     return UnlikePostSuccess(post=post)

@@ -54,6 +54,6 @@ async def publish_privacy_policy(
             info.context.collaborators, actor, input.version, input.body
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, PublishPrivacyPolicyResult)
     policy = PolicyVersion(row.version, row.body, row.created_at)
     return PublishPrivacyPolicySuccess(policy=PrivacyPolicy.of(policy))

@@ -66,5 +66,5 @@ async def update_brand(info: Info[Context, Any], input: UpdateBrandInput) -> Upd
             remove_logo=input.remove_logo,
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UpdateBrandResult)
     return UpdateBrandSuccess(brand=Brand.from_view(brand.Brand.from_model(row)))

@@ -108,5 +108,5 @@ async def update_programme_rules(
             info.context.collaborators, actor, input.changes(), input.note, input.base_version
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UpdateProgrammeRulesResult)
     return UpdateProgrammeRulesSuccess(rules=ProgrammeRuleVersion.of(saved))

@@ -84,7 +84,7 @@ async def record_purchases(
         rows, id_errors = _rows(input.purchases)
         summary = await record(info.context.collaborators, admin, rows)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RecordPurchasesResult)
     result = RecordPurchasesSuccess.from_domain(summary)
     result.row_errors = sorted(
         result.row_errors + [_row_error(e) for e in id_errors], key=lambda e: e.index
@@ -92,7 +92,8 @@ async def record_purchases(
     result.rejected += len(id_errors)
     if result.rejected and not (result.recorded or result.duplicates):
         fields = [FieldError(e.field, e.message) for e in result.row_errors]
-        return as_user_error(InvalidInputError(fields, "没有一笔订单可以记录"))
+        nothing_recorded = InvalidInputError(fields, "没有一笔订单可以记录")
+        return as_user_error(nothing_recorded, RecordPurchasesResult)
     return result
 
 

@@ -43,7 +43,7 @@ async def cancel_redemption(
             info.context.collaborators, member, redemption_id
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CancelRedemptionResult)
     return CancelRedemptionSuccess(
         redemption=Redemption.from_model(redemption), points=await Points.of(member.id)
     )

@@ -78,5 +78,5 @@ async def create_reward(info: Info[Context, Any], input: CreateRewardInput) -> C
             raise InvalidInputError([*errors, *_field_errors(new)])
         reward = await services.create_reward(info.context.collaborators, admin, new)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, CreateRewardResult)
     return CreateRewardSuccess(reward=Reward.from_model(reward))

@@ -36,5 +36,5 @@ async def fulfil_redemption(
             info.context.collaborators, staff, input.pickup_code
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, FulfilRedemptionResult)
     return FulfilRedemptionSuccess(redemption=Redemption.from_model(redemption))

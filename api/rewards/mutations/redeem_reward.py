@@ -70,7 +70,7 @@ async def redeem_reward(info: Info[Context, Any], input: RedeemRewardInput) -> R
             count_limits=lambda: hit_mutation_limit(info.context),
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RedeemRewardResult)
     return RedeemRewardSuccess(
         redemption=Redemption.from_model(redemption), points=await Points.of(member.id)
     )

@@ -42,5 +42,5 @@ async def restock_reward(
             info.context.collaborators, admin, reward_id, input.quantity
         )
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RestockRewardResult)
     return RestockRewardSuccess(reward=Reward.from_model(reward))

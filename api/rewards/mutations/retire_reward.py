@@ -34,5 +34,5 @@ async def retire_reward(info: Info[Context, Any], input: RetireRewardInput) -> R
         reward_id = decode_required_id(input.reward_id, "Reward", "rewardId")
         reward = await admin.retire_reward(info.context.collaborators, actor, reward_id)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, RetireRewardResult)
     return RetireRewardSuccess(reward=Reward.from_model(reward))

@@ -90,5 +90,5 @@ async def update_reward(info: Info[Context, Any], input: UpdateRewardInput) -> U
             raise InvalidInputError(errors)
         reward = await admin.update_reward(info.context.collaborators, actor, reward_id, changes)
     except DomainError as error:
-        return as_user_error(error)
+        return as_user_error(error, UpdateRewardResult)
     return UpdateRewardSuccess(reward=Reward.from_model(reward))
