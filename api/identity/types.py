@@ -47,7 +47,8 @@ class Tier(Enum):
     NEWCOMER = strawberry.enum_value("NEWCOMER", description="Joined recently.")
 
 
-def _tier(value: str | None) -> Tier | None:
+def tier_of(value: str | None) -> Tier | None:
+    """A member's stored tier as the enum; null for none or one this schema does not know."""
     return Tier(value) if value in Tier.__members__ else None
 
 
@@ -249,7 +250,7 @@ class Member(relay.Node):
 
     @strawberry.field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
-        return _tier(self.model.tier)
+        return tier_of(self.model.tier)
 
     @strawberry.field(
         description="Staff only, in `members`: recency, frequency and monetary value with the "
@@ -327,7 +328,7 @@ class Viewer:
 
     @strawberry.field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
-        return _tier(self.model.tier)
+        return tier_of(self.model.tier)
 
     @strawberry.field(
         description="The member's own tier changes, newest first, with the scores that caused "
