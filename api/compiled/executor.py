@@ -49,10 +49,11 @@ class Plan:
     fields: tuple[tuple[str, Fetch | None, Getter], ...]  # no fetch: a constant (__typename)
 
     async def answer(self, run: Run) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        for key, fetch, shape in self.fields:
-            data[key] = shape(await fetch(run) if fetch is not None else None)
-        return data
+        found: list[Any] = []
+        async with run.db.connected():  # released before the shaping
+            for _, fetch, _ in self.fields:
+                found.append(await fetch(run) if fetch is not None else None)
+        return {key: shape(f) for (key, _, shape), f in zip(self.fields, found, strict=True)}
 
 
 def build_plan(
