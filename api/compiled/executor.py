@@ -47,10 +47,11 @@ class Plan:
     document: DocumentNode
     operation: OperationDefinitionNode
     fields: tuple[tuple[str, Fetch | None, Getter], ...]  # no fetch: a constant (__typename)
+    one_connection: bool  # all its statements on one pooled connection
 
     async def answer(self, run: Run) -> dict[str, Any]:
         found: list[Any] = []
-        async with run.db.connected():  # released before the shaping
+        async with run.db.connected(self.one_connection):  # released before the shaping
             for _, fetch, _ in self.fields:
                 found.append(await fetch(run) if fetch is not None else None)
         return {key: shape(f) for (key, _, shape), f in zip(self.fields, found, strict=True)}
@@ -89,7 +90,7 @@ def build_plan(
         fetch, shape = root.compile(builder, selected)
         fields.append((selected.key, fetch, shape))
     name = operation.name.value if operation.name else ""
-    return Plan(name, document, operation, tuple(fields))
+    return Plan(name, document, operation, tuple(fields), not builder.domain_reads)
 
 
 def _served_roots(document: DocumentNode) -> None:

@@ -7,14 +7,23 @@ the documents that select it run on the general path."""
 from __future__ import annotations
 
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 from graphql import GraphQLObjectType
 
-from api.compiled.shape import Scope, Selected, Spec, TableScope
+from api.compiled.shape import Scope, Selected, Spec, ValueScope
 from api.compiled.specs import Children, Column, Computed, PagedChildren, Related, ViewerFlag
 from api.compiled.sql import Unsupported
-from api.identity.types import tier_of
+from api.compiled.values import (
+    Read,
+    Shared,
+    check_in_of,
+    estate_of,
+    interest_tags_of,
+    points_of,
+)
+from api.identity.types import roles_of, tier_of
 from api.posts.types import media_url
 from domain.identity.rules import mask_phone
 from domain.points.models import LedgerEntry
@@ -81,9 +90,28 @@ TYPES: dict[str, dict[str, Spec]] = {
     },
     "Comment": {"id": global_id("Comment"), "author": Related("author")},
     "LedgerEntry": {"id": global_id("LedgerEntry")},
+    # The signed-in member (a value: the member read with the token).
+    "Viewer": {
+        "id": global_id("Member"),
+        "displayName": Column("display_name"),
+        "avatarUrl": Column("avatar_url"),
+        "phoneMasked": Computed(("phone",), mask_phone),
+        "tier": Computed(("tier",), tier_of),
+        "roles": Computed(("roles",), roles_of, never_none=True),
+        "referralCode": Column("invite_code"),
+        "estate": Read(estate_of),
+        "interestTags": Read(interest_tags_of, many=True),
+        "checkInStreak": Shared("check-in", check_in_of, itemgetter(0)),
+        "checkedInToday": Shared("check-in", check_in_of, itemgetter(1)),
+        "points": Read(points_of),
+    },
+    "Points": {"ledger": PagedChildren(LedgerEntry, "member_id", descending=True)},
+    "Estate": {"id": global_id("Estate")},
+    "InterestTag": {"id": global_id("InterestTag")},
 }
 
-_PLAIN = Column()
+_PLAIN = Column()  # the column (or, of a value, the attribute) of the field's own name
+_ATTRIBUTE_OBJECT = Read()  # a value's attribute that is an object (``Points.nextExpiry``)
 
 
 def spec_of(parent: GraphQLObjectType, field: Selected, scope: Scope) -> Spec:
@@ -91,7 +119,9 @@ def spec_of(parent: GraphQLObjectType, field: Selected, scope: Scope) -> Spec:
     found = TYPES.get(parent.name, {}).get(field.name)
     if found is not None:
         return found
-    if isinstance(scope, TableScope) and not field.has_resolver:
+    if not field.has_resolver:
+        if isinstance(scope, ValueScope) and isinstance(field.named_type, GraphQLObjectType):
+            return _ATTRIBUTE_OBJECT
         return _PLAIN
     raise Unsupported(f"{parent.name}.{field.name}")
 

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from api.compiled.connections import connection
 from api.compiled.shape import Builder, Fallthrough, Getter, Page, Selected, TableScope
 from api.compiled.sql import Params, Run, Statement
+from api.compiled.values import SignedIn
 from api.errors import ClientError
 from api.pagination import check_first, filter_id
 from api.posts.queries import feed_cursor, feed_key
@@ -116,4 +117,4 @@ class PostById:
         return fetch, shape
 
 
-ROOTS: dict[str, Root] = {"feed": Feed(), "post": PostById()}
+ROOTS: dict[str, Root] = {"feed": Feed(), "post": PostById(), "viewer": SignedIn()}

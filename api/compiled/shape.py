@@ -6,7 +6,7 @@ type does not say, or a selection the shaper does not know, makes the document U
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -51,9 +51,28 @@ class TableScope:
     model: type[Model]
 
 
+@dataclass
+class Value:
+    """An object that is a Python value (the signed-in member, a points summary…): its plain
+    fields are its attributes of the same names; ``found`` holds what its scope's reads found."""
+
+    obj: Any
+    member_id: int  # whose object it is: the viewer's
+    found: dict[str, Any]
+
+
+ValueRead = Callable[[Run, Value], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class ValueScope:
-    """Objects that are Python values the plan made (a page, a points summary, …)."""
+    """Objects that are ``Value``s; ``reads`` run on one before it is shaped (in order)."""
+
+    reads: list[ValueRead]
+
+    async def fill(self, run: Run, value: Value) -> None:
+        for read in self.reads:
+            await read(run, value)
 
 
 Scope = TableScope | ValueScope
@@ -149,6 +168,9 @@ class Builder:
         self.schema = schema
         self.fragments = fragments
         self.registry = registry
+        # Set when a plan calls domain reads (they take their own pooled connections): such a
+        # plan must not hold one for its own statements meanwhile.
+        self.domain_reads = False
 
     def collect(self, kind: GraphQLObjectType, nodes: Sequence[FieldNode]) -> list[Selected]:
         """graphql-core's field collection for one runtime type, without directives."""
@@ -228,12 +250,22 @@ class Builder:
             serialize = _enum_names(kind).__getitem__
         elif isinstance(kind, GraphQLScalarType) and kind.name not in _BUILT_IN_SCALARS:
             serialize = kind.serialize
+        if serialize is not None and _is_list(field.definition.type):
+            serialize = _each(serialize)
         check = field.non_null and may_be_none
         if serialize is None and not check:
             return read
         if serialize is None:
             return _checked(read)
         return _serialized(read, serialize, check)
+
+
+def _is_list(kind: Any) -> bool:
+    return isinstance(kind.of_type if isinstance(kind, GraphQLNonNull) else kind, GraphQLList)
+
+
+def _each(serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda values: [serialize(v) for v in values]
 
 
 def _constant(value: str) -> Getter:

@@ -22,6 +22,8 @@ from api.compiled.shape import (
     Scope,
     Selected,
     TableScope,
+    Value,
+    ValueScope,
     column_or_unsupported,
     nullable_column,
 )
@@ -37,10 +39,11 @@ class Column:
     name: str | None = None
 
     def compile(self, builder: Builder, scope: Scope, field: Selected) -> Getter:
-        table = column_or_unsupported(scope, field)
         name = self.name or field.python_name
-        key = table.statement.column(table.alias, table.model, name)
-        return builder.leaf(field, itemgetter(key), nullable_column(table, name))
+        if isinstance(scope, ValueScope):
+            return builder.leaf(field, _attribute(name))
+        key = scope.statement.column(scope.alias, scope.model, name)
+        return builder.leaf(field, itemgetter(key), nullable_column(scope, name))
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,15 @@ class Computed:
     never_none: bool = False
 
     def compile(self, builder: Builder, scope: Scope, field: Selected) -> Getter:
-        table = column_or_unsupported(scope, field)
-        keys = [table.statement.column(table.alias, table.model, c) for c in self.columns]
         function = self.function
+        if isinstance(scope, ValueScope):
+            attributes = [_attribute(c) for c in self.columns]
+
+            def attributes_of(value: Any) -> Any:
+                return function(*[get(value) for get in attributes])
+
+            return builder.leaf(field, attributes_of, may_be_none=not self.never_none)
+        keys = [scope.statement.column(scope.alias, scope.model, c) for c in self.columns]
         if len(keys) == 1:
             (key,) = keys
 
@@ -109,6 +118,13 @@ class Related:
             return child(row)
 
         return get
+
+
+def _attribute(name: str) -> Getter:
+    def get(value: Value) -> Any:
+        return getattr(value.obj, name)
+
+    return get
 
 
 def _node_scope(model: type[Model], via: str | None) -> tuple[Statement, TableScope]:
@@ -214,22 +230,33 @@ class PagedChildren:
     via: str | None = None
 
     def compile(self, builder: Builder, scope: Scope, field: Selected) -> Getter:
-        table = column_or_unsupported(scope, field)
-        parent = table.statement.column(table.alias, table.model, "id")
+        """Under a table, the parent is the row's id; under a value, the viewer it belongs to."""
         statement, node_scope = _node_scope(self.model, self.via)
         ident = statement.column("t0", self.model, "id")
-        key = f"{table.alias}__page{len(table.statement.loaders)}"
         shape = connection(builder, field, node_scope, lambda row: encode_cursor(row[ident]))
         arguments = field.arguments()
         page = self.reader(statement)
+        if isinstance(scope, ValueScope):
+            key = field.key
+
+            async def read(run: Run, value: Value) -> None:
+                values = arguments(run)
+                value.found[key] = await page(
+                    run, value.member_id, values["first"], values["after"]
+                )
+
+            scope.reads.append(read)
+            return lambda value: shape(value.found[key])
+        parent = scope.statement.column(scope.alias, scope.model, "id")
+        row_key = f"{scope.alias}__page{len(scope.statement.loaders)}"
 
         async def load(run: Run, rows: list[Row]) -> None:
             values = arguments(run)
             for row in rows:
-                row[key] = await page(run, row[parent], values["first"], values["after"])
+                row[row_key] = await page(run, row[parent], values["first"], values["after"])
 
-        table.statement.loaders.append(Loader(load))
-        return lambda row: shape(row[key])
+        scope.statement.loaders.append(Loader(load))
+        return lambda row: shape(row[row_key])
 
     def reader(self, statement: Statement) -> Callable[[Run, Any, int, str | None], Any]:
         """The page of one parent's rows as the connection resolvers read it."""

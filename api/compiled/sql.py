@@ -49,10 +49,10 @@ class Database:
         self.connection: Any = None
 
     @asynccontextmanager
-    async def connected(self) -> AsyncIterator[None]:
+    async def connected(self, wanted: bool = True) -> AsyncIterator[None]:
         """On PostgreSQL, one pooled connection (or the transaction's) for all of a request's
         statements, instead of one acquire and release per statement."""
-        if self.sqlite:
+        if self.sqlite or not wanted:
             yield
             return
         async with self.client.acquire_connection() as connection:

@@ -52,6 +52,11 @@ def tier_of(value: str | None) -> Tier | None:
     return Tier(value) if value in Tier.__members__ else None
 
 
+def roles_of(stored: list[str]) -> list[Role]:
+    """A member's stored roles as the enum, in their stored order."""
+    return [Role(r) for r in stored]
+
+
 _TIER_DESCRIPTION = "The member's tier; null until the tier computation has run for them."
 
 
@@ -294,7 +299,7 @@ class Viewer:
 
     @strawberry.field(description="The member's roles; every member is a RESIDENT.")
     def roles(self) -> list[Role]:
-        return [Role(r) for r in self.model.roles]
+        return roles_of(self.model.roles)
 
     @strawberry.field(
         description="The member's estate (null until chosen, e.g. after WeChat login)."

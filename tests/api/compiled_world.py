@@ -14,8 +14,10 @@ import httpx
 from asgi import create_app
 from domain.collaborators import Collaborators
 from domain.groups.models import GroupMembership
-from domain.identity.models import Member, Role
+from domain.identity.models import Member, MemberInterestTag, Role
 from domain.identity.suspensions import suspend_member
+from domain.points.models import LedgerEntry
+from domain.points.services import award_points, check_in
 from domain.posts.models import (
     Comment,
     Post,
@@ -29,7 +31,7 @@ from domain.posts.models import (
 from tests.api.test_groups_api import token_for
 from tests.api.test_posts_api import attach_image, make_post
 from tests.domain.test_groups import make_group
-from tests.factories import make_member
+from tests.factories import make_estate, make_member, make_tag
 
 
 @dataclass
@@ -38,6 +40,7 @@ class World:
     posts: list[Post] = field(default_factory=list)
     group_ids: list[int] = field(default_factory=list)
     members: dict[str, Member] = field(default_factory=dict)
+    ledger_ids: list[int] = field(default_factory=list)
 
 
 VIEWERS = ("anonymous", "resident", "host", "moderator", "admin", "suspended", "dead token")
@@ -92,6 +95,7 @@ async def build_world(c: Collaborators) -> World:
         "发布广告",
         c.clock.now() + timedelta(days=3),
     )
+    await _points_and_profile(c, world)
     world.tokens = {"anonymous": None, "dead token": "not-a-live-token"}
     for name, member in world.members.items():
         await member.refresh_from_db()
@@ -120,6 +124,27 @@ async def _decorate(c: Collaborators, world: World, post: Post, n: int) -> None:
                 post=post, position=position, name=f"番茄{position}", amount=f"{position + 1}个"
             )
             await RecipeStep.create(post=post, position=position, text=f"第{position + 1}步")
+
+
+async def _points_and_profile(c: Collaborators, world: World) -> None:
+    """Ledgers of 0 to 60 entries (pages past 50), check-ins, an estate, interest tags."""
+    estate = await make_estate()
+    tags = [await make_tag(name) for name in ("手冲咖啡", "亲子烘焙", "阳台种菜")]
+    for n, (name, entries) in enumerate(
+        {"resident": 12, "host": 3, "moderator": 60, "suspended": 2, "admin": 0}.items()
+    ):
+        member = world.members[name]
+        for i in range(entries):
+            await award_points(c, member.id, "referral", f"{name}-{i}")
+        if n % 2 == 0:
+            member.estate_id = estate.id
+            await member.save(update_fields=["estate_id"])
+            for tag in tags[: n + 1]:
+                await MemberInterestTag.create(member=member, tag=tag, created_at=c.clock.now())
+        if name in ("resident", "host"):
+            await check_in(c, member)
+    entries = await LedgerEntry.all().order_by("id")
+    world.ledger_ids = [entry.id for entry in entries]
 
 
 class Paths:

@@ -159,6 +159,38 @@ async def test_post_detail_answers_as_the_general_path(
     assert answered == valid, variables
 
 
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX)
+async def test_points_answers_as_the_general_path(
+    viewer: str, first: Any, after: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("points", settings, redis)
+    ledger = world.ledger_ids
+    cursors: list[Any] = [ABSENT, None, "garbage", encode_cursor("7"), encode_cursor(True)]
+    cursors += [encode_cursor(ledger[after % len(ledger)]), encode_cursor(ledger[-1] + 1000)]
+    variables = _variables(first=first, after=cursors[after % len(cursors)])
+    answered = await Paths(c).compare(
+        {"query": op("Points"), "variables": variables}, world.tokens[viewer]
+    )
+    valid = (
+        world.tokens[viewer] is not None
+        and viewer != "dead token"
+        and isinstance(first, int)
+        and 1 <= first <= 50
+        and after % len(cursors) not in (2, 3, 4)
+    )
+    assert answered == valid, (viewer, variables)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+async def test_viewer_answers_as_the_general_path(
+    viewer: str, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("viewer", settings, redis)
+    answered = await Paths(c).compare({"query": op("Viewer")}, world.tokens[viewer])
+    assert answered == (viewer not in ("anonymous", "dead token"))
+
+
 async def test_every_viewer_pages_the_whole_feed_alike(settings: Settings, redis: Redis) -> None:
     """Page after page to the end, for each viewer: every cursor the server hands out."""
     c, world = await world_for("pages", settings, redis)
@@ -192,7 +224,7 @@ async def test_a_broken_shaper_field_is_caught(
 
 @pytest.mark.parametrize(
     ("operation", "statements"),
-    [("Feed", 3), ("PostDetail", 4), ("RecipeDetail", 7)],
+    [("Feed", 3), ("PostDetail", 4), ("RecipeDetail", 7), ("Points", 4), ("Viewer", 6)],
 )
 async def test_the_compiled_path_sends_the_pinned_statements(
     operation: str, statements: int, settings: Settings, redis: Redis
@@ -200,7 +232,9 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     """Token with member, then: Feed the page joined to author and group with the viewer's
     flags, the page's images; PostDetail the post joined the same way, its images (cover and
     list at once), one page of comments with authors; a recipe adds its details, ingredients,
-    steps. Constant in the page's size."""
+    steps; Points the account, the next expiry with its amount, the ledger page; Viewer the
+    estate, the tags, the check-in state once (the general path reads it twice), account and
+    expiry. Constant in the page's size."""
     c, world = await world_for("pins", settings, redis)
     paths = Paths(c)
     published = [p for p in world.posts if p.status == PostStatus.PUBLISHED]
@@ -208,8 +242,10 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     story = next(p for p in published if p.kind != PostKind.RECIPE)
     counts = []
     for first in (1, 20):
-        if operation == "Feed":
-            body = {"query": op("Feed"), "variables": {"first": first}}
+        if operation in ("Feed", "Points"):
+            body = {"query": op(operation), "variables": {"first": first}}
+        elif operation == "Viewer":
+            body = {"query": op("Viewer")}
         else:
             post = recipe if operation == "RecipeDetail" else story
             body = {
