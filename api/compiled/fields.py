@@ -101,8 +101,9 @@ TYPES: dict[str, dict[str, Spec]] = {
         "referralCode": Column("invite_code"),
         "estate": Read(estate_of),
         "interestTags": Read(interest_tags_of, many=True),
-        "checkInStreak": Shared("check-in", check_in_of, itemgetter(0)),
-        "checkedInToday": Shared("check-in", check_in_of, itemgetter(1)),
+        # Each reads the check-in state, as each resolver does (the pinned statements).
+        "checkInStreak": Shared("streak", check_in_of, itemgetter(0)),
+        "checkedInToday": Shared("checked-in", check_in_of, itemgetter(1)),
         "points": Read(points_of),
     },
     "Points": {"ledger": PagedChildren(LedgerEntry, "member_id", descending=True)},

@@ -72,8 +72,10 @@ async def _check_awards(report: ReconcileReport) -> None:
     """Every award names a rule version that exists. Nothing is recomputed from today's rules:
     an award keeps the amount and expiry of the version it names, whatever came after."""
     known = set(await all_programme_rules())
-    named = await LedgerEntry.filter(rule_version__isnull=False).distinct().values_list(
-        "rule_version", flat=True
+    named = (
+        await LedgerEntry.filter(rule_version__isnull=False)
+        .distinct()
+        .values_list("rule_version", flat=True)
     )
     for version in sorted({int(str(v)) for v in named} - known):
         report.mismatches.append(f"有积分流水引用了不存在的规则版本 v{version}")

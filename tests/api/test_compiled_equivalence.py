@@ -224,7 +224,7 @@ async def test_a_broken_shaper_field_is_caught(
 
 @pytest.mark.parametrize(
     ("operation", "statements"),
-    [("Feed", 3), ("PostDetail", 4), ("RecipeDetail", 7), ("Points", 4), ("Viewer", 6)],
+    [("Feed", 3), ("PostDetail", 4), ("RecipeDetail", 7), ("Points", 4), ("Viewer", 7)],
 )
 async def test_the_compiled_path_sends_the_pinned_statements(
     operation: str, statements: int, settings: Settings, redis: Redis
@@ -233,8 +233,8 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     flags, the page's images; PostDetail the post joined the same way, its images (cover and
     list at once), one page of comments with authors; a recipe adds its details, ingredients,
     steps; Points the account, the next expiry with its amount, the ledger page; Viewer the
-    estate, the tags, the check-in state once (the general path reads it twice), account and
-    expiry. Constant in the page's size."""
+    estate, the tags, the check-in state for the streak and again for today (as the resolvers
+    read it), account and expiry. Constant in the page's size."""
     c, world = await world_for("pins", settings, redis)
     paths = Paths(c)
     published = [p for p in world.posts if p.status == PostStatus.PUBLISHED]
