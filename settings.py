@@ -127,6 +127,9 @@ class Settings:
     persisted_registrations_per_minute: int = 20  # per client IP
     mutations_per_minute: int = 30  # per member, every mutation (PRODUCT.md § Limits)
     graphql_max_string_chars: int = 20_000  # any string in a request's variables
+    # Registered query operations answered by their compiled plans (api/compiled/) where a plan
+    # covers the request; off, the general GraphQL execution answers everything.
+    graphql_compiled: bool = True
     # What an empty database becomes: the Chinese demo (zero-setup default), or, when off, a
     # programme whose first admin is created on the setup page (/setup) with a setup code.
     demo: bool = True
@@ -171,6 +174,7 @@ def load_settings() -> Settings:
         persisted_registrations_per_minute=int(_env("PERSISTED_REGISTRATIONS_PER_MINUTE", "20")),
         mutations_per_minute=int(_env("MUTATIONS_PER_MINUTE", "30")),
         graphql_max_string_chars=int(_env("GRAPHQL_MAX_STRING_CHARS", "20000")),
+        graphql_compiled=_flag("GRAPHQL_COMPILED", True),
         demo=_flag("LINLI_DEMO", True),
     )
 

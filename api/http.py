@@ -28,6 +28,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.compiled import CompiledOperations
 from api.context import Context
 from api.errors import masked_error, request_error_body
 from api.over_http import (
@@ -127,6 +128,7 @@ class GraphQLApp(GraphQL[Context, None]):
             max_subscriptions_per_connection=5,
         )
         self.persisted = PersistedQueries(schema)
+        self.compiled = CompiledOperations(schema)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -252,6 +254,8 @@ class GraphQLApp(GraphQL[Context, None]):
         refused = refuse_bad_strings(resolved, settings.graphql_max_string_chars)
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
+        if compiled := await self.compiled.execute(resolved, context, request_adapter.method):
+            return compiled
         allowed = _HTTP_OPERATIONS.get(request_adapter.method, set())
         try:
             return await self.schema.execute(

@@ -191,7 +191,12 @@ strict_global_id_arguments(Query, Subscription)
 
 
 class LinliSchema(strawberry.Schema):
-    """strawberry's schema, logging client refusals at INFO instead of every error at ERROR."""
+    """strawberry's schema, logging client refusals at INFO instead of every error at ERROR.
+    ``limit_rules`` and ``limits`` are its request limits, for whoever checks a document
+    ahead of a request (the compiled plans, once per registered document)."""
+
+    limit_rules: tuple[Any, ...] = ()
+    limits: Limits = Limits()
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -216,7 +221,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
     ]
     if not debug:
         extensions.append(DisableIntrospection)
-    return LinliSchema(
+    schema = LinliSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -276,6 +281,9 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
         config=StrawberryConfig(disable_field_suggestions=not debug),
         scalar_overrides={datetime: AWARE_DATETIME},
     )
+    schema.limit_rules = tuple(limit_rules)
+    schema.limits = limits
+    return schema
 
 
 schema = build_schema()

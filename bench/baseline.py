@@ -1,4 +1,6 @@
-"""The baseline: the least a server can do to answer the contract's ``Feed`` operation.
+"""The baseline: the least a server can do to answer the contract's ``Feed``, ``PostDetail`` and
+``Points`` operations (told apart by the operation's name in the document; a hash-only request
+is the Feed).
 
 Starlette + asyncpg + orjson, no GraphQL engine and no ORM: it authenticates the bearer token
 (one statement: token joined to member), reads the page with the product's page statement (posts
@@ -89,8 +91,218 @@ async def _fetch(conn: asyncpg.Connection, sql: str, *args: Any) -> list[asyncpg
     return rows
 
 
-async def feed(request: Request) -> Response:
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def _viewer(conn: asyncpg.Connection, request: Request) -> int | None:
+    token = _bearer(request)
+    if token is None:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    rows = await _fetch(conn, AUTH_SQL, digest, datetime.now(UTC))
+    return int(rows[0]["id"]) if rows else None
+
+
+async def graphql(request: Request) -> Response:
     body = orjson.loads(await request.body())
+    query = body.get("query") or ""
+    if "query PostDetail" in query:
+        return await post_detail(request, body)
+    if "query Points" in query:
+        return await points(request, body)
+    return await feed(request, body)
+
+
+def id_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([pk])).decode().rstrip("=")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _card(r: asyncpg.Record, cover: Any) -> dict[str, Any]:
+    """The contract's PostCard of a page row."""
+    return {
+        "id": gid("Post", r["id"]),
+        "kind": r["kind"],
+        "status": r["status"],
+        "title": r["title"],
+        "excerpt": r["excerpt"],
+        "coverImage": {
+            "url": f"/media/{cover['storage_key']}",
+            "width": cover["width"],
+            "height": cover["height"],
+        }
+        if cover
+        else None,
+        "author": {
+            "id": gid("Member", r["author_id"]),
+            "displayName": r["display_name"],
+            "avatarUrl": r["avatar_url"],
+            "tier": r["tier"],
+        },
+        "group": {"id": gid("InterestGroup", r["group_id"]), "name": r["group_name"]}
+        if r["group_id"] is not None
+        else None,
+        "likeCount": r["like_count"],
+        "commentCount": r["comment_count"],
+        "viewerHasLiked": r["viewer_liked"],
+        "featured": r["featured"],
+        "publishedAt": _iso(r["published_at"]),
+    }
+
+
+_POST = """SELECT p.id, p.kind, p.status, p.title, p.excerpt, p.body_html, p.like_count,
+    p.comment_count, p.featured, p.published_at, a.id AS author_id, a.display_name, a.avatar_url,
+    a.tier, g.id AS group_id, g.name AS group_name, {liked} AS viewer_liked
+FROM post p
+JOIN member a ON a.id = p.author_id
+LEFT JOIN interest_group g ON g.id = p.group_id
+WHERE p.id = $1 AND p.status = 'PUBLISHED'"""
+IMAGES_SQL = """SELECT i.storage_key, i.width, i.height FROM post_image pi
+JOIN image i ON i.id = pi.image_id WHERE pi.post_id = $1 ORDER BY pi.position"""
+RECIPE_SQL = "SELECT servings, minutes FROM recipe_details WHERE post_id = $1"
+INGREDIENTS_SQL = "SELECT name, amount FROM recipe_ingredient WHERE post_id = $1 ORDER BY position"
+STEPS_SQL = "SELECT text FROM recipe_step WHERE post_id = $1 ORDER BY position"
+COMMENTS_SQL = """SELECT c.id, c.body_html, c.created_at, a.id AS author_id, a.display_name,
+    a.avatar_url FROM comment c JOIN member a ON a.id = c.author_id
+WHERE c.post_id = $1 AND NOT c.hidden ORDER BY c.id LIMIT $2"""
+
+
+async def post_detail(request: Request, body: dict[str, Any]) -> Response:
+    """PostDetail of a published post: the post joined to author and group with the viewer's
+    liked flag, its images, the recipe of a RECIPE, a page of comments with their authors."""
+    variables = body.get("variables") or {}
+    first = variables.get("commentsFirst")
+    if not isinstance(first, int) or not 1 <= first <= 50:
+        return error("commentsFirst must be 1–50")
+    raw = base64.b64decode(str(variables.get("id", ""))).decode()
+    post_id = int(raw.partition(":")[2])
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        viewer = await _viewer(conn, request)
+        liked = _LIKED if viewer is not None else "false"  # the post is $1, the viewer $2
+        args: list[Any] = [post_id] + ([viewer] if viewer is not None else [])
+        rows = await _fetch(conn, _POST.format(liked=liked), *args)
+        if not rows:
+            return Response(orjson.dumps({"data": {"post": None}}), media_type="application/json")
+        r = rows[0]
+        images = await _fetch(conn, IMAGES_SQL, post_id)
+        recipe = None
+        if r["kind"] == "RECIPE":
+            details = await _fetch(conn, RECIPE_SQL, post_id)
+            if details:
+                ingredients = await _fetch(conn, INGREDIENTS_SQL, post_id)
+                steps = await _fetch(conn, STEPS_SQL, post_id)
+                recipe = {
+                    "servings": details[0]["servings"],
+                    "minutes": details[0]["minutes"],
+                    "ingredients": [
+                        {"name": i["name"], "amount": i["amount"]} for i in ingredients
+                    ],
+                    "steps": [s["text"] for s in steps],
+                }
+        comments = await _fetch(conn, COMMENTS_SQL, post_id, first + 1)
+    image_list = [
+        {"url": f"/media/{i['storage_key']}", "width": i["width"], "height": i["height"]}
+        for i in images
+    ]
+    edges = [
+        {
+            "node": {
+                "id": gid("Comment", c["id"]),
+                "bodyHtml": c["body_html"],
+                "createdAt": c["created_at"].isoformat(),
+                "author": {
+                    "id": gid("Member", c["author_id"]),
+                    "displayName": c["display_name"],
+                    "avatarUrl": c["avatar_url"],
+                },
+            }
+        }
+        for c in comments[:first]
+    ]
+    post = {
+        **_card(r, images[0] if images else None),
+        "bodyHtml": r["body_html"],
+        "images": image_list,
+        "recipe": recipe,
+        "comments": {
+            "edges": edges,
+            "pageInfo": {
+                "hasNextPage": len(comments) > first,
+                "endCursor": id_cursor(comments[:first][-1]["id"]) if edges else None,
+            },
+        },
+    }
+    return Response(orjson.dumps({"data": {"post": post}}), media_type="application/json")
+
+
+ACCOUNT_SQL = "SELECT balance, pending FROM points_account WHERE member_id = $1"
+EXPIRY_SQL = """SELECT expires_at, sum(remaining) AS total FROM points_lot
+WHERE member_id = $1 AND released AND remaining > 0
+GROUP BY expires_at ORDER BY expires_at LIMIT 1"""
+LEDGER_SQL = """SELECT id, amount, balance_after, reason, description, created_at, expires_at
+FROM ledger_entry WHERE member_id = $1 ORDER BY id DESC LIMIT $2"""
+
+
+async def points(request: Request, body: dict[str, Any]) -> Response:
+    """Points, first page: the account, the next expiry with its amount, the ledger page."""
+    variables = body.get("variables") or {}
+    first = variables.get("first")
+    if not isinstance(first, int) or not 1 <= first <= 50:
+        return error("first must be 1–50")
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as conn:
+        viewer = await _viewer(conn, request)
+        if viewer is None:
+            return error("请先登录")
+        account = await _fetch(conn, ACCOUNT_SQL, viewer)
+        expiry = await _fetch(conn, EXPIRY_SQL, viewer)
+        ledger = await _fetch(conn, LEDGER_SQL, viewer, first + 1)
+    edges = [
+        {
+            "node": {
+                "id": gid("LedgerEntry", e["id"]),
+                "amount": e["amount"],
+                "balanceAfter": e["balance_after"],
+                "reason": e["reason"],
+                "description": e["description"],
+                "createdAt": e["created_at"].isoformat(),
+                "expiresAt": _iso(e["expires_at"]),
+            }
+        }
+        for e in ledger[:first]
+    ]
+    data = {
+        "viewer": {
+            "id": gid("Member", viewer),
+            "points": {
+                "balance": account[0]["balance"] if account else 0,
+                "pending": account[0]["pending"] if account else 0,
+                "nextExpiry": {
+                    "amount": int(expiry[0]["total"]),
+                    "expiresAt": expiry[0]["expires_at"].isoformat(),
+                }
+                if expiry
+                else None,
+                "ledger": {
+                    "edges": edges,
+                    "pageInfo": {
+                        "hasNextPage": len(ledger) > first,
+                        "endCursor": id_cursor(ledger[:first][-1]["id"]) if edges else None,
+                    },
+                },
+            },
+        }
+    }
+    return Response(orjson.dumps({"data": data}), media_type="application/json")
+
+
+async def feed(request: Request, body: dict[str, Any]) -> Response:
     variables = body.get("variables") or {}
     first = variables.get("first")
     if not isinstance(first, int) or not 1 <= first <= 50:
@@ -98,12 +310,7 @@ async def feed(request: Request) -> Response:
     after = variables.get("after")
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
-        viewer = None
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and token:
-            digest = hashlib.sha256(token.strip().encode()).hexdigest()
-            rows = await _fetch(conn, AUTH_SQL, digest, datetime.now(UTC))
-            viewer = rows[0]["id"] if rows else None
+        viewer = await _viewer(conn, request)
         args: list[Any] = [first + 1]
         if viewer is not None:
             args.append(viewer)
@@ -115,42 +322,13 @@ async def feed(request: Request) -> Response:
         if page:
             for row in await _fetch(conn, COVERS_SQL, [r["id"] for r in page]):
                 covers.setdefault(row["post_id"], row)
-    edges = []
-    for r in page:
-        cover = covers.get(r["id"])
-        edges.append(
-            {
-                "cursor": cursor(r["featured"], r["published_at"], r["id"]),
-                "node": {
-                    "id": gid("Post", r["id"]),
-                    "kind": r["kind"],
-                    "status": r["status"],
-                    "title": r["title"],
-                    "excerpt": r["excerpt"],
-                    "coverImage": {
-                        "url": f"/media/{cover['storage_key']}",
-                        "width": cover["width"],
-                        "height": cover["height"],
-                    }
-                    if cover
-                    else None,
-                    "author": {
-                        "id": gid("Member", r["author_id"]),
-                        "displayName": r["display_name"],
-                        "avatarUrl": r["avatar_url"],
-                        "tier": r["tier"],
-                    },
-                    "group": {"id": gid("InterestGroup", r["group_id"]), "name": r["group_name"]}
-                    if r["group_id"] is not None
-                    else None,
-                    "likeCount": r["like_count"],
-                    "commentCount": r["comment_count"],
-                    "viewerHasLiked": r["viewer_liked"],
-                    "featured": r["featured"],
-                    "publishedAt": r["published_at"].isoformat(),
-                },
-            }
-        )
+    edges = [
+        {
+            "cursor": cursor(r["featured"], r["published_at"], r["id"]),
+            "node": _card(r, covers.get(r["id"])),
+        }
+        for r in page
+    ]
     data = {
         "feed": {
             "edges": edges,
@@ -173,4 +351,4 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await app.state.pool.close()
 
 
-app = Starlette(routes=[Route("/graphql", feed, methods=["POST"])], lifespan=lifespan)
+app = Starlette(routes=[Route("/graphql", graphql, methods=["POST"])], lifespan=lifespan)

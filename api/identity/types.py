@@ -48,8 +48,14 @@ class Tier(Enum):
     NEWCOMER = strawberry.enum_value("NEWCOMER", description="Joined recently.")
 
 
-def _tier(value: str | None) -> Tier | None:
+def tier_of(value: str | None) -> Tier | None:
+    """A member's stored tier as the enum; null for none or one this schema does not know."""
     return Tier(value) if value in Tier.__members__ else None
+
+
+def roles_of(stored: list[str]) -> list[Role]:
+    """A member's stored roles as the enum, in their stored order."""
+    return [Role(r) for r in stored]
 
 
 _TIER_DESCRIPTION = "The member's tier; null until the tier computation has run for them."
@@ -250,7 +256,7 @@ class Member(relay.Node):
 
     @field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
-        return _tier(self.model.tier)
+        return tier_of(self.model.tier)
 
     @field(
         description="Staff only, in `members`: recency, frequency and monetary value with the "
@@ -294,7 +300,7 @@ class Viewer:
 
     @field(description="The member's roles; every member is a RESIDENT.")
     def roles(self) -> list[Role]:
-        return [Role(r) for r in self.model.roles]
+        return roles_of(self.model.roles)
 
     @field(description="The member's estate (null until chosen, e.g. after WeChat login).")
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
@@ -326,7 +332,7 @@ class Viewer:
 
     @field(description=_TIER_DESCRIPTION)
     def tier(self) -> Tier | None:
-        return _tier(self.model.tier)
+        return tier_of(self.model.tier)
 
     @field(
         description="The member's own tier changes, newest first, with the scores that caused "

@@ -34,7 +34,7 @@ from domain.posts import models, policies, queries
 from web.ids import pk_of
 
 
-def _feed_key(after: str | None) -> queries.FeedKey | None:
+def feed_key(after: str | None) -> queries.FeedKey | None:
     """The (featured, published_at, id) inside a feed cursor; anything else is the client's bug."""
     key = decode_cursor(after, 3)
     if key is None:
@@ -53,9 +53,16 @@ def _feed_key(after: str | None) -> queries.FeedKey | None:
     return featured, when, post_id
 
 
-def _feed_cursor(card: queries.PostCard) -> str:
-    featured, published_at, post_id = card.feed_key or (False, datetime.min, card.id)
+def feed_cursor(featured: bool, published_at: datetime | None, post_id: int) -> str:
+    """A feed row's cursor: its (featured, published_at, id) sort key."""
+    if published_at is None:  # not in the feed: a cursor that sorts with the oldest
+        featured, published_at = False, datetime.min
     return encode_cursor(featured, published_at.isoformat(), post_id)
+
+
+def _feed_cursor(card: queries.PostCard) -> str:
+    post = card.post
+    return feed_cursor(post.featured, post.published_at, post.id)
 
 
 def feed_connection(cards: list[queries.PostCard], first: int, after: str | None) -> PostConnection:
@@ -94,7 +101,7 @@ class PostsQuery:
         kind: PostKind | None = None,
     ) -> PostConnection:
         check_first(first)
-        key = _feed_key(after)
+        key = feed_key(after)
         group = filter_id(group_id, "InterestGroup")
         viewer = info.context.member
         cards = await queries.feed_page(

@@ -68,8 +68,13 @@ class ReportReason(Enum):
     OTHER = "OTHER"
 
 
+def media_url(storage_key: str) -> str:
+    """Where an uploaded image is served (``Image.url``)."""
+    return f"/media/{storage_key}"
+
+
 def image_of(image: media.Image) -> Image:
-    return Image(url=f"/media/{image.storage_key}", width=image.width, height=image.height)
+    return Image(url=media_url(image.storage_key), width=image.width, height=image.height)
 
 
 @strawberry.type(description="One ingredient of a recipe.")

@@ -126,9 +126,7 @@ async def check_in(c: Collaborators, member: Member) -> CheckInResult:
                 points=points,
                 created_at=c.clock.now(),
             )
-            entry = await award_points(
-                c, member.id, "check_in", today.isoformat(), points, rules
-            )
+            entry = await award_points(c, member.id, "check_in", today.isoformat(), points, rules)
             if entry is not None and entry.amount != points:  # the daily cap took some
                 record.points = entry.amount
                 await record.save(update_fields=["points"])

@@ -33,19 +33,20 @@ from domain.posts.policies import may_read
 
 FeedKey = tuple[bool, datetime, int]  # (featured, published_at, id): the feed's sort key
 _JOINED = ("author", "group", "group__host")
-# The viewer's flags, as columns of the page's own statement ({viewer}: a bound parameter).
-_VIEWER_LIKED = (
-    'EXISTS (SELECT 1 FROM "post_like" pl WHERE pl."post_id" = "post"."id" '
+# The viewer's flags, as columns of the page's own statement ({post}: the post's table or alias,
+# {viewer}: a bound parameter). The compiled GraphQL path reads the same EXISTS columns.
+VIEWER_LIKED = (
+    'EXISTS (SELECT 1 FROM "post_like" pl WHERE pl."post_id" = {post}."id" '
     'AND pl."member_id" = {viewer})'
 )
 _VIEWER_JOINED = (
     'EXISTS (SELECT 1 FROM "group_membership" gm '
-    'WHERE gm."group_id" = "post"."group_id" AND gm."member_id" = {viewer})'
+    'WHERE gm."group_id" = {post}."group_id" AND gm."member_id" = {viewer})'
 )
 # Whether the viewer hosts the post's group (``GroupHost``): what a host's moderation rights follow.
 _VIEWER_HOSTS = (
     'EXISTS (SELECT 1 FROM "group_host" gh '
-    'WHERE gh."group_id" = "post"."group_id" AND gh."member_id" = {viewer})'
+    'WHERE gh."group_id" = {post}."group_id" AND gh."member_id" = {viewer})'
 )
 
 
@@ -59,7 +60,7 @@ class _ViewerFlag(RawSQL):
         self.viewer_id = int(viewer_id)
 
     def get_sql(self, ctx: SqlContext) -> str:
-        sql = self.sql.format(viewer=ValueWrapper(self.viewer_id).get_sql(ctx))
+        sql = self.sql.format(post='"post"', viewer=ValueWrapper(self.viewer_id).get_sql(ctx))
         if ctx.with_alias:
             return format_alias_sql(sql=sql, alias=self.alias, ctx=ctx)
         return sql
@@ -121,7 +122,7 @@ def _joined(query: QuerySet[Post], viewer_id: int | None) -> QuerySet[Post]:
     if viewer_id is None:
         return query
     return query.annotate(
-        viewer_liked=_ViewerFlag(_VIEWER_LIKED, viewer_id),
+        viewer_liked=_ViewerFlag(VIEWER_LIKED, viewer_id),
         viewer_joined=_ViewerFlag(_VIEWER_JOINED, viewer_id),
         viewer_hosts=_ViewerFlag(_VIEWER_HOSTS, viewer_id),
     )

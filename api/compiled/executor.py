@@ -1,0 +1,195 @@
+"""Compiled plans of the registered (contract) query operations, built once at start, and the one
+call the HTTP view makes before the general path: the answer when a plan serves the request, else
+None (the general strawberry path then answers, the reference for every case)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    NameNode,
+    OperationDefinitionNode,
+    OperationType,
+    parse,
+    print_ast,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+from graphql.utilities import separate_operations
+from graphql.validation import ASTValidationRule
+from strawberry.http import GraphQLRequestData
+from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
+
+from api.compiled.fields import spec_of
+from api.compiled.roots import ROOTS, Fetch
+from api.compiled.shape import Builder, Fallthrough, Getter
+from api.compiled.sql import Database, Run, Unsupported
+from api.context import Context
+from api.persisted import CONTRACT_DIR, contract_documents
+from settings import Limits
+
+log = logging.getLogger("linli.graphql.compiled")
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    fields: tuple[tuple[str, Fetch | None, Getter], ...]  # no fetch: a constant (__typename)
+    one_connection: bool  # all its statements on one pooled connection
+
+    async def answer(self, run: Run) -> dict[str, Any]:
+        found: list[Any] = []
+        async with run.db.connected(self.one_connection):  # released before the shaping
+            for _, fetch, _ in self.fields:
+                found.append(await fetch(run) if fetch is not None else None)
+        return {key: shape(f) for (key, _, shape), f in zip(self.fields, found, strict=True)}
+
+
+def build_plan(
+    schema: BaseSchema, text: str, limit_rules: Sequence[type[ASTValidationRule]], max_tokens: int
+) -> Plan:
+    """The plan of one registered document, or Unsupported (it stays on the general path). The
+    document passes the schema's validation with its depth and alias limits, once, here."""
+    graphql_schema = schema._schema  # type: ignore[attr-defined]
+    document = parse(text, max_tokens=max_tokens)
+    _served_roots(document)
+    errors = validate(graphql_schema, document, [*specified_rules, *limit_rules])
+    if errors:
+        raise Unsupported(f"invalid: {errors[0].message}")
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1 or operations[0].operation != OperationType.QUERY:
+        raise Unsupported("not a single query")
+    operation = operations[0]
+    if operation.directives:
+        raise Unsupported("directives")
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    builder = Builder(graphql_schema, fragments, spec_of)
+    query_type = graphql_schema.query_type
+    fields: list[tuple[str, Fetch | None, Getter]] = []
+    for selected in builder.collect(query_type, [_root_node(operation)]):
+        if selected.name == "__typename":
+            fields.append((selected.key, None, lambda _: query_type.name))
+            continue
+        root = ROOTS.get(selected.name)
+        if root is None:
+            raise Unsupported(f"Query.{selected.name}")
+        fetch, shape = root.compile(builder, selected)
+        fields.append((selected.key, fetch, shape))
+    name = operation.name.value if operation.name else ""
+    return Plan(name, document, operation, tuple(fields), not builder.domain_reads)
+
+
+def _served_roots(document: DocumentNode) -> None:
+    """A quick look before validation: a query whose root fields all have a compiled root."""
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            if definition.operation != OperationType.QUERY:
+                raise Unsupported("not a query")
+            for selection in definition.selection_set.selections:
+                name = selection.name.value if isinstance(selection, FieldNode) else ""
+                if name not in ROOTS and name != "__typename":
+                    raise Unsupported(f"Query.{name or 'fragment'}")
+
+
+def _root_node(operation: OperationDefinitionNode) -> FieldNode:
+    """A field node holding the operation's selection set (what the root fields are collected
+    from)."""
+    return FieldNode(
+        name=NameNode(value="query"),
+        selection_set=operation.selection_set,
+        arguments=(),
+        directives=(),
+    )
+
+
+@cache
+def registered_texts() -> tuple[tuple[str, str], ...]:
+    """(name, text) of every contract operation, in each spelling a client sends: the allow-list's
+    (``contract_documents``) and graphql-core's ``separate_operations`` of its file."""
+    found = list(contract_documents().items())
+    texts = {text for _, text in found}
+    for path in sorted(CONTRACT_DIR.glob("*.graphql")):
+        for name, document in separate_operations(parse(path.read_text("utf-8"))).items():
+            text = print_ast(document)
+            if text not in texts:
+                texts.add(text)
+                found.append((name, text))
+    return tuple(found)
+
+
+_PLANS: dict[Limits, dict[str, Plan]] = {}
+
+
+class CompiledOperations:
+    def __init__(self, schema: BaseSchema) -> None:
+        self.schema = schema
+        self._plans: dict[str, Plan] | None = None
+        self.served = 0  # answers given by a plan in this process (tests read it)
+
+    @property
+    def plans(self) -> dict[str, Plan]:
+        """Built at the first request: the models' columns are known once the ORM is
+        initialised (in the app's lifespan), not when the app is made. Apps of one process with
+        the same limits share them (the schema is the same code)."""
+        if self._plans is None:
+            limits: Limits = getattr(self.schema, "limits", Limits())
+            self._plans = _PLANS.get(limits)
+            if self._plans is None:
+                self._plans = _PLANS[limits] = self._build(limits)
+        return self._plans
+
+    def _build(self, limits: Limits) -> dict[str, Plan]:
+        plans: dict[str, Plan] = {}
+        rules: Sequence[type[ASTValidationRule]] = getattr(self.schema, "limit_rules", ())
+        for name, text in registered_texts():
+            try:
+                plans[text] = build_plan(self.schema, text, rules, limits.graphql_max_tokens)
+            except (Unsupported, GraphQLError) as reason:
+                log.debug("%s stays on the general path: %s", name, reason)
+        return plans
+
+    async def execute(
+        self, data: GraphQLRequestData, context: Context, method: str
+    ) -> ExecutionResult | None:
+        """The plan's answer, or None for the general path (no plan for this document, another
+        operation named, variables graphql-core refuses, or anything the plan does not cover)."""
+        plan = self.plans.get(data.query) if data.query is not None else None
+        if plan is None or method not in ("GET", "POST") or context.failure is not None:
+            return None
+        if not context.collaborators.settings.graphql_compiled:
+            return None
+        if data.operation_name is not None and data.operation_name != plan.name:
+            return None
+        inputs = data.variables if data.variables is not None else {}
+        if not isinstance(inputs, dict):
+            return None
+        graphql_schema = self.schema._schema  # type: ignore[attr-defined]
+        definitions = plan.operation.variable_definitions or ()
+        coerced = get_variable_values(graphql_schema, definitions, inputs)
+        if isinstance(coerced, list):
+            return None
+        member = context.member
+        run = Run(Database(), coerced.coerced, member.id if member else None, context)
+        try:
+            answer = await plan.answer(run)
+        except Fallthrough:
+            return None
+        except Exception as error:  # the general path answers, and masks what it must
+            log.warning("%s fell through on an error: %r", plan.name, error)
+            return None
+        self.served += 1
+        return ExecutionResult(data=answer, errors=None)

@@ -1,0 +1,130 @@
+"""What each GraphQL type's fields read on the compiled path. A field left out here is read from
+the column of its own (python) name when the strawberry type declares it without a resolver
+(``title``, ``likeCount``, ``publishedAt``…), so a new plain field is served by both paths at
+once; a field with logic names the same function the strawberry type calls; anything else makes
+the documents that select it run on the general path."""
+
+from __future__ import annotations
+
+from functools import partial
+from operator import itemgetter
+from typing import Any
+
+from graphql import GraphQLObjectType
+
+from api.compiled.shape import Scope, Selected, Spec, ValueScope
+from api.compiled.specs import Children, Column, Computed, PagedChildren, Related, ViewerFlag
+from api.compiled.sql import Unsupported
+from api.compiled.values import (
+    Read,
+    Shared,
+    check_in_of,
+    estate_of,
+    interest_tags_of,
+    points_of,
+)
+from api.identity.types import roles_of, tier_of
+from api.posts.types import media_url
+from domain.identity.rules import mask_phone
+from domain.points.models import LedgerEntry
+from domain.posts.models import (
+    Comment,
+    PostImage,
+    PostKind,
+    RecipeDetails,
+    RecipeIngredient,
+    RecipeStep,
+)
+from domain.posts.queries import VIEWER_LIKED
+from web.ids import encode_id
+
+# The viewer belongs to the group (what ``group_ids_joined`` reads for a page of groups).
+VIEWER_IN_GROUP = (
+    'EXISTS (SELECT 1 FROM "group_membership" gm '
+    'WHERE gm."group_id" = {group}."id" AND gm."member_id" = {viewer})'
+)
+
+
+def global_id(type_name: str) -> Computed:
+    return Computed(("id",), partial(encode_id, type_name), never_none=True)
+
+
+def _archived(archived_at: Any) -> bool:
+    return archived_at is not None
+
+
+TYPES: dict[str, dict[str, Spec]] = {
+    "Post": {
+        "id": global_id("Post"),
+        "viewerHasLiked": ViewerFlag(VIEWER_LIKED, "post"),
+        "author": Related("author"),
+        "group": Related("group"),
+        "coverImage": Children(PostImage, "post_id", 't0."position"', via="image", first_only=True),
+        "images": Children(PostImage, "post_id", 't0."position"', via="image"),
+        "recipe": Children(
+            RecipeDetails,
+            "post_id",
+            't0."id"',
+            first_only=True,
+            only_if=("kind", PostKind.RECIPE.value),
+        ),
+        "comments": PagedChildren(Comment, "post_id", where='t0."hidden" = false'),
+    },
+    "Image": {"url": Computed(("storage_key",), media_url, never_none=True)},
+    "Member": {
+        "id": global_id("Member"),
+        "tier": Computed(("tier",), tier_of),
+        "phoneMasked": Computed(("phone",), mask_phone),
+    },
+    "InterestGroup": {
+        "id": global_id("InterestGroup"),
+        "viewerIsMember": ViewerFlag(VIEWER_IN_GROUP, "group"),
+        "archived": Computed(("archived_at",), _archived, never_none=True),
+        "host": Related("host"),
+    },
+    "Recipe": {
+        "ingredients": Children(RecipeIngredient, "post_id", 't0."position"', parent_key="post_id"),
+        "steps": Children(
+            RecipeStep, "post_id", 't0."position"', parent_key="post_id", column="text"
+        ),
+    },
+    "Comment": {"id": global_id("Comment"), "author": Related("author")},
+    "LedgerEntry": {"id": global_id("LedgerEntry")},
+    # The signed-in member (a value: the member read with the token).
+    "Viewer": {
+        "id": global_id("Member"),
+        "displayName": Column("display_name"),
+        "avatarUrl": Column("avatar_url"),
+        "phoneMasked": Computed(("phone",), mask_phone),
+        "tier": Computed(("tier",), tier_of),
+        "roles": Computed(("roles",), roles_of, never_none=True),
+        "referralCode": Column("invite_code"),
+        "estate": Read(estate_of),
+        "interestTags": Read(interest_tags_of, many=True),
+        # Each reads the check-in state, as each resolver does (the pinned statements).
+        "checkInStreak": Shared("streak", check_in_of, itemgetter(0)),
+        "checkedInToday": Shared("checked-in", check_in_of, itemgetter(1)),
+        "points": Read(points_of),
+    },
+    "Points": {"ledger": PagedChildren(LedgerEntry, "member_id", descending=True)},
+    "Estate": {"id": global_id("Estate")},
+    "InterestTag": {"id": global_id("InterestTag")},
+}
+
+_PLAIN = Column()  # the column (or, of a value, the attribute) of the field's own name
+_ATTRIBUTE_OBJECT = Read()  # a value's attribute that is an object (``Points.nextExpiry``)
+
+
+def spec_of(parent: GraphQLObjectType, field: Selected, scope: Scope) -> Spec:
+    """The spec of ``parent.field``: the type's own, else its column when it is a plain one."""
+    found = TYPES.get(parent.name, {}).get(field.name)
+    if found is not None:
+        return found
+    if not field.has_resolver:
+        if isinstance(scope, ValueScope) and isinstance(field.named_type, GraphQLObjectType):
+            return _ATTRIBUTE_OBJECT
+        return _PLAIN
+    raise Unsupported(f"{parent.name}.{field.name}")
+
+
+__all__ = ["TYPES", "LedgerEntry", "spec_of"]

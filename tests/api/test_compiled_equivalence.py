@@ -1,0 +1,261 @@
+"""The compiled plans (api/compiled/) against the general GraphQL path on the same data: for every
+compiled operation, generated variables (valid, out of range, malformed, of another type),
+every viewer and cursors from every position of the feed must give identical answers, byte for
+byte, data and errors. Where the plan covers the request it must answer itself (no silent fall
+through), and its statements are pinned as the general path's are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from redis.asyncio import Redis
+
+from api.compiled import executor as compiled_executor
+from api.compiled import fields
+from api.compiled.specs import Computed
+from api.pagination import encode_cursor
+from api.posts.queries import feed_cursor
+from domain.clock import FrozenClock
+from domain.collaborators import Collaborators
+from domain.identity.models import Member
+from domain.identity.wechat import WechatClient
+from domain.posts.models import PostKind, PostStatus
+from settings import Settings
+from tests.api.compiled_world import VIEWERS, Paths, World, build_world
+from tests.api.test_identity_api import op
+from tests.factories import CLOCK_START
+from tests.sqlcount import count_sql
+from tests.stores import truncate_all
+from web.ids import encode_id
+
+ABSENT = object()  # the variable is not sent at all (not even as null)
+_worlds: dict[str, tuple[Collaborators, World]] = {}
+
+
+async def world_for(test: str, settings: Settings, redis: Redis) -> tuple[Collaborators, World]:
+    """Built at a test's first example and kept for its others (the tables are emptied after
+    each test, not each example)."""
+    kept = _worlds.get(test)
+    if kept is None or not await Member.exists(id=kept[1].members["admin"].id):
+        await truncate_all()
+        await redis.flushdb()
+        c = Collaborators(
+            settings,
+            redis,
+            FrozenClock(CLOCK_START),
+            WechatClient(settings.wechat_base_url, "", ""),
+        )
+        _worlds.clear()
+        _worlds[test] = (c, await build_world(c))
+    return _worlds[test]
+
+
+def _variables(**drawn: Any) -> dict[str, Any]:
+    return {name: value for name, value in drawn.items() if value is not ABSENT}
+
+
+INDEX = st.integers(min_value=0, max_value=10_000)
+FIRST = st.sampled_from([0, 1, 2, 3, 7, 20, 50, 51, -1, "3", None])
+VIEWER = st.sampled_from(VIEWERS)
+HYPOTHESIS = settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def _feed_after(world: World, choice: int) -> Any:
+    """A cursor from any post's place (published or not), or one a client made up."""
+    post = world.posts[choice % len(world.posts)]
+    made_up = [
+        ABSENT,
+        None,
+        "not-a-cursor",
+        "",
+        encode_cursor(7),  # an id cursor: not the feed's
+        encode_cursor("yes", "2026-11-21T02:00:00+00:00", 3),
+        encode_cursor(True, "2026-11-21T02:00:00", 3),  # no offset
+        encode_cursor(False, "2026-11-21T10:00:00+08:00", post.id),  # another offset
+    ]
+    if choice % 3 == 0:
+        return made_up[choice // 3 % len(made_up)]
+    return feed_cursor(post.featured, post.published_at, post.id)
+
+
+def _group(world: World, choice: int) -> Any:
+    return [
+        ABSENT,
+        None,
+        encode_id("InterestGroup", world.group_ids[0]),
+        encode_id("InterestGroup", world.group_ids[1]),
+        encode_id("InterestGroup", 999_999),
+        encode_id("Post", world.posts[0].id),
+        "garbage",
+    ][choice % 7]
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX, group=INDEX, kind=INDEX)
+async def test_feed_answers_as_the_general_path(
+    viewer: str, first: Any, after: int, group: int, kind: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("feed", settings, redis)
+    kinds: list[Any] = [ABSENT, None, "NOPE", *(k.value for k in PostKind)]
+    variables = _variables(
+        first=first,
+        after=_feed_after(world, after),
+        groupId=_group(world, group),
+        kind=kinds[kind % len(kinds)],
+    )
+    answered = await Paths(c).compare(
+        {"query": op("Feed"), "variables": variables}, world.tokens[viewer]
+    )
+    valid = (
+        isinstance(first, int)
+        and 1 <= first <= 50
+        and variables.get("after") in (None, *_real_cursors(world))
+        and variables.get("groupId")
+        in (
+            None,
+            encode_id("InterestGroup", 999_999),
+            *(encode_id("InterestGroup", g) for g in world.group_ids),
+        )
+        and variables.get("kind") != "NOPE"
+    )
+    assert answered == valid, variables
+
+
+def _real_cursors(world: World) -> list[str]:
+    """The cursors of the feed's own rows (an unpublished post's has no time: refused)."""
+    return [feed_cursor(p.featured, p.published_at, p.id) for p in world.posts if p.published_at]
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, post=INDEX, comments_first=FIRST)
+async def test_post_detail_answers_as_the_general_path(
+    viewer: str, post: int, comments_first: Any, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("post_detail", settings, redis)
+    chosen = world.posts[post % len(world.posts)]
+    ids: list[Any] = [encode_id("Post", chosen.id)] * 6 + [
+        encode_id("Post", 999_999),
+        encode_id("Comment", chosen.id),
+        "garbage",
+        None,
+    ]
+    variables = _variables(id=ids[post % len(ids)], commentsFirst=comments_first)
+    body = {"query": op("PostDetail"), "variables": variables}
+    answered = await Paths(c).compare(body, world.tokens[viewer])
+    valid = (
+        variables["id"] == encode_id("Post", chosen.id)
+        and chosen.status == PostStatus.PUBLISHED
+        and isinstance(comments_first, int)
+        and 1 <= comments_first <= 50
+    )
+    assert answered == valid, variables
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX)
+async def test_points_answers_as_the_general_path(
+    viewer: str, first: Any, after: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("points", settings, redis)
+    ledger = world.ledger_ids
+    cursors: list[Any] = [ABSENT, None, "garbage", encode_cursor("7"), encode_cursor(True)]
+    cursors += [encode_cursor(ledger[after % len(ledger)]), encode_cursor(ledger[-1] + 1000)]
+    variables = _variables(first=first, after=cursors[after % len(cursors)])
+    answered = await Paths(c).compare(
+        {"query": op("Points"), "variables": variables}, world.tokens[viewer]
+    )
+    valid = (
+        world.tokens[viewer] is not None
+        and viewer != "dead token"
+        and isinstance(first, int)
+        and 1 <= first <= 50
+        and after % len(cursors) not in (2, 3, 4)
+    )
+    assert answered == valid, (viewer, variables)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+async def test_viewer_answers_as_the_general_path(
+    viewer: str, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("viewer", settings, redis)
+    answered = await Paths(c).compare({"query": op("Viewer")}, world.tokens[viewer])
+    assert answered == (viewer not in ("anonymous", "dead token"))
+
+
+async def test_every_viewer_pages_the_whole_feed_alike(settings: Settings, redis: Redis) -> None:
+    """Page after page to the end, for each viewer: every cursor the server hands out."""
+    c, world = await world_for("pages", settings, redis)
+    paths = Paths(c)
+    for viewer in VIEWERS:
+        after = None
+        for _ in range(30):
+            body = {"query": op("Feed"), "variables": {"first": 4, "after": after}}
+            assert await paths.compare(body, world.tokens[viewer])
+            response = await paths.post(paths.compiled_app, body, world.tokens[viewer])
+            page = response.json()["data"]["feed"]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        else:
+            pytest.fail("the feed never ended")
+
+
+async def test_a_broken_shaper_field_is_caught(
+    settings: Settings, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c, world = await world_for("broken", settings, redis)
+    monkeypatch.setattr(compiled_executor, "_PLANS", {})
+    monkeypatch.setitem(
+        fields.TYPES["Post"], "title", Computed(("title",), lambda title: f"{title} ")
+    )
+    body = {"query": op("Feed"), "variables": {"first": 5}}
+    with pytest.raises(AssertionError):
+        await Paths(c).compare(body, world.tokens["resident"])
+
+
+@pytest.mark.parametrize(
+    ("operation", "statements"),
+    [("Feed", 3), ("PostDetail", 4), ("RecipeDetail", 7), ("Points", 4), ("Viewer", 7)],
+)
+async def test_the_compiled_path_sends_the_pinned_statements(
+    operation: str, statements: int, settings: Settings, redis: Redis
+) -> None:
+    """Token with member, then: Feed the page joined to author and group with the viewer's
+    flags, the page's images; PostDetail the post joined the same way, its images (cover and
+    list at once), one page of comments with authors; a recipe adds its details, ingredients,
+    steps; Points the account, the next expiry with its amount, the ledger page; Viewer the
+    estate, the tags, the check-in state for the streak and again for today (as the resolvers
+    read it), account and expiry. Constant in the page's size."""
+    c, world = await world_for("pins", settings, redis)
+    paths = Paths(c)
+    published = [p for p in world.posts if p.status == PostStatus.PUBLISHED]
+    recipe = next(p for p in published if p.kind == PostKind.RECIPE and world.posts.index(p) % 8)
+    story = next(p for p in published if p.kind != PostKind.RECIPE)
+    counts = []
+    for first in (1, 20):
+        if operation in ("Feed", "Points"):
+            body = {"query": op(operation), "variables": {"first": first}}
+        elif operation == "Viewer":
+            body = {"query": op("Viewer")}
+        else:
+            post = recipe if operation == "RecipeDetail" else story
+            body = {
+                "query": op("PostDetail"),
+                "variables": {"id": encode_id("Post", post.id), "commentsFirst": first},
+            }
+        served = paths.executor.served
+        with count_sql() as seen:
+            response = await paths.post(paths.compiled_app, body, world.tokens["resident"])
+        assert "errors" not in response.json()
+        assert paths.executor.served == served + 1
+        counts.append(len(seen))
+    assert counts == [statements, statements]
