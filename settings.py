@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "domain.referrals.models",
     "domain.segments.models",
     "domain.campaigns.models",
+    "domain.notifications.models",
     "domain.events.models",
     "domain.programme.models",
 ]

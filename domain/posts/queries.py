@@ -316,9 +316,7 @@ def _audit_visible_to(actor: Member) -> Q:
         return Q(action__in=MODERATION_KINDS)
     if actor.has_role(Role.HOST):
         hosted = Post.filter(in_groups_hosted_by(actor.id)).values("id")
-        return Q(
-            action__in=MODERATION_KINDS, target_type="POST", target_id__in=Subquery(hosted)
-        )
+        return Q(action__in=MODERATION_KINDS, target_type="POST", target_id__in=Subquery(hosted))
     return Q(id__lt=0)
 
 

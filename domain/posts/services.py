@@ -12,6 +12,7 @@ from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import FieldError, InvalidInputError, NotFoundError, PermissionDeniedError
+from domain.facts import announce
 from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
 from domain.groups.policies import may_moderate_group
@@ -21,6 +22,7 @@ from domain.media.models import Image
 from domain.points.services import award_points
 from domain.posts import queries, rendering, text
 from domain.posts.errors import AlreadyReportedError, InvalidTransitionError
+from domain.posts.facts import CommentAdded
 from domain.posts.limits import count_contribution
 from domain.posts.models import (
     AuditLogEntry,
@@ -280,6 +282,7 @@ async def add_comment(c: Collaborators, member: Member, post_id: int, body: str)
             created_at=c.clock.now(),
         )
         await Post.filter(id=post_id).update(comment_count=F("comment_count") + 1)
+        announce(c, CommentAdded(post_id=post_id, comment_id=comment.id, author_id=member.id))
     return comment
 
 
