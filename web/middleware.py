@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,6 +18,7 @@ from logs import request_id_var
 
 log = logging.getLogger("linli.http")
 _SANE_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+CLIENT_CLOSED_REQUEST = 499
 # (path, error, request id) -> the answer; ``asgi.py`` hands in the portal's ``failure_response``.
 FailureResponse = Callable[[str, BaseException, str], Response]
 
@@ -59,6 +61,10 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive_watched, send_with_id)
+        except ClientDisconnect:
+            # The client went away before its body arrived (a timeout, a closed app): nothing
+            # failed on our side and there is no one to answer. Logged as nginx's 499.
+            outcome.status = CLIENT_CLOSED_REQUEST
         except Exception as error:
             if scope["type"] != "http" or outcome.responded:
                 raise  # a response is under way: nothing sound can be sent any more

@@ -140,3 +140,41 @@ async def test_a_refused_websocket_session_is_logged_as_refused_not_as_a_500(
         closed = await ws.receive()
         assert closed["type"] == "websocket.close" and closed["code"] == 4403
     assert websocket_sessions(caplog) == [(101, 4403)]
+
+
+async def test_a_client_gone_before_its_body_arrived_is_logged_as_499_not_as_an_error(
+    collaborators: Collaborators, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A mini-program closed mid-upload is not our failure: no ERROR line, no answer sent."""
+    app = create_app(collaborators.settings, collaborators, manage_stores=False)
+    caplog.set_level(logging.INFO, logger="linli.http")
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"test"), (b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("test", 80),
+        "state": {},
+    }
+    await app(scope, receive, send)
+    assert sent == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    (access,) = [
+        r for r in caplog.records if r.name == "linli.http" and r.getMessage() == "request"
+    ]
+    assert access.__dict__["status"] == 499
