@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.types import Message
 from tortoise.connection import get_connection
 
 from asgi import create_app
@@ -148,12 +149,12 @@ async def test_a_client_gone_before_its_body_arrived_is_logged_as_499_not_as_an_
     """A mini-program closed mid-upload is not our failure: no ERROR line, no answer sent."""
     app = create_app(collaborators.settings, collaborators, manage_stores=False)
     caplog.set_level(logging.INFO, logger="linli.http")
-    sent: list[dict[str, Any]] = []
+    sent: list[Message] = []
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> Message:
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = {
