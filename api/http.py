@@ -97,6 +97,42 @@ def _negotiated(response: Response, media_type: str, request_error: list[Any] | 
             break
 
 
+_PLAIN_KEYS = frozenset({"query", "variables", "operationName", "extensions"})
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "query": (str, type(None)),
+    "variables": (dict, type(None)),
+    "operationName": (str, type(None)),
+    "extensions": (dict, type(None)),
+}
+
+
+async def _plain_post(request: Request, view: GraphQLApp) -> GraphQLRequestData | None:
+    """The request as GraphQL data when it is the common case only: a POST of one JSON object
+    with well-typed members, no streaming asked for. Else None: strawberry's handling decides
+    (and refuses) everything unusual. The body stays cached on ``request`` for it."""
+    if request.method != "POST":
+        return None
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    accept = request.headers.get("accept", "")
+    if content_type != JSON or "multipart" in accept or "event-stream" in accept:
+        return None
+    try:
+        decoded = view.parse_json(await request.body())
+    except HTTPException:
+        return None
+    if not isinstance(decoded, dict) or not decoded.keys() <= _PLAIN_KEYS:
+        return None
+    if any(not isinstance(decoded.get(key), kind) for key, kind in _TYPES.items()):
+        return None
+    return GraphQLRequestData(
+        query=decoded.get("query"),
+        variables=decoded.get("variables"),
+        operation_name=decoded.get("operationName"),
+        extensions=decoded.get("extensions"),
+        protocol="http",
+    )
+
+
 class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
     """Sends every graphql-transport-ws message as a text frame (orjson gives bytes)."""
 
@@ -137,7 +173,7 @@ class GraphQLApp(GraphQL[Context, None]):
         request = Request(scope=scope, receive=receive)
         media_type = negotiate(request.headers.get("accept"))
         try:
-            response = await self.run(request)
+            response = await self.answer(request)
         except HTTPException as refused:  # a request that is not GraphQL over HTTP
             response = Response(
                 orjson.dumps(request_error_body(refused.reason)),
@@ -147,6 +183,39 @@ class GraphQLApp(GraphQL[Context, None]):
         else:
             _negotiated(response, media_type, getattr(request.state, "request_error", None))
         await response(scope, receive, send)
+
+    async def answer(self, request: Request) -> Response:
+        """A plain POST of a registered operation that a compiled plan covers is answered here,
+        before strawberry's request handling (most hot requests); anything else, or anything the
+        plan does not cover, goes the general way with the same context and the same resolved
+        document, so nothing is authenticated, counted or registered twice."""
+        data = await _plain_post(request, self)
+        if data is None:
+            return await self.run(request)
+        context = await self.get_context(request, Response())
+        if context.failure is None:
+            result = await self._resolved_and_compiled(request, context, data)
+            if result is not None:
+                processed = await self.process_result(request, result)
+                return Response(self.encode_json(processed), media_type=JSON)
+        return await self.run(request, context=context)
+
+    async def _resolved_and_compiled(
+        self, request: Request, context: Context, data: GraphQLRequestData
+    ) -> ExecutionResult | None:
+        """What ``execute_single`` would answer before the general execution, else None (the
+        resolved document is kept for it)."""
+        settings = context.collaborators.settings
+        resolved = await self.persisted.resolve(
+            context.collaborators.redis, data, context.client_ip, settings
+        )
+        if isinstance(resolved, ExecutionResult):
+            return resolved
+        refused = refuse_bad_strings(resolved, settings.graphql_max_string_chars)
+        if refused is not None:
+            return ExecutionResult(data=None, errors=[refused])
+        request.state.resolved = resolved
+        return await self.compiled.execute(resolved, context, "POST")
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -169,8 +238,10 @@ class GraphQLApp(GraphQL[Context, None]):
         """Every error the client sees carries a code, a document that does not parse too."""
         for error in result.errors or ():
             if not (error.extensions or {}).get("code"):
-                code = "GRAPHQL_PARSE_FAILED" if error.message.startswith("Syntax Error") else (
-                    "GRAPHQL_VALIDATION_FAILED"
+                code = (
+                    "GRAPHQL_PARSE_FAILED"
+                    if error.message.startswith("Syntax Error")
+                    else ("GRAPHQL_VALIDATION_FAILED")
                 )
                 error.extensions = {**(error.extensions or {}), "code": code}
         processed = await super().process_result(request, result)
@@ -245,17 +316,20 @@ class GraphQLApp(GraphQL[Context, None]):
         variables (``api/input_checks.py``), then the operation."""
         if context.failure is not None:
             return ExecutionResult(data=None, errors=[masked_error(context.failure)])
-        settings = context.collaborators.settings
-        resolved = await self.persisted.resolve(
-            context.collaborators.redis, request_data, context.client_ip, settings
-        )
-        if isinstance(resolved, ExecutionResult):
-            return resolved
-        refused = refuse_bad_strings(resolved, settings.graphql_max_string_chars)
-        if refused is not None:
-            return ExecutionResult(data=None, errors=[refused])
-        if compiled := await self.compiled.execute(resolved, context, request_adapter.method):
-            return compiled
+        resolved = getattr(request.state, "resolved", None)
+        if resolved is None:  # not seen by ``answer``'s compiled plans yet
+            settings = context.collaborators.settings
+            found = await self.persisted.resolve(
+                context.collaborators.redis, request_data, context.client_ip, settings
+            )
+            if isinstance(found, ExecutionResult):
+                return found
+            refused = refuse_bad_strings(found, settings.graphql_max_string_chars)
+            if refused is not None:
+                return ExecutionResult(data=None, errors=[refused])
+            if compiled := await self.compiled.execute(found, context, request_adapter.method):
+                return compiled
+            resolved = found
         allowed = _HTTP_OPERATIONS.get(request_adapter.method, set())
         try:
             return await self.schema.execute(
