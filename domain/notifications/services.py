@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from domain.notifications import live
 from domain.notifications.models import Notification, NotificationKind, NotificationPreference
 
 BATCH = 1000
+FAN_OUT_PAUSE = 0.05  # seconds between the batches of a fan-out
 log = logging.getLogger("linli.notifications")
 
 
@@ -56,6 +58,8 @@ async def notify(c: Collaborators, recipients: Iterable[int], notice: Notice) ->
     for start in range(0, len(members), BATCH):
         batch = members[start : start + BATCH]
         if notice.group_key is None:
+            if start:  # a breath between batches: the feed's requests share the database
+                await asyncio.sleep(FAN_OUT_PAUSE)
             told.extend(await _insert_batch(batch, notice, now))
             continue
         for member_id in await _listening(batch, notice.kind):
