@@ -170,9 +170,12 @@ async def _slots_taken(members: list[int], day: date) -> dict[int, set[int]]:
     return taken
 
 
-async def record_consent(c: Collaborators, member_id: int, template_ids: Sequence[str]) -> None:
-    """The member accepted these templates once each in the mini-program: one more send each.
-    Every id must be one of the configured templates (else nothing is recorded)."""
+async def record_consent(
+    c: Collaborators, member_id: int, template_ids: Sequence[str]
+) -> list[SubscriptionConsent]:
+    """The member accepted these templates once each in the mini-program: one more send each
+    (an id named twice counts once). Every id must be one of the configured templates, else
+    nothing is recorded. Returns the member's consents for them now."""
     accepted = list(dict.fromkeys(template_ids))
     if len(accepted) > MAX_TEMPLATES_PER_CONSENT:
         raise TooManyTemplatesError(MAX_TEMPLATES_PER_CONSENT)
@@ -181,6 +184,8 @@ async def record_consent(c: Collaborators, member_id: int, template_ids: Sequenc
         raise UnknownTemplateError(unknown)
     for template_id in accepted:
         await _add_consent(member_id, template_id, c.clock.now())
+    mine = SubscriptionConsent.filter(member_id=member_id, template_id__in=accepted)
+    return await mine.order_by("template_id")
 
 
 async def _add_consent(member_id: int, template_id: str, now: datetime) -> None:

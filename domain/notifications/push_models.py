@@ -26,7 +26,7 @@ class PushStatus(StrEnum):
 
 class SubscriptionConsent(Model):
     """How many more messages of one template a member accepted (each acceptance in the
-    mini-program allows one send; each send spends one)."""
+    mini-program allows one send, each send spends one)."""
 
     id = fields.IntField(primary_key=True)
     member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
@@ -47,7 +47,7 @@ class SubscriptionConsent(Model):
 class PushDelivery(Model):
     """A notification offered to WeChat. A pushed delivery that counts against the day's budget
     holds one of the member's ``budget_slot`` 1..N of ``budget_day`` (unique), so two offers at
-    once cannot both take the last one; it gives the slot back when it is never sent."""
+    once cannot both take the last one. It gives the slot back when it is never sent."""
 
     id = fields.IntField(primary_key=True)
     # Kept when the notification folds into a newer one (the newer one is offered itself).
