@@ -14,7 +14,7 @@ import pytest
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, WechatIdentity
-from domain.jobs import run_due_jobs
+from domain.jobs import make_broker, run_due_jobs
 from domain.notifications import push_delivery
 from domain.notifications.models import NotificationKind, NotificationPreference
 from domain.notifications.push import DELIVER_TASK, record_consent
@@ -317,3 +317,19 @@ async def test_offers_at_once_never_overrun_the_days_budget(c: Collaborators) ->
     assert len(rows) == 8
     slots = [r.budget_slot for r in rows if r.status == PushStatus.PENDING]
     assert sorted(slot or 0 for slot in slots) == [1, 2, 3]
+
+
+async def test_the_in_process_queue_sends_the_push_an_offer_kicked(c: Collaborators) -> None:
+    member = await resident(c, "o-queue", consents=1)
+    broker = make_broker(c, "memory://")
+    await broker.startup()
+    try:
+        await notify(c, [member.id], comment(1))
+        for _ in range(100):
+            if STANDIN.delivered():
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await broker.shutdown()
+    assert [s.openid for s in STANDIN.delivered()] == ["o-queue"]
+    assert await PushDelivery.filter(status=PushStatus.SENT).count() == 1
