@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "domain.segments.models",
     "domain.campaigns.models",
     "domain.notifications.models",
+    "domain.notifications.push_models",
     "domain.events.models",
     "domain.programme.models",
 ]
@@ -112,6 +113,12 @@ class Settings:
     wechat_base_url: str = "https://api.weixin.qq.com"
     wechat_app_id: str = ""
     wechat_app_secret: str = ""
+    # WeChat subscription messages: the template id per notification kind ((kind, id) pairs;
+    # a kind without one is never pushed), the mini-program page a message opens, and how many
+    # pushes a member gets per Shanghai calendar day (transactional kinds aside).
+    wechat_templates: tuple[tuple[str, str], ...] = ()
+    wechat_push_page: str = "pages/notifications/index"
+    notification_push_budget: int = 3
     access_token_seconds: int = 2 * 3600
     refresh_token_seconds: int = 30 * 24 * 3600
     portal_session_seconds: int = 30 * 24 * 3600
@@ -147,6 +154,14 @@ class Settings:
     def media_root(self) -> Path:
         return self.media_dir or self.data_dir / "media"
 
+    def template_for(self, kind: str) -> str | None:
+        """The WeChat template id configured for a notification kind, if any."""
+        return dict(self.wechat_templates).get(kind)
+
+    @property
+    def template_ids(self) -> frozenset[str]:
+        return frozenset(template for _, template in self.wechat_templates)
+
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
@@ -165,6 +180,9 @@ def load_settings() -> Settings:
         wechat_base_url=_env("WECHAT_BASE_URL", "https://api.weixin.qq.com"),
         wechat_app_id=_env("WECHAT_APP_ID", ""),
         wechat_app_secret=_env("WECHAT_APP_SECRET", ""),
+        wechat_templates=parse_templates(_env("WECHAT_TEMPLATES", "")),
+        wechat_push_page=_env("WECHAT_PUSH_PAGE", "pages/notifications/index"),
+        notification_push_budget=int(_env("NOTIFICATION_PUSH_BUDGET", "3")),
         https_only_cookies=_flag("HTTPS_ONLY_COOKIES"),
         trusted_proxy_count=int(_env("TRUSTED_PROXY_COUNT", "0")),
         media_dir=Path(_env("MEDIA_DIR", str(data_dir / "media"))).resolve(),
@@ -213,6 +231,20 @@ def load_store_limits() -> StoreLimits:
         db_command_timeout=float(_env("DB_COMMAND_TIMEOUT", str(d.db_command_timeout))),
         health_check_seconds=float(_env("HEALTH_CHECK_SECONDS", str(d.health_check_seconds))),
     )
+
+
+def parse_templates(raw: str) -> tuple[tuple[str, str], ...]:
+    """``WECHAT_TEMPLATES="COMMENT=tplA,WAITLIST_PROMOTED=tplB"``: (kind, template id) pairs."""
+    pairs: list[tuple[str, str]] = []
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        kind, _, template = (side.strip() for side in item.partition("="))
+        if not kind or not template:
+            raise ValueError(f"WECHAT_TEMPLATES: {item!r} is not KIND=template_id")
+        pairs.append((kind.upper(), template))
+    kinds = [kind for kind, _ in pairs]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError("WECHAT_TEMPLATES names a kind twice")
+    return tuple(pairs)
 
 
 def _persisted_mode(raw: str) -> str:

@@ -82,6 +82,7 @@ from api.identity.tag_admin import TagAdminQuery
 from api.identity.types import Member, PickupPoint
 from api.ids import strict_global_id_arguments
 from api.kpis.queries import KpisQuery
+from api.notifications.push_mutation import PushMutation
 from api.permissions import limit_every_mutation
 from api.points.mutation import PointsMutation
 from api.points.queries import PointsQuery
@@ -175,6 +176,7 @@ class Mutation(
     EventsMutation,
     SegmentsMutation,
     ProgrammeMutation,
+    PushMutation,
 ):
     pass
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import InitVar, dataclass, field
+from typing import Protocol
 
 from redis.asyncio import Redis
 
@@ -11,6 +12,12 @@ from domain.clock import Clock
 from domain.identity.wechat import WechatClient
 from domain.media.storage import ImageStorage, LocalImageStorage
 from settings import Settings
+
+
+class JobQueue(Protocol):
+    """Where services ask for background work (``domain/jobs.py`` registers the tasks)."""
+
+    async def kick(self, task_name: str) -> None: ...
 
 
 @dataclass
@@ -21,6 +28,9 @@ class Collaborators:
     wechat: WechatClient
     images: ImageStorage = field(init=False)
     image_storage: InitVar[ImageStorage | None] = None
+    # The job queue, once one is built for these collaborators (``domain/jobs.py::make_broker``);
+    # without one, work a service would kick waits for the hourly due-jobs run.
+    jobs: JobQueue | None = None
 
     def __post_init__(self, image_storage: ImageStorage | None) -> None:
         # The settings' media folder unless another store is handed in (object storage, a test).

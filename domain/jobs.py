@@ -16,6 +16,8 @@ from domain.campaigns.jobs import close_campaigns_due_at
 from domain.collaborators import Collaborators
 from domain.events.services import record_no_shows
 from domain.identity.models import AuthToken
+from domain.notifications.push import DELIVER_TASK
+from domain.notifications.push_delivery import deliver_pushes
 from domain.points import jobs as points_jobs
 from domain.points import leaderboard
 from domain.referrals import leaderboard as referral_board
@@ -41,9 +43,27 @@ def make_broker(c: Collaborators, queue_url: str) -> AsyncBroker:
     async def run_due(now_iso: str | None = None) -> dict[str, int]:
         return await run_due_jobs(c, _moment(c, now_iso))
 
+    async def deliver(now_iso: str | None = None) -> int:
+        return await deliver_pushes(c, _moment(c, now_iso))
+
     broker.register_task(purge, task_name="purge_expired_tokens")
     broker.register_task(run_due, task_name="run_due_jobs")
+    broker.register_task(deliver, task_name=DELIVER_TASK)
+    c.jobs = BrokerJobs(broker)  # services kick their background work on this queue
     return broker
+
+
+class BrokerJobs:
+    """``Collaborators.jobs`` on a taskiq broker: a kick by task name."""
+
+    def __init__(self, broker: AsyncBroker) -> None:
+        self._broker = broker
+
+    async def kick(self, task_name: str) -> None:
+        task = self._broker.find_task(task_name)
+        if task is None:
+            raise RuntimeError(f"{task_name} is not registered")
+        await task.kiq()
 
 
 def _moment(c: Collaborators, now_iso: str | None) -> datetime:
@@ -61,7 +81,8 @@ async def purge_expired_tokens(now: datetime) -> int:
 async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[str, int]:
     """Everything time-driven that is due at ``now`` (default: the clock's): pending points,
     expiry reminders, expiry, tokens, campaigns to close, events' no-shows, the nightly tier
-    computation, derived Redis structures to heal."""
+    computation, derived Redis structures to heal, WeChat pushes due (after quiet hours, retries,
+    kicks lost)."""
     now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now),
@@ -72,6 +93,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "event_no_shows": await record_no_shows(now),
         "tiers_changed": await recompute_tiers_if_due(c, now),
         "derived_rebuilt": await heal_derived(c.redis, now),
+        "pushes_sent": await deliver_pushes(c, now),
     }
     log.info("due jobs ran: %s", done)
     return done

@@ -1,8 +1,10 @@
-"""WeChat's code2session exchange. The base URL is a setting, so tests run a local stand-in."""
+"""WeChat's server APIs: the code2session exchange, the access token and subscription messages.
+The base URL is a setting, so tests run a local stand-in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -14,6 +16,20 @@ class WechatSession:
     openid: str
     session_key: str
     unionid: str | None
+
+
+# Our own errcode for "no answer" (a transport failure, or a body that is not a JSON object);
+# WeChat's are 0 (ok), -1 (busy) and positive.
+NO_ANSWER = -2
+
+
+@dataclass(frozen=True)
+class WechatAnswer:
+    """WeChat's JSON answer: ``errcode`` 0 on success (also when WeChat leaves it out)."""
+
+    errcode: int
+    errmsg: str
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 class WechatClient:
@@ -48,3 +64,48 @@ class WechatClient:
             session_key=str(data.get("session_key", "")),
             unionid=data.get("unionid"),
         )
+
+    async def fetch_access_token(self) -> WechatAnswer:
+        """A new server access token (``access_token``, ``expires_in`` seconds in ``data``)."""
+        params = {
+            "grant_type": "client_credential",
+            "appid": self._app_id,
+            "secret": self._app_secret,
+        }
+        return await self._call("GET", "/cgi-bin/token", params=params)
+
+    async def send_subscribe_message(
+        self, access_token: str, message: dict[str, Any]
+    ) -> WechatAnswer:
+        """subscribeMessage.send: ``message`` has touser, template_id, page and data."""
+        params = {"access_token": access_token}
+        return await self._call(
+            "POST", "/cgi-bin/message/subscribe/send", params=params, json=message
+        )
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, str],
+        json: dict[str, Any] | None = None,
+    ) -> WechatAnswer:
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.request(
+                    method, f"{self._base_url}{path}", params=params, json=json
+                )
+            data = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            return WechatAnswer(NO_ANSWER, f"no answer: {type(error).__name__}")
+        if not isinstance(data, dict):
+            return WechatAnswer(NO_ANSWER, "no answer: not a JSON object")
+        return WechatAnswer(
+            errcode=_errcode(data.get("errcode")), errmsg=str(data.get("errmsg", "")), data=data
+        )
+
+
+def _errcode(value: object) -> int:
+    if value is None:
+        return 0
+    return value if isinstance(value, int) else NO_ANSWER

@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.identity.models import Member
-from domain.notifications import live
+from domain.notifications import live, push
 from domain.notifications.models import Notification, NotificationKind, NotificationPreference
 
 BATCH = 1000
@@ -70,6 +70,7 @@ async def notify(c: Collaborators, recipients: Iterable[int], notice: Notice) ->
             await live.ping(c.redis, told)
         except Exception as error:  # the rows are written; only the live bell waits
             log.warning("notification ping failed: %s", error)
+    await push.offer(c, notice.kind, told, now)
     return told
 
 
