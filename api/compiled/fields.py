@@ -12,7 +12,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 
-from api.compiled.shape import Scope, Selected, Spec, ValueScope
+from api.compiled.shape import Scope, Selected, Spec, ValueScope, is_list
 from api.compiled.specs import Children, Column, Computed, PagedChildren, Related, ViewerFlag
 from api.compiled.sql import Unsupported
 from api.compiled.values import (
@@ -113,6 +113,7 @@ TYPES: dict[str, dict[str, Spec]] = {
 
 _PLAIN = Column()  # the column (or, of a value, the attribute) of the field's own name
 _ATTRIBUTE_OBJECT = Read()  # a value's attribute that is an object (``Points.nextExpiry``)
+_ATTRIBUTE_OBJECTS = Read(many=True)  # … or a list of them (``Leaderboard.entries``)
 
 
 def spec_of(parent: GraphQLObjectType, field: Selected, scope: Scope) -> Spec:
@@ -122,7 +123,7 @@ def spec_of(parent: GraphQLObjectType, field: Selected, scope: Scope) -> Spec:
         return found
     if not field.has_resolver:
         if isinstance(scope, ValueScope) and isinstance(field.named_type, GraphQLObjectType):
-            return _ATTRIBUTE_OBJECT
+            return _ATTRIBUTE_OBJECTS if is_list(field.definition.type) else _ATTRIBUTE_OBJECT
         return _PLAIN
     raise Unsupported(f"{parent.name}.{field.name}")
 

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from api.compiled.boards import LeaderboardRoot
 from api.compiled.connections import connection
 from api.compiled.shape import Builder, Fallthrough, Getter, Page, Selected, TableScope
 from api.compiled.sql import Params, Run, Statement
@@ -117,4 +118,9 @@ class PostById:
         return fetch, shape
 
 
-ROOTS: dict[str, Root] = {"feed": Feed(), "post": PostById(), "viewer": SignedIn()}
+ROOTS: dict[str, Root] = {
+    "feed": Feed(),
+    "post": PostById(),
+    "viewer": SignedIn(),
+    "leaderboard": LeaderboardRoot(),
+}

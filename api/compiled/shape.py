@@ -256,7 +256,7 @@ class Builder:
             serialize = _enum_names(kind).__getitem__
         elif isinstance(kind, GraphQLScalarType) and kind.name not in _BUILT_IN_SCALARS:
             serialize = kind.serialize
-        if serialize is not None and _is_list(field.definition.type):
+        if serialize is not None and is_list(field.definition.type):
             serialize = _each(serialize)
         check = field.non_null and may_be_none
         if serialize is None and not check:
@@ -266,7 +266,7 @@ class Builder:
         return _serialized(read, serialize, check)
 
 
-def _is_list(kind: Any) -> bool:
+def is_list(kind: Any) -> bool:
     return isinstance(kind.of_type if isinstance(kind, GraphQLNonNull) else kind, GraphQLList)
 
 

@@ -28,6 +28,7 @@ from domain.posts.models import (
     RecipeIngredient,
     RecipeStep,
 )
+from domain.referrals.models import Referral, ReferralStatus
 from tests.api.test_groups_api import token_for
 from tests.api.test_posts_api import attach_image, make_post
 from tests.domain.test_groups import make_group
@@ -96,6 +97,7 @@ async def build_world(c: Collaborators) -> World:
         c.clock.now() + timedelta(days=3),
     )
     await _points_and_profile(c, world)
+    await _referrals(c, world)
     world.tokens = {"anonymous": None, "dead token": "not-a-live-token"}
     for name, member in world.members.items():
         await member.refresh_from_db()
@@ -145,6 +147,24 @@ async def _points_and_profile(c: Collaborators, world: World) -> None:
             await check_in(c, member)
     entries = await LedgerEntry.all().order_by("id")
     world.ledger_ids = [entry.id for entry in entries]
+
+
+async def _referrals(c: Collaborators, world: World) -> None:
+    """推荐之星: the host with two qualified referrals and a pending one, the admin with one."""
+    invited = [
+        ("host", "resident", True),
+        ("host", "moderator", True),
+        ("admin", "suspended", True),
+        ("host", "admin", False),
+    ]
+    for referrer, invitee, rewarded in invited:
+        await Referral.create(
+            referrer=world.members[referrer],
+            invitee=world.members[invitee],
+            status=ReferralStatus.REWARDED if rewarded else ReferralStatus.PENDING,
+            created_at=c.clock.now(),
+            rewarded_at=c.clock.now() if rewarded else None,
+        )
 
 
 class Paths:

@@ -22,7 +22,9 @@ from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.models import Member
 from domain.identity.wechat import WechatClient
+from domain.points import leaderboard as points_board
 from domain.posts.models import PostKind, PostStatus
+from domain.referrals import leaderboard as referral_board
 from settings import Settings
 from tests.api.compiled_world import VIEWERS, Paths, World, build_world
 from tests.api.test_identity_api import op
@@ -182,6 +184,34 @@ async def test_points_answers_as_the_general_path(
     assert answered == valid, (viewer, variables)
 
 
+BOARDS = st.sampled_from(["POINTS", "REFERRALS", "NOPE", None])
+GHOST = "999999"  # a member on the board whom the database no longer has
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, kind=BOARDS, first=FIRST, complete=st.booleans())
+async def test_leaderboard_answers_as_the_general_path(
+    viewer: str, kind: Any, first: Any, complete: bool, settings: Settings, redis: Redis
+) -> None:
+    """From Redis while the board is complete; an incomplete one (lost, being rebuilt) is the
+    general path's, whose read rebuilds it."""
+    c, world = await world_for("leaderboard", settings, redis)
+    now = c.clock.now()
+    board = referral_board.BOARD if kind == "REFERRALS" else points_board.board(now)
+    if complete:
+        await points_board.ensure_complete(c.redis, now)
+        await referral_board.ensure_complete(c.redis)
+        await c.redis.zadd(board.key, {GHOST: 7})
+    else:
+        await c.redis.delete(board.marker)
+    variables = {"kind": kind, "first": first}
+    answered = await Paths(c).compare(
+        {"query": op("Leaderboard"), "variables": variables}, world.tokens[viewer]
+    )
+    valid = kind in ("POINTS", "REFERRALS") and isinstance(first, int) and 1 <= first <= 50
+    assert answered == (valid and complete), variables
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
 async def test_viewer_answers_as_the_general_path(
     viewer: str, settings: Settings, redis: Redis
@@ -224,7 +254,14 @@ async def test_a_broken_shaper_field_is_caught(
 
 @pytest.mark.parametrize(
     ("operation", "statements"),
-    [("Feed", 3), ("PostDetail", 4), ("RecipeDetail", 7), ("Points", 4), ("Viewer", 7)],
+    [
+        ("Feed", 3),
+        ("PostDetail", 4),
+        ("RecipeDetail", 7),
+        ("Points", 4),
+        ("Viewer", 7),
+        ("Leaderboard", 2),
+    ],
 )
 async def test_the_compiled_path_sends_the_pinned_statements(
     operation: str, statements: int, settings: Settings, redis: Redis
@@ -234,15 +271,19 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     list at once), one page of comments with authors; a recipe adds its details, ingredients,
     steps; Points the account, the next expiry with its amount, the ledger page; Viewer the
     estate, the tags, the check-in state for the streak and again for today (as the resolvers
-    read it), account and expiry. Constant in the page's size."""
+    read it), account and expiry; Leaderboard the page's members (the board is Redis's).
+    Constant in the page's size."""
     c, world = await world_for("pins", settings, redis)
     paths = Paths(c)
     published = [p for p in world.posts if p.status == PostStatus.PUBLISHED]
     recipe = next(p for p in published if p.kind == PostKind.RECIPE and world.posts.index(p) % 8)
     story = next(p for p in published if p.kind != PostKind.RECIPE)
     counts = []
+    await points_board.ensure_complete(c.redis, c.clock.now())
     for first in (1, 20):
-        if operation in ("Feed", "Points"):
+        if operation == "Leaderboard":
+            body = {"query": op(operation), "variables": {"kind": "POINTS", "first": first}}
+        elif operation in ("Feed", "Points"):
             body = {"query": op(operation), "variables": {"first": first}}
         elif operation == "Viewer":
             body = {"query": op("Viewer")}
