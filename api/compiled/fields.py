@@ -12,11 +12,14 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 
+from api.compiled.pages import REDEMPTIONS
 from api.compiled.shape import Scope, Selected, Spec, ValueScope, is_list
 from api.compiled.specs import Children, Column, Computed, PagedChildren, Related, ViewerFlag
 from api.compiled.sql import Unsupported
 from api.compiled.values import (
+    ForViewer,
     Read,
+    Resolved,
     Shared,
     check_in_of,
     estate_of,
@@ -105,8 +108,15 @@ TYPES: dict[str, dict[str, Spec]] = {
         "checkInStreak": Shared("streak", check_in_of, itemgetter(0)),
         "checkedInToday": Shared("checked-in", check_in_of, itemgetter(1)),
         "points": Read(points_of),
+        "redemptions": REDEMPTIONS,
     },
     "Points": {"ledger": PagedChildren(LedgerEntry, "member_id", descending=True)},
+    "Reward": {
+        "id": global_id("Reward"),
+        "image": Resolved(),
+        "viewerRedeemedCount": ForViewer("redeemed_by"),
+    },
+    "Redemption": {"id": global_id("Redemption"), "pickupCode": ForViewer("pickup_code_for")},
     "Estate": {"id": global_id("Estate")},
     "InterestTag": {"id": global_id("InterestTag")},
 }
@@ -117,13 +127,17 @@ _ATTRIBUTE_OBJECTS = Read(many=True)  # … or a list of them (``Leaderboard.ent
 
 
 def spec_of(parent: GraphQLObjectType, field: Selected, scope: Scope) -> Spec:
-    """The spec of ``parent.field``: the type's own, else its column when it is a plain one."""
+    """The spec of ``parent.field``. A plain field (no resolver) of a value is the value's
+    attribute (the strawberry object holds what its ``from_model`` made of the row); of a
+    table, the type's own spec, else the column of its name. A resolver's field needs a spec."""
+    if not field.has_resolver and isinstance(scope, ValueScope):
+        if isinstance(field.named_type, GraphQLObjectType):
+            return _ATTRIBUTE_OBJECTS if is_list(field.definition.type) else _ATTRIBUTE_OBJECT
+        return _PLAIN
     found = TYPES.get(parent.name, {}).get(field.name)
     if found is not None:
         return found
     if not field.has_resolver:
-        if isinstance(scope, ValueScope) and isinstance(field.named_type, GraphQLObjectType):
-            return _ATTRIBUTE_OBJECTS if is_list(field.definition.type) else _ATTRIBUTE_OBJECT
         return _PLAIN
     raise Unsupported(f"{parent.name}.{field.name}")
 

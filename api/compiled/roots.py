@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from api.compiled.boards import LeaderboardRoot
 from api.compiled.connections import connection
+from api.compiled.pages import REWARDS, PageRoot
 from api.compiled.shape import Builder, Fallthrough, Getter, Page, Selected, TableScope
 from api.compiled.sql import Params, Run, Statement
 from api.compiled.values import SignedIn
@@ -123,4 +124,5 @@ ROOTS: dict[str, Root] = {
     "post": PostById(),
     "viewer": SignedIn(),
     "leaderboard": LeaderboardRoot(),
+    "rewards": PageRoot(REWARDS),
 }

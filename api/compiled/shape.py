@@ -6,6 +6,7 @@ type does not say, or a selection the shaper does not know, makes the document U
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,7 +33,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 from tortoise.models import Model
 
-from api.compiled.sql import Row, Run, Statement, Unsupported, data_field
+from api.compiled.sql import Run, Statement, Unsupported, data_field
 
 Getter = Callable[[Any], Any]
 _BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
@@ -57,7 +58,7 @@ class Value:
     fields are its attributes of the same names; ``found`` holds what its scope's reads found."""
 
     obj: Any
-    member_id: int  # whose object it is: the viewer's
+    member_id: int | None  # the viewer's id (whose object it is, under ``viewer``)
     found: dict[str, Any]
 
 
@@ -73,6 +74,12 @@ class ValueScope:
     async def fill(self, run: Run, value: Value) -> None:
         for read in self.reads:
             await read(run, value)
+
+    async def fill_all(self, run: Run, values: Sequence[Value]) -> None:
+        """Every value of a list at once, as graphql-core resolves a list's async fields: the
+        loads of one DataLoader in the same tick are one batch (one statement for the page)."""
+        if self.reads and values:
+            await asyncio.gather(*(self.fill(run, value) for value in values))
 
 
 Scope = TableScope | ValueScope
@@ -153,7 +160,7 @@ Registry = Callable[[GraphQLObjectType, Selected, Scope], Spec]
 class Page:
     """A connection's page: the rows shown, whether more follow or came before, their cursor."""
 
-    rows: Sequence[Row]
+    rows: Sequence[Any]  # row dicts, or values
     has_next: bool
     has_previous: bool
 

@@ -29,6 +29,8 @@ from domain.posts.models import (
     RecipeStep,
 )
 from domain.referrals.models import Referral, ReferralStatus
+from domain.rewards.models import Redemption, RedemptionStatus, Reward
+from domain.rewards.services import NewReward, cancel_redemption, create_reward, redeem_reward
 from tests.api.test_groups_api import token_for
 from tests.api.test_posts_api import attach_image, make_post
 from tests.domain.test_groups import make_group
@@ -42,6 +44,8 @@ class World:
     group_ids: list[int] = field(default_factory=list)
     members: dict[str, Member] = field(default_factory=dict)
     ledger_ids: list[int] = field(default_factory=list)
+    reward_ids: list[int] = field(default_factory=list)
+    redemption_ids: list[int] = field(default_factory=list)
 
 
 VIEWERS = ("anonymous", "resident", "host", "moderator", "admin", "suspended", "dead token")
@@ -98,6 +102,7 @@ async def build_world(c: Collaborators) -> World:
     )
     await _points_and_profile(c, world)
     await _referrals(c, world)
+    await _mall(c, world)
     world.tokens = {"anonymous": None, "dead token": "not-a-live-token"}
     for name, member in world.members.items():
         await member.refresh_from_db()
@@ -165,6 +170,45 @@ async def _referrals(c: Collaborators, world: World) -> None:
             created_at=c.clock.now(),
             rewarded_at=c.clock.now() if rewarded else None,
         )
+
+
+async def _mall(c: Collaborators, world: World) -> None:
+    """Rewards open now, not yet, no longer, retired and switched off, with and without a
+    picture and a limit; redemptions reserved, cancelled and fulfilled, several per reward."""
+    now = c.clock.now()
+    windows: list[dict[str, Any]] = [
+        {},
+        {"available_from": now - timedelta(days=1)},
+        {"available_from": now + timedelta(days=1)},  # not yet
+        {"available_until": now + timedelta(days=2), "per_member_limit": 2},
+        {"available_until": now},  # closed just now
+        {},
+        {"per_member_limit": 1},
+    ]
+    admin = world.members["admin"]
+    for n, window in enumerate(windows):
+        new = NewReward(
+            name=f"好物{n}", description="邻里好物", cost_points=10 + n, stock=9, **window
+        )
+        reward = await create_reward(c, admin, new)
+        reward.image_url = f"/media/reward-{n}.jpg" if n % 2 else None
+        reward.active = n != 5
+        await reward.save(update_fields=["image_url", "active"])
+        world.reward_ids.append(reward.id)
+    retired = await create_reward(c, admin, NewReward("旧物", "已下架", 5, 3))
+    await Reward.filter(id=retired.id).update(retired_at=now)
+    world.reward_ids.append(retired.id)
+    redeemed = [("resident", 0, 1), ("resident", 3, 2), ("resident", 0, 2), ("moderator", 6, 1)]
+    for n, (name, index, quantity) in enumerate([*redeemed, ("moderator", 1, 3)]):
+        member = world.members[name]
+        redemption = await redeem_reward(
+            c, member, world.reward_ids[index], quantity, f"world-redeem-{n:04d}"
+        )
+        world.redemption_ids.append(redemption.id)
+    await cancel_redemption(c, world.members["resident"], world.redemption_ids[2])
+    await Redemption.filter(id=world.redemption_ids[3]).update(
+        status=RedemptionStatus.FULFILLED, fulfilled_at=now
+    )
 
 
 class Paths:

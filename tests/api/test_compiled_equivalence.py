@@ -212,6 +212,50 @@ async def test_leaderboard_answers_as_the_general_path(
     assert answered == (valid and complete), variables
 
 
+def _id_cursor(ids: list[int], choice: int) -> tuple[Any, bool]:
+    """An id cursor (of a row, past the last, or made up) and whether the server takes it."""
+    cursors: list[tuple[Any, bool]] = [
+        (ABSENT, True),
+        (None, True),
+        ("garbage", False),
+        (encode_cursor("7"), False),
+        (encode_cursor(True), False),
+        (encode_cursor(ids[-1] + 1000), True),
+    ]
+    if choice % 2:
+        return encode_cursor(ids[choice // 2 % len(ids)]), True
+    return cursors[choice // 2 % len(cursors)]
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX)
+async def test_rewards_answer_as_the_general_path(
+    viewer: str, first: Any, after: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("rewards", settings, redis)
+    cursor, taken = _id_cursor(world.reward_ids, after)
+    variables = _variables(first=first, after=cursor)
+    answered = await Paths(c).compare(
+        {"query": op("Rewards"), "variables": variables}, world.tokens[viewer]
+    )
+    assert answered == (taken and isinstance(first, int) and 1 <= first <= 50), variables
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX)
+async def test_my_redemptions_answer_as_the_general_path(
+    viewer: str, first: Any, after: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("redemptions", settings, redis)
+    cursor, taken = _id_cursor(world.redemption_ids, after)
+    variables = _variables(first=first, after=cursor)
+    answered = await Paths(c).compare(
+        {"query": op("MyRedemptions"), "variables": variables}, world.tokens[viewer]
+    )
+    signed_in = viewer not in ("anonymous", "dead token")
+    assert answered == (signed_in and taken and isinstance(first, int) and 1 <= first <= 50)
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
 async def test_viewer_answers_as_the_general_path(
     viewer: str, settings: Settings, redis: Redis
@@ -261,6 +305,8 @@ async def test_a_broken_shaper_field_is_caught(
         ("Points", 4),
         ("Viewer", 7),
         ("Leaderboard", 2),
+        ("Rewards", 3),
+        ("MyRedemptions", 2),
     ],
 )
 async def test_the_compiled_path_sends_the_pinned_statements(
@@ -271,8 +317,9 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     list at once), one page of comments with authors; a recipe adds its details, ingredients,
     steps; Points the account, the next expiry with its amount, the ledger page; Viewer the
     estate, the tags, the check-in state for the streak and again for today (as the resolvers
-    read it), account and expiry; Leaderboard the page's members (the board is Redis's).
-    Constant in the page's size."""
+    read it), account and expiry; Leaderboard the page's members (the board is Redis's);
+    Rewards the page, the viewer's redeemed quantities; MyRedemptions the page joined to its
+    rewards. Constant in the page's size."""
     c, world = await world_for("pins", settings, redis)
     paths = Paths(c)
     published = [p for p in world.posts if p.status == PostStatus.PUBLISHED]
@@ -283,7 +330,7 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     for first in (1, 20):
         if operation == "Leaderboard":
             body = {"query": op(operation), "variables": {"kind": "POINTS", "first": first}}
-        elif operation in ("Feed", "Points"):
+        elif operation in ("Feed", "Points", "Rewards", "MyRedemptions"):
             body = {"query": op(operation), "variables": {"first": first}}
         elif operation == "Viewer":
             body = {"query": op("Viewer")}
