@@ -117,6 +117,12 @@ TYPES: dict[str, dict[str, Spec]] = {
         "viewerRedeemedCount": ForViewer("redeemed_by"),
     },
     "Redemption": {"id": global_id("Redemption"), "pickupCode": ForViewer("pickup_code_for")},
+    "Event": {"id": global_id("Event")},
+    "EventRegistration": {
+        "id": global_id("EventRegistration"),
+        "checkInCode": ForViewer("check_in_code_for"),
+        "waitlistPosition": Resolved(),
+    },
     "Estate": {"id": global_id("Estate")},
     "InterestTag": {"id": global_id("InterestTag")},
 }

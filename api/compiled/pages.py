@@ -1,7 +1,7 @@
 """Connections whose page is the resolver's own domain read and whose nodes are built by the
 strawberry type's own ``from_model`` with the page's extras (the rules that decide what a
-viewer sees stay in those): shaped as values, without graphql-core's execution. The rewards
-and the viewer's redemptions are read this way."""
+viewer sees stay in those): shaped as values, without graphql-core's execution. The rewards,
+the viewer's redemptions and the upcoming events are read this way."""
 
 from __future__ import annotations
 
@@ -23,8 +23,11 @@ from api.compiled.shape import (
 from api.compiled.sql import Run, Unsupported
 from api.compiled.values import signed_in
 from api.errors import ClientError
+from api.events.queries import event_cursor, event_key
+from api.events.types import Event, extras_for
 from api.pagination import after_id, check_first, encode_cursor
 from api.rewards.types import Redemption, Reward, redeemed_counts
+from domain.events import queries as events
 from domain.rewards import queries as rewards
 
 # (run, the parent value or None at the root, the cursor's key, first) → first + 1 rows
@@ -130,5 +133,15 @@ async def _redemptions(run: Run, parent: Value | None, rows: list[Any]) -> list[
     return [Redemption.from_model(row, counts) for row in rows]
 
 
+async def _upcoming_events(run: Run, parent: Value | None, key: Any, first: int) -> Sequence[Any]:
+    return await events.upcoming_events_page(_now(run), key, first)
+
+
+async def _events(run: Run, parent: Value | None, rows: list[Any]) -> list[Any]:
+    extras = await extras_for(rows, run.viewer_id)
+    return [Event.from_model(row, extras) for row in rows]
+
+
 REWARDS = DomainPage(_open_rewards, _rewards)
 REDEMPTIONS = DomainPage(_own_redemptions, _redemptions)
+EVENTS = DomainPage(_upcoming_events, _events, key=event_key, cursor=event_cursor)

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from api.compiled.boards import LeaderboardRoot
 from api.compiled.connections import connection
-from api.compiled.pages import REWARDS, PageRoot
+from api.compiled.pages import EVENTS, REWARDS, PageRoot
 from api.compiled.shape import Builder, Fallthrough, Getter, Page, Selected, TableScope
 from api.compiled.sql import Params, Run, Statement
 from api.compiled.values import SignedIn
@@ -125,4 +125,5 @@ ROOTS: dict[str, Root] = {
     "viewer": SignedIn(),
     "leaderboard": LeaderboardRoot(),
     "rewards": PageRoot(REWARDS),
+    "events": PageRoot(EVENTS),
 }

@@ -13,7 +13,9 @@ import httpx
 
 from asgi import create_app
 from domain.collaborators import Collaborators
-from domain.groups.models import GroupMembership
+from domain.events.models import Event, EventRegistration
+from domain.events.services import cancel_registration, register_for_event
+from domain.groups.models import GroupMembership, InterestGroup
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.identity.suspensions import suspend_member
 from domain.points.models import LedgerEntry
@@ -33,6 +35,7 @@ from domain.rewards.models import Redemption, RedemptionStatus, Reward
 from domain.rewards.services import NewReward, cancel_redemption, create_reward, redeem_reward
 from tests.api.test_groups_api import token_for
 from tests.api.test_posts_api import attach_image, make_post
+from tests.domain.events_helpers import make_event
 from tests.domain.test_groups import make_group
 from tests.factories import make_estate, make_member, make_tag
 
@@ -46,6 +49,7 @@ class World:
     ledger_ids: list[int] = field(default_factory=list)
     reward_ids: list[int] = field(default_factory=list)
     redemption_ids: list[int] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
 
 VIEWERS = ("anonymous", "resident", "host", "moderator", "admin", "suspended", "dead token")
@@ -103,6 +107,7 @@ async def build_world(c: Collaborators) -> World:
     await _points_and_profile(c, world)
     await _referrals(c, world)
     await _mall(c, world)
+    await _events(c, world)
     world.tokens = {"anonymous": None, "dead token": "not-a-live-token"}
     for name, member in world.members.items():
         await member.refresh_from_db()
@@ -209,6 +214,32 @@ async def _mall(c: Collaborators, world: World) -> None:
     await Redemption.filter(id=world.redemption_ids[3]).update(
         status=RedemptionStatus.FULFILLED, fulfilled_at=now
     )
+
+
+async def _events(c: Collaborators, world: World) -> None:
+    """Events soon, later, at the same time (ties), under way, over, cancelled, full with a
+    waitlist, with and without a group (one archived); registrations of every status."""
+    open_group, archived = await InterestGroup.filter(id__in=world.group_ids).order_by("id")
+    groups = [open_group, None, archived]
+    plans = [(1, 2), (1, 20), (2, 1), (2, 3), (-0.1, 5), (-1, 5), (3, 2), (5, 1)]
+    for n, (days, capacity) in enumerate(plans):
+        event = await make_event(
+            c,
+            groups[n % 3],
+            capacity=capacity,
+            starts_in=timedelta(days=days),
+            title=f"活动{n}",
+        )
+        world.events.append(event)
+    cancelled = world.events[6]
+    cancelled.cancelled_at, cancelled.cancel_reason = c.clock.now(), "下雨"
+    await cancelled.save(update_fields=["cancelled_at", "cancel_reason"])
+    registering = ("resident", "host", "moderator", "admin")
+    for event in world.events[:4] + world.events[7:]:
+        for name in registering[: 2 + event.id % 3]:
+            await register_for_event(c, world.members[name], event.id)
+    mine = await EventRegistration.filter(member_id=world.members["resident"].id).order_by("id")
+    await cancel_registration(c, world.members["resident"], mine[0].id)
 
 
 class Paths:

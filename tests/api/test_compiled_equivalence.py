@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 from api.compiled import executor as compiled_executor
 from api.compiled import fields
 from api.compiled.specs import Computed
+from api.events.queries import event_cursor
 from api.pagination import encode_cursor
 from api.posts.queries import feed_cursor
 from domain.clock import FrozenClock
@@ -256,6 +257,32 @@ async def test_my_redemptions_answer_as_the_general_path(
     assert answered == (signed_in and taken and isinstance(first, int) and 1 <= first <= 50)
 
 
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX)
+async def test_events_answer_as_the_general_path(
+    viewer: str, first: Any, after: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("events", settings, redis)
+    made_up: list[tuple[Any, bool]] = [
+        (ABSENT, True),
+        (None, True),
+        ("garbage", False),
+        (encode_cursor(7), False),
+        (encode_cursor("2026-11-21T02:00:00", 3), False),  # no offset
+        (encode_cursor("2026-11-22T10:00:00+08:00", 3), True),
+        (encode_cursor("2026-11-22T10:00:00+08:00", "3"), False),
+    ]
+    if after % 2:
+        cursor, taken = event_cursor(world.events[after // 2 % len(world.events)]), True
+    else:
+        cursor, taken = made_up[after // 2 % len(made_up)]
+    variables = _variables(first=first, after=cursor)
+    answered = await Paths(c).compare(
+        {"query": op("Events"), "variables": variables}, world.tokens[viewer]
+    )
+    assert answered == (taken and isinstance(first, int) and 1 <= first <= 50), variables
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
 async def test_viewer_answers_as_the_general_path(
     viewer: str, settings: Settings, redis: Redis
@@ -307,6 +334,7 @@ async def test_a_broken_shaper_field_is_caught(
         ("Leaderboard", 2),
         ("Rewards", 3),
         ("MyRedemptions", 2),
+        ("Events", 5),
     ],
 )
 async def test_the_compiled_path_sends_the_pinned_statements(
@@ -319,7 +347,9 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     estate, the tags, the check-in state for the streak and again for today (as the resolvers
     read it), account and expiry; Leaderboard the page's members (the board is Redis's);
     Rewards the page, the viewer's redeemed quantities; MyRedemptions the page joined to its
-    rewards. Constant in the page's size."""
+    rewards; Events the page joined to groups and hosts, waitlist counts, the viewer's
+    registrations and memberships (a waitlisted registration adds its position, as the
+    resolver reads it). Constant in the page's size."""
     c, world = await world_for("pins", settings, redis)
     paths = Paths(c)
     published = [p for p in world.posts if p.status == PostStatus.PUBLISHED]
@@ -330,7 +360,7 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     for first in (1, 20):
         if operation == "Leaderboard":
             body = {"query": op(operation), "variables": {"kind": "POINTS", "first": first}}
-        elif operation in ("Feed", "Points", "Rewards", "MyRedemptions"):
+        elif operation in ("Feed", "Points", "Rewards", "MyRedemptions", "Events"):
             body = {"query": op(operation), "variables": {"first": first}}
         elif operation == "Viewer":
             body = {"query": op("Viewer")}
