@@ -12,6 +12,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 
+from api.compiled.campaigns import ENTRIES
 from api.compiled.pages import REDEMPTIONS
 from api.compiled.shape import Scope, Selected, Spec, ValueScope, is_list
 from api.compiled.specs import Children, Column, Computed, PagedChildren, Related, ViewerFlag
@@ -123,8 +124,19 @@ TYPES: dict[str, dict[str, Spec]] = {
         "checkInCode": ForViewer("check_in_code_for"),
         "waitlistPosition": Resolved(),
     },
+    "Campaign": {
+        "id": global_id("Campaign"),
+        "entries": ENTRIES,
+        "winner": ForViewer("winner_for", member=True),
+    },
+    "CampaignEntry": {"id": global_id("CampaignEntry"), "proposer": Resolved(), "post": Resolved()},
     "Estate": {"id": global_id("Estate")},
     "InterestTag": {"id": global_id("InterestTag")},
+}
+
+# A type's fields where its object is a value (the strawberry object) rather than a row.
+VALUE_TYPES: dict[str, dict[str, Spec]] = {
+    "Post": {"coverImage": Resolved(), "author": Resolved(), "group": Resolved()},
 }
 
 _PLAIN = Column()  # the column (or, of a value, the attribute) of the field's own name
@@ -136,10 +148,14 @@ def spec_of(parent: GraphQLObjectType, field: Selected, scope: Scope) -> Spec:
     """The spec of ``parent.field``. A plain field (no resolver) of a value is the value's
     attribute (the strawberry object holds what its ``from_model`` made of the row); of a
     table, the type's own spec, else the column of its name. A resolver's field needs a spec."""
-    if not field.has_resolver and isinstance(scope, ValueScope):
-        if isinstance(field.named_type, GraphQLObjectType):
-            return _ATTRIBUTE_OBJECTS if is_list(field.definition.type) else _ATTRIBUTE_OBJECT
-        return _PLAIN
+    if isinstance(scope, ValueScope):
+        if not field.has_resolver:
+            if isinstance(field.named_type, GraphQLObjectType):
+                return _ATTRIBUTE_OBJECTS if is_list(field.definition.type) else _ATTRIBUTE_OBJECT
+            return _PLAIN
+        found = VALUE_TYPES.get(parent.name, {}).get(field.name)
+        if found is not None:
+            return found
     found = TYPES.get(parent.name, {}).get(field.name)
     if found is not None:
         return found

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from api.compiled.boards import LeaderboardRoot
+from api.compiled.campaigns import CampaignById
 from api.compiled.connections import connection
 from api.compiled.pages import EVENTS, REWARDS, PageRoot
 from api.compiled.shape import Builder, Fallthrough, Getter, Page, Selected, TableScope
@@ -126,4 +127,5 @@ ROOTS: dict[str, Root] = {
     "leaderboard": LeaderboardRoot(),
     "rewards": PageRoot(REWARDS),
     "events": PageRoot(EVENTS),
+    "campaign": CampaignById(),
 }

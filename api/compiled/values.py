@@ -126,14 +126,23 @@ class Resolved:
 
 @dataclass(frozen=True)
 class ForViewer:
-    """A field its type answers per viewer by a method of its own taking the viewer's id (the
-    resolver calls the same method): the rule is said once."""
+    """A field its type answers per viewer by a method of its own taking the viewer's id, or
+    with ``member`` the viewer's row (the resolver calls the same method): the rule is said
+    once."""
 
     method: str
+    member: bool = False
 
     def compile(self, builder: Builder, scope: Scope, field: Selected) -> Getter:
-        method = self.method
-        read = _awaited(lambda value: getattr(value.obj, method)(value.member_id))
+        method, member = self.method, self.member
+
+        async def read(run: Run, value: Value) -> Any:
+            viewer = run.context.member if member else run.viewer_id
+            found = getattr(value.obj, method)(viewer)
+            return await found if inspect.isawaitable(found) else found
+
+        if isinstance(field.named_type, GraphQLObjectType):
+            return Read(read, many=is_list(field.definition.type)).compile(builder, scope, field)
         return Shared(f"viewer:{field.key}", read, _same).compile(builder, scope, field)
 
 

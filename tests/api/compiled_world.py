@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from asgi import create_app
+from domain.campaigns.models import Ballot, Campaign, CampaignEntry, CampaignKind, EntryStatus, Vote
 from domain.collaborators import Collaborators
 from domain.events.models import Event, EventRegistration
 from domain.events.services import cancel_registration, register_for_event
@@ -35,6 +36,7 @@ from domain.rewards.models import Redemption, RedemptionStatus, Reward
 from domain.rewards.services import NewReward, cancel_redemption, create_reward, redeem_reward
 from tests.api.test_groups_api import token_for
 from tests.api.test_posts_api import attach_image, make_post
+from tests.domain.campaign_helpers import voting_campaign
 from tests.domain.events_helpers import make_event
 from tests.domain.test_groups import make_group
 from tests.factories import make_estate, make_member, make_tag
@@ -50,6 +52,7 @@ class World:
     reward_ids: list[int] = field(default_factory=list)
     redemption_ids: list[int] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    campaign_ids: list[int] = field(default_factory=list)
 
 
 VIEWERS = ("anonymous", "resident", "host", "moderator", "admin", "suspended", "dead token")
@@ -108,6 +111,7 @@ async def build_world(c: Collaborators) -> World:
     await _referrals(c, world)
     await _mall(c, world)
     await _events(c, world)
+    await _campaigns(c, world)
     world.tokens = {"anonymous": None, "dead token": "not-a-live-token"}
     for name, member in world.members.items():
         await member.refresh_from_db()
@@ -240,6 +244,58 @@ async def _events(c: Collaborators, world: World) -> None:
             await register_for_event(c, world.members[name], event.id)
     mine = await EventRegistration.filter(member_id=world.members["resident"].id).order_by("id")
     await cancel_registration(c, world.members["resident"], mine[0].id)
+
+
+async def _campaigns(c: Collaborators, world: World) -> None:
+    """Names open for votes (results shown, and hidden), photos closed with a winner (one photo
+    hidden since), one not open yet; entries approved, pending and rejected, by several
+    proposers; votes and ballots of some viewers."""
+    now = c.clock.now()
+    shown, names = await voting_campaign(c, entries=4)
+    hidden, secret = await voting_campaign(c, entries=2, hide_results=True, votes_per_member=2)
+    photos, _ = await voting_campaign(c, entries=0, kind=CampaignKind.PHOTO)
+    later, _ = await voting_campaign(c, entries=1)
+    await Campaign.filter(id=later.id).update(
+        voting_starts_at=now + timedelta(days=2), voting_ends_at=now + timedelta(days=9)
+    )
+    world.campaign_ids = [shown.id, hidden.id, photos.id, later.id]
+    proposed = [("resident", EntryStatus.PENDING), ("host", EntryStatus.REJECTED)]
+    proposed += [("resident", EntryStatus.PENDING), ("moderator", EntryStatus.APPROVED)]
+    for n, (name, status) in enumerate(proposed):
+        await CampaignEntry.create(
+            campaign=shown if n < 2 else hidden,
+            proposer=world.members[name],
+            title=f"提名{n}",
+            description=None if n % 2 else "因为好听",
+            status=status,
+            created_at=now - timedelta(hours=n),
+        )
+    for n, post in enumerate(p for p in world.posts if p.kind == PostKind.PHOTO):
+        entry = await CampaignEntry.create(
+            campaign=photos,
+            proposer_id=post.author_id,
+            title=f"照片{n}",
+            post=post,
+            status=EntryStatus.APPROVED,
+            vote_count=n % 3,
+            created_at=now - timedelta(days=1, minutes=n),
+        )
+        await Campaign.filter(id=photos.id).update(closed_at=now, winner_entry_id=entry.id)
+    for entry, voters in [(names[0], ("resident", "host")), (names[2], ("resident",))]:
+        await _votes(c, shown, entry, [world.members[v] for v in voters])
+    await _votes(c, hidden, secret[1], [world.members["moderator"]])
+
+
+async def _votes(
+    c: Collaborators, campaign: Campaign, entry: CampaignEntry, voters: list[Member]
+) -> None:
+    for member in voters:
+        await Vote.create(campaign=campaign, entry=entry, member=member, created_at=c.clock.now())
+        ballot, _ = await Ballot.get_or_create(
+            campaign=campaign, member=member, defaults={"votes_left": campaign.votes_per_member}
+        )
+        await Ballot.filter(id=ballot.id).update(votes_left=ballot.votes_left - 1)
+    await CampaignEntry.filter(id=entry.id).update(vote_count=len(voters))
 
 
 class Paths:

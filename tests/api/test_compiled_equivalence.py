@@ -283,6 +283,26 @@ async def test_events_answer_as_the_general_path(
     assert answered == (taken and isinstance(first, int) and 1 <= first <= 50), variables
 
 
+@HYPOTHESIS
+@given(viewer=VIEWER, campaign=INDEX)
+async def test_campaign_answers_as_the_general_path(
+    viewer: str, campaign: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("campaign", settings, redis)
+    ids: list[tuple[Any, bool]] = [
+        *((encode_id("Campaign", pk), True) for pk in world.campaign_ids),
+        (encode_id("Campaign", 999_999), True),  # none: null
+        (encode_id("Post", world.posts[0].id), False),
+        (encode_id("Campaign", 2**31), False),
+        ("garbage", False),
+    ]
+    wanted, served = ids[campaign % len(ids)]
+    answered = await Paths(c).compare(
+        {"query": op("Campaign"), "variables": {"id": wanted}}, world.tokens[viewer]
+    )
+    assert answered == served, wanted
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
 async def test_viewer_answers_as_the_general_path(
     viewer: str, settings: Settings, redis: Redis
@@ -335,6 +355,7 @@ async def test_a_broken_shaper_field_is_caught(
         ("Rewards", 3),
         ("MyRedemptions", 2),
         ("Events", 5),
+        ("Campaign", 12),
     ],
 )
 async def test_the_compiled_path_sends_the_pinned_statements(
@@ -349,8 +370,12 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     Rewards the page, the viewer's redeemed quantities; MyRedemptions the page joined to its
     rewards; Events the page joined to groups and hosts, waitlist counts, the viewer's
     registrations and memberships (a waitlisted registration adds its position, as the
-    resolver reads it). Constant in the page's size."""
+    resolver reads it); Campaign (a closed photo campaign) the campaign, the viewer's votes
+    left, the entries, the viewer's votes, the photos' cards, and for the winner its entry,
+    its campaign, the viewer's vote and its card (the resolvers' reads, 12 as on the general
+    path). Constant in the page's size."""
     c, world = await world_for("pins", settings, redis)
+    campaign_id = encode_id("Campaign", world.campaign_ids[2])
     paths = Paths(c)
     published = [p for p in world.posts if p.status == PostStatus.PUBLISHED]
     recipe = next(p for p in published if p.kind == PostKind.RECIPE and world.posts.index(p) % 8)
@@ -364,6 +389,8 @@ async def test_the_compiled_path_sends_the_pinned_statements(
             body = {"query": op(operation), "variables": {"first": first}}
         elif operation == "Viewer":
             body = {"query": op("Viewer")}
+        elif operation == "Campaign":  # the closed photo campaign: photos and a winner
+            body = {"query": op(operation), "variables": {"id": campaign_id}}
         else:
             post = recipe if operation == "RecipeDetail" else story
             body = {
