@@ -343,6 +343,18 @@ async def test_a_broken_shaper_field_is_caught(
         await Paths(c).compare(body, world.tokens["resident"])
 
 
+async def test_a_broken_field_of_a_value_is_caught(
+    settings: Settings, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for the operations shaped from the types' own objects."""
+    c, world = await world_for("broken value", settings, redis)
+    monkeypatch.setattr(compiled_executor, "_PLANS", {})
+    monkeypatch.setitem(fields.TYPES["Reward"], "id", fields.global_id("Redemption"))
+    body = {"query": op("Rewards"), "variables": {"first": 5}}
+    with pytest.raises(AssertionError):
+        await Paths(c).compare(body, world.tokens["resident"])
+
+
 @pytest.mark.parametrize(
     ("operation", "statements"),
     [
