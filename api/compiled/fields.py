@@ -2,7 +2,9 @@
 the column of its own (python) name when the strawberry type declares it without a resolver
 (``title``, ``likeCount``, ``publishedAt``…), so a new plain field is served by both paths at
 once; a field with logic names the same function the strawberry type calls; anything else makes
-the documents that select it run on the general path."""
+the documents that select it run on the general path. Where the object is a value (the strawberry
+object the resolver builds, or the row it is built from), a plain field is its attribute and a
+resolver's field is said in ``VALUE_TYPES`` when it differs from the row's spec."""
 
 from __future__ import annotations
 
