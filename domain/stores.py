@@ -246,6 +246,29 @@ async def _build_once(
     return values, bool(installed)
 
 
+async def ranks_if_complete(
+    redis: Redis, derived: Derived, count: int, member: str | None
+) -> tuple[list[tuple[str, int]], tuple[int, int] | None] | None:
+    """A sorted set's top ``count`` and ``member``'s (rank, score), read in one atomic round trip
+    and only while the structure is complete; None otherwise (the caller then takes the healing
+    read, ``heal``). Writes nothing: a marker left to settle counts as incomplete."""
+    if _unsettled:
+        return None
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.exists(derived.marker)
+        pipe.zrevrange(derived.key, 0, count - 1, withscores=True)
+        if member is not None:
+            pipe.zrevrank(derived.key, member)
+            pipe.zscore(derived.key, member)
+        found = await pipe.execute()
+    if not found[0]:
+        return None
+    top = [(str(name), int(score)) for name, score in found[1]]
+    if member is None or found[2] is None:
+        return top, None
+    return top, (int(found[2]) + 1, int(found[3] or 0))
+
+
 def ranked(values: dict[str, int]) -> list[tuple[str, int]]:
     """A sorted set's order (score, then member, both descending), for database-read boards."""
     return sorted(values.items(), key=lambda item: (item[1], item[0]), reverse=True)

@@ -8,11 +8,17 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.campaigns.types import Campaign, CampaignConnection, CampaignStatus, campaigns_of
+from api.campaigns.types import (
+    Campaign,
+    CampaignConnection,
+    CampaignStatus,
+    campaign_seen_by,
+    campaigns_of,
+)
 from api.context import Context
 from api.fields import field
 from api.pagination import after_id, check_first, connection_of
-from domain.campaigns import models, queries
+from domain.campaigns import queries
 from domain.campaigns.rules import CampaignStatus as Status
 
 
@@ -40,6 +46,6 @@ class CampaignsQuery:
     async def campaign(self, info: Info[Context, Any], id: relay.GlobalID) -> Campaign | None:
         if id.type_name != "Campaign" or not id.node_id.isdigit():
             return None
-        rows = await models.Campaign.filter(id=int(id.node_id))
-        (found,) = await campaigns_of(info, rows, [id.node_id])
-        return found
+        now = info.context.collaborators.clock.now()
+        viewer = info.context.member
+        return await campaign_seen_by(viewer.id if viewer else None, now, int(id.node_id))

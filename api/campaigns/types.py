@@ -21,6 +21,7 @@ from domain.campaigns import live, models, queries, rules
 from domain.campaigns.policies import may_read_entry
 from domain.campaigns.services import windows
 from domain.errors import NotFoundError
+from domain.identity.models import Member as MemberRow
 from domain.identity.policies import is_staff
 from domain.posts import queries as post_queries
 
@@ -106,9 +107,15 @@ class CampaignEntry(relay.Node):
 async def entries_of(
     info: Info[Context, Any], rows: list[models.CampaignEntry], visible: bool
 ) -> list[CampaignEntry]:
+    return await entries_seen_by(info.context.member, rows, visible)
+
+
+async def entries_seen_by(
+    viewer: MemberRow | None, rows: list[models.CampaignEntry], visible: bool
+) -> list[CampaignEntry]:
     """Entries with the viewer's votes and their photo posts: two statements per page at most."""
-    viewer = info.context.member
-    voted = await queries.entry_ids_voted(_viewer_id(info), [e.id for e in rows])
+    viewer_id = viewer.id if viewer is not None else None
+    voted = await queries.entry_ids_voted(viewer_id, [e.id for e in rows])
     post_ids = [e.post_id for e in rows if e.post_id is not None]
     # A photo the viewer may not read (hidden since it was entered) shows as no photo.
     cards = await post_queries.readable_post_cards(viewer, post_ids) if post_ids else {}
@@ -122,8 +129,12 @@ async def entries_of(
 
 async def entry_for(info: Info[Context, Any], entry: models.CampaignEntry) -> CampaignEntry:
     """One entry (read with its proposer) as the viewer sees it now."""
+    return await entry_seen_by(info.context.member, entry)
+
+
+async def entry_seen_by(viewer: MemberRow | None, entry: models.CampaignEntry) -> CampaignEntry:
     campaign = await models.Campaign.get(id=entry.campaign_id)
-    (shown,) = await entries_of(info, [entry], visible_results(campaign))
+    (shown,) = await entries_seen_by(viewer, [entry], visible_results(campaign))
     return shown
 
 
@@ -203,19 +214,27 @@ class Campaign(relay.Node):
     ) -> CampaignEntryConnection:
         check_first(first)
         viewer = info.context.member
-        rows = await queries.entries_page(
-            self.model.id, viewer.id if viewer else None, is_staff(viewer), after_id(after), first
-        )
+        rows = await self.entry_rows(viewer, after_id(after), first)
         shown = {e.id: e for e in await entries_of(info, rows[:first], self.results_visible)}
         return connection_of(CampaignEntryConnection, rows, first, after, lambda r: shown[r.id])
 
+    async def entry_rows(
+        self, viewer: MemberRow | None, after: int | None, first: int
+    ) -> list[models.CampaignEntry]:
+        """The page of entries ``viewer`` may see (``first + 1`` rows)."""
+        viewer_id = viewer.id if viewer else None
+        return await queries.entries_page(self.model.id, viewer_id, is_staff(viewer), after, first)
+
     @field(description="The winning entry once closed; null before.")
     async def winner(self, info: Info[Context, Any]) -> CampaignEntry | None:
+        return await self.winner_for(info.context.member)
+
+    async def winner_for(self, viewer: MemberRow | None) -> CampaignEntry | None:
         if self.model.winner_entry_id is None:
             return None
         found = await queries.entries_by_id([self.model.winner_entry_id])
         entry = found.get(self.model.winner_entry_id)
-        return await entry_for(info, entry) if entry else None
+        return await entry_seen_by(viewer, entry) if entry else None
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -229,7 +248,25 @@ async def campaigns_of(
     info: Info[Context, Any], rows: list[models.Campaign], order: Iterable[str] | None = None
 ) -> list[Campaign | None]:
     now = info.context.collaborators.clock.now()
-    left = await queries.votes_left_by_campaign(_viewer_id(info), rows)
+    return await campaigns_seen_by(_viewer_id(info), now, rows, order)
+
+
+async def campaign_seen_by(
+    viewer_id: int | None, now: datetime, campaign_id: int
+) -> Campaign | None:
+    """``campaign(id)``: the campaign as the viewer sees it now; None when there is none."""
+    rows = await models.Campaign.filter(id=campaign_id)
+    (found,) = await campaigns_seen_by(viewer_id, now, rows, [str(campaign_id)])
+    return found
+
+
+async def campaigns_seen_by(
+    viewer_id: int | None,
+    now: datetime,
+    rows: list[models.Campaign],
+    order: Iterable[str] | None = None,
+) -> list[Campaign | None]:
+    left = await queries.votes_left_by_campaign(viewer_id, rows)
     by_id = {c.id: Campaign.from_model(c, now, left[c.id]) for c in rows}
     ids = [int(i) for i in order] if order is not None else [c.id for c in rows]
     return [by_id.get(i) for i in ids]

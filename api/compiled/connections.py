@@ -12,7 +12,7 @@ from api.compiled.sql import Row, Unsupported
 
 
 def connection(
-    builder: Builder, field: Selected, node_scope: Scope, cursor: Callable[[Row], str]
+    builder: Builder, field: Selected, node_scope: Scope, cursor: Callable[[Any], str]
 ) -> Callable[[Page], dict[str, Any]]:
     kind = field.object_type()
     pairs: list[tuple[str, Callable[[Page], Any]]] = []
@@ -42,7 +42,7 @@ def _constant(value: str) -> Callable[[Any], str]:
 
 
 def _edge(
-    builder: Builder, field: Selected, node_scope: Scope, cursor: Callable[[Row], str]
+    builder: Builder, field: Selected, node_scope: Scope, cursor: Callable[[Any], str]
 ) -> Getter:
     kind = edges_output(field.definition.type)
     pairs: list[tuple[str, Getter]] = []
@@ -65,7 +65,7 @@ def _edge(
 
 
 def _page_info(
-    builder: Builder, field: Selected, cursor: Callable[[Row], str]
+    builder: Builder, field: Selected, cursor: Callable[[Any], str]
 ) -> Callable[[Page], dict[str, Any]]:
     kind = field.object_type()
     readers: dict[str, Callable[[Page], Any]] = {

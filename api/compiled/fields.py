@@ -2,7 +2,9 @@
 the column of its own (python) name when the strawberry type declares it without a resolver
 (``title``, ``likeCount``, ``publishedAt``…), so a new plain field is served by both paths at
 once; a field with logic names the same function the strawberry type calls; anything else makes
-the documents that select it run on the general path."""
+the documents that select it run on the general path. Where the object is a value (the strawberry
+object the resolver builds, or the row it is built from), a plain field is its attribute and a
+resolver's field is said in ``VALUE_TYPES`` when it differs from the row's spec."""
 
 from __future__ import annotations
 
@@ -12,11 +14,15 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 
-from api.compiled.shape import Scope, Selected, Spec, ValueScope
+from api.compiled.campaigns import ENTRIES
+from api.compiled.pages import REDEMPTIONS
+from api.compiled.shape import Scope, Selected, Spec, ValueScope, is_list
 from api.compiled.specs import Children, Column, Computed, PagedChildren, Related, ViewerFlag
 from api.compiled.sql import Unsupported
 from api.compiled.values import (
+    ForViewer,
     Read,
+    Resolved,
     Shared,
     check_in_of,
     estate_of,
@@ -105,24 +111,57 @@ TYPES: dict[str, dict[str, Spec]] = {
         "checkInStreak": Shared("streak", check_in_of, itemgetter(0)),
         "checkedInToday": Shared("checked-in", check_in_of, itemgetter(1)),
         "points": Read(points_of),
+        "redemptions": REDEMPTIONS,
     },
     "Points": {"ledger": PagedChildren(LedgerEntry, "member_id", descending=True)},
+    "Reward": {
+        "id": global_id("Reward"),
+        "image": Resolved(),
+        "viewerRedeemedCount": ForViewer("redeemed_by"),
+    },
+    "Redemption": {"id": global_id("Redemption"), "pickupCode": ForViewer("pickup_code_for")},
+    "Event": {"id": global_id("Event")},
+    "EventRegistration": {
+        "id": global_id("EventRegistration"),
+        "checkInCode": ForViewer("check_in_code_for"),
+        "waitlistPosition": Resolved(),
+    },
+    "Campaign": {
+        "id": global_id("Campaign"),
+        "entries": ENTRIES,
+        "winner": ForViewer("winner_for", member=True),
+    },
+    "CampaignEntry": {"id": global_id("CampaignEntry"), "proposer": Resolved(), "post": Resolved()},
     "Estate": {"id": global_id("Estate")},
     "InterestTag": {"id": global_id("InterestTag")},
 }
 
+# A type's fields where its object is a value (the strawberry object) rather than a row.
+VALUE_TYPES: dict[str, dict[str, Spec]] = {
+    "Post": {"coverImage": Resolved(), "author": Resolved(), "group": Resolved()},
+}
+
 _PLAIN = Column()  # the column (or, of a value, the attribute) of the field's own name
 _ATTRIBUTE_OBJECT = Read()  # a value's attribute that is an object (``Points.nextExpiry``)
+_ATTRIBUTE_OBJECTS = Read(many=True)  # … or a list of them (``Leaderboard.entries``)
 
 
 def spec_of(parent: GraphQLObjectType, field: Selected, scope: Scope) -> Spec:
-    """The spec of ``parent.field``: the type's own, else its column when it is a plain one."""
+    """The spec of ``parent.field``. A plain field (no resolver) of a value is the value's
+    attribute (the strawberry object holds what its ``from_model`` made of the row); of a
+    table, the type's own spec, else the column of its name. A resolver's field needs a spec."""
+    if isinstance(scope, ValueScope):
+        if not field.has_resolver:
+            if isinstance(field.named_type, GraphQLObjectType):
+                return _ATTRIBUTE_OBJECTS if is_list(field.definition.type) else _ATTRIBUTE_OBJECT
+            return _PLAIN
+        found = VALUE_TYPES.get(parent.name, {}).get(field.name)
+        if found is not None:
+            return found
     found = TYPES.get(parent.name, {}).get(field.name)
     if found is not None:
         return found
     if not field.has_resolver:
-        if isinstance(scope, ValueScope) and isinstance(field.named_type, GraphQLObjectType):
-            return _ATTRIBUTE_OBJECT
         return _PLAIN
     raise Unsupported(f"{parent.name}.{field.name}")
 

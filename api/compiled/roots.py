@@ -9,7 +9,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from api.compiled.boards import LeaderboardRoot
+from api.compiled.campaigns import CampaignById
 from api.compiled.connections import connection
+from api.compiled.pages import EVENTS, REWARDS, PageRoot
 from api.compiled.shape import Builder, Fallthrough, Getter, Page, Selected, TableScope
 from api.compiled.sql import Params, Run, Statement
 from api.compiled.values import SignedIn
@@ -117,4 +120,12 @@ class PostById:
         return fetch, shape
 
 
-ROOTS: dict[str, Root] = {"feed": Feed(), "post": PostById(), "viewer": SignedIn()}
+ROOTS: dict[str, Root] = {
+    "feed": Feed(),
+    "post": PostById(),
+    "viewer": SignedIn(),
+    "leaderboard": LeaderboardRoot(),
+    "rewards": PageRoot(REWARDS),
+    "events": PageRoot(EVENTS),
+    "campaign": CampaignById(),
+}

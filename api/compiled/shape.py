@@ -6,6 +6,7 @@ type does not say, or a selection the shaper does not know, makes the document U
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,7 +33,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 from tortoise.models import Model
 
-from api.compiled.sql import Row, Run, Statement, Unsupported, data_field
+from api.compiled.sql import Run, Statement, Unsupported, data_field
 
 Getter = Callable[[Any], Any]
 _BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
@@ -57,7 +58,7 @@ class Value:
     fields are its attributes of the same names; ``found`` holds what its scope's reads found."""
 
     obj: Any
-    member_id: int  # whose object it is: the viewer's
+    member_id: int | None  # the viewer's id (whose object it is, under ``viewer``)
     found: dict[str, Any]
 
 
@@ -73,6 +74,12 @@ class ValueScope:
     async def fill(self, run: Run, value: Value) -> None:
         for read in self.reads:
             await read(run, value)
+
+    async def fill_all(self, run: Run, values: Sequence[Value]) -> None:
+        """Every value of a list at once, as graphql-core resolves a list's async fields: the
+        loads of one DataLoader in the same tick are one batch (one statement for the page)."""
+        if self.reads and values:
+            await asyncio.gather(*(self.fill(run, value) for value in values))
 
 
 Scope = TableScope | ValueScope
@@ -153,7 +160,7 @@ Registry = Callable[[GraphQLObjectType, Selected, Scope], Spec]
 class Page:
     """A connection's page: the rows shown, whether more follow or came before, their cursor."""
 
-    rows: Sequence[Row]
+    rows: Sequence[Any]  # row dicts, or values
     has_next: bool
     has_previous: bool
 
@@ -256,7 +263,7 @@ class Builder:
             serialize = _enum_names(kind).__getitem__
         elif isinstance(kind, GraphQLScalarType) and kind.name not in _BUILT_IN_SCALARS:
             serialize = kind.serialize
-        if serialize is not None and _is_list(field.definition.type):
+        if serialize is not None and is_list(field.definition.type):
             serialize = _each(serialize)
         check = field.non_null and may_be_none
         if serialize is None and not check:
@@ -266,7 +273,7 @@ class Builder:
         return _serialized(read, serialize, check)
 
 
-def _is_list(kind: Any) -> bool:
+def is_list(kind: Any) -> bool:
     return isinstance(kind.of_type if isinstance(kind, GraphQLNonNull) else kind, GraphQLList)
 
 

@@ -121,8 +121,15 @@ class Related:
 
 
 def _attribute(name: str) -> Getter:
+    """A value's attribute; a strawberry object without it has it on its row (``model``), as
+    its resolvers read it."""
+
     def get(value: Value) -> Any:
-        return getattr(value.obj, name)
+        obj = value.obj
+        try:
+            return getattr(obj, name)
+        except AttributeError:
+            return getattr(obj.model, name)
 
     return get
 

@@ -5,9 +5,12 @@ loaders' functions), once each per request."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+from graphql import GraphQLObjectType
 
 from api.compiled.shape import (
     Builder,
@@ -17,6 +20,7 @@ from api.compiled.shape import (
     Selected,
     Value,
     ValueScope,
+    is_list,
 )
 from api.compiled.sql import Run, Unsupported
 from domain.identity import queries as identity
@@ -49,8 +53,7 @@ class Read:
             found = await read(run, value) if read is not None else getattr(value.obj, name)
             if many:
                 children = [Value(obj, value.member_id, {}) for obj in found or ()]
-                for child in children:
-                    await child_scope.fill(run, child)
+                await child_scope.fill_all(run, children)
                 value.found[key] = children
             elif found is None:
                 value.found[key] = None
@@ -96,6 +99,57 @@ class Shared:
         return builder.leaf(field, lambda value: pick(value.found[name]))
 
 
+def _awaited(call: Callable[[Value], Any]) -> DomainRead:
+    async def read(run: Run, value: Value) -> Any:
+        found = call(value)
+        return await found if inspect.isawaitable(found) else found
+
+    return read
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A field whose resolver reads its object alone (no ``info``, no arguments): the resolver
+    itself is called, sync or async, so its logic is said once."""
+
+    def compile(self, builder: Builder, scope: Scope, field: Selected) -> Getter:
+        definition = field.definition.extensions.get("strawberry-definition")
+        resolver = getattr(definition, "base_resolver", None)
+        if resolver is None or resolver.arguments or resolver.info_parameter is not None:
+            raise Unsupported(f"{field.parent.name}.{field.name} needs more than its object")
+        function = resolver.wrapped_func
+        read = _awaited(lambda value: function(value.obj))
+        if isinstance(field.named_type, GraphQLObjectType):
+            return Read(read, many=is_list(field.definition.type)).compile(builder, scope, field)
+        return Shared(f"resolved:{field.key}", read, _same).compile(builder, scope, field)
+
+
+@dataclass(frozen=True)
+class ForViewer:
+    """A field its type answers per viewer by a method of its own taking the viewer's id, or
+    with ``member`` the viewer's row (the resolver calls the same method): the rule is said
+    once."""
+
+    method: str
+    member: bool = False
+
+    def compile(self, builder: Builder, scope: Scope, field: Selected) -> Getter:
+        method, member = self.method, self.member
+
+        async def read(run: Run, value: Value) -> Any:
+            viewer = run.context.member if member else run.viewer_id
+            found = getattr(value.obj, method)(viewer)
+            return await found if inspect.isawaitable(found) else found
+
+        if isinstance(field.named_type, GraphQLObjectType):
+            return Read(read, many=is_list(field.definition.type)).compile(builder, scope, field)
+        return Shared(f"viewer:{field.key}", read, _same).compile(builder, scope, field)
+
+
+def _same(found: Any) -> Any:
+    return found
+
+
 async def estate_of(run: Run, value: Value) -> Any:
     """``Viewer.estate``: the estate loader's own read."""
     estate_id = value.obj.estate_id
@@ -104,18 +158,26 @@ async def estate_of(run: Run, value: Value) -> Any:
     return (await identity.estates_by_id([estate_id])).get(estate_id)
 
 
+def signed_in(value: Value) -> int:
+    """The viewer's id under ``viewer`` (signed out never gets there: it falls through)."""
+    if value.member_id is None:
+        raise Fallthrough("signed out")
+    return value.member_id
+
+
 async def interest_tags_of(run: Run, value: Value) -> Any:
-    return (await identity.interest_tags_by_member_id([value.member_id])).get(value.member_id)
+    member_id = signed_in(value)
+    return (await identity.interest_tags_by_member_id([member_id])).get(member_id)
 
 
 async def check_in_of(run: Run, value: Value) -> tuple[int, bool]:
     today = run.context.collaborators.clock.today()
-    return await points.check_in_state(value.member_id, today)
+    return await points.check_in_state(signed_in(value), today)
 
 
 async def points_of(run: Run, value: Value) -> points.PointsSummary:
     """``Viewer.points`` (``Points.of``): the summary, whose attributes are Points' fields."""
-    return await points.points_summary(value.member_id)
+    return await points.points_summary(signed_in(value))
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from api.errors import ClientError
 from api.events.types import Event, EventConnection, extras_for
 from api.fields import field
 from api.pagination import check_first, decode_cursor, encode_cursor
-from domain.events import queries
+from domain.events import models, queries
 
 
-def _event_key(after: str | None) -> queries.EventKey | None:
+def event_key(after: str | None) -> queries.EventKey | None:
     """The (starts_at, id) inside a cursor; anything else is the client's bug."""
     key = decode_cursor(after, 2)
     if key is None:
@@ -36,6 +36,10 @@ def _event_key(after: str | None) -> queries.EventKey | None:
     return when, event_id
 
 
+def event_cursor(event: models.Event) -> str:
+    return encode_cursor(event.starts_at.isoformat(), event.id)
+
+
 @strawberry.type
 class EventsQuery:
     @field(
@@ -47,15 +51,12 @@ class EventsQuery:
     ) -> EventConnection:
         check_first(first)
         now = info.context.collaborators.clock.now()
-        rows = await queries.upcoming_events_page(now, _event_key(after), first)
+        rows = await queries.upcoming_events_page(now, event_key(after), first)
         page = rows[:first]
         viewer = info.context.member
         extras = await extras_for(page, viewer.id if viewer else None)
         edges = [
-            relay.Edge(
-                cursor=encode_cursor(row.starts_at.isoformat(), row.id),
-                node=Event.from_model(row, extras),
-            )
+            relay.Edge(cursor=event_cursor(row), node=Event.from_model(row, extras))
             for row in page
         ]
         return EventConnection(

@@ -60,8 +60,12 @@ class EventRegistration(relay.Node):
     )
     def check_in_code(self, info: Info[Context, Any]) -> str | None:
         viewer = info.context.member
+        return self.check_in_code_for(viewer.id if viewer is not None else None)
+
+    def check_in_code_for(self, viewer_id: int | None) -> str | None:
+        """``checkInCode`` as ``viewer_id`` sees it: only the registered member's held seat."""
         held = self.model.status == models.RegistrationStatus.CONFIRMED
-        if held and viewer is not None and viewer.id == self.model.member_id:
+        if held and viewer_id is not None and viewer_id == self.model.member_id:
             return self.model.check_in_code
         return None
 

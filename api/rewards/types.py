@@ -107,7 +107,11 @@ class Reward(relay.Node):
         "0 when signed out."
     )
     async def viewer_redeemed_count(self, info: Info[Context, Any]) -> int:
-        counts = self.counts or redeemed_counts(_viewer_id(info))
+        return await self.redeemed_by(_viewer_id(info))
+
+    async def redeemed_by(self, viewer_id: int | None) -> int:
+        """``viewerRedeemedCount`` for ``viewer_id`` (the page's loader when there is one)."""
+        counts = self.counts or redeemed_counts(viewer_id)
         return await counts.load(self.model.id)
 
     @classmethod
@@ -159,8 +163,11 @@ class Redemption(relay.Node):
         "redeemed (null for anyone else)."
     )
     def pickup_code(self, info: Info[Context, Any]) -> str | None:
-        viewer = info.context.member
-        if viewer is not None and viewer.id == self.model.member_id:
+        return self.pickup_code_for(_viewer_id(info))
+
+    def pickup_code_for(self, viewer_id: int | None) -> str | None:
+        """``pickupCode`` as ``viewer_id`` sees it: only the member who redeemed."""
+        if viewer_id is not None and viewer_id == self.model.member_id:
             return self.model.pickup_code
         return None
 

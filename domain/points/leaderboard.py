@@ -70,6 +70,18 @@ async def rank_of(redis: Redis, at: datetime, member_id: int) -> tuple[int, int]
     return int(rank) + 1, int(score or 0)
 
 
+async def read_complete(
+    redis: Redis, at: datetime, count: int, member_id: int | None
+) -> tuple[list[tuple[int, int]], tuple[int, int] | None] | None:
+    """``top`` and ``rank_of`` in one round trip while the month's board is complete, else None
+    (``top`` then heals it)."""
+    member = str(member_id) if member_id is not None else None
+    found = await stores.ranks_if_complete(redis, board(at), count, member)
+    if found is None:
+        return None
+    return [(int(m), score) for m, score in found[0]], found[1]
+
+
 def _rank_in(values: dict[str, int], member_id: int) -> tuple[int, int] | None:
     for n, (member, score) in enumerate(stores.ranked(values), start=1):
         if member == str(member_id):

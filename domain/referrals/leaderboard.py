@@ -42,6 +42,18 @@ async def rank_of(redis: Redis, member_id: int) -> tuple[int, int] | None:
     return rank + 1, int(score or 0)
 
 
+async def read_complete(
+    redis: Redis, count: int, member_id: int | None
+) -> tuple[list[tuple[int, int]], tuple[int, int] | None] | None:
+    """``top`` and ``rank_of`` in one round trip while the board is complete, else None (``top``
+    then heals it)."""
+    member = str(member_id) if member_id is not None else None
+    found = await stores.ranks_if_complete(redis, BOARD, count, member)
+    if found is None:
+        return None
+    return [(int(m), n) for m, n in found[0]], found[1]
+
+
 async def qualified_counts() -> dict[str, int]:
     rows = (
         await Referral.filter(status=ReferralStatus.REWARDED)

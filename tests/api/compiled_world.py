@@ -12,8 +12,11 @@ from typing import Any
 import httpx
 
 from asgi import create_app
+from domain.campaigns.models import Ballot, Campaign, CampaignEntry, CampaignKind, EntryStatus, Vote
 from domain.collaborators import Collaborators
-from domain.groups.models import GroupMembership
+from domain.events.models import Event, EventRegistration
+from domain.events.services import cancel_registration, register_for_event
+from domain.groups.models import GroupMembership, InterestGroup
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.identity.suspensions import suspend_member
 from domain.points.models import LedgerEntry
@@ -28,8 +31,13 @@ from domain.posts.models import (
     RecipeIngredient,
     RecipeStep,
 )
+from domain.referrals.models import Referral, ReferralStatus
+from domain.rewards.models import Redemption, RedemptionStatus, Reward
+from domain.rewards.services import NewReward, cancel_redemption, create_reward, redeem_reward
 from tests.api.test_groups_api import token_for
 from tests.api.test_posts_api import attach_image, make_post
+from tests.domain.campaign_helpers import voting_campaign
+from tests.domain.events_helpers import make_event
 from tests.domain.test_groups import make_group
 from tests.factories import make_estate, make_member, make_tag
 
@@ -41,6 +49,10 @@ class World:
     group_ids: list[int] = field(default_factory=list)
     members: dict[str, Member] = field(default_factory=dict)
     ledger_ids: list[int] = field(default_factory=list)
+    reward_ids: list[int] = field(default_factory=list)
+    redemption_ids: list[int] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    campaign_ids: list[int] = field(default_factory=list)
 
 
 VIEWERS = ("anonymous", "resident", "host", "moderator", "admin", "suspended", "dead token")
@@ -96,6 +108,10 @@ async def build_world(c: Collaborators) -> World:
         c.clock.now() + timedelta(days=3),
     )
     await _points_and_profile(c, world)
+    await _referrals(c, world)
+    await _mall(c, world)
+    await _events(c, world)
+    await _campaigns(c, world)
     world.tokens = {"anonymous": None, "dead token": "not-a-live-token"}
     for name, member in world.members.items():
         await member.refresh_from_db()
@@ -145,6 +161,141 @@ async def _points_and_profile(c: Collaborators, world: World) -> None:
             await check_in(c, member)
     entries = await LedgerEntry.all().order_by("id")
     world.ledger_ids = [entry.id for entry in entries]
+
+
+async def _referrals(c: Collaborators, world: World) -> None:
+    """推荐之星: the host with two qualified referrals and a pending one, the admin with one."""
+    invited = [
+        ("host", "resident", True),
+        ("host", "moderator", True),
+        ("admin", "suspended", True),
+        ("host", "admin", False),
+    ]
+    for referrer, invitee, rewarded in invited:
+        await Referral.create(
+            referrer=world.members[referrer],
+            invitee=world.members[invitee],
+            status=ReferralStatus.REWARDED if rewarded else ReferralStatus.PENDING,
+            created_at=c.clock.now(),
+            rewarded_at=c.clock.now() if rewarded else None,
+        )
+
+
+async def _mall(c: Collaborators, world: World) -> None:
+    """Rewards open now, not yet, no longer, retired and switched off, with and without a
+    picture and a limit; redemptions reserved, cancelled and fulfilled, several per reward."""
+    now = c.clock.now()
+    windows: list[dict[str, Any]] = [
+        {},
+        {"available_from": now - timedelta(days=1)},
+        {"available_from": now + timedelta(days=1)},  # not yet
+        {"available_until": now + timedelta(days=2), "per_member_limit": 2},
+        {"available_until": now},  # closed just now
+        {},
+        {"per_member_limit": 1},
+    ]
+    admin = world.members["admin"]
+    for n, window in enumerate(windows):
+        new = NewReward(
+            name=f"好物{n}", description="邻里好物", cost_points=10 + n, stock=9, **window
+        )
+        reward = await create_reward(c, admin, new)
+        reward.image_url = f"/media/reward-{n}.jpg" if n % 2 else None
+        reward.active = n != 5
+        await reward.save(update_fields=["image_url", "active"])
+        world.reward_ids.append(reward.id)
+    retired = await create_reward(c, admin, NewReward("旧物", "已下架", 5, 3))
+    await Reward.filter(id=retired.id).update(retired_at=now)
+    world.reward_ids.append(retired.id)
+    redeemed = [("resident", 0, 1), ("resident", 3, 2), ("resident", 0, 2), ("moderator", 6, 1)]
+    for n, (name, index, quantity) in enumerate([*redeemed, ("moderator", 1, 3)]):
+        member = world.members[name]
+        redemption = await redeem_reward(
+            c, member, world.reward_ids[index], quantity, f"world-redeem-{n:04d}"
+        )
+        world.redemption_ids.append(redemption.id)
+    await cancel_redemption(c, world.members["resident"], world.redemption_ids[2])
+    await Redemption.filter(id=world.redemption_ids[3]).update(
+        status=RedemptionStatus.FULFILLED, fulfilled_at=now
+    )
+
+
+async def _events(c: Collaborators, world: World) -> None:
+    """Events soon, later, at the same time (ties), under way, over, cancelled, full with a
+    waitlist, with and without a group (one archived); registrations of every status."""
+    open_group, archived = await InterestGroup.filter(id__in=world.group_ids).order_by("id")
+    groups = [open_group, None, archived]
+    plans = [(1, 2), (1, 20), (2, 1), (2, 3), (-0.1, 5), (-1, 5), (3, 2), (5, 1)]
+    for n, (days, capacity) in enumerate(plans):
+        event = await make_event(
+            c,
+            groups[n % 3],
+            capacity=capacity,
+            starts_in=timedelta(days=days),
+            title=f"活动{n}",
+        )
+        world.events.append(event)
+    cancelled = world.events[6]
+    cancelled.cancelled_at, cancelled.cancel_reason = c.clock.now(), "下雨"
+    await cancelled.save(update_fields=["cancelled_at", "cancel_reason"])
+    registering = ("resident", "host", "moderator", "admin")
+    for event in world.events[:4] + world.events[7:]:
+        for name in registering[: 2 + event.id % 3]:
+            await register_for_event(c, world.members[name], event.id)
+    mine = await EventRegistration.filter(member_id=world.members["resident"].id).order_by("id")
+    await cancel_registration(c, world.members["resident"], mine[0].id)
+
+
+async def _campaigns(c: Collaborators, world: World) -> None:
+    """Names open for votes (results shown, and hidden), photos closed with a winner (one photo
+    hidden since), one not open yet; entries approved, pending and rejected, by several
+    proposers; votes and ballots of some viewers."""
+    now = c.clock.now()
+    shown, names = await voting_campaign(c, entries=4)
+    hidden, secret = await voting_campaign(c, entries=2, hide_results=True, votes_per_member=2)
+    photos, _ = await voting_campaign(c, entries=0, kind=CampaignKind.PHOTO)
+    later, _ = await voting_campaign(c, entries=1)
+    await Campaign.filter(id=later.id).update(
+        voting_starts_at=now + timedelta(days=2), voting_ends_at=now + timedelta(days=9)
+    )
+    world.campaign_ids = [shown.id, hidden.id, photos.id, later.id]
+    proposed = [("resident", EntryStatus.PENDING), ("host", EntryStatus.REJECTED)]
+    proposed += [("resident", EntryStatus.PENDING), ("moderator", EntryStatus.APPROVED)]
+    for n, (name, status) in enumerate(proposed):
+        await CampaignEntry.create(
+            campaign=shown if n < 2 else hidden,
+            proposer=world.members[name],
+            title=f"提名{n}",
+            description=None if n % 2 else "因为好听",
+            status=status,
+            created_at=now - timedelta(hours=n),
+        )
+    for n, post in enumerate(p for p in world.posts if p.kind == PostKind.PHOTO):
+        entry = await CampaignEntry.create(
+            campaign=photos,
+            proposer_id=post.author_id,
+            title=f"照片{n}",
+            post=post,
+            status=EntryStatus.APPROVED,
+            vote_count=n % 3,
+            created_at=now - timedelta(days=1, minutes=n),
+        )
+        await Campaign.filter(id=photos.id).update(closed_at=now, winner_entry_id=entry.id)
+    for entry, voters in [(names[0], ("resident", "host")), (names[2], ("resident",))]:
+        await _votes(c, shown, entry, [world.members[v] for v in voters])
+    await _votes(c, hidden, secret[1], [world.members["moderator"]])
+
+
+async def _votes(
+    c: Collaborators, campaign: Campaign, entry: CampaignEntry, voters: list[Member]
+) -> None:
+    for member in voters:
+        await Vote.create(campaign=campaign, entry=entry, member=member, created_at=c.clock.now())
+        ballot, _ = await Ballot.get_or_create(
+            campaign=campaign, member=member, defaults={"votes_left": campaign.votes_per_member}
+        )
+        await Ballot.filter(id=ballot.id).update(votes_left=ballot.votes_left - 1)
+    await CampaignEntry.filter(id=entry.id).update(vote_count=len(voters))
 
 
 class Paths:

@@ -16,13 +16,16 @@ from redis.asyncio import Redis
 from api.compiled import executor as compiled_executor
 from api.compiled import fields
 from api.compiled.specs import Computed
+from api.events.queries import event_cursor
 from api.pagination import encode_cursor
 from api.posts.queries import feed_cursor
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.models import Member
 from domain.identity.wechat import WechatClient
+from domain.points import leaderboard as points_board
 from domain.posts.models import PostKind, PostStatus
+from domain.referrals import leaderboard as referral_board
 from settings import Settings
 from tests.api.compiled_world import VIEWERS, Paths, World, build_world
 from tests.api.test_identity_api import op
@@ -182,6 +185,124 @@ async def test_points_answers_as_the_general_path(
     assert answered == valid, (viewer, variables)
 
 
+BOARDS = st.sampled_from(["POINTS", "REFERRALS", "NOPE", None])
+GHOST = "999999"  # a member on the board whom the database no longer has
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, kind=BOARDS, first=FIRST, complete=st.booleans())
+async def test_leaderboard_answers_as_the_general_path(
+    viewer: str, kind: Any, first: Any, complete: bool, settings: Settings, redis: Redis
+) -> None:
+    """From Redis while the board is complete; an incomplete one (lost, being rebuilt) is the
+    general path's, whose read rebuilds it."""
+    c, world = await world_for("leaderboard", settings, redis)
+    now = c.clock.now()
+    board = referral_board.BOARD if kind == "REFERRALS" else points_board.board(now)
+    if complete:
+        await points_board.ensure_complete(c.redis, now)
+        await referral_board.ensure_complete(c.redis)
+        await c.redis.zadd(board.key, {GHOST: 7})
+    else:
+        await c.redis.delete(board.marker)
+    variables = {"kind": kind, "first": first}
+    answered = await Paths(c).compare(
+        {"query": op("Leaderboard"), "variables": variables}, world.tokens[viewer]
+    )
+    valid = kind in ("POINTS", "REFERRALS") and isinstance(first, int) and 1 <= first <= 50
+    assert answered == (valid and complete), variables
+
+
+def _id_cursor(ids: list[int], choice: int) -> tuple[Any, bool]:
+    """An id cursor (of a row, past the last, or made up) and whether the server takes it."""
+    cursors: list[tuple[Any, bool]] = [
+        (ABSENT, True),
+        (None, True),
+        ("garbage", False),
+        (encode_cursor("7"), False),
+        (encode_cursor(True), False),
+        (encode_cursor(ids[-1] + 1000), True),
+    ]
+    if choice % 2:
+        return encode_cursor(ids[choice // 2 % len(ids)]), True
+    return cursors[choice // 2 % len(cursors)]
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX)
+async def test_rewards_answer_as_the_general_path(
+    viewer: str, first: Any, after: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("rewards", settings, redis)
+    cursor, taken = _id_cursor(world.reward_ids, after)
+    variables = _variables(first=first, after=cursor)
+    answered = await Paths(c).compare(
+        {"query": op("Rewards"), "variables": variables}, world.tokens[viewer]
+    )
+    assert answered == (taken and isinstance(first, int) and 1 <= first <= 50), variables
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX)
+async def test_my_redemptions_answer_as_the_general_path(
+    viewer: str, first: Any, after: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("redemptions", settings, redis)
+    cursor, taken = _id_cursor(world.redemption_ids, after)
+    variables = _variables(first=first, after=cursor)
+    answered = await Paths(c).compare(
+        {"query": op("MyRedemptions"), "variables": variables}, world.tokens[viewer]
+    )
+    signed_in = viewer not in ("anonymous", "dead token")
+    assert answered == (signed_in and taken and isinstance(first, int) and 1 <= first <= 50)
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, first=FIRST, after=INDEX)
+async def test_events_answer_as_the_general_path(
+    viewer: str, first: Any, after: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("events", settings, redis)
+    made_up: list[tuple[Any, bool]] = [
+        (ABSENT, True),
+        (None, True),
+        ("garbage", False),
+        (encode_cursor(7), False),
+        (encode_cursor("2026-11-21T02:00:00", 3), False),  # no offset
+        (encode_cursor("2026-11-22T10:00:00+08:00", 3), True),
+        (encode_cursor("2026-11-22T10:00:00+08:00", "3"), False),
+    ]
+    if after % 2:
+        cursor, taken = event_cursor(world.events[after // 2 % len(world.events)]), True
+    else:
+        cursor, taken = made_up[after // 2 % len(made_up)]
+    variables = _variables(first=first, after=cursor)
+    answered = await Paths(c).compare(
+        {"query": op("Events"), "variables": variables}, world.tokens[viewer]
+    )
+    assert answered == (taken and isinstance(first, int) and 1 <= first <= 50), variables
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, campaign=INDEX)
+async def test_campaign_answers_as_the_general_path(
+    viewer: str, campaign: int, settings: Settings, redis: Redis
+) -> None:
+    c, world = await world_for("campaign", settings, redis)
+    ids: list[tuple[Any, bool]] = [
+        *((encode_id("Campaign", pk), True) for pk in world.campaign_ids),
+        (encode_id("Campaign", 999_999), True),  # none: null
+        (encode_id("Post", world.posts[0].id), False),
+        (encode_id("Campaign", 2**31), False),
+        ("garbage", False),
+    ]
+    wanted, served = ids[campaign % len(ids)]
+    answered = await Paths(c).compare(
+        {"query": op("Campaign"), "variables": {"id": wanted}}, world.tokens[viewer]
+    )
+    assert answered == served, wanted
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
 async def test_viewer_answers_as_the_general_path(
     viewer: str, settings: Settings, redis: Redis
@@ -222,9 +343,32 @@ async def test_a_broken_shaper_field_is_caught(
         await Paths(c).compare(body, world.tokens["resident"])
 
 
+async def test_a_broken_field_of_a_value_is_caught(
+    settings: Settings, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same for the operations shaped from the types' own objects."""
+    c, world = await world_for("broken value", settings, redis)
+    monkeypatch.setattr(compiled_executor, "_PLANS", {})
+    monkeypatch.setitem(fields.TYPES["Reward"], "id", fields.global_id("Redemption"))
+    body = {"query": op("Rewards"), "variables": {"first": 5}}
+    with pytest.raises(AssertionError):
+        await Paths(c).compare(body, world.tokens["resident"])
+
+
 @pytest.mark.parametrize(
     ("operation", "statements"),
-    [("Feed", 3), ("PostDetail", 4), ("RecipeDetail", 7), ("Points", 4), ("Viewer", 7)],
+    [
+        ("Feed", 3),
+        ("PostDetail", 4),
+        ("RecipeDetail", 7),
+        ("Points", 4),
+        ("Viewer", 7),
+        ("Leaderboard", 2),
+        ("Rewards", 3),
+        ("MyRedemptions", 2),
+        ("Events", 5),
+        ("Campaign", 12),
+    ],
 )
 async def test_the_compiled_path_sends_the_pinned_statements(
     operation: str, statements: int, settings: Settings, redis: Redis
@@ -234,18 +378,31 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     list at once), one page of comments with authors; a recipe adds its details, ingredients,
     steps; Points the account, the next expiry with its amount, the ledger page; Viewer the
     estate, the tags, the check-in state for the streak and again for today (as the resolvers
-    read it), account and expiry. Constant in the page's size."""
+    read it), account and expiry; Leaderboard the page's members (the board is Redis's);
+    Rewards the page, the viewer's redeemed quantities; MyRedemptions the page joined to its
+    rewards; Events the page joined to groups and hosts, waitlist counts, the viewer's
+    registrations and memberships (a waitlisted registration adds its position, as the
+    resolver reads it); Campaign (a closed photo campaign) the campaign, the viewer's votes
+    left, the entries, the viewer's votes, the photos' cards, and for the winner its entry,
+    its campaign, the viewer's vote and its card (the resolvers' reads, 12 as on the general
+    path). Constant in the page's size."""
     c, world = await world_for("pins", settings, redis)
+    campaign_id = encode_id("Campaign", world.campaign_ids[2])
     paths = Paths(c)
     published = [p for p in world.posts if p.status == PostStatus.PUBLISHED]
     recipe = next(p for p in published if p.kind == PostKind.RECIPE and world.posts.index(p) % 8)
     story = next(p for p in published if p.kind != PostKind.RECIPE)
     counts = []
+    await points_board.ensure_complete(c.redis, c.clock.now())
     for first in (1, 20):
-        if operation in ("Feed", "Points"):
+        if operation == "Leaderboard":
+            body = {"query": op(operation), "variables": {"kind": "POINTS", "first": first}}
+        elif operation in ("Feed", "Points", "Rewards", "MyRedemptions", "Events"):
             body = {"query": op(operation), "variables": {"first": first}}
         elif operation == "Viewer":
             body = {"query": op("Viewer")}
+        elif operation == "Campaign":  # the closed photo campaign: photos and a winner
+            body = {"query": op(operation), "variables": {"id": campaign_id}}
         else:
             post = recipe if operation == "RecipeDetail" else story
             body = {

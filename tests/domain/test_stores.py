@@ -136,6 +136,30 @@ async def test_an_increment_that_fails_marks_the_board_for_rebuild_once_redis_an
     assert await redis.hgetall("test:failing") == {"1": "3"}
 
 
+async def test_the_one_round_trip_read_answers_only_a_complete_board_and_never_writes(
+    redis: Redis,
+) -> None:
+    """What the compiled Leaderboard reads: None (the healing read's turn) while the board is
+    incomplete or a failed bump is not settled yet; otherwise the top and the member's place."""
+    board = stores.Derived("test:ranks", "zset")
+    assert await stores.ranks_if_complete(redis, board, 2, "7") is None
+    assert not await redis.exists(board.key, board.lock, board.build)  # nothing was written
+    await stores.rebuild(redis, board, _constant({"7": 5, "8": 9, "9": 1}))
+    assert await stores.ranks_if_complete(redis, board, 2, "9") == ([("8", 9), ("7", 5)], (3, 1))
+    assert await stores.ranks_if_complete(redis, board, 2, "6") == ([("8", 9), ("7", 5)], None)
+    assert await stores.ranks_if_complete(redis, board, 1, None) == ([("8", 9)], None)
+
+    class Away:
+        async def eval(self, *args: Any) -> Any:
+            raise RedisConnectionError("Redis is away")
+
+    with pytest.raises(RedisConnectionError):
+        await stores.increment(Away(), board, "7", 1)  # type: ignore[arg-type]
+    assert await stores.ranks_if_complete(redis, board, 2, "7") is None  # not settled yet
+    await stores.settle(redis)
+    assert await stores.ranks_if_complete(redis, board, 2, "7") is None  # marker dropped
+
+
 def _constant(values: dict[str, int]) -> stores.Loader:
     async def load() -> dict[str, int]:
         return values

@@ -1,0 +1,79 @@
+"""``leaderboard(kind, first)`` on the compiled path: the board read from Redis in one round trip
+while it is complete (an incomplete one falls through, so the resolver's read heals it), the
+page's members by the resolver's own read, shaped as values (``Leaderboard`` and its entries
+are plain fields)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from api.compiled.shape import Builder, Fallthrough, Getter, Selected, Value, ValueScope
+from api.compiled.sql import Run
+from api.errors import ClientError
+from api.pagination import check_first
+from api.points.leaderboard import LeaderboardKind
+from domain.identity import queries as members
+from domain.points import leaderboard as points_board
+from domain.referrals import leaderboard as referral_board
+
+
+@dataclass(frozen=True)
+class Place:
+    """A ``LeaderboardEntry``: its fields are these attributes."""
+
+    rank: int
+    score: int
+    member: Any  # the member's row (a model, as ``members_by_id`` gives it)
+
+
+@dataclass(frozen=True)
+class Board:
+    entries: list[Place]
+    viewer_entry: Place | None
+
+
+async def _ranks(
+    run: Run, kind: LeaderboardKind, first: int
+) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+    c = run.context.collaborators
+    if kind is LeaderboardKind.REFERRALS:
+        found = await referral_board.read_complete(c.redis, first, run.viewer_id)
+    else:
+        found = await points_board.read_complete(c.redis, c.clock.now(), first, run.viewer_id)
+    if found is None:
+        raise Fallthrough("the board is being rebuilt")
+    return found
+
+
+@dataclass(frozen=True)
+class LeaderboardRoot:
+    """``api/points/leaderboard.py::_board``: members gone from the database leave their place
+    out (the ranks of the others stay), the viewer's place holds the viewer."""
+
+    def compile(self, builder: Builder, field: Selected) -> tuple[Any, Getter]:
+        scope = ValueScope([])
+        shape = builder.object(field.object_type(), field.nodes, scope)
+        arguments = field.arguments()
+        builder.domain_reads = True
+
+        async def fetch(run: Run) -> Value:
+            values = arguments(run)
+            try:
+                first = check_first(values["first"])
+            except ClientError as error:
+                raise Fallthrough(str(error)) from error
+            top, placed = await _ranks(run, values["kind"], first)
+            found = await members.members_by_id([member_id for member_id, _ in top])
+            entries = [
+                Place(n, score, found[member_id])
+                for n, (member_id, score) in enumerate(top, start=1)
+                if member_id in found
+            ]
+            viewer = run.context.member
+            mine = Place(placed[0], placed[1], viewer) if placed and viewer else None
+            value = Value(Board(entries, mine), run.viewer_id or 0, {})
+            await scope.fill(run, value)
+            return value
+
+        return fetch, shape
