@@ -8,14 +8,18 @@ from tortoise.expressions import F
 from tortoise.functions import Sum
 
 from domain.aftercommit import atomic
+from domain.collaborators import Collaborators
 from domain.columns import column
+from domain.facts import announce, hear
 from domain.points.accounts import already_applied, lock_account
+from domain.points.facts import PointsExpiring, PointsReleased
 from domain.points.ledger import REMINDER_DAYS
 from domain.points.models import ExpiryReminder, LedgerEntry, LedgerReason, PointsAccount, PointsLot
 
 
-async def release_pending_points(now: datetime) -> int:
-    """Pending lots whose after-sales window passed become available; returns points released."""
+async def release_pending_points(now: datetime, c: Collaborators | None = None) -> int:
+    """Pending lots whose after-sales window passed become available; returns points released.
+    With ``c``, each release is announced (its member hears the points arrived)."""
     released = 0
     lots = await PointsLot.filter(released=False, available_at__lte=now).order_by("id")
     for lot in lots:
@@ -38,6 +42,8 @@ async def release_pending_points(now: datetime) -> int:
                 available_at=now,
                 created_at=now,
             )
+            if c is not None:
+                announce(c, PointsReleased(lot.member_id, lot.id, lot.amount))
             released += lot.amount
     return released
 
@@ -85,8 +91,9 @@ async def _expire_member(member_id: int, now: datetime) -> int:
     return total
 
 
-async def record_expiry_reminders(now: datetime) -> int:
-    """One reminder per member and expiry date, recorded 10 days ahead; returns how many new."""
+async def record_expiry_reminders(now: datetime, c: Collaborators | None = None) -> int:
+    """One reminder per member and expiry date, recorded 10 days ahead; returns how many new.
+    With ``c``, each new reminder is heard (its member is told what expires when)."""
     horizon = now + timedelta(days=REMINDER_DAYS)
     rows = (
         await PointsLot.filter(
@@ -97,6 +104,7 @@ async def record_expiry_reminders(now: datetime) -> int:
         .values_list("member_id", "expires_at", "total")
     )
     before = await ExpiryReminder.all().count()
+    known = set(await _reminders_of({m for m, _, _ in rows}, horizon))
     await ExpiryReminder.bulk_create(
         [
             ExpiryReminder(member_id=m, expires_at=e, amount=int(t), created_at=now)
@@ -104,4 +112,21 @@ async def record_expiry_reminders(now: datetime) -> int:
         ],
         ignore_conflicts=True,
     )
+    if c is not None and rows:
+        await _tell_new_reminders(c, {m for m, _, _ in rows}, horizon, known)
     return await ExpiryReminder.all().count() - before
+
+
+async def _reminders_of(members: set[int], horizon: datetime) -> list[int]:
+    return await column(ExpiryReminder.filter(member_id__in=members, expires_at__lte=horizon), "id")
+
+
+async def _tell_new_reminders(
+    c: Collaborators, members: set[int], horizon: datetime, known: set[int]
+) -> None:
+    """Each reminder this run recorded becomes the member's notice (ids unseen before it)."""
+    for reminder in await ExpiryReminder.filter(
+        member_id__in=members, expires_at__lte=horizon
+    ).exclude(id__in=known or {0}):
+        fact = PointsExpiring(reminder.member_id, reminder.id, reminder.amount, reminder.expires_at)
+        await hear(c, fact)
