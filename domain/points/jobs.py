@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from tortoise.expressions import F
 from tortoise.functions import Sum
+from tortoise.queryset import QuerySet
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
@@ -104,7 +105,7 @@ async def record_expiry_reminders(now: datetime, c: Collaborators | None = None)
         .values_list("member_id", "expires_at", "total")
     )
     before = await ExpiryReminder.all().count()
-    known = set(await _reminders_of({m for m, _, _ in rows}, horizon))
+    known = set(await column(_due_reminders(now, horizon), "id")) if c is not None else set()
     await ExpiryReminder.bulk_create(
         [
             ExpiryReminder(member_id=m, expires_at=e, amount=int(t), created_at=now)
@@ -113,20 +114,22 @@ async def record_expiry_reminders(now: datetime, c: Collaborators | None = None)
         ignore_conflicts=True,
     )
     if c is not None and rows:
-        await _tell_new_reminders(c, {m for m, _, _ in rows}, horizon, known)
+        await _tell_new_reminders(c, now, horizon, known)
     return await ExpiryReminder.all().count() - before
 
 
-async def _reminders_of(members: set[int], horizon: datetime) -> list[int]:
-    return await column(ExpiryReminder.filter(member_id__in=members, expires_at__lte=horizon), "id")
+def _due_reminders(now: datetime, horizon: datetime) -> QuerySet[ExpiryReminder]:
+    return ExpiryReminder.filter(expires_at__gt=now, expires_at__lte=horizon)
 
 
 async def _tell_new_reminders(
-    c: Collaborators, members: set[int], horizon: datetime, known: set[int]
+    c: Collaborators, now: datetime, horizon: datetime, known: set[int]
 ) -> None:
-    """Each reminder this run recorded becomes the member's notice (ids unseen before it)."""
-    for reminder in await ExpiryReminder.filter(
-        member_id__in=members, expires_at__lte=horizon
-    ).exclude(id__in=known or {0}):
-        fact = PointsExpiring(reminder.member_id, reminder.id, reminder.amount, reminder.expires_at)
-        await hear(c, fact)
+    """Each reminder this run recorded becomes its member's notice (the ones not there before;
+    read by the window, not by member, so any number of members is one statement)."""
+    for reminder in await _due_reminders(now, horizon).order_by("id"):
+        if reminder.id not in known:
+            fact = PointsExpiring(
+                reminder.member_id, reminder.id, reminder.amount, reminder.expires_at
+            )
+            await hear(c, fact)
