@@ -245,6 +245,14 @@ class CampaignNotOpen(UserError):
 
 
 @strawberry.type(
+    description="Voting has started already or the campaign is closed (code "
+    "`VOTING_ALREADY_OPEN`); nothing changed."
+)
+class VotingAlreadyOpen(UserError):
+    pass
+
+
+@strawberry.type(
     description="The viewer already holds a seat or a waitlist place at this event (code "
     "`ALREADY_REGISTERED`); nothing changed."
 )
@@ -435,6 +443,7 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     campaigns.NoVotesLeftError: _plain(NoVotesLeft),
     campaigns.NotEligibleError: _plain(NotEligible),
     campaigns.CampaignNotOpenError: _plain(CampaignNotOpen),
+    campaigns.VotingAlreadyOpenError: _plain(VotingAlreadyOpen),
     campaigns.InvalidEntryTransitionError: _plain(InvalidTransition),
     events.AlreadyRegisteredError: _plain(AlreadyRegistered),
     events.RegistrationClosedError: _plain(RegistrationClosed),

@@ -12,8 +12,9 @@ from taskiq import AsyncBroker, InMemoryBroker
 from taskiq_redis import ListQueueBroker
 
 from domain.campaigns import live
-from domain.campaigns.jobs import close_campaigns_due_at
+from domain.campaigns.jobs import close_campaigns_due_at, hear_voting_opened
 from domain.collaborators import Collaborators
+from domain.events.reminders import remind_starting_soon
 from domain.events.services import record_no_shows
 from domain.identity.models import AuthToken
 from domain.notifications.push import DELIVER_TASK
@@ -21,6 +22,7 @@ from domain.notifications.push_delivery import deliver_pushes
 from domain.points import jobs as points_jobs
 from domain.points import leaderboard
 from domain.referrals import leaderboard as referral_board
+from domain.rewards.reminders import remind_uncollected
 from domain.segments.recompute import recompute_tiers_if_due
 
 TOKEN_RETENTION = timedelta(days=7)
@@ -80,16 +82,19 @@ async def purge_expired_tokens(now: datetime) -> int:
 
 async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[str, int]:
     """Everything time-driven that is due at ``now`` (default: the clock's): pending points,
-    expiry reminders, expiry, tokens, campaigns to close, events' no-shows, the nightly tier
-    computation, derived Redis structures to heal, WeChat pushes due (after quiet hours, retries,
-    kicks lost)."""
+    expiry reminders, expiry, tokens, campaigns to close, voting opened, events starting soon,
+    rewards waiting at the pickup point, events' no-shows, the nightly tier computation, derived
+    Redis structures to heal, WeChat pushes due (after quiet hours, retries, kicks lost)."""
     now = now or c.clock.now()
     done = {
-        "released": await points_jobs.release_pending_points(now),
-        "reminders": await points_jobs.record_expiry_reminders(now),
+        "released": await points_jobs.release_pending_points(now, c),
+        "reminders": await points_jobs.record_expiry_reminders(now, c),
         "expired": await points_jobs.expire_points(now),
         "tokens_purged": await purge_expired_tokens(now),
         "campaigns_closed": await close_campaigns_due_at(c, now),
+        "voting_opened": await hear_voting_opened(c, now),
+        "event_reminders": await remind_starting_soon(c, now),
+        "pickup_reminders": await remind_uncollected(c, now),
         "event_no_shows": await record_no_shows(now),
         "tiers_changed": await recompute_tiers_if_due(c, now),
         "derived_rebuilt": await heal_derived(c.redis, now),

@@ -196,6 +196,12 @@ def campaign_routes() -> list[Route]:
             name="close_campaign",
         ),
         Route(
+            "/admin/campaigns/{campaign_id:int}/open-voting",
+            campaigns.open_voting,
+            methods=["POST"],
+            name="open_voting",
+        ),
+        Route(
             "/admin/campaigns/entries/{entry_id:int}/{action:str}",
             campaigns.moderate,
             methods=["POST"],

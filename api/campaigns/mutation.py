@@ -8,6 +8,7 @@ from api.campaigns.mutations.cast_vote import CastVoteResult, cast_vote
 from api.campaigns.mutations.close_campaign import CloseCampaignResult, close_campaign
 from api.campaigns.mutations.create_campaign import CreateCampaignResult, create_campaign
 from api.campaigns.mutations.moderate_entry import ModerateEntryResult, moderate_entry
+from api.campaigns.mutations.open_voting import OpenVotingResult, open_voting
 from api.campaigns.mutations.propose_entry import ProposeEntryResult, propose_entry
 from api.permissions import IsAuthenticated
 
@@ -32,6 +33,12 @@ class CampaignsMutation:
     )
     create_campaign: CreateCampaignResult = strawberry.mutation(
         resolver=create_campaign, description="Admins: announce a naming or photo campaign."
+    )
+    open_voting: OpenVotingResult = strawberry.mutation(
+        resolver=open_voting,
+        description="Admins: open a campaign's voting now instead of at `votingStartsAt` (a "
+        "proposal window still open ends now); audited, and the estate's members are told. "
+        "`VotingAlreadyOpen` once voting has started or the campaign is closed.",
     )
     close_campaign: CloseCampaignResult = strawberry.mutation(
         resolver=close_campaign,

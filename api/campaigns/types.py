@@ -63,6 +63,9 @@ class CampaignEntry(relay.Node):
     viewer_has_voted: bool = strawberry.field(
         description="Whether the signed-in member voted for it (false when signed out)."
     )
+    created_at: datetime = strawberry.field(
+        description="When it was proposed: a tie in votes goes to the earlier entry."
+    )
     model: strawberry.Private[models.CampaignEntry]
     post_card: strawberry.Private[post_queries.PostCard | None]
 
@@ -82,6 +85,7 @@ class CampaignEntry(relay.Node):
             status=EntryStatus(entry.status.value),
             vote_count=entry.vote_count if visible else None,
             viewer_has_voted=voted,
+            created_at=entry.created_at,
             model=entry,
             post_card=card,
         )
@@ -185,6 +189,9 @@ class Campaign(relay.Node):
     results_visible: bool = strawberry.field(
         description="False while results are hidden until close: counts are then null."
     )
+    closed_at: datetime | None = strawberry.field(
+        description="When it was closed (its winner named); null while open."
+    )
     model: strawberry.Private[models.Campaign]
 
     @classmethod
@@ -202,6 +209,7 @@ class Campaign(relay.Node):
             votes_per_member=campaign.votes_per_member,
             viewer_votes_left=votes_left,
             results_visible=visible_results(campaign),
+            closed_at=campaign.closed_at,
             model=campaign,
         )
 
@@ -329,6 +337,11 @@ class ModerateEntrySuccess:
 @strawberry.type(description="The campaign was created.")
 class CreateCampaignSuccess:
     campaign: Campaign = strawberry.field(description="The new campaign.")
+
+
+@strawberry.type(description="Voting is open now; the estate's members are told.")
+class OpenVotingSuccess:
+    campaign: Campaign = strawberry.field(description="The campaign, now voting.")
 
 
 @strawberry.type(description="The campaign is closed (closing again changes nothing).")

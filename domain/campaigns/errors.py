@@ -28,3 +28,8 @@ class CampaignNotOpenError(DomainError):
 class InvalidEntryTransitionError(DomainError):
     code = "INVALID_TRANSITION"
     message = "这个作品的状态不允许此操作"
+
+
+class VotingAlreadyOpenError(DomainError):
+    code = "VOTING_ALREADY_OPEN"
+    message = "投票已经开始或活动已结束，不能再提前开启"

@@ -37,6 +37,13 @@ async def campaigns_page(
     return await query.order_by("-id").limit(first + 1)
 
 
+async def campaigns_before_voting(now: datetime, first: int) -> list[Campaign]:
+    """Open campaigns whose voting has not started (announced or taking proposals), the
+    soonest to vote first: those an admin may open voting for now."""
+    query = Campaign.filter(closed_at__isnull=True, voting_starts_at__gt=now)
+    return await query.order_by("voting_starts_at", "id").limit(first)
+
+
 async def votes_left_by_campaign(
     member_id: int | None, campaigns: list[Campaign]
 ) -> dict[int, int]:

@@ -17,10 +17,14 @@ from domain.campaigns.errors import (
     InvalidEntryTransitionError,
     NotEligibleError,
     NoVotesLeftError,
+    VotingAlreadyOpenError,
 )
+from domain.campaigns.facts import CampaignWon, VotingOpened
 from domain.campaigns.models import Ballot, Campaign, CampaignEntry, CampaignKind, EntryStatus, Vote
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import FieldError, InvalidInputError, NotFoundError
+from domain.facts import announce
 from domain.identity.models import Estate, Member, Role
 from domain.identity.policies import require_role
 from domain.identity.suspensions import is_suspended
@@ -259,6 +263,42 @@ async def votes_left(campaign: Campaign, member_id: int) -> int:
     return ballot.votes_left if ballot else campaign.votes_per_member
 
 
+async def open_voting(c: Collaborators, admin: Member, campaign_id: int) -> Campaign:
+    """Voting opens now instead of at its start (a proposal window still open ends now): only a
+    campaign before its voting window. Audited; the estate's members hear voting opened."""
+    require_role(admin, Role.ADMIN)
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise NotFoundError()
+    now = c.clock.now()
+    async with atomic():
+        moved = await Campaign.filter(
+            id=campaign_id, closed_at__isnull=True, voting_starts_at__gt=now
+        ).update(voting_starts_at=now, **_proposals_end_by(campaign, now))
+        if not moved:
+            raise VotingAlreadyOpenError()
+        await AuditLogEntry.create(
+            actor=admin,
+            action="OPEN_VOTING",
+            target_type="CAMPAIGN",
+            target_id=campaign_id,
+            created_at=now,
+        )
+        announce(c, VotingOpened(campaign_id, campaign.estate_id, campaign.title))
+    return await Campaign.get(id=campaign_id)
+
+
+def _proposals_end_by(campaign: Campaign, now: datetime) -> dict[str, datetime]:
+    """The proposal window's bounds moved so that it ends by ``now`` (none: it ends with the
+    voting start, which moves itself)."""
+    moved = {}
+    if campaign.proposal_starts_at is not None and campaign.proposal_starts_at > now:
+        moved["proposal_starts_at"] = now
+    if campaign.proposal_ends_at is not None and campaign.proposal_ends_at > now:
+        moved["proposal_ends_at"] = now
+    return moved
+
+
 async def close_campaign(
     c: Collaborators, campaign_id: int, admin: Member | None = None
 ) -> Campaign:
@@ -289,6 +329,8 @@ async def _name_winner(c: Collaborators, campaign_id: int) -> None:
     await Campaign.filter(id=campaign_id).update(winner_entry_id=winner_id)
     winner = next(e for e in entries if e.id == winner_id)
     await award_points(c, winner.proposer_id, "campaign_won", f"campaign:{campaign_id}")
+    title = await column(Campaign.filter(id=campaign_id), "title")
+    announce(c, CampaignWon(campaign_id, winner.id, winner.proposer_id, title[0]))
 
 
 async def close_due_campaigns(c: Collaborators) -> int:

@@ -68,7 +68,7 @@ async def update_event(
         await event.save(update_fields=list(EDITABLE))
         seated = 0
         if "capacity" in after and event.capacity > before["capacity"]:
-            seated = await fill_free_seats(event_id, now)
+            seated = await fill_free_seats(c, event_id, now)
         await record_change(
             actor_id=actor.id,
             action="EVENT_UPDATED",

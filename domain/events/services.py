@@ -28,8 +28,10 @@ from domain.events.errors import (
     NotCheckableError,
     RegistrationClosedError,
 )
+from domain.events.facts import WaitlistPromoted
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.events.policies import can_run_events, require_event_runner
+from domain.facts import announce
 from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member, Role
@@ -180,20 +182,20 @@ async def cancel_registration(
         if not done:
             raise NotCancellableError()
         if current.status == RegistrationStatus.CONFIRMED:
-            await _give_seat_to_next(event.id, now)
+            await _give_seat_to_next(c, event.id, now)
     return await EventRegistration.get(id=registration_id)
 
 
-async def _give_seat_to_next(event_id: int, now: datetime) -> None:
+async def _give_seat_to_next(c: Collaborators, event_id: int, now: datetime) -> None:
     """Under the event row's lock: promote the first waitlisted member, or free the seat."""
     next_up = await _first_waiting(event_id)
     if next_up is None:
         await Event.filter(id=event_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
         return
-    await _seat(next_up, now)
+    await _seat(c, next_up, now)
 
 
-async def fill_free_seats(event_id: int, now: datetime) -> int:
+async def fill_free_seats(c: Collaborators, event_id: int, now: datetime) -> int:
     """Under the event row's lock (after a capacity raise): seat waitlisted members in arrival
     order while seats are free. How many were seated."""
     seated = 0
@@ -204,7 +206,7 @@ async def fill_free_seats(event_id: int, now: datetime) -> int:
                 seats_taken=F("seats_taken") - 1
             )
             break
-        await _seat(next_up, now)
+        await _seat(c, next_up, now)
         seated += 1
     return seated
 
@@ -218,12 +220,16 @@ async def _first_waiting(event_id: int) -> EventRegistration | None:
     )
 
 
-async def _seat(registration: EventRegistration, now: datetime) -> None:
+async def _seat(c: Collaborators, registration: EventRegistration, now: datetime) -> None:
+    """A waitlisted member takes a seat: confirmed with a code, and told once this commits."""
+    code = await _unused_check_in_code()
     await EventRegistration.filter(id=registration.id).update(
-        status=RegistrationStatus.CONFIRMED,
-        check_in_code=await _unused_check_in_code(),
-        confirmed_at=now,
+        status=RegistrationStatus.CONFIRMED, check_in_code=code, confirmed_at=now
     )
+    promoted = WaitlistPromoted(
+        registration.id, registration.event_id, registration.member_id, code
+    )
+    announce(c, promoted)
 
 
 async def check_in_attendee(c: Collaborators, staff: Member, code: str) -> EventRegistration:

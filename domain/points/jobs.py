@@ -6,16 +6,21 @@ from datetime import datetime, timedelta
 
 from tortoise.expressions import F
 from tortoise.functions import Sum
+from tortoise.queryset import QuerySet
 
 from domain.aftercommit import atomic
+from domain.collaborators import Collaborators
 from domain.columns import column
+from domain.facts import announce, hear
 from domain.points.accounts import already_applied, lock_account
+from domain.points.facts import PointsExpiring, PointsReleased
 from domain.points.ledger import REMINDER_DAYS
 from domain.points.models import ExpiryReminder, LedgerEntry, LedgerReason, PointsAccount, PointsLot
 
 
-async def release_pending_points(now: datetime) -> int:
-    """Pending lots whose after-sales window passed become available; returns points released."""
+async def release_pending_points(now: datetime, c: Collaborators | None = None) -> int:
+    """Pending lots whose after-sales window passed become available; returns points released.
+    With ``c``, each release is announced (its member hears the points arrived)."""
     released = 0
     lots = await PointsLot.filter(released=False, available_at__lte=now).order_by("id")
     for lot in lots:
@@ -38,6 +43,8 @@ async def release_pending_points(now: datetime) -> int:
                 available_at=now,
                 created_at=now,
             )
+            if c is not None:
+                announce(c, PointsReleased(lot.member_id, lot.id, lot.amount))
             released += lot.amount
     return released
 
@@ -85,8 +92,9 @@ async def _expire_member(member_id: int, now: datetime) -> int:
     return total
 
 
-async def record_expiry_reminders(now: datetime) -> int:
-    """One reminder per member and expiry date, recorded 10 days ahead; returns how many new."""
+async def record_expiry_reminders(now: datetime, c: Collaborators | None = None) -> int:
+    """One reminder per member and expiry date, recorded 10 days ahead; returns how many new.
+    With ``c``, each new reminder is heard (its member is told what expires when)."""
     horizon = now + timedelta(days=REMINDER_DAYS)
     rows = (
         await PointsLot.filter(
@@ -97,6 +105,7 @@ async def record_expiry_reminders(now: datetime) -> int:
         .values_list("member_id", "expires_at", "total")
     )
     before = await ExpiryReminder.all().count()
+    known = set(await column(_due_reminders(now, horizon), "id")) if c is not None else set()
     await ExpiryReminder.bulk_create(
         [
             ExpiryReminder(member_id=m, expires_at=e, amount=int(t), created_at=now)
@@ -104,4 +113,23 @@ async def record_expiry_reminders(now: datetime) -> int:
         ],
         ignore_conflicts=True,
     )
+    if c is not None and rows:
+        await _tell_new_reminders(c, now, horizon, known)
     return await ExpiryReminder.all().count() - before
+
+
+def _due_reminders(now: datetime, horizon: datetime) -> QuerySet[ExpiryReminder]:
+    return ExpiryReminder.filter(expires_at__gt=now, expires_at__lte=horizon)
+
+
+async def _tell_new_reminders(
+    c: Collaborators, now: datetime, horizon: datetime, known: set[int]
+) -> None:
+    """Each reminder this run recorded becomes its member's notice (the ones not there before;
+    read by the window, not by member, so any number of members is one statement)."""
+    for reminder in await _due_reminders(now, horizon).order_by("id"):
+        if reminder.id not in known:
+            fact = PointsExpiring(
+                reminder.member_id, reminder.id, reminder.amount, reminder.expires_at
+            )
+            await hear(c, fact)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
@@ -22,7 +23,7 @@ from domain.media.models import Image
 from domain.points.services import award_points
 from domain.posts import queries, rendering, text
 from domain.posts.errors import AlreadyReportedError, InvalidTransitionError
-from domain.posts.facts import CommentAdded
+from domain.posts.facts import CommentAdded, PostLiked, PostModerated, PostQueued
 from domain.posts.limits import count_contribution
 from domain.posts.models import (
     AuditLogEntry,
@@ -120,6 +121,8 @@ async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Pos
         await _save_parts(post, draft)
         if trusted:
             await _award_publication(c, post)
+        else:
+            announce(c, PostQueued(post_id=post.id, author_id=author.id, group_id=draft.group_id))
     return post
 
 
@@ -198,6 +201,7 @@ async def moderate_post(
             await _award_publication(c, post)
         if action == "FEATURE":
             await award_points(c, post.author_id, "post_featured", f"post:{post.id}")
+        announce(c, PostModerated(post_id=post_id, actor_id=actor.id, action=action, note=note))
     return post
 
 
@@ -245,13 +249,27 @@ async def _open_for_replies(post_id: int) -> Post:
 
 async def like_post(c: Collaborators, member: Member, post_id: int) -> None:
     """One like per member; liking twice changes nothing. Callers read the post they show."""
-    await _open_for_replies(post_id)
+    post = await _open_for_replies(post_id)
     try:
         async with atomic():
             await PostLike.create(post_id=post_id, member=member, created_at=c.clock.now())
-            await Post.filter(id=post_id).update(like_count=F("like_count") + 1)
+            count = await _count_like(post_id)
+            announce(c, PostLiked(post_id, member.id, count, post.author_id, post.title))
     except IntegrityError:
         pass  # liked already: one like per member
+
+
+async def _count_like(post_id: int) -> int:
+    """The counter's update, returning the count it made: under the row's lock each like sees
+    its own number (what the like milestones are decided on, with no statement more)."""
+    client = connections.get("default")
+    p = "?" if client.capabilities.dialect == "sqlite" else "$1"
+    rows = await client.execute_query_dict(
+        f'UPDATE "post" SET "like_count" = "like_count" + 1 WHERE "id" = {p} '  # noqa: S608
+        'RETURNING "like_count"',
+        [post_id],
+    )
+    return int(rows[0]["like_count"])
 
 
 async def unlike_post(c: Collaborators, member: Member, post_id: int) -> None:

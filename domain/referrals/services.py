@@ -8,10 +8,12 @@ from datetime import datetime
 
 from domain.aftercommit import after_commit
 from domain.collaborators import Collaborators
+from domain.facts import announce
 from domain.identity.errors import SelfReferralError
 from domain.identity.models import Member, WechatIdentity
 from domain.points.services import award_points
 from domain.referrals import leaderboard
+from domain.referrals.facts import ReferralRewarded
 from domain.referrals.models import Referral, ReferralStatus
 
 
@@ -82,3 +84,4 @@ async def reward(c: Collaborators, qualified: Qualified) -> None:
     await award_points(c, qualified.invitee_id, "referral", ref)
     referrer_id = qualified.referrer_id
     after_commit(lambda: leaderboard.record_qualified(c.redis, referrer_id))
+    announce(c, ReferralRewarded(qualified.referral_id, referrer_id, qualified.invitee_id))

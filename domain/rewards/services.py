@@ -13,6 +13,7 @@ from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import DomainError, FieldError, InvalidInputError, NotFoundError
+from domain.facts import announce
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.identity.suspensions import refuse_if_suspended
@@ -30,6 +31,7 @@ from domain.rewards.errors import (
     RewardRetiredError,
     RewardSoldOutError,
 )
+from domain.rewards.facts import RedemptionReserved
 from domain.rewards.models import (
     IdempotencyRecord,
     Redemption,
@@ -147,6 +149,7 @@ async def redeem_reward(
             redemption = await _redeem(c, member, reward_id, quantity, key)
             record.result_ref = redemption.id
             await record.save(update_fields=["result_ref"])
+            announce(c, _reserved(redemption))
         return redemption
     except IntegrityError:
         # A concurrent request with the same key committed first: answer as it did.
@@ -154,6 +157,16 @@ async def redeem_reward(
         if replay is None:
             raise
         return replay
+
+
+def _reserved(redemption: Redemption) -> RedemptionReserved:
+    return RedemptionReserved(
+        redemption_id=redemption.id,
+        member_id=redemption.member_id,
+        reward_name=redemption.reward.name,
+        quantity=redemption.quantity,
+        pickup_code=redemption.pickup_code,
+    )
 
 
 def _record_key(member: Member, idempotency_key: str) -> str:

@@ -16,6 +16,7 @@ from typing import Protocol
 from redis.asyncio import Redis
 
 from domain.clock import SHANGHAI, Clock
+from domain.collaborators import Collaborators
 from domain.identity.models import Member
 from domain.segments.errors import RecomputeRunningError
 from domain.segments.rfm import RfmRules
@@ -71,7 +72,10 @@ async def recompute_tiers(
         await c.redis.eval(_RENEW, 1, RECOMPUTE_LOCK, token, RECOMPUTE_LOCK_SECONDS)
 
     try:
-        return await run_tier_job(now or c.clock.now(), trigger, progress, rules, renew)
+        listeners = c if isinstance(c, Collaborators) else None  # the bench's pair has none
+        return await run_tier_job(
+            now or c.clock.now(), trigger, progress, rules, renew, listeners=listeners
+        )
     finally:
         await c.redis.eval(_RELEASE, 1, RECOMPUTE_LOCK, token)
 

@@ -33,6 +33,17 @@ class Tier(StrEnum):
     NEWCOMER = "NEWCOMER"
 
 
+# The tiers from lowest to highest: the one order "up" and "down" are read against.
+TIER_ORDER = (Tier.DORMANT, Tier.NEWCOMER, Tier.POTENTIAL, Tier.HIGH_VALUE, Tier.KOC)
+
+
+def is_upward(from_tier: str | None, to_tier: str) -> bool:
+    """A move to a higher tier (a first computation, from no tier, is no move)."""
+    if from_tier is None:
+        return False
+    return TIER_ORDER.index(Tier(to_tier)) > TIER_ORDER.index(Tier(from_tier))
+
+
 @dataclass(frozen=True)
 class RfmRules:
     window_days: int = 365

@@ -19,9 +19,12 @@ from time import perf_counter
 from tortoise.functions import Count, Max, Sum
 
 from domain.aftercommit import atomic
+from domain.collaborators import Collaborators
+from domain.facts import announce
 from domain.identity.models import Member
 from domain.posts.models import Post, PostLike, PostStatus
 from domain.purchases.models import Purchase
+from domain.segments.facts import TierChanged
 from domain.segments.models import TierChange, TierRun
 from domain.segments.rfm import (
     Cuts,
@@ -197,10 +200,12 @@ async def run_tier_job(
     progress: Progress | None = None,
     rules: RfmRules = RfmRules(),
     heartbeat: Heartbeat | None = None,
+    listeners: Collaborators | None = None,
 ) -> TierRunSummary:
     """Both passes; only members whose tier changes are written (with their history row); the
     run itself is recorded with its cuts, so a member's scores can be explained later. Callers
-    hold the recompute lock: ``recompute.recompute_tiers`` is the one that calls this."""
+    hold the recompute lock: ``recompute.recompute_tiers`` is the one that calls this. With
+    ``listeners``, each change is announced (the notifications tell members moving up)."""
     started = perf_counter()
     cuts = await compute_cuts(now, rules)
     total = await Member.all().count()
@@ -208,7 +213,7 @@ async def run_tier_job(
     after = 0
     while rows := await _batch_after(after, BATCH):
         after = int(rows[-1]["id"])  # type: ignore[call-overload]
-        await _score_batch(run, rows, now, rules)
+        await _score_batch(run, rows, now, rules, listeners)
         if progress:
             progress(run.members, total)
         if heartbeat:
@@ -226,7 +231,11 @@ async def run_tier_job(
 
 
 async def _score_batch(
-    run: TierRunSummary, rows: list[dict[str, object]], now: datetime, rules: RfmRules
+    run: TierRunSummary,
+    rows: list[dict[str, object]],
+    now: datetime,
+    rules: RfmRules,
+    listeners: Collaborators | None = None,
 ) -> None:
     """Score one batch against the run's cuts; write its changes in one transaction."""
     assert run.cuts is not None
@@ -249,4 +258,7 @@ async def _score_batch(
             for tier, ids in changes.items():
                 await Member.filter(id__in=ids).update(tier=tier.value)
             await TierChange.bulk_create(history)
+            if listeners is not None:
+                for row in history:
+                    announce(listeners, TierChanged(row.member_id, row.from_tier, row.to_tier))
         run.changed += len(history)

@@ -192,6 +192,7 @@ async def admin_campaigns(request: Request) -> Response:
     voting = await queries.campaigns_page(now, rules.CampaignStatus.VOTING, None, LIST_SIZE)
     context = {
         "voting": voting[:LIST_SIZE],
+        "upcoming": await queries.campaigns_before_voting(now, LIST_SIZE),
         "pending": await queries.pending_entries(LIST_SIZE),
         "estates": await list_estates(),
         "errors": errors,
@@ -266,6 +267,25 @@ async def moderate(request: Request) -> Response:
     except DomainError as error:
         (status, headers), message = error_status(error), error.message
     context = {"message": message, "entry_id": request.path_params["entry_id"]}
+    return page(request, "campaigns/_decided.html", context, status_code=status, headers=headers)
+
+
+async def open_voting(request: Request) -> Response:
+    """An admin opens a campaign's voting now; the estate's members are told."""
+    member = await logged_in(request)
+    if member is None:
+        return redirect(request, "log_in")
+    refused = refusal(request, member, Role.ADMIN)
+    if refused is not None:
+        return refused
+    campaign_id = request.path_params["campaign_id"]
+    status, headers, message = 200, dict[str, str](), None
+    try:
+        campaign = await services.open_voting(collaborators(request), member, campaign_id)
+        message = f"「{campaign.title}」已开始投票"
+    except DomainError as error:
+        (status, headers), message = error_status(error), error.message
+    context = {"message": message, "entry_id": f"upcoming-campaign-{campaign_id}"}
     return page(request, "campaigns/_decided.html", context, status_code=status, headers=headers)
 
 

@@ -25,16 +25,28 @@ LIKE_POST = 6
 # use, the redemption, the key's result; the payload's balance and next expiry.
 REDEEM_REWARD = 17
 
+# After commit, outside the write's transaction: a like that makes a milestone count (1, 10,
+# 100) reads the post's earlier milestone notices, then the author's notice is folded in (the
+# preference, the author's row lock, the unread row, the insert); a redemption's ready-for-pickup
+# notice is the preference and the insert. Any other like sends nothing more.
+LIKE_MILESTONE_NOTICE = 5
+REDEMPTION_READY_NOTICE = 2
+
 
 async def test_like_post_sends_its_pinned_statements(
     gql: GraphQLClient, collaborators: Collaborators
 ) -> None:
-    author, fan = await make_member(), await make_member()
+    author, first, fan = await make_member(), await make_member(), await make_member()
     post = await make_post(collaborators, author)
+    variables = {"postId": encode_id("Post", post.id)}
+    first_token = await token_for(collaborators, first)
+    with count_sql() as milestone:
+        await gql(op("LikePost"), variables, first_token)
+    assert len(milestone) == LIKE_POST + LIKE_MILESTONE_NOTICE, "\n".join(milestone)
     token = await token_for(collaborators, fan)
     with count_sql() as seen:
-        body = await gql(op("LikePost"), {"postId": encode_id("Post", post.id)}, token)
-    assert body["data"]["likePost"]["post"]["likeCount"] == 1
+        body = await gql(op("LikePost"), variables, token)
+    assert body["data"]["likePost"]["post"]["likeCount"] == 2
     assert len(seen) == LIKE_POST, "\n".join(seen)
 
 
@@ -55,7 +67,7 @@ async def test_redeem_reward_sends_its_pinned_statements(
     answer = body["data"]["redeemReward"]
     assert answer["__typename"] == "RedeemRewardSuccess", body
     assert answer["redemption"]["reward"]["stock"] == (await Reward.get(id=reward.id)).stock
-    assert len(seen) == REDEEM_REWARD, "\n".join(seen)
+    assert len(seen) == REDEEM_REWARD + REDEMPTION_READY_NOTICE, "\n".join(seen)
     with count_sql() as replayed:
         again = await gql(op("RedeemReward"), variables, token)
     assert again["data"]["redeemReward"]["redemption"] == answer["redemption"]

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 
 from domain.campaigns import services
-from domain.campaigns.models import Campaign, CampaignEntry, EntryStatus, Vote
+from domain.campaigns.models import Campaign, CampaignEntry, CampaignKind, EntryStatus, Vote
 from domain.collaborators import Collaborators
 from domain.identity.models import Role
 from tests.domain.campaign_helpers import voter, voting_campaign
@@ -156,3 +156,37 @@ async def test_an_admin_closes_a_campaign_from_the_admin_page_once(
     assert await LedgerEntry.filter(reason=LedgerReason.CAMPAIGN_WON).count() == 1
     shown = await client.get(f"/campaigns/{campaign.id}")
     assert 'id="winner"' in shown.text and "名字2" in shown.text.split('id="winner"')[1]
+
+
+async def test_an_admin_opens_voting_from_the_admin_page_once(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    now = collaborators.clock.now()
+    campaign = await services.create_campaign(
+        collaborators,
+        await make_member(roles=(Role.RESIDENT, Role.ADMIN)),
+        services.NewCampaign(
+            kind=CampaignKind.NAMING,
+            title="小区咖啡角命名",
+            description="给咖啡角起个名字",
+            voting_starts_at=now + timedelta(days=3),
+            voting_ends_at=now + timedelta(days=5),
+        ),
+    )
+    resident_csrf = await log_in(client, await voter(collaborators))
+    url = f"/admin/campaigns/{campaign.id}/open-voting"
+    refused = await client.post(url, headers=htmx(resident_csrf))
+    assert refused.status_code == 403
+    assert (await Campaign.get(id=campaign.id)).voting_starts_at > now
+    csrf = await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
+    admin_page = await client.get("/admin/campaigns")
+    upcoming = admin_page.text.split('id="upcoming-campaigns"')[1]
+    assert f'id="pending-upcoming-campaign-{campaign.id}"' in upcoming
+    assert "立即开始投票" in upcoming
+    without_token = await client.post(url, headers={"HX-Request": "true"})
+    assert without_token.status_code == 403
+    opened = await client.post(url, headers=htmx(csrf))
+    assert opened.status_code == 200 and "已开始投票" in opened.text
+    assert (await Campaign.get(id=campaign.id)).voting_starts_at == now
+    again = await client.post(url, headers=htmx(csrf))
+    assert again.status_code == 422 and "投票已经开始" in again.text
