@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('read_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'notification', 'app': 'linli', 'indexes': [Index(fields=['recipient_id', 'id'])], 'pk_attr': 'id', 'table_description': 'What a member was told, newest last, grouped while unread.'},
+            options={'table': 'notification', 'app': 'linli', 'indexes': [Index(fields=['recipient_id', 'id']), Index(fields=['kind', 'subject_type', 'subject_id'])], 'pk_attr': 'id', 'table_description': 'What a member was told, newest last, grouped while unread.'},
             bases=['Model'],
         ),
         ops.CreateModel(

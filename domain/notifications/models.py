@@ -70,7 +70,9 @@ class Notification(Model):
 
     class Meta:
         table = "notification"
-        indexes = (("recipient_id", "id"),)
+        # The inbox (a member's rows newest first), and "who was told of this already", which
+        # the due jobs ask each hour of a campaign's whole estate.
+        indexes = (("recipient_id", "id"), ("kind", "subject_type", "subject_id"))
         table_description = "What a member was told, newest last, grouped while unread."
 
 
