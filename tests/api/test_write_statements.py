@@ -30,7 +30,7 @@ REDEEM_REWARD = 17
 # preference, the author's row lock, the unread row, the insert); a redemption's ready-for-pickup
 # notice is the preference and the insert. Any other like sends nothing more.
 LIKE_MILESTONE_NOTICE = 5
-REDEMPTION_READY_NOTICE = 2
+REDEMPTION_READY_NOTICE = 1
 
 
 async def test_like_post_sends_its_pinned_statements(
