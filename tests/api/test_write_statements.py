@@ -28,7 +28,7 @@ REDEEM_REWARD = 17
 # After commit, outside the write's transaction: a like that makes a milestone count (1, 10,
 # 100) reads the post's earlier milestone notices, then the author's notice is folded in (the
 # preference, the author's row lock, the unread row, the insert); a redemption's ready-for-pickup
-# notice is the preference and the insert. Any other like sends nothing more.
+# notice is one insert that reads the preference in it. Any other like sends nothing more.
 LIKE_MILESTONE_NOTICE = 5
 REDEMPTION_READY_NOTICE = 1
 
