@@ -16,6 +16,7 @@ from domain.campaigns.jobs import close_campaigns_due_at
 from domain.collaborators import Collaborators
 from domain.events.services import record_no_shows
 from domain.identity.models import AuthToken
+from domain.notifications.digest import send_digests
 from domain.points import jobs as points_jobs
 from domain.points import leaderboard
 from domain.referrals import leaderboard as referral_board
@@ -61,7 +62,7 @@ async def purge_expired_tokens(now: datetime) -> int:
 async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[str, int]:
     """Everything time-driven that is due at ``now`` (default: the clock's): pending points,
     expiry reminders, expiry, tokens, campaigns to close, events' no-shows, the nightly tier
-    computation, derived Redis structures to heal."""
+    computation, the weekly digests of members away, derived Redis structures to heal."""
     now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now),
@@ -71,6 +72,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "campaigns_closed": await close_campaigns_due_at(c, now),
         "event_no_shows": await record_no_shows(now),
         "tiers_changed": await recompute_tiers_if_due(c, now),
+        "digests": await send_digests(c, now),
         "derived_rebuilt": await heal_derived(c.redis, now),
     }
     log.info("due jobs ran: %s", done)
