@@ -82,6 +82,9 @@ from api.identity.tag_admin import TagAdminQuery
 from api.identity.types import Member, PickupPoint
 from api.ids import strict_global_id_arguments
 from api.kpis.queries import KpisQuery
+from api.notifications.mutation import NotificationsMutation
+from api.notifications.subscriptions import NotificationsSubscription
+from api.notifications.types import Notification
 from api.permissions import limit_every_mutation
 from api.points.mutation import PointsMutation
 from api.points.queries import PointsQuery
@@ -175,6 +178,7 @@ class Mutation(
     EventsMutation,
     SegmentsMutation,
     ProgrammeMutation,
+    NotificationsMutation,
 ):
     pass
 
@@ -183,7 +187,7 @@ limit_every_mutation(Mutation)
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws on /graphql.")
-class Subscription(CampaignsSubscription):
+class Subscription(CampaignsSubscription, NotificationsSubscription):
     pass
 
 
@@ -237,6 +241,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             Referral,
             Event,
             EventRegistration,
+            Notification,
             InvalidInput,
             RateLimited,
             NotFound,

@@ -24,7 +24,7 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class InboxItem:
     """One notification as shown: its sentence and the page it leads to."""
 
@@ -78,6 +78,12 @@ async def inbox_page(
     if unread_only:
         query = query.filter(read_at__isnull=True)
     rows = await query.order_by("-id").limit(first + 1).values(*_COLUMNS)
+    return [_item(row) for row in rows]
+
+
+async def own_items(member_id: int, ids: list[int]) -> list[InboxItem]:
+    """The member's notifications among ``ids`` (others' are left out, as missing ones are)."""
+    rows = await Notification.filter(recipient_id=member_id, id__in=ids).values(*_COLUMNS)
     return [_item(row) for row in rows]
 
 
