@@ -305,6 +305,9 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -330,6 +333,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=False,
         log_config=None,
+        # Open pages hold server-sent event streams (the bell, live tallies) that never end by
+        # themselves: a stop or restart cancels them after this long instead of waiting for
+        # every browser to leave (EventSource reconnects to the next process).
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     return 0
 

@@ -82,7 +82,10 @@ from api.identity.tag_admin import TagAdminQuery
 from api.identity.types import Member, PickupPoint
 from api.ids import strict_global_id_arguments
 from api.kpis.queries import KpisQuery
+from api.notifications.mutation import NotificationsMutation
 from api.notifications.push_mutation import PushMutation
+from api.notifications.subscriptions import NotificationsSubscription
+from api.notifications.types import Notification
 from api.permissions import limit_every_mutation
 from api.points.mutation import PointsMutation
 from api.points.queries import PointsQuery
@@ -177,6 +180,7 @@ class Mutation(
     SegmentsMutation,
     ProgrammeMutation,
     PushMutation,
+    NotificationsMutation,
 ):
     pass
 
@@ -185,7 +189,7 @@ limit_every_mutation(Mutation)
 
 
 @strawberry.type(description="Live updates over graphql-transport-ws on /graphql.")
-class Subscription(CampaignsSubscription):
+class Subscription(CampaignsSubscription, NotificationsSubscription):
     pass
 
 
@@ -239,6 +243,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             Referral,
             Event,
             EventRegistration,
+            Notification,
             InvalidInput,
             RateLimited,
             NotFound,

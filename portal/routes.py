@@ -24,6 +24,7 @@ from portal.views import (
     host,
     identity,
     moderation,
+    notifications,
     points,
     posts,
     purchases,
@@ -70,6 +71,32 @@ def portal_routes() -> list[Route]:
         *catalogue_admin_routes(),
         *tags_admin_routes(),
         *brand_admin_routes(),
+        *notification_routes(),
+    ]
+
+
+def notification_routes() -> list[Route]:
+    return [
+        Route("/notifications", notifications.notifications_page, name="notifications"),
+        Route("/notifications/more", notifications.notifications_page, name="notifications_more"),
+        Route(
+            "/notifications/read",
+            notifications.mark_all_read,
+            methods=["POST"],
+            name="mark_notifications_read",
+        ),
+        Route(
+            "/notifications/{notification_id:int}/open",
+            notifications.open_notification,
+            name="open_notification",
+        ),
+        Route("/notifications/stream", notifications.unread_stream, name="notifications_stream"),
+        Route(
+            "/notifications/preferences",
+            notifications.preferences_page,
+            methods=["GET", "POST"],
+            name="notification_preferences",
+        ),
     ]
 
 

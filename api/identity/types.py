@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.fields import field
+from api.notifications.viewer import ViewerNotifications
 from api.pagination import after_id, check_first, connection_of
 from api.points.types import Points
 from api.rewards.types import Redemption, RedemptionConnection, redeemed_counts
@@ -275,7 +276,7 @@ class Member(relay.Node):
 
 
 @strawberry.type(description="The signed-in member: their own, private view of themselves.")
-class Viewer:
+class Viewer(ViewerNotifications):
     model: strawberry.Private[models.Member]
 
     @field(description="The member's global ID (the same as `Member.id`).")

@@ -257,6 +257,9 @@ def test_every_operation_of_the_contract_with_variables_is_fed_hostile_values() 
         "AdminInterestTags",
         "AuditLogChoices",
         "Brand",
+        "UnreadNotificationCount",
+        "NotificationPreferences",
+        "NotificationAdded",
     }
     assert len(FUZZED) >= 46
 

@@ -94,6 +94,9 @@ def serve(database_url: str, data_dir: Path, **extra_env: str) -> Iterator[str]:
             "127.0.0.1",
             "--port",
             str(port),
+            # A page left open holds its event streams (the bell): cut them on terminate.
+            "--timeout-graceful-shutdown",
+            "3",
         ],
         cwd=Path(__file__).resolve().parents[2],
         env=env,

@@ -18,6 +18,7 @@ from domain.collaborators import Collaborators
 from domain.groups.models import GroupHost, InterestGroup
 from domain.identity import services as identity
 from domain.identity.models import Member, PickupPoint, Role
+from domain.notifications.models import Notification
 from tests.factories import PASSWORD, make_estate, make_member, make_tag
 from tests.hostile.contract import Leaf, Operation
 from tests.hostile.probe import send
@@ -158,6 +159,9 @@ async def build_world(
         http, world, "AddComment", {"postId": world.ids["post"], "body": "真棒"}, "admin"
     )
     world.ids["comment"] = comment["comment"]["id"]
+    told = await Notification.filter(kind="COMMENT").order_by("-id").first()  # the author's
+    assert told is not None
+    world.ids["notification"] = encode_id("Notification", told.id)
 
     await _ok(
         http,
@@ -258,6 +262,7 @@ _ID_BY_OPERATION = {
     ("Campaign", "id"): "voting_campaign",
     ("CampaignTally", "campaignId"): "voting_campaign",
     ("CloseCampaign", "campaignId"): "voting_campaign",
+    ("MarkNotificationsRead", "ids"): "notification",
 }
 _ID_BY_NAME = {
     "postId": "post",
