@@ -4,17 +4,21 @@ show these, so a member reads the same words in the mini-program and on the web.
 
 The parameters each kind reads (a missing one leaves its words out, never fails):
 COMMENT/REPLY/LIKE_MILESTONE/POST_*: ``title``; LIKE_MILESTONE ``likes`` (the milestone);
-POST_REJECTED ``note``; POINTS_*: ``points``, POINTS_EXPIRING ``date``; REDEMPTION_READY and
-PICKUP_REMINDER ``reward`` (and ``code``, ``deadline``); EVENT_REMINDER ``title`` and ``hours``;
-WAITLIST_PROMOTED ``title`` and ``code``; CAMPAIGN_*: ``title``; REFERRAL_REWARDED ``points``;
-TIER_UP ``tier``; HOST_QUEUE_ITEM ``title``; DIGEST ``posts``, ``expiringPoints``, ``events``."""
+POST_REJECTED ``note``; POINTS_*: ``amount``, POINTS_EXPIRING ``expiresAt`` (ISO 8601);
+REDEMPTION_READY and PICKUP_REMINDER ``rewardName`` and ``pickupCode``; EVENT_REMINDER ``title``
+and ``window`` ("24h", "2h"); WAITLIST_PROMOTED ``title`` and ``checkInCode``; CAMPAIGN_*:
+``title``; REFERRAL_REWARDED ``points``; TIER_UP ``to``; HOST_QUEUE_ITEM ``title``; DIGEST
+``posts``, ``expiringPoints``, ``events``. The listeners in ``triggers.py`` write them, and
+``tests/domain/test_notification_triggers.py`` reads each kind's sentence from what they wrote."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from domain.clock import SHANGHAI
 from domain.notifications.models import NotificationKind as K
 
 SOMEONE = "有人"
@@ -44,6 +48,16 @@ class Said:
         return f"{name}等{n}人" if n > 1 else name
 
 
+def _day(iso: str) -> str:
+    """A moment written in ISO 8601 as its Shanghai date ("12月14日"); "" when it is not one."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    local = moment.astimezone(SHANGHAI) if moment.tzinfo else moment
+    return f"{local.month}月{local.day}日"
+
+
 def _with(text: str, extra: str, sep: str = "：") -> str:
     return f"{text}{sep}{extra}" if extra else text
 
@@ -55,23 +69,23 @@ def _likes(s: Said) -> str:
 
 
 def _redemption_ready(s: Said) -> str:
-    text = f"你兑换的{s.title('reward', '「」') or '好物'}可以领取了"
-    return _with(text, s.get("code") and f"取货码 {s.get('code')}", "，")
+    text = f"你兑换的{s.title('rewardName', '「」') or '好物'}可以领取了"
+    return _with(text, s.get("pickupCode") and f"取货码 {s.get('pickupCode')}", "，")
 
 
 def _event_reminder(s: Said) -> str:
-    hours = s.get("hours")
-    when = f"{hours}小时后" if hours else "即将"
+    hours = s.get("window").removesuffix("h")
+    when = f"{hours}小时后" if hours.isdigit() else "即将"
     return f"活动{s.title('title', '「」')}{when}开始"
 
 
 def _waitlist(s: Said) -> str:
     text = f"你已从候补转为正式报名{s.title('title', '「」')}"
-    return _with(text, s.get("code") and f"签到码 {s.get('code')}", "，")
+    return _with(text, s.get("checkInCode") and f"签到码 {s.get('checkInCode')}", "，")
 
 
 def _tier(s: Said) -> str:
-    tier = s.get("tier")
+    tier = s.get("to")
     return f"恭喜升级为{TIER_NAMES.get(tier, tier) or '新等级'}"
 
 
@@ -96,10 +110,14 @@ _SENTENCES: dict[K, Callable[[Said], str]] = {
     K.POST_APPROVED: lambda s: f"你的{s.title() or '帖子'}已通过审核",
     K.POST_REJECTED: lambda s: _with(f"你的{s.title() or '帖子'}未通过审核", s.get("note")),
     K.POST_FEATURED: lambda s: f"你的{s.title() or '帖子'}被设为精选",
-    K.POINTS_EXPIRING: lambda s: f"你有 {s.get('points')} 积分将于 {s.get('date')} 过期",
-    K.POINTS_ARRIVED: lambda s: f"{s.get('points')} 积分已到账",
+    K.POINTS_EXPIRING: lambda s: f"你有 {s.get('amount')} 积分将于 {_day(s.get('expiresAt'))} 过期",
+    K.POINTS_ARRIVED: lambda s: f"{s.get('amount')} 积分已到账",
     K.REDEMPTION_READY: _redemption_ready,
-    K.PICKUP_REMINDER: lambda s: f"别忘了领取{s.title('reward', '「」') or '你兑换的好物'}",
+    K.PICKUP_REMINDER: lambda s: _with(
+        f"别忘了领取{s.title('rewardName', '「」') or '你兑换的好物'}",
+        s.get("pickupCode") and f"取货码 {s.get('pickupCode')}",
+        "，",
+    ),
     K.EVENT_REMINDER: _event_reminder,
     K.WAITLIST_PROMOTED: _waitlist,
     K.CAMPAIGN_VOTING_OPENED: lambda s: f"{s.title('title', '「」') or '新活动'}开始投票了",

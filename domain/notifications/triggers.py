@@ -10,6 +10,7 @@ from domain.campaigns.facts import CampaignWon, VotingOpened
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.events.facts import EventStartingSoon, WaitlistPromoted
+from domain.events.models import Event
 from domain.facts import listens_to
 from domain.groups.models import GroupHost
 from domain.identity.models import Member, Role
@@ -221,7 +222,12 @@ async def tier_up(c: Collaborators, fact: TierChanged) -> None:
 
 @listens_to(WaitlistPromoted)
 async def waitlist_promoted(c: Collaborators, fact: WaitlistPromoted) -> None:
-    params = {"registrationId": fact.registration_id, "checkInCode": fact.check_in_code}
+    titles = await column(Event.filter(id=fact.event_id), "title")
+    params = {
+        "registrationId": fact.registration_id,
+        "checkInCode": fact.check_in_code,
+        "title": titles[0] if titles else "",
+    }
     notice = Notice(
         NotificationKind.WAITLIST_PROMOTED, subject=Subject("Event", fact.event_id), params=params
     )

@@ -11,7 +11,7 @@ import pytest
 
 from domain.campaigns import services as campaigns
 from domain.campaigns.models import CampaignKind
-from domain.clock import FrozenClock
+from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
 from domain.events import services as events
 from domain.events.models import EventRegistration
@@ -19,6 +19,7 @@ from domain.groups.models import GroupHost
 from domain.identity.models import Member, Role
 from domain.jobs import run_due_jobs
 from domain.notifications.models import Notification, NotificationKind
+from domain.notifications.text import sentence
 from domain.points import jobs as points_jobs
 from domain.points import queries as points_queries
 from domain.points.services import award_points
@@ -182,6 +183,7 @@ async def test_released_purchase_points_tell_their_member(collaborators: Collabo
     await run_due_jobs(c, c.clock.now() + timedelta(days=16))
     (row,) = await told(NotificationKind.POINTS_ARRIVED)
     assert (row.recipient_id, row.params) == (member.id, {"amount": 88})
+    assert said(row) == "88 积分已到账"
     assert other.id not in await recipients(NotificationKind.POINTS_ARRIVED)
 
 
@@ -202,6 +204,8 @@ async def test_each_recorded_expiry_reminder_becomes_one_notice_ten_days_ahead(
     (row,) = await told(NotificationKind.POINTS_EXPIRING)
     assert (row.recipient_id, row.params["amount"]) == (member.id, 100)
     assert row.params["expiresAt"] == expiry.isoformat()
+    day = expiry.astimezone(SHANGHAI)
+    assert said(row) == f"你有 100 积分将于 {day.month}月{day.day}日 过期"
 
 
 async def test_a_redemption_tells_its_member_it_is_ready_with_the_pickup_code(
@@ -220,6 +224,7 @@ async def test_a_redemption_tells_its_member_it_is_ready_with_the_pickup_code(
         redemption.id,
     )
     assert row.params["pickupCode"] == redemption.pickup_code
+    assert said(row) == f"你兑换的「{reward.name}」可以领取了，取货码 {redemption.pickup_code}"
 
 
 async def test_an_uncollected_redemption_is_reminded_once_after_three_days(
@@ -242,6 +247,7 @@ async def test_an_uncollected_redemption_is_reminded_once_after_three_days(
     (row,) = await told(NotificationKind.PICKUP_REMINDER)
     assert (row.recipient_id, row.subject_id) == (member.id, waiting.id)
     assert row.params["pickupCode"] == waiting.pickup_code
+    assert said(row) == f"别忘了领取「{reward.name}」，取货码 {waiting.pickup_code}"
 
 
 async def test_a_qualified_referral_tells_the_referrer_only(collaborators: Collaborators) -> None:
@@ -252,6 +258,11 @@ async def test_a_qualified_referral_tells_the_referrer_only(collaborators: Colla
     await record_purchases(c, await make_admin(), [order(c, "REF-2", invitee)])
     (row,) = await told(NotificationKind.REFERRAL_REWARDED)
     assert (row.recipient_id, row.actor_id) == (referrer.id, invitee.id)
+
+
+def said(row: Notification) -> str:
+    """The row's sentence as the inbox shows it (the words read the listener's parameters)."""
+    return sentence(row.kind, row.params, None, row.actor_count)
 
 
 def test_tiers_are_ordered_once_and_only_a_higher_one_is_up() -> None:
@@ -273,6 +284,7 @@ async def test_only_members_moving_up_a_tier_are_told(
         town["buyer20"].id,
         {"from": "POTENTIAL", "to": "KOC"},
     )
+    assert said(row) == "恭喜升级为KOC 达人"
 
 
 # Events and campaigns
@@ -292,6 +304,7 @@ async def test_a_promoted_member_hears_of_the_seat_with_the_check_in_code(
     (row,) = await told(NotificationKind.WAITLIST_PROMOTED)
     assert (row.recipient_id, row.subject_type, row.subject_id) == (second.id, "Event", event.id)
     assert row.params["checkInCode"] == promoted.check_in_code
+    assert said(row) == f"你已从候补转为正式报名「{event.title}」，签到码 {promoted.check_in_code}"
 
 
 async def test_seat_holders_are_reminded_a_day_and_two_hours_before_once_each(
@@ -313,6 +326,7 @@ async def test_seat_holders_are_reminded_a_day_and_two_hours_before_once_each(
         (seated.id, "2h"),
     ]
     assert windows[5] == [] and windows[6] == ["24h"] and windows[28] == ["24h", "2h"]
+    assert [said(r) for r in rows] == [f"活动「{event.title}」{h}小时后开始" for h in (24, 2)]
 
 
 async def test_opening_voting_now_tells_every_member_of_the_estate_once(

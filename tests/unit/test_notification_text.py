@@ -26,7 +26,7 @@ def test_a_rejection_carries_the_moderators_note_and_a_promotion_its_code() -> N
         "你的《广告》未通过审核：含广告链接"
     )
     assert sentence(K.POST_REJECTED, {"title": "广告"}, None) == "你的《广告》未通过审核"
-    assert sentence(K.WAITLIST_PROMOTED, {"title": "咖啡品鉴会", "code": "K7Q2"}, None) == (
+    assert sentence(K.WAITLIST_PROMOTED, {"title": "咖啡品鉴会", "checkInCode": "K7Q2"}, None) == (
         "你已从候补转为正式报名「咖啡品鉴会」，签到码 K7Q2"
     )
 
