@@ -17,7 +17,7 @@ from settings import Settings
 class JobQueue(Protocol):
     """Where services ask for background work (``domain/jobs.py`` registers the tasks)."""
 
-    async def kick(self, task_name: str) -> None: ...
+    async def kick(self, task_name: str, *args: int | str) -> None: ...
 
 
 @dataclass

@@ -20,6 +20,7 @@ from domain.identity.models import AuthToken
 from domain.notifications.digest import send_digests
 from domain.notifications.push import DELIVER_TASK
 from domain.notifications.push_delivery import deliver_pushes
+from domain.notifications.triggers import VOTING_OPENED_TASK, tell_voting_opened
 from domain.points import jobs as points_jobs
 from domain.points import leaderboard
 from domain.referrals import leaderboard as referral_board
@@ -51,7 +52,12 @@ def make_broker(c: Collaborators, queue_url: str) -> AsyncBroker:
 
     broker.register_task(purge, task_name="purge_expired_tokens")
     broker.register_task(run_due, task_name="run_due_jobs")
+
+    async def estate_told(campaign_id: int) -> int:
+        return len(await tell_voting_opened(c, campaign_id))
+
     broker.register_task(deliver, task_name=DELIVER_TASK)
+    broker.register_task(estate_told, task_name=VOTING_OPENED_TASK)
     c.jobs = BrokerJobs(broker)  # services kick their background work on this queue
     return broker
 
@@ -62,11 +68,11 @@ class BrokerJobs:
     def __init__(self, broker: AsyncBroker) -> None:
         self._broker = broker
 
-    async def kick(self, task_name: str) -> None:
+    async def kick(self, task_name: str, *args: int | str) -> None:
         task = self._broker.find_task(task_name)
         if task is None:
             raise RuntimeError(f"{task_name} is not registered")
-        await task.kiq()
+        await task.kiq(*args)
 
 
 def _moment(c: Collaborators, now_iso: str | None) -> datetime:

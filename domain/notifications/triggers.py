@@ -6,7 +6,10 @@ voting open) are told once per member: their listener leaves out whoever has the
 
 from __future__ import annotations
 
+import logging
+
 from domain.campaigns.facts import CampaignWon, VotingOpened
+from domain.campaigns.models import Campaign
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.events.facts import EventStartingSoon, WaitlistPromoted
@@ -26,6 +29,7 @@ from domain.segments.facts import TierChanged
 from domain.segments.rfm import is_upward
 
 LIKE_MILESTONES = (1, 10, 100)
+log = logging.getLogger("linli.notifications.triggers")
 _MODERATED = {
     "APPROVE": NotificationKind.POST_APPROVED,
     "REJECT": NotificationKind.POST_REJECTED,
@@ -255,18 +259,39 @@ async def event_reminder(c: Collaborators, fact: EventStartingSoon) -> None:
     await notify(c, set(fact.member_ids) - set(told), notice)
 
 
+VOTING_OPENED_TASK = "tell_voting_opened"
+
+
 @listens_to(VotingOpened)
 async def campaign_voting_opened(c: Collaborators, fact: VotingOpened) -> None:
-    """Every member of the campaign's estate (every member for a campaign of all estates), in
-    the notification service's batches; members told by an earlier run are left out."""
-    members = Member.all() if fact.estate_id is None else Member.filter(estate_id=fact.estate_id)
-    subject = Subject("Campaign", fact.campaign_id)
+    """Every member of the campaign's estate (every member for a campaign of all estates): tens
+    of thousands of rows, so the worker writes them when there is one (an admin's openVoting
+    answers at once); without a queue they are written here."""
+    if c.jobs is not None:
+        try:
+            await c.jobs.kick(VOTING_OPENED_TASK, fact.campaign_id)
+            return
+        except Exception as error:  # the queue is away: tell them now instead
+            log.warning("voting-opened fan-out not queued: %s", error)
+    await tell_voting_opened(c, fact.campaign_id)
+
+
+async def tell_voting_opened(c: Collaborators, campaign_id: int) -> list[int]:
+    """The campaign's estate told that voting is open, in the notification service's batches;
+    members told by an earlier run are left out. Returns the members told now."""
+    campaign = await Campaign.get_or_none(id=campaign_id).only("id", "estate_id", "title")
+    if campaign is None:
+        return []
+    members = (
+        Member.all() if campaign.estate_id is None else Member.filter(estate_id=campaign.estate_id)
+    )
+    subject = Subject("Campaign", campaign.id)
     everyone = await column(members, "id")
     told = await _told_already(NotificationKind.CAMPAIGN_VOTING_OPENED, subject)
     notice = Notice(
-        NotificationKind.CAMPAIGN_VOTING_OPENED, subject=subject, params={"title": fact.title}
+        NotificationKind.CAMPAIGN_VOTING_OPENED, subject=subject, params={"title": campaign.title}
     )
-    await notify(c, [m for m in everyone if m not in told], notice)
+    return await notify(c, [m for m in everyone if m not in told], notice)
 
 
 @listens_to(CampaignWon)

@@ -4,6 +4,7 @@ due jobs) to exactly one notification for exactly the right members, and none fo
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,7 @@ from domain.identity.models import Member, Role
 from domain.jobs import run_due_jobs
 from domain.notifications.models import Notification, NotificationKind
 from domain.notifications.text import sentence
+from domain.notifications.triggers import VOTING_OPENED_TASK, tell_voting_opened
 from domain.points import jobs as points_jobs
 from domain.points import queries as points_queries
 from domain.points.services import award_points
@@ -352,6 +354,36 @@ async def test_opening_voting_now_tells_every_member_of_the_estate_once(
     assert await recipients(NotificationKind.CAMPAIGN_VOTING_OPENED) == sorted(
         n.id for n in neighbours
     )
+
+
+async def test_with_a_job_queue_the_estate_is_told_by_the_worker_not_in_the_request(
+    collaborators: Collaborators,
+) -> None:
+    """openVoting answers at once: the listener queues the fan-out, the worker's task writes it."""
+    kicked: list[tuple[str, tuple[int | str, ...]]] = []
+
+    class Queue:
+        async def kick(self, task_name: str, *args: int | str) -> None:
+            kicked.append((task_name, args))
+
+    c = replace(collaborators, jobs=Queue())
+    estate = await make_estate()
+    neighbours = [await voter(c, estate=estate) for _ in range(2)]
+    operator = await admin(c)
+    new = campaigns.NewCampaign(
+        kind=CampaignKind.NAMING,
+        title="小区咖啡角命名",
+        description="给咖啡角起个名字",
+        voting_starts_at=c.clock.now() + timedelta(days=3),
+        voting_ends_at=c.clock.now() + timedelta(days=5),
+        estate_id=estate.id,
+    )
+    campaign = await campaigns.create_campaign(c, operator, new)
+    await campaigns.open_voting(c, operator, campaign.id)
+    assert kicked == [(VOTING_OPENED_TASK, (campaign.id,))]
+    assert await recipients(NotificationKind.CAMPAIGN_VOTING_OPENED) == []
+    assert sorted(await tell_voting_opened(c, campaign.id)) == sorted(n.id for n in neighbours)
+    assert await tell_voting_opened(c, campaign.id) == []  # a second run tells no one again
 
 
 async def test_a_campaign_whose_voting_starts_is_announced_by_the_due_jobs_once(

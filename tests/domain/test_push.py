@@ -271,7 +271,7 @@ async def test_offers_kick_the_delivery_job_and_the_due_jobs_run_sends_what_is_d
     kicked: list[str] = []
 
     class Recorder:
-        async def kick(self, task_name: str) -> None:
+        async def kick(self, task_name: str, *args: int | str) -> None:
             kicked.append(task_name)
 
     c.jobs = Recorder()
