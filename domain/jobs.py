@@ -53,8 +53,8 @@ def make_broker(c: Collaborators, queue_url: str) -> AsyncBroker:
     broker.register_task(purge, task_name="purge_expired_tokens")
     broker.register_task(run_due, task_name="run_due_jobs")
 
-    async def estate_told(campaign_id: int) -> int:
-        return len(await tell_voting_opened(c, campaign_id))
+    async def estate_told(campaign_id: int, opened_by: int = 0) -> int:
+        return len(await tell_voting_opened(c, campaign_id, opened_by or None))
 
     broker.register_task(deliver, task_name=DELIVER_TASK)
     broker.register_task(estate_told, task_name=VOTING_OPENED_TASK)

@@ -15,6 +15,7 @@ class VotingOpened(Fact):
     campaign_id: int
     estate_id: int | None
     title: str
+    opened_by: int | None = None  # the admin who opened it now (None: its start came)
 
 
 @dataclass(frozen=True)

@@ -284,7 +284,7 @@ async def open_voting(c: Collaborators, admin: Member, campaign_id: int) -> Camp
             target_id=campaign_id,
             created_at=now,
         )
-        announce(c, VotingOpened(campaign_id, campaign.estate_id, campaign.title))
+        announce(c, VotingOpened(campaign_id, campaign.estate_id, campaign.title, admin.id))
     return await Campaign.get(id=campaign_id)
 
 

@@ -207,7 +207,7 @@ async def pickup_reminder(c: Collaborators, fact: PickupWaiting) -> None:
 @listens_to(ReferralRewarded)
 async def referral_rewarded(c: Collaborators, fact: ReferralRewarded) -> None:
     name = await column(Member.filter(id=fact.invitee_id), "display_name")
-    params = {"inviteeName": name[0] if name else ""}
+    params = {"inviteeName": name[0] if name else "", "points": fact.points}
     notice = Notice(NotificationKind.REFERRAL_REWARDED, actor_id=fact.invitee_id, params=params)
     await notify(c, [fact.referrer_id], notice)
 
@@ -269,16 +269,19 @@ async def campaign_voting_opened(c: Collaborators, fact: VotingOpened) -> None:
     answers at once); without a queue they are written here."""
     if c.jobs is not None:
         try:
-            await c.jobs.kick(VOTING_OPENED_TASK, fact.campaign_id)
+            await c.jobs.kick(VOTING_OPENED_TASK, fact.campaign_id, fact.opened_by or 0)
             return
         except Exception as error:  # the queue is away: tell them now instead
             log.warning("voting-opened fan-out not queued: %s", error)
-    await tell_voting_opened(c, fact.campaign_id)
+    await tell_voting_opened(c, fact.campaign_id, fact.opened_by)
 
 
-async def tell_voting_opened(c: Collaborators, campaign_id: int) -> list[int]:
+async def tell_voting_opened(
+    c: Collaborators, campaign_id: int, opened_by: int | None = None
+) -> list[int]:
     """The campaign's estate told that voting is open, in the notification service's batches;
-    members told by an earlier run are left out. Returns the members told now."""
+    members told by an earlier run are left out, and so is the admin who opened it (the actor).
+    Returns the members told now."""
     campaign = await Campaign.get_or_none(id=campaign_id).only("id", "estate_id", "title")
     if campaign is None:
         return []
@@ -289,7 +292,10 @@ async def tell_voting_opened(c: Collaborators, campaign_id: int) -> list[int]:
     everyone = await column(members, "id")
     told = await _told_already(NotificationKind.CAMPAIGN_VOTING_OPENED, subject)
     notice = Notice(
-        NotificationKind.CAMPAIGN_VOTING_OPENED, subject=subject, params={"title": campaign.title}
+        NotificationKind.CAMPAIGN_VOTING_OPENED,
+        subject=subject,
+        actor_id=opened_by or None,
+        params={"title": campaign.title},
     )
     return await notify(c, [m for m in everyone if m not in told], notice)
 

@@ -14,3 +14,4 @@ class ReferralRewarded(Fact):
     referral_id: int
     referrer_id: int
     invitee_id: int
+    points: int  # what the referrer was awarded

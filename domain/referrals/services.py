@@ -80,8 +80,9 @@ async def qualify(
 async def reward(c: Collaborators, qualified: Qualified) -> None:
     """+100 to each side, once per referral (the ledger key), and a star on the board."""
     ref = str(qualified.referral_id)
-    await award_points(c, qualified.referrer_id, "referral", ref)
+    awarded = await award_points(c, qualified.referrer_id, "referral", ref)
     await award_points(c, qualified.invitee_id, "referral", ref)
     referrer_id = qualified.referrer_id
     after_commit(lambda: leaderboard.record_qualified(c.redis, referrer_id))
-    announce(c, ReferralRewarded(qualified.referral_id, referrer_id, qualified.invitee_id))
+    points = awarded.amount if awarded else 0
+    announce(c, ReferralRewarded(qualified.referral_id, referrer_id, qualified.invitee_id, points))

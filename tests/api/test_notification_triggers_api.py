@@ -224,8 +224,8 @@ async def test_an_invitees_first_recorded_purchase_tells_the_referrer_only_and_o
         assert recorded["recorded"] == 1
     (row,) = await told_exactly(K.REFERRAL_REWARDED, [referrer])
     assert row.actor_id == invitee.id
-    assert (await text_heard(gql, c, referrer, K.REFERRAL_REWARDED)).startswith(
-        "你邀请的邻居小王完成了首单"
+    assert await text_heard(gql, c, referrer, K.REFERRAL_REWARDED) == (
+        "你邀请的邻居小王完成了首单，你获得 100 积分"
     )
     for member in (invitee, admin):
         assert await heard(gql, c, member, K.REFERRAL_REWARDED) == []
@@ -272,7 +272,7 @@ async def test_opening_voting_tells_every_member_of_the_estate_once(
     neighbours = [await voter(c, estate=estate) for _ in range(3)]
     stranger = await voter(c, estate=elsewhere)
     campaign = await proposing_campaign(c, estate.id)
-    admin = await make_member(roles=ADMIN)
+    admin = await make_member(roles=ADMIN, estate=estate)  # the actor lives there too
     token = await token_for(c, admin)
     ok(await gql(op("OpenVoting"), {"campaignId": cid(campaign)}, token), "openVoting")
     await gql(op("OpenVoting"), {"campaignId": cid(campaign)}, token)  # already open

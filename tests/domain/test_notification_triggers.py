@@ -380,9 +380,10 @@ async def test_with_a_job_queue_the_estate_is_told_by_the_worker_not_in_the_requ
     )
     campaign = await campaigns.create_campaign(c, operator, new)
     await campaigns.open_voting(c, operator, campaign.id)
-    assert kicked == [(VOTING_OPENED_TASK, (campaign.id,))]
+    assert kicked == [(VOTING_OPENED_TASK, (campaign.id, operator.id))]
     assert await recipients(NotificationKind.CAMPAIGN_VOTING_OPENED) == []
-    assert sorted(await tell_voting_opened(c, campaign.id)) == sorted(n.id for n in neighbours)
+    told = await tell_voting_opened(c, campaign.id, operator.id)
+    assert sorted(told) == sorted(n.id for n in neighbours)
     assert await tell_voting_opened(c, campaign.id) == []  # a second run tells no one again
 
 
