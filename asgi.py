@@ -62,6 +62,15 @@ async def announce_setup_code(collaborators: Collaborators) -> None:
         log.warning("还没有管理员：打开 /setup 完成首次设置，设置码 %s", code)
 
 
+def _prepare_compiled_plans(graphql: GraphQLApp) -> None:
+    """The registered operations' plans, built before the first request instead of in it. A
+    failure here is logged, not fatal: the first request builds them again."""
+    try:
+        log.info("compiled plans ready: %d operations", graphql.compiled.prepare())
+    except Exception:
+        log.exception("compiled plans not built at start")
+
+
 def create_app(
     settings: Settings | None = None,
     collaborators: Collaborators | None = None,
@@ -87,6 +96,7 @@ def create_app(
             else:  # a worker killed after a commit, before its bump: the next reads re-derive
                 await forget_derived_completeness(collaborators.redis)
             await announce_setup_code(collaborators)
+            _prepare_compiled_plans(graphql)
             await broker.startup()
             app.state.broker = broker
             schedule = asyncio.create_task(kick_due_jobs_every(broker))

@@ -140,11 +140,17 @@ class CompiledOperations:
         self._plans: dict[str, Plan] | None = None
         self.served = 0  # answers given by a plan in this process (tests read it)
 
+    def prepare(self) -> int:
+        """Build the plans now (the app's lifespan calls this once the ORM knows the models);
+        returns how many operations have one."""
+        return len(self.plans)
+
     @property
     def plans(self) -> dict[str, Plan]:
-        """Built at the first request: the models' columns are known once the ORM is
-        initialised (in the app's lifespan), not when the app is made. Apps of one process with
-        the same limits share them (the schema is the same code)."""
+        """Built at start by ``prepare`` (or at the first request where no lifespan ran: tests
+        that own the ORM): the models' columns are known once the ORM is initialised, not when
+        the app is made. Apps of one process with the same limits share them (the schema is the
+        same code)."""
         if self._plans is None:
             limits: Limits = getattr(self.schema, "limits", Limits())
             self._plans = _PLANS.get(limits)
