@@ -4,7 +4,7 @@ as GraphQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -270,8 +270,12 @@ async def moderate(request: Request) -> Response:
     return page(request, "campaigns/_decided.html", context, status_code=status, headers=headers)
 
 
-async def open_voting(request: Request) -> Response:
-    """An admin opens a campaign's voting now; the estate's members are told."""
+CampaignAction = Callable[[Member, int], Awaitable[Campaign]]
+
+
+async def _admin_action(request: Request, act: CampaignAction, said: str, block: str) -> Response:
+    """An admin's action on one campaign: the decided block with ``said`` (the title filled in),
+    or the refusal's message with its status."""
     member = await logged_in(request)
     if member is None:
         return redirect(request, "log_in")
@@ -281,28 +285,29 @@ async def open_voting(request: Request) -> Response:
     campaign_id = request.path_params["campaign_id"]
     status, headers, message = 200, dict[str, str](), None
     try:
-        campaign = await services.open_voting(collaborators(request), member, campaign_id)
-        message = f"「{campaign.title}」已开始投票"
+        campaign = await act(member, campaign_id)
+        message = said.format(title=campaign.title)
     except DomainError as error:
         (status, headers), message = error_status(error), error.message
-    context = {"message": message, "entry_id": f"upcoming-campaign-{campaign_id}"}
+    context = {"message": message, "entry_id": f"{block}-{campaign_id}"}
     return page(request, "campaigns/_decided.html", context, status_code=status, headers=headers)
+
+
+async def open_voting(request: Request) -> Response:
+    """An admin opens a campaign's voting now; the estate's members are told."""
+    c = collaborators(request)
+
+    async def act(member: Member, campaign_id: int) -> Campaign:
+        return await services.open_voting(c, member, campaign_id)
+
+    return await _admin_action(request, act, "「{title}」已开始投票", "upcoming-campaign")
 
 
 async def close(request: Request) -> Response:
     """An admin closes a campaign now: the winner is named and paid once."""
-    member = await logged_in(request)
-    if member is None:
-        return redirect(request, "log_in")
-    refused = refusal(request, member, Role.ADMIN)
-    if refused is not None:
-        return refused
-    campaign_id = request.path_params["campaign_id"]
-    status, headers, message = 200, dict[str, str](), None
-    try:
-        campaign = await services.close_campaign(collaborators(request), campaign_id, member)
-        message = f"「{campaign.title}」已结束"
-    except DomainError as error:
-        (status, headers), message = error_status(error), error.message
-    context = {"message": message, "entry_id": f"campaign-{campaign_id}"}
-    return page(request, "campaigns/_decided.html", context, status_code=status, headers=headers)
+    c = collaborators(request)
+
+    async def act(member: Member, campaign_id: int) -> Campaign:
+        return await services.close_campaign(c, campaign_id, member)
+
+    return await _admin_action(request, act, "「{title}」已结束", "campaign")
