@@ -36,7 +36,6 @@ from domain.notifications.push_errors import TooManyTemplatesError, UnknownTempl
 from domain.notifications.push_models import PushDelivery, PushStatus, SubscriptionConsent
 
 BATCH = 1000
-SLOT_RACES = 3  # tries when a concurrent offer took the slot this one picked
 MAX_TEMPLATES_PER_CONSENT = 10
 DELIVER_TASK = "deliver_pushes"
 log = logging.getLogger("linli.notifications.push")
@@ -80,7 +79,11 @@ async def _offer_batch(
 ) -> bool:
     offers = await _wanted(kind, await _unoffered(kind, members, at))
     pending = False
-    for _ in range(SLOT_RACES):
+    # Every round either lands a slot for each member still waiting or finds the member's day
+    # full (committed), which decides the rest as OVER_BUDGET: ``budget`` + 1 rounds always
+    # finish them; one more is a margin.
+    races = c.settings.notification_push_budget + 2
+    for _ in range(races):
         if not offers:
             break
         rows = await _plan(c, kind, template, offers)
@@ -89,7 +92,7 @@ async def _offer_batch(
         pending |= any(row.status == PushStatus.PENDING for row in rows)
         offers = await _unoffered_of(offers)
     if offers:
-        log.warning("push offers lost their budget slots %d times: %s", SLOT_RACES, offers)
+        log.warning("push offers lost their budget slots %d times: %s", races, offers)
     return pending
 
 
@@ -130,6 +133,7 @@ async def _plan(
     day = None if transactional else push_rules.budget_day(due)
     taken = await _slots_taken(members, day) if day else {}
     budget = c.settings.notification_push_budget
+    full = {member_id for member_id, slots in taken.items() if len(slots) >= budget}
     rows = []
     for notification_id, member_id in offers:
         row = PushDelivery(
@@ -140,24 +144,36 @@ async def _plan(
             due_at=due,
             created_at=now,
         )
-        _decide(row, member_id in consenting, day, taken.setdefault(member_id, set()), budget)
-        rows.append(row)
+        slots = taken.setdefault(member_id, set())
+        if _decide(row, member_id in consenting, day, slots, budget, member_id in full):
+            rows.append(row)
     return rows
 
 
 def _decide(
-    row: PushDelivery, consented: bool, day: date | None, taken: set[int], budget: int
-) -> None:
+    row: PushDelivery,
+    consented: bool,
+    day: date | None,
+    taken: set[int],
+    budget: int,
+    committed_full: bool,
+) -> bool:
+    """Decide ``row``; False leaves it for the next round. OVER_BUDGET only when the slots
+    other offers committed fill the day: slots this round's own rows claim may still be lost to
+    a race, and the budget must not go unused because of a claim that never landed."""
     row.status = PushStatus.PENDING
     if not consented:
         row.status, row.error_code = PushStatus.SKIPPED, "NO_CONSENT"
     elif day is not None:
         slot = push_rules.free_slot(taken, budget)
+        if slot is None and not committed_full:
+            return False
         if slot is None:
             row.status, row.error_code = PushStatus.SKIPPED, "OVER_BUDGET"
         else:
             taken.add(slot)
             row.budget_day, row.budget_slot = day, slot
+    return True
 
 
 async def _slots_taken(members: list[int], day: date) -> dict[int, set[int]]:
