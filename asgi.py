@@ -40,6 +40,7 @@ from web.uploads import media, upload
 
 log = logging.getLogger("linli.app")
 
+
 async def forget_derived_completeness(redis: Redis) -> None:
     try:
         forgotten = await stores.forget_completeness(redis)

@@ -56,8 +56,7 @@ class EventsQuery:
         viewer = info.context.member
         extras = await extras_for(page, viewer.id if viewer else None)
         edges = [
-            relay.Edge(cursor=event_cursor(row), node=Event.from_model(row, extras))
-            for row in page
+            relay.Edge(cursor=event_cursor(row), node=Event.from_model(row, extras)) for row in page
         ]
         return EventConnection(
             edges=edges,

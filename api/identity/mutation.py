@@ -153,8 +153,7 @@ class IdentityMutation:
     )
     retire_interest_tag: RetireInterestTagResult = strawberry.mutation(
         resolver=retire_interest_tag,
-        description="Admins: stop offering an interest tag; members who have it keep it "
-        "(audited).",
+        description="Admins: stop offering an interest tag; members who have it keep it (audited).",
     )
     restore_interest_tag: RestoreInterestTagResult = strawberry.mutation(
         resolver=restore_interest_tag,

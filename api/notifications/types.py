@@ -47,6 +47,9 @@ class NotificationKind(Enum):
     WAITLIST_PROMOTED = strawberry.enum_value(
         "WAITLIST_PROMOTED", description="Moved from the waitlist to a seat, with the code."
     )
+    EVENT_CANCELLED = strawberry.enum_value(
+        "EVENT_CANCELLED", description="An event the member registered for was cancelled."
+    )
     CAMPAIGN_VOTING_OPENED = strawberry.enum_value(
         "CAMPAIGN_VOTING_OPENED", description="Voting opened in a campaign of the estate."
     )

@@ -8,25 +8,24 @@ at check-in), so a cancelled registration loses no points; checked-in attendees 
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.aftercommit import after_commit, atomic
+from domain.aftercommit import atomic
 from domain.audit import changed, record_change
 from domain.collaborators import Collaborators
 from domain.edits import KEEP, Keep, instant, pick, state
 from domain.errors import FieldError, InvalidInputError, NotFoundError
 from domain.events import rules
 from domain.events.errors import CapacityBelowSeatsTakenError, EventCancelledError, EventOverError
+from domain.events.facts import EventCancelled
 from domain.events.models import SEATED, Event, EventRegistration, RegistrationStatus
 from domain.events.policies import require_event_runner
 from domain.events.services import CANCELLABLE, fill_free_seats
+from domain.facts import announce
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
-
-log = logging.getLogger("linli.events")
 
 EDITABLE = ("title", "description", "location", "starts_at", "ends_at", "capacity")
 REASON_MAX = 200
@@ -111,23 +110,8 @@ async def cancel_event(c: Collaborators, actor: Member, event_id: int, reason: s
             after={"cancelled_at": now, "seats_taken": seated, "registrations_cancelled": told},
             reason=reason,
         )
-
-        async def tell() -> None:
-            await tell_members_event_cancelled(event_id, told, reason)
-
-        after_commit(tell)
+        announce(c, EventCancelled(event_id, event.title, reason, tuple(told)))
     return Cancellation(await _with_group(event_id), told)
-
-
-async def tell_members_event_cancelled(event_id: int, member_ids: list[int], reason: str) -> None:
-    """Called after the cancellation commits, with the members whose registration it ended. The
-    inbox does not exist yet: once notifications land (their own issue), this sends each member
-    the cancellation and its reason. Until then it only records that they are owed one."""
-    log.info(
-        "event %s cancelled: %d member(s) to tell once notifications exist",
-        event_id,
-        len(member_ids),
-    )
 
 
 async def _runnable(actor: Member, event_id: int) -> None:

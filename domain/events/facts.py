@@ -28,3 +28,13 @@ class EventStartingSoon(Fact):
     starts_at: datetime
     window: str
     member_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EventCancelled(Fact):
+    """An event was cancelled; ``member_ids`` held a seat or a waitlist place it ended."""
+
+    event_id: int
+    title: str
+    reason: str
+    member_ids: tuple[int, ...]

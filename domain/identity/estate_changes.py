@@ -85,11 +85,7 @@ async def list_pending_estate_changes(
         query = query.filter(to_estate_id=actor.estate_id).exclude(member_id=actor.id)
     if after_id is not None:
         query = query.filter(id__gt=after_id)
-    return (
-        await query.select_related("member")
-        .order_by("id")
-        .limit(first + 1)
-    )
+    return await query.select_related("member").order_by("id").limit(first + 1)
 
 
 async def decide_estate_change(

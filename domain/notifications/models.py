@@ -25,6 +25,7 @@ class NotificationKind(StrEnum):
     PICKUP_REMINDER = "PICKUP_REMINDER"
     EVENT_REMINDER = "EVENT_REMINDER"  # 24 h and 2 h before
     WAITLIST_PROMOTED = "WAITLIST_PROMOTED"  # with the check-in code
+    EVENT_CANCELLED = "EVENT_CANCELLED"  # my seat or waitlist place ended, with the reason
     CAMPAIGN_VOTING_OPENED = "CAMPAIGN_VOTING_OPENED"
     CAMPAIGN_WON = "CAMPAIGN_WON"
     REFERRAL_REWARDED = "REFERRAL_REWARDED"
@@ -37,6 +38,7 @@ class NotificationKind(StrEnum):
 TRANSACTIONAL = frozenset(
     {
         NotificationKind.WAITLIST_PROMOTED,
+        NotificationKind.EVENT_CANCELLED,
         NotificationKind.REDEMPTION_READY,
         NotificationKind.PICKUP_REMINDER,
     }

@@ -28,6 +28,7 @@ HEADLINES: dict[NotificationKind, str] = {
     NotificationKind.PICKUP_REMINDER: "别忘了领取你兑换的礼品",
     NotificationKind.EVENT_REMINDER: "你报名的活动快开始了",
     NotificationKind.WAITLIST_PROMOTED: "你已从候补转为正式报名",
+    NotificationKind.EVENT_CANCELLED: "你报名的活动已取消",
     NotificationKind.CAMPAIGN_VOTING_OPENED: "小区活动开始投票了",
     NotificationKind.CAMPAIGN_WON: "恭喜，你的作品获胜了",
     NotificationKind.REFERRAL_REWARDED: "邀请奖励已到账",

@@ -6,7 +6,8 @@ The parameters each kind reads (a missing one leaves its words out, never fails)
 COMMENT/REPLY/LIKE_MILESTONE/POST_*: ``title``; LIKE_MILESTONE ``likes`` (the milestone);
 POST_REJECTED ``note``; POINTS_*: ``amount``, POINTS_EXPIRING ``expiresAt`` (ISO 8601);
 REDEMPTION_READY and PICKUP_REMINDER ``rewardName`` and ``pickupCode``; EVENT_REMINDER ``title``
-and ``window`` ("24h", "2h"); WAITLIST_PROMOTED ``title`` and ``checkInCode``; CAMPAIGN_*:
+and ``window`` ("24h", "2h"); WAITLIST_PROMOTED ``title`` and ``checkInCode``; EVENT_CANCELLED
+``title`` and ``reason``; CAMPAIGN_*:
 ``title``; REFERRAL_REWARDED ``points``; TIER_UP ``to``; HOST_QUEUE_ITEM ``title``; DIGEST
 ``posts``, ``expiringPoints``, ``events``. The listeners in ``triggers.py`` write them, and
 ``tests/domain/test_notification_triggers.py`` reads each kind's sentence from what they wrote."""
@@ -120,6 +121,7 @@ _SENTENCES: dict[K, Callable[[Said], str]] = {
     ),
     K.EVENT_REMINDER: _event_reminder,
     K.WAITLIST_PROMOTED: _waitlist,
+    K.EVENT_CANCELLED: lambda s: _with(f"活动{s.title('title', '「」')}已取消", s.get("reason")),
     K.CAMPAIGN_VOTING_OPENED: lambda s: f"{s.title('title', '「」') or '新活动'}开始投票了",
     K.CAMPAIGN_WON: lambda s: f"恭喜！你在{s.title('title', '「」') or '活动'}中获胜",
     K.REFERRAL_REWARDED: lambda s: _with(

@@ -12,7 +12,7 @@ from domain.campaigns.facts import CampaignWon, VotingOpened
 from domain.campaigns.models import Campaign
 from domain.collaborators import Collaborators
 from domain.columns import column
-from domain.events.facts import EventStartingSoon, WaitlistPromoted
+from domain.events.facts import EventCancelled, EventStartingSoon, WaitlistPromoted
 from domain.events.models import Event
 from domain.facts import listens_to
 from domain.groups.models import GroupHost
@@ -236,6 +236,17 @@ async def waitlist_promoted(c: Collaborators, fact: WaitlistPromoted) -> None:
         NotificationKind.WAITLIST_PROMOTED, subject=Subject("Event", fact.event_id), params=params
     )
     await notify(c, [fact.member_id], notice)
+
+
+@listens_to(EventCancelled)
+async def event_cancelled(c: Collaborators, fact: EventCancelled) -> None:
+    """Everyone whose seat or waitlist place the cancellation ended, with the organisers' reason."""
+    notice = Notice(
+        NotificationKind.EVENT_CANCELLED,
+        subject=Subject("Event", fact.event_id),
+        params={"title": fact.title, "reason": fact.reason},
+    )
+    await notify(c, fact.member_ids, notice)
 
 
 @listens_to(EventStartingSoon)

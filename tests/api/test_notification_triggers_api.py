@@ -264,6 +264,32 @@ async def test_cancelling_a_seat_tells_the_promoted_member_with_the_check_in_cod
         assert await heard(gql, c, member, K.WAITLIST_PROMOTED) == []
 
 
+async def test_cancelling_an_event_tells_its_seat_and_waitlist_holders_in_their_inbox(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    event = await make_event(c, None, capacity=1, title="咖啡品鉴会")
+    seated, waiting, stranger = [await make_member() for _ in range(3)]
+    for member in (seated, waiting):
+        body = await gql(
+            op("RegisterForEvent"), {"eventId": event_id(event)}, await token_for(c, member)
+        )
+        ok(body, "registerForEvent")
+    admin = await make_member(roles=ADMIN)
+    cancel = {"eventId": event_id(event), "reason": "场地临时维修"}
+    body = await gql(op("CancelEvent"), cancel, await token_for(c, admin))
+    assert ok(body, "cancelEvent")["registrationsCancelled"] == 2
+    await told_exactly(K.EVENT_CANCELLED, [seated, waiting])
+    for member in (seated, waiting):
+        (node,) = await heard(gql, c, member, K.EVENT_CANCELLED)
+        assert (node["text"], node["path"]) == (
+            "活动「咖啡品鉴会」已取消：场地临时维修",
+            f"/events/{event.id}",
+        )
+    for member in (stranger, admin):
+        assert await heard(gql, c, member, K.EVENT_CANCELLED) == []
+
+
 async def test_opening_voting_tells_every_member_of_the_estate_once(
     gql: GraphQLClient, collaborators: Collaborators
 ) -> None:

@@ -34,9 +34,7 @@ LEADERBOARD = op("Leaderboard")
         ("Application/GraphQL-Response+JSON", GRAPHQL_RESPONSE_JSON),
     ],
 )
-def test_the_media_type_follows_what_the_client_accepts(
-    accept: str | None, expected: str
-) -> None:
+def test_the_media_type_follows_what_the_client_accepts(accept: str | None, expected: str) -> None:
     assert negotiate(accept) == expected
 
 

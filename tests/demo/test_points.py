@@ -43,6 +43,4 @@ async def test_the_check_in_streaks_seed_at_any_hour_of_the_shanghai_day(
         days = await CheckIn.filter(member_id__in=[m.id for m in members]).values_list(
             "member_id", "day"
         )
-        assert len(set(days)) == len(days) and all(
-            day < afternoon.today() for _, day in days
-        )
+        assert len(set(days)) == len(days) and all(day < afternoon.today() for _, day in days)

@@ -3,13 +3,13 @@ cancelling, who may, and the audit entry with before and after values."""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 import pytest
 
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.events import admin as events_admin
 from domain.events import services as events
@@ -21,6 +21,7 @@ from domain.events.errors import (
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.identity.models import Member, Role
 from domain.media.models import Image
+from domain.notifications.models import Notification, NotificationKind
 from domain.points.models import LedgerEntry, PointsAccount
 from domain.points.reconcile import reconcile
 from domain.posts.models import AuditLogEntry
@@ -378,7 +379,7 @@ async def test_an_event_under_way_can_be_corrected_but_not_moved_into_the_past(
 
 
 async def test_cancelling_cancels_every_seat_and_waitlist_place_and_keeps_attendance_points(
-    collaborators: Collaborators, caplog: pytest.LogCaptureFixture
+    collaborators: Collaborators,
 ) -> None:
     host = await make_host()
     event = await make_event(
@@ -392,8 +393,7 @@ async def test_cancelling_cancels_every_seat_and_waitlist_place_and_keeps_attend
     await events.check_in_attendee(collaborators, host, first.check_in_code or "")
     points_before = {m.id: await LedgerEntry.filter(member_id=m.id).count() for m in members}
 
-    with caplog.at_level(logging.INFO, logger="linli.events"):
-        done = await events_admin.cancel_event(collaborators, host, event.id, " 场地临时维修 ")
+    done = await events_admin.cancel_event(collaborators, host, event.id, " 场地临时维修 ")
 
     assert sorted(done.told) == sorted(m.id for m in members[1:])
     stored = await Event.get(id=event.id)
@@ -409,7 +409,8 @@ async def test_cancelling_cancels_every_seat_and_waitlist_place_and_keeps_attend
         m.id: await LedgerEntry.filter(member_id=m.id).count() for m in members
     } == points_before
     assert await LedgerEntry.filter(member_id=members[0].id).count() == 1  # the 20 points stay
-    assert "4 member(s) to tell" in caplog.text
+    told = Notification.filter(kind=NotificationKind.EVENT_CANCELLED, subject_id=event.id)
+    assert sorted(await column(told, "recipient_id")) == sorted(done.told)
     entry = await AuditLogEntry.get(target_type="EVENT", target_id=event.id)
     assert (entry.action, entry.reason) == ("EVENT_CANCELLED", "场地临时维修")
     assert entry.after is not None and entry.after["registrations_cancelled"] == done.told

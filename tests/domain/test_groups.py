@@ -75,7 +75,6 @@ async def test_a_host_moderates_only_their_own_groups(collaborators: Collaborato
     assert not await policies.may_moderate_group(resident, group)
 
 
-
 async def test_a_host_runs_only_the_groups_they_host_and_admins_every_group(
     collaborators: Collaborators,
 ) -> None:
@@ -103,6 +102,7 @@ async def test_a_host_runs_only_the_groups_they_host_and_admins_every_group(
     demoted.roles = [Role.RESIDENT.value]
     assert not await policies.runs_group(demoted, group.id)
     assert await host_console.console_group(demoted, group.id) is None
+
 
 @pytest.mark.postgres_only
 async def test_fifty_members_joining_at_once_count_fifty_and_a_double_join_counts_once(

@@ -115,9 +115,7 @@ async def test_an_invite_code_records_who_invited_and_an_unknown_one_is_refused(
 
 async def test_logging_in_needs_the_right_password(collaborators: Collaborators) -> None:
     member = await make_member(phone="13812345678")
-    assert (
-        await services.log_in(collaborators, "138 1234 5678", PASSWORD, IP)
-    ).id == member.id
+    assert (await services.log_in(collaborators, "138 1234 5678", PASSWORD, IP)).id == member.id
     with pytest.raises(InvalidCredentialsError):
         await services.log_in(collaborators, "13812345678", "wrong-password", IP)
     with pytest.raises(InvalidCredentialsError):

@@ -14,6 +14,7 @@ from domain.campaigns import services as campaigns
 from domain.campaigns.models import CampaignKind
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
+from domain.events import admin as events_admin
 from domain.events import services as events
 from domain.events.models import EventRegistration
 from domain.groups.models import GroupHost
@@ -307,6 +308,47 @@ async def test_a_promoted_member_hears_of_the_seat_with_the_check_in_code(
     assert (row.recipient_id, row.subject_type, row.subject_id) == (second.id, "Event", event.id)
     assert row.params["checkInCode"] == promoted.check_in_code
     assert said(row) == f"你已从候补转为正式报名「{event.title}」，签到码 {promoted.check_in_code}"
+
+
+async def test_cancelling_an_event_tells_every_seat_and_waitlist_holder_with_the_reason(
+    collaborators: Collaborators,
+) -> None:
+    c = collaborators
+    event = await make_event(c, None, capacity=1)
+    organiser = await make_admin()
+    seated, waiting, gone, stranger = [await make_member() for _ in range(4)]
+    await events.register_for_event(c, seated, event.id)
+    await events.register_for_event(c, waiting, event.id)
+    mine = await events.register_for_event(c, gone, event.id)
+    await events.cancel_registration(c, gone, mine.id)  # cancelled before: not told again
+    await events_admin.cancel_event(c, organiser, event.id, "场地临时维修")
+    rows = await told(NotificationKind.EVENT_CANCELLED)
+    assert sorted(r.recipient_id for r in rows) == sorted([seated.id, waiting.id])
+    assert stranger.id not in {r.recipient_id for r in rows}
+    assert {(r.subject_type, r.subject_id) for r in rows} == {("Event", event.id)}
+    assert {said(r) for r in rows} == {f"活动「{event.title}」已取消：场地临时维修"}
+    # A second cancel changes nothing and tells no one twice.
+    await events_admin.cancel_event(c, organiser, event.id, "另一个原因")
+    assert len(await told(NotificationKind.EVENT_CANCELLED)) == 2
+
+
+async def test_a_cancellation_rolled_back_tells_no_one(
+    collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collaborators
+    event = await make_event(c, None)
+    holder = await make_member()
+    await events.register_for_event(c, holder, event.id)
+
+    async def audit_down(**_: Any) -> None:
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(events_admin, "record_change", audit_down)
+    with pytest.raises(RuntimeError):
+        await events_admin.cancel_event(c, await make_admin(), event.id, "场地临时维修")
+    assert await told(NotificationKind.EVENT_CANCELLED) == []
+    seat = await EventRegistration.get(event_id=event.id, member_id=holder.id)
+    assert seat.status != "CANCELLED"
 
 
 async def test_seat_holders_are_reminded_a_day_and_two_hours_before_once_each(

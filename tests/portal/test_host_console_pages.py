@@ -120,7 +120,6 @@ async def test_members_load_fifty_at_a_time(
     assert "加载更多" not in rest.text
 
 
-
 async def test_another_hosts_group_pages_are_refused_like_a_missing_group_and_admins_see_all(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
@@ -137,6 +136,7 @@ async def test_another_hosts_group_pages_are_refused_like_a_missing_group_and_ad
     await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
     seen = await client.get(f"/host/groups/{theirs.id}/members", headers=HTMX)
     assert seen.status_code == 200 and "别组邻居" in seen.text
+
 
 async def five_buyers(c: Collaborators) -> list[Member]:
     """Scores 7, 9, 11, 13, 15 (worked out in tests/domain/test_standing_and_host_tags.py). The
