@@ -209,6 +209,14 @@ class LastHost(UserError):
 
 
 @strawberry.type(
+    description="The member still hosts groups; HOST is taken away once successors are appointed "
+    "and they are removed as host (code `STILL_HOSTS_GROUPS`); nothing changed."
+)
+class StillHostsGroups(UserError):
+    pass
+
+
+@strawberry.type(
     description="The post's status does not allow this moderation action (code "
     "`INVALID_TRANSITION`); nothing changed."
 )
@@ -414,6 +422,7 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     identity.EstateChangeDecidedError: _plain(InvalidTransition),
     identity.RoleGrantDecidedError: _plain(InvalidTransition),
     identity.SecondAdminRequiredError: _plain(SecondAdminRequired),
+    identity.StillHostsGroupsError: _plain(StillHostsGroups),
     identity.RoleGrantPendingError: lambda e: RoleGrantPendingApproval(
         code=e.code,
         message=e.message,
@@ -462,7 +471,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
 
 
 def suspension_refusal(error: identity.AccountSuspendedError) -> ClientError:
-    """Top-level ACCOUNT_SUSPENDED, the end (ISO 8601, null until lifted) as ``suspendedUntil``."""
+    """Top-level ACCOUNT_SUSPENDED, the end as ``suspendedUntil`` (ISO 8601; null only on an
+    open-ended suspension from before end dates were required)."""
     refused = ClientError(error.message, code=error.code)
     refused.extensions["suspendedUntil"] = error.until.isoformat() if error.until else None
     return refused

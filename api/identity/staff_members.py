@@ -66,7 +66,10 @@ class RoleGrantRequest:
 @strawberry.type(description="A member's suspension: they read but change nothing until it ends.")
 class Suspension:
     reason: str = strawberry.field(description="Why, as the admin wrote it.")
-    until: datetime | None = strawberry.field(description="When it ends; null until lifted.")
+    until: datetime | None = strawberry.field(
+        description="When it ends: `suspendMember` always sets it; null only on a suspension "
+        "recorded before end dates were required, which lasts until lifted."
+    )
 
 
 @strawberry.type(description="How much a member has done, all time.")

@@ -23,6 +23,7 @@ from domain.collaborators import Collaborators
 from domain.errors import FieldError, InvalidInputError, NotFoundError
 from domain.groups.errors import GroupNameTakenError, LastHostError, SlugTakenError
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
+from domain.identity.errors import EstateArchivedError
 from domain.identity.models import Estate, Member, Role
 from domain.identity.policies import require_role
 from domain.media.models import Image
@@ -83,10 +84,9 @@ async def _checked(
         "estate_id": data.estate_id,
     }
     moved = current is None or current.estate_id != data.estate_id
-    if data.estate_id is not None and moved:
-        estate = await Estate.get_or_none(id=data.estate_id)
-        if estate is None or estate.archived_at is not None:
-            errors.append(FieldError("estateId", "小区不存在或已归档"))
+    estate = await Estate.get_or_none(id=data.estate_id) if data.estate_id and moved else None
+    if data.estate_id is not None and moved and estate is None:
+        errors.append(FieldError("estateId", "小区不存在"))
     if data.cover_image_id is not None:
         image = await Image.get_or_none(id=data.cover_image_id, owner_id=actor.id)
         if image is None:
@@ -95,6 +95,8 @@ async def _checked(
             values["cover_url"] = c.images.url(image.storage_key)
     if errors:
         raise InvalidInputError(errors)
+    if estate is not None and estate.archived_at is not None:
+        raise EstateArchivedError("该小区已停用，小组不能设在这里")
     return values
 
 

@@ -106,3 +106,18 @@ class TagRetiredError(DomainError):
 class TagMergedError(DomainError):
     code = "TAG_MERGED"
     message = "这个兴趣标签已合并到另一个标签，不能再修改或恢复"
+
+
+class StillHostsGroupsError(DomainError):
+    """HOST is taken away only from someone who hosts no group, so no group is left without a
+    host who can run it: appoint the successors and remove them as host first."""
+
+    code = "STILL_HOSTS_GROUPS"
+
+    def __init__(self, group_names: list[str]) -> None:
+        shown = "、".join(f"「{name}」" for name in group_names[:3])
+        more = f"等 {len(group_names)} 个小组" if len(group_names) > 3 else ""
+        super().__init__(
+            f"这位成员仍是{shown}{more}的主理人，请先在小组页任命接替者并移除其主理人身份"
+        )
+        self.group_names = group_names

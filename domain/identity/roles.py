@@ -18,11 +18,15 @@ from tortoise.transactions import in_transaction
 
 from domain.audit import record_change
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import InvalidInputError, NotFoundError
+from domain.groups.models import InterestGroup
+from domain.groups.policies import groups_hosted_by
 from domain.identity.errors import (
     RoleGrantDecidedError,
     RoleGrantPendingError,
     SecondAdminRequiredError,
+    StillHostsGroupsError,
 )
 from domain.identity.models import Member, Role, RoleGrantRequest, RoleGrantStatus
 from domain.identity.policies import require_role
@@ -176,9 +180,20 @@ async def revoke_role(c: Collaborators, actor: Member, member_id: int, role: str
             return member
         if revoked is Role.ADMIN and len(admins) <= 1:
             raise InvalidInputError.single("role", "不能撤销最后一位管理员")
+        if revoked is Role.HOST and (hosted := await _groups_hosted(member_id)):
+            raise StillHostsGroupsError(hosted)
         roles = [r for r in member.roles if r != revoked.value]
         await _set_roles(actor, member, roles, "ROLE_REVOKED", now)
     return member
+
+
+async def _groups_hosted(member_id: int) -> list[str]:
+    """The names of the groups ``member_id`` holds a host seat of (archived ones too: restoring
+    one must find a host). Read under the member's lock, the lock an appointment's role grant
+    takes, so an appointment committing meanwhile is either seen here or grants HOST after."""
+    return list(
+        await column(InterestGroup.filter(groups_hosted_by(member_id)).order_by("id"), "name")
+    )
 
 
 async def list_pending_role_grants() -> list[RoleGrantRequest]:

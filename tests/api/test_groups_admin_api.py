@@ -163,8 +163,14 @@ async def test_a_taken_slug_and_an_archived_estate_are_typed_errors(
     estate_only = {**taken, "slug": "new-one", "estateId": encode_id("Estate", closed.id)}
     body = await gql(op("CreateGroup"), {"input": estate_only}, token)
     result = body["data"]["createGroup"]
-    assert result["__typename"] == "InvalidInput"
+    assert (result["__typename"], result["code"]) == ("EstateArchived", "ESTATE_ARCHIVED")
+    unknown = {**estate_only, "estateId": encode_id("Estate", 99999)}
+    result = (await gql(op("CreateGroup"), {"input": unknown}, token))["data"]["createGroup"]
     assert [e["field"] for e in result["fieldErrors"]] == ["estateId"]
+    moved = {"groupId": gid(world["group"]), **estate_only, "slug": "balcony-garden"}
+    moved.pop("hostIds")
+    result = (await gql(op("UpdateGroup"), {"input": moved}, token))["data"]["updateGroup"]
+    assert result["code"] == "ESTATE_ARCHIVED"
     same_name = {**taken, "slug": "other", "name": "阳台种菜"}
     body = await gql(op("CreateGroup"), {"input": same_name}, token)
     assert body["data"]["createGroup"]["code"] == "GROUP_NAME_TAKEN"

@@ -16,6 +16,7 @@ from domain.posts.models import AuditLogEntry
 from tests.api.test_identity_api import op
 from tests.api.test_points_api import token_for
 from tests.conftest import GraphQLClient
+from tests.domain.events_helpers import make_group, make_host
 from tests.factories import make_member
 from tests.sqlcount import count_sql
 from web.ids import encode_id
@@ -94,6 +95,20 @@ async def test_an_admin_grants_and_revokes_moderator(
     assert body["data"]["revokeRole"]["roles"] == ["RESIDENT"]
     assert (await Member.get(id=member.id)).roles == ["RESIDENT"]
     assert await AuditLogEntry.filter(action__in=["ROLE_GRANTED", "ROLE_REVOKED"]).count() == 2
+
+
+async def test_host_is_not_revoked_from_a_member_who_still_hosts_a_group(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    admin, host = await make_member(roles=ADMIN), await make_host()
+    await make_group(host, "手冲咖啡", "pour-over")
+    token = await token_for(collaborators, admin)
+    body = await gql(op("RevokeRole"), {"memberId": mid(host), "role": "HOST"}, token)
+    refused = body["data"]["revokeRole"]
+    assert (refused["__typename"], refused["code"]) == ("StillHostsGroups", "STILL_HOSTS_GROUPS")
+    assert "「手冲咖啡」" in refused["message"]
+    assert (await Member.get(id=host.id)).has_role(Role.HOST)
+    assert not await AuditLogEntry.filter(action="ROLE_REVOKED").exists()
 
 
 async def test_granting_admin_waits_for_a_second_admin_who_approves_it(

@@ -22,6 +22,7 @@ from domain.groups.errors import (
     SlugTakenError,
 )
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
+from domain.identity.errors import EstateArchivedError
 from domain.identity.models import Estate, Member, Role
 from domain.media.models import Image
 from domain.posts import queries as posts_queries
@@ -100,18 +101,22 @@ async def test_a_group_needs_a_host_and_good_values_each_named_by_its_field(
     assert await AuditLogEntry.all().count() == 0
 
 
-async def test_an_archived_or_unknown_estate_is_refused_on_the_estate_field(
+async def test_an_unknown_estate_is_refused_on_its_field_and_an_archived_one_is_typed(
     collaborators: Collaborators,
 ) -> None:
     boss, host = await an_admin(), await make_member()
     closed = await make_estate("旧小区")
     await Estate.filter(id=closed.id).update(archived_at=collaborators.clock.now())
-    for estate_id in (closed.id, 99999):
-        with pytest.raises(InvalidInputError) as refused:
-            await admin.create_group(
-                collaborators, boss, group_input(estate_id=estate_id), [host.id]
-            )
-        assert [e.field for e in refused.value.field_errors] == ["estateId"]
+    with pytest.raises(InvalidInputError) as refused:
+        await admin.create_group(collaborators, boss, group_input(estate_id=99999), [host.id])
+    assert [e.field for e in refused.value.field_errors] == ["estateId"]
+    with pytest.raises(EstateArchivedError):
+        await admin.create_group(collaborators, boss, group_input(estate_id=closed.id), [host.id])
+    with pytest.raises(InvalidInputError) as refused:  # every field's mistake comes first
+        await admin.create_group(
+            collaborators, boss, group_input(estate_id=closed.id, slug="-"), [host.id]
+        )
+    assert [e.field for e in refused.value.field_errors] == ["slug"]
     assert await InterestGroup.all().count() == 0
     open_estate = await make_estate("新小区")
     group = await admin.create_group(

@@ -14,6 +14,8 @@ from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.events.models import Event
 from domain.events.services import register_for_event
+from domain.groups import admin as group_admin
+from domain.groups.models import InterestGroup
 from domain.identity import roles, services, suspensions
 from domain.identity.errors import (
     AccountSuspendedError,
@@ -21,6 +23,7 @@ from domain.identity.errors import (
     RoleGrantDecidedError,
     RoleGrantPendingError,
     SecondAdminRequiredError,
+    StillHostsGroupsError,
 )
 from domain.identity.member_record import find_members, get_member_record
 from domain.identity.models import (
@@ -33,6 +36,7 @@ from domain.identity.models import (
 )
 from domain.posts.models import AuditLogEntry, PostKind
 from domain.posts.services import PostDraft, add_comment, submit_post
+from tests.domain.events_helpers import make_group
 from tests.factories import make_member
 
 ADMIN = (Role.RESIDENT, Role.ADMIN)
@@ -182,6 +186,31 @@ async def test_revoking_host_takes_it_away(collaborators: Collaborators) -> None
     host = await make_member(roles=(Role.RESIDENT, Role.HOST, Role.MODERATOR))
     await roles.revoke_role(collaborators, admin, host.id, "HOST")
     assert (await Member.get(id=host.id)).roles == ["RESIDENT", "MODERATOR"]
+
+
+async def test_host_stays_while_they_host_a_group_so_no_group_is_left_without_one(
+    collaborators: Collaborators,
+) -> None:
+    c = collaborators
+    admin = await make_member(roles=ADMIN)
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    other = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    await make_group(host, "手冲咖啡", "pour-over")
+    second = await make_group(other, "阳台种菜", "balcony")
+    await group_admin.appoint_host(c, admin, second.id, host.id)
+    before = await state()
+    with pytest.raises(StillHostsGroupsError) as refused:
+        await roles.revoke_role(c, admin, host.id, "HOST")
+    assert refused.value.group_names == ["手冲咖啡", "阳台种菜"]
+    assert "「手冲咖啡」" in refused.value.message
+    assert await state() == before and (await Member.get(id=host.id)).has_role(Role.HOST)
+    # Once removed as host of the second group and replaced in the first, HOST goes.
+    await group_admin.remove_host(c, admin, second.id, host.id)
+    first = await InterestGroup.get(slug="pour-over")
+    await group_admin.appoint_host(c, admin, first.id, other.id)
+    await group_admin.remove_host(c, admin, first.id, host.id)
+    await roles.revoke_role(c, admin, host.id, "HOST")
+    assert not (await Member.get(id=host.id)).has_role(Role.HOST)
 
 
 @pytest.mark.parametrize("actor_roles", REFUSED_ROLES)

@@ -110,7 +110,7 @@ async def test_an_admin_creates_a_group_with_a_host_found_by_phone(
         ({"slug": "balcony-garden"}, "这个网址名已被其他小组使用"),
         ({"slug": "Kids Baking"}, "网址名须为"),
         ({"visibility": "estate", "estateId": ""}, "请选择小区"),
-        ({"visibility": "estate", "estateId": "archived"}, "小区不存在或已归档"),
+        ({"visibility": "estate", "estateId": "archived"}, "该小区已停用，小组不能设在这里"),
     ],
     ids=["unknown-phone", "taken-slug", "bad-slug", "no-estate", "archived-estate"],
 )

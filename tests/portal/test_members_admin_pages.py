@@ -16,6 +16,7 @@ from domain.identity.models import AuthToken, Member, Role, RoleGrantRequest, Ro
 from domain.identity.services import issue_api_tokens
 from domain.points import services as points
 from domain.posts.models import AuditLogEntry, Comment, Post, PostKind, PostStatus
+from tests.domain.events_helpers import make_group, make_host
 from tests.factories import make_estate, make_member
 from tests.portal.test_points_pages import htmx, log_in
 from tests.sqlcount import count_sql
@@ -112,6 +113,20 @@ async def test_an_admin_grants_moderator_and_revokes_it_from_the_record(
     )
     assert revoked.status_code == 200 and "<html" in revoked.text
     assert (await Member.get(id=member.id)).roles == ["RESIDENT"]
+
+
+async def test_revoking_host_from_a_member_who_hosts_a_group_shows_why_and_keeps_it(
+    client: httpx.AsyncClient,
+) -> None:
+    admin, host = await make_member(roles=ADMIN), await make_host()
+    await make_group(host, "手冲咖啡", "pour-over")
+    csrf = await log_in(client, admin)
+    refused = await client.post(
+        f"/admin/members/{host.id}/roles/revoke", data={"role": "HOST"}, headers=htmx(csrf)
+    )
+    assert refused.status_code == 422
+    assert "「手冲咖啡」" in refused.text and 'id="member-record"' in refused.text
+    assert (await Member.get(id=host.id)).has_role(Role.HOST)
 
 
 async def test_granting_admin_from_the_page_waits_for_a_second_admin_on_the_list(

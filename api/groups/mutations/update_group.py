@@ -8,7 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import GroupNameTaken, InvalidInput, NotFound, SlugTaken, as_user_error
+from api.errors import (
+    EstateArchived,
+    GroupNameTaken,
+    InvalidInput,
+    NotFound,
+    SlugTaken,
+    as_user_error,
+)
 from api.groups.inputs import group_answer, group_input, raise_if_any
 from api.groups.types import UpdateGroupSuccess
 from api.permissions import require_role
@@ -37,7 +44,7 @@ class UpdateGroupInput:
 
 
 UpdateGroupResult = Annotated[
-    UpdateGroupSuccess | InvalidInput | NotFound | SlugTaken | GroupNameTaken,
+    UpdateGroupSuccess | InvalidInput | NotFound | SlugTaken | GroupNameTaken | EstateArchived,
     strawberry.union("UpdateGroupResult", description="The outcome of `updateGroup`."),
 ]
 

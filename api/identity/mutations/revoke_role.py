@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import InvalidInput, NotFound, as_user_error
+from api.errors import InvalidInput, NotFound, StillHostsGroups, as_user_error
 from api.identity.types import Member, Role
 from api.permissions import require_role
 from domain.errors import DomainError
@@ -30,11 +30,12 @@ class RevokeRoleSuccess:
 
 
 RevokeRoleResult = Annotated[
-    RevokeRoleSuccess | InvalidInput | NotFound,
+    RevokeRoleSuccess | InvalidInput | NotFound | StillHostsGroups,
     strawberry.union(
         "RevokeRoleResult",
         description="The outcome of `revokeRole`: `InvalidInput` (field `role`) for RESIDENT, "
-        "the caller's own ADMIN or the last admin.",
+        "the caller's own ADMIN or the last admin; `StillHostsGroups` for HOST taken from a "
+        "member who still hosts a group.",
     ),
 ]
 
