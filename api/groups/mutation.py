@@ -12,6 +12,7 @@ from api.groups.mutations.join_group import JoinGroupResult, join_group
 from api.groups.mutations.leave_group import LeaveGroupResult, leave_group
 from api.groups.mutations.remove_host import RemoveHostResult, remove_host
 from api.groups.mutations.restore_group import RestoreGroupResult, restore_group
+from api.groups.mutations.set_lead_host import SetLeadHostResult, set_lead_host
 from api.groups.mutations.update_group import UpdateGroupResult, update_group
 from api.permissions import IsAuthenticated
 
@@ -58,4 +59,9 @@ class GroupsMutation:
         resolver=remove_host,
         description="Admins: take a host off a group, never its last (audited); their roles stay. "
         "Anyone else gets a top-level FORBIDDEN error.",
+    )
+    set_lead_host: SetLeadHostResult = strawberry.mutation(
+        resolver=set_lead_host,
+        description="Admins: make one of a group's co-hosts its lead, the name shown as its "
+        "host (audited). Anyone else gets a top-level FORBIDDEN error.",
     )

@@ -129,3 +129,11 @@ class AppointHostSuccess:
 )
 class RemoveHostSuccess:
     group: InterestGroup = strawberry.field(description="The group with its hosts.")
+
+
+@strawberry.type(
+    description="The host leads the group now: theirs is the name shown as the group's host "
+    "(setting the lead twice changes nothing)."
+)
+class SetLeadHostSuccess:
+    group: InterestGroup = strawberry.field(description="The group with its hosts.")

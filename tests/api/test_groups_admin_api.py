@@ -18,7 +18,7 @@ from tests.api.test_points_api import token_for
 from tests.api.test_posts_api import make_post
 from tests.conftest import GraphQLClient
 from tests.domain.test_groups_admin import group_input
-from tests.factories import make_estate, make_member
+from tests.factories import make_estate, make_image, make_member
 from web.ids import encode_id
 
 REFUSED = {
@@ -27,6 +27,19 @@ REFUSED = {
     "moderator": ((Role.RESIDENT, Role.MODERATOR), "FORBIDDEN"),
     "anonymous": ((), "UNAUTHENTICATED"),
 }
+
+
+OPERATIONS = (
+    "createGroup",
+    "updateGroup",
+    "archiveGroup",
+    "restoreGroup",
+    "appointHost",
+    "removeHost",
+    "setLeadHost",
+)
+# The operations whose admin call needs the world's `other` member appointed a co-host first.
+NEED_CO_HOST = ("removeHost", "setLeadHost")
 
 
 def gid(group: InterestGroup | int) -> str:
@@ -56,11 +69,13 @@ def calls(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
         "restoreGroup": ("RestoreGroup", {"groupId": gid(group)}),
         "appointHost": ("AppointHost", {"groupId": gid(group), "memberId": mid(other)}),
         "removeHost": ("RemoveHost", {"groupId": gid(group), "memberId": mid(lead)}),
+        "setLeadHost": ("SetLeadHost", {"groupId": gid(group), "memberId": mid(other)}),
     }
 
 
 async def state() -> tuple[Any, ...]:
-    groups = await InterestGroup.all().order_by("id").values_list("name", "slug", "archived_at")
+    fields = ("name", "slug", "archived_at", "host_id", "cover_url")
+    groups = await InterestGroup.all().order_by("id").values_list(*fields)
     hosts = await GroupHost.all().order_by("id").values_list("group_id", "member_id")
     roles = await Member.all().order_by("id").values_list("id", "roles")
     return (groups, hosts, roles, await AuditLogEntry.all().count())
@@ -69,7 +84,7 @@ async def state() -> tuple[Any, ...]:
 @pytest.mark.parametrize("who", list(REFUSED))
 @pytest.mark.parametrize(
     "field",
-    ["createGroup", "updateGroup", "archiveGroup", "restoreGroup", "appointHost", "removeHost"],
+    list(OPERATIONS),
 )
 async def test_every_group_operation_is_refused_to_anyone_but_admins_and_changes_nothing(
     gql: GraphQLClient,
@@ -81,7 +96,7 @@ async def test_every_group_operation_is_refused_to_anyone_but_admins_and_changes
     roles, code = REFUSED[who]
     if field == "restoreGroup":
         await admin.archive_group(collaborators, world["admin"], world["group"].id)
-    if field == "removeHost":
+    if field in NEED_CO_HOST:
         await admin.appoint_host(
             collaborators, world["admin"], world["group"].id, world["other"].id
         )
@@ -96,7 +111,7 @@ async def test_every_group_operation_is_refused_to_anyone_but_admins_and_changes
 
 @pytest.mark.parametrize(
     "field",
-    ["createGroup", "updateGroup", "archiveGroup", "restoreGroup", "appointHost", "removeHost"],
+    list(OPERATIONS),
 )
 async def test_an_admin_runs_every_group_operation(
     gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any], field: str
@@ -104,14 +119,14 @@ async def test_an_admin_runs_every_group_operation(
     boss, group = world["admin"], world["group"]
     if field == "restoreGroup":
         await admin.archive_group(collaborators, boss, group.id)
-    if field == "removeHost":
+    if field in NEED_CO_HOST:
         await admin.appoint_host(collaborators, boss, group.id, world["other"].id)
     name, variables = calls(world)[field]
     body = await gql(op(name), variables, await token_for(collaborators, boss))
     result = body["data"][field]
     assert result["__typename"].endswith("Success"), result
     audited = await AuditLogEntry.filter(actor_id=boss.id, target_type="GROUP").count()
-    set_up = 1 + (field in ("restoreGroup", "removeHost"))  # the world's group, the setup step
+    set_up = 1 + (field in ("restoreGroup", *NEED_CO_HOST))  # the world's group, the setup step
     assert audited == set_up + 1
     if field == "createGroup":
         made = await InterestGroup.get(slug="kids-baking")
@@ -129,9 +144,19 @@ async def test_an_admin_runs_every_group_operation(
         hosts = [h["id"] for h in result["group"]["hosts"]]
         assert hosts == [mid(world["lead"]), mid(world["other"])]
         assert await GroupHost.exists(group_id=group.id, member_id=world["other"].id)
-    else:
+    elif field == "removeHost":
         assert result["group"]["host"]["id"] == mid(world["other"])
         assert not await GroupHost.exists(group_id=group.id, member_id=world["lead"].id)
+    else:
+        assert result["group"]["host"]["id"] == mid(world["other"])
+        assert (await InterestGroup.get(id=group.id)).host_id == world["other"].id
+        assert await GroupHost.exists(group_id=group.id, member_id=world["lead"].id)
+        entry = await AuditLogEntry.filter(action="LEAD_HOST_SET").get()
+        assert (entry.target_id, entry.before, entry.after) == (
+            group.id,
+            {"host_id": world["lead"].id},
+            {"host_id": world["other"].id},
+        )
 
 
 async def test_the_admin_list_shows_archived_groups_and_hosts_with_masked_phones(
@@ -180,6 +205,57 @@ async def test_a_taken_slug_and_an_archived_estate_are_typed_errors(
     assert body["data"]["removeHost"]["code"] == "LAST_HOST"
     assert await InterestGroup.all().count() == 1
     assert await GroupHost.all().count() == 1
+
+
+async def test_making_a_member_who_is_not_a_co_host_the_lead_is_a_typed_error(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any]
+) -> None:
+    group = world["group"]
+    token = await token_for(collaborators, world["admin"])
+    before = await state()
+    variables = {"groupId": gid(group), "memberId": mid(world["other"])}
+    result = (await gql(op("SetLeadHost"), variables, token))["data"]["setLeadHost"]
+    assert (result["__typename"], result["code"]) == ("NotFound", "NOT_FOUND")
+    assert (await InterestGroup.get(id=group.id)).host_id == world["lead"].id
+    assert await state() == before
+
+
+def with_cover(world: dict[str, Any], field: str, cover_id: str) -> tuple[str, dict[str, Any]]:
+    name, variables = calls(world)[field]
+    return name, {"input": {**variables["input"], "coverImageId": cover_id}}
+
+
+@pytest.mark.parametrize("field", ["createGroup", "updateGroup"])
+async def test_the_cover_is_set_from_an_image_the_admin_uploaded(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any], field: str
+) -> None:
+    image = await make_image(world["admin"])
+    name, variables = with_cover(world, field, encode_id("Image", image.id))
+    body = await gql(op(name), variables, await token_for(collaborators, world["admin"]))
+    result = body["data"][field]
+    assert result["__typename"].endswith("Success"), result
+    assert result["group"]["coverUrl"] == f"/media/{image.storage_key}"
+    group = await InterestGroup.get(slug="kids-baking")
+    assert group.cover_url == f"/media/{image.storage_key}"
+
+
+@pytest.mark.parametrize("image", ["unknown", "someone else's", "not an image"])
+@pytest.mark.parametrize("field", ["createGroup", "updateGroup"])
+async def test_a_cover_that_is_not_an_upload_of_the_admins_is_a_typed_error_changing_nothing(
+    gql: GraphQLClient, collaborators: Collaborators, world: dict[str, Any], field: str, image: str
+) -> None:
+    cover_ids = {
+        "unknown": encode_id("Image", 999_999),
+        "someone else's": encode_id("Image", (await make_image(world["other"])).id),
+        "not an image": gid(world["group"]),
+    }
+    name, variables = with_cover(world, field, cover_ids[image])
+    before = await state()
+    body = await gql(op(name), variables, await token_for(collaborators, world["admin"]))
+    result = body["data"][field]
+    assert result["__typename"] == "InvalidInput", result
+    assert [e["field"] for e in result["fieldErrors"]] == ["coverImageId"]
+    assert await state() == before
 
 
 async def test_an_archived_group_refuses_joins_posts_likes_and_comments(

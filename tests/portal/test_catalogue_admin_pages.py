@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -20,7 +21,7 @@ from domain.posts.models import AuditLogEntry
 from domain.rewards.models import Reward
 from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.factories import make_member
-from tests.portal.test_points_pages import htmx, log_in
+from tests.portal.test_points_pages import htmx, log_in, sent_to_log_in, visitor_csrf
 from tests.portal.test_rewards_pages import make_reward
 
 REFUSED = [Role.RESIDENT, Role.HOST, Role.MODERATOR]
@@ -193,6 +194,41 @@ def event_form(event: Event, **changes: str) -> dict[str, str]:
         "capacity": str(event.capacity),
     }
     return form | changes
+
+
+@pytest.mark.parametrize(
+    "action", ["reward-edit", "reward-retire", "reward-picture", "event-edit", "event-cancel"]
+)
+async def test_a_signed_out_post_with_a_valid_csrf_token_is_sent_to_log_in_changing_nothing(
+    client: httpx.AsyncClient, collaborators: Collaborators, action: str
+) -> None:
+    reward = await make_reward(collaborators)
+    event = await make_event(collaborators, None)
+    picture = io.BytesIO()
+    PillowImage.new("RGB", (64, 48), (200, 30, 30)).save(picture, "PNG")
+    posts: dict[str, tuple[str, dict[str, Any]]] = {
+        "reward-edit": (f"/admin/rewards/{reward.id}", {"data": reward_form(costPoints="5")}),
+        "reward-retire": (f"/admin/rewards/{reward.id}/retire", {}),
+        "reward-picture": (
+            f"/admin/rewards/{reward.id}/picture",
+            {"files": {"file": ("a.png", picture.getvalue(), "image/png")}},
+        ),
+        "event-edit": (f"/host/events/{event.id}/edit", {"data": event_form(event, title="改名")}),
+        "event-cancel": (
+            f"/host/events/{event.id}/cancel",
+            {"data": {"reason": "不办了", "confirm": "yes"}},
+        ),
+    }
+    path, body = posts[action]
+    csrf = await visitor_csrf(client)
+    response = await client.post(path, headers={"X-CSRF-Token": csrf}, **body)
+    assert sent_to_log_in(response), (path, response.status_code, response.text[:200])
+    stored = await Reward.get(id=reward.id)
+    assert (stored.cost_points, stored.retired_at, stored.image_url) == (30, None, None)
+    assert not await Image.all().exists()
+    saved = await Event.get(id=event.id)
+    assert (saved.title, saved.cancelled_at) == (event.title, None)
+    assert await AuditLogEntry.all().count() == 0
 
 
 async def test_the_host_edits_an_event_from_its_page_and_the_console(

@@ -12,7 +12,7 @@ import pytest
 from domain.identity.models import Estate, Member, PickupPoint, Role
 from domain.posts.models import AuditLogEntry
 from tests.factories import CLOCK_START, make_estate, make_member
-from tests.portal.test_points_pages import HTMX, htmx, log_in
+from tests.portal.test_points_pages import HTMX, htmx, log_in, sent_to_log_in, visitor_csrf
 
 NEW_ESTATE = {
     "name": "碧水苑",
@@ -194,40 +194,68 @@ async def test_unknown_estates_and_points_are_404(client: httpx.AsyncClient) -> 
     assert (await client.get(f"/admin/estates/{estate.id}/delete")).status_code == 404
 
 
+async def estates_world() -> tuple[Estate, Estate, PickupPoint]:
+    """An open estate with a pickup point, and an archived estate."""
+    estate = await make_estate("碧水苑")
+    closed = await make_estate("旧村")
+    await Estate.filter(id=closed.id).update(archived_at=CLOCK_START)
+    point = await PickupPoint.create(
+        estate=estate, name="南门", address="南门", opening_hours="全天", created_at=CLOCK_START
+    )
+    return estate, closed, point
+
+
+def estates_posts(
+    estate: Estate, closed: Estate, point: PickupPoint
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """Every estates action: its path and a form an admin's POST would carry out."""
+    new_point = {"name": "北门", "address": "北门", "openingHours": "全天"}
+    return {
+        "create": ("/admin/estates", NEW_ESTATE),
+        "edit": (
+            f"/admin/estates/{estate.id}",
+            {"name": "改名", "city": "上海", "district": "徐汇区"},
+        ),
+        "archive": (f"/admin/estates/{estate.id}/archive", {}),
+        "restore": (f"/admin/estates/{closed.id}/restore", {}),
+        "add-point": (f"/admin/estates/{estate.id}/pickup-points", new_point),
+        "edit-point": (
+            f"/admin/pickup-points/{point.id}",
+            {"name": "改", "address": "改", "openingHours": "改"},
+        ),
+        "archive-point": (f"/admin/pickup-points/{point.id}/archive", {}),
+    }
+
+
+ESTATES_POSTS = ["create", "edit", "archive", "restore", "add-point", "edit-point", "archive-point"]
+
+
+async def assert_estates_unchanged(estate: Estate, closed: Estate, point: PickupPoint) -> None:
+    saved = await Estate.get(id=estate.id)
+    assert (saved.name, saved.archived_at) == ("碧水苑", None)
+    assert (await Estate.get(id=closed.id)).archived_at == CLOCK_START
+    assert await Estate.all().count() == 2 and await PickupPoint.all().count() == 1
+    saved_point = await PickupPoint.get(id=point.id)
+    assert (saved_point.name, saved_point.archived_at) == ("南门", None)
+    assert await AuditLogEntry.all().count() == 0
+
+
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.HOST, Role.MODERATOR])
 async def test_every_estates_page_and_action_is_refused_to_other_roles(
     client: httpx.AsyncClient, role: Role
 ) -> None:
-    estate = await make_estate("碧水苑")
-    point = await PickupPoint.create(
-        estate=estate, name="南门", address="南门", opening_hours="全天", created_at=CLOCK_START
-    )
+    estate, closed, point = await estates_world()
     csrf = await log_in(client, await make_member(estate=estate, roles=(Role.RESIDENT, role)))
     for path in (
         "/admin/estates",
         f"/admin/estates/{estate.id}",
         f"/admin/estates/{estate.id}/archive",
+        f"/admin/estates/{closed.id}/restore",
     ):
         assert (await client.get(path)).status_code == 403, path
-    posts = {
-        "/admin/estates": NEW_ESTATE,
-        f"/admin/estates/{estate.id}": {"name": "改名", "city": "上海", "district": "徐汇区"},
-        f"/admin/estates/{estate.id}/archive": {},
-        f"/admin/estates/{estate.id}/pickup-points": {
-            "name": "北门",
-            "address": "北门",
-            "openingHours": "全天",
-        },
-        f"/admin/pickup-points/{point.id}": {"name": "改", "address": "改", "openingHours": "改"},
-        f"/admin/pickup-points/{point.id}/archive": {},
-    }
-    for path, data in posts.items():
+    for path, data in estates_posts(estate, closed, point).values():
         assert (await client.post(path, data=data, headers=htmx(csrf))).status_code == 403, path
-    saved = await Estate.get(id=estate.id)
-    assert (saved.name, saved.archived_at) == ("碧水苑", None)
-    assert await Estate.all().count() == 1 and await PickupPoint.all().count() == 1
-    assert (await PickupPoint.get(id=point.id)).archived_at is None
-    assert await AuditLogEntry.all().count() == 0
+    await assert_estates_unchanged(estate, closed, point)
 
 
 async def test_a_visitor_is_sent_to_log_in(client: httpx.AsyncClient) -> None:
@@ -235,6 +263,18 @@ async def test_a_visitor_is_sent_to_log_in(client: httpx.AsyncClient) -> None:
     for path in ("/admin/estates", f"/admin/estates/{estate.id}"):
         response = await client.get(path)
         assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
+@pytest.mark.parametrize("action", ESTATES_POSTS)
+async def test_a_signed_out_post_with_a_valid_csrf_token_is_sent_to_log_in_changing_nothing(
+    client: httpx.AsyncClient, action: str
+) -> None:
+    estate, closed, point = await estates_world()
+    csrf = await visitor_csrf(client)
+    path, data = estates_posts(estate, closed, point)[action]
+    response = await client.post(path, data=data, headers={"X-CSRF-Token": csrf})
+    assert sent_to_log_in(response), (path, response.status_code, response.text[:200])
+    await assert_estates_unchanged(estate, closed, point)
 
 
 async def test_the_register_page_offers_active_estates_only_and_refuses_an_archived_one(

@@ -19,7 +19,7 @@ from domain.posts.models import AuditLogEntry
 from domain.programme import brand, first_run
 from domain.programme.models import BrandProfile
 from tests.factories import CLOCK_START, make_estate, make_member
-from tests.portal.test_points_pages import HTMX, htmx, log_in
+from tests.portal.test_points_pages import HTMX, htmx, log_in, sent_to_log_in, visitor_csrf
 from tests.sqlcount import count_sql
 
 
@@ -234,3 +234,18 @@ async def test_every_other_role_is_refused_the_brand_page(
 async def test_a_visitor_is_sent_to_log_in_from_the_brand_page(client: httpx.AsyncClient) -> None:
     response = await client.get("/admin/brand")
     assert response.status_code == 303 and response.headers["location"] == "/login"
+
+
+@pytest.mark.parametrize("htmx_request", [False, True], ids=["plain-form", "htmx"])
+async def test_a_signed_out_post_with_a_valid_csrf_token_is_sent_to_log_in_changing_nothing(
+    client: httpx.AsyncClient, htmx_request: bool
+) -> None:
+    csrf = await visitor_csrf(client)
+    data = {"name": "夺权", "about": "改掉介绍"}
+    if htmx_request:
+        posted = await client.post("/admin/brand", data=data, headers=htmx(csrf))
+        assert (posted.status_code, posted.headers.get("HX-Redirect")) == (200, "/login")
+    else:
+        posted = await client.post("/admin/brand", data={**data, "csrf_token": csrf})
+        assert sent_to_log_in(posted), (posted.status_code, posted.text[:200])
+    assert not await BrandProfile.exists() and not await AuditLogEntry.exists()

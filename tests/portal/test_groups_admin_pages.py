@@ -13,10 +13,13 @@ from domain.collaborators import Collaborators
 from domain.groups import admin
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Estate, Member, Role
+from domain.media.models import Image
 from domain.posts.models import AuditLogEntry
 from tests.domain.test_groups_admin import group_input
-from tests.factories import make_estate, make_member
-from tests.portal.test_points_pages import htmx, log_in
+from tests.domain.test_images import encoded
+from tests.factories import make_estate, make_image, make_member
+from tests.portal.test_points_pages import htmx, log_in, visitor_csrf
+from web.ids import encode_id
 
 CREATE = {
     "name": "亲子烘焙",
@@ -37,7 +40,8 @@ async def world(collaborators: Collaborators) -> dict[str, Any]:
 
 
 async def snapshot() -> tuple[Any, ...]:
-    groups = await InterestGroup.all().order_by("id").values_list("name", "slug", "archived_at")
+    fields = ("name", "slug", "archived_at", "host_id", "cover_url")
+    groups = await InterestGroup.all().order_by("id").values_list(*fields)
     hosts = await GroupHost.all().order_by("id").values_list("group_id", "member_id")
     return (groups, hosts, await AuditLogEntry.all().count())
 
@@ -69,16 +73,16 @@ async def test_every_group_page_is_refused_to_anyone_but_admins(
     roles: tuple[Role, ...],
 ) -> None:
     await admin.appoint_host(collaborators, world["admin"], world["group"].id, world["other"].id)
+    # A signed-out visitor's token is valid, so the sign-in check is what refuses them.
     csrf = await log_in(client, await make_member(roles=roles)) if roles else ""
+    csrf = csrf or await visitor_csrf(client)
     before = await snapshot()
     for method, url, data in requests(world):
         response = await client.request(method, url, data=data or None, headers=htmx(csrf))
         if roles:
             assert response.status_code == 403, (method, url)
-        elif method == "GET":
-            assert response.headers.get("HX-Redirect") == "/login", url
         else:
-            assert response.status_code == 403, (method, url)  # no session, so no CSRF token
+            assert response.headers.get("HX-Redirect") == "/login", (method, url)
     assert await snapshot() == before
 
 
@@ -190,3 +194,75 @@ async def test_an_archived_group_shows_as_archived_takes_no_joins_and_leaves_the
     assert not await GroupMembership.exists(group_id=group.id, member_id=resident.id)
     share = await client.get("/share")
     assert f'<option value="{group.id}"' not in share.text
+
+
+async def test_an_admin_makes_a_co_host_the_lead_and_a_non_host_cannot_be_made_lead(
+    client: httpx.AsyncClient, collaborators: Collaborators, world: dict[str, Any]
+) -> None:
+    group, lead, other = world["group"], world["lead"], world["other"]
+    csrf = await log_in(client, world["admin"])
+    base = f"/admin/groups/{group.id}"
+    before = await snapshot()
+    stranger = await client.post(f"{base}/hosts/{other.id}/lead", headers=htmx(csrf))
+    assert stranger.status_code == 422 and "这位成员不是本组的主理人" in stranger.text
+    assert await snapshot() == before
+
+    await admin.appoint_host(collaborators, world["admin"], group.id, other.id)
+    made = await client.post(f"{base}/hosts/{other.id}/lead", headers=htmx(csrf))
+    assert made.status_code == 200
+    assert f'/hosts/{lead.id}/lead"' in made.text  # the former lead can be made lead again
+    assert f'/hosts/{other.id}/lead"' not in made.text
+    assert (await InterestGroup.get(id=group.id)).host_id == other.id
+    assert await GroupHost.exists(group_id=group.id, member_id=lead.id)  # still a co-host
+    entry = await AuditLogEntry.get(action="LEAD_HOST_SET")
+    assert (entry.actor_id, entry.target_id) == (world["admin"].id, group.id)
+    assert (entry.before, entry.after) == ({"host_id": lead.id}, {"host_id": other.id})
+
+
+async def upload(client: httpx.AsyncClient, csrf: str) -> str:
+    """An image uploaded the way the group form's cover field does it; its id."""
+    files = {"file": ("cover.jpg", encoded((320, 200)), "image/jpeg")}
+    response = await client.post("/api/uploads", files=files, headers={"X-CSRF-Token": csrf})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+def cover_form_url(world: dict[str, Any], form: str) -> str:
+    return "/admin/groups" if form == "create" else f"/admin/groups/{world['group'].id}"
+
+
+@pytest.mark.parametrize("form", ["create", "edit"])
+async def test_the_cover_is_set_from_an_image_uploaded_in_the_group_form(
+    client: httpx.AsyncClient, world: dict[str, Any], form: str
+) -> None:
+    csrf = await log_in(client, world["admin"])
+    cover_id = await upload(client, csrf)
+    image = await Image.get(owner_id=world["admin"].id)
+    data = {**CREATE, "coverImageId": cover_id}
+    response = await client.post(cover_form_url(world, form), data=data, headers=htmx(csrf))
+    assert response.status_code == 200, response.text
+    group = await InterestGroup.get(slug="kids-baking")
+    assert group.cover_url == f"/media/{image.storage_key}"
+    page = await client.get(f"/admin/groups/{group.id}")
+    assert f'src="/media/{image.storage_key}"' in page.text
+    assert (await client.get(group.cover_url)).status_code == 200
+
+
+@pytest.mark.parametrize("cover", ["unknown", "someone else's", "not an id"])
+@pytest.mark.parametrize("form", ["create", "edit"])
+async def test_a_cover_that_is_not_the_admins_upload_comes_back_at_422_changing_nothing(
+    client: httpx.AsyncClient, world: dict[str, Any], form: str, cover: str
+) -> None:
+    covers = {
+        "unknown": encode_id("Image", 999_999),
+        "someone else's": encode_id("Image", (await make_image(world["other"])).id),
+        "not an id": "not-an-image",
+    }
+    csrf = await log_in(client, world["admin"])
+    before = await snapshot()
+    data = {**CREATE, "coverImageId": covers[cover]}
+    refused = await client.post(cover_form_url(world, form), data=data, headers=htmx(csrf))
+    assert refused.status_code == 422
+    message = "编号无效" if cover == "not an id" else "图片不存在，请重新上传"
+    assert message in refused.text
+    assert await snapshot() == before

@@ -18,7 +18,7 @@ from domain.points import services as points
 from domain.posts.models import AuditLogEntry, Comment, Post, PostKind, PostStatus
 from tests.domain.events_helpers import make_group, make_host
 from tests.factories import make_estate, make_member
-from tests.portal.test_points_pages import htmx, log_in
+from tests.portal.test_points_pages import htmx, log_in, sent_to_log_in, visitor_csrf
 from tests.sqlcount import count_sql
 
 ADMIN = (Role.RESIDENT, Role.ADMIN)
@@ -72,6 +72,39 @@ async def test_signed_out_visitors_are_sent_to_log_in(client: httpx.AsyncClient)
     for path in ("/admin/members", f"/admin/members/{member.id}"):
         response = await client.get(path)
         assert response.status_code == 303 and response.headers["location"].endswith("/login")
+
+
+SIGNED_OUT_POSTS = ["grant", "revoke", "suspend", "lift", "estate", "approve", "decline"]
+
+
+@pytest.mark.parametrize("action", SIGNED_OUT_POSTS)
+async def test_a_signed_out_post_with_a_valid_csrf_token_is_sent_to_log_in_changing_nothing(
+    client: httpx.AsyncClient, clock: FrozenClock, action: str
+) -> None:
+    admin = await make_member(roles=ADMIN)
+    member = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    suspended = await make_member()
+    await Member.filter(id=suspended.id).update(suspended=True, suspension_reason="刷广告")
+    request = await RoleGrantRequest.create(
+        member=member, role="ADMIN", requested_by=admin, created_at=clock.now()
+    )
+    estate = await make_estate("绿地小区")
+    grant, revoke, suspend, _, set_estate, approve, decline = post_paths(member.id, request.id)
+    lift = f"/admin/members/{suspended.id}/lift"
+    path, data = {
+        "grant": (grant, {"role": "MODERATOR"}),
+        "revoke": (revoke, {"role": "HOST"}),
+        "suspend": (suspend, {"reason": "刷广告", "until": "2027-01-01"}),
+        "lift": (lift, {}),
+        "estate": (set_estate, {"estateId": str(estate.id)}),
+        "approve": (approve, {}),
+        "decline": (decline, {}),
+    }[action]
+    csrf = await visitor_csrf(client)
+    before = await snapshot()
+    response = await client.post(path, data=data, headers={"X-CSRF-Token": csrf})
+    assert sent_to_log_in(response), (path, response.status_code, response.text[:200])
+    assert await snapshot() == before
 
 
 async def test_admins_find_members_by_name_or_last_four_digits_and_see_staff_by_role(

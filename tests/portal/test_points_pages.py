@@ -37,6 +37,19 @@ def htmx(csrf: str) -> dict[str, str]:
     return HTMX | {"X-CSRF-Token": csrf}
 
 
+async def visitor_csrf(client: httpx.AsyncClient) -> str:
+    """A signed-out visitor's CSRF token (the one the log-in page puts in the session), so that a
+    POST passes the CSRF check and meets the page's own sign-in check."""
+    login = await client.get("/login")
+    return re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+
+
+def sent_to_log_in(response: httpx.Response) -> bool:
+    """The answer to a signed-out visitor without htmx: a 303 to the log-in page."""
+    location = httpx.URL(response.headers.get("location", ""))
+    return response.status_code == 303 and location.path == "/login"
+
+
 async def balance(member: Member) -> int:
     account = await PointsAccount.get_or_none(member_id=member.id)
     return account.balance if account else 0

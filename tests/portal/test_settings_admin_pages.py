@@ -15,7 +15,7 @@ from domain.programme.models import PrivacyPolicy, ProgrammeRules
 from domain.programme.rules import DEFAULT_RULES
 from portal.forms.settings import rule_values
 from tests.factories import make_member
-from tests.portal.test_points_pages import htmx, log_in
+from tests.portal.test_points_pages import htmx, log_in, sent_to_log_in, visitor_csrf
 
 POLICY = "我们只为登录和邻里活动保存你的手机号与昵称。\n\n我们不会出售任何数据。"
 
@@ -155,3 +155,21 @@ async def test_the_points_history_names_the_rule_version_of_each_award(
     page = await client.get("/points")
     assert "发布内容 · 规则 v1" in page.text and "发布内容 · 规则 v2" in page.text
     assert "+12" in page.text and "+10" in page.text
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/admin/settings", rule_form(postPublished="99")),
+        ("/admin/privacy", {"version": "2027-01", "body": POLICY}),
+    ],
+    ids=["rules", "privacy"],
+)
+async def test_a_signed_out_post_with_a_valid_csrf_token_is_sent_to_log_in_changing_nothing(
+    client: httpx.AsyncClient, path: str, data: dict[str, str]
+) -> None:
+    csrf = await visitor_csrf(client)
+    response = await client.post(path, data=data, headers={"X-CSRF-Token": csrf})
+    assert sent_to_log_in(response), (path, response.status_code, response.text[:200])
+    assert not await ProgrammeRules.exists() and not await PrivacyPolicy.exists()
+    assert not await AuditLogEntry.exists()

@@ -15,7 +15,7 @@ from domain.identity import tags
 from domain.identity.models import InterestTag, Member, MemberInterestTag, Role
 from domain.posts.models import AuditLogEntry
 from tests.factories import CLOCK_START, make_member, make_tag
-from tests.portal.test_points_pages import htmx, log_in
+from tests.portal.test_points_pages import htmx, log_in, sent_to_log_in, visitor_csrf
 from tests.sqlcount import count_sql
 
 
@@ -30,25 +30,43 @@ async def tag_state() -> list[tuple[object, ...]]:
     return [*rows, (await AuditLogEntry.all().count(),)]
 
 
+async def tag_posts() -> dict[str, tuple[str, dict[str, str]]]:
+    """Two tags and a retired one; every tag action with a form an admin's POST would carry out."""
+    coffee, tea, old = await make_tag("咖啡"), await make_tag("茶"), await make_tag("旧爱好")
+    await InterestTag.filter(id=old.id).update(retired_at=CLOCK_START)
+    return {
+        "create": ("/admin/tags", {"name": "亲子"}),
+        "rename": (f"/admin/tags/{coffee.id}/rename", {"name": "手冲"}),
+        "merge": (f"/admin/tags/{coffee.id}/merge", {"targetId": str(tea.id), "confirm": "yes"}),
+        "retire": (f"/admin/tags/{coffee.id}/retire", {}),
+        "restore": (f"/admin/tags/{old.id}/restore", {}),
+    }
+
+
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.HOST, Role.MODERATOR])
 async def test_the_tag_pages_are_refused_to_every_role_but_admin(
     client: httpx.AsyncClient, role: Role
 ) -> None:
-    coffee, tea = await make_tag("咖啡"), await make_tag("茶")
+    attempts = await tag_posts()
     before = await tag_state()
     anonymous = await client.get("/admin/tags")
     assert anonymous.status_code == 303 and anonymous.headers["location"].endswith("/login")
     csrf = await log_in(client, await make_member(roles=(Role.RESIDENT, role)))
     assert (await client.get("/admin/tags")).status_code == 403
-    attempts = [
-        ("/admin/tags", {"name": "亲子"}),
-        (f"/admin/tags/{coffee.id}/rename", {"name": "手冲"}),
-        (f"/admin/tags/{coffee.id}/merge", {"targetId": str(tea.id), "confirm": "yes"}),
-        (f"/admin/tags/{coffee.id}/retire", {}),
-        (f"/admin/tags/{coffee.id}/restore", {}),
-    ]
-    for url, data in attempts:
+    for url, data in attempts.values():
         assert (await client.post(url, data=data, headers=htmx(csrf))).status_code == 403, url
+    assert await tag_state() == before
+
+
+@pytest.mark.parametrize("action", ["create", "rename", "merge", "retire", "restore"])
+async def test_a_signed_out_post_with_a_valid_csrf_token_is_sent_to_log_in_changing_nothing(
+    client: httpx.AsyncClient, action: str
+) -> None:
+    url, data = (await tag_posts())[action]
+    before = await tag_state()
+    csrf = await visitor_csrf(client)
+    response = await client.post(url, data=data, headers={"X-CSRF-Token": csrf})
+    assert sent_to_log_in(response), (url, response.status_code, response.text[:200])
     assert await tag_state() == before
 
 
