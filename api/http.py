@@ -25,6 +25,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -39,6 +40,7 @@ from api.over_http import (
     request_error_status,
 )
 from api.persisted import PersistedQueries
+from api.ws_session import SignedInSessionHandler, connection_token
 from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import TokenKind
@@ -154,6 +156,7 @@ SUBSCRIPTIONS_OVER_WEBSOCKET = "订阅请通过 WebSocket（graphql-transport-ws
 
 class GraphQLApp(GraphQL[Context, None]):
     websocket_adapter_class = TextFrameWebSocketAdapter
+    graphql_transport_ws_handler_class = SignedInSessionHandler
 
     def __init__(self, schema: BaseSchema, debug: bool) -> None:
         super().__init__(
@@ -162,6 +165,9 @@ class GraphQLApp(GraphQL[Context, None]):
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
             max_subscriptions_per_connection=5,
+            # Only the protocol whose sessions re-check the member (the legacy graphql-ws one
+            # would keep the member of its connection_init for the socket's life).
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.persisted = PersistedQueries(schema)
         self.compiled = CompiledOperations(schema)
@@ -283,18 +289,16 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> None:
         """graphql-transport-ws: the token comes in ``connection_init``'s payload as
-        ``{"authorization": "Bearer …"}``; none means signed out, a bad one is refused."""
+        ``{"authorization": "Bearer …"}``; none means signed out, a bad one is refused. Each
+        operation looks the token up again (``api/ws_session.py``)."""
         if context.failure is not None:
             raise ConnectionRejectionError({"code": "INTERNAL_SERVER_ERROR"})
-        raw = (context.connection_params or {}).get("authorization")
-        if raw is None:
+        token = connection_token(context.connection_params)
+        if token is None:
             return None
-        scheme, _, token = str(raw).partition(" ")
         found = None
-        if scheme.lower() == "bearer" and token.strip():
-            found = await services.authenticate(
-                context.collaborators, token.strip(), TokenKind.ACCESS
-            )
+        if token:
+            found = await services.authenticate(context.collaborators, token, TokenKind.ACCESS)
         if found is None:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
         context.member, context.token = found

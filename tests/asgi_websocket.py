@@ -17,7 +17,13 @@ class WebSocketSession:
     (``websocket.send``, ``websocket.close``); leaving the block disconnects the client, if it
     has not closed already, and waits for the app to finish the session."""
 
-    def __init__(self, app: ASGIApp, path: str, subprotocols: list[str]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        path: str,
+        subprotocols: list[str],
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self._app = app
         self._scope: Scope = {
             "type": "websocket",
@@ -33,6 +39,7 @@ class WebSocketSession:
             "headers": [
                 (b"host", b"testserver"),
                 (b"sec-websocket-protocol", ", ".join(subprotocols).encode()),
+                *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items()),
             ],
             "subprotocols": subprotocols,
             "state": {},
@@ -57,6 +64,12 @@ class WebSocketSession:
 
     async def receive(self) -> Message:
         return await asyncio.wait_for(self._from_app.get(), TIMEOUT_SECONDS)
+
+    async def ended(self) -> None:
+        """Waits for the app to finish the session on its own (after it closed the socket)."""
+        assert self._session is not None
+        await asyncio.wait_for(asyncio.shield(self._session), TIMEOUT_SECONDS)
+        self._disconnected = True
 
     async def close(self, code: int = 1000) -> None:
         self._disconnected = True
