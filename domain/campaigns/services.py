@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from domain.aftercommit import after_commit, atomic
+from domain.audit import changed, record_change, snapshot
 from domain.campaigns import live, rules
 from domain.campaigns.errors import (
     AlreadyVotedError,
@@ -30,7 +31,7 @@ from domain.identity.policies import require_role
 from domain.identity.suspensions import is_suspended
 from domain.points.services import award_points
 from domain.posts import text
-from domain.posts.models import AuditLogEntry, Post, PostKind, PostStatus
+from domain.posts.models import Post, PostKind, PostStatus
 from domain.ratelimit import Limit, hit_all
 
 PROPOSALS = Limit("campaign:propose", 5, 60)
@@ -44,6 +45,21 @@ def windows(campaign: Campaign) -> rules.Windows:
         campaign.voting_ends_at,
         campaign.closed_at,
     )
+
+
+# What a campaign's creation records in the audit log.
+CREATED_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "estate_id",
+    "proposal_starts_at",
+    "proposal_ends_at",
+    "voting_starts_at",
+    "voting_ends_at",
+    "votes_per_member",
+    "hide_results",
+)
 
 
 @dataclass(frozen=True)
@@ -75,20 +91,30 @@ async def create_campaign(c: Collaborators, admin: Member, new: NewCampaign) -> 
         errors.append(FieldError("estateId", "小区不存在"))
     if errors:
         raise InvalidInputError(errors)
-    return await Campaign.create(
-        kind=new.kind,
-        title=new.title.strip(),
-        description=new.description.strip(),
-        estate_id=new.estate_id,
-        proposal_starts_at=new.proposal_starts_at,
-        proposal_ends_at=new.proposal_ends_at,
-        voting_starts_at=new.voting_starts_at,
-        voting_ends_at=new.voting_ends_at,
-        votes_per_member=new.votes_per_member,
-        hide_results=new.hide_results,
-        created_by=admin,
-        created_at=c.clock.now(),
-    )
+    async with atomic():
+        campaign = await Campaign.create(
+            kind=new.kind,
+            title=new.title.strip(),
+            description=new.description.strip(),
+            estate_id=new.estate_id,
+            proposal_starts_at=new.proposal_starts_at,
+            proposal_ends_at=new.proposal_ends_at,
+            voting_starts_at=new.voting_starts_at,
+            voting_ends_at=new.voting_ends_at,
+            votes_per_member=new.votes_per_member,
+            hide_results=new.hide_results,
+            created_by=admin,
+            created_at=c.clock.now(),
+        )
+        await record_change(
+            actor_id=admin.id,
+            action="CAMPAIGN_CREATED",
+            target_type="CAMPAIGN",
+            target_id=campaign.id,
+            now=campaign.created_at,
+            after=snapshot(campaign, CREATED_FIELDS),
+        )
+    return campaign
 
 
 async def propose_entry(
@@ -171,13 +197,15 @@ async def moderate_entry(
         )
         if not moved:
             raise InvalidEntryTransitionError()
-        await AuditLogEntry.create(
-            actor=actor,
+        await record_change(
+            actor_id=actor.id,
             action=action,
             target_type="CAMPAIGN_ENTRY",
             target_id=entry_id,
+            now=c.clock.now(),
+            before={"status": EntryStatus.PENDING},  # the only status the update moves from
+            after={"status": target},
             reason=note,
-            created_at=c.clock.now(),
         )
     return await CampaignEntry.get(id=entry_id)
 
@@ -271,21 +299,36 @@ async def open_voting(c: Collaborators, admin: Member, campaign_id: int) -> Camp
     if campaign is None:
         raise NotFoundError()
     now = c.clock.now()
+    moved_to = {"voting_starts_at": now, **_proposals_end_by(campaign, now)}
     async with atomic():
         moved = await Campaign.filter(
             id=campaign_id, closed_at__isnull=True, voting_starts_at__gt=now
-        ).update(voting_starts_at=now, **_proposals_end_by(campaign, now))
+        ).update(**moved_to)
         if not moved:
             raise VotingAlreadyOpenError()
-        await AuditLogEntry.create(
-            actor=admin,
+        before, after = changed(
+            {"status": rules.status_at(windows(campaign), now), **_windows_of(campaign)},
+            {"status": rules.CampaignStatus.VOTING, **moved_to},
+        )
+        await record_change(
+            actor_id=admin.id,
             action="OPEN_VOTING",
             target_type="CAMPAIGN",
             target_id=campaign_id,
-            created_at=now,
+            now=now,
+            before=before,
+            after=after,
         )
         announce(c, VotingOpened(campaign_id, campaign.estate_id, campaign.title, admin.id))
     return await Campaign.get(id=campaign_id)
+
+
+def _windows_of(campaign: Campaign) -> dict[str, datetime | None]:
+    return {
+        "voting_starts_at": campaign.voting_starts_at,
+        "proposal_starts_at": campaign.proposal_starts_at,
+        "proposal_ends_at": campaign.proposal_ends_at,
+    }
 
 
 def _proposals_end_by(campaign: Campaign, now: datetime) -> dict[str, datetime]:
@@ -303,34 +346,54 @@ async def close_campaign(
     c: Collaborators, campaign_id: int, admin: Member | None = None
 ) -> Campaign:
     """Name the winner (most votes, a tie to the earlier entry) and award the proposer once.
-    Closing a closed campaign changes nothing. ``admin`` is None when the job closes it."""
+    Closing a closed campaign changes nothing. ``admin`` is None when the job closes it; an
+    admin's closing is audited with the status it ended and the winner it named."""
     if admin is not None:
         require_role(admin, Role.ADMIN)
-    if not await Campaign.filter(id=campaign_id).exists():
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
         raise NotFoundError()
+    now = c.clock.now()
     async with atomic():
-        closed = await Campaign.filter(id=campaign_id, closed_at__isnull=True).update(
-            closed_at=c.clock.now()
-        )
+        closed = await Campaign.filter(id=campaign_id, closed_at__isnull=True).update(closed_at=now)
         if closed:
-            await _name_winner(c, campaign_id)
+            winner_id = await _name_winner(c, campaign_id)
+            if admin is not None:  # the job's closing at the end of voting is no staff change
+                await _audit_closing(admin, campaign, winner_id, now)
     if closed:
         await live.rebuild(c.redis, campaign_id)
         await live.publish(c.redis, campaign_id)
     return await Campaign.get(id=campaign_id)
 
 
-async def _name_winner(c: Collaborators, campaign_id: int) -> None:
+async def _audit_closing(
+    admin: Member, campaign: Campaign, winner_id: int | None, now: datetime
+) -> None:
+    """The status the campaign had until now (its row as read before the closing update, which
+    found it still open) and the winner named, if any."""
+    await record_change(
+        actor_id=admin.id,
+        action="CAMPAIGN_CLOSED",
+        target_type="CAMPAIGN",
+        target_id=campaign.id,
+        now=now,
+        before={"status": rules.status_at(windows(campaign), now), "winner_entry_id": None},
+        after={"status": rules.CampaignStatus.CLOSED, "winner_entry_id": winner_id},
+    )
+
+
+async def _name_winner(c: Collaborators, campaign_id: int) -> int | None:
     entries = await CampaignEntry.filter(campaign_id=campaign_id, status=EntryStatus.APPROVED)
     standings = [rules.Standing(e.id, e.vote_count, e.created_at) for e in entries]
     winner_id = rules.winner_of(standings)
     if winner_id is None:
-        return
+        return None
     await Campaign.filter(id=campaign_id).update(winner_entry_id=winner_id)
     winner = next(e for e in entries if e.id == winner_id)
     await award_points(c, winner.proposer_id, "campaign_won", f"campaign:{campaign_id}")
     title = await column(Campaign.filter(id=campaign_id), "title")
     announce(c, CampaignWon(campaign_id, winner.id, winner.proposer_id, title[0]))
+    return winner_id
 
 
 async def close_due_campaigns(c: Collaborators) -> int:

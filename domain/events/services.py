@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from domain.aftercommit import atomic
+from domain.audit import record_change, snapshot
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import InvalidInputError, NotFoundError
@@ -40,6 +41,16 @@ from domain.identity.suspensions import refuse_if_suspended
 from domain.points.services import award_points
 
 CANCELLABLE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+# What an event's creation records in the audit log.
+CREATED_FIELDS = (
+    "title",
+    "description",
+    "location",
+    "group_id",
+    "starts_at",
+    "ends_at",
+    "capacity",
+)
 
 
 @dataclass(frozen=True)
@@ -70,17 +81,27 @@ async def create_event(c: Collaborators, staff: Member, new: NewEvent) -> Event:
     )
     if errors:
         raise InvalidInputError(errors)
-    return await Event.create(
-        title=new.title.strip(),
-        description=new.description.strip(),
-        location=new.location.strip(),
-        group=group,
-        created_by=staff,
-        starts_at=new.starts_at,
-        ends_at=new.ends_at,
-        capacity=new.capacity,
-        created_at=now,
-    )
+    async with atomic():
+        event = await Event.create(
+            title=new.title.strip(),
+            description=new.description.strip(),
+            location=new.location.strip(),
+            group=group,
+            created_by=staff,
+            starts_at=new.starts_at,
+            ends_at=new.ends_at,
+            capacity=new.capacity,
+            created_at=now,
+        )
+        await record_change(
+            actor_id=staff.id,
+            action="EVENT_CREATED",
+            target_type="EVENT",
+            target_id=event.id,
+            now=now,
+            after=snapshot(event, CREATED_FIELDS),
+        )
+    return event
 
 
 async def register_for_event(c: Collaborators, member: Member, event_id: int) -> EventRegistration:

@@ -9,6 +9,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from domain.audit import record_change
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError
 from domain.identity import policies
@@ -21,7 +22,6 @@ from domain.identity.models import (
     Member,
     Role,
 )
-from domain.posts.models import AuditLogEntry
 
 PENDING = EstateChangeStatus.PENDING
 PENDING_PAGE_MAX = 50
@@ -145,12 +145,26 @@ async def set_member_estate(
 
 
 async def _audit(actor: Member, action: str, request: EstateChangeRequest, now: datetime) -> None:
-    await AuditLogEntry.create(
-        actor=actor,
+    """The member's estate before and after (a declined request leaves it as it was); for a
+    decision on a member's request, that request's status too."""
+    declined = action == "ESTATE_DECLINED"
+    before: dict[str, object] = {"estate_id": request.from_estate_id}
+    after: dict[str, object] = {
+        "estate_id": request.from_estate_id if declined else request.to_estate_id
+    }
+    if action != "ESTATE_SET":  # an admin's setting makes its request already approved
+        before["request_status"] = PENDING
+        after["request_status"] = (
+            EstateChangeStatus.DECLINED if declined else EstateChangeStatus.APPROVED
+        )
+    await record_change(
+        actor_id=actor.id,
         action=action,
         target_type="MEMBER",
         target_id=request.member_id,
+        now=now,
+        before=before,
+        after=after,
         reason=f"小区 {request.from_estate_id or '-'} → {request.to_estate_id}"
         f"（申请 {request.id}）",
-        created_at=now,
     )

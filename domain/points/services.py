@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 
 from domain.aftercommit import after_commit, atomic
+from domain.audit import record_change
 from domain.collaborators import Collaborators
 from domain.errors import FieldError, InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
@@ -160,20 +161,42 @@ async def adjust_points(
             raise IdempotencyMismatchError()
         return existing
     if abs(amount) > APPROVAL_THRESHOLD:
-        request, _ = await AdjustmentRequest.get_or_create(
-            idempotency_key=scoped_key,
+        request = await _request_adjustment(c, admin, member_id, amount, reason, scoped_key)
+        if (request.member_id, request.amount) != (member_id, amount):
+            raise IdempotencyMismatchError()
+        raise ApprovalRequiredError(request.id)
+    adjustment = Adjustment(member_id, amount, reason, scoped_key)
+    return await _apply_adjustment(c, admin, adjustment, "POINTS_ADJUSTED")
+
+
+async def _request_adjustment(
+    c: Collaborators, admin: Member, member_id: int, amount: int, reason: str, key: str
+) -> AdjustmentRequest:
+    """The request waiting for a second admin, audited when this call made it (a replayed key
+    finds the one it made before)."""
+    now = c.clock.now()
+    async with atomic():
+        request, created = await AdjustmentRequest.get_or_create(
+            idempotency_key=key,
             defaults={
                 "member_id": member_id,
                 "amount": amount,
                 "reason": reason,
                 "requested_by": admin,
-                "created_at": c.clock.now(),
+                "created_at": now,
             },
         )
-        if (request.member_id, request.amount) != (member_id, amount):
-            raise IdempotencyMismatchError()
-        raise ApprovalRequiredError(request.id)
-    return await _apply_adjustment(c, member_id, amount, reason, scoped_key)
+        if created:
+            await record_change(
+                actor_id=admin.id,
+                action="POINTS_ADJUSTMENT_REQUESTED",
+                target_type="MEMBER",
+                target_id=member_id,
+                now=now,
+                after={"amount": amount, "adjustment_request_id": request.id},
+                reason=reason,
+            )
+    return request
 
 
 async def approve_adjustment(c: Collaborators, admin: Member, request_id: int) -> LedgerEntry:
@@ -189,26 +212,68 @@ async def approve_adjustment(c: Collaborators, admin: Member, request_id: int) -
         )
         if not decided:
             return await LedgerEntry.get(idempotency_key=request.idempotency_key)
-        entry = await _apply_adjustment(
-            c, request.member_id, request.amount, request.reason, request.idempotency_key
+        adjustment = Adjustment(
+            request.member_id,
+            request.amount,
+            request.reason,
+            request.idempotency_key,
+            request_id=request_id,
+            requested_by_id=request.requested_by_id,
         )
+        entry = await _apply_adjustment(c, admin, adjustment, "POINTS_ADJUSTMENT_APPROVED")
         await AdjustmentRequest.filter(id=request_id).update(entry_id=entry.id)
     return entry
 
 
+@dataclass(frozen=True)
+class Adjustment:
+    """An adjustment about to be applied; ``request_id`` when a second admin approved it."""
+
+    member_id: int
+    amount: int
+    reason: str
+    key: str
+    request_id: int | None = None
+    requested_by_id: int | None = None
+
+
 async def _apply_adjustment(
-    c: Collaborators, member_id: int, amount: int, reason: str, key: str
+    c: Collaborators, admin: Member, adjustment: Adjustment, action: str
 ) -> LedgerEntry:
+    """The ledger entry, audited with the balance before and after: the entry itself does not
+    say which admin made it (nor, for an approved request, who asked)."""
     now = c.clock.now()
-    description = f"运营调整：{reason}"[:120]
+    member_id, amount, key = adjustment.member_id, adjustment.amount, adjustment.key
+    description = f"运营调整：{adjustment.reason}"[:120]
     async with atomic():
         account = await lock_account(member_id, now)
         existing = await LedgerEntry.get_or_none(idempotency_key=key)
         if existing is not None:
             return existing
+        balance = account.balance
         if amount > 0:  # a new lot: it expires as the version in force says
             rules = await current_programme_rules()
-            return await credit(
+            entry = await credit(
                 account, amount, LedgerReason.ADJUSTMENT, description, key, now, rules
             )
-        return await debit(account, -amount, LedgerReason.ADJUSTMENT, description, key, now)
+        else:
+            entry = await debit(account, -amount, LedgerReason.ADJUSTMENT, description, key, now)
+        await record_change(
+            actor_id=admin.id,
+            action=action,
+            target_type="MEMBER",
+            target_id=member_id,
+            now=now,
+            before={"balance": balance},
+            after={"balance": entry.balance_after, **_adjustment_values(adjustment, entry)},
+            reason=adjustment.reason,
+        )
+    return entry
+
+
+def _adjustment_values(adjustment: Adjustment, entry: LedgerEntry) -> dict[str, int]:
+    values = {"amount": adjustment.amount, "ledger_entry_id": entry.id}
+    if adjustment.request_id is not None and adjustment.requested_by_id is not None:
+        values["adjustment_request_id"] = adjustment.request_id
+        values["requested_by_id"] = adjustment.requested_by_id
+    return values

@@ -22,7 +22,7 @@ from domain.errors import InvalidInputError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.purchases.rules import PurchaseRow, RowError, unstorable
-from domain.purchases.services import BATCH_SIZE, RecordSummary, record_batch
+from domain.purchases.services import PurchaseImport, RecordSummary
 
 REQUIRED = ("order_id", "amount_cents", "purchased_at")
 # The recording rules name fields as the API does; a CSV's reader thinks in its columns.
@@ -143,20 +143,13 @@ async def import_purchases_csv(
 ) -> RecordSummary:
     """Record every good row of the file; returns the summary with bad rows' line numbers."""
     require_role(actor, Role.ADMIN)
-    total = RecordSummary()
-    batch: list[PurchaseRow] = []
+    purchase_import = PurchaseImport(c, actor, "CSV")
     for parsed in read_rows(lines):
         if isinstance(parsed, _Parsed):
-            total.add(RecordSummary(rejected=1, errors=[parsed.error]))
-            continue
-        batch.append(parsed)
-        if len(batch) >= BATCH_SIZE:
-            total.add(_in_columns(await record_batch(c, batch, "CSV")))
-            batch = []
-            if progress:
-                progress(total)
-    if batch:
-        total.add(_in_columns(await record_batch(c, batch, "CSV")))
+            purchase_import.count(RecordSummary(rejected=1, errors=[parsed.error]))
+        elif await purchase_import.add(parsed) and progress:
+            progress(_in_columns(purchase_import.total))
+    total = _in_columns(await purchase_import.finish())
     total.errors.sort(key=lambda e: e.line)
     if progress:
         progress(total)

@@ -5,11 +5,12 @@ referrals. GraphQL, the CSV command and the portal all come through ``record_pur
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from domain.aftercommit import atomic
+from domain.audit import record_change
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.identity.models import Member, Role
@@ -36,6 +37,7 @@ class RecordSummary:
     errors: list[RowError] = field(default_factory=list)
     points: int = 0
     referrals_rewarded: int = 0
+    first_purchase_id: int | None = None  # the lowest id of the purchases recorded
 
     def add(self, other: RecordSummary) -> None:
         self.recorded += other.recorded
@@ -43,28 +45,106 @@ class RecordSummary:
         self.rejected += other.rejected
         self.points += other.points
         self.referrals_rewarded += other.referrals_rewarded
+        firsts = [i for i in (self.first_purchase_id, other.first_purchase_id) if i is not None]
+        self.first_purchase_id = min(firsts, default=None)
         room = MAX_REPORTED_ERRORS - len(self.errors)
         self.errors.extend(other.errors[: max(0, room)])
+
+
+Audit = Callable[[RecordSummary], Awaitable[None]]
+
+
+class PurchaseImport:
+    """One import (an API call or a file): rows in batches of ``BATCH_SIZE``, each batch one
+    transaction, and one audit entry for the whole import with its counts (not one per row)
+    when it recorded any purchase: an import of refused rows and known orders changes nothing.
+
+    The entry is written in the transaction of the import's last batch, so an import of one
+    batch (every API call) is recorded together with its entry or not at all. Which batch is the
+    last is known only when the rows end: a full batch waits for the next row before it goes. A
+    batch that fails after earlier ones committed leaves an entry for what they recorded."""
+
+    def __init__(self, c: Collaborators, actor: Member, source: str) -> None:
+        self.c, self.actor, self.source = c, actor, source
+        self.total = RecordSummary()
+        self._held: list[PurchaseRow] = []
+        self._rows: list[PurchaseRow] = []
+
+    def count(self, summary: RecordSummary) -> None:
+        """Rows refused before recording (a CSV line that could not be read)."""
+        self.total.add(summary)
+
+    async def add(self, row: PurchaseRow) -> bool:
+        """Takes one row; True when a batch was recorded on the way."""
+        recorded = False
+        if len(self._rows) >= BATCH_SIZE:
+            if self._held:
+                await self._record(self._held, last=False)
+                recorded = True
+            self._held, self._rows = self._rows, []
+        self._rows.append(row)
+        return recorded
+
+    async def finish(self) -> RecordSummary:
+        if self._held:
+            await self._record(self._held, last=False)
+        await self._record(self._rows, last=True)
+        self._held, self._rows = [], []
+        return self.total
+
+    async def _record(self, rows: list[PurchaseRow], *, last: bool) -> None:
+        try:
+            summary = await record_batch(self.c, rows, self.source, self._audit if last else None)
+        except Exception:
+            if self.total.recorded:  # earlier batches committed: they are audited all the same
+                async with atomic():
+                    await self._write(self.total, complete=False)
+            raise
+        self.total.add(summary)
+
+    async def _audit(self, last_batch: RecordSummary) -> None:
+        total = replace(self.total, errors=[])
+        total.add(last_batch)
+        if total.recorded:  # refused rows and orders recorded before change nothing
+            await self._write(total, complete=True)
+
+    async def _write(self, total: RecordSummary, *, complete: bool) -> None:
+        counts = {
+            "source": self.source,
+            "rows": total.recorded + total.duplicates + total.rejected,
+            "recorded": total.recorded,
+            "duplicates": total.duplicates,
+            "rejected": total.rejected,
+            "points": total.points,
+            "referrals_rewarded": total.referrals_rewarded,
+        }
+        await record_change(
+            actor_id=self.actor.id,
+            action="PURCHASES_IMPORTED",
+            target_type="PURCHASE_IMPORT",
+            # The import's first new purchase names it (0: it recorded none).
+            target_id=total.first_purchase_id or 0,
+            now=self.c.clock.now(),
+            after=counts if complete else {**counts, "complete": False},
+        )
 
 
 async def record_purchases(
     c: Collaborators, actor: Member, rows: Iterable[PurchaseRow], source: str = "API"
 ) -> RecordSummary:
-    """Admins only. Rows go in batches of ``BATCH_SIZE``, each batch one transaction."""
+    """Admins only. Rows go in batches of ``BATCH_SIZE``, each batch one transaction; one audit
+    entry for the call (``PurchaseImport``)."""
     require_role(actor, Role.ADMIN)
-    total = RecordSummary()
-    batch: list[PurchaseRow] = []
+    purchase_import = PurchaseImport(c, actor, source)
     for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH_SIZE:
-            total.add(await record_batch(c, batch, source))
-            batch = []
-    if batch:
-        total.add(await record_batch(c, batch, source))
-    return total
+        await purchase_import.add(row)
+    return await purchase_import.finish()
 
 
-async def record_batch(c: Collaborators, rows: list[PurchaseRow], source: str) -> RecordSummary:
+async def record_batch(
+    c: Collaborators, rows: list[PurchaseRow], source: str, audit: Audit | None = None
+) -> RecordSummary:
+    """One transaction; ``audit`` (given the batch's summary) writes in it."""
     summary = RecordSummary()
     now = c.clock.now()
     valid: dict[str, PurchaseRow] = {}
@@ -86,7 +166,10 @@ async def record_batch(c: Collaborators, rows: list[PurchaseRow], source: str) -
             ready.append((row, member_id))
     summary.rejected = len({e.line for e in summary.errors})
     if ready:
-        await _insert_and_award(c, ready, source, summary)
+        await _insert_and_award(c, ready, source, summary, audit)
+    elif audit is not None:
+        async with atomic():
+            await audit(summary)
     return summary
 
 
@@ -112,7 +195,11 @@ async def _resolve_members(rows: list[PurchaseRow]) -> dict[str, int]:
 
 
 async def _insert_and_award(
-    c: Collaborators, ready: list[tuple[PurchaseRow, int]], source: str, summary: RecordSummary
+    c: Collaborators,
+    ready: list[tuple[PurchaseRow, int]],
+    source: str,
+    summary: RecordSummary,
+    audit: Audit | None,
 ) -> None:
     """One transaction. Lock order: purchase order ids (sorted) → referral rows (by id) → points
     accounts (by member id), the same in every batch, so concurrent batches cannot deadlock."""
@@ -141,6 +228,7 @@ async def _insert_and_award(
             order_id__in=[row.order_id for row, _ in ready], batch=batch
         ).order_by("purchased_at", "id")
         summary.recorded = len(new)
+        summary.first_purchase_id = min((p.id for p in new), default=None)
         summary.duplicates += len(ready) - len(new)
         qualified = await _qualify_referrals(new, now)
         involved = {p.member_id for p in new} | {
@@ -151,6 +239,8 @@ async def _insert_and_award(
         for one in qualified:
             await referrals.reward(c, one)
         summary.referrals_rewarded = len(qualified)
+        if audit is not None:
+            await audit(summary)
 
 
 async def _qualify_referrals(new: list[Purchase], now: datetime) -> list[referrals.Qualified]:

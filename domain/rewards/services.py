@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from domain.aftercommit import atomic
+from domain.audit import record_change, snapshot
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import DomainError, FieldError, InvalidInputError, NotFoundError
@@ -54,6 +55,19 @@ class NewReward:
     image_id: int | None = None  # an image the admin uploaded (POST /api/uploads)
 
 
+# What a reward's creation records in the audit log.
+CREATED_FIELDS = (
+    "name",
+    "description",
+    "image_url",
+    "cost_points",
+    "stock",
+    "per_member_limit",
+    "available_from",
+    "available_until",
+)
+
+
 async def create_reward(c: Collaborators, admin: Member, new: NewReward) -> Reward:
     require_role(admin, Role.ADMIN)
     errors = rules.reward_field_errors(
@@ -72,18 +86,28 @@ async def create_reward(c: Collaborators, admin: Member, new: NewReward) -> Rewa
             errors.insert(0, FieldError("imageId", "图片不存在"))
     if errors:
         raise InvalidInputError(errors)
-    return await Reward.create(
-        name=new.name.strip(),
-        description=new.description.strip(),
-        image_url=image_url,
-        cost_points=new.cost_points,
-        stock=new.stock,
-        initial_stock=new.stock,
-        per_member_limit=new.per_member_limit,
-        available_from=new.available_from,
-        available_until=new.available_until,
-        created_at=c.clock.now(),
-    )
+    async with atomic():
+        reward = await Reward.create(
+            name=new.name.strip(),
+            description=new.description.strip(),
+            image_url=image_url,
+            cost_points=new.cost_points,
+            stock=new.stock,
+            initial_stock=new.stock,
+            per_member_limit=new.per_member_limit,
+            available_from=new.available_from,
+            available_until=new.available_until,
+            created_at=c.clock.now(),
+        )
+        await record_change(
+            actor_id=admin.id,
+            action="REWARD_CREATED",
+            target_type="REWARD",
+            target_id=reward.id,
+            now=reward.created_at,
+            after=snapshot(reward, CREATED_FIELDS),
+        )
+    return reward
 
 
 async def restock_reward(c: Collaborators, admin: Member, reward_id: int, quantity: int) -> Reward:
@@ -93,10 +117,22 @@ async def restock_reward(c: Collaborators, admin: Member, reward_id: int, quanti
     async with atomic():
         if not await Reward.filter(id=reward_id).update(stock=F("stock") + quantity):
             raise NotFoundError()
+        now = c.clock.now()
         await RewardRestock.create(
-            reward_id=reward_id, quantity=quantity, restocked_by=admin, created_at=c.clock.now()
+            reward_id=reward_id, quantity=quantity, restocked_by=admin, created_at=now
         )
-    return await Reward.get(id=reward_id)
+        # Read under the row lock the update took: the stock this restock started from is exact.
+        reward = await Reward.get(id=reward_id)
+        await record_change(
+            actor_id=admin.id,
+            action="REWARD_RESTOCKED",
+            target_type="REWARD",
+            target_id=reward_id,
+            now=now,
+            before={"stock": reward.stock - quantity},
+            after={"stock": reward.stock},
+        )
+    return reward
 
 
 async def replayed_redemption(

@@ -24,7 +24,7 @@ async def test_a_hosts_audit_page_lists_their_own_groups_entries_and_no_reporter
     for other in ("b", "b2"):
         assert f"#{world['posts'][other].id}<" not in page.text
     assert "举报人小李" not in page.text and "主理人乙" not in page.text
-    assert await AuditLogEntry.all().count() == 5
+    assert await AuditLogEntry.all().count() == 6  # the world's five and the campaign's creation
 
 
 async def test_the_check_in_desk_answers_another_groups_code_like_an_unknown_one(
