@@ -43,6 +43,11 @@ async def admin(name: str = "运营") -> Member:
     return await make_member(display_name=name, roles=(Role.RESIDENT, Role.ADMIN))
 
 
+async def two_admins_and_a_member() -> tuple[Member, Member, Member]:
+    """The admin who asks for a large adjustment, the one who decides it, and the member."""
+    return await admin("甲"), await admin("乙"), await make_member()
+
+
 async def mark() -> int:
     """The last entry so far: the log is append-only, so a test reads the entries after it."""
     last = await AuditLogEntry.all().order_by("-id").first()
@@ -441,12 +446,8 @@ async def test_a_refused_or_failed_adjustment_records_nothing(
 async def test_a_large_adjustment_records_the_request_then_the_approval(
     collaborators: Collaborators,
 ) -> None:
-    c, asker, approver, member = (
-        collaborators,
-        await admin("甲"),
-        await admin("乙"),
-        await make_member(),
-    )
+    c = collaborators
+    asker, approver, member = await two_admins_and_a_member()
     with pytest.raises(ApprovalRequiredError):
         await points.adjust_points(c, asker, member.id, 5000, "活动大奖", "adjust-big-1")
     with pytest.raises(ApprovalRequiredError):  # asked again: the same request, no new entry
@@ -487,12 +488,8 @@ async def test_a_large_adjustment_records_the_request_then_the_approval(
 async def test_an_approval_that_fails_records_nothing_and_leaves_the_request_waiting(
     collaborators: Collaborators,
 ) -> None:
-    c, asker, approver, member = (
-        collaborators,
-        await admin("甲"),
-        await admin("乙"),
-        await make_member(),
-    )
+    c = collaborators
+    asker, approver, member = await two_admins_and_a_member()
     with pytest.raises(ApprovalRequiredError):
         await points.adjust_points(c, asker, member.id, -5000, "扣回误发", "adjust-big-2")
     request = await AdjustmentRequest.get()
