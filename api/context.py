@@ -10,6 +10,7 @@ from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 
 from domain.collaborators import Collaborators
+from domain.errors import RateLimitedError
 from domain.groups.queries import hosts_by_group_id
 from domain.identity import queries
 from domain.identity.models import AuthToken, Estate, InterestTag, Member, PickupPoint
@@ -57,3 +58,7 @@ class Context:
     # What went wrong before execution (the token lookup while the database is down): the
     # request is answered with the masked error instead of running signed out.
     failure: Exception | None = None
+    # The mutation the compiled path counted against the member's limit (True) or was refused
+    # for (the error), when it then left the request to the general path: that path's count is
+    # this one, taken once (``api/permissions.py::hit_mutation_limit``), not a second.
+    counted_mutation: RateLimitedError | bool | None = None

@@ -55,10 +55,26 @@ async def hit_mutation_limit(context: Context) -> None:
     limits); ``RateLimitedError`` past ``mutations_per_minute``, shared by every worker."""
     if context.member is None:
         return
+    counted, context.counted_mutation = context.counted_mutation, None
+    if isinstance(counted, RateLimitedError):
+        raise counted
+    if counted:
+        return
     settings = context.collaborators.settings
     await hit_member_mutations(
         context.collaborators.redis, context.member.id, settings.mutations_per_minute
     )
+
+
+async def count_once(context: Context) -> None:
+    """``hit_mutation_limit`` for the compiled path, remembering the outcome on the context so
+    the general path, should the request go on there, takes this count instead of a second."""
+    try:
+        await hit_mutation_limit(context)
+    except RateLimitedError as refused:
+        context.counted_mutation = refused
+        raise
+    context.counted_mutation = context.member is not None
 
 
 def _union_has_rate_limited(field: StrawberryField) -> bool:

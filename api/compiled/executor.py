@@ -5,7 +5,7 @@ None (the general strawberry path then answers, the reference for every case).""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -31,9 +31,10 @@ from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 
 from api.compiled.fields import spec_of
-from api.compiled.roots import ROOTS, Fetch
+from api.compiled.roots import ROOTS, Fetch, Root
 from api.compiled.shape import Builder, Fallthrough, Getter
 from api.compiled.sql import Database, Run, Unsupported
+from api.compiled.writes import WRITES
 from api.context import Context
 from api.persisted import CONTRACT_DIR, contract_documents
 from settings import Limits
@@ -48,6 +49,7 @@ class Plan:
     operation: OperationDefinitionNode
     fields: tuple[tuple[str, Fetch | None, Getter], ...]  # no fetch: a constant (__typename)
     one_connection: bool  # all its statements on one pooled connection
+    writes: bool = False  # a mutation: served on POST only
 
     async def answer(self, run: Run) -> dict[str, Any]:
         found: list[Any] = []
@@ -69,8 +71,8 @@ def build_plan(
     if errors:
         raise Unsupported(f"invalid: {errors[0].message}")
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) != 1 or operations[0].operation != OperationType.QUERY:
-        raise Unsupported("not a single query")
+    if len(operations) != 1:
+        raise Unsupported("not a single operation")
     operation = operations[0]
     if operation.directives:
         raise Unsupported("directives")
@@ -78,31 +80,37 @@ def build_plan(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     builder = Builder(graphql_schema, fragments, spec_of)
-    query_type = graphql_schema.query_type
+    writes = operation.operation == OperationType.MUTATION
+    root_type = graphql_schema.mutation_type if writes else graphql_schema.query_type
+    roots: Mapping[str, Root] = WRITES if writes else ROOTS
     fields: list[tuple[str, Fetch | None, Getter]] = []
-    for selected in builder.collect(query_type, [_root_node(operation)]):
+    for selected in builder.collect(root_type, [_root_node(operation)]):
         if selected.name == "__typename":
-            fields.append((selected.key, None, lambda _: query_type.name))
+            fields.append((selected.key, None, lambda _: root_type.name))
             continue
-        root = ROOTS.get(selected.name)
+        root = roots.get(selected.name)
         if root is None:
-            raise Unsupported(f"Query.{selected.name}")
+            raise Unsupported(f"{root_type.name}.{selected.name}")
         fetch, shape = root.compile(builder, selected)
         fields.append((selected.key, fetch, shape))
+    if writes and len(fields) != 1:
+        raise Unsupported("a write with other root fields")
     name = operation.name.value if operation.name else ""
-    return Plan(name, document, operation, tuple(fields), not builder.domain_reads)
+    return Plan(name, document, operation, tuple(fields), not builder.domain_reads, writes)
 
 
 def _served_roots(document: DocumentNode) -> None:
-    """A quick look before validation: a query whose root fields all have a compiled root."""
+    """A quick look before validation: a query, or a mutation, whose root fields all have a
+    compiled root."""
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
-            if definition.operation != OperationType.QUERY:
-                raise Unsupported("not a query")
+            if definition.operation == OperationType.SUBSCRIPTION:
+                raise Unsupported("a subscription")
+            roots = WRITES if definition.operation == OperationType.MUTATION else ROOTS
             for selection in definition.selection_set.selections:
                 name = selection.name.value if isinstance(selection, FieldNode) else ""
-                if name not in ROOTS and name != "__typename":
-                    raise Unsupported(f"Query.{name or 'fragment'}")
+                if name not in roots and name != "__typename":
+                    raise Unsupported(f"{definition.operation.value}.{name or 'fragment'}")
 
 
 def _root_node(operation: OperationDefinitionNode) -> FieldNode:
@@ -175,6 +183,8 @@ class CompiledOperations:
         operation named, variables graphql-core refuses, or anything the plan does not cover)."""
         plan = self.plans.get(data.query) if data.query is not None else None
         if plan is None or method not in ("GET", "POST") or context.failure is not None:
+            return None
+        if plan.writes and method != "POST":  # a GET changes nothing: the general path refuses
             return None
         if not context.collaborators.settings.graphql_compiled:
             return None

@@ -24,6 +24,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     NamedTypeNode,
     SelectionSetNode,
@@ -217,7 +218,7 @@ class Builder:
     def _selected(self, kind: GraphQLObjectType, key: str, merged: list[FieldNode]) -> Selected:
         name = merged[0].name.value
         if name == "__typename":
-            definition = GraphQLField(GraphQLNonNull(GraphQLScalarType("String")))
+            definition = GraphQLField(GraphQLNonNull(GraphQLString))
         elif name in kind.fields:
             definition = kind.fields[name]
         else:

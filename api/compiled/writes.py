@@ -1,0 +1,126 @@
+"""Registered mutations on the compiled path: the change is the general path's own domain service;
+what is compiled is everything around it (strawberry's execution of the result union) and the
+read of the payload, which selects only the columns the document asks for instead of a whole
+post card.
+
+A write is served here only where a repeat of it is what the general path would answer anyway:
+its service makes a second call a no-op (one like per member, taking back a like that is not
+there). So whatever the plan does not cover falls through, before or after the change, and the
+general path's run is that repeat: no viewer, a suspended one, an id of another type, a refusal
+of the service (the result union's typed members are the resolver's to build), a payload the
+post's rule hides. The mutation is counted against the member's limit once: the general path
+takes the count this plan made (``api/permissions.py::count_once``)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLObjectType
+
+from api.compiled.shape import Builder, Fallthrough, Getter, Selected, TableScope
+from api.compiled.sql import Run, Statement, Unsupported
+from api.permissions import count_once
+from domain.collaborators import Collaborators
+from domain.errors import DomainError, RateLimitedError
+from domain.identity.models import Member
+from domain.identity.suspensions import is_suspended
+from domain.posts import services
+from domain.posts.models import Post, PostStatus
+from web.ids import pk_of
+
+Act = Callable[[Collaborators, Member, int], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class PostWrite:
+    """``likePost``/``unlikePost(input: {postId})``: the service, then its success member with
+    ``post`` read as ``post(id:)``'s plan reads a published post."""
+
+    success: str  # the result union's success member
+    act: Act
+
+    def compile(self, builder: Builder, field: Selected) -> tuple[Any, Getter]:
+        success = builder.schema.get_type(self.success)
+        if not isinstance(success, GraphQLObjectType):
+            raise Unsupported(self.success)
+        statement = Statement(Post)
+        shape = _success_shape(builder, success, field, statement)
+        arguments = field.arguments()
+        ident, status = statement.where("t0", Post, "id"), statement.where("t0", Post, "status")
+        builder.domain_reads = True  # the service takes its own connections
+        act = self.act
+
+        async def fetch(run: Run) -> dict[str, Any]:
+            member = _acting_member(run)
+            post_id = pk_of(_input(arguments(run)).get("postId"), "Post")
+            if post_id is None:
+                raise Fallthrough("not a post's id")
+            try:
+                await count_once(run.context)
+                await act(run.context.collaborators, member, post_id)
+            except (RateLimitedError, DomainError) as refused:
+                raise Fallthrough(refused.code) from refused
+            params, viewer = statement.start(run)
+            tail = (
+                f"WHERE {ident} = {params.add(post_id)} "
+                f"AND {status} = {params.add(PostStatus.PUBLISHED.value)}"
+            )
+            rows = await statement.read(run, tail, params, viewer)
+            if not rows:
+                raise Fallthrough("the post is not published")
+            found: dict[str, Any] = rows[0]
+            return found
+
+        return fetch, shape
+
+
+def _success_shape(
+    builder: Builder, success: GraphQLObjectType, field: Selected, statement: Statement
+) -> Getter:
+    """The success member's selection (through the union's fragments): ``__typename`` and
+    ``post``, shaped from the post's row."""
+    parts: list[tuple[str, Getter]] = []
+    for selected in builder.collect(success, field.nodes):
+        if selected.name == "__typename":
+            parts.append((selected.key, _typename(success.name)))
+        elif selected.name == "post":
+            post = builder.object(
+                selected.object_type(), selected.nodes, TableScope(statement, "t0", Post)
+            )
+            parts.append((selected.key, post))
+        else:
+            raise Unsupported(f"{success.name}.{selected.name}")
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        return {key: get(row) for key, get in parts}
+
+    return shape
+
+
+def _typename(name: str) -> Getter:
+    return lambda _row: name
+
+
+def _acting_member(run: Run) -> Member:
+    """The signed-in member who may change things; anyone else is the general path's to refuse."""
+    member: Member | None = run.context.member
+    if member is None:
+        raise Fallthrough("signed out")
+    if is_suspended(member, run.context.collaborators.clock.now()):
+        raise Fallthrough("suspended")
+    return member
+
+
+def _input(values: dict[str, Any]) -> dict[str, Any]:
+    given = values.get("input")
+    if not isinstance(given, dict):
+        raise Fallthrough("no input")
+    return given
+
+
+WRITES: dict[str, PostWrite] = {
+    "likePost": PostWrite("LikePostSuccess", services.like_post),
+    "unlikePost": PostWrite("UnlikePostSuccess", services.unlike_post),
+}
