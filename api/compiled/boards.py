@@ -1,10 +1,12 @@
 """``leaderboard(kind, first)`` on the compiled path: the board read from Redis in one round trip
 while it is complete (an incomplete one falls through, so the resolver's read heals it), the
-page's members by the resolver's own read, shaped as values (``Leaderboard`` and its entries
+page's members as their cards kept in Redis (no statement) where the document asks no more of
+them, else by the resolver's own read, shaped as values (``Leaderboard`` and its entries
 are plain fields)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +16,7 @@ from api.errors import ClientError
 from api.pagination import check_first
 from api.points.leaderboard import LeaderboardKind
 from domain.identity import queries as members
+from domain.identity.cards import member_cards
 from domain.points import leaderboard as points_board
 from domain.referrals import leaderboard as referral_board
 
@@ -24,7 +27,7 @@ class Place:
 
     rank: int
     score: int
-    member: Any  # the member's row (a model, as ``members_by_id`` gives it)
+    member: Any  # the member's card, or row (a model, as ``members_by_id`` gives it)
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,23 @@ async def _ranks(
     return found
 
 
+def _cards_suffice(builder: Builder, field: Selected) -> bool:
+    """Whether the entries' members ask only for what a member's card holds (kept in Redis,
+    ``domain/identity/cards.py``); else the page's members are read whole."""
+    for board in builder.collect(field.object_type(), field.nodes):
+        if board.name != "entries":
+            continue
+        for entry in builder.collect(board.object_type(), board.nodes):
+            if entry.name == "member":
+                asked = {m.name for m in builder.collect(entry.object_type(), entry.nodes)}
+                if not asked <= CARD_FIELDS:
+                    return False
+    return True
+
+
+CARD_FIELDS = {"__typename", "id", "displayName", "avatarUrl"}
+
+
 @dataclass(frozen=True)
 class LeaderboardRoot:
     """``api/points/leaderboard.py::_board``: members gone from the database leave their place
@@ -54,6 +74,7 @@ class LeaderboardRoot:
     def compile(self, builder: Builder, field: Selected) -> tuple[Any, Getter]:
         scope = ValueScope([])
         shape = builder.object(field.object_type(), field.nodes, scope)
+        cards = _cards_suffice(builder, field)
         arguments = field.arguments()
         builder.domain_reads = True
 
@@ -64,7 +85,12 @@ class LeaderboardRoot:
             except ClientError as error:
                 raise Fallthrough(str(error)) from error
             top, placed = await _ranks(run, values["kind"], first)
-            found = await members.members_by_id([member_id for member_id, _ in top])
+            ids = [member_id for member_id, _ in top]
+            found: Mapping[int, Any] = (
+                await member_cards(run.context.collaborators.redis, ids)
+                if cards
+                else await members.members_by_id(ids)
+            )
             entries = [
                 Place(n, score, found[member_id])
                 for n, (member_id, score) in enumerate(top, start=1)

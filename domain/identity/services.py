@@ -13,6 +13,7 @@ from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import FieldError, InvalidInputError
 from domain.identity import rules
+from domain.identity.cards import forget_card
 from domain.identity.errors import (
     EstateArchivedError,
     InvalidCredentialsError,
@@ -249,6 +250,8 @@ async def update_profile(c: Collaborators, member: Member, changes: ProfileChang
         if changes.estate_id is not None:
             # Not set here: a move is a request the target estate decides (estate_changes.py).
             await change_estate(c, member, changes.estate_id)
+    if values:
+        await forget_card(c.redis, member.id)  # the boards show the new name now
     return member
 
 

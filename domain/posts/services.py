@@ -265,12 +265,12 @@ async def _likeable(post_id: int) -> tuple[int, str]:
     the statement."""
     client = connections.get("default")
     p = "?" if client.capabilities.dialect == "sqlite" else "$"
-    rows = await client.execute_query_dict(
-        'SELECT p."author_id", p."title", g."archived_at" FROM "post" p '
-        'LEFT JOIN "interest_group" g ON g."id" = p."group_id" '
-        f'WHERE p."id" = {p}1 AND p."status" = {p}2',  # noqa: S608
-        [post_id, PostStatus.PUBLISHED.value],
+    sql = (
+        f'SELECT p."author_id", p."title", g."archived_at" FROM "post" p '  # noqa: S608
+        f'LEFT JOIN "interest_group" g ON g."id" = p."group_id" '
+        f'WHERE p."id" = {p}1 AND p."status" = {p}2'
     )
+    rows = await client.execute_query_dict(sql, [post_id, PostStatus.PUBLISHED.value])
     if not rows:
         raise NotFoundError()
     if rows[0]["archived_at"] is not None:

@@ -11,13 +11,15 @@ import orjson
 from redis.asyncio import Redis
 
 from domain.groups.models import InterestGroup
+from domain.identity.models import Member
+from domain.points import leaderboard as points_board
 from domain.posts.models import Post, PostStatus
 from settings import Settings
 from tests.api.compiled_world import Paths
 from tests.api.test_compiled_equivalence import world_for
 from tests.api.test_identity_api import op
 from tests.sqlcount import count_sql
-from web.ids import encode_id
+from web.ids import encode_id, pk_of
 
 
 def _like(post: Post) -> dict[str, Any]:
@@ -103,3 +105,27 @@ async def test_a_like_sends_the_pinned_statements(settings: Settings, redis: Red
         counts.append(len(seen))
         await paths.post(app, {**_like(post), "query": op("UnlikePost")}, token)
     assert counts == [6, 7]
+
+
+async def test_a_new_name_is_on_the_board_at_once(settings: Settings, redis: Redis) -> None:
+    """The board's members are cards kept in Redis; a profile change drops the member's card,
+    so the next board shows the new name on both paths."""
+    c, world = await world_for("cards", settings, redis)
+    paths, token = Paths(c), world.tokens["resident"]
+    await points_board.rebuild(c.redis, c.clock.now())
+    board = {"query": op("Leaderboard"), "variables": {"kind": "POINTS", "first": 50}}
+    before = await paths.post(paths.compiled_app, board, token)
+    entries = before.json()["data"]["leaderboard"]["entries"]
+    assert entries, "the world has a board"
+    first = entries[0]["member"]
+    owner = await Member.get(id=pk_of(first["id"], "Member"))
+    owner_token = next(t for n, t in world.tokens.items() if world.members.get(n) == owner)
+    rename = {"query": op("UpdateProfile"), "variables": {"input": {"displayName": "新名字"}}}
+    renamed = await paths.post(paths.compiled_app, rename, owner_token)
+    assert renamed.json()["data"]["updateProfile"]["__typename"] == "UpdateProfileSuccess"
+    served = paths.executor.served
+    after = await paths.post(paths.compiled_app, board, token)
+    assert paths.executor.served == served + 1
+    assert after.json()["data"]["leaderboard"]["entries"][0]["member"]["displayName"] == "新名字"
+    general = await paths.post(paths.general_app, board, token)
+    assert after.content == general.content
