@@ -101,8 +101,8 @@ from api.referrals.types import Referral
 from api.rewards.mutation import RewardsMutation
 from api.rewards.queries import RewardsQuery
 from api.rewards.types import Redemption, Reward
-from api.segments.mutation import SegmentsMutation
 from api.search.queries import SearchQuery
+from api.segments.mutation import SegmentsMutation
 from api.segments.queries import SegmentsQuery
 from settings import Limits
 
