@@ -7,8 +7,11 @@ import html
 import re
 from dataclasses import dataclass
 
+from tortoise.expressions import Q
+
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError
+from domain.groups.models import InterestGroup
 from domain.identity.models import Member
 from domain.posts.models import PostKind
 from domain.posts.queries import PostCard, post_cards_by_id
@@ -93,3 +96,12 @@ async def search_posts(
         for f in found
         if f.post_id in cards
     ]
+
+
+async def searchable_groups(viewer: Member | None) -> list[InterestGroup]:
+    """The open groups a search may be narrowed to: those open to every estate, and the
+    viewer's estate's own."""
+    estate = Q(estate_id__isnull=True)
+    if viewer is not None and viewer.estate_id is not None:
+        estate |= Q(estate_id=viewer.estate_id)
+    return list(await InterestGroup.filter(estate, archived_at__isnull=True).order_by("id"))
