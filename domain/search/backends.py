@@ -43,6 +43,8 @@ class SearchIndex(Protocol):
         """``request.first + 1`` matches at most, best first."""
         ...
 
+    def statement(self, request: SearchRequest) -> tuple[str, list[Any]]: ...
+
 
 class _Sql:
     """The statement both share; each backend says how words match and how parameters look."""
@@ -57,6 +59,15 @@ class _Sql:
         raise NotImplementedError
 
     async def find(self, request: SearchRequest) -> list[Found]:
+        sql, params = self.statement(request)
+        rows = await connections.get("default").execute_query_dict(sql, params)
+        return [
+            Found(int(r["post_id"]), (int(r["score"]), _when(r["published_at"]), int(r["post_id"])))
+            for r in rows
+        ]
+
+    def statement(self, request: SearchRequest) -> tuple[str, list[Any]]:
+        """The one statement of a search page and its parameters (bench/ explains it)."""
         params: list[Any] = []
 
         def bind(value: Any) -> str:
@@ -92,11 +103,7 @@ class _Sql:
         page += (
             f" ORDER BY score DESC, published_at DESC, post_id DESC LIMIT {bind(request.first + 1)}"
         )
-        rows = await connections.get("default").execute_query_dict(page, params)
-        return [
-            Found(int(r["post_id"]), (int(r["score"]), _when(r["published_at"]), int(r["post_id"])))
-            for r in rows
-        ]
+        return page, params
 
 
 def _when(value: Any) -> datetime:
