@@ -70,9 +70,12 @@ async def search_posts(
     group_id: int | None = None,
     after: SearchKey | None = None,
     first: int = 20,
+    *,
+    counted: bool = True,
 ) -> list[SearchHit]:
     """Posts the viewer may read that hold every word of ``query``, best first; ``first + 1``
-    hits (the extra says more). A first page counts the query among the week's searches."""
+    hits (the extra says more). A first page counts the query among the week's searches unless
+    ``counted`` is False (results as you type: each keystroke is not a search)."""
     words = parse_query(query)
     request = SearchRequest(
         words=words,
@@ -83,7 +86,7 @@ async def search_posts(
         first=first,
     )
     found = await search_index().find(request)
-    if after is None:
+    if after is None and counted:
         await count_search(c, " ".join(query.split()))
     cards = await post_cards_by_id(viewer.id if viewer else None, [f.post_id for f in found])
     return [

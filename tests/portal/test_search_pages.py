@@ -26,6 +26,8 @@ async def test_the_header_has_a_search_box_that_asks_as_you_type(
     assert "今天的晚饭" in typed.text and "<html" not in typed.text
     nothing = await client.get("/search/suggest", params={"q": "红烧肉"}, headers=HTMX)
     assert "<li>" not in nothing.text
+    empty = await client.get("/search")  # typing is not searching: no hot searches yet
+    assert "本周热搜" not in empty.text
 
 
 async def test_results_are_marked_escaped_and_filtered_by_kind(
