@@ -23,7 +23,7 @@ SUGGESTIONS = 5
 
 
 async def _hits(
-    request: Request, viewer: Member | None, first: int
+    request: Request, viewer: Member | None, first: int, *, counted: bool = True
 ) -> tuple[list[SearchHit], str | None]:
     """The hits of the URL's query and filters, or an error message for a bad query."""
     params = request.query_params
@@ -39,6 +39,7 @@ async def _hits(
             after_id(params.get("group")),
             forms.search_key(params.get("after")),
             first,
+            counted=counted,
         )
     except InvalidInputError as error:
         return [], error.field_errors[0].message
@@ -74,7 +75,7 @@ async def search_page(request: Request) -> Response:
 async def suggest(request: Request) -> Response:
     """The header's results as you type: a few titles, or nothing for a bad query."""
     viewer = await logged_in(request)
-    hits, _ = await _hits(request, viewer, SUGGESTIONS)
+    hits, _ = await _hits(request, viewer, SUGGESTIONS, counted=False)
     return page(
         request,
         "search/_suggest.html",
