@@ -39,6 +39,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from demo.posts import seed_posts_demo
     from demo.purchases import seed_purchases_demo
     from demo.residents import database_is_empty, seed_demo
+    from domain.search.index import reindex
     from domain.segments.recompute import recompute_tiers
 
     async def work() -> list[str]:
@@ -54,6 +55,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             campaigned = await seed_campaigns_demo(collaborators)
             events = await seed_events_demo(collaborators)
             tiered = await recompute_tiers(collaborators, trigger="COMMAND")
+            indexed = await reindex(collaborators)  # the demo's posts were written directly
         finally:
             await collaborators.redis.aclose()
         return [
@@ -70,6 +72,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"线下活动：{events['events']} 场，{events['registrations']} 人次报名，"
             f"{events['checked_in']} 人次签到，{events['no_shows']} 人次缺席。",
             tier_line(tiered),
+            f"搜索索引：{indexed} 篇。",
         ]
 
     result: list[str] = await _with_database(settings, work)
@@ -267,6 +270,48 @@ def cmd_recompute_tiers(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+class ReindexProgress(TierProgress):
+    """A progress bar on stderr for ``linli reindex``."""
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.drawn_at < 0.2 and done < total:
+            return
+        self.drawn_at = now
+        share = done / total if total else 1.0
+        filled = int(share * self.width)
+        self.out.write(
+            f"\r搜索索引 [{'#' * filled}{'.' * (self.width - filled)}] {share:4.0%} "
+            f"{done:,}/{total:,} 篇"
+        )
+        self.out.flush()
+
+
+async def _reindex(settings: Settings) -> str:
+    from bootstrap import build_collaborators
+    from domain.search.index import reindex
+
+    async def work() -> str:
+        collaborators = build_collaborators(settings)
+        started = time.perf_counter()
+        try:
+            posts = await reindex(collaborators, ReindexProgress())
+        finally:
+            await collaborators.redis.aclose()
+        sys.stderr.write("\n")
+        took = time.perf_counter() - started
+        rate = posts / max(1e-9, took)
+        return f"重建了 {posts:,} 篇的搜索索引，用时 {took:.1f} 秒（{rate:,.0f} 篇/秒）。"
+
+    result: str = await _with_database(settings, work)
+    return result
+
+
+def cmd_reindex(settings: Settings, _args: argparse.Namespace) -> int:
+    print(asyncio.run(_reindex(settings)))
+    return 0
+
+
 def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     if settings.uses_memory_redis:
         print("memory:// runs jobs inside `linli serve`; a worker needs REDIS_URL=redis://…")
@@ -419,6 +464,9 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     commands.add_parser(
         "recompute-tiers", help="recompute every member's RFM tier now (nightly job's work)"
     ).set_defaults(func=cmd_recompute_tiers)
+    commands.add_parser(
+        "reindex", help="rebuild the search index of every post (safe while serving)"
+    ).set_defaults(func=cmd_reindex)
     purchases = commands.add_parser(
         "import-purchases", help="record the mall's orders from a CSV file (safe to re-run)"
     )

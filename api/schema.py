@@ -101,6 +101,7 @@ from api.referrals.types import Referral
 from api.rewards.mutation import RewardsMutation
 from api.rewards.queries import RewardsQuery
 from api.rewards.types import Redemption, Reward
+from api.search.queries import SearchQuery
 from api.segments.mutation import SegmentsMutation
 from api.segments.queries import SegmentsQuery
 from settings import Limits
@@ -154,6 +155,7 @@ class Query(
     EstatesAdminQuery,
     TagAdminQuery,
     BrandQuery,
+    SearchQuery,
 ):
     @field(
         description="Any object by its global ID; null when there is none. A malformed ID "

@@ -12,6 +12,19 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/linli_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/8"
 
 
+def prepare_search(database_url: str, redis_url: str, scale: float, seed: int) -> None:
+    """The search index over every post (its build rate printed), the rare-word shape's numbers,
+    and the plan of each shape."""
+    from bench.generate import Sizes
+    from bench.prepare import data_dir
+    from bench.search import build_index, explain_shapes, rare_numbers
+
+    build_index(database_url, redis_url)
+    rare_numbers(Sizes.of(scale).posts, seed, data_dir(database_url))
+    for line in asyncio.run(explain_shapes(database_url)):
+        print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -44,6 +57,7 @@ def main() -> None:
         anchor = args.anchor or today_in_shanghai()
         asyncio.run(generate(args.database_url, args.seed, args.scale, anchor))
         asyncio.run(prepare(args.database_url, args.redis_url, args.viewers, args.seed))
+        prepare_search(args.database_url, args.redis_url, args.scale, args.seed)
     else:
         from bench.run import run_all
 

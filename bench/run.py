@@ -55,13 +55,16 @@ WORKLOADS = [
     Workload("like", "LikePost", check="likes"),
     Workload("redeem", "RedeemReward (1 point, big stock)", check="stock"),
     Workload("portal_feed", "portal /feed?after=… (htmx fragment)"),
+    Workload("search_common", "Search 番茄炒蛋, first 10 (one post in ten holds it)"),
+    Workload("search_two_words_kind", "Search 阳台 种菜, recipes, first 10"),
+    Workload("search_rare", "Search a word found in one post, first 10"),
     Workload("mix", "mix 80/8/5/5/2 feed/board/tally/points/like"),
 ]
 
 
-def contract_operation(name: str) -> str:
+def contract_operation(name: str, document: str = "miniprogram.graphql") -> str:
     """The contract's document for operation ``name``, with the fragments it uses."""
-    path = ROOT / "api" / "contract" / "miniprogram.graphql"
+    path = ROOT / "api" / "contract" / document
     return print_ast(separate_operations(parse(path.read_text()))[name])
 
 
@@ -86,11 +89,27 @@ def bodies(reward_gid: str, campaign_gid: str) -> dict[str, dict[str, Any]]:
         "points": {"query": contract_operation("Points"), "variables": {"first": 50}},
         "campaign": {"query": contract_operation("Campaign"), "variables": {"id": campaign_gid}},
         "like": {"query": contract_operation("LikePost"), "variables": {"postId": "__POST__"}},
+        **search_bodies(),
         "redeem": {
             "query": contract_operation("RedeemReward"),
             "variables": {"rewardId": reward_gid, "quantity": 1, "idempotencyKey": "__KEY__"},
         },
     }
+
+
+def search_bodies() -> dict[str, dict[str, Any]]:
+    from bench.search import SHAPES
+
+    search = contract_operation("SearchPosts", "search.graphql")
+    found: dict[str, dict[str, Any]] = {}
+    for name, (query, kind) in SHAPES.items():
+        variables: dict[str, Any] = {"query": query, "first": 10}
+        if kind:
+            variables["kind"] = kind
+        if name == "search_rare":
+            variables["query"] = "__NUMBER__"
+        found[name] = {"query": search, "variables": variables}
+    return found
 
 
 def write_bodies(data: Path) -> dict[str, dict[str, Any]]:
@@ -286,7 +305,13 @@ async def count_statements(
     cursor = (data / "cursors.txt").read_text().split()[0]
     portal_cursor = (data / "portal_cursors.txt").read_text().split()[0]
     post = (data / "post_ids.txt").read_text().split()[0]
-    fill = {"__AFTER__": cursor, "__POST__": post, "__KEY__": f"count-{time.time_ns()}"}
+    number = (data / "search_numbers.txt").read_text().split()[0]
+    fill = {
+        "__AFTER__": cursor,
+        "__POST__": post,
+        "__KEY__": f"count-{time.time_ns()}",
+        "__NUMBER__": number,
+    }
     logger = logging.getLogger("tortoise.db_client")
     counts: dict[str, int] = {}
     base_counts: dict[str, int] = {}

@@ -14,7 +14,7 @@ local function lines(name)
   return out
 end
 
-local tokens, cursors, portal_cursors, posts, bodies
+local tokens, cursors, portal_cursors, posts, bodies, search_numbers
 local counter = 0
 local thread_tag = ""
 
@@ -29,6 +29,7 @@ function init(args)
   cursors = lines("cursors.txt")
   portal_cursors = lines("portal_cursors.txt")
   posts = lines("post_ids.txt")
+  search_numbers = lines("search_numbers.txt")
   bodies = {}
   for _, line in ipairs(lines("bodies.txt")) do
     local name, body = line:match("^([^\t]+)\t(.*)$")
@@ -61,6 +62,11 @@ local builders = {
   redeem = function()
     counter = counter + 1
     return graphql("redeem", { __KEY__ = "b" .. thread_tag .. "-" .. os.time() .. "-" .. counter })
+  end,
+  search_common = function() return graphql("search_common") end,
+  search_two_words_kind = function() return graphql("search_two_words_kind") end,
+  search_rare = function()
+    return graphql("search_rare", { __NUMBER__ = pick(search_numbers) })
   end,
   portal_feed = function()
     return wrk.format("GET", "/feed?after=" .. pick(portal_cursors), { ["HX-Request"] = "true" })

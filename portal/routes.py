@@ -30,6 +30,7 @@ from portal.views import (
     purchases,
     referrals,
     rewards,
+    search,
     standing,
 )
 
@@ -160,6 +161,8 @@ def post_routes() -> list[Route]:
         Route("/share/rows/{row}", posts.share_row, name="share_row"),
         Route("/share/removed", posts.removed_row, methods=["GET", "POST"], name="removed_row"),
         Route("/my/posts", posts.my_posts, name="my_posts"),
+        Route("/search", search.search_page, name="search"),
+        Route("/search/suggest", search.suggest, name="search_suggest"),
     ]
 
 

@@ -42,6 +42,7 @@ from domain.posts.models import (
 from domain.posts.policies import STAFF_ROLES
 from domain.posts.recipes import RecipeDraft, recipe_field_errors
 from domain.programme.queries import current_programme_rules
+from domain.search.index import index_after_commit
 
 TRUSTED_AFTER_APPROVED = 3
 MAX_IMAGES = 9
@@ -119,6 +120,7 @@ async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Pos
             published_at=now if trusted else None,
         )
         await _save_parts(post, draft)
+        index_after_commit(c, post.id)  # search
         if trusted:
             await _award_publication(c, post)
         else:

@@ -1,0 +1,105 @@
+"""Search root fields: the posts holding a query's words, and the week's hot searches."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.context import Context
+from api.errors import ClientError
+from api.fields import field
+from api.pagination import check_first, decode_cursor, encode_cursor, filter_id
+from api.posts.types import Post, PostKind
+from api.search.types import SearchHit, SearchHitConnection, SearchHitEdge
+from domain.errors import InvalidInputError
+from domain.posts import models
+from domain.search import queries
+from domain.search.backends import SearchKey
+from domain.search.hot import hot_searches
+
+SEARCH_PAGE_MAX = 20
+
+
+def search_key(after: str | None) -> SearchKey | None:
+    """The (score, published_at, id) inside a search cursor; anything else is the client's bug."""
+    key = decode_cursor(after, 3)
+    if key is None:
+        return None
+    score, published_at, post_id = key
+    try:
+        for number in (score, post_id):
+            if not isinstance(number, int) or isinstance(number, bool):
+                raise ValueError(key)
+        if not isinstance(published_at, str):
+            raise ValueError(key)
+        when = datetime.fromisoformat(published_at)
+        if when.tzinfo is None:
+            raise ValueError(published_at)
+    except ValueError as error:
+        raise ClientError("分页游标无效") from error
+    assert isinstance(score, int) and isinstance(post_id, int)
+    return score, when, post_id
+
+
+def _edge(hit: queries.SearchHit) -> SearchHitEdge:
+    score, published_at, post_id = hit.key
+    return SearchHitEdge(
+        cursor=encode_cursor(score, published_at.isoformat(), post_id),
+        node=SearchHit(
+            post=Post.from_card(hit.card),
+            title_html=hit.title_html,
+            snippet_html=hit.snippet_html,
+        ),
+    )
+
+
+@strawberry.type
+class SearchQuery:
+    @field(
+        description="Published posts the viewer may read that hold every word of `query` (1–40 "
+        "characters; Chinese is cut into words), title matches and featured posts first, then "
+        "newest; `first` is 1–20. Filter by `kind` and `groupId`. An empty or too long query is "
+        "a top-level BAD_USER_INPUT error. Open to everyone."
+    )
+    async def search(
+        self,
+        info: Info[Context, Any],
+        query: str,
+        kind: PostKind | None = None,
+        group_id: strawberry.ID | None = None,
+        first: int = 10,
+        after: str | None = None,
+    ) -> SearchHitConnection:
+        check_first(first, SEARCH_PAGE_MAX)
+        key = search_key(after)
+        group = filter_id(group_id, "InterestGroup")
+        try:
+            hits = await queries.search_posts(
+                info.context.collaborators,
+                info.context.member,
+                query,
+                models.PostKind(kind.name) if kind else None,
+                group,
+                key,
+                first,
+            )
+        except InvalidInputError as error:
+            raise ClientError(error.field_errors[0].message) from error
+        edges = [_edge(hit) for hit in hits[:first]]
+        return SearchHitConnection(
+            edges=edges,
+            page_info=relay.PageInfo(
+                has_next_page=len(hits) > first,
+                has_previous_page=after is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @field(description="This week's ten most searched queries, most first. Open to everyone.")
+    async def hot_searches(self, info: Info[Context, Any]) -> list[str]:
+        return await hot_searches(info.context.collaborators)

@@ -1,0 +1,158 @@
+"""The two indexes behind one interface, chosen from the database in use: PostgreSQL's tsvector
+with its GIN index, SQLite's FTS5 table (migration 0016 builds either).
+
+Both read visibility from the post and its group in the same statement: published posts only,
+and a group's estate-only posts only for members of that estate. Order: relevance (the words
+found in the title), featured lifted, then newest; the page key is (score, published_at, id)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any, Protocol
+
+from tortoise import connections
+
+from domain.posts.models import Post, PostKind, PostStatus
+from domain.search.models import SearchDocument
+
+SearchKey = tuple[int, datetime, int]  # (score, published_at, post id)
+_PUBLISHED_AT = Post._meta.fields_map["published_at"]  # binds a key's time as the ORM stores it
+_NO_ESTATE = -1  # what a viewer without an estate is compared with: no estate-only group has it
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    words: list[str]
+    estate_id: int | None
+    kind: PostKind | None
+    group_id: int | None
+    after: SearchKey | None
+    first: int
+
+
+@dataclass(frozen=True)
+class Found:
+    post_id: int
+    key: SearchKey
+
+
+class SearchIndex(Protocol):
+    async def find(self, request: SearchRequest) -> list[Found]:
+        """``request.first + 1`` matches at most, best first."""
+        ...
+
+    def statement(self, request: SearchRequest) -> tuple[str, list[Any]]: ...
+
+
+class _Sql:
+    """The statement both share; each backend says how words match and how parameters look."""
+
+    dialect: str
+
+    def mark(self, n: int) -> str:
+        raise NotImplementedError
+
+    def matching(self, params: list[Any], words: list[str]) -> tuple[str, str, str]:
+        """(FROM clause joined to the post as ``p``, WHERE match, title-hit expression)."""
+        raise NotImplementedError
+
+    async def find(self, request: SearchRequest) -> list[Found]:
+        sql, params = self.statement(request)
+        rows = await connections.get("default").execute_query_dict(sql, params)
+        return [
+            Found(int(r["post_id"]), (int(r["score"]), _when(r["published_at"]), int(r["post_id"])))
+            for r in rows
+        ]
+
+    def statement(self, request: SearchRequest) -> tuple[str, list[Any]]:
+        """The one statement of a search page and its parameters (bench/ explains it)."""
+        params: list[Any] = []
+
+        def bind(value: Any) -> str:
+            params.append(value)
+            return self.mark(len(params))
+
+        source, match, title_hit = self.matching(params, request.words)
+        where = [
+            match,
+            f"p.status = {bind(PostStatus.PUBLISHED.value)}",
+            f"(g.estate_id IS NULL OR g.estate_id = {bind(request.estate_id or _NO_ESTATE)})",
+        ]
+        if request.kind is not None:
+            where.append(f"p.kind = {bind(request.kind.value)}")
+        if request.group_id is not None:
+            where.append(f"p.group_id = {bind(request.group_id)}")
+        scored = (
+            f"SELECT p.id AS post_id, p.published_at AS published_at, "  # noqa: S608 (bound)
+            f"(CASE WHEN {title_hit} THEN 2 ELSE 0 END "
+            f"+ CASE WHEN p.featured THEN 1 ELSE 0 END) AS score "
+            f"FROM {source} LEFT JOIN interest_group g ON g.id = p.group_id "
+            f"WHERE {' AND '.join(where)}"
+        )
+        page = f"SELECT post_id, published_at, score FROM ({scored}) s"  # noqa: S608 (bound)
+        if request.after is not None:
+            score, when, post_id = request.after
+            published_at = _PUBLISHED_AT.to_db_value(when, Post)
+            page += (
+                f" WHERE (score < {bind(score)} OR (score = {bind(score)} AND "
+                f"(published_at < {bind(published_at)} OR (published_at = {bind(published_at)} "
+                f"AND post_id < {bind(post_id)}))))"
+            )
+        page += (
+            f" ORDER BY score DESC, published_at DESC, post_id DESC LIMIT {bind(request.first + 1)}"
+        )
+        return page, params
+
+
+def _when(value: Any) -> datetime:
+    when = _PUBLISHED_AT.to_python_value(value)
+    assert isinstance(when, datetime)  # published posts only
+    return when
+
+
+class PostgresIndex(_Sql):
+    dialect = "postgres"
+
+    def mark(self, n: int) -> str:
+        return f"${n}"
+
+    def matching(self, params: list[Any], words: list[str]) -> tuple[str, str, str]:
+        params.append(" & ".join(_lexeme(w) for w in words))
+        query = f"{self.mark(len(params))}::tsquery"
+        return (
+            "search_document d JOIN post p ON p.id = d.post_id",
+            f"d.words @@ {query}",
+            f"d.title_vector @@ {query}",
+        )
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class SqliteIndex(_Sql):
+    dialect = "sqlite"
+
+    def mark(self, n: int) -> str:
+        return "?"
+
+    def matching(self, params: list[Any], words: list[str]) -> tuple[str, str, str]:
+        phrases = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        # Bound in the order of the statement's text: the title hit (a column), then the match.
+        params.append(f"title_words : ({phrases})")
+        params.append(phrases)
+        match = "search_fts MATCH ?"
+        title_hit = "p.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
+        return ("search_fts JOIN post p ON p.id = search_fts.rowid", match, title_hit)
+
+
+@cache
+def _index_for(dialect: str) -> SearchIndex:
+    return PostgresIndex() if dialect == "postgres" else SqliteIndex()
+
+
+def search_index() -> SearchIndex:
+    """The index of the database in use (decided once per dialect, like the stores)."""
+    return _index_for(SearchDocument._meta.db.capabilities.dialect)
