@@ -54,7 +54,9 @@ async def _campaign_winner(member_id: int | None) -> list[int]:
 
 async def _event_regular(member_id: int | None) -> list[int]:
     query = EventRegistration.filter(status=RegistrationStatus.CHECKED_IN)
-    return await _having(_of(query, "member_id", member_id), "member_id", rules.EVENTS_ATTENDED_NEEDED)
+    return await _having(
+        _of(query, "member_id", member_id), "member_id", rules.EVENTS_ATTENDED_NEEDED
+    )
 
 
 async def _referral_star(member_id: int | None) -> list[int]:
@@ -167,6 +169,8 @@ async def holders_by_badge() -> dict[str, list[Holder]]:
     )
     out: dict[str, list[Holder]] = {code: [] for code in rules.CATALOGUE}
     for row in rows:
-        holder = Holder(row.member_id, row.member.display_name, row.awarded_at, row.reason, row.manual)
+        holder = Holder(
+            row.member_id, row.member.display_name, row.awarded_at, row.reason, row.manual
+        )
         out.setdefault(row.code, []).append(holder)
     return out

@@ -57,7 +57,7 @@ _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def quarter_label(now: datetime) -> str:
-    """"2026年第4季度", by the Shanghai calendar."""
+    """ "2026年第4季度", by the Shanghai calendar."""
     local = now.astimezone(_SHANGHAI)
     return f"{local.year}年第{(local.month - 1) // 3 + 1}季度"
 

@@ -15,13 +15,13 @@ from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.points import leaderboard
 from domain.points.accounts import already_applied, credit, debit, lock_account
-from domain.points.facts import CheckedIn
 from domain.points.errors import (
     AlreadyCheckedInError,
     ApprovalRequiredError,
     IdempotencyMismatchError,
     SameAdminError,
 )
+from domain.points.facts import CheckedIn
 from domain.points.ledger import (
     APPROVAL_THRESHOLD,
     RULES,

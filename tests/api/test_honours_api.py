@@ -28,7 +28,7 @@ from tests.domain.campaign_helpers import voter, voting_campaign
 from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.domain.purchase_helpers import refer
 from tests.domain.test_posts import veteran
-from tests.domain.test_tiers import town  # noqa: F401  (a fixture)
+from tests.domain.test_tiers import buys, member_aged, publishes
 from tests.factories import make_estate, make_member
 from web.ids import encode_id
 
@@ -48,12 +48,18 @@ async def badge_codes(gql: GraphQLClient, member: Member) -> list[str]:
 
 
 async def moderate(gql: GraphQLClient, token: str, post: Post, action: str) -> None:
-    body = await gql(op("ModeratePost"), {"postId": encode_id("Post", post.id), "action": action}, token)
+    body = await gql(
+        op("ModeratePost"), {"postId": encode_id("Post", post.id), "action": action}, token
+    )
     assert body["data"]["moderatePost"]["__typename"] == "ModeratePostSuccess", body
 
 
 async def submit(gql: GraphQLClient, token: str, kind: str = "STORY") -> dict[str, Any]:
-    post: dict[str, Any] = {"kind": kind, "title": "阳台番茄大丰收", "body": "今年第一次在阳台种番茄，收获满满。"}
+    post: dict[str, Any] = {
+        "kind": kind,
+        "title": "阳台番茄大丰收",
+        "body": "今年第一次在阳台种番茄，收获满满。",
+    }
     if kind == "RECIPE":
         post["recipe"] = RECIPE_INPUT
     body = await gql(op("SubmitPost"), {"input": post}, token)
@@ -110,7 +116,11 @@ async def test_a_seventh_day_in_a_row_of_check_in_earns_the_streak_badge(
     today = clock.today()
     for n in range(1, 6):  # days 1–5 of a streak, ending the day before yesterday
         await CheckIn.create(
-            member=member, day=today - timedelta(days=7 - n), streak=n, points=2, created_at=clock.now()
+            member=member,
+            day=today - timedelta(days=7 - n),
+            streak=n,
+            points=2,
+            created_at=clock.now(),
         )
     token = await token_for(collaborators, member)
     clock.advance(days=-1)
@@ -142,7 +152,9 @@ async def test_a_fifth_event_attended_earns_the_event_regular_badge(
     host_token = await token_for(collaborators, host)
     member = await make_member()
     for n in range(5):
-        event = await make_event(collaborators, group, starts_in=timedelta(hours=1), title=f"活动{n}")
+        event = await make_event(
+            collaborators, group, starts_in=timedelta(hours=1), title=f"活动{n}"
+        )
         registration = await events.register_for_event(collaborators, member, event.id)
         assert await badge_codes(gql, member) == []
         body = await gql(
@@ -172,10 +184,22 @@ async def test_a_fifth_rewarded_referral_makes_a_referral_star(
     assert (await profile(gql, referrer))["badges"][0]["kind"]["name"] == "推荐之星"
 
 
+async def koc_town(c: Collaborators) -> Member:
+    """Twenty buyers of rising spend; the biggest also posts: the one KOC once tiers are
+    computed (as tests/domain/test_tiers.py's town)."""
+    buyers = []
+    for n in range(1, 21):
+        buyer = await member_aged(c, 400)
+        await buys(c, buyer, times=n, cents=1_000 * n, days_ago=21 - n)
+        buyers.append(buyer)
+    await publishes(c, buyers[-1])
+    return buyers[-1]
+
+
 async def test_the_nightly_job_awards_koc_of_the_quarter_and_missed_rule_badges_once(
-    gql: GraphQLClient, collaborators: Collaborators, town: dict[str, Member]
+    gql: GraphQLClient, collaborators: Collaborators
 ) -> None:
-    koc = town["buyer20"]  # the town's one KOC once the tiers are computed
+    koc = await koc_town(collaborators)
     cook = await make_member()
     await make_post(collaborators, cook, kind=PostKind.RECIPE)  # published without the service
     await run_due_jobs(collaborators)
@@ -215,8 +239,14 @@ async def test_a_member_shows_one_badge_they_hold_next_to_their_name(
     member = await make_member()
     token = await token_for(collaborators, member)
     refused = (await gql(op("ChooseBadge"), {"code": "STREAK_7"}, token))["data"]["chooseBadge"]
-    assert refused == {"__typename": "NotFound", "code": "BADGE_NOT_HELD", "message": "该会员没有这枚徽章"}
-    await BadgeAward.create(member=member, code="STREAK_7", awarded_at=clock.now(), reason="连续签到")
+    assert refused == {
+        "__typename": "NotFound",
+        "code": "BADGE_NOT_HELD",
+        "message": "该会员没有这枚徽章",
+    }
+    await BadgeAward.create(
+        member=member, code="STREAK_7", awarded_at=clock.now(), reason="连续签到"
+    )
     chosen = (await gql(op("ChooseBadge"), {"code": "STREAK_7"}, token))["data"]["chooseBadge"]
     assert chosen["shownBadge"] == {"code": "STREAK_7", "name": "坚持签到"}
     assert (await profile(gql, member))["shownBadge"] == {"code": "STREAK_7", "name": "坚持签到"}
@@ -268,12 +298,17 @@ async def test_level_2_three_published_posts_publish_at_once_until_a_report_is_u
     assert (await submit(gql, token))["post"]["status"] == "PUBLISHED"
     # neighbours' reports hid one of the member's posts and no moderator restored it
     await Report.create(
-        post=posts[0], reporter=await make_member(), reason=ReportReason.SPAM, created_at=member.created_at
+        post=posts[0],
+        reporter=await make_member(),
+        reason=ReportReason.SPAM,
+        created_at=member.created_at,
     )
     await Post.filter(id=posts[0].id).update(status=PostStatus.HIDDEN)
     level = await trust(gql, token)
     assert level["level"] == 1
-    assert {"what": "被举报属实", "target": 0, "current": 1, "atMost": True} in level["nextLevelNeeds"]
+    assert {"what": "被举报属实", "target": 0, "current": 1, "atMost": True} in level[
+        "nextLevelNeeds"
+    ]
     assert (await submit(gql, token))["post"]["status"] == "PENDING"
 
 
@@ -290,7 +325,9 @@ async def test_level_3_reporters_weigh_two_so_two_reports_hide_a_post(
     assert (level["level"], level["reportWeight"], level["nextLevelNeeds"]) == (3, 2, [])
     target = await make_post(collaborators, await make_member())
     report = {"postId": encode_id("Post", target.id), "reason": "SPAM"}
-    await gql(op("ReportContent"), {"input": report}, await token_for(collaborators, await make_member()))
+    await gql(
+        op("ReportContent"), {"input": report}, await token_for(collaborators, await make_member())
+    )
     assert (await Post.get(id=target.id)).status == PostStatus.PUBLISHED
     body = await gql(op("ReportContent"), {"input": report}, token)
     assert body["data"]["reportContent"]["__typename"] == "ReportContentSuccess"
@@ -342,7 +379,11 @@ async def test_an_admin_grants_and_revokes_a_manual_badge_with_a_reason_audited(
     ],
 )
 async def test_a_bad_grant_is_a_typed_error_and_changes_nothing(
-    gql: GraphQLClient, collaborators: Collaborators, change: dict[str, str], typename: str, field: str
+    gql: GraphQLClient,
+    collaborators: Collaborators,
+    change: dict[str, str],
+    typename: str,
+    field: str,
 ) -> None:
     token = await token_for(collaborators, await make_member(roles=ADMIN))
     member = await make_member()
