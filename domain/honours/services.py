@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from domain.aftercommit import atomic
 from domain.audit import record_change
 from domain.collaborators import Collaborators
+from domain.columns import column
 from domain.errors import NotFoundError
 from domain.honours import queries, rules
 from domain.honours.errors import (
@@ -44,7 +45,7 @@ async def _insert_once(member_ids: list[int], code: str, now: datetime) -> None:
 async def award_due(c: Collaborators, member_id: int, codes: tuple[str, ...]) -> None:
     """Award the member each of ``codes`` whose rule they now meet (and do not hold yet)."""
     now = c.clock.now()
-    held = set(await BadgeAward.filter(member_id=member_id).values_list("code", flat=True))
+    held = set(await column(BadgeAward.filter(member_id=member_id), "code"))
     for code in codes:
         if code not in held and await queries.QUALIFIERS[code](member_id):
             await _insert_once([member_id], code, now)
@@ -87,14 +88,20 @@ async def grant_badge(
     code, reason = _manual_code(code), _clean_reason(reason)
     member = await _member(member_id)
     now = c.clock.now()
-    values = {"awarded_at": now, "reason": reason, "granted_by_id": staff.id, "revoked_at": None}
     try:
         async with atomic():
             regranted = await BadgeAward.filter(
                 member_id=member.id, code=code, revoked_at__isnull=False
-            ).update(**values)
+            ).update(awarded_at=now, reason=reason, granted_by_id=staff.id, revoked_at=None)
             if not regranted:
-                await BadgeAward.create(member_id=member.id, code=code, manual=True, **values)
+                await BadgeAward.create(
+                    member_id=member.id,
+                    code=code,
+                    manual=True,
+                    awarded_at=now,
+                    reason=reason,
+                    granted_by_id=staff.id,
+                )
             await record_change(
                 actor_id=staff.id,
                 action="BADGE_GRANTED",
