@@ -145,7 +145,9 @@ async def revoke_badge(
 
 async def choose_badge(c: Collaborators, member: Member, code: str | None) -> Member:
     """The badge shown next to the member's name: one they hold, or none."""
-    if code is not None and not await queries.holds(member.id, code):
+    if code is not None and (
+        code not in rules.CATALOGUE or not await queries.holds(member.id, code)
+    ):
         raise BadgeNotHeldError()
     await Member.filter(id=member.id).update(shown_badge=code)
     member.shown_badge = code
