@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "domain.referrals.models",
     "domain.segments.models",
     "domain.campaigns.models",
+    "domain.honours.models",
     "domain.notifications.models",
     "domain.notifications.push_models",
     "domain.events.models",

@@ -18,6 +18,7 @@ from domain.campaigns import errors as campaigns
 from domain.errors import DomainError, InvalidInputError, NotFoundError, RateLimitedError
 from domain.events import errors as events
 from domain.groups import errors as groups
+from domain.honours import errors as honours
 from domain.identity import errors as identity
 from domain.points import errors as points
 from domain.posts import errors as posts
@@ -235,6 +236,13 @@ class AlreadyReported(UserError):
     description="The member already voted for this entry (code `ALREADY_VOTED`); nothing changed."
 )
 class AlreadyVoted(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The member already holds this badge (code `BADGE_ALREADY_HELD`); nothing changed."
+)
+class BadgeAlreadyHeld(UserError):
     pass
 
 
@@ -467,6 +475,7 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     identity.TagNameTakenError: _plain(TagNameTaken),
     identity.TagRetiredError: _plain(TagRetired),
     identity.TagMergedError: _plain(TagMerged),
+    honours.BadgeAlreadyHeldError: _plain(BadgeAlreadyHeld),
 }
 
 

@@ -73,6 +73,8 @@ from api.fields import field
 from api.groups.mutation import GroupsMutation
 from api.groups.queries import GroupsQuery
 from api.groups.types import InterestGroup
+from api.honours.mutation import HonoursMutation
+from api.honours.queries import HonoursQuery
 from api.identity.estate_changes import EstateChangesQuery
 from api.identity.estates import EstatesAdminQuery
 from api.identity.mutation import IdentityMutation
@@ -156,6 +158,7 @@ class Query(
     TagAdminQuery,
     BrandQuery,
     SearchQuery,
+    HonoursQuery,
 ):
     @field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -183,6 +186,7 @@ class Mutation(
     ProgrammeMutation,
     PushMutation,
     NotificationsMutation,
+    HonoursMutation,
 ):
     pass
 

@@ -18,7 +18,7 @@ from domain.aftercommit import after_commit
 from domain.collaborators import Collaborators
 
 log = logging.getLogger("linli.facts")
-LISTENER_MODULES = ("domain.notifications.triggers",)
+LISTENER_MODULES = ("domain.notifications.triggers", "domain.honours.triggers")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from domain.campaigns.jobs import close_campaigns_due_at, hear_voting_opened
 from domain.collaborators import Collaborators
 from domain.events.reminders import remind_starting_soon
 from domain.events.services import record_no_shows
+from domain.honours.services import sweep_badges
 from domain.identity.models import AuthToken
 from domain.notifications.digest import send_digests
 from domain.notifications.push import DELIVER_TASK
@@ -90,9 +91,9 @@ async def purge_expired_tokens(now: datetime) -> int:
 async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[str, int]:
     """Everything time-driven that is due at ``now`` (default: the clock's): pending points,
     expiry reminders, expiry, tokens, campaigns to close, voting opened, events starting soon,
-    rewards waiting at the pickup point, events' no-shows, the nightly tier computation, the weekly
-    digests of members away, derived Redis structures to heal, WeChat pushes due (after quiet
-    hours, retries, kicks lost)."""
+    rewards waiting at the pickup point, events' no-shows, the nightly tier computation, the badge
+    sweep, the weekly digests of members away, derived Redis structures to heal, WeChat pushes due
+    (after quiet hours, retries, kicks lost)."""
     now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now, c),
@@ -105,6 +106,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "pickup_reminders": await remind_uncollected(c, now),
         "event_no_shows": await record_no_shows(now),
         "tiers_changed": await recompute_tiers_if_due(c, now),
+        "badges_awarded": await sweep_badges(c, now),
         "digests": await send_digests(c, now),
         "derived_rebuilt": await heal_derived(c.redis, now),
         "pushes_sent": await deliver_pushes(c, now),

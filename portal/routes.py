@@ -21,6 +21,7 @@ from portal.views import (
     events,
     first_run,
     groups,
+    honours,
     host,
     identity,
     moderation,
@@ -108,6 +109,15 @@ def points_routes() -> list[Route]:
         Route("/points/check-in", points.check_in, methods=["POST"], name="check_in"),
         Route("/points/badge", points.badge, name="points_badge"),
         Route("/points/standing", standing.standing, name="my_standing"),
+        Route("/members/me/badge", honours.choose_badge, methods=["POST"], name="choose_badge"),
+        Route("/members/{member_id:int}", honours.member_page, name="member_profile"),
+        Route("/admin/badges", honours.badges_page, name="admin_badges"),
+        Route(
+            "/admin/badges/{action:str}",
+            honours.badge_action,
+            methods=["POST"],
+            name="admin_badge_action",
+        ),
         Route("/points/nps", standing.answer_nps, methods=["POST"], name="answer_nps"),
         Route(
             "/admin/points/adjust",

@@ -10,6 +10,7 @@ from jinja2_fragments.starlette import Jinja2Blocks
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.honours.rules import badge_name
 from portal import i18n
 from web.csrf import csrf_token
 
@@ -25,6 +26,7 @@ templates = Jinja2Blocks(env=_env)
 templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
 templates.env.globals["static"] = lambda path: f"/static/{path}"
 templates.env.globals["htmx_version"] = HTMX_VERSION
+templates.env.globals["badge_name"] = badge_name
 
 
 def is_htmx(request: Request) -> bool:

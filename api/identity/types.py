@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.fields import field
+from api.honours.badge_kind import BadgeKind
 from api.notifications.viewer import ViewerNotifications
 from api.pagination import after_id, check_first, connection_of
 from api.points.types import Points
@@ -244,6 +245,10 @@ class Member(relay.Node):
     @field(description="The phone number masked as `138****5678`.")
     def phone_masked(self) -> str | None:
         return mask_phone(self.model.phone)
+
+    @field(description="The badge the member chose to show next to their name, if any.")
+    def shown_badge(self) -> BadgeKind | None:
+        return BadgeKind.of(self.model.shown_badge)
 
     @field(description="The whole phone number: only for the member and admins.")
     def phone(self, info: Info[Context, Any]) -> str | None:

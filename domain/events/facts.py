@@ -38,3 +38,9 @@ class EventCancelled(Fact):
     title: str
     reason: str
     member_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AttendeeCheckedIn(Fact):
+    event_id: int
+    member_id: int

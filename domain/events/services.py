@@ -29,7 +29,7 @@ from domain.events.errors import (
     NotCheckableError,
     RegistrationClosedError,
 )
-from domain.events.facts import WaitlistPromoted
+from domain.events.facts import AttendeeCheckedIn, WaitlistPromoted
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.events.policies import can_run_events, require_event_runner
 from domain.facts import announce
@@ -278,6 +278,7 @@ async def check_in_attendee(c: Collaborators, staff: Member, code: str) -> Event
                 raise AttendeeAlreadyCheckedInError()
             raise NotCheckableError()
         await award_points(c, registration.member_id, "event_attended", f"event:{event.id}")
+        announce(c, AttendeeCheckedIn(event_id=event.id, member_id=registration.member_id))
     return await EventRegistration.get(id=registration.id).select_related("event")
 
 

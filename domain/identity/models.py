@@ -103,6 +103,8 @@ class Member(Model):
     suspension_reason = fields.CharField(max_length=200, null=True)
     # KOC / HIGH_VALUE / POTENTIAL / DORMANT / NEWCOMER, set by the tier computation; null before.
     tier = fields.CharField(max_length=12, null=True)
+    # The badge the member shows next to their name (a code of domain/honours; null: none).
+    shown_badge = fields.CharField(max_length=20, null=True)
     # When the member joined, by the service's clock (reports and tiers count from it).
     created_at = fields.DatetimeField()
     last_seen_at = fields.DatetimeField(null=True)

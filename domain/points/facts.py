@@ -25,3 +25,11 @@ class PointsExpiring(Fact):
     reminder_id: int
     amount: int
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckedIn(Fact):
+    """A daily check-in (签到), with the streak it made."""
+
+    member_id: int
+    streak: int

@@ -10,6 +10,7 @@ from domain.aftercommit import after_commit, atomic
 from domain.audit import record_change
 from domain.collaborators import Collaborators
 from domain.errors import FieldError, InvalidInputError, NotFoundError
+from domain.facts import announce
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.points import leaderboard
@@ -20,6 +21,7 @@ from domain.points.errors import (
     IdempotencyMismatchError,
     SameAdminError,
 )
+from domain.points.facts import CheckedIn
 from domain.points.ledger import (
     APPROVAL_THRESHOLD,
     RULES,
@@ -131,6 +133,7 @@ async def check_in(c: Collaborators, member: Member) -> CheckInResult:
             if entry is not None and entry.amount != points:  # the daily cap took some
                 record.points = entry.amount
                 await record.save(update_fields=["points"])
+            announce(c, CheckedIn(member_id=member.id, streak=streak))
     except IntegrityError as error:  # a concurrent check-in of the same day won
         raise AlreadyCheckedInError() from error
     awarded = entry.amount if entry else 0

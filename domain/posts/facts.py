@@ -41,3 +41,11 @@ class PostQueued(Fact):
     post_id: int
     author_id: int
     group_id: int | None
+
+
+@dataclass(frozen=True)
+class PostPublished(Fact):
+    """A trusted author's post was published at once, without the queue."""
+
+    post_id: int
+    author_id: int

@@ -17,13 +17,21 @@ from domain.facts import announce
 from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
 from domain.groups.policies import may_moderate_group
+from domain.honours.queries import trust_level_of
+from domain.honours.rules import POSTING_FREELY_FROM, REPORT_WEIGHT
 from domain.identity.models import Member
 from domain.identity.suspensions import refuse_if_suspended
 from domain.media.models import Image
 from domain.points.services import award_points
 from domain.posts import queries, rendering, text
 from domain.posts.errors import AlreadyReportedError, InvalidTransitionError
-from domain.posts.facts import CommentAdded, PostLiked, PostModerated, PostQueued
+from domain.posts.facts import (
+    CommentAdded,
+    PostLiked,
+    PostModerated,
+    PostPublished,
+    PostQueued,
+)
 from domain.posts.limits import count_contribution
 from domain.posts.models import (
     AuditLogEntry,
@@ -44,7 +52,6 @@ from domain.posts.recipes import RecipeDraft, recipe_field_errors
 from domain.programme.queries import current_programme_rules
 from domain.search.index import index_after_commit
 
-TRUSTED_AFTER_APPROVED = 3
 MAX_IMAGES = 9
 
 
@@ -87,7 +94,8 @@ async def _draft_errors(author: Member, draft: PostDraft) -> list[FieldError]:
 
 
 async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Post:
-    """A trusted author (3 approved posts) publishes at once; others wait in the queue."""
+    """An author of trust level 2 (3 published posts, none hidden on reports) publishes at once;
+    others wait in the queue."""
     refuse_if_suspended(author, c.clock.now())
     draft = PostDraft(
         draft.kind,
@@ -100,11 +108,9 @@ async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Pos
     errors = await _draft_errors(author, draft)
     if errors:
         raise InvalidInputError(errors)
-    await count_contribution(c, author)
-    trusted = (
-        await Post.filter(author_id=author.id, published_at__isnull=False).count()
-        >= TRUSTED_AFTER_APPROVED
-    )
+    level = await trust_level_of(author, c.clock.now())
+    await count_contribution(c, author, level)
+    trusted = level >= POSTING_FREELY_FROM
     now = c.clock.now()
     async with atomic():
         post = await Post.create(
@@ -123,6 +129,7 @@ async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Pos
         index_after_commit(c, post.id)  # search
         if trusted:
             await _award_publication(c, post)
+            announce(c, PostPublished(post_id=post.id, author_id=author.id))
         else:
             announce(c, PostQueued(post_id=post.id, author_id=author.id, group_id=draft.group_id))
     return post
@@ -329,7 +336,7 @@ async def report_post(
     c: Collaborators, member: Member, post_id: int, reason: ReportReason, note: str | None
 ) -> Post:
     """Distinct reporters (3 unless the rule version in force says otherwise) hide a published
-    post until a moderator decides."""
+    post until a moderator decides; a trust-level-3 reporter's report weighs 2."""
     await _published(post_id)
     try:
         async with atomic():
@@ -340,7 +347,8 @@ async def report_post(
                 note=text.clean_text(note or "")[:200] or None,
                 created_at=c.clock.now(),
             )
-            await Post.filter(id=post_id).update(report_count=F("report_count") + 1)
+            weight = REPORT_WEIGHT[await trust_level_of(member, c.clock.now())]
+            await Post.filter(id=post_id).update(report_count=F("report_count") + weight)
             threshold = (await current_programme_rules()).reports_to_hide
             hidden = await Post.filter(
                 id=post_id, status=PostStatus.PUBLISHED, report_count__gte=threshold

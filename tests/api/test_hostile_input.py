@@ -260,6 +260,9 @@ def test_every_operation_of_the_contract_with_variables_is_fed_hostile_values() 
         "UnreadNotificationCount",
         "NotificationPreferences",
         "NotificationAdded",
+        "MyTrustLevel",
+        "BadgeCatalogue",
+        "AdminBadges",
     }
     assert len(FUZZED) >= 46
 

@@ -1,0 +1,1 @@
+"""GraphQL of honours: badges, trust levels and the public member profile."""
