@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "domain.notifications.push_models",
     "domain.events.models",
     "domain.programme.models",
+    "domain.safety.models",
 ]
 
 

@@ -101,6 +101,8 @@ from api.referrals.types import Referral
 from api.rewards.mutation import RewardsMutation
 from api.rewards.queries import RewardsQuery
 from api.rewards.types import Redemption, Reward
+from api.safety.mutation import SafetyMutation
+from api.safety.queries import SafetyQuery
 from api.segments.mutation import SegmentsMutation
 from api.segments.queries import SegmentsQuery
 from settings import Limits
@@ -154,6 +156,7 @@ class Query(
     EstatesAdminQuery,
     TagAdminQuery,
     BrandQuery,
+    SafetyQuery,
 ):
     @field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -181,6 +184,7 @@ class Mutation(
     ProgrammeMutation,
     PushMutation,
     NotificationsMutation,
+    SafetyMutation,
 ):
     pass
 
