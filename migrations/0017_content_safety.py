@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('created_by', fields.ForeignKeyField('linli.Member', source_field='created_by_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'sensitive_word', 'app': 'linli', 'pk_attr': 'id', 'table_description': 'One word of the list; its category decides what a match does.'},
+            options={'table': 'sensitive_word', 'app': 'linli', 'pk_attr': 'id', 'table_description': 'One word of the list, whose category decides what a match does.'},
             bases=['Model'],
         ),
         ops.AddField(

@@ -14,7 +14,7 @@ SAME_PICTURE_BITS = 8
 def dhash(data: bytes) -> str:
     with Image.open(io.BytesIO(data)) as image:
         small = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
-        pixels = list(small.getdata())
+        pixels = list(small.tobytes())
     bits = 0
     for row in range(8):
         for col in range(8):

@@ -10,7 +10,7 @@ from domain.safety.rules import WordCategory
 
 
 class SensitiveWord(Model):
-    """One word of the list; its category decides what a match does."""
+    """One word of the list, whose category decides what a match does."""
 
     id = fields.IntField(primary_key=True)
     text = fields.CharField(max_length=50, unique=True)

@@ -122,7 +122,7 @@ async def remember_rejected_images(c: Collaborators, post_id: int) -> None:
     await RejectedImageHash.bulk_create(
         [
             RejectedImageHash(hash=h, image_id=i, created_at=c.clock.now())
-            for i, h in {h: i for i, h in rows}.items()
+            for h, i in {h: i for i, h in rows}.items()
             if h not in known
         ]
     )
