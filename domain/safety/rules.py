@@ -9,10 +9,12 @@ symbols are dropped, so "法 ＊ 輪-功" is matched as "法轮功"."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import accumulate
 
 import ahocorasick
 import opencc
@@ -71,15 +73,10 @@ def normalise(text: str) -> str:
     return text.translate(_FOLDING)
 
 
-def normalise_with_positions(text: str) -> tuple[str, list[int]]:
-    """The normalised text and, for each of its characters, the index it came from in ``text``."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, ch in enumerate(text):
-        for part in ch.translate(_FOLDING):
-            chars.append(part)
-            origin.append(index)
-    return "".join(chars), origin
+def folded_ends(text: str) -> list[int]:
+    """For each character of ``text``, how many normalised characters it and those before it
+    make: normalised index ``k`` came from ``text[bisect_right(ends, k)]``."""
+    return list(accumulate(map(len, map(_FOLDING.__getitem__, map(ord, text)))))
 
 
 @dataclass(frozen=True)
@@ -117,20 +114,23 @@ class WordMatcher:
 
 
 _LINK = re.compile(
-    r"(https?://|www\.|\b[a-z0-9-]{2,}\.(com|cn|net|org|top|xyz|cc|vip|shop|club|info|me|io|co)\b)",
+    r"https?://|www\.|(?<=[a-z0-9-]{2})\.(?:com|cn|net|org|top|xyz|cc|vip|shop|club|info|me|io|co)\b",
     re.IGNORECASE,
 )
+# Full-width ASCII to ASCII and the ideographic full stop to a dot ("www。shop。com"), without
+# NFKC over the whole text (a quarter of a millisecond on a long post).
+_LINK_FOLDING = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3002: ord(".")}
 # A mainland mobile number once separators are gone: 11 digits starting 13–19.
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _WECHAT = re.compile(
-    r"(微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|加v|加微|\+v|vx号|wxid)[a-z][a-z0-9]{5,19}"
+    r"(微信|威信|薇信|徽信|v信|vx|wx|weixin|wechat|加v|加微|\+v|wxid)(号|id|是)?[a-z][a-z0-9]{5,19}"
 )
 
 
 def contact_flags(text: str, normalised: str) -> list[str]:
     """Links, phone numbers and WeChat ids: the classic 代购/引流 spam, held for review."""
     flags = []
-    if _LINK.search(unicodedata.normalize("NFKC", text)):
+    if _LINK.search(text.translate(_LINK_FOLDING)):
         flags.append(FLAG_LINK)
     if _PHONE.search(normalised):
         flags.append(FLAG_PHONE)
@@ -164,10 +164,11 @@ def judge(matcher: WordMatcher, text: str) -> TextVerdict:
 
 def mask(text: str, hits: list[Hit]) -> str:
     """Each character of ``text`` a hit came from becomes ＊ (separators inside the word too)."""
-    _, origin = normalise_with_positions(text)
+    ends = folded_ends(text)
     chars = list(text)
     for hit in hits:
-        first, last = origin[hit.end - hit.length + 1], origin[hit.end]
+        first = bisect_right(ends, hit.end - hit.length + 1)
+        last = bisect_right(ends, hit.end)
         for index in range(first, last + 1):
             if not chars[index].isspace():
                 chars[index] = MASK

@@ -165,7 +165,7 @@ async def test_an_image_close_to_one_a_moderator_rejected_goes_to_review(
     assert (await Post.get(title="另一张照片")).status == PostStatus.PUBLISHED
 
 
-def other_picture() -> bytes:  # noqa: N802
+def other_picture() -> bytes:
     """A different picture: the halves swapped top/bottom instead of left/right."""
     image = PILImage.new("RGB", (64, 64), (10, 10, 10))
     for x in range(64):
