@@ -9,8 +9,8 @@ symbols are dropped, so "法 ＊ 輪-功" is matched as "法轮功"."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum

@@ -144,18 +144,31 @@ async def test_an_image_close_to_one_a_moderator_rejected_goes_to_review(
     assert rejected["data"]["moderatePost"]["__typename"] == "ModeratePostSuccess"
     assert await RejectedImageHash.all().count() == 1
     again = await Image.create(
-        owner=author, storage_key="again.png", content_type="image/png", width=64, height=64,
-        size_bytes=1, created_at=collaborators.clock.now(), dhash=dhash(picture(14)),
+        owner=author,
+        storage_key="again.png",
+        content_type="image/png",
+        width=64,
+        height=64,
+        size_bytes=1,
+        created_at=collaborators.clock.now(),
+        dhash=dhash(picture(14)),
     )
     other = await Image.create(
-        owner=author, storage_key="other.png", content_type="image/png", width=64, height=64,
-        size_bytes=1, created_at=collaborators.clock.now(),
+        owner=author,
+        storage_key="other.png",
+        content_type="image/png",
+        width=64,
+        height=64,
+        size_bytes=1,
+        created_at=collaborators.clock.now(),
         dhash=dhash(other_picture()),
     )
     token = await token_for(collaborators, author)
     for title, image_id in (("又来了一张图", again.id), ("另一张照片", other.id)):
         story = {
-            "kind": "STORY", "title": title, "body": "看看这张照片拍得怎么样",
+            "kind": "STORY",
+            "title": title,
+            "body": "看看这张照片拍得怎么样",
             "imageIds": [encode_id("Image", image_id)],
         }
         done = await gql(op("SubmitPost"), {"input": story}, token)

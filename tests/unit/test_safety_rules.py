@@ -56,9 +56,12 @@ def variants(word: str) -> list[str]:
         " ".join(TRADITIONAL.get(word, _S2T.convert(word))),
     ]
     if word.isascii():
-        out += [word.upper(), word.swapcase(), "".join(
-            ch.upper() if n % 2 else ch for n, ch in enumerate(word)
-        ), word.upper().translate(_FULL_WIDTH)]
+        out += [
+            word.upper(),
+            word.swapcase(),
+            "".join(ch.upper() if n % 2 else ch for n, ch in enumerate(word)),
+            word.upper().translate(_FULL_WIDTH),
+        ]
     return out
 
 
@@ -97,11 +100,19 @@ def test_replace_words_are_masked_one_star_per_character_even_in_disguise() -> N
 
 def test_the_strictest_verdict_wins_and_review_words_are_named_for_the_moderator() -> None:
     matcher = WordMatcher(
-        [("代购", WordCategory.REVIEW), ("笨蛋", WordCategory.REPLACE), ("赌博", WordCategory.BLOCK)]
+        [
+            ("代购", WordCategory.REVIEW),
+            ("笨蛋", WordCategory.REPLACE),
+            ("赌博", WordCategory.BLOCK),
+        ]
     )
     assert judge(matcher, "代购 赌博 笨蛋").action == Action.BLOCK
     held = judge(matcher, "代購奶粉的笨蛋")
-    assert (held.action, held.text, held.flags) == (Action.REVIEW, "代購奶粉的＊＊", ("敏感词（需审核）",))
+    assert (held.action, held.text, held.flags) == (
+        Action.REVIEW,
+        "代購奶粉的＊＊",
+        ("敏感词（需审核）",),
+    )
 
 
 @pytest.mark.parametrize(
@@ -125,7 +136,12 @@ def test_links_phone_numbers_and_wechat_ids_are_held_for_review(text: str, flag:
 
 @pytest.mark.parametrize(
     "text",
-    ["买了 3 斤番茄 12 元", "2024 年 12 月 1 日下午 3 点集合", "门牌号 1 栋 2 单元 301", "比分 1:0"],
+    [
+        "买了 3 斤番茄 12 元",
+        "2024 年 12 月 1 日下午 3 点集合",
+        "门牌号 1 栋 2 单元 301",
+        "比分 1:0",
+    ],
 )
 def test_everyday_numbers_and_dots_are_not_contact_details(text: str) -> None:
     assert judge(WordMatcher([]), text).action == Action.ALLOW
