@@ -107,7 +107,7 @@ async def _looks_rejected(image_ids: list[int]) -> bool:
     )
     if not hashes:
         return False
-    rejected = list(await RejectedImageHash.all().values_list("hash", flat=True))
+    rejected = [str(h) for h in await RejectedImageHash.all().values_list("hash", flat=True)]
     return any(imagehash.matches_any(str(h), rejected) for h in hashes)
 
 

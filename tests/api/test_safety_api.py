@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import httpx
 from PIL import Image as PILImage
 
 from domain.collaborators import Collaborators
@@ -12,12 +13,13 @@ from domain.identity.models import Member, Role
 from domain.media.models import Image
 from domain.posts.models import AuditLogEntry, Comment, Post, PostStatus
 from domain.safety import services
-from domain.safety.imagehash import dhash
+from domain.safety.imagehash import dhash, distance
 from domain.safety.models import RejectedImageHash, SensitiveWord
 from domain.safety.rules import WordCategory
 from tests.api.test_groups_api import token_for
 from tests.api.test_identity_api import op
 from tests.api.test_posts_api import attach_image, make_post, pid
+from tests.api.test_uploads import bearer, post_file
 from tests.conftest import GraphQLClient
 from tests.domain.test_posts import veteran
 from tests.factories import make_member
@@ -217,8 +219,20 @@ async def test_admins_list_add_and_remove_words_and_others_are_refused(
     actions = await AuditLogEntry.filter(target_type="SENSITIVE_WORD").values_list(
         "action", flat=True
     )
-    assert sorted(actions) == ["SENSITIVE_WORD_ADDED", "SENSITIVE_WORD_REMOVED"]
+    assert sorted(map(str, actions)) == ["SENSITIVE_WORD_ADDED", "SENSITIVE_WORD_REMOVED"]
     allowed = await submit(
         gql, await token_for(collaborators, author), "招聘刷单兼职", "日结工资，详情见群公告"
     )
     assert allowed["__typename"] == "SubmitPostSuccess"
+
+
+async def test_an_upload_is_stored_with_its_perceptual_hash(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    sent = await post_file(client, await bearer(c), picture(10), "a.png", "image/png")
+    assert sent.status_code == 201, sent.text
+    row = await Image.get()
+    stored = (c.settings.media_root / row.storage_key).read_bytes()
+    assert row.dhash is not None and row.dhash == dhash(stored)
+    assert distance(row.dhash, dhash(picture(10))) <= 2

@@ -42,7 +42,7 @@ async def add_sensitive_word(
     actor = require_role(info, Role.ADMIN)
     try:
         word = await services.add_word(
-            info.context.collaborators, actor, input.text, WordCategory(input.category.value)
+            info.context.collaborators, actor, input.text, WordCategory(input.category.name)
         )
     except DomainError as error:
         return as_user_error(error, AddSensitiveWordResult)
