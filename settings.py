@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "domain.events.models",
     "domain.programme.models",
     "domain.search.models",
+    "domain.safety.models",
 ]
 
 

@@ -24,6 +24,7 @@ from domain.points import errors as points
 from domain.posts import errors as posts
 from domain.programme import errors as programme
 from domain.rewards import errors as rewards
+from domain.safety import errors as safety
 from domain.stores import as_busy
 from logs import request_id_var
 from web.ids import encode_id
@@ -403,6 +404,19 @@ class TagMerged(UserError):
     pass
 
 
+@strawberry.type(
+    description="The text contains something that may not be published; nothing was stored. The "
+    "message names no word: edit the text and try again."
+)
+class ContentBlocked(UserError):
+    pass
+
+
+@strawberry.type(description="The word is already in the sensitive-word list.")
+class SensitiveWordTaken(UserError):
+    pass
+
+
 # Each entry takes the error class it is keyed by, hence ``Any`` for its argument.
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
@@ -476,6 +490,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     identity.TagRetiredError: _plain(TagRetired),
     identity.TagMergedError: _plain(TagMerged),
     honours.BadgeAlreadyHeldError: _plain(BadgeAlreadyHeld),
+    safety.ContentBlockedError: _plain(ContentBlocked),
+    safety.SensitiveWordTakenError: _plain(SensitiveWordTaken),
 }
 
 

@@ -103,6 +103,8 @@ from api.referrals.types import Referral
 from api.rewards.mutation import RewardsMutation
 from api.rewards.queries import RewardsQuery
 from api.rewards.types import Redemption, Reward
+from api.safety.mutation import SafetyMutation
+from api.safety.queries import SafetyQuery
 from api.search.queries import SearchQuery
 from api.segments.mutation import SegmentsMutation
 from api.segments.queries import SegmentsQuery
@@ -159,6 +161,7 @@ class Query(
     BrandQuery,
     SearchQuery,
     HonoursQuery,
+    SafetyQuery,
 ):
     @field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -187,6 +190,7 @@ class Mutation(
     PushMutation,
     NotificationsMutation,
     HonoursMutation,
+    SafetyMutation,
 ):
     pass
 

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from domain.clock import Clock
 from domain.identity.wechat import WechatClient
 from domain.media.storage import ImageStorage, LocalImageStorage
+from domain.safety.provider import ContentSafety
 from settings import Settings
 
 
@@ -31,6 +32,8 @@ class Collaborators:
     # The job queue, once one is built for these collaborators (``domain/jobs.py::make_broker``);
     # without one, work a service would kick waits for the hourly due-jobs run.
     jobs: JobQueue | None = None
+    # The cloud moderation provider (none by default) and this process's word matcher.
+    safety: ContentSafety = field(default_factory=ContentSafety)
 
     def __post_init__(self, image_storage: ImageStorage | None) -> None:
         # The settings' media folder unless another store is handed in (object storage, a test).

@@ -12,6 +12,7 @@ from portal.views import (
     admin_estates,
     admin_groups,
     admin_members,
+    admin_safety,
     admin_settings,
     admin_tags,
     back_office,
@@ -72,6 +73,7 @@ def portal_routes() -> list[Route]:
         *estates_admin_routes(),
         *catalogue_admin_routes(),
         *tags_admin_routes(),
+        *safety_admin_routes(),
         *brand_admin_routes(),
         *notification_routes(),
     ]
@@ -463,6 +465,20 @@ def tags_admin_routes() -> list[Route]:
             admin_tags.tag_action,
             methods=["POST"],
             name="admin_tag_action",
+        ),
+    ]
+
+
+def safety_admin_routes() -> list[Route]:
+    return [
+        Route(
+            "/admin/safety", admin_safety.words_page, methods=["GET", "POST"], name="admin_safety"
+        ),
+        Route(
+            "/admin/safety/{word_id:int}/remove",
+            admin_safety.remove_word,
+            methods=["POST"],
+            name="admin_safety_remove",
         ),
     ]
 

@@ -196,6 +196,15 @@ class Post(relay.Node):
             return self.card.post.moderation_note
         return None
 
+    @field(
+        description="Why the safety checks held it for review (matched word category, link, "
+        "phone number, WeChat id, rejected image): only for staff, else null."
+    )
+    def safety_flag(self, info: Info[Context, Any]) -> str | None:
+        if policies.may_moderate(_viewer(info), self.card.post):
+            return self.card.post.safety_flag
+        return None
+
     @field(description="How many members reported it: only for staff, else null.")
     def report_count(self, info: Info[Context, Any]) -> int | None:
         if policies.may_moderate(_viewer(info), self.card.post):

@@ -33,6 +33,7 @@ from domain.points.services import award_points
 from domain.posts import text
 from domain.posts.models import Post, PostKind, PostStatus
 from domain.ratelimit import Limit, hit_all
+from domain.safety.services import screen
 
 PROPOSALS = Limit("campaign:propose", 5, 60)
 
@@ -148,6 +149,10 @@ async def propose_entry(
         errors.append(FieldError("postId", "命名活动不需要关联帖子"))
     if errors:
         raise InvalidInputError(errors)
+    screened = await screen(c, title, description or "")
+    title, description = screened.texts[0], screened.texts[1]
+    if screened.flag:
+        status = EntryStatus.PENDING  # held for a moderator, even a photo entry
     await hit_all(c.redis, [(PROPOSALS, str(member.id))])
     try:
         return await CampaignEntry.create(

@@ -27,6 +27,7 @@ from domain.identity.errors import EstateArchivedError
 from domain.identity.models import Estate, Member, Role
 from domain.identity.policies import require_role
 from domain.media.models import Image
+from domain.safety.services import screen_name
 
 T = TypeVar("T")
 # Lowercase ASCII letters, digits and hyphens, 2–40 characters, starting and ending with a letter
@@ -95,6 +96,7 @@ async def _checked(
             values["cover_url"] = c.images.url(image.storage_key)
     if errors:
         raise InvalidInputError(errors)
+    values["name"] = await screen_name(c, "name", name)
     if estate is not None and estate.archived_at is not None:
         raise EstateArchivedError("该小区已停用，小组不能设在这里")
     return values

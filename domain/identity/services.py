@@ -48,6 +48,7 @@ from domain.media.services import find_own_image_url
 from domain.programme.queries import current_privacy_policy
 from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
+from domain.safety.services import screen_name
 
 MAX_INTEREST_TAGS = 10
 TAG_REFUSED = "兴趣标签不存在或已停用"
@@ -266,6 +267,8 @@ async def _profile_columns(
         if message := rules.display_name_error(name):
             errors.append(FieldError("displayName", message))
         values["display_name"] = name
+        if not message:
+            values["display_name"] = await screen_name(c, "displayName", name)
     if changes.avatar_image_id is not None:
         # Only the member's own upload, like a post's images; someone else's looks missing.
         avatar_url = await find_own_image_url(c, member, changes.avatar_image_id)

@@ -21,6 +21,8 @@ class Image(Model):
     width = fields.IntField()
     height = fields.IntField()
     size_bytes = fields.IntField()
+    # The perceptual hash (domain/safety/imagehash.py); null for images uploaded before it.
+    dhash = fields.CharField(max_length=16, null=True)
     created_at = fields.DatetimeField()
 
     owner_id: int

@@ -12,6 +12,7 @@ from domain.identity.models import Member
 from domain.media import images
 from domain.media.models import Image
 from domain.media.storage import ImageStorage, new_key
+from domain.safety.imagehash import dhash
 
 UPLOADS = ratelimit.Limit("uploads", count=30, window_seconds=10 * 60)
 
@@ -27,6 +28,7 @@ async def upload_image(
     data = await read_file(images.MAX_UPLOAD_BYTES)
     processed = await asyncio.to_thread(images.process_image, data)
     key = new_key(processed.format)
+    image_hash = await asyncio.to_thread(dhash, processed.data)
     await storage.save(key, processed.data, processed.format.content_type)
     return await Image.create(
         owner=owner,
@@ -35,6 +37,7 @@ async def upload_image(
         width=processed.width,
         height=processed.height,
         size_bytes=len(processed.data),
+        dhash=image_hash,
         created_at=c.clock.now(),
     )
 

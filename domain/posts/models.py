@@ -54,6 +54,8 @@ class Post(Model):
     status = fields.CharEnumField(PostStatus, max_length=10, default=PostStatus.PENDING)
     featured = fields.BooleanField(default=False)
     moderation_note = fields.CharField(max_length=200, null=True)
+    # Why the safety checks held the post for a moderator (domain/safety), shown in the queue.
+    safety_flag = fields.CharField(max_length=200, null=True)
     like_count = fields.IntField(default=0)
     comment_count = fields.IntField(default=0)
     report_count = fields.IntField(default=0)

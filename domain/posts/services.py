@@ -50,6 +50,7 @@ from domain.posts.models import (
 from domain.posts.policies import STAFF_ROLES
 from domain.posts.recipes import RecipeDraft, recipe_field_errors
 from domain.programme.queries import current_programme_rules
+from domain.safety.services import remember_rejected_images, screen
 from domain.search.index import index_after_commit
 
 MAX_IMAGES = 9
@@ -108,20 +109,22 @@ async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Pos
     errors = await _draft_errors(author, draft)
     if errors:
         raise InvalidInputError(errors)
+    screened = await screen(c, draft.title, draft.body, image_ids=draft.image_ids)
     level = await trust_level_of(author, c.clock.now())
     await count_contribution(c, author, level)
-    trusted = level >= POSTING_FREELY_FROM
+    trusted = screened.flag is None and level >= POSTING_FREELY_FROM
     now = c.clock.now()
     async with atomic():
         post = await Post.create(
             author=author,
             group_id=draft.group_id,
             kind=draft.kind,
-            title=draft.title,
-            body=draft.body,
-            body_html=rendering.render_markdown(draft.body),
-            excerpt=rendering.excerpt(draft.body),
+            title=screened.texts[0],
+            body=screened.texts[1],
+            body_html=rendering.render_markdown(screened.texts[1]),
+            excerpt=rendering.excerpt(screened.texts[1]),
             created_at=now,
+            safety_flag=screened.flag,
             status=PostStatus.PUBLISHED if trusted else PostStatus.PENDING,
             published_at=now if trusted else None,
         )
@@ -208,6 +211,8 @@ async def moderate_post(
         await post.refresh_from_db()
         if action == "APPROVE":
             await _award_publication(c, post)
+        if action == "REJECT":
+            await remember_rejected_images(c, post_id)
         if action == "FEATURE":
             await award_points(c, post.author_id, "post_featured", f"post:{post.id}")
         announce(c, PostModerated(post_id=post_id, actor_id=actor.id, action=action, note=note))
@@ -318,6 +323,8 @@ async def add_comment(c: Collaborators, member: Member, post_id: int, body: str)
     if message := text.comment_error(body):
         raise InvalidInputError.single("body", message)
     await _open_for_replies(post_id)
+    screened = await screen(c, body)
+    body = screened.texts[0]
     await count_contribution(c, member)
     async with atomic():
         comment = await Comment.create(
@@ -325,6 +332,7 @@ async def add_comment(c: Collaborators, member: Member, post_id: int, body: str)
             author=member,
             body=body,
             body_html=rendering.render_comment(body),
+            hidden=screened.flag is not None,  # held: shown once a moderator restores it
             created_at=c.clock.now(),
         )
         await Post.filter(id=post_id).update(comment_count=F("comment_count") + 1)

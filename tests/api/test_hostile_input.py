@@ -255,6 +255,7 @@ def test_every_operation_of_the_contract_with_variables_is_fed_hostile_values() 
         "AllEstates",
         "EstatePickupPoints",
         "AdminInterestTags",
+        "SensitiveWords",
         "AuditLogChoices",
         "Brand",
         "UnreadNotificationCount",

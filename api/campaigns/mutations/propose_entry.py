@@ -11,6 +11,7 @@ from api.campaigns.types import ProposeEntrySuccess, entry_by_id
 from api.context import Context
 from api.errors import (
     CampaignNotOpen,
+    ContentBlocked,
     InvalidInput,
     NotEligible,
     NotFound,
@@ -36,7 +37,13 @@ class ProposeEntryInput:
 
 
 ProposeEntryResult = Annotated[
-    ProposeEntrySuccess | CampaignNotOpen | NotEligible | NotFound | InvalidInput | RateLimited,
+    ProposeEntrySuccess
+    | CampaignNotOpen
+    | NotEligible
+    | NotFound
+    | InvalidInput
+    | RateLimited
+    | ContentBlocked,
     strawberry.union("ProposeEntryResult", description="The outcome of `proposeEntry`."),
 ]
 

@@ -8,7 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import EstateArchived, GroupNameTaken, InvalidInput, SlugTaken, as_user_error
+from api.errors import (
+    ContentBlocked,
+    EstateArchived,
+    GroupNameTaken,
+    InvalidInput,
+    SlugTaken,
+    as_user_error,
+)
 from api.groups.inputs import group_answer, group_input, raise_if_any
 from api.groups.types import CreateGroupSuccess
 from api.permissions import require_role
@@ -40,7 +47,12 @@ class CreateGroupInput:
 
 
 CreateGroupResult = Annotated[
-    CreateGroupSuccess | InvalidInput | SlugTaken | GroupNameTaken | EstateArchived,
+    CreateGroupSuccess
+    | InvalidInput
+    | SlugTaken
+    | GroupNameTaken
+    | EstateArchived
+    | ContentBlocked,
     strawberry.union("CreateGroupResult", description="The outcome of `createGroup`."),
 ]
 

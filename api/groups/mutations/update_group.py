@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import (
+    ContentBlocked,
     EstateArchived,
     GroupNameTaken,
     InvalidInput,
@@ -44,7 +45,13 @@ class UpdateGroupInput:
 
 
 UpdateGroupResult = Annotated[
-    UpdateGroupSuccess | InvalidInput | NotFound | SlugTaken | GroupNameTaken | EstateArchived,
+    UpdateGroupSuccess
+    | InvalidInput
+    | NotFound
+    | SlugTaken
+    | GroupNameTaken
+    | EstateArchived
+    | ContentBlocked,
     strawberry.union("UpdateGroupResult", description="The outcome of `updateGroup`."),
 ]
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import EstateArchived, InvalidInput, RateLimited, as_user_error
+from api.errors import ContentBlocked, EstateArchived, InvalidInput, RateLimited, as_user_error
 from api.identity.types import UpdateProfileSuccess, Viewer
 from api.permissions import logged_in
 from domain.errors import DomainError, FieldError, InvalidInputError
@@ -29,7 +29,7 @@ class UpdateProfileInput:
 
 
 UpdateProfileResult = Annotated[
-    UpdateProfileSuccess | InvalidInput | RateLimited | EstateArchived,
+    UpdateProfileSuccess | InvalidInput | RateLimited | EstateArchived | ContentBlocked,
     strawberry.union(
         "UpdateProfileResult",
         description="The outcome of `updateProfile`: `EstateArchived` when the estate chosen "

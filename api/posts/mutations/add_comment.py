@@ -8,7 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import GroupArchived, InvalidInput, NotFound, RateLimited, as_user_error
+from api.errors import (
+    ContentBlocked,
+    GroupArchived,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    as_user_error,
+)
 from api.permissions import logged_in
 from api.posts.types import AddCommentSuccess, Comment, post_for
 from domain.errors import DomainError
@@ -23,7 +30,7 @@ class AddCommentInput:
 
 
 AddCommentResult = Annotated[
-    AddCommentSuccess | InvalidInput | RateLimited | NotFound | GroupArchived,
+    AddCommentSuccess | InvalidInput | RateLimited | NotFound | GroupArchived | ContentBlocked,
     strawberry.union("AddCommentResult", description="The outcome of `addComment`."),
 ]
 

@@ -8,7 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import GroupArchived, InvalidInput, NotFound, RateLimited, as_user_error
+from api.errors import (
+    ContentBlocked,
+    GroupArchived,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    as_user_error,
+)
 from api.permissions import logged_in
 from api.posts.types import PostKind, SubmitPostSuccess, post_for
 from domain.errors import DomainError, FieldError, InvalidInputError
@@ -53,7 +60,7 @@ class SubmitPostInput:
 
 
 SubmitPostResult = Annotated[
-    SubmitPostSuccess | InvalidInput | RateLimited | NotFound | GroupArchived,
+    SubmitPostSuccess | InvalidInput | RateLimited | NotFound | GroupArchived | ContentBlocked,
     strawberry.union("SubmitPostResult", description="The outcome of `submitPost`."),
 ]
 

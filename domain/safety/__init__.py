@@ -1,0 +1,1 @@
+"""Content safety before publish: the sensitive-word list, contact details, rejected images."""
