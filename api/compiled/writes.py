@@ -17,11 +17,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLObjectType
+from graphql import GraphQLObjectType, GraphQLUnionType
 
-from api.compiled.shape import Builder, Fallthrough, Getter, Selected, TableScope
+from api.compiled.shape import (
+    Builder,
+    Fallthrough,
+    Getter,
+    Selected,
+    TableScope,
+    Value,
+    ValueScope,
+)
 from api.compiled.sql import Run, Statement, Unsupported
+from api.errors import as_user_error
 from api.permissions import count_once
+from api.rewards.mutations.redeem_reward import RedeemRewardResult, redeemed
 from domain.collaborators import Collaborators
 from domain.errors import DomainError, RateLimitedError
 from domain.identity.models import Member
@@ -120,7 +130,64 @@ def _input(values: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
-WRITES: dict[str, PostWrite] = {
+Outcome = Callable[[Run, Member, dict[str, Any]], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class ResultWrite:
+    """A write whose outcome the resolver builds as a strawberry object, its success member or
+    a typed refusal: the same function builds it here, and it is shaped as a value for its
+    runtime type (the document's fragments on the union's members). A refusal is answered here,
+    not left to the general path: the service may have counted limits of its own before it
+    refused, and a second run would count them again. What the function returns after its
+    change (an unexpected error) falls through, and the general path's run replays the change
+    by its idempotency key."""
+
+    outcome: Outcome
+    union: Any  # the result's annotated union, for ``as_user_error``
+
+    def compile(self, builder: Builder, field: Selected) -> tuple[Any, Getter]:
+        union = field.named_type
+        if not isinstance(union, GraphQLUnionType):
+            raise Unsupported(f"{field.name} is not a result union")
+        shapes: dict[str, tuple[ValueScope, Getter]] = {}
+        for kind in builder.schema.get_possible_types(union):
+            scope = ValueScope([])
+            shapes[kind.name] = (scope, builder.object(kind, field.nodes, scope))
+        arguments = field.arguments()
+        builder.domain_reads = True
+        outcome_of, result = self.outcome, self.union
+
+        async def fetch(run: Run) -> dict[str, Any]:
+            member = _acting_member(run)
+            given = _input(arguments(run))
+            try:
+                outcome = await outcome_of(run, member, given)
+            except DomainError as refused:
+                outcome = as_user_error(refused, result)
+            scope, shape = shapes[outcome.__strawberry_definition__.name]
+            value = Value(outcome, run.viewer_id, {})
+            await scope.fill(run, value)
+            shaped: dict[str, Any] = shape(value)
+            return shaped
+
+        return fetch, _as_is
+
+
+def _as_is(shaped: Any) -> Any:
+    return shaped
+
+
+async def _redeem(run: Run, member: Member, given: dict[str, Any]) -> Any:
+    reward_id = pk_of(given.get("rewardId"), "Reward")
+    if reward_id is None:  # the resolver's field error, before anything is counted
+        raise Fallthrough("not a reward's id")
+    asked = (reward_id, given["quantity"], given["idempotencyKey"])
+    return await redeemed(run.context.collaborators, member, asked, lambda: count_once(run.context))
+
+
+WRITES: dict[str, PostWrite | ResultWrite] = {
     "likePost": PostWrite("LikePostSuccess", services.like_post),
     "unlikePost": PostWrite("UnlikePostSuccess", services.unlike_post),
+    "redeemReward": ResultWrite(_redeem, RedeemRewardResult),
 }

@@ -7,6 +7,8 @@ through), and its statements are pinned as the general path's are."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import uuid
 from typing import Any
 
 import pytest
@@ -211,6 +213,49 @@ async def test_likes_answer_as_the_general_path(
     # Not covered: a post readable but not published (a host taking back a like on a post
     # pending in their group), and a suspended member (the general path refuses).
     covered = succeeded and chosen.status == PostStatus.PUBLISHED and viewer != "suspended"
+    assert answered == covered, (viewer, body, compiled.json())
+
+
+@HYPOTHESIS
+@given(viewer=VIEWER, reward=INDEX, quantity=st.sampled_from([1, 1, 2, 3, 0, 11]), key=INDEX)
+async def test_redemptions_answer_as_the_general_path(
+    viewer: str, reward: int, quantity: int, key: int, settings: Settings, redis: Redis
+) -> None:
+    """A redemption on the compiled path, then the same request (the same key) on the general
+    one: a redemption made is replayed, a refusal (sold out, not open, retired, over the limit,
+    more points than the member has, a key used for another request, a bad key) is refused
+    again, so both answers must be the same bytes. Every reward of the mall, every viewer; the
+    plan answers every request of a member who may act with a reward's id."""
+    unlimited = settings.with_overrides(
+        mutations_per_minute=1_000_000,
+        limits=dataclasses.replace(settings.limits, redemptions_per_minute=1_000_000),
+    )
+    c, world = await world_for("redemptions", unlimited, redis)
+    ids: list[Any] = [encode_id("Reward", i) for i in world.reward_ids] + [
+        encode_id("Reward", 999_999),
+        encode_id("Post", world.reward_ids[0]),
+    ]
+    reward_id = ids[reward % len(ids)]
+    keys = [f"key-{uuid.uuid4().hex}", "world-redeem-0000", "short"]
+    idempotency_key = keys[key % len(keys)]
+    body = {
+        "query": op("RedeemReward"),
+        "variables": {
+            "rewardId": reward_id,
+            "quantity": quantity,
+            "idempotencyKey": idempotency_key,
+        },
+    }
+    paths = Paths(c)
+    served = paths.executor.served
+    compiled = await paths.post(paths.compiled_app, body, world.tokens[viewer])
+    answered = paths.executor.served > served
+    general = await paths.post(paths.general_app, body, world.tokens[viewer])
+    assert (compiled.status_code, compiled.content) == (general.status_code, general.content)
+    covered = (
+        viewer in ("resident", "host", "moderator", "admin")
+        and reward % len(ids) < len(world.reward_ids) + 1
+    )
     assert answered == covered, (viewer, body, compiled.json())
 
 

@@ -22,8 +22,11 @@ from api.errors import (
 from api.permissions import hit_mutation_limit, logged_in
 from api.points.types import Points
 from api.rewards.types import RedeemRewardSuccess, Redemption
+from domain.collaborators import Collaborators
 from domain.errors import DomainError, FieldError, InvalidInputError
+from domain.identity.models import Member
 from domain.rewards import services
+from domain.rewards.services import LimitCounter
 from web.ids import decode_id
 
 
@@ -58,19 +61,30 @@ async def redeem_reward(info: Info[Context, Any], input: RedeemRewardInput) -> R
     try:
         if errors or reward_id is None:
             raise InvalidInputError(errors)
-        # The service answers a recorded key from its record before any limit is counted (a
-        # retry of a redemption that happened is never refused as too frequent), and counts
-        # the member's mutation limit with its own once the key is claimed.
-        redemption = await services.redeem_reward(
+        return await redeemed(
             info.context.collaborators,
             member,
-            reward_id,
-            input.quantity,
-            input.idempotency_key,
-            count_limits=lambda: hit_mutation_limit(info.context),
+            (reward_id, input.quantity, input.idempotency_key),
+            lambda: hit_mutation_limit(info.context),
         )
     except DomainError as error:
         return as_user_error(error, RedeemRewardResult)
+
+
+async def redeemed(
+    c: Collaborators,
+    member: Member,
+    asked: tuple[int, int, str],
+    count_limits: LimitCounter,
+) -> RedeemRewardSuccess:
+    """The redemption and the payload both paths answer with (the compiled one in
+    ``api/compiled/writes.py``). The service answers a recorded key from its record before any
+    limit is counted (a retry of a redemption that happened is never refused as too frequent),
+    and counts the member's mutation limit with its own once the key is claimed."""
+    reward_id, quantity, idempotency_key = asked
+    redemption = await services.redeem_reward(
+        c, member, reward_id, quantity, idempotency_key, count_limits=count_limits
+    )
     return RedeemRewardSuccess(
         redemption=Redemption.from_model(redemption), points=await Points.of(member.id)
     )
