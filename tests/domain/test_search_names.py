@@ -41,7 +41,9 @@ async def test_a_neighbour_is_found_by_part_of_their_name(collaborators: Collabo
     assert await people(None, "小王") == []
 
 
-async def test_another_estates_member_is_never_found_nor_a_phone(collaborators: Collaborators) -> None:
+async def test_another_estates_member_is_never_found_nor_a_phone(
+    collaborators: Collaborators,
+) -> None:
     home, other = await make_estate("翠湖花园"), await make_estate("绿地小区")
     searcher = await make_member(estate=home)
     await make_member(estate=other, display_name="王阿姨", phone="13812345678")
