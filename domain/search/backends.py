@@ -10,6 +10,7 @@ ILIKE served by trigram GIN indexes (0016, 0019), ordered by similarity; SQLite'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +50,9 @@ class NameRequest:
 
 # The table and name column of each kind of name.
 NAME_SOURCES = {"member": ("member", "display_name"), "group": ("interest_group", "name")}
+
+
+_INITIALS = re.compile(r"[A-Za-z]{2,}")  # a term that may be a name's pinyin initials
 
 
 def like_pattern(term: str) -> str:
@@ -101,7 +105,8 @@ class _Sql:
         return [int(r["id"]) for r in rows]
 
     def name_statement(self, request: NameRequest) -> tuple[str, list[Any]]:
-        """Wildcards in the terms are escaped (``ESCAPE '\\'``): ``%`` and ``_`` match themselves.
+        """A term of two or more Latin letters also matches the name's pinyin initials.
+        Wildcards in the terms are escaped (``ESCAPE '\\'``): ``%`` and ``_`` match themselves.
         Members: of the searcher's estate only; groups: not archived, open to every estate or
         of the searcher's (the post search's rule)."""
         params: list[Any] = []
@@ -111,10 +116,12 @@ class _Sql:
             return self.mark(len(params))
 
         table, column = NAME_SOURCES[request.table]
-        where = [
-            f"n.{column} {self.like} {bind(like_pattern(term))} ESCAPE '\\'"
-            for term in request.terms
-        ]
+        where = []
+        for term in request.terms:
+            match = f"n.{column} {self.like} {bind(like_pattern(term))} ESCAPE '\\'"
+            if _INITIALS.fullmatch(term):  # ljxw: the pinyin initials of 邻居小王
+                match = f"({match} OR n.name_initials LIKE {bind(like_pattern(term.lower()))})"
+            where.append(match)
         estate = request.estate_id if request.estate_id is not None else _NO_ESTATE
         if request.table == "member":
             where.append(f"n.estate_id = {bind(estate)}")

@@ -8,10 +8,15 @@ import pytest
 
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError
+from domain.groups import admin
+from domain.identity import services as identity
 from domain.identity.models import Member
+from domain.identity.services import ProfileChanges
+from domain.pinyin import initials
 from domain.search.backends import NameRequest, search_index
 from domain.search.names import search_groups, search_members, search_names
 from tests.domain.test_groups import make_group
+from tests.domain.test_groups_admin import an_admin, group_input
 from tests.factories import make_estate, make_member
 
 
@@ -108,3 +113,33 @@ async def test_bad_queries_are_refused(collaborators: Collaborators) -> None:
 def test_the_statement_binds_every_value() -> None:
     sql, params = search_index().name_statement(NameRequest("member", ["x'; --"], 3, 5))
     assert "x'" not in sql and "%x'; --%" in params
+
+
+def test_initials_are_each_characters_first_letter() -> None:
+    assert initials("邻居小王") == "ljxw"
+    assert initials("Tom王") == "tomw"
+    assert initials("100%满意") == "100my"
+    assert initials("王_二") == "we"
+
+
+async def test_names_are_found_by_their_pinyin_initials_kept_in_step_with_the_name(
+    collaborators: Collaborators,
+) -> None:
+    home = await make_estate()
+    searcher = await make_member(estate=home)
+    wang = await make_member(estate=home, display_name="邻居小王")
+    await make_member(estate=home, display_name="小李")
+    assert await people(searcher, "xw") == ["邻居小王"]
+    assert await people(searcher, "LJXW") == ["邻居小王"]
+    assert await people(searcher, "x") == []  # one letter is no initials
+    found = await search_members(searcher, "xw")
+    assert found[0].name_html == "邻居小王"  # nothing of the name itself to mark
+    await identity.update_profile(collaborators, wang, ProfileChanges(display_name="老周"))
+    assert await people(searcher, "xw") == []
+    assert await people(searcher, "lz") == ["老周"]
+    boss = await an_admin()
+    group = await admin.create_group(collaborators, boss, group_input(name="阳台种菜"), [boss.id])
+    assert await group_names(searcher, "ytzc") == ["阳台种菜"]
+    await admin.update_group(collaborators, boss, group.id, group_input(name="亲子烘焙"))
+    assert await group_names(searcher, "ytzc") == []
+    assert await group_names(searcher, "qzhb") == ["亲子烘焙"]
