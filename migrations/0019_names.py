@@ -43,12 +43,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='InterestGroup',
             name='name_initials',
-            field=fields.CharField(default='', max_length=40),
+            field=fields.CharField(default='', db_default='', max_length=40),
         ),
         ops.AddField(
             model_name='Member',
             name='name_initials',
-            field=fields.CharField(default='', max_length=40),
+            field=fields.CharField(default='', db_default='', max_length=40),
         ),
         ops.RunPython(add_name_search),
     ]

@@ -115,8 +115,9 @@ class SearchQuery:
     @field(
         description="Neighbours (members of the viewer's own estate) and groups the viewer can "
         "see whose names hold every fragment of `query` (1–40 characters; `%` and `_` are "
-        "plain characters), closest first, `first` (1–5) of each. Never a phone number. An "
-        "empty or too long query is a top-level BAD_USER_INPUT error. Open to everyone (the "
+        "plain characters; two or more Latin letters also match a name's pinyin initials: "
+        "`ljxw` finds 邻居小王), closest first, `first` (1–5) of each. Never a phone number. "
+        "An empty or too long query is a top-level BAD_USER_INPUT error. Open to everyone (the "
         "signed-out find groups only)."
     )
     async def search_names(

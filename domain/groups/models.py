@@ -19,7 +19,7 @@ class InterestGroup(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=30, unique=True)
     # The name's pinyin initials (domain/pinyin.py), written with the name by ``save``.
-    name_initials = fields.CharField(max_length=40, default="")
+    name_initials = fields.CharField(max_length=40, default="", db_default="")
     slug = fields.CharField(max_length=40, unique=True)
     description = fields.TextField()
     cover_url = fields.CharField(max_length=300, null=True)

@@ -91,7 +91,7 @@ class Member(Model):
     password_hash = fields.CharField(max_length=200, null=True)
     display_name = fields.CharField(max_length=20)
     # The name's pinyin initials (domain/pinyin.py), written with the name by ``save``.
-    name_initials = fields.CharField(max_length=40, default="")
+    name_initials = fields.CharField(max_length=40, default="", db_default="")
     avatar_url = fields.CharField(max_length=300, null=True)
     estate: fields.ForeignKeyNullableRelation[Estate] = fields.ForeignKeyField(
         "linli.Estate", related_name="members", null=True, on_delete=fields.RESTRICT

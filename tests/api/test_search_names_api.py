@@ -50,6 +50,8 @@ async def test_neighbours_and_groups_are_found_by_part_of_their_name(
     assert "1381111" not in str(body) and "1383333" not in str(body)
     # Signed out: groups open to everyone only, nobody's name.
     assert names(await gql(op("SearchNames"), {"query": "小王"})) == ([], ["小王的阳台"])
+    # Pinyin initials find the name too.
+    assert names(await gql(op("SearchNames"), {"query": "xwdyt"}, token)) == ([], ["小王的阳台"])
     # A phone's digits find nobody.
     assert names(await gql(op("SearchNames"), {"query": "1381111"}, token)) == ([], [])
 

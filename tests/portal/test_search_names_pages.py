@@ -38,6 +38,8 @@ async def test_neighbours_and_groups_come_above_the_posts(
     typed = await client.get("/search/suggest", params={"q": "小王"}, headers=HTMX)
     assert f'href="/members/{wang.id}"' in typed.text and "/groups/g-小王的阳台" in typed.text
     assert "<html" not in typed.text and "1381111" not in typed.text
+    initials = await client.get("/search/suggest", params={"q": "ljxw"}, headers=HTMX)
+    assert f'<a href="/members/{wang.id}">邻居小王</a>' in initials.text
 
 
 async def test_a_name_of_wildcards_is_found_literally_and_is_no_error(
