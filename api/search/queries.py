@@ -1,4 +1,5 @@
-"""Search root fields: the posts holding a query's words, and the week's hot searches."""
+"""Search root fields: the posts holding a query's words, the neighbours and groups whose names
+hold it, and the week's hot searches."""
 
 from __future__ import annotations
 
@@ -12,12 +13,23 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import ClientError
 from api.fields import field
+from api.groups.types import InterestGroup
+from api.honours.types import PublicMember
 from api.pagination import check_first, decode_cursor, encode_cursor, filter_id
 from api.posts.types import Post, PostKind
-from api.search.types import SearchHit, SearchHitConnection, SearchHitEdge
+from api.search.types import (
+    GroupHit,
+    NameSearch,
+    PersonHit,
+    SearchHit,
+    SearchHitConnection,
+    SearchHitEdge,
+)
 from domain.errors import InvalidInputError
+from domain.groups.queries import group_ids_joined
+from domain.honours.queries import public_profile
 from domain.posts import models
-from domain.search import queries
+from domain.search import names, queries
 from domain.search.backends import SearchKey
 from domain.search.hot import hot_searches
 
@@ -99,6 +111,41 @@ class SearchQuery:
                 end_cursor=edges[-1].cursor if edges else None,
             ),
         )
+
+    @field(
+        description="Neighbours (members of the viewer's own estate) and groups the viewer can "
+        "see whose names hold every fragment of `query` (1–40 characters; `%` and `_` are "
+        "plain characters; two or more Latin letters also match a name's pinyin initials: "
+        "`ljxw` finds 邻居小王), closest first, `first` (1–5) of each. Never a phone number. "
+        "An empty or too long query is a top-level BAD_USER_INPUT error. Open to everyone (the "
+        "signed-out find groups only)."
+    )
+    async def search_names(
+        self, info: Info[Context, Any], query: str, first: int = names.NAMES_MAX
+    ) -> NameSearch:
+        check_first(first, names.NAMES_MAX)
+        viewer = info.context.member
+        try:
+            found = await names.search_names(viewer, query, first)
+        except InvalidInputError as error:
+            raise ClientError(error.field_errors[0].message) from error
+        people = []
+        for person in found.members:
+            profile = await public_profile(person.member_id)
+            if profile is not None:
+                people.append(
+                    PersonHit(member=PublicMember(profile=profile), name_html=person.name_html)
+                )
+        group_ids = [hit.group.id for hit in found.groups]
+        joined = await group_ids_joined(viewer.id, group_ids) if viewer else set()
+        groups = [
+            GroupHit(
+                group=InterestGroup.from_model(hit.group, hit.group.id in joined),
+                name_html=hit.name_html,
+            )
+            for hit in found.groups
+        ]
+        return NameSearch(people=people, groups=groups)
 
     @field(description="This week's ten most searched queries, most first. Open to everyone.")
     async def hot_searches(self, info: Info[Context, Any]) -> list[str]:

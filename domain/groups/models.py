@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
+
+from domain.pinyin import initials, with_initials
 
 if TYPE_CHECKING:
     from domain.identity.models import Estate, Member
@@ -14,6 +18,8 @@ if TYPE_CHECKING:
 class InterestGroup(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=30, unique=True)
+    # The name's pinyin initials (domain/pinyin.py), written with the name by ``save``.
+    name_initials = fields.CharField(max_length=40, default="", db_default="")
     slug = fields.CharField(max_length=40, unique=True)
     description = fields.TextField()
     cover_url = fields.CharField(max_length=300, null=True)
@@ -35,6 +41,19 @@ class InterestGroup(Model):
     class Meta:
         table = "interest_group"
         ordering = ["id"]
+
+    async def save(
+        self,
+        using_db: BaseDBAsyncClient | None = None,
+        update_fields: Iterable[str] | None = None,
+        force_create: bool = False,
+        force_update: bool = False,
+    ) -> None:
+        """Every write of the name writes its pinyin initials too (for name search)."""
+        self.name_initials = initials(self.name)
+        await super().save(
+            using_db, with_initials(update_fields, "name"), force_create, force_update
+        )
 
 
 class GroupHost(Model):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
+
+from domain.pinyin import initials, with_initials
 
 
 class Role(StrEnum):
@@ -86,6 +90,8 @@ class Member(Model):
     phone = fields.CharField(max_length=11, null=True, unique=True)
     password_hash = fields.CharField(max_length=200, null=True)
     display_name = fields.CharField(max_length=20)
+    # The name's pinyin initials (domain/pinyin.py), written with the name by ``save``.
+    name_initials = fields.CharField(max_length=40, default="", db_default="")
     avatar_url = fields.CharField(max_length=300, null=True)
     estate: fields.ForeignKeyNullableRelation[Estate] = fields.ForeignKeyField(
         "linli.Estate", related_name="members", null=True, on_delete=fields.RESTRICT
@@ -115,6 +121,19 @@ class Member(Model):
     class Meta:
         table = "member"
         ordering = ["id"]
+
+    async def save(
+        self,
+        using_db: BaseDBAsyncClient | None = None,
+        update_fields: Iterable[str] | None = None,
+        force_create: bool = False,
+        force_update: bool = False,
+    ) -> None:
+        """Every write of the name writes its pinyin initials too (for name search)."""
+        self.name_initials = initials(self.display_name)
+        await super().save(
+            using_db, with_initials(update_fields, "display_name"), force_create, force_update
+        )
 
     def has_role(self, role: Role) -> bool:
         return role.value in (self.roles or [])

@@ -3,10 +3,15 @@ with its GIN index, SQLite's FTS5 table (migration 0016 builds either).
 
 Both read visibility from the post and its group in the same statement: published posts only,
 and a group's estate-only posts only for members of that estate. Order: relevance (the words
-found in the title), featured lifted, then newest; the page key is (score, published_at, id)."""
+found in the title), featured lifted, then newest; the page key is (score, published_at, id).
+
+Names (members of the searcher's estate, groups they can see) by any fragment: PostgreSQL's
+ILIKE served by trigram GIN indexes (0016, 0019), ordered by similarity; SQLite's LIKE."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -33,6 +38,30 @@ class SearchRequest:
 
 
 @dataclass(frozen=True)
+class NameRequest:
+    """Members (``table="member"``) of ``estate_id`` or groups (``"group"``) the estate's
+    members can see, whose name holds every one of ``terms``."""
+
+    table: str
+    terms: list[str]
+    estate_id: int | None
+    first: int
+
+
+# The table and name column of each kind of name.
+NAME_SOURCES = {"member": ("member", "display_name"), "group": ("interest_group", "name")}
+
+
+_INITIALS = re.compile(r"[A-Za-z]{2,}")  # a term that may be a name's pinyin initials
+
+
+def like_pattern(term: str) -> str:
+    """``term`` anywhere in a name, its LIKE wildcards and the escape character taken literally."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
 class Found:
     post_id: int
     key: SearchKey
@@ -44,6 +73,12 @@ class SearchIndex(Protocol):
         ...
 
     def statement(self, request: SearchRequest) -> tuple[str, list[Any]]: ...
+
+    async def find_names(self, request: NameRequest) -> list[int]:
+        """The ids of ``request.first`` names at most, closest first."""
+        ...
+
+    def name_statement(self, request: NameRequest) -> tuple[str, list[Any]]: ...
 
 
 class _Sql:
@@ -57,6 +92,48 @@ class _Sql:
     def matching(self, params: list[Any], words: list[str]) -> tuple[str, str, str]:
         """(FROM clause joined to the post as ``p``, WHERE match, title-hit expression)."""
         raise NotImplementedError
+
+    like = "LIKE"
+
+    def name_order(self, column: str, bind: Callable[[Any], str], terms: list[str]) -> str:
+        """The ORDER BY of a name search, closest first (the id breaks ties after it)."""
+        raise NotImplementedError
+
+    async def find_names(self, request: NameRequest) -> list[int]:
+        sql, params = self.name_statement(request)
+        rows = await connections.get("default").execute_query_dict(sql, params)
+        return [int(r["id"]) for r in rows]
+
+    def name_statement(self, request: NameRequest) -> tuple[str, list[Any]]:
+        """A term of two or more Latin letters also matches the name's pinyin initials.
+        Wildcards in the terms are escaped (``ESCAPE '\\'``): ``%`` and ``_`` match themselves.
+        Members: of the searcher's estate only; groups: not archived, open to every estate or
+        of the searcher's (the post search's rule)."""
+        params: list[Any] = []
+
+        def bind(value: Any) -> str:
+            params.append(value)
+            return self.mark(len(params))
+
+        table, column = NAME_SOURCES[request.table]
+        where = []
+        for term in request.terms:
+            match = f"n.{column} {self.like} {bind(like_pattern(term))} ESCAPE '\\'"
+            if _INITIALS.fullmatch(term):  # ljxw: the pinyin initials of 邻居小王
+                match = f"({match} OR n.name_initials LIKE {bind(like_pattern(term.lower()))})"
+            where.append(match)
+        estate = request.estate_id if request.estate_id is not None else _NO_ESTATE
+        if request.table == "member":
+            where.append(f"n.estate_id = {bind(estate)}")
+        else:
+            where.append("n.archived_at IS NULL")
+            where.append(f"(n.estate_id IS NULL OR n.estate_id = {bind(estate)})")
+        order = self.name_order(f"n.{column}", bind, request.terms)
+        sql = (
+            f"SELECT n.id AS id FROM {table} n WHERE {' AND '.join(where)} "  # noqa: S608 (bound)
+            f"ORDER BY {order}, n.id LIMIT {bind(request.first)}"
+        )
+        return sql, params
 
     async def find(self, request: SearchRequest) -> list[Found]:
         sql, params = self.statement(request)
@@ -114,6 +191,10 @@ def _when(value: Any) -> datetime:
 
 class PostgresIndex(_Sql):
     dialect = "postgres"
+    like = "ILIKE"  # served by the names' trigram GIN indexes
+
+    def name_order(self, column: str, bind: Callable[[Any], str], terms: list[str]) -> str:
+        return f"similarity({column}, {bind(' '.join(terms))}) DESC"
 
     def mark(self, n: int) -> str:
         return f"${n}"
@@ -134,6 +215,9 @@ def _lexeme(word: str) -> str:
 
 class SqliteIndex(_Sql):
     dialect = "sqlite"
+
+    def name_order(self, column: str, bind: Callable[[Any], str], terms: list[str]) -> str:
+        return f"length({column})"  # no trigrams: the shorter name holds less besides the terms
 
     def mark(self, n: int) -> str:
         return "?"
