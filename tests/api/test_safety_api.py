@@ -17,12 +17,12 @@ from domain.safety.imagehash import dhash, distance
 from domain.safety.models import RejectedImageHash, SensitiveWord
 from domain.safety.rules import WordCategory
 from tests.api.test_groups_api import token_for
-from tests.api.test_identity_api import op
+from tests.api.test_identity_api import op, register
 from tests.api.test_posts_api import attach_image, make_post, pid
 from tests.api.test_uploads import bearer, post_file
 from tests.conftest import GraphQLClient
 from tests.domain.test_posts import veteran
-from tests.factories import make_member
+from tests.factories import make_estate, make_member
 from web.ids import encode_id
 
 
@@ -236,3 +236,26 @@ async def test_an_upload_is_stored_with_its_perceptual_hash(
     stored = (c.settings.media_root / row.storage_key).read_bytes()
     assert row.dhash is not None and row.dhash == dhash(stored)
     assert distance(row.dhash, dhash(picture(10))) <= 2
+
+
+async def test_a_name_registered_is_checked_like_a_profile_change_and_nothing_is_stored(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    await words(
+        collaborators,
+        ("违禁药品", WordCategory.BLOCK),
+        ("代购", WordCategory.REVIEW),
+        ("傻瓜", WordCategory.REPLACE),
+    )
+    estate = await make_estate()
+    before = await Member.all().count()
+    blocked = await register(gql, estate.id, displayName="违.禁藥品")
+    assert blocked["__typename"] == "ContentBlocked" and "违禁" not in str(blocked["message"])
+    for held in ("代购小王", "加微信abc12345"):
+        refused = await register(gql, estate.id, displayName=held)
+        assert refused["__typename"] == "InvalidInput", held
+        assert [e["field"] for e in refused["fieldErrors"]] == ["displayName"]
+    assert await Member.all().count() == before
+    masked = await register(gql, estate.id, displayName="傻瓜小王")
+    assert masked["__typename"] == "AuthSuccess"
+    assert masked["viewer"]["displayName"] == "＊＊小王"

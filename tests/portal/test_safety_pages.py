@@ -18,7 +18,8 @@ from domain.safety.models import SensitiveWord
 from domain.safety.rules import WordCategory
 from tests.api.test_posts_api import attach_image, make_post
 from tests.api.test_safety_api import other_picture, picture
-from tests.factories import make_member
+from tests.factories import make_estate, make_member
+from tests.portal.test_identity_pages import HTMX, csrf_of, register_form
 from tests.portal.test_points_pages import htmx, log_in
 from tests.portal.test_posts_pages import moderator, veteran
 from web.ids import encode_id
@@ -184,3 +185,27 @@ async def test_an_admin_adds_and_removes_words_and_a_bad_one_is_a_422_fragment(
     assert await AuditLogEntry.filter(target_type="SENSITIVE_WORD").count() == 2
     gone = await client.post(f"/admin/safety/{word.id}/remove", headers=htmx(csrf))
     assert gone.status_code == 422 and "没有找到" in gone.text
+
+
+async def test_a_name_registered_is_checked_and_a_refusal_rerenders_the_form_at_422(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    await words(collaborators, ("违禁药品", WordCategory.BLOCK), ("傻瓜", WordCategory.REPLACE))
+    estate = await make_estate()
+    before = await Member.all().count()
+    csrf = await csrf_of(client)
+    headers = HTMX | {"X-CSRF-Token": csrf}
+    for name, message in (
+        ("违禁药品", "内容包含不适宜发布的信息"),
+        ("电话13912345678", "名称不能包含联系方式"),
+    ):
+        form = register_form(csrf, estate.id, displayName=name)
+        response = await client.post("/register", data=form, headers=headers)
+        assert response.status_code == 422, name
+        assert response.text.lstrip().startswith('<form id="register-form"')
+        assert message in response.text and "违禁" not in response.text.replace(name, "")
+    assert await Member.all().count() == before
+    form = register_form(csrf, estate.id, displayName="傻瓜小王")
+    response = await client.post("/register", data=form, headers=headers)
+    assert response.status_code in (200, 303), response.text[:300]
+    assert await Member.filter(display_name="＊＊小王").exists()
