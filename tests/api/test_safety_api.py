@@ -259,3 +259,48 @@ async def test_a_name_registered_is_checked_like_a_profile_change_and_nothing_is
     masked = await register(gql, estate.id, displayName="傻瓜小王")
     assert masked["__typename"] == "AuthSuccess"
     assert masked["viewer"]["displayName"] == "＊＊小王"
+
+
+async def test_held_comments_are_listed_for_staff_with_their_flag_and_a_decision_is_audited(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    await words(c, ("代购", WordCategory.REVIEW))
+    author = await trusted_author(c)
+    post = await Post.filter(author_id=author.id).first()
+    assert post is not None
+    token = await token_for(c, author)
+    for body in ("帮忙代购奶粉", "加微信 abc123456", "楼主说得对"):
+        sent = await gql(op("AddComment"), {"postId": pid(post), "body": body}, token)
+        assert sent["data"]["addComment"]["__typename"] == "AddCommentSuccess", sent
+    assert (await Post.get(id=post.id)).comment_count == 1
+    resident = await gql(op("HeldComments"), {"first": 10}, token)
+    assert resident["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    staff = await token_for(c, await make_member(roles=(Role.RESIDENT, Role.MODERATOR)))
+    held = (await gql(op("HeldComments"), {"first": 10}, staff))["data"]["heldComments"]
+    assert [(h["body"], h["safetyFlag"], h["hidden"]) for h in held] == [
+        ("帮忙代购奶粉", "敏感词（需审核）", True),
+        ("加微信 abc123456", "含微信号", True),
+    ]
+    shown, kept = held[0]["id"], held[1]["id"]
+    refused = await gql(op("ReviewComment"), {"commentId": shown, "decision": "APPROVE"}, token)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    for _ in range(2):  # a double click changes nothing more
+        done = await gql(op("ReviewComment"), {"commentId": shown, "decision": "APPROVE"}, staff)
+        decided = done["data"]["reviewComment"]["comment"]
+        assert decided["hidden"] is False and decided["reviewedAt"] is not None
+    rejected = await gql(op("ReviewComment"), {"commentId": kept, "decision": "REJECT"}, staff)
+    assert rejected["data"]["reviewComment"]["comment"]["hidden"] is True
+    flip = await gql(op("ReviewComment"), {"commentId": kept, "decision": "APPROVE"}, staff)
+    assert flip["data"]["reviewComment"]["__typename"] == "InvalidTransition"
+    plain = await Comment.get(body="楼主说得对")
+    unheld = await gql(
+        op("ReviewComment"),
+        {"commentId": encode_id("Comment", plain.id), "decision": "REJECT"},
+        staff,
+    )
+    assert unheld["data"]["reviewComment"]["__typename"] == "NotFound"
+    assert (await Post.get(id=post.id)).comment_count == 2
+    assert (await gql(op("HeldComments"), {"first": 10}, staff))["data"]["heldComments"] == []
+    actions = await AuditLogEntry.filter(target_type="COMMENT").values_list("action", flat=True)
+    assert sorted(map(str, actions)) == ["COMMENT_APPROVE", "COMMENT_REJECT"]

@@ -209,3 +209,49 @@ async def test_a_name_registered_is_checked_and_a_refusal_rerenders_the_form_at_
     response = await client.post("/register", data=form, headers=headers)
     assert response.status_code in (200, 303), response.text[:300]
     assert await Member.filter(display_name="＊＊小王").exists()
+
+
+async def test_held_comments_wait_in_the_queue_with_their_flag_and_a_decision_shows_or_keeps_them(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    await words(c, ("代购", WordCategory.REVIEW))
+    author = await trusted(c)
+    post = await Post.filter(author_id=author.id).first()
+    assert post is not None
+    csrf = await log_in(client, author)
+    for body in ("帮忙代購奶粉", "打电话 139 8765 4321", "楼主说得对"):
+        sent = await client.post(
+            f"/posts/{post.id}/comments", data={"body": body}, headers=htmx(csrf)
+        )
+        assert sent.status_code == 200, sent.text[:300]
+    held = {c.body: c for c in await Comment.filter(hidden=True)}
+    assert set(held) == {"帮忙代購奶粉", "打电话 139 8765 4321"}
+    assert (await Post.get(id=post.id)).comment_count == 1  # held ones do not count yet
+    assert "帮忙代購" not in (await client.get(f"/posts/{post.id}")).text
+    csrf = await log_in(client, await moderator())
+    queue = (await client.get("/moderation")).text
+    assert "内容安全检查送审原因： 敏感词（需审核）" in queue and "帮忙代購奶粉" in queue
+    assert "内容安全检查送审原因： 含电话号码" in queue
+    shown, kept = held["帮忙代購奶粉"], held["打电话 139 8765 4321"]
+    approve = await client.post(f"/moderation/comments/{shown.id}/approve", headers=htmx(csrf))
+    assert approve.status_code == 200 and "帮忙代購奶粉" in approve.text
+    again = await client.post(f"/moderation/comments/{shown.id}/approve", headers=htmx(csrf))
+    assert again.status_code == 200
+    reject = await client.post(f"/moderation/comments/{kept.id}/reject", headers=htmx(csrf))
+    assert reject.status_code == 200
+    after = {c.id: c for c in await Comment.all()}
+    assert not after[shown.id].hidden and after[kept.id].hidden
+    assert after[kept.id].safety_flag == "含电话号码" and after[kept.id].reviewed_at is not None
+    assert (await Post.get(id=post.id)).comment_count == 2
+    queue = (await client.get("/moderation")).text
+    assert "帮忙代購奶粉" not in queue and "139 8765 4321" not in queue
+    assert "帮忙代購奶粉" in (await client.get(f"/posts/{post.id}")).text
+    actions = await AuditLogEntry.filter(target_type="COMMENT").values_list("action", flat=True)
+    assert sorted(map(str, actions)) == ["COMMENT_APPROVE", "COMMENT_REJECT"]
+    resident_csrf = await log_in(client, await make_member())
+    refused = await client.post(
+        f"/moderation/comments/{kept.id}/approve", headers=htmx(resident_csrf)
+    )
+    assert refused.status_code == 403
+    assert (await Comment.get(id=kept.id)).hidden
