@@ -43,7 +43,8 @@ async def comments_awaiting_review(
 
 async def review_comment(c: Collaborators, actor: Member, comment_id: int, action: str) -> Comment:
     """APPROVE shows the comment and counts it on its post; REJECT keeps it hidden. Idempotent:
-    a double click finds it already decided the same way and changes nothing more."""
+    a double click finds it already decided the same way and changes nothing more. Returns the
+    comment with its author and post."""
     if not any(actor.has_role(role) for role in STAFF_ROLES):
         raise PermissionDeniedError()
     comment = await Comment.get_or_none(id=comment_id, safety_flag__isnull=False).select_related(
@@ -61,7 +62,7 @@ async def review_comment(c: Collaborators, actor: Member, comment_id: int, actio
         if not decided:
             await comment.refresh_from_db()
             if comment.hidden != approve:
-                return comment  # already decided this way
+                return await _decided(comment_id)  # already decided this way
             raise InvalidTransitionError()
         if approve:
             await Post.filter(id=comment.post_id).update(comment_count=F("comment_count") + 1)
@@ -73,5 +74,9 @@ async def review_comment(c: Collaborators, actor: Member, comment_id: int, actio
             reason=comment.safety_flag,
             created_at=c.clock.now(),
         )
-    await comment.refresh_from_db()
-    return comment
+    return await _decided(comment_id)
+
+
+async def _decided(comment_id: int) -> Comment:
+    """The comment as decided, with its author and post, as the queue shows it."""
+    return await Comment.get(id=comment_id).select_related("author", "post")

@@ -97,7 +97,6 @@ async def review_comment(request: Request) -> Response:
         comment = await comment_review.review_comment(
             collaborators(request), member, comment_id, action
         )
-        await comment.fetch_related("author", "post")
         extra.update(comment=comment, done=action.lower())
     except DomainError as error:
         status, headers = error_status(error)

@@ -54,7 +54,6 @@ async def review_comment(
         comment = await comment_review.review_comment(
             info.context.collaborators, actor, comment_id, input.decision.name
         )
-        await comment.fetch_related("author")
     except DomainError as error:
         return as_user_error(error, ReviewCommentResult)
     return ReviewCommentSuccess(comment=HeldComment.from_model(comment))
