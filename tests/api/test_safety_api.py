@@ -4,10 +4,12 @@ the image-hash hold after a rejection, and the word list's back-office operation
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import httpx
 from PIL import Image as PILImage
 
+from domain.campaigns.models import CampaignEntry
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
 from domain.media.models import Image
@@ -21,6 +23,7 @@ from tests.api.test_identity_api import op, register
 from tests.api.test_posts_api import attach_image, make_post, pid
 from tests.api.test_uploads import bearer, post_file
 from tests.conftest import GraphQLClient
+from tests.domain.campaign_helpers import voter
 from tests.domain.test_posts import veteran
 from tests.factories import make_estate, make_member
 from web.ids import encode_id
@@ -304,3 +307,37 @@ async def test_held_comments_are_listed_for_staff_with_their_flag_and_a_decision
     assert (await gql(op("HeldComments"), {"first": 10}, staff))["data"]["heldComments"] == []
     actions = await AuditLogEntry.filter(target_type="COMMENT").values_list("action", flat=True)
     assert sorted(map(str, actions)) == ["COMMENT_APPROVE", "COMMENT_REJECT"]
+
+
+async def test_a_held_campaign_entry_shows_why_to_moderators_only(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    await words(c, ("代购", WordCategory.REVIEW))
+    now = c.clock.now()
+    admin_token = await token_for(c, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
+    campaign = {
+        "kind": "NAMING",
+        "title": "新豆命名大赛",
+        "description": "给新豆起名",
+        "proposalEndsAt": (now + timedelta(days=2)).isoformat(),
+        "votingStartsAt": (now + timedelta(days=3)).isoformat(),
+        "votingEndsAt": (now + timedelta(days=6)).isoformat(),
+    }
+    made = await gql(op("CreateCampaign"), {"input": campaign}, admin_token)
+    campaign_id = made["data"]["createCampaign"]["campaign"]["id"]
+    member_token = await token_for(c, await voter(c))
+    for title in ("代购豆", "晨雾"):
+        proposed = await gql(
+            op("ProposeEntry"), {"input": {"campaignId": campaign_id, "title": title}}, member_token
+        )
+        assert proposed["data"]["proposeEntry"]["entry"]["status"] == "PENDING"
+    moderator_token = await token_for(c, await make_member(roles=(Role.RESIDENT, Role.MODERATOR)))
+    seen = {}
+    for token in (moderator_token, member_token):
+        read = await gql(op("CampaignEntriesSafety"), {"id": campaign_id, "first": 10}, token)
+        edges = read["data"]["campaign"]["entries"]["edges"]
+        seen[token] = {e["node"]["title"]: e["node"]["safetyFlag"] for e in edges}
+    assert seen[moderator_token] == {"代购豆": "敏感词（需审核）", "晨雾": None}
+    assert seen[member_token] == {"代购豆": None, "晨雾": None}
+    assert await CampaignEntry.filter(safety_flag="敏感词（需审核）").count() == 1

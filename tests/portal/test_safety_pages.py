@@ -5,9 +5,12 @@ and /admin/safety, the word list, for admins only."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 
+from domain.campaigns.models import Campaign, CampaignEntry, EntryStatus
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
 from domain.media.models import Image
@@ -18,6 +21,7 @@ from domain.safety.models import SensitiveWord
 from domain.safety.rules import WordCategory
 from tests.api.test_posts_api import attach_image, make_post
 from tests.api.test_safety_api import other_picture, picture
+from tests.domain.campaign_helpers import voter, voting_campaign
 from tests.factories import make_estate, make_member
 from tests.portal.test_identity_pages import HTMX, csrf_of, register_form
 from tests.portal.test_points_pages import htmx, log_in
@@ -255,3 +259,30 @@ async def test_held_comments_wait_in_the_queue_with_their_flag_and_a_decision_sh
     )
     assert refused.status_code == 403
     assert (await Comment.get(id=kept.id)).hidden
+
+
+async def test_a_held_campaign_name_shows_why_in_the_entry_review_queue(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    await words(c, ("代购", WordCategory.REVIEW))
+    campaign, _ = await voting_campaign(c)
+    now = c.clock.now()
+    await Campaign.filter(id=campaign.id).update(
+        voting_starts_at=now + timedelta(days=1), voting_ends_at=now + timedelta(days=2)
+    )
+    csrf = await log_in(client, await voter(c))
+    for title in ("代购豆", "晨光"):
+        sent = await client.post(
+            f"/campaigns/{campaign.id}/propose", data={"title": title}, headers=htmx(csrf)
+        )
+        assert sent.status_code == 200, sent.text[:300]
+    held, plain = await CampaignEntry.get(title="代购豆"), await CampaignEntry.get(title="晨光")
+    assert (held.status, held.safety_flag) == (EntryStatus.PENDING, "敏感词（需审核）")
+    await log_in(client, await moderator())
+    queue = (await client.get("/admin/campaigns")).text
+    start = queue.index(f'id="pending-{held.id}"')
+    card = queue[start : queue.index("</article>", start)]
+    assert "内容安全检查送审原因： 敏感词（需审核）" in card
+    start = queue.index(f'id="pending-{plain.id}"')
+    assert "内容安全检查" not in queue[start : queue.index("</article>", start)]

@@ -19,4 +19,9 @@ class Migration(migrations.Migration):
             name='reviewed_at',
             field=fields.DatetimeField(null=True),
         ),
+        ops.AddField(
+            model_name='CampaignEntry',
+            name='safety_flag',
+            field=fields.CharField(null=True, max_length=200),
+        ),
     ]
