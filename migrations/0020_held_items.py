@@ -24,4 +24,9 @@ class Migration(migrations.Migration):
             name='safety_flag',
             field=fields.CharField(null=True, max_length=200),
         ),
+        ops.AddField(
+            model_name='Image',
+            name='cloud_flag',
+            field=fields.CharField(null=True, max_length=200),
+        ),
     ]

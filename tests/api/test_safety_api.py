@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import httpx
+import pytest
 from PIL import Image as PILImage
 
 from domain.campaigns.models import CampaignEntry
@@ -341,3 +342,52 @@ async def test_a_held_campaign_entry_shows_why_to_moderators_only(
     assert seen[moderator_token] == {"代购豆": "敏感词（需审核）", "晨雾": None}
     assert seen[member_token] == {"代购豆": None, "晨雾": None}
     assert await CampaignEntry.filter(safety_flag="敏感词（需审核）").count() == 1
+
+
+class PictureModeration:
+    """A cloud provider's stand-in: an image whose top-right corner is red is risky."""
+
+    def __init__(self) -> None:
+        self.images = 0
+
+    async def check_text(self, text: str) -> str | None:
+        return None
+
+    async def check_image(self, data: bytes) -> str | None:
+        self.images += 1
+        red = PILImage.open(io.BytesIO(data)).convert("RGB").getpixel((63, 0))
+        return "疑似违规图片" if isinstance(red, tuple) and red[0] > 128 else None
+
+
+async def test_an_image_the_cloud_provider_finds_risky_at_upload_holds_the_post_using_it(
+    gql: GraphQLClient,
+    client: httpx.AsyncClient,
+    collaborators: Collaborators,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = collaborators
+    provider = PictureModeration()
+    monkeypatch.setattr(c.safety, "provider", provider)
+    author = await trusted_author(c)
+    token = await token_for(c, author)
+    uploaded = {}
+    for name, data in (("plain", picture(10)), ("risky", other_picture())):
+        sent = await post_file(
+            client, {"Authorization": f"Bearer {token}"}, data, f"{name}.png", "image/png"
+        )
+        assert sent.status_code == 201, sent.text
+        uploaded[name] = sent.json()["id"]
+    assert provider.images == 2
+    assert await Image.filter(cloud_flag="疑似违规图片").count() == 1
+    for title, name in (("今天的晚霞", "plain"), ("另一张照片", "risky")):
+        story = {
+            "kind": "STORY",
+            "title": title,
+            "body": "看看这张照片拍得怎么样",
+            "imageIds": [uploaded[name]],
+        }
+        done = await gql(op("SubmitPost"), {"input": story}, token)
+        assert done["data"]["submitPost"]["__typename"] == "SubmitPostSuccess", done
+    held = await Post.get(title="另一张照片")
+    assert (held.status, held.safety_flag) == (PostStatus.PENDING, "云端审核提示图片风险")
+    assert (await Post.get(title="今天的晚霞")).status == PostStatus.PUBLISHED

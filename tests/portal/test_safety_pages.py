@@ -20,13 +20,14 @@ from domain.safety.imagehash import dhash
 from domain.safety.models import SensitiveWord
 from domain.safety.rules import WordCategory
 from tests.api.test_posts_api import attach_image, make_post
-from tests.api.test_safety_api import other_picture, picture
+from tests.api.test_safety_api import PictureModeration, other_picture, picture
+from tests.api.test_uploads import post_file
 from tests.domain.campaign_helpers import voter, voting_campaign
 from tests.factories import make_estate, make_member
 from tests.portal.test_identity_pages import HTMX, csrf_of, register_form
 from tests.portal.test_points_pages import htmx, log_in
 from tests.portal.test_posts_pages import moderator, veteran
-from web.ids import encode_id
+from web.ids import encode_id, pk_of
 
 
 async def trusted(c: Collaborators) -> Member:
@@ -286,3 +287,30 @@ async def test_a_held_campaign_name_shows_why_in_the_entry_review_queue(
     assert "内容安全检查送审原因： 敏感词（需审核）" in card
     start = queue.index(f'id="pending-{plain.id}"')
     assert "内容安全检查" not in queue[start : queue.index("</article>", start)]
+
+
+async def test_an_image_the_cloud_provider_finds_risky_holds_the_shared_post_with_the_reason(
+    client: httpx.AsyncClient, collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collaborators
+    monkeypatch.setattr(c.safety, "provider", PictureModeration())
+    author = await trusted(c)
+    csrf = await log_in(client, author)
+    uploaded = {}
+    for name, data in (("plain", picture(10)), ("risky", other_picture())):
+        sent = await post_file(client, {"X-CSRF-Token": csrf}, data, f"{name}.png", "image/png")
+        assert sent.status_code == 201, sent.text
+        uploaded[name] = pk_of(sent.json()["id"], "Image")
+    for title, name in (("今天的晚霞", "plain"), ("另一张照片", "risky")):
+        image_id = uploaded[name]
+        assert image_id is not None
+        sent = await client.post(
+            "/share", data=story(csrf, title, "看看这张照片拍得怎么样", image_id)
+        )
+        assert sent.status_code == 303, sent.text
+    held = await Post.get(title="另一张照片")
+    assert (held.status, held.safety_flag) == (PostStatus.PENDING, "云端审核提示图片风险")
+    assert (await Post.get(title="今天的晚霞")).status == PostStatus.PUBLISHED
+    await log_in(client, await moderator())
+    queue = (await client.get("/moderation")).text
+    assert "另一张照片" in queue and "内容安全检查送审原因： 云端审核提示图片风险" in queue
