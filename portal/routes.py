@@ -197,6 +197,12 @@ def moderation_routes() -> list[Route]:
             methods=["POST"],
             name="moderate_post",
         ),
+        Route(
+            "/moderation/comments/{comment_id:int}/{action}",
+            moderation.review_comment,
+            methods=["POST"],
+            name="review_comment",
+        ),
     ]
 
 

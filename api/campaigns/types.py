@@ -22,6 +22,7 @@ from domain.campaigns.policies import may_read_entry
 from domain.campaigns.services import windows
 from domain.errors import NotFoundError
 from domain.identity.models import Member as MemberRow
+from domain.identity.models import Role
 from domain.identity.policies import is_staff
 from domain.posts import queries as post_queries
 
@@ -93,6 +94,16 @@ class CampaignEntry(relay.Node):
     @field(description="Who proposed it; credited by name when it wins.")
     def proposer(self) -> Member:
         return Member.from_model(self.model.proposer)
+
+    @field(
+        description="Why the safety checks held it for a moderator (matched word category, "
+        "link, phone number, WeChat id): only for moderators and admins, else null."
+    )
+    def safety_flag(self, info: Info[Context, Any]) -> str | None:
+        viewer = info.context.member
+        if viewer is not None and (viewer.has_role(Role.MODERATOR) or viewer.has_role(Role.ADMIN)):
+            return self.model.safety_flag
+        return None
 
     @field(description="The PHOTO post entered; null for names.")
     def post(self) -> Post | None:

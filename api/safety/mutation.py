@@ -9,6 +9,7 @@ from api.safety.mutations.remove_sensitive_word import (
     RemoveSensitiveWordResult,
     remove_sensitive_word,
 )
+from api.safety.mutations.review_comment import ReviewCommentResult, review_comment
 
 
 @strawberry.type
@@ -21,4 +22,10 @@ class SafetyMutation:
     remove_sensitive_word: RemoveSensitiveWordResult = strawberry.mutation(
         resolver=remove_sensitive_word,
         description="Admins: take a word off the sensitive-word list (audited).",
+    )
+    review_comment: ReviewCommentResult = strawberry.mutation(
+        resolver=review_comment,
+        description="Moderators, admins and the group's hosts: show (APPROVE) or keep hidden "
+        "(REJECT) a comment the safety checks held (audited). Anyone else gets a top-level "
+        "FORBIDDEN error; another group's comment is `NotFound`.",
     )

@@ -75,6 +75,8 @@ class CampaignEntry(Model):
     )
     status = fields.CharEnumField(EntryStatus, max_length=10, default=EntryStatus.PENDING)
     vote_count = fields.IntField(default=0)
+    # Why the safety checks held it for a moderator (None: they did not).
+    safety_flag = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()
 
     campaign_id: int

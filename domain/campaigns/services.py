@@ -162,6 +162,7 @@ async def propose_entry(
             description=description or None,
             post_id=post_id,
             status=status,
+            safety_flag=screened.flag,
             created_at=c.clock.now(),
         )
     except IntegrityError as error:

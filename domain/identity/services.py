@@ -117,6 +117,8 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
     estate = await Estate.get_or_none(id=form.estate_id) if form.estate_id else None
     if estate is None:
         errors.append(FieldError("estateId", "请选择所在小区"))
+    display_name, name_errors = await _screened_name(c, display_name, errors)
+    errors += name_errors
     if errors:
         raise InvalidInputError(errors)
     if estate is not None and estate.archived:  # its members stay; no one new joins it
@@ -144,6 +146,20 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
             return member
     except IntegrityError as error:  # a concurrent registration took the phone first
         raise PhoneTakenError() from error
+
+
+async def _screened_name(
+    c: Collaborators, name: str, errors: list[FieldError]
+) -> tuple[str, list[FieldError]]:
+    """The name as stored, checked like a profile change's: a blocked word raises
+    ContentBlockedError, what would hold a post is a field error. A name already wrong in form
+    is not checked (its error says enough)."""
+    if any(e.field == "displayName" for e in errors):
+        return name, []
+    try:
+        return await screen_name(c, "displayName", name), []
+    except InvalidInputError as error:
+        return name, error.field_errors
 
 
 async def log_in(c: Collaborators, phone: str, password: str, ip: str) -> Member:

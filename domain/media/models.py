@@ -23,6 +23,9 @@ class Image(Model):
     size_bytes = fields.IntField()
     # The perceptual hash (domain/safety/imagehash.py); null for images uploaded before it.
     dhash = fields.CharField(max_length=16, null=True)
+    # What the cloud moderation provider said was wrong with it at upload (None: nothing, or
+    # no provider); a post using it waits for a moderator.
+    cloud_flag = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()
 
     owner_id: int

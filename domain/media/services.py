@@ -29,6 +29,7 @@ async def upload_image(
     processed = await asyncio.to_thread(images.process_image, data)
     key = new_key(processed.format)
     image_hash = await asyncio.to_thread(dhash, processed.data)
+    cloud_flag = await c.safety.provider.check_image(processed.data)
     await storage.save(key, processed.data, processed.format.content_type)
     return await Image.create(
         owner=owner,
@@ -38,6 +39,7 @@ async def upload_image(
         height=processed.height,
         size_bytes=len(processed.data),
         dhash=image_hash,
+        cloud_flag=cloud_flag[:200] if cloud_flag else None,
         created_at=c.clock.now(),
     )
 

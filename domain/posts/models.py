@@ -149,6 +149,9 @@ class Comment(Model):
     body = fields.TextField()
     body_html = fields.TextField()
     hidden = fields.BooleanField(default=False)
+    # Why the safety checks held it (None: they did not); kept after a moderator's decision.
+    safety_flag = fields.CharField(max_length=200, null=True)
+    reviewed_at = fields.DatetimeField(null=True)  # when a moderator decided on a held comment
     created_at = fields.DatetimeField()
 
     post_id: int

@@ -245,7 +245,7 @@ async def my_posts_page(author_id: int, after_id: int | None, first: int) -> lis
     return await cards_of(list(rows))
 
 
-def _moderated_by(actor: Member) -> Q:
+def moderated_by(actor: Member) -> Q:
     if actor.has_role(Role.MODERATOR) or actor.has_role(Role.ADMIN):
         return Q()
     if actor.has_role(Role.HOST):
@@ -268,7 +268,7 @@ async def moderation_queue_page(
 ) -> list[PostCard]:
     """Posts waiting for a decision (pending, or hidden by reports) in the groups ``actor`` may
     moderate, oldest first; ``first + 1`` cards."""
-    query = Post.filter(waiting_for_a_decision(), _moderated_by(actor))
+    query = Post.filter(waiting_for_a_decision(), moderated_by(actor))
     if group_id is not None:
         query = query.filter(group_id=group_id)
     if after_id is not None:
@@ -292,6 +292,8 @@ MODERATION_KINDS = (
     "ESTATE_APPROVED",
     "ESTATE_DECLINED",
     "ESTATE_SET",
+    "COMMENT_APPROVE",
+    "COMMENT_REJECT",
 )
 
 

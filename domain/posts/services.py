@@ -332,10 +332,12 @@ async def add_comment(c: Collaborators, member: Member, post_id: int, body: str)
             author=member,
             body=body,
             body_html=rendering.render_comment(body),
-            hidden=screened.flag is not None,  # held: shown once a moderator restores it
+            hidden=screened.flag is not None,  # held: shown once a moderator approves it
+            safety_flag=screened.flag,
             created_at=c.clock.now(),
         )
-        await Post.filter(id=post_id).update(comment_count=F("comment_count") + 1)
+        if screened.flag is None:  # a held comment counts once approved (comment_review.py)
+            await Post.filter(id=post_id).update(comment_count=F("comment_count") + 1)
         announce(c, CommentAdded(post_id=post_id, comment_id=comment.id, author_id=member.id))
     return comment
 

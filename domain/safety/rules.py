@@ -41,6 +41,7 @@ FLAG_PHONE = "含电话号码"
 FLAG_WECHAT = "含微信号"
 FLAG_IMAGE = "图片与曾被拒绝的图片相似"
 FLAG_CLOUD = "云端审核提示风险"
+FLAG_CLOUD_IMAGE = "云端审核提示图片风险"
 
 _DROPPED_CATEGORIES = ("P", "S", "Z", "C")
 _T2S = opencc.OpenCC("t2s")

@@ -24,6 +24,7 @@ from domain.safety.errors import ContentBlockedError, SensitiveWordTakenError
 from domain.safety.models import RejectedImageHash, SensitiveWord
 from domain.safety.rules import (
     FLAG_CLOUD,
+    FLAG_CLOUD_IMAGE,
     FLAG_IMAGE,
     Action,
     TextVerdict,
@@ -90,6 +91,8 @@ async def screen(c: Collaborators, *texts: str, image_ids: list[int] | None = No
         flags += [f for f in verdict.flags if f not in flags]
     if image_ids and await _looks_rejected(image_ids):
         flags.append(FLAG_IMAGE)
+    if image_ids and await Image.filter(id__in=image_ids, cloud_flag__isnull=False).exists():
+        flags.append(FLAG_CLOUD_IMAGE)  # the provider's verdict at upload (media/services.py)
     return Screened(stored, "；".join(flags)[:200] or None)
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from domain.audit_display import changes_of
 from domain.errors import DomainError
 from domain.identity.models import Member
-from domain.posts import queries, services
+from domain.posts import comment_review, queries, services
 from domain.posts.errors import InvalidTransitionError
 from domain.posts.policies import STAFF_ROLES, may_moderate
 from portal.auth import collaborators, redirect
@@ -45,6 +45,9 @@ async def queue(request: Request) -> Response:
         "next_after": shown[-1].id if len(cards) > QUEUE_SIZE else None,
         "media_url": media_url(request),
         "values": {},
+        "comments": []
+        if after
+        else await comment_review.comments_awaiting_review(member, None, QUEUE_SIZE),
     }
     return page(request, "moderation/queue.html", context)
 
@@ -77,6 +80,32 @@ async def moderate(request: Request) -> Response:
         "moderation/_card.html",
         context,
         block="mod_card",
+        status_code=status,
+        headers=headers,
+    )
+
+
+async def review_comment(request: Request) -> Response:
+    """Approve (show) or reject (keep hidden) a comment the safety checks held; swaps its card."""
+    member, refused = await _staff(request)
+    if refused or member is None:
+        return refused or redirect(request, "log_in")
+    comment_id = request.path_params["comment_id"]
+    action = str(request.path_params["action"]).upper()
+    status, headers, extra = 200, dict[str, str](), dict[str, Any]()
+    try:
+        comment = await comment_review.review_comment(
+            collaborators(request), member, comment_id, action
+        )
+        extra.update(comment=comment, done=action.lower())
+    except DomainError as error:
+        status, headers = error_status(error)
+        extra.update(message=error_text(error), comment=None)
+    return page(
+        request,
+        "moderation/_comment_card.html",
+        extra,
+        block="comment_card",
         status_code=status,
         headers=headers,
     )

@@ -4,10 +4,13 @@ the image-hash hold after a rejection, and the word list's back-office operation
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import httpx
+import pytest
 from PIL import Image as PILImage
 
+from domain.campaigns.models import CampaignEntry
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
 from domain.media.models import Image
@@ -17,12 +20,13 @@ from domain.safety.imagehash import dhash, distance
 from domain.safety.models import RejectedImageHash, SensitiveWord
 from domain.safety.rules import WordCategory
 from tests.api.test_groups_api import token_for
-from tests.api.test_identity_api import op
+from tests.api.test_identity_api import op, register
 from tests.api.test_posts_api import attach_image, make_post, pid
 from tests.api.test_uploads import bearer, post_file
 from tests.conftest import GraphQLClient
+from tests.domain.campaign_helpers import voter
 from tests.domain.test_posts import veteran
-from tests.factories import make_member
+from tests.factories import make_estate, make_member
 from web.ids import encode_id
 
 
@@ -236,3 +240,154 @@ async def test_an_upload_is_stored_with_its_perceptual_hash(
     stored = (c.settings.media_root / row.storage_key).read_bytes()
     assert row.dhash is not None and row.dhash == dhash(stored)
     assert distance(row.dhash, dhash(picture(10))) <= 2
+
+
+async def test_a_name_registered_is_checked_like_a_profile_change_and_nothing_is_stored(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    await words(
+        collaborators,
+        ("违禁药品", WordCategory.BLOCK),
+        ("代购", WordCategory.REVIEW),
+        ("傻瓜", WordCategory.REPLACE),
+    )
+    estate = await make_estate()
+    before = await Member.all().count()
+    blocked = await register(gql, estate.id, displayName="违.禁藥品")
+    assert blocked["__typename"] == "ContentBlocked" and "违禁" not in str(blocked["message"])
+    for held in ("代购小王", "加微信abc12345"):
+        refused = await register(gql, estate.id, displayName=held)
+        assert refused["__typename"] == "InvalidInput", held
+        assert [e["field"] for e in refused["fieldErrors"]] == ["displayName"]
+    assert await Member.all().count() == before
+    masked = await register(gql, estate.id, displayName="傻瓜小王")
+    assert masked["__typename"] == "AuthSuccess"
+    assert masked["viewer"]["displayName"] == "＊＊小王"
+
+
+async def test_held_comments_are_listed_for_staff_with_their_flag_and_a_decision_is_audited(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    await words(c, ("代购", WordCategory.REVIEW))
+    author = await trusted_author(c)
+    post = await Post.filter(author_id=author.id).first()
+    assert post is not None
+    token = await token_for(c, author)
+    for body in ("帮忙代购奶粉", "加微信 abc123456", "楼主说得对"):
+        sent = await gql(op("AddComment"), {"postId": pid(post), "body": body}, token)
+        assert sent["data"]["addComment"]["__typename"] == "AddCommentSuccess", sent
+    assert (await Post.get(id=post.id)).comment_count == 1
+    resident = await gql(op("HeldComments"), {"first": 10}, token)
+    assert resident["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    staff = await token_for(c, await make_member(roles=(Role.RESIDENT, Role.MODERATOR)))
+    held = (await gql(op("HeldComments"), {"first": 10}, staff))["data"]["heldComments"]
+    assert [(h["body"], h["safetyFlag"], h["hidden"]) for h in held] == [
+        ("帮忙代购奶粉", "敏感词（需审核）", True),
+        ("加微信 abc123456", "含微信号", True),
+    ]
+    shown, kept = held[0]["id"], held[1]["id"]
+    refused = await gql(op("ReviewComment"), {"commentId": shown, "decision": "APPROVE"}, token)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    for _ in range(2):  # a double click changes nothing more
+        done = await gql(op("ReviewComment"), {"commentId": shown, "decision": "APPROVE"}, staff)
+        decided = done["data"]["reviewComment"]["comment"]
+        assert decided["hidden"] is False and decided["reviewedAt"] is not None
+    rejected = await gql(op("ReviewComment"), {"commentId": kept, "decision": "REJECT"}, staff)
+    assert rejected["data"]["reviewComment"]["comment"]["hidden"] is True
+    flip = await gql(op("ReviewComment"), {"commentId": kept, "decision": "APPROVE"}, staff)
+    assert flip["data"]["reviewComment"]["__typename"] == "InvalidTransition"
+    plain = await Comment.get(body="楼主说得对")
+    unheld = await gql(
+        op("ReviewComment"),
+        {"commentId": encode_id("Comment", plain.id), "decision": "REJECT"},
+        staff,
+    )
+    assert unheld["data"]["reviewComment"]["__typename"] == "NotFound"
+    assert (await Post.get(id=post.id)).comment_count == 2
+    assert (await gql(op("HeldComments"), {"first": 10}, staff))["data"]["heldComments"] == []
+    actions = await AuditLogEntry.filter(target_type="COMMENT").values_list("action", flat=True)
+    assert sorted(map(str, actions)) == ["COMMENT_APPROVE", "COMMENT_REJECT"]
+
+
+async def test_a_held_campaign_entry_shows_why_to_moderators_only(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    await words(c, ("代购", WordCategory.REVIEW))
+    now = c.clock.now()
+    admin_token = await token_for(c, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
+    campaign = {
+        "kind": "NAMING",
+        "title": "新豆命名大赛",
+        "description": "给新豆起名",
+        "proposalEndsAt": (now + timedelta(days=2)).isoformat(),
+        "votingStartsAt": (now + timedelta(days=3)).isoformat(),
+        "votingEndsAt": (now + timedelta(days=6)).isoformat(),
+    }
+    made = await gql(op("CreateCampaign"), {"input": campaign}, admin_token)
+    campaign_id = made["data"]["createCampaign"]["campaign"]["id"]
+    member_token = await token_for(c, await voter(c))
+    for title in ("代购豆", "晨雾"):
+        proposed = await gql(
+            op("ProposeEntry"), {"input": {"campaignId": campaign_id, "title": title}}, member_token
+        )
+        assert proposed["data"]["proposeEntry"]["entry"]["status"] == "PENDING"
+    moderator_token = await token_for(c, await make_member(roles=(Role.RESIDENT, Role.MODERATOR)))
+    seen = {}
+    for token in (moderator_token, member_token):
+        read = await gql(op("CampaignEntriesSafety"), {"id": campaign_id, "first": 10}, token)
+        edges = read["data"]["campaign"]["entries"]["edges"]
+        seen[token] = {e["node"]["title"]: e["node"]["safetyFlag"] for e in edges}
+    assert seen[moderator_token] == {"代购豆": "敏感词（需审核）", "晨雾": None}
+    assert seen[member_token] == {"代购豆": None, "晨雾": None}
+    assert await CampaignEntry.filter(safety_flag="敏感词（需审核）").count() == 1
+
+
+class PictureModeration:
+    """A cloud provider's stand-in: an image whose top-right corner is red is risky."""
+
+    def __init__(self) -> None:
+        self.images = 0
+
+    async def check_text(self, text: str) -> str | None:
+        return None
+
+    async def check_image(self, data: bytes) -> str | None:
+        self.images += 1
+        red = PILImage.open(io.BytesIO(data)).convert("RGB").getpixel((63, 0))
+        return "疑似违规图片" if isinstance(red, tuple) and red[0] > 128 else None
+
+
+async def test_an_image_the_cloud_provider_finds_risky_at_upload_holds_the_post_using_it(
+    gql: GraphQLClient,
+    client: httpx.AsyncClient,
+    collaborators: Collaborators,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    c = collaborators
+    provider = PictureModeration()
+    monkeypatch.setattr(c.safety, "provider", provider)
+    author = await trusted_author(c)
+    token = await token_for(c, author)
+    uploaded = {}
+    for name, data in (("plain", picture(10)), ("risky", other_picture())):
+        sent = await post_file(
+            client, {"Authorization": f"Bearer {token}"}, data, f"{name}.png", "image/png"
+        )
+        assert sent.status_code == 201, sent.text
+        uploaded[name] = sent.json()["id"]
+    assert provider.images == 2
+    assert await Image.filter(cloud_flag="疑似违规图片").count() == 1
+    for title, name in (("今天的晚霞", "plain"), ("另一张照片", "risky")):
+        story = {
+            "kind": "STORY",
+            "title": title,
+            "body": "看看这张照片拍得怎么样",
+            "imageIds": [uploaded[name]],
+        }
+        done = await gql(op("SubmitPost"), {"input": story}, token)
+        assert done["data"]["submitPost"]["__typename"] == "SubmitPostSuccess", done
+    held = await Post.get(title="另一张照片")
+    assert (held.status, held.safety_flag) == (PostStatus.PENDING, "云端审核提示图片风险")
+    assert (await Post.get(title="今天的晚霞")).status == PostStatus.PUBLISHED

@@ -5,9 +5,12 @@ and /admin/safety, the word list, for admins only."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 
+from domain.campaigns.models import Campaign, CampaignEntry, EntryStatus
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
 from domain.media.models import Image
@@ -17,11 +20,14 @@ from domain.safety.imagehash import dhash
 from domain.safety.models import SensitiveWord
 from domain.safety.rules import WordCategory
 from tests.api.test_posts_api import attach_image, make_post
-from tests.api.test_safety_api import other_picture, picture
-from tests.factories import make_member
+from tests.api.test_safety_api import PictureModeration, other_picture, picture
+from tests.api.test_uploads import post_file
+from tests.domain.campaign_helpers import voter, voting_campaign
+from tests.factories import make_estate, make_member
+from tests.portal.test_identity_pages import HTMX, csrf_of, register_form
 from tests.portal.test_points_pages import htmx, log_in
 from tests.portal.test_posts_pages import moderator, veteran
-from web.ids import encode_id
+from web.ids import encode_id, pk_of
 
 
 async def trusted(c: Collaborators) -> Member:
@@ -184,3 +190,127 @@ async def test_an_admin_adds_and_removes_words_and_a_bad_one_is_a_422_fragment(
     assert await AuditLogEntry.filter(target_type="SENSITIVE_WORD").count() == 2
     gone = await client.post(f"/admin/safety/{word.id}/remove", headers=htmx(csrf))
     assert gone.status_code == 422 and "没有找到" in gone.text
+
+
+async def test_a_name_registered_is_checked_and_a_refusal_rerenders_the_form_at_422(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    await words(collaborators, ("违禁药品", WordCategory.BLOCK), ("傻瓜", WordCategory.REPLACE))
+    estate = await make_estate()
+    before = await Member.all().count()
+    csrf = await csrf_of(client)
+    headers = HTMX | {"X-CSRF-Token": csrf}
+    for name, message in (
+        ("违禁药品", "内容包含不适宜发布的信息"),
+        ("电话13912345678", "名称不能包含联系方式"),
+    ):
+        form = register_form(csrf, estate.id, displayName=name)
+        response = await client.post("/register", data=form, headers=headers)
+        assert response.status_code == 422, name
+        assert response.text.lstrip().startswith('<form id="register-form"')
+        assert message in response.text and "违禁" not in response.text.replace(name, "")
+    assert await Member.all().count() == before
+    form = register_form(csrf, estate.id, displayName="傻瓜小王")
+    response = await client.post("/register", data=form, headers=headers)
+    assert response.status_code in (200, 303), response.text[:300]
+    assert await Member.filter(display_name="＊＊小王").exists()
+
+
+async def test_held_comments_wait_in_the_queue_with_their_flag_and_a_decision_shows_or_keeps_them(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    await words(c, ("代购", WordCategory.REVIEW))
+    author = await trusted(c)
+    post = await Post.filter(author_id=author.id).first()
+    assert post is not None
+    csrf = await log_in(client, author)
+    for body in ("帮忙代購奶粉", "打电话 139 8765 4321", "楼主说得对"):
+        sent = await client.post(
+            f"/posts/{post.id}/comments", data={"body": body}, headers=htmx(csrf)
+        )
+        assert sent.status_code == 200, sent.text[:300]
+    held = {c.body: c for c in await Comment.filter(hidden=True)}
+    assert set(held) == {"帮忙代購奶粉", "打电话 139 8765 4321"}
+    assert (await Post.get(id=post.id)).comment_count == 1  # held ones do not count yet
+    assert "帮忙代購" not in (await client.get(f"/posts/{post.id}")).text
+    csrf = await log_in(client, await moderator())
+    queue = (await client.get("/moderation")).text
+    assert "内容安全检查送审原因： 敏感词（需审核）" in queue and "帮忙代購奶粉" in queue
+    assert "内容安全检查送审原因： 含电话号码" in queue
+    shown, kept = held["帮忙代購奶粉"], held["打电话 139 8765 4321"]
+    approve = await client.post(f"/moderation/comments/{shown.id}/approve", headers=htmx(csrf))
+    assert approve.status_code == 200 and "帮忙代購奶粉" in approve.text
+    again = await client.post(f"/moderation/comments/{shown.id}/approve", headers=htmx(csrf))
+    assert again.status_code == 200
+    reject = await client.post(f"/moderation/comments/{kept.id}/reject", headers=htmx(csrf))
+    assert reject.status_code == 200
+    after = {c.id: c for c in await Comment.all()}
+    assert not after[shown.id].hidden and after[kept.id].hidden
+    assert after[kept.id].safety_flag == "含电话号码" and after[kept.id].reviewed_at is not None
+    assert (await Post.get(id=post.id)).comment_count == 2
+    queue = (await client.get("/moderation")).text
+    assert "帮忙代購奶粉" not in queue and "139 8765 4321" not in queue
+    assert "帮忙代購奶粉" in (await client.get(f"/posts/{post.id}")).text
+    actions = await AuditLogEntry.filter(target_type="COMMENT").values_list("action", flat=True)
+    assert sorted(map(str, actions)) == ["COMMENT_APPROVE", "COMMENT_REJECT"]
+    resident_csrf = await log_in(client, await make_member())
+    refused = await client.post(
+        f"/moderation/comments/{kept.id}/approve", headers=htmx(resident_csrf)
+    )
+    assert refused.status_code == 403
+    assert (await Comment.get(id=kept.id)).hidden
+
+
+async def test_a_held_campaign_name_shows_why_in_the_entry_review_queue(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    await words(c, ("代购", WordCategory.REVIEW))
+    campaign, _ = await voting_campaign(c)
+    now = c.clock.now()
+    await Campaign.filter(id=campaign.id).update(
+        voting_starts_at=now + timedelta(days=1), voting_ends_at=now + timedelta(days=2)
+    )
+    csrf = await log_in(client, await voter(c))
+    for title in ("代购豆", "晨光"):
+        sent = await client.post(
+            f"/campaigns/{campaign.id}/propose", data={"title": title}, headers=htmx(csrf)
+        )
+        assert sent.status_code == 200, sent.text[:300]
+    held, plain = await CampaignEntry.get(title="代购豆"), await CampaignEntry.get(title="晨光")
+    assert (held.status, held.safety_flag) == (EntryStatus.PENDING, "敏感词（需审核）")
+    await log_in(client, await moderator())
+    queue = (await client.get("/admin/campaigns")).text
+    start = queue.index(f'id="pending-{held.id}"')
+    card = queue[start : queue.index("</article>", start)]
+    assert "内容安全检查送审原因： 敏感词（需审核）" in card
+    start = queue.index(f'id="pending-{plain.id}"')
+    assert "内容安全检查" not in queue[start : queue.index("</article>", start)]
+
+
+async def test_an_image_the_cloud_provider_finds_risky_holds_the_shared_post_with_the_reason(
+    client: httpx.AsyncClient, collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collaborators
+    monkeypatch.setattr(c.safety, "provider", PictureModeration())
+    author = await trusted(c)
+    csrf = await log_in(client, author)
+    uploaded = {}
+    for name, data in (("plain", picture(10)), ("risky", other_picture())):
+        sent = await post_file(client, {"X-CSRF-Token": csrf}, data, f"{name}.png", "image/png")
+        assert sent.status_code == 201, sent.text
+        uploaded[name] = pk_of(sent.json()["id"], "Image")
+    for title, name in (("今天的晚霞", "plain"), ("另一张照片", "risky")):
+        image_id = uploaded[name]
+        assert image_id is not None
+        sent = await client.post(
+            "/share", data=story(csrf, title, "看看这张照片拍得怎么样", image_id)
+        )
+        assert sent.status_code == 303, sent.text
+    held = await Post.get(title="另一张照片")
+    assert (held.status, held.safety_flag) == (PostStatus.PENDING, "云端审核提示图片风险")
+    assert (await Post.get(title="今天的晚霞")).status == PostStatus.PUBLISHED
+    await log_in(client, await moderator())
+    queue = (await client.get("/moderation")).text
+    assert "另一张照片" in queue and "内容安全检查送审原因： 云端审核提示图片风险" in queue

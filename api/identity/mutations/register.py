@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import (
+    ContentBlocked,
     EstateArchived,
     InvalidInput,
     InvalidInviteCode,
@@ -41,11 +42,13 @@ RegisterResult = Annotated[
     | InvalidInviteCode
     | SelfReferral
     | RateLimited
-    | EstateArchived,
+    | EstateArchived
+    | ContentBlocked,
     strawberry.union(
         "RegisterResult",
         description="The outcome of `register`: `EstateArchived` when the estate chosen no "
-        "longer takes new members.",
+        "longer takes new members; `ContentBlocked` when the display name holds a blocked "
+        "word.",
     ),
 ]
 
