@@ -1,6 +1,7 @@
-"""Compiled plans of the registered (contract) query operations, built once at start, and the one
-call the HTTP view makes before the general path: the answer when a plan serves the request, else
-None (the general strawberry path then answers, the reference for every case)."""
+"""Compiled plans of the registered (contract) operations, the queries of ``roots.py`` and the
+writes of ``writes.py``, built once at start, and the one call the HTTP view makes before the
+general path: the answer when a plan serves the request, else None (the general strawberry path
+then answers, the reference for every case)."""
 
 from __future__ import annotations
 

@@ -1,15 +1,16 @@
 """Registered mutations on the compiled path: the change is the general path's own domain service;
 what is compiled is everything around it (strawberry's execution of the result union) and the
-read of the payload, which selects only the columns the document asks for instead of a whole
-post card.
+payload: for the likes, a read of only the columns the document asks for instead of a whole
+post card; for a redemption, the resolver's own outcome shaped as a value.
 
 A write is served here only where a repeat of it is what the general path would answer anyway:
-its service makes a second call a no-op (one like per member, taking back a like that is not
-there). So whatever the plan does not cover falls through, before or after the change, and the
-general path's run is that repeat: no viewer, a suspended one, an id of another type, a refusal
-of the service (the result union's typed members are the resolver's to build), a payload the
-post's rule hides. The mutation is counted against the member's limit once: the general path
-takes the count this plan made (``api/permissions.py::count_once``)."""
+its service makes a second call a no-op or a replay (one like per member, taking back a like
+that is not there, a redemption's idempotency key). So whatever the plan does not cover falls
+through, before or after the change, and the general path's run is that repeat: no viewer, a
+suspended one, an id of another type, a like the service refuses (the union's typed members are
+the resolver's to build), a payload the post's rule hides. The mutation is counted against the
+member's limit once: the general path takes the count this plan made
+(``api/permissions.py::count_once``)."""
 
 from __future__ import annotations
 
