@@ -217,6 +217,8 @@ def tier_line(run: Any) -> str:
 class TierProgress:
     """A progress bar on stderr for ``linli recompute-tiers``."""
 
+    label, unit = "分层计算", "位会员"
+
     def __init__(self, out: Any = sys.stderr, width: int = 30) -> None:
         self.out, self.width, self.drawn_at = out, width, 0.0
 
@@ -228,8 +230,8 @@ class TierProgress:
         share = done / total if total else 1.0
         filled = int(share * self.width)
         self.out.write(
-            f"\r分层计算 [{'#' * filled}{'.' * (self.width - filled)}] {share:4.0%} "
-            f"{done:,}/{total:,} 位会员"
+            f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {share:4.0%} "
+            f"{done:,}/{total:,} {self.unit}"
         )
         self.out.flush()
 
@@ -273,18 +275,7 @@ def cmd_recompute_tiers(settings: Settings, _args: argparse.Namespace) -> int:
 class ReindexProgress(TierProgress):
     """A progress bar on stderr for ``linli reindex``."""
 
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.drawn_at < 0.2 and done < total:
-            return
-        self.drawn_at = now
-        share = done / total if total else 1.0
-        filled = int(share * self.width)
-        self.out.write(
-            f"\r搜索索引 [{'#' * filled}{'.' * (self.width - filled)}] {share:4.0%} "
-            f"{done:,}/{total:,} 篇"
-        )
-        self.out.flush()
+    label, unit = "搜索索引", "篇"
 
 
 async def _reindex(settings: Settings) -> str:

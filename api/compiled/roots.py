@@ -100,24 +100,30 @@ class PostById:
         statement = Statement(Post)
         shape = builder.object(field.object_type(), field.nodes, TableScope(statement, "t0", Post))
         arguments = field.arguments()
-        ident, status = statement.where("t0", Post, "id"), statement.where("t0", Post, "status")
 
         async def fetch(run: Run) -> dict[str, Any]:
             post_id = pk_of(arguments(run)["id"], "Post")
             if post_id is None:
                 raise Fallthrough("not a post's id")
-            params, viewer = statement.start(run)
-            tail = (
-                f"WHERE {ident} = {params.add(post_id)} "
-                f"AND {status} = {params.add(PostStatus.PUBLISHED.value)}"
-            )
-            rows = await statement.read(run, tail, params, viewer)
-            if not rows:
-                raise Fallthrough("not a published post")
-            found: dict[str, Any] = rows[0]
-            return found
+            return await published_post(statement, run, post_id)
 
         return fetch, shape
+
+
+async def published_post(statement: Statement, run: Run, post_id: int) -> dict[str, Any]:
+    """The row of ``statement`` (over ``post`` as t0) for a published post, else a Fallthrough:
+    what ``post(id:)`` and the likes' payloads read."""
+    ident, status = statement.where("t0", Post, "id"), statement.where("t0", Post, "status")
+    params, viewer = statement.start(run)
+    tail = (
+        f"WHERE {ident} = {params.add(post_id)} "
+        f"AND {status} = {params.add(PostStatus.PUBLISHED.value)}"
+    )
+    rows = await statement.read(run, tail, params, viewer)
+    if not rows:
+        raise Fallthrough("not a published post")
+    found: dict[str, Any] = rows[0]
+    return found
 
 
 ROOTS: dict[str, Root] = {

@@ -20,6 +20,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLUnionType
 
+from api.compiled.roots import published_post
 from api.compiled.shape import (
     Builder,
     Fallthrough,
@@ -38,7 +39,7 @@ from domain.errors import DomainError, RateLimitedError
 from domain.identity.models import Member
 from domain.identity.suspensions import is_suspended
 from domain.posts import services
-from domain.posts.models import Post, PostStatus
+from domain.posts.models import Post
 from web.ids import pk_of
 
 Act = Callable[[Collaborators, Member, int], Awaitable[None]]
@@ -59,7 +60,6 @@ class PostWrite:
         statement = Statement(Post)
         shape = _success_shape(builder, success, field, statement)
         arguments = field.arguments()
-        ident, status = statement.where("t0", Post, "id"), statement.where("t0", Post, "status")
         builder.domain_reads = True  # the service takes its own connections
         act = self.act
 
@@ -73,16 +73,7 @@ class PostWrite:
                 await act(run.context.collaborators, member, post_id)
             except (RateLimitedError, DomainError) as refused:
                 raise Fallthrough(refused.code) from refused
-            params, viewer = statement.start(run)
-            tail = (
-                f"WHERE {ident} = {params.add(post_id)} "
-                f"AND {status} = {params.add(PostStatus.PUBLISHED.value)}"
-            )
-            rows = await statement.read(run, tail, params, viewer)
-            if not rows:
-                raise Fallthrough("the post is not published")
-            found: dict[str, Any] = rows[0]
-            return found
+            return await published_post(statement, run, post_id)
 
         return fetch, shape
 

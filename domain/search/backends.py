@@ -11,6 +11,7 @@ ILIKE served by trigram GIN indexes (0016, 0019), ordered by similarity; SQLite'
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -81,23 +82,24 @@ class SearchIndex(Protocol):
     def name_statement(self, request: NameRequest) -> tuple[str, list[Any]]: ...
 
 
-class _Sql:
+class _Sql(ABC):
     """The statement both share; each backend says how words match and how parameters look."""
 
     dialect: str
 
+    @abstractmethod
     def mark(self, n: int) -> str:
-        raise NotImplementedError
+        """The placeholder of the ``n``-th bound value."""
 
+    @abstractmethod
     def matching(self, params: list[Any], words: list[str]) -> tuple[str, str, str]:
         """(FROM clause joined to the post as ``p``, WHERE match, title-hit expression)."""
-        raise NotImplementedError
 
     like = "LIKE"
 
+    @abstractmethod
     def name_order(self, column: str, bind: Callable[[Any], str], terms: list[str]) -> str:
         """The ORDER BY of a name search, closest first (the id breaks ties after it)."""
-        raise NotImplementedError
 
     async def find_names(self, request: NameRequest) -> list[int]:
         sql, params = self.name_statement(request)
