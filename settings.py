@@ -284,6 +284,9 @@ def _connection(database_url: str, limits: StoreLimits) -> str | dict[str, Any]:
                 "lock_timeout": str(limits.db_lock_timeout_ms),
                 # an abandoned transaction must not hold its locks for ever
                 "idle_in_transaction_session_timeout": str(10 * limits.db_statement_timeout_ms),
+                # Short statements only: compiling one (a search's plan costs past the JIT's
+                # threshold) takes longer than running it.
+                "jit": "off",
             },
         )
     return config

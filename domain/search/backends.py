@@ -26,6 +26,8 @@ from domain.search.models import SearchDocument
 SearchKey = tuple[int, datetime, int]  # (score, published_at, post id)
 _PUBLISHED_AT = Post._meta.fields_map["published_at"]  # binds a key's time as the ORM stores it
 _NO_ESTATE = -1  # what a viewer without an estate is compared with: no estate-only group has it
+# PostgreSQL: posts of a band read newest first before the band's own word index is asked.
+WALK = 1000
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,15 @@ class _Sql(ABC):
     def mark(self, n: int) -> str:
         """The placeholder of the ``n``-th bound value."""
 
+    source: str  # the FROM clause: the index joined to the post as ``p``
+
     @abstractmethod
-    def matching(self, params: list[Any], words: list[str]) -> tuple[str, str, str]:
-        """(FROM clause joined to the post as ``p``, WHERE match, title-hit expression)."""
+    def match(self, bind: Callable[[Any], str], words: list[str]) -> str:
+        """The condition that the post holds every word."""
+
+    @abstractmethod
+    def title_hit(self, bind: Callable[[Any], str], words: list[str]) -> str:
+        """The condition that its title holds every word."""
 
     like = "LIKE"
 
@@ -146,43 +154,66 @@ class _Sql(ABC):
         ]
 
     def statement(self, request: SearchRequest) -> tuple[str, list[Any]]:
-        """The one statement of a search page and its parameters (bench/ explains it)."""
+        """The one statement of a search page and its parameters (bench/ explains it).
+
+        The score takes four values (a title hit counts 2, featured 1), so the page is the
+        union of four bands, one per score, each the newest ``first + 1`` of its own (``band``
+        says how a backend finds them); only the bands' heads are sorted together. A cursor
+        in one band skips the bands above it and reads its own past the cursor."""
         params: list[Any] = []
 
         def bind(value: Any) -> str:
             params.append(value)
             return self.mark(len(params))
 
-        source, match, title_hit = self.matching(params, request.words)
+        bands = [
+            f"SELECT * FROM ({self.band(bind, request, score)}) b{score}"  # noqa: S608 (bound)
+            for score in (3, 2, 1, 0)
+            if request.after is None or score <= request.after[0]
+        ]
+        page = (
+            f"SELECT post_id, published_at, score FROM ({' UNION ALL '.join(bands)}) s "  # noqa: S608
+            f"ORDER BY score DESC, published_at DESC, post_id DESC LIMIT {bind(request.first + 1)}"
+        )
+        return page, params
+
+    def post_filters(self, bind: Callable[[Any], str], request: SearchRequest, score: int) -> str:
+        """What the band's posts must be, read from the post ``p`` itself: published, featured
+        or not, of the kind and group asked, past the cursor in the cursor's band."""
         where = [
-            match,
             f"p.status = {bind(PostStatus.PUBLISHED.value)}",
-            f"(g.estate_id IS NULL OR g.estate_id = {bind(request.estate_id or _NO_ESTATE)})",
+            f"p.featured = {bind(score % 2 == 1)}",
         ]
         if request.kind is not None:
             where.append(f"p.kind = {bind(request.kind.value)}")
         if request.group_id is not None:
             where.append(f"p.group_id = {bind(request.group_id)}")
-        scored = (
-            f"SELECT p.id AS post_id, p.published_at AS published_at, "  # noqa: S608 (bound)
-            f"(CASE WHEN {title_hit} THEN 2 ELSE 0 END "
-            f"+ CASE WHEN p.featured THEN 1 ELSE 0 END) AS score "
-            f"FROM {source} LEFT JOIN interest_group g ON g.id = p.group_id "
-            f"WHERE {' AND '.join(where)}"
-        )
-        page = f"SELECT post_id, published_at, score FROM ({scored}) s"  # noqa: S608 (bound)
-        if request.after is not None:
-            score, when, post_id = request.after
+        if request.after is not None and score == request.after[0]:
+            _, when, post_id = request.after
             published_at = _PUBLISHED_AT.to_db_value(when, Post)
-            page += (
-                f" WHERE (score < {bind(score)} OR (score = {bind(score)} AND "
-                f"(published_at < {bind(published_at)} OR (published_at = {bind(published_at)} "
-                f"AND post_id < {bind(post_id)}))))"
+            where.append(
+                f"(p.published_at < {bind(published_at)} OR "
+                f"(p.published_at = {bind(published_at)} AND p.id < {bind(post_id)}))"
             )
-        page += (
-            f" ORDER BY score DESC, published_at DESC, post_id DESC LIMIT {bind(request.first + 1)}"
+        return " AND ".join(where)
+
+    def visible(self, bind: Callable[[Any], str], request: SearchRequest) -> str:
+        """Who may read it, from the post's group ``g``: open to every estate or the reader's."""
+        return f"(g.estate_id IS NULL OR g.estate_id = {bind(request.estate_id or _NO_ESTATE)})"
+
+    def band(self, bind: Callable[[Any], str], request: SearchRequest, score: int) -> str:
+        """The band's newest ``first + 1`` matches: every match of the band sorted (the
+        simple shape, for a small index)."""
+        title = score >= 2
+        return (
+            f"SELECT p.id AS post_id, p.published_at AS published_at, "  # noqa: S608 (bound)
+            f"{score} AS score FROM {self.source} "
+            f"LEFT JOIN interest_group g ON g.id = p.group_id "
+            f"WHERE {self.match(bind, request.words)} "
+            f"AND {'' if title else 'NOT '}{self.title_hit(bind, request.words)} "
+            f"AND {self.post_filters(bind, request, score)} AND {self.visible(bind, request)} "
+            f"ORDER BY p.published_at DESC, p.id DESC LIMIT {bind(request.first + 1)}"
         )
-        return page, params
 
 
 def _when(value: Any) -> datetime:
@@ -201,14 +232,53 @@ class PostgresIndex(_Sql):
     def mark(self, n: int) -> str:
         return f"${n}"
 
-    def matching(self, params: list[Any], words: list[str]) -> tuple[str, str, str]:
-        params.append(" & ".join(_lexeme(w) for w in words))
-        query = f"{self.mark(len(params))}::tsquery"
+    source = "search_document d JOIN post p ON p.id = d.post_id"
+
+    def band(self, bind: Callable[[Any], str], request: SearchRequest, score: int) -> str:
+        """The band's newest ``first + 1`` matches, read one of two ways in the one statement.
+        First the newest ``WALK`` posts of the band (``c``, read newest first from the post's
+        (status, featured, published_at, id) index), each checked against its document
+        (``w``, a subquery per post, so no plan can turn it into a scan of the word index): a
+        word in one post of ten stops after a few dozen. Only when those hold fewer
+        than ``first + 1`` matches and the band has more posts than that is the index of the
+        band's own words asked (``m``: the title's words for a title hit, the body's words
+        not in the title otherwise) and its matches sorted: a word that rare has few. Either
+        way the answer is exact; PostgreSQL evaluates only the branch whose condition holds."""
+        words = bind(_tsquery(request.words))
+        if score >= 2:
+            match = f"d.title_vector @@ {words}::tsquery"
+        else:
+            some = bind(" | ".join(_lexeme(w) for w in request.words))
+            match = f"d.body_only @@ {some}::tsquery AND d.words @@ {words}::tsquery"
+        filters = self.post_filters(bind, request, score)
+        visible = self.visible(bind, request)
+        limit, walk = bind(request.first + 1), bind(WALK)
+        newest = "ORDER BY p.published_at DESC, p.id DESC"
         return (
-            "search_document d JOIN post p ON p.id = d.post_id",
-            f"d.words @@ {query}",
-            f"d.title_vector @@ {query}",
+            f"WITH c AS MATERIALIZED (SELECT p.id, p.published_at, p.group_id "  # noqa: S608
+            f"FROM post p WHERE {filters} {newest} LIMIT {walk}), "
+            f"w AS MATERIALIZED (SELECT p.id AS post_id, p.published_at FROM c p "
+            f"LEFT JOIN interest_group g ON g.id = p.group_id WHERE {visible} "
+            f"AND (SELECT {match} FROM search_document d WHERE d.post_id = p.id) "
+            f"{newest} LIMIT {limit}), "
+            f"m AS MATERIALIZED (SELECT d.post_id FROM search_document d WHERE {match}) "
+            f"SELECT post_id, published_at, {score} AS score FROM w "
+            f"WHERE (SELECT count(*) FROM w) >= {limit} OR (SELECT count(*) FROM c) < {walk} "
+            f"UNION ALL (SELECT p.id, p.published_at, {score} FROM m "
+            f"JOIN post p ON p.id = m.post_id LEFT JOIN interest_group g ON g.id = p.group_id "
+            f"WHERE {filters} AND {visible} AND (SELECT count(*) FROM w) < {limit} "
+            f"AND (SELECT count(*) FROM c) = {walk} {newest} LIMIT {limit})"
         )
+
+    def match(self, bind: Callable[[Any], str], words: list[str]) -> str:
+        return f"d.words @@ {bind(_tsquery(words))}::tsquery"
+
+    def title_hit(self, bind: Callable[[Any], str], words: list[str]) -> str:
+        return f"d.title_vector @@ {bind(_tsquery(words))}::tsquery"
+
+
+def _tsquery(words: list[str]) -> str:
+    return " & ".join(_lexeme(w) for w in words)
 
 
 def _lexeme(word: str) -> str:
@@ -224,14 +294,18 @@ class SqliteIndex(_Sql):
     def mark(self, n: int) -> str:
         return "?"
 
-    def matching(self, params: list[Any], words: list[str]) -> tuple[str, str, str]:
-        phrases = " ".join('"' + w.replace('"', '""') + '"' for w in words)
-        # Bound in the order of the statement's text: the title hit (a column), then the match.
-        params.append(f"title_words : ({phrases})")
-        params.append(phrases)
-        match = "search_fts MATCH ?"
-        title_hit = "p.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
-        return ("search_fts JOIN post p ON p.id = search_fts.rowid", match, title_hit)
+    source = "search_fts JOIN post p ON p.id = search_fts.rowid"
+
+    def match(self, bind: Callable[[Any], str], words: list[str]) -> str:
+        return f"search_fts MATCH {bind(_phrases(words))}"
+
+    def title_hit(self, bind: Callable[[Any], str], words: list[str]) -> str:
+        column = f"title_words : ({_phrases(words)})"
+        return f"p.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH {bind(column)})"  # noqa: S608
+
+
+def _phrases(words: list[str]) -> str:
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
 @cache

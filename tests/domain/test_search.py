@@ -118,6 +118,34 @@ async def test_pages_follow_each_other_without_repeats(collaborators: Collaborat
     assert seen == [f"第{n}顿晚饭" for n in reversed(range(5))]
 
 
+@pytest.mark.parametrize("size", [1, 2, 3])
+async def test_pages_cross_the_score_bands_in_order(
+    collaborators: Collaborators, size: int
+) -> None:
+    """Two posts in each score band (title hit and featured, title hit, featured, neither),
+    published so that the bands interleave in time: any page size reads the one order."""
+    judge = await moderator()
+    titles = {}
+    for n in range(8):
+        title_hit, featured = n % 4 < 2, n % 2 == 0
+        title = f"番茄炒蛋第{n}版" if title_hit else f"第{n}顿晚饭"
+        post = await publish(collaborators, await author(collaborators), title, "晚饭还是番茄炒蛋")
+        if featured:
+            await services.moderate_post(collaborators, judge, post.id, "FEATURE")
+        titles[n] = title
+    expected = [titles[n] for n in (4, 0, 5, 1, 6, 2, 7, 3)]
+    assert await found(collaborators, "番茄炒蛋", first=20) == expected
+    seen: list[str] = []
+    after = None
+    for _ in range(len(expected) + 1):  # a page that repeats itself must not loop forever
+        hits = await search_posts(collaborators, None, "番茄炒蛋", after=after, first=size)
+        seen += [h.card.post.title for h in hits[:size]]
+        if len(hits) <= size:
+            break
+        after = hits[size - 1].key
+    assert seen == expected
+
+
 async def test_highlights_escape_the_text_then_mark_the_words(
     collaborators: Collaborators,
 ) -> None:
