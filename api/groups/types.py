@@ -13,8 +13,8 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.fields import field
-from api.identity.types import Estate, Member, estate_by_id
 from api.groups.private_types import GroupJoinRequest
+from api.identity.types import Estate, Member, estate_by_id
 from domain.groups import models
 from domain.groups.policies import runs_group
 from domain.groups.private import pending_requests
@@ -57,7 +57,9 @@ class InterestGroup(relay.Node):
     def visibility(self) -> GroupVisibility:
         if self.model.private:
             return GroupVisibility.PRIVATE
-        return GroupVisibility.ESTATE if self.model.estate_id is not None else GroupVisibility.PUBLIC
+        return (
+            GroupVisibility.ESTATE if self.model.estate_id is not None else GroupVisibility.PUBLIC
+        )
 
     @classmethod
     def from_model(cls, group: models.InterestGroup, is_member: bool) -> InterestGroup:

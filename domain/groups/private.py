@@ -40,6 +40,7 @@ from domain.posts.text import clean_text
 REQUEST_LIFETIME = timedelta(days=14)
 REJOIN_HOLD = timedelta(days=30)
 MESSAGE_MAX = 200
+PHONE_DIGITS = 11
 PENDING = JoinRequestStatus.PENDING
 
 
@@ -75,14 +76,19 @@ async def request_to_join(
         raise AlreadyMemberError()
     now = c.clock.now()
     await _refuse_if_removed_lately(group_id, member.id, now)
-    fresh = {"status": PENDING, "message": text, "requested_at": now}
     try:
         async with atomic():
-            return await GroupJoinRequest.create(group_id=group_id, member_id=member.id, **fresh)
+            return await GroupJoinRequest.create(
+                group_id=group_id,
+                member_id=member.id,
+                status=PENDING,
+                message=text,
+                requested_at=now,
+            )
     except IntegrityError:
         pass  # asked before: the one row of (group, member) is reopened
     await GroupJoinRequest.filter(group_id=group_id, member_id=member.id).update(
-        **fresh, decided_at=None, decided_by_id=None
+        status=PENDING, message=text, requested_at=now, decided_at=None, decided_by_id=None
     )
     return await GroupJoinRequest.get(group_id=group_id, member_id=member.id)
 
@@ -128,9 +134,9 @@ async def invite_member(
     async with atomic():
         admitted = await admit(c, member_id, group_id)
         await GroupRemoval.filter(group_id=group_id, member_id=member_id).delete()
-        await GroupJoinRequest.filter(group_id=group_id, member_id=member_id, status=PENDING).update(
-            status=JoinRequestStatus.APPROVED, decided_at=now, decided_by_id=actor.id
-        )
+        await GroupJoinRequest.filter(
+            group_id=group_id, member_id=member_id, status=PENDING
+        ).update(status=JoinRequestStatus.APPROVED, decided_at=now, decided_by_id=actor.id)
     if admitted:
         await _tell(c, member_id, group, "INVITED", actor.id)
     return await GroupMembership.get(group_id=group_id, member_id=member_id)
@@ -194,3 +200,24 @@ async def members_of(group_id: int) -> list[GroupMembership]:
         .order_by("joined_at", "id")
         .select_related("member")
     )
+
+
+async def my_request_by_id(request_id: int) -> GroupJoinRequest | None:
+    return await GroupJoinRequest.get_or_none(id=request_id)
+
+
+async def find_member_to_invite(given: str) -> int:
+    """The member a host names by phone number or member number (the number on their profile
+    page); a typed refusal when there is none."""
+    given = given.strip()
+    if not given:
+        raise InvalidInputError.single("member", "请填写成员的手机号或成员编号")
+    if given.isdigit() and len(given) == PHONE_DIGITS:
+        member = await Member.get_or_none(phone=given)
+    elif given.isdigit() and len(given) < PHONE_DIGITS:
+        member = await Member.get_or_none(id=int(given))
+    else:
+        member = None
+    if member is None:
+        raise InvalidInputError.single("member", "没有找到这位成员，请核对手机号或成员编号")
+    return member.id

@@ -140,9 +140,7 @@ async def public_profile(member_id: int, viewer_id: int | None) -> PublicProfile
         return None
     published = Post.filter(author_id=member_id, status=PostStatus.PUBLISHED)
     posts = (
-        await visible_to(published, viewer_id)
-        .order_by("-published_at", "-id")
-        .limit(PROFILE_POSTS)
+        await visible_to(published, viewer_id).order_by("-published_at", "-id").limit(PROFILE_POSTS)
     )
     return PublicProfile(
         member_id=member.id,

@@ -43,9 +43,7 @@ async def invite_to_group(
     try:
         group_id = decode_required_id(input.group_id, "InterestGroup", "groupId")
         member_id = decode_required_id(input.member_id, "Member", "memberId")
-        joined = await private.invite_member(
-            info.context.collaborators, actor, group_id, member_id
-        )
+        joined = await private.invite_member(info.context.collaborators, actor, group_id, member_id)
     except DomainError as error:
         return as_user_error(error, InviteToGroupResult)
     await joined.fetch_related("member")
