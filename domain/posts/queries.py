@@ -389,11 +389,13 @@ async def audit_filter_choices(actor: Member) -> AuditChoices:
     )
 
 
-async def visible_comments(comment_ids: list[int]) -> list[Comment]:
-    """Comments by id that anyone may read: not hidden, on a published post."""
+async def visible_comments(viewer_id: int | None, comment_ids: list[int]) -> list[Comment]:
+    """Comments by id that the viewer may read: not hidden, on a published post the viewer may
+    read (a private group's: its members)."""
+    posts = visible_to(Post.filter(status=PostStatus.PUBLISHED), viewer_id).values("id")
     return list(
         await Comment.filter(
-            id__in=comment_ids, hidden=False, post__status=PostStatus.PUBLISHED
+            id__in=comment_ids, hidden=False, post_id__in=Subquery(posts)
         ).select_related("author")
     )
 
