@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain.errors import DomainError, NotFoundError
+from domain.errors import DomainError, InvalidInputError, NotFoundError
 from domain.groups import private, queries
 from domain.groups.models import InterestGroup
 from domain.groups.policies import runs_group
@@ -40,7 +40,7 @@ async def request_join(request: Request) -> Response:
             collaborators(request), member, group_id, str(form.get("message", ""))
         )
     except DomainError as error:
-        (status, headers), message = error_status(error), error.message
+        (status, headers), message = error_status(error), _said(error)
     group = await queries.get_group(group_id)
     if group is None:
         return page(request, "errors/missing.html", {}, status_code=404)
@@ -82,6 +82,13 @@ async def _admin_context(group: InterestGroup, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _said(error: DomainError | None) -> str | None:
+    """The message a refusal shows: an invalid field's own message, else the error's."""
+    if isinstance(error, InvalidInputError) and error.field_errors:
+        return error.field_errors[0].message
+    return error.message if error else None
+
+
 async def admin_page(request: Request) -> Response:
     """The hosts' page: pending requests, invite, members with their remove buttons."""
     found = await _hosted(request)
@@ -93,7 +100,7 @@ async def admin_page(request: Request) -> Response:
 
 async def _answer(request: Request, group: InterestGroup, error: DomainError | None) -> Response:
     status, headers = error_status(error) if error else (200, {})
-    extra: dict[str, Any] = {"message": error.message if error else None}
+    extra: dict[str, Any] = {"message": _said(error)}
     if error is not None:
         extra["invite_value"] = str((await request.form()).get("member", ""))
     context = await _admin_context(group, **extra)
