@@ -27,8 +27,11 @@ from domain.identity.models import Member, Role
 from domain.jobs import run_due_jobs
 from domain.notifications.models import Notification, NotificationKind
 from domain.notifications.text import sentence
+from domain.posts import services as posts
+from domain.posts.models import Comment, Post, PostLike, ReportReason
 from tests.factories import make_member
 from tests.portal.test_posts_pages import make_group
+from tests.private_world import private_world
 
 
 async def _private_group(c: Collaborators) -> tuple[Member, InterestGroup]:
@@ -179,3 +182,22 @@ async def test_refusals_change_nothing(collaborators: Collaborators) -> None:
         await private.remove_member(c, host, group.id, host.id)
     assert not await GroupJoinRequest.exists(member_id=fan.id)
     assert await GroupMembership.exists(group_id=group.id, member_id=host.id)
+
+
+async def test_a_non_member_cannot_like_comment_on_or_report_a_private_post(
+    collaborators: Collaborators,
+) -> None:
+    w = await private_world(collaborators)
+    for attempt in (
+        posts.like_post(collaborators, w.outsider, w.post.id),
+        posts.add_comment(collaborators, w.outsider, w.post.id, "路过看看"),
+        posts.report_post(collaborators, w.outsider, w.post.id, ReportReason.SPAM, None),
+    ):
+        with pytest.raises(NotFoundError):
+            await attempt
+    post = await Post.get(id=w.post.id)
+    assert (post.like_count, post.comment_count, post.report_count) == (0, 1, 0)
+    assert not await PostLike.exists(member_id=w.outsider.id)
+    assert not await Comment.exists(author_id=w.outsider.id)
+    await posts.like_post(collaborators, w.member, w.post.id)  # the member may
+    assert (await Post.get(id=w.post.id)).like_count == 1
