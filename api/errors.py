@@ -417,6 +417,43 @@ class SensitiveWordTaken(UserError):
     pass
 
 
+@strawberry.type(
+    description="A private group is joined by a request its hosts decide (`requestToJoinGroup`); "
+    "nothing changed."
+)
+class JoinByRequest(UserError):
+    pass
+
+
+@strawberry.type(description="The group is not private: join it with `joinGroup`.")
+class NotPrivateGroup(UserError):
+    pass
+
+
+@strawberry.type(description="The member already belongs to the group; nothing changed.")
+class AlreadyMember(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The hosts removed the member less than 30 days ago: no new request until then."
+)
+class RecentlyRemoved(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The join request was answered otherwise already, or expired; nothing changed."
+)
+class RequestNotPending(UserError):
+    pass
+
+
+@strawberry.type(description="A group's hosts cannot be removed from it; nothing changed.")
+class CannotRemoveHost(UserError):
+    pass
+
+
 # Each entry takes the error class it is keyed by, hence ``Any`` for its argument.
 _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     groups.GroupNotOpenToEstateError: _plain(NotEligible),
@@ -425,6 +462,12 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     groups.SlugTakenError: _plain(SlugTaken),
     groups.GroupNameTakenError: _plain(GroupNameTaken),
     groups.LastHostError: _plain(LastHost),
+    groups.JoinByRequestError: _plain(JoinByRequest),
+    groups.NotPrivateGroupError: _plain(NotPrivateGroup),
+    groups.AlreadyMemberError: _plain(AlreadyMember),
+    groups.RecentlyRemovedError: _plain(RecentlyRemoved),
+    groups.RequestNotPendingError: _plain(RequestNotPending),
+    groups.CannotRemoveHostError: _plain(CannotRemoveHost),
     InvalidInputError: lambda e: InvalidInput(
         code=e.code,
         message=e.message,

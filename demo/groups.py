@@ -5,7 +5,14 @@ from __future__ import annotations
 import random
 
 from demo.residents import DEMO_GROUP_HOSTS, DEMO_RESIDENT_PHONE
-from domain.groups.models import GroupHost, GroupMembership, InterestGroup
+from domain.columns import column
+from domain.groups.models import (
+    GroupHost,
+    GroupJoinRequest,
+    GroupMembership,
+    InterestGroup,
+    JoinRequestStatus,
+)
 from domain.identity.models import Member, Role
 
 # group name → (slug, description)
@@ -19,6 +26,8 @@ GROUP_TEXTS: dict[str, tuple[str, str]] = {
     "邻里读书会": ("book-club", "每月共读一本书，月底在社区活动室聊聊。"),
     "家常菜研究所": ("home-cooking", "王叔掌勺，家常菜的火候和调味一点点教给你。"),
 }
+
+PRIVATE_GROUP = 2  # 手冲咖啡: the brand's barista hosts it; 小王 is one of its members
 
 
 async def seed_groups_demo(seed: int = 20261121) -> dict[str, int]:
@@ -55,4 +64,23 @@ async def seed_groups_demo(seed: int = 20261121) -> dict[str, int]:
     for group in groups:
         count = await GroupMembership.filter(group=group).count()
         await InterestGroup.filter(id=group.id).update(member_count=count)
-    return {"groups": len(groups), "memberships": len(links)}
+    asked = await _make_private(groups[PRIVATE_GROUP], residents)
+    return {"groups": len(groups), "memberships": len(links), "join_requests": asked}
+
+
+async def _make_private(group: InterestGroup, residents: list[Member]) -> int:
+    """The brand's inner circle (铁杆粉丝群): the group turns private, its members stay, and one
+    neighbour outside it waits for the host's answer."""
+    await InterestGroup.filter(id=group.id).update(private=True)
+    inside = set(await column(GroupMembership.filter(group_id=group.id), "member_id"))
+    outside = [m for m in residents if m.id not in inside and m.phone != DEMO_RESIDENT_PHONE]
+    if not outside:
+        return 0
+    await GroupJoinRequest.create(
+        group_id=group.id,
+        member_id=outside[0].id,
+        message="喝了三年隅田川，想和大家一起学手冲。",
+        status=JoinRequestStatus.PENDING,
+        requested_at=outside[0].created_at,
+    )
+    return 1

@@ -16,6 +16,7 @@ from domain.campaigns.jobs import close_campaigns_due_at, hear_voting_opened
 from domain.collaborators import Collaborators
 from domain.events.reminders import remind_starting_soon
 from domain.events.services import record_no_shows
+from domain.groups.private import expire_join_requests
 from domain.honours.services import sweep_badges
 from domain.identity.models import AuthToken
 from domain.notifications.digest import send_digests
@@ -93,7 +94,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
     expiry reminders, expiry, tokens, campaigns to close, voting opened, events starting soon,
     rewards waiting at the pickup point, events' no-shows, the nightly tier computation, the badge
     sweep, the weekly digests of members away, derived Redis structures to heal, WeChat pushes due
-    (after quiet hours, retries, kicks lost)."""
+    (after quiet hours, retries, kicks lost), private groups' join requests left undecided."""
     now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now, c),
@@ -110,6 +111,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "digests": await send_digests(c, now),
         "derived_rebuilt": await heal_derived(c.redis, now),
         "pushes_sent": await deliver_pushes(c, now),
+        "join_requests_expired": await expire_join_requests(now),
     }
     log.info("due jobs ran: %s", done)
     return done

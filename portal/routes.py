@@ -29,6 +29,7 @@ from portal.views import (
     notifications,
     points,
     posts,
+    private_groups,
     purchases,
     referrals,
     rewards,
@@ -184,6 +185,7 @@ def group_routes() -> list[Route]:
         Route("/groups/{slug}", groups.group_page, name="group"),
         Route("/groups/{group_id:int}/join", groups.membership, methods=["POST"], name="join"),
         Route("/groups/{group_id:int}/leave", groups.membership, methods=["POST"], name="leave"),
+        *private_group_routes(),
     ]
 
 
@@ -287,6 +289,36 @@ def dashboard_routes() -> list[Route]:
             name="admin_recompute_tiers",
         ),
         Route("/admin/members.csv", dashboard.members_csv, name="admin_members_csv"),
+    ]
+
+
+def private_group_routes() -> list[Route]:
+    """A member's request to join a private group; the hosts' requests, invitations, removals."""
+    base = "/groups/{group_id:int}"
+    admin = base + "/private"
+    post = ["POST"]
+    return [
+        Route(base + "/request", private_groups.request_join, methods=post, name="request_join"),
+        Route(admin, private_groups.admin_page, name="private_group_admin"),
+        Route(
+            admin + "/requests/{request_id:int}/approve",
+            private_groups.decide,
+            methods=post,
+            name="approve_join_request",
+        ),
+        Route(
+            admin + "/requests/{request_id:int}/decline",
+            private_groups.decide,
+            methods=post,
+            name="decline_join_request",
+        ),
+        Route(admin + "/invite", private_groups.invite, methods=post, name="invite_to_group"),
+        Route(
+            admin + "/members/{member_id:int}/remove",
+            private_groups.remove,
+            methods=post,
+            name="remove_from_group",
+        ),
     ]
 
 

@@ -20,6 +20,7 @@ from api.errors import ClientError
 from api.pagination import check_first, filter_id
 from api.posts.queries import feed_cursor, feed_key
 from domain.posts.models import Post, PostStatus
+from domain.posts.visibility import visible_sql
 from web.ids import pk_of
 
 Fetch = Callable[[Run], Awaitable[Any]]
@@ -61,8 +62,9 @@ class Feed:
                 group_id = filter_id(values["groupId"], "InterestGroup")
             except ClientError as error:
                 raise Fallthrough(str(error)) from error
-            params, viewer = statement.start(run)
+            params, viewer = _started(statement, run)
             where = [f"{status} = {params.add(PostStatus.PUBLISHED.value)}"]
+            where.append(visible_sql("t0", viewer))
             if group_id is not None:
                 where.append(f"{group} = {params.add(group_id)}")
             if values["kind"] is not None:
@@ -77,6 +79,15 @@ class Feed:
             return Page(rows[:first], len(rows) > first, values["after"] is not None)
 
         return fetch, shape
+
+
+def _started(statement: Statement, run: Run) -> tuple[Params, str | None]:
+    """``statement.start`` with the viewer's id bound whether or not a flag reads it: the posts'
+    visibility rule (domain/posts/visibility.py) reads it too."""
+    params, viewer = statement.start(run)
+    if viewer is None and run.viewer_id is not None:
+        viewer = params.add(run.viewer_id)
+    return params, viewer
 
 
 def _after(params: Params, key: tuple[bool, Any, int], f: str, p: str, i: str) -> str:
@@ -111,13 +122,14 @@ class PostById:
 
 
 async def published_post(statement: Statement, run: Run, post_id: int) -> dict[str, Any]:
-    """The row of ``statement`` (over ``post`` as t0) for a published post, else a Fallthrough:
-    what ``post(id:)`` and the likes' payloads read."""
+    """The row of ``statement`` (over ``post`` as t0) for a published post the viewer may read
+    (``visible_sql``), else a Fallthrough: what ``post(id:)`` and the likes' payloads read."""
     ident, status = statement.where("t0", Post, "id"), statement.where("t0", Post, "status")
-    params, viewer = statement.start(run)
+    params, viewer = _started(statement, run)
     tail = (
         f"WHERE {ident} = {params.add(post_id)} "
-        f"AND {status} = {params.add(PostStatus.PUBLISHED.value)}"
+        f"AND {status} = {params.add(PostStatus.PUBLISHED.value)} "
+        f"AND {visible_sql('t0', viewer)}"
     )
     rows = await statement.read(run, tail, params, viewer)
     if not rows:

@@ -8,9 +8,19 @@ import strawberry
 from api.groups.mutations.appoint_host import AppointHostResult, appoint_host
 from api.groups.mutations.archive_group import ArchiveGroupResult, archive_group
 from api.groups.mutations.create_group import CreateGroupResult, create_group
+from api.groups.mutations.decide_join_request import (
+    DecideJoinRequestResult,
+    decide_join_request,
+)
+from api.groups.mutations.invite_to_group import InviteToGroupResult, invite_to_group
 from api.groups.mutations.join_group import JoinGroupResult, join_group
 from api.groups.mutations.leave_group import LeaveGroupResult, leave_group
+from api.groups.mutations.remove_from_group import RemoveFromGroupResult, remove_from_group
 from api.groups.mutations.remove_host import RemoveHostResult, remove_host
+from api.groups.mutations.request_to_join_group import (
+    RequestToJoinGroupResult,
+    request_to_join_group,
+)
 from api.groups.mutations.restore_group import RestoreGroupResult, restore_group
 from api.groups.mutations.set_lead_host import SetLeadHostResult, set_lead_host
 from api.groups.mutations.update_group import UpdateGroupResult, update_group
@@ -27,6 +37,31 @@ class GroupsMutation:
     leave_group: LeaveGroupResult = strawberry.mutation(
         resolver=leave_group,
         description="Leave an interest group.",
+        permission_classes=[IsAuthenticated],
+    )
+    # ---- private groups ----
+    request_to_join_group: RequestToJoinGroupResult = strawberry.mutation(
+        resolver=request_to_join_group,
+        description="Ask to join a private group, with an optional message; the hosts approve or "
+        "decline (the member is told), or it expires after 14 days.",
+        permission_classes=[IsAuthenticated],
+    )
+    decide_join_request: DecideJoinRequestResult = strawberry.mutation(
+        resolver=decide_join_request,
+        description="A private group's hosts (and admins): approve or decline a join request; "
+        "anyone else's answer is `NotFound`.",
+        permission_classes=[IsAuthenticated],
+    )
+    invite_to_group: InviteToGroupResult = strawberry.mutation(
+        resolver=invite_to_group,
+        description="A private group's hosts (and admins): bring a member in at once (lifts the "
+        "30 days' hold of a removal).",
+        permission_classes=[IsAuthenticated],
+    )
+    remove_from_group: RemoveFromGroupResult = strawberry.mutation(
+        resolver=remove_from_group,
+        description="A private group's hosts (and admins): take a member out; they may not ask "
+        "again for 30 days.",
         permission_classes=[IsAuthenticated],
     )
     # ---- back office: groups ----

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -12,9 +13,24 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.fields import field
+from api.groups.private_types import GroupJoinRequest
 from api.identity.types import Estate, Member, estate_by_id
 from domain.groups import models
+from domain.groups.policies import runs_group
+from domain.groups.private import pending_requests
 from domain.groups.queries import group_ids_joined
+
+
+@strawberry.enum(description="Who may join a group and read its posts.")
+class GroupVisibility(Enum):
+    PUBLIC = strawberry.enum_value("PUBLIC", description="Anyone joins; anyone reads the posts.")
+    ESTATE = strawberry.enum_value(
+        "ESTATE", description="Only one estate's residents join; anyone reads the posts."
+    )
+    PRIVATE = strawberry.enum_value(
+        "PRIVATE",
+        description="Joining is a request the hosts decide; only members read the posts.",
+    )
 
 
 @strawberry.type(description="An interest group (兴趣小组): balcony gardening, kids' baking, …")
@@ -33,6 +49,17 @@ class InterestGroup(relay.Node):
     )
     cover_url: str | None = strawberry.field(description="The cover image's URL; null for none.")
     model: strawberry.Private[models.InterestGroup]
+
+    @field(
+        description="Who may join and read the posts: PUBLIC, ESTATE (one estate's residents) or "
+        "PRIVATE (name and description for everyone, posts for members; joining is a request)."
+    )
+    def visibility(self) -> GroupVisibility:
+        if self.model.private:
+            return GroupVisibility.PRIVATE
+        return (
+            GroupVisibility.ESTATE if self.model.estate_id is not None else GroupVisibility.PUBLIC
+        )
 
     @classmethod
     def from_model(cls, group: models.InterestGroup, is_member: bool) -> InterestGroup:
@@ -59,6 +86,16 @@ class InterestGroup(relay.Node):
     async def hosts(self, info: Info[Context, Any]) -> list[Member]:
         found = await info.context.loaders.group_hosts.load(self.id)
         return [Member.from_model(member) for member in found or []]
+
+    @field(
+        description="Hosts and admins: the pending join requests of a private group, oldest "
+        "first; empty for anyone else."
+    )
+    async def pending_join_requests(self, info: Info[Context, Any]) -> list[GroupJoinRequest]:
+        viewer = info.context.member
+        if not self.model.private or viewer is None or not await runs_group(viewer, self.id):
+            return []
+        return [GroupJoinRequest.from_model(r) for r in await pending_requests(self.id)]
 
     @field(description="Null: open to every estate; else only this estate's residents.")
     async def estate(self, info: Info[Context, Any]) -> Estate | None:

@@ -28,9 +28,14 @@ class HonoursQuery:
         description="A member's public profile (name, avatar, estate name, badges, published "
         "posts); null when there is no such member."
     )
-    async def member(self, id: strawberry.ID) -> PublicMember | None:
+    async def member(self, info: Info[Context, Any], id: strawberry.ID) -> PublicMember | None:
         member_id = pk_of(id, "Member")
-        profile = await queries.public_profile(member_id) if member_id is not None else None
+        viewer = info.context.member
+        profile = (
+            await queries.public_profile(member_id, viewer.id if viewer else None)
+            if member_id is not None
+            else None
+        )
         return PublicMember(profile=profile) if profile else None
 
     @field(description="The signed-in member's trust level and what the next level needs.")

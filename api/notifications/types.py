@@ -64,6 +64,11 @@ class NotificationKind(Enum):
     DIGEST = strawberry.enum_value(
         "DIGEST", description="The weekly digest for members away for a week or more."
     )
+    GROUP_REQUEST_DECIDED = strawberry.enum_value(
+        "GROUP_REQUEST_DECIDED",
+        description="A private group's hosts approved or declined the member's request to join, "
+        "or invited the member.",
+    )
 
 
 @strawberry.type(

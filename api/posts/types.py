@@ -125,7 +125,9 @@ class Comment(relay.Node):
         cls, *, info: Info[Context, Any], node_ids: Iterable[str], required: bool = False
     ) -> list[Comment | None]:
         ids = [int(i) for i in node_ids]
-        found = {c.id: c for c in await queries.visible_comments(ids)}
+        viewer = info.context.member
+        comments = await queries.visible_comments(viewer.id if viewer else None, ids)
+        found = {c.id: c for c in comments}
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 
 

@@ -131,7 +131,7 @@ class SearchQuery:
             raise ClientError(error.field_errors[0].message) from error
         people = []
         for person in found.members:
-            profile = await public_profile(person.member_id)
+            profile = await public_profile(person.member_id, viewer.id if viewer else None)
             if profile is not None:
                 people.append(
                     PersonHit(member=PublicMember(profile=profile), name_html=person.name_html)

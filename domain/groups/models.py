@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -31,6 +32,9 @@ class InterestGroup(Model):
         "linli.Estate", related_name="groups", null=True, on_delete=fields.RESTRICT
     )
     member_count = fields.IntField(default=0)
+    # Private (铁杆粉丝群): name and description for everyone, posts for members only; joining is
+    # a request the hosts decide (``GroupJoinRequest``). Independent of ``estate``.
+    private = fields.BooleanField(default=False, db_default=False)
     # Archived groups stay readable but take no posts, joins or events and leave the feed filters.
     archived_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()
@@ -98,3 +102,65 @@ class GroupMembership(Model):
         table = "group_membership"
         unique_together = (("group", "member"),)
         indexes = (("member_id",),)
+
+
+class JoinRequestStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+
+
+class GroupJoinRequest(Model):
+    """A member's request to join a private group: one row per (group, member), reopened when
+    the member asks again after a decision; the hosts approve or decline it, the due jobs expire
+    it after ``private.REQUEST_LIFETIME``."""
+
+    id = fields.IntField(primary_key=True)
+    group: fields.ForeignKeyRelation[InterestGroup] = fields.ForeignKeyField(
+        "linli.InterestGroup", related_name="join_requests", on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="join_requests", on_delete=fields.CASCADE
+    )
+    message = fields.CharField(max_length=200, default="")
+    status = fields.CharEnumField(JoinRequestStatus, max_length=10)
+    requested_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+    decided_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="join_decisions", null=True, on_delete=fields.SET_NULL
+    )
+
+    group_id: int
+    member_id: int
+    decided_by_id: int | None
+
+    class Meta:
+        table = "group_join_request"
+        unique_together = (("group", "member"),)
+        indexes = (("status", "requested_at"),)
+
+
+class GroupRemoval(Model):
+    """A host removed the member from the group: no new request before ``REJOIN_HOLD`` has
+    passed (an invitation by a host lifts it)."""
+
+    id = fields.IntField(primary_key=True)
+    group: fields.ForeignKeyRelation[InterestGroup] = fields.ForeignKeyField(
+        "linli.InterestGroup", related_name="removals", on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="group_removals", on_delete=fields.CASCADE
+    )
+    removed_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="group_removals_made", null=True, on_delete=fields.SET_NULL
+    )
+    removed_at = fields.DatetimeField()
+
+    group_id: int
+    member_id: int
+    removed_by_id: int | None
+
+    class Meta:
+        table = "group_removal"
+        unique_together = (("group", "member"),)

@@ -12,6 +12,7 @@ from domain.groups.errors import (
     GroupArchivedError,
     GroupNotOpenToEstateError,
     HostCannotLeaveError,
+    JoinByRequestError,
 )
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member
@@ -26,9 +27,20 @@ async def join_group(c: Collaborators, member: Member, group_id: int) -> Interes
         raise GroupArchivedError()
     if group.estate_id is not None and group.estate_id != member.estate_id:
         raise GroupNotOpenToEstateError()
+    if group.private:
+        raise JoinByRequestError()  # domain/groups/private.py: the hosts decide
+    await admit(c, member.id, group_id)
+    return await InterestGroup.get(id=group_id)
+
+
+async def admit(c: Collaborators, member_id: int, group_id: int) -> bool:
+    """The member into the group, the count moving with it; False when a member already (or a
+    concurrent admission won). Refused when the group was archived meanwhile."""
     try:
         async with atomic():
-            await GroupMembership.create(group=group, member=member, joined_at=c.clock.now())
+            await GroupMembership.create(
+                group_id=group_id, member_id=member_id, joined_at=c.clock.now()
+            )
             # Conditional: an archive committed since the read above refuses the join too.
             counted = await InterestGroup.filter(id=group_id, archived_at__isnull=True).update(
                 member_count=F("member_count") + 1
@@ -36,8 +48,8 @@ async def join_group(c: Collaborators, member: Member, group_id: int) -> Interes
             if not counted:
                 raise GroupArchivedError()
     except IntegrityError:
-        pass  # already a member (or a concurrent join of the same member won)
-    return await InterestGroup.get(id=group_id)
+        return False  # already a member (or a concurrent join of the same member won)
+    return True
 
 
 async def leave_group(c: Collaborators, member: Member, group_id: int) -> InterestGroup:

@@ -19,6 +19,7 @@ from domain.honours.models import BadgeAward
 from domain.identity.models import Member
 from domain.points.models import CheckIn
 from domain.posts.models import Post, PostKind, PostStatus, Report
+from domain.posts.queries import visible_to
 from domain.referrals.models import Referral, ReferralStatus
 
 
@@ -131,14 +132,15 @@ class PublicProfile:
 PROFILE_POSTS = 20
 
 
-async def public_profile(member_id: int) -> PublicProfile | None:
+async def public_profile(member_id: int, viewer_id: int | None) -> PublicProfile | None:
+    """The profile as ``viewer_id`` sees it: the posts of private groups the viewer is not a
+    member of are left out (``visibility``)."""
     member = await Member.get_or_none(id=member_id).select_related("estate")
     if member is None:
         return None
+    published = Post.filter(author_id=member_id, status=PostStatus.PUBLISHED)
     posts = (
-        await Post.filter(author_id=member_id, status=PostStatus.PUBLISHED)
-        .order_by("-published_at", "-id")
-        .limit(PROFILE_POSTS)
+        await visible_to(published, viewer_id).order_by("-published_at", "-id").limit(PROFILE_POSTS)
     )
     return PublicProfile(
         member_id=member.id,

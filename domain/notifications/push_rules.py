@@ -35,6 +35,7 @@ HEADLINES: dict[NotificationKind, str] = {
     NotificationKind.TIER_UP: "恭喜，你的会员等级提升了",
     NotificationKind.HOST_QUEUE_ITEM: "有新的内容等你处理",
     NotificationKind.DIGEST: "这周邻里有这些新鲜事",
+    NotificationKind.GROUP_REQUEST_DECIDED: "私密小组的主理人回复了你",
 }
 
 

@@ -90,6 +90,18 @@ def _tier(s: Said) -> str:
     return f"恭喜升级为{TIER_NAMES.get(tier, tier) or '新等级'}"
 
 
+_GROUP_ANSWERS = {
+    "APPROVED": "主理人同意了你加入{group}的申请",
+    "DECLINED": "主理人婉拒了你加入{group}的申请",
+    "INVITED": "主理人邀请你加入了{group}",
+}
+
+
+def _group_answer(s: Said) -> str:
+    group = s.title("group", "「」") or "私密小组"
+    return _GROUP_ANSWERS.get(str(s.get("decision")), "{group}的主理人回复了你").format(group=group)
+
+
 def _digest(s: Said) -> str:
     parts = []
     posts = s.params.get("posts") or []
@@ -132,6 +144,7 @@ _SENTENCES: dict[K, Callable[[Said], str]] = {
     K.TIER_UP: _tier,
     K.HOST_QUEUE_ITEM: lambda s: _with(f"{s.who()}提交了新内容待审核", s.title()),
     K.DIGEST: _digest,
+    K.GROUP_REQUEST_DECIDED: _group_answer,
 }
 
 
@@ -165,6 +178,7 @@ _KIND_PAGES = {
     K.REFERRAL_REWARDED: ("invite", "/invite"),
     K.TIER_UP: ("my_standing", "/points/standing"),
     K.DIGEST: ("home", "/"),
+    K.GROUP_REQUEST_DECIDED: ("groups", "/groups"),
 }
 
 

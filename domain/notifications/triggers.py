@@ -15,7 +15,7 @@ from domain.columns import column
 from domain.events.facts import EventCancelled, EventStartingSoon, WaitlistPromoted
 from domain.events.models import Event
 from domain.facts import listens_to
-from domain.groups.models import GroupHost
+from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
 from domain.identity.roles import members_with_role
 from domain.notifications.models import Notification, NotificationKind
@@ -66,7 +66,7 @@ async def comment_on_my_post(c: Collaborators, fact: CommentAdded) -> None:
 async def reply_to_earlier_commenters(c: Collaborators, fact: CommentAdded) -> None:
     """Members who commented on the post before hear of the comments after theirs (one row per
     post while unread); the author hears of them as comments on their post instead."""
-    post = await Post.get_or_none(id=fact.post_id).only("id", "author_id", "title")
+    post = await Post.get_or_none(id=fact.post_id).only("id", "author_id", "title", "group_id")
     if post is None:
         return
     earlier = await column(
@@ -75,6 +75,10 @@ async def reply_to_earlier_commenters(c: Collaborators, fact: CommentAdded) -> N
         .distinct(),
         "author_id",
     )
+    if post.group_id is not None and await InterestGroup.exists(id=post.group_id, private=True):
+        # A private group's post: only those still members hear of it (not who left or was removed).
+        still = GroupMembership.filter(group_id=post.group_id, member_id__in=earlier)
+        earlier = await column(still, "member_id")
     notice = Notice(
         NotificationKind.REPLY,
         subject=Subject("Post", post.id),

@@ -22,6 +22,16 @@ def may_see_moderation(viewer: Member | None, post: Post) -> bool:
     return viewer is not None and (viewer.id == post.author_id or may_moderate(viewer, post))
 
 
+def in_reach(viewer: Member | None, post: Post) -> bool:
+    """``visibility.VISIBLE_TO_VIEWER`` for a post read with its group and the viewer's
+    ``viewer_joined`` column: a private group's posts are for its members only."""
+    if post.group is None or not post.group.private:
+        return True
+    return viewer is not None and bool(getattr(post, "viewer_joined", False))
+
+
 def may_read(viewer: Member | None, post: Post) -> bool:
-    """Published posts for everyone; others for their author and their moderators."""
-    return post.status == PostStatus.PUBLISHED or may_see_moderation(viewer, post)
+    """Published posts for everyone who may read their group's posts (a private group's: its
+    members); any post for its author and its moderators."""
+    published = post.status == PostStatus.PUBLISHED and in_reach(viewer, post)
+    return published or may_see_moderation(viewer, post)

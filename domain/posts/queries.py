@@ -30,6 +30,7 @@ from domain.posts.models import (
     RecipeStep,
 )
 from domain.posts.policies import may_read
+from domain.posts.visibility import Visible
 
 FeedKey = tuple[bool, datetime, int]  # (featured, published_at, id): the feed's sort key
 _JOINED = ("author", "group", "group__host")
@@ -115,6 +116,12 @@ async def _images_by_post(post_ids: list[int], first_only: bool) -> dict[int, li
     return found
 
 
+def visible_to(query: QuerySet[Post], viewer_id: int | None) -> QuerySet[Post]:
+    """``query`` narrowed to the posts ``viewer_id`` may read by their group (domain/posts/
+    visibility.py): a condition of the same statement, no statement more."""
+    return query.annotate(visible=Visible(viewer_id)).filter(visible=True)
+
+
 def _joined(query: QuerySet[Post], viewer_id: int | None) -> QuerySet[Post]:
     """``query`` joined to author, group and host, with the viewer's flags as correlated
     EXISTS columns of the same statement."""
@@ -165,7 +172,7 @@ async def feed_page(
     first: int,
 ) -> list[PostCard]:
     """Published posts, featured first then newest; ``first + 1`` cards (the extra says more)."""
-    query = Post.filter(status=PostStatus.PUBLISHED)
+    query = visible_to(Post.filter(status=PostStatus.PUBLISHED), viewer_id)
     if group_id is not None:
         query = query.filter(group_id=group_id)
     if kind is not None:
@@ -198,7 +205,10 @@ async def find_readable_post(viewer: Member | None, post_id: int) -> Post | None
     """The post when ``viewer`` may read it, else None whether or not it exists."""
     query = Post.filter(id=post_id).select_related("group")
     if viewer is not None:
-        query = query.annotate(viewer_hosts=_ViewerFlag(_VIEWER_HOSTS, viewer.id))
+        query = query.annotate(
+            viewer_hosts=_ViewerFlag(_VIEWER_HOSTS, viewer.id),
+            viewer_joined=_ViewerFlag(_VIEWER_JOINED, viewer.id),
+        )
     post = await query.first()
     return post if post is not None and may_read(viewer, post) else None
 
@@ -379,11 +389,13 @@ async def audit_filter_choices(actor: Member) -> AuditChoices:
     )
 
 
-async def visible_comments(comment_ids: list[int]) -> list[Comment]:
-    """Comments by id that anyone may read: not hidden, on a published post."""
+async def visible_comments(viewer_id: int | None, comment_ids: list[int]) -> list[Comment]:
+    """Comments by id that the viewer may read: not hidden, on a published post the viewer may
+    read (a private group's: its members)."""
+    posts = visible_to(Post.filter(status=PostStatus.PUBLISHED), viewer_id).values("id")
     return list(
         await Comment.filter(
-            id__in=comment_ids, hidden=False, post__status=PostStatus.PUBLISHED
+            id__in=comment_ids, hidden=False, post_id__in=Subquery(posts)
         ).select_related("author")
     )
 

@@ -48,7 +48,9 @@ from domain.posts.models import (
     ReportReason,
 )
 from domain.posts.policies import STAFF_ROLES
+from domain.posts.queries import visible_to
 from domain.posts.recipes import RecipeDraft, recipe_field_errors
+from domain.posts.visibility import visible_sql
 from domain.programme.queries import current_programme_rules
 from domain.safety.services import remember_rejected_images, screen
 from domain.search.index import index_after_commit
@@ -244,16 +246,19 @@ def _already_there(post: Post, target: PostStatus | None, featured: bool | None)
     )
 
 
-async def _published(post_id: int) -> Post:
-    post = await Post.get_or_none(id=post_id, status=PostStatus.PUBLISHED)
+async def _published(post_id: int, member_id: int) -> Post:
+    """A published post the member may read (a private group's: its members)."""
+    post = await visible_to(Post.filter(id=post_id, status=PostStatus.PUBLISHED), member_id).first()
     if post is None:
         raise NotFoundError()
     return post
 
 
-async def _open_for_replies(post_id: int) -> Post:
-    """A published post outside archived groups: what takes likes and comments."""
-    post = await Post.get_or_none(id=post_id, status=PostStatus.PUBLISHED).select_related("group")
+async def _open_for_replies(post_id: int, member_id: int) -> Post:
+    """A published post the member may read, outside archived groups: what takes likes and
+    comments."""
+    published = Post.filter(id=post_id, status=PostStatus.PUBLISHED)
+    post = await visible_to(published, member_id).select_related("group").first()
     if post is None:
         raise NotFoundError()
     if post.group is not None and post.group.archived_at is not None:
@@ -263,7 +268,7 @@ async def _open_for_replies(post_id: int) -> Post:
 
 async def like_post(c: Collaborators, member: Member, post_id: int) -> None:
     """One like per member; liking twice changes nothing. Callers read the post they show."""
-    author_id, title = await _likeable(post_id)
+    author_id, title = await _likeable(post_id, member.id)
     try:
         async with atomic():
             await PostLike.create(post_id=post_id, member=member, created_at=c.clock.now())
@@ -273,7 +278,7 @@ async def like_post(c: Collaborators, member: Member, post_id: int) -> None:
         pass  # liked already: one like per member
 
 
-async def _likeable(post_id: int) -> tuple[int, str]:
+async def _likeable(post_id: int, member_id: int) -> tuple[int, str]:
     """``_open_for_replies`` reading only what a like needs (the author and title its fact
     carries): a like is the hottest write, and building a post and its group costs more than
     the statement."""
@@ -282,9 +287,9 @@ async def _likeable(post_id: int) -> tuple[int, str]:
     sql = (
         f'SELECT p."author_id", p."title", g."archived_at" FROM "post" p '  # noqa: S608
         f'LEFT JOIN "interest_group" g ON g."id" = p."group_id" '
-        f'WHERE p."id" = {p}1 AND p."status" = {p}2'
+        f'WHERE p."id" = {p}1 AND p."status" = {p}2 AND {visible_sql("p", f"{p}3")}'
     )
-    rows = await client.execute_query_dict(sql, [post_id, PostStatus.PUBLISHED.value])
+    rows = await client.execute_query_dict(sql, [post_id, PostStatus.PUBLISHED.value, member_id])
     if not rows:
         raise NotFoundError()
     if rows[0]["archived_at"] is not None:
@@ -322,7 +327,7 @@ async def add_comment(c: Collaborators, member: Member, post_id: int, body: str)
     body = text.clean_text(body)
     if message := text.comment_error(body):
         raise InvalidInputError.single("body", message)
-    await _open_for_replies(post_id)
+    await _open_for_replies(post_id, member.id)
     screened = await screen(c, body)
     body = screened.texts[0]
     await count_contribution(c, member)
@@ -347,7 +352,7 @@ async def report_post(
 ) -> Post:
     """Distinct reporters (3 unless the rule version in force says otherwise) hide a published
     post until a moderator decides; a trust-level-3 reporter's report weighs 2."""
-    await _published(post_id)
+    await _published(post_id, member.id)
     try:
         async with atomic():
             await Report.create(

@@ -2,7 +2,8 @@
 with its GIN index, SQLite's FTS5 table (migration 0016 builds either).
 
 Both read visibility from the post and its group in the same statement: published posts only,
-and a group's estate-only posts only for members of that estate. Order: relevance (the words
+a group's estate-only posts only for members of that estate, a private group's only for its
+members (domain/posts/visibility.py). Order: relevance (the words
 found in the title), featured lifted, then newest; the page key is (score, published_at, id).
 
 Names (members of the searcher's estate, groups they can see) by any fragment: PostgreSQL's
@@ -21,6 +22,7 @@ from typing import Any, Protocol
 from tortoise import connections
 
 from domain.posts.models import Post, PostKind, PostStatus
+from domain.posts.visibility import visible_sql
 from domain.search.models import SearchDocument
 
 SearchKey = tuple[int, datetime, int]  # (score, published_at, post id)
@@ -38,6 +40,7 @@ class SearchRequest:
     group_id: int | None
     after: SearchKey | None
     first: int
+    viewer_id: int | None = None  # a private group's posts are found by its members only
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,8 @@ class _Sql(ABC):
             f"p.status = {bind(PostStatus.PUBLISHED.value)}",
             f"p.featured = {bind(score % 2 == 1)}",
         ]
+        viewer = None if request.viewer_id is None else bind(request.viewer_id)
+        where.append(visible_sql("p", viewer))
         if request.kind is not None:
             where.append(f"p.kind = {bind(request.kind.value)}")
         if request.group_id is not None:

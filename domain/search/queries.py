@@ -84,6 +84,7 @@ async def search_posts(
         group_id=group_id,
         after=after,
         first=first,
+        viewer_id=viewer.id if viewer else None,
     )
     found = await search_index().find(request)
     if after is None and counted:

@@ -11,11 +11,13 @@ from starlette.responses import Response
 from domain.errors import DomainError
 from domain.groups import queries, services
 from domain.groups.models import InterestGroup
+from domain.groups.policies import runs_group
 from domain.identity.models import Member
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
 from portal.outcomes import error_status, logged_in, page
 from portal.views.posts import feed_context
+from portal.views.private_groups import membership_context
 
 GROUPS_SIZE = 50
 
@@ -47,6 +49,10 @@ async def group_page(request: Request) -> Response:
     context: dict[str, Any] = await feed_context(request, viewer, group)
     hosts = (await queries.hosts_by_group_id([group.id]))[group.id]
     context.update(group=group, joined=await _joined(viewer, [group]), group_hosts=hosts)
+    context.update(await membership_context(viewer, group))
+    context["hosts_here"] = (
+        group.private and viewer is not None and await runs_group(viewer, group.id)
+    )
     return page(request, "groups/group.html", context)
 
 
@@ -69,6 +75,7 @@ async def membership(request: Request) -> Response:
     if group is None:
         return page(request, "errors/missing.html", {}, status_code=404)
     context = {"group": group, "joined": await _joined(member, [group]), "message": message}
+    context.update(await membership_context(member, group))
     return page(
         request,
         "groups/_membership.html",

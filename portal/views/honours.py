@@ -24,7 +24,7 @@ ADMIN = "honours/admin.html"
 async def _profile_context(
     request: Request, member_id: int, viewer: Member | None
 ) -> dict[str, Any]:
-    profile = await queries.public_profile(member_id)
+    profile = await queries.public_profile(member_id, viewer.id if viewer else None)
     context: dict[str, Any] = {"profile": profile, "catalogue": rules.CATALOGUE, "errors": {}}
     if profile is not None and viewer is not None and viewer.id == member_id:
         facts = await queries.trust_facts(viewer, collaborators(request).clock.now())

@@ -20,6 +20,7 @@ from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
 from portal.outcomes import error_status, error_text, field_errors, logged_in, page
 from portal.templating import is_htmx
+from web.suspension import SESSION_TOKEN_KEY
 
 FEED_SIZE = 10
 MY_POSTS_SIZE = 20
@@ -49,6 +50,8 @@ async def feed_context(
         next_url = f"{request.url_for('feed_page').path}?{query}"
     return {
         "cards": shown,
+        # Whether the page is every viewer's: none of the rows read is a private group's post.
+        "public_page": not any(c.post.group is not None and c.post.group.private for c in cards),
         "next_url": next_url,
         "kind": kind,
         "kinds": list(PostKind),
@@ -63,7 +66,9 @@ async def home(request: Request) -> Response:
 
 async def feed(request: Request) -> Response:
     """The next page of a feed, as a fragment (the whole home page without htmx). The fragment
-    shows nothing of the viewer, so it is kept a few seconds for everyone."""
+    shows nothing of the viewer, so it is kept a few seconds; only a page without private
+    groups' posts is kept, and only the signed-out are served from it (a member of a private
+    group reads more than they do; telling who is one would ask SQL)."""
     params = request.query_params
     group_id = forms.after_id(params.get("group"))
     fragment = is_htmx(request)
@@ -71,13 +76,16 @@ async def feed(request: Request) -> Response:
         kind, after = forms.kind_of(params.get("kind")), forms.feed_key(params.get("after"))
         key = f"feed:{kind.value if kind else ''}:{group_id or ''}:{forms.feed_cursor(after)}"
         redis = collaborators(request).redis
-        if (hit := await fragment_cache.cached(redis, key)) is not None:
+        signed_out = request.session.get(SESSION_TOKEN_KEY) is None
+        if signed_out and (hit := await fragment_cache.cached(redis, key)) is not None:
             return hit
     viewer = await logged_in(request)
     group = await get_group(group_id) if group_id else None
     context = await feed_context(request, viewer, group)
     response = page(request, "home.html", context, block="feed_page")
-    return await fragment_cache.keep(redis, key, response) if fragment else response
+    if fragment and context["public_page"]:
+        return await fragment_cache.keep(redis, key, response)
+    return response
 
 
 # A post ---------------------------------------------------------------------------------------

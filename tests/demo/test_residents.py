@@ -42,7 +42,12 @@ async def test_the_eight_demo_groups_have_their_hosts_and_true_member_counts(
     collaborators: Collaborators,
 ) -> None:
     from demo.groups import seed_groups_demo
-    from domain.groups.models import GroupMembership, InterestGroup
+    from domain.groups.models import (
+        GroupJoinRequest,
+        GroupMembership,
+        InterestGroup,
+        JoinRequestStatus,
+    )
 
     await residents.seed_demo(collaborators.clock)
     made = await seed_groups_demo()
@@ -51,3 +56,9 @@ async def test_the_eight_demo_groups_have_their_hosts_and_true_member_counts(
     assert {(g.name, g.host.display_name) for g in groups} == set(residents.DEMO_GROUP_HOSTS)
     for group in groups:
         assert group.member_count == await GroupMembership.filter(group=group).count() > 1
+    # One private group (铁杆粉丝群) with its members and a neighbour's request waiting.
+    (inner,) = [g for g in groups if g.private]
+    assert inner.slug == "pour-over" and made["join_requests"] == 1
+    waiting = await GroupJoinRequest.get(group_id=inner.id)
+    assert waiting.status == JoinRequestStatus.PENDING
+    assert not await GroupMembership.exists(group_id=inner.id, member_id=waiting.member_id)

@@ -8,7 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import GroupArchived, InvalidInput, NotEligible, NotFound, as_user_error
+from api.errors import (
+    GroupArchived,
+    InvalidInput,
+    JoinByRequest,
+    NotEligible,
+    NotFound,
+    as_user_error,
+)
 from api.groups.types import InterestGroup, JoinGroupSuccess
 from api.permissions import logged_in
 from domain.errors import DomainError
@@ -22,7 +29,7 @@ class JoinGroupInput:
 
 
 JoinGroupResult = Annotated[
-    JoinGroupSuccess | NotFound | NotEligible | InvalidInput | GroupArchived,
+    JoinGroupSuccess | NotFound | NotEligible | InvalidInput | GroupArchived | JoinByRequest,
     strawberry.union("JoinGroupResult", description="The outcome of `joinGroup`."),
 ]
 
