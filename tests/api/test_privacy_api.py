@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,19 @@ async def test_a_second_request_and_a_host_get_typed_refusals(
     )
     assert hosted["data"]["requestAccountDeletion"]["__typename"] == "StillHostsGroups"
     assert await AccountDeletion.filter(member=host).count() == 0
+
+
+async def test_a_suspended_member_still_gets_a_copy_and_may_delete_the_account(
+    collaborators: Collaborators, client: httpx.AsyncClient
+) -> None:
+    c = collaborators
+    member = await make_member()
+    until = c.clock.now() + timedelta(days=3)
+    await Member.filter(id=member.id).update(suspended=True, suspended_until=until)
+    token = await token_for(c, member)
+    asked = await call(client, "RequestDataExport", token)
+    assert asked["data"]["requestDataExport"]["__typename"] == "RequestDataExportSuccess"
+    deleted = await call(client, "RequestAccountDeletion", token, {"posts": "DELETE"})
+    assert deleted["data"]["requestAccountDeletion"]["__typename"] == (
+        "RequestAccountDeletionSuccess"
+    )

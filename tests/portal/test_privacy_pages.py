@@ -3,10 +3,12 @@ member's own only); /me/delete asks for the deletion, ends the session and re-re
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 
 from domain.collaborators import Collaborators
-from domain.identity.models import AuthToken
+from domain.identity.models import AuthToken, Member
 from domain.privacy import export
 from domain.privacy.request_models import AccountDeletion, DataExport, ExportStatus
 from tests.domain.privacy_helpers import lived_in
@@ -81,3 +83,18 @@ async def test_deleting_needs_the_confirmation_and_then_ends_every_session(
 async def test_signed_out_visitors_are_sent_to_log_in(client: httpx.AsyncClient) -> None:
     assert sent_to_log_in(await client.get("/me/data"))
     assert sent_to_log_in(await client.get("/me/delete"))
+
+
+async def test_a_suspended_member_may_still_ask_for_a_copy_and_delete_the_account(
+    collaborators: Collaborators, client: httpx.AsyncClient
+) -> None:
+    member = await make_member()
+    csrf = await log_in(client, member)
+    until = collaborators.clock.now() + timedelta(days=3)
+    await Member.filter(id=member.id).update(suspended=True, suspended_until=until)
+    asked = await client.post("/me/data", headers=htmx(csrf))
+    assert asked.status_code == 200 and (await DataExport.filter(member=member).count()) == 1
+    done = await client.post(
+        "/me/delete", data={"posts": "keep", "confirm": "on"}, headers=htmx(csrf)
+    )
+    assert done.status_code == 200 and await AccountDeletion.filter(member=member).count() == 1
