@@ -4,6 +4,7 @@ of past months stay as they were."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 from typing import Any
 
@@ -171,3 +172,36 @@ async def _counts(member_id: int) -> dict[str, Any]:
         "redemptions": await Redemption.filter(member_id=member_id).count(),
         "posts": await Post.filter(author_id=member_id).count(),
     }
+
+
+@pytest.mark.postgres_only
+async def test_concurrent_deletion_requests_make_one_and_refuse_the_rest(
+    collaborators: Collaborators,
+) -> None:
+    member = await make_member()
+    results = await asyncio.gather(
+        *(deletion.request_account_deletion(collaborators, member, True) for _ in range(6)),
+        return_exceptions=True,
+    )
+    made = [r for r in results if isinstance(r, AccountDeletion)]
+    refused = [r for r in results if isinstance(r, DeletionAlreadyPendingError)]
+    assert len(made) == 1 and len(refused) == 5
+    assert await AccountDeletion.filter(member_id=member.id).count() == 1
+
+
+@pytest.mark.postgres_only
+async def test_concurrent_erasure_runs_erase_once_and_the_ledger_still_adds_up(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    c = collaborators
+    world = await lived_in(c)
+    await deletion.request_account_deletion(c, world.member, keep_posts=True)
+    clock.advance(days=8)
+    erased = await asyncio.gather(
+        *(deletion.erase_due_accounts(c, c.clock.now()) for _ in range(4))
+    )
+    assert sum(erased) == 1
+    assert (
+        await LedgerEntry.filter(member_id=world.member.id, reason=LedgerReason.EXPIRY).count() == 1
+    )
+    assert (await reconcile()).clean
