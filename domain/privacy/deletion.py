@@ -20,6 +20,8 @@ from tortoise.transactions import in_transaction
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import DomainError, InvalidInputError
+from domain.events.models import EventRegistration, RegistrationStatus
+from domain.events.services import cancel_registration
 from domain.groups.models import GroupHost
 from domain.identity.cards import forget_card
 from domain.identity.errors import StillHostsGroupsError
@@ -122,8 +124,24 @@ async def erase_due_accounts(c: Collaborators, now: datetime) -> int:
     for deletion in due:
         if await erase_account(deletion, now):
             await forget_card(c.redis, deletion.member_id)
+            await _free_seats(c, deletion.member_id, now)
             erased += 1
     return erased
+
+
+async def _free_seats(c: Collaborators, member_id: int, now: datetime) -> None:
+    """Seats and waitlist places at events still to come go to the neighbours waiting."""
+    member = await Member.get(id=member_id)
+    places = await EventRegistration.filter(
+        member_id=member_id,
+        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
+        event__starts_at__gt=now,
+    )
+    for place in places:
+        try:
+            await cancel_registration(c, member, place.id)
+        except DomainError:  # started or cancelled meanwhile: nothing to free
+            continue
 
 
 async def erase_account(deletion: AccountDeletion, now: datetime) -> bool:

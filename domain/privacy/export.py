@@ -35,6 +35,8 @@ from domain.rewards.models import Redemption
 
 EXPORT_TASK = "build_data_export"
 KEPT_FOR = timedelta(hours=24)
+# A build not done by then was lost (a worker stopped, a kick dropped): the member may ask again.
+STALE_AFTER = timedelta(minutes=15)
 log = logging.getLogger("linli.privacy")
 
 Rows = list[dict[str, Any]]
@@ -65,11 +67,15 @@ class ExportInProgressError(DomainError):
 
 
 async def request_data_export(c: Collaborators, member: Member) -> DataExport:
-    """Ask for a new copy; the previous ones are dropped (a member has one copy at a time)."""
+    """Ask for a new copy; the previous ones are dropped (a member has one copy at a time).
+    Refused while one is being built, unless that build is older than ``STALE_AFTER``."""
     now = c.clock.now()
     async with atomic():
         await Member.filter(id=member.id).select_for_update().first()  # one request at a time
-        if await DataExport.filter(member_id=member.id, status=ExportStatus.PENDING).exists():
+        building = DataExport.filter(
+            member_id=member.id, status=ExportStatus.PENDING, requested_at__gt=now - STALE_AFTER
+        )
+        if await building.exists():
             raise ExportInProgressError()
         await DataExport.filter(member_id=member.id).delete()
         export = await DataExport.create(member_id=member.id, requested_at=now)

@@ -15,6 +15,8 @@ from domain.campaigns.models import Vote
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError
+from domain.events import services as events
+from domain.events.models import EventRegistration, RegistrationStatus
 from domain.identity import services
 from domain.identity.models import AuthToken, Member, Role, TokenKind, WechatIdentity
 from domain.jobs import run_due_jobs
@@ -28,7 +30,7 @@ from domain.privacy.deletion import DeletingHostError, DeletionAlreadyPendingErr
 from domain.privacy.request_models import AccountDeletion, DeletionStatus
 from domain.purchases.models import Purchase
 from domain.rewards.models import Redemption
-from tests.domain.events_helpers import make_group, make_host
+from tests.domain.events_helpers import make_event, make_group, make_host
 from tests.domain.privacy_helpers import NAME, OPENID, PHONE, UNIONID, lived_in
 from tests.factories import PASSWORD, make_member
 
@@ -205,3 +207,22 @@ async def test_concurrent_erasure_runs_erase_once_and_the_ledger_still_adds_up(
         await LedgerEntry.filter(member_id=world.member.id, reason=LedgerReason.EXPIRY).count() == 1
     )
     assert (await reconcile()).clean
+
+
+async def test_a_seat_at_an_event_still_to_come_goes_to_the_neighbour_waiting(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    c = collaborators
+    event = await make_event(c, None, capacity=1, starts_in=timedelta(days=30))
+    leaving, waiting = await make_member(), await make_member()
+    await events.register_for_event(c, leaving, event.id)
+    queued = await events.register_for_event(c, waiting, event.id)
+    assert queued.status == RegistrationStatus.WAITLISTED
+    await deletion.request_account_deletion(c, leaving, keep_posts=True)
+    clock.advance(days=8)
+
+    await run_due_jobs(c)
+
+    assert (await EventRegistration.get(id=queued.id)).status == RegistrationStatus.CONFIRMED
+    left = await EventRegistration.get(member_id=leaving.id)
+    assert left.status == RegistrationStatus.CANCELLED

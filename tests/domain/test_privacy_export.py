@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import NotFoundError
 from domain.privacy import export
@@ -78,7 +79,7 @@ async def test_another_member_and_an_expired_export_are_not_found(
 
 
 async def test_asking_again_while_one_is_being_built_is_refused_and_changes_nothing(
-    collaborators: Collaborators,
+    collaborators: Collaborators, clock: FrozenClock
 ) -> None:
     c = collaborators
     world = await lived_in(c)
@@ -92,3 +93,7 @@ async def test_asking_again_while_one_is_being_built_is_refused_and_changes_noth
     second = await export.request_data_export(c, world.member)  # a new copy replaces the old
     assert [e.id for e in await DataExport.filter(member_id=world.member.id)] == [second.id]
     assert not await export.build_data_export(first.id, c.clock.now())
+
+    clock.advance(minutes=15)  # the build of ``second`` was lost: asking again is allowed
+    third = await export.request_data_export(c, world.member)
+    assert [e.id for e in await DataExport.filter(member_id=world.member.id)] == [third.id]
