@@ -31,6 +31,7 @@ MODEL_MODULES = [
     "domain.programme.models",
     "domain.search.models",
     "domain.safety.models",
+    "domain.privacy.request_models",
 ]
 
 

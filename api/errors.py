@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any, TypeVar, get_args, get_origin, overload
 
 import strawberry
@@ -22,6 +23,7 @@ from domain.honours import errors as honours
 from domain.identity import errors as identity
 from domain.points import errors as points
 from domain.posts import errors as posts
+from domain.privacy import deletion, export
 from domain.programme import errors as programme
 from domain.rewards import errors as rewards
 from domain.safety import errors as safety
@@ -436,6 +438,13 @@ class AlreadyMember(UserError):
 
 
 @strawberry.type(
+    description="A data export is being built already; wait for it (`viewer.dataExport`)."
+)
+class ExportInProgress(UserError):
+    pass
+
+
+@strawberry.type(
     description="The hosts removed the member less than 30 days ago: no new request until then."
 )
 class RecentlyRemoved(UserError):
@@ -452,6 +461,14 @@ class RequestNotPending(UserError):
 @strawberry.type(description="A group's hosts cannot be removed from it; nothing changed.")
 class CannotRemoveHost(UserError):
     pass
+
+
+@strawberry.type(
+    description="The account's deletion is already pending; signing in again before "
+    "`erasesAt` cancels it."
+)
+class DeletionPending(UserError):
+    erases_at: datetime = strawberry.field(description="When the account will be erased.")
 
 
 # Each entry takes the error class it is keyed by, hence ``Any`` for its argument.
@@ -535,6 +552,10 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     honours.BadgeAlreadyHeldError: _plain(BadgeAlreadyHeld),
     safety.ContentBlockedError: _plain(ContentBlocked),
     safety.SensitiveWordTakenError: _plain(SensitiveWordTaken),
+    export.ExportInProgressError: _plain(ExportInProgress),
+    deletion.DeletionAlreadyPendingError: lambda e: DeletionPending(
+        code=e.code, message=e.message, erases_at=e.due_at
+    ),
 }
 
 

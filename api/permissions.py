@@ -113,8 +113,19 @@ class MutationRateLimit(FieldExtension):
 
 
 # The mutations a suspended member may still send (by field name): signing out, and those that
-# act without a viewer (signing in, registering, rotating a token: the service refuses that one).
-OPEN_TO_SUSPENDED = frozenset({"logout", "login", "register", "wechat_login", "refresh_token"})
+# act without a viewer (signing in, registering, rotating a token: the service refuses that one),
+# and the member's rights over their own data (a copy of it, deleting the account).
+OPEN_TO_SUSPENDED = frozenset(
+    {
+        "logout",
+        "login",
+        "register",
+        "wechat_login",
+        "refresh_token",
+        "request_data_export",
+        "request_account_deletion",
+    }
+)
 
 
 class RefuseSuspendedMembers(FieldExtension):

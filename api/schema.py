@@ -95,6 +95,7 @@ from api.points.types import LedgerEntry
 from api.posts.mutation import PostsMutation
 from api.posts.queries import PostsQuery
 from api.posts.types import Post
+from api.privacy.mutation import PrivacyMutation
 from api.programme.mutation import ProgrammeMutation
 from api.programme.queries import BrandQuery, ProgrammeQuery
 from api.programme.types import Brand
@@ -191,6 +192,7 @@ class Mutation(
     NotificationsMutation,
     HonoursMutation,
     SafetyMutation,
+    PrivacyMutation,
 ):
     pass
 

@@ -25,6 +25,8 @@ from domain.notifications.push_delivery import deliver_pushes
 from domain.notifications.triggers import VOTING_OPENED_TASK, tell_voting_opened
 from domain.points import jobs as points_jobs
 from domain.points import leaderboard
+from domain.privacy.deletion import erase_due_accounts
+from domain.privacy.export import EXPORT_TASK, build_data_export, drop_expired_exports
 from domain.referrals import leaderboard as referral_board
 from domain.rewards.reminders import remind_uncollected
 from domain.segments.recompute import recompute_tiers_if_due
@@ -59,6 +61,11 @@ def make_broker(c: Collaborators, queue_url: str) -> AsyncBroker:
         return len(await tell_voting_opened(c, campaign_id, opened_by or None))
 
     broker.register_task(deliver, task_name=DELIVER_TASK)
+
+    async def build_export(export_id: int) -> bool:
+        return await build_data_export(export_id, c.clock.now())
+
+    broker.register_task(build_export, task_name=EXPORT_TASK)
     broker.register_task(estate_told, task_name=VOTING_OPENED_TASK)
     c.jobs = BrokerJobs(broker)  # services kick their background work on this queue
     return broker
@@ -94,7 +101,8 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
     expiry reminders, expiry, tokens, campaigns to close, voting opened, events starting soon,
     rewards waiting at the pickup point, events' no-shows, the nightly tier computation, the badge
     sweep, the weekly digests of members away, derived Redis structures to heal, WeChat pushes due
-    (after quiet hours, retries, kicks lost), private groups' join requests left undecided."""
+    (after quiet hours, retries, kicks lost), private groups' join requests left undecided,
+    accounts whose deletion grace period ended, data exports past their 24 hours."""
     now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now, c),
@@ -112,6 +120,8 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "derived_rebuilt": await heal_derived(c.redis, now),
         "pushes_sent": await deliver_pushes(c, now),
         "join_requests_expired": await expire_join_requests(now),
+        "accounts_erased": await erase_due_accounts(c, now),
+        "exports_dropped": await drop_expired_exports(now),
     }
     log.info("due jobs ran: %s", done)
     return done

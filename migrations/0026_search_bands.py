@@ -21,7 +21,7 @@ async def add_band_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0020_held_items')]
+    dependencies = [('linli', '0024_privacy_export_deletion')]
 
     initial = False
 

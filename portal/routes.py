@@ -26,6 +26,7 @@ from portal.views import (
     host,
     identity,
     moderation,
+    my_data,
     notifications,
     points,
     posts,
@@ -72,6 +73,7 @@ def portal_routes() -> list[Route]:
         *members_admin_routes(),
         *settings_admin_routes(),
         *estates_admin_routes(),
+        *my_data_routes(),
         *catalogue_admin_routes(),
         *tags_admin_routes(),
         *safety_admin_routes(),
@@ -527,4 +529,14 @@ def brand_admin_routes() -> list[Route]:
         Route("/setup", first_run.setup_page, methods=["GET", "POST"], name="setup"),
         Route("/about", first_run.about, name="about"),
         Route("/admin/brand", admin_brand.brand_page, methods=["GET", "POST"], name="admin_brand"),
+    ]
+
+
+def my_data_routes() -> list[Route]:
+    """A member's data rights: a copy of their data, and deleting their account."""
+    return [
+        Route("/me/data", my_data.data_page, methods=["GET", "POST"], name="my_data"),
+        Route("/me/data/status", my_data.data_status, name="my_data_status"),
+        Route("/me/data/{export_id:int}/download", my_data.download, name="my_data_download"),
+        Route("/me/delete", my_data.delete_page, methods=["GET", "POST"], name="delete_account"),
     ]

@@ -23,8 +23,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SESSION_TOKEN_KEY = "member_session"  # noqa: S105 - a session key name, not a secret
 # ``request.state`` key of the session lookup the middleware made (absent: none was made).
 LOOKUP = "session_lookup"
-# Paths a suspended member may still post to: signing out, and those that act without a member.
-OPEN_TO_SUSPENDED = frozenset({"/logout", "/login", "/register", "/register/check"})
+# Paths a suspended member may still post to: signing out, those that act without a member, and
+# the member's rights over their own data (a copy of it, deleting the account).
+OPEN_TO_SUSPENDED = frozenset(
+    {"/logout", "/login", "/register", "/register/check", "/me/data", "/me/delete"}
+)
 
 Refusal = Callable[[Request, Exception], Awaitable[Response]]
 

@@ -17,6 +17,7 @@ from api.honours.badge_kind import BadgeKind
 from api.notifications.viewer import ViewerNotifications
 from api.pagination import after_id, check_first, connection_of
 from api.points.types import Points
+from api.privacy.viewer import ViewerPrivacy
 from api.rewards.types import Redemption, RedemptionConnection, redeemed_counts
 from domain.identity import models, policies
 from domain.identity.rules import mask_phone
@@ -281,7 +282,7 @@ class Member(relay.Node):
 
 
 @strawberry.type(description="The signed-in member: their own, private view of themselves.")
-class Viewer(ViewerNotifications):
+class Viewer(ViewerNotifications, ViewerPrivacy):
     model: strawberry.Private[models.Member]
 
     @field(description="The member's global ID (the same as `Member.id`).")

@@ -45,6 +45,7 @@ from domain.identity.tokens import (
     revoke_token,
 )
 from domain.media.services import find_own_image_url
+from domain.privacy.deletion import cancel_deletion_on_sign_in
 from domain.programme.queries import current_privacy_policy
 from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
@@ -176,6 +177,7 @@ async def log_in(c: Collaborators, phone: str, password: str, ip: str) -> Member
         raise InvalidCredentialsError()
     member.last_seen_at = c.clock.now()
     await member.save(update_fields=["last_seen_at"])
+    await cancel_deletion_on_sign_in(member.id, member.last_seen_at)  # signing in keeps it
     return member
 
 
@@ -350,6 +352,7 @@ async def wechat_log_in(
         identity.session_key = session.session_key
         identity.updated_at = c.clock.now()
         await identity.save(update_fields=["session_key", "updated_at"])
+        await cancel_deletion_on_sign_in(identity.member_id, identity.updated_at)
         return identity.member, False
     inviter = await _find_inviter(invite_code)
     await refuse_self_referral(inviter, openid=session.openid, unionid=session.unionid)

@@ -30,8 +30,17 @@ from tests.portal.test_points_pages import log_in
 from tests.suspension_walk import differences, table_contents
 
 OPERATIONS = operations()
-# The mutations a suspended member may still send: signing out, and those without a viewer.
-EXEMPT = {"logout", "login", "register", "wechatLogin", "refreshToken"}
+# The mutations a suspended member may still send: signing out, those without a viewer, and the
+# member's rights over their own data.
+EXEMPT = {
+    "logout",
+    "login",
+    "register",
+    "wechatLogin",
+    "refreshToken",
+    "requestDataExport",
+    "requestAccountDeletion",
+}
 
 
 @pytest_asyncio.fixture

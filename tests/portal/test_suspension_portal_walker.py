@@ -28,7 +28,7 @@ from tests.factories import make_estate, make_member
 from tests.portal.test_points_pages import htmx, log_in
 from tests.suspension_walk import differences, table_contents
 
-EXEMPT = {"/logout", "/login", "/register", "/register/check"}
+EXEMPT = {"/logout", "/login", "/register", "/register/check", "/me/data", "/me/delete"}
 REFUSAL = "账号已被暂停"
 
 
