@@ -113,8 +113,8 @@ class JoinRequestStatus(StrEnum):
 
 class GroupJoinRequest(Model):
     """A member's request to join a private group: one row per (group, member), reopened when
-    the member asks again after a decision; the hosts approve or decline it, the due jobs expire
-    it after ``private.REQUEST_LIFETIME``."""
+    the member asks again after a decision. The hosts approve or decline it, and the due jobs
+    expire it after ``private.REQUEST_LIFETIME``."""
 
     id = fields.IntField(primary_key=True)
     group: fields.ForeignKeyRelation[InterestGroup] = fields.ForeignKeyField(

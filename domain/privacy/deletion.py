@@ -14,7 +14,6 @@ import logging
 import secrets
 from datetime import datetime, timedelta
 
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from domain.collaborators import Collaborators
@@ -34,8 +33,7 @@ from domain.identity.models import (
 )
 from domain.notifications.models import Notification, NotificationPreference
 from domain.notifications.push_models import PushDelivery, SubscriptionConsent
-from domain.points.accounts import lock_account
-from domain.points.models import LedgerEntry, LedgerReason, PointsAccount, PointsLot
+from domain.points.erasure import expire_everything
 from domain.posts.models import (
     Comment,
     Post,
@@ -154,7 +152,7 @@ async def erase_account(deletion: AccountDeletion, now: datetime) -> bool:
         if not claimed:
             return False
         old_name = (await Member.get(id=member_id)).display_name
-        await _expire_points(member_id, now)
+        await expire_everything(member_id, now)
         await _anonymise_member(member_id)
         await _drop_personal_rows(member_id)
         await _scrub_name_in_notifications(member_id, old_name)
@@ -164,47 +162,6 @@ async def erase_account(deletion: AccountDeletion, now: datetime) -> bool:
             await _delete_posts(member_id)
     log.info("account %s erased", member_id)
     return True
-
-
-async def _expire_points(member_id: int, now: datetime) -> None:
-    """Pending points arrive, then everything left expires: two ledger movements, so the
-    account, its entries and its lots still add up (``linli reconcile``)."""
-    account = await lock_account(member_id, now)
-    for lot in await PointsLot.filter(member_id=member_id, released=False).order_by("id"):
-        if not await PointsLot.filter(id=lot.id, released=False).update(released=True):
-            continue
-        await PointsAccount.filter(id=account.id).update(
-            pending=F("pending") - lot.amount, balance=F("balance") + lot.amount, updated_at=now
-        )
-        await account.refresh_from_db(fields=["balance"])
-        await LedgerEntry.create(
-            member_id=member_id,
-            amount=lot.amount,
-            balance_after=account.balance,
-            reason=LedgerReason.PENDING_RELEASED,
-            description="账户注销：待到账积分到账后作废",
-            idempotency_key=f"release:{lot.id}",
-            expires_at=lot.expires_at,
-            available_at=now,
-            created_at=now,
-        )
-    total = 0
-    for lot in await PointsLot.filter(member_id=member_id, released=True, remaining__gt=0):
-        if await PointsLot.filter(id=lot.id, remaining=lot.remaining).update(remaining=0):
-            total += lot.remaining
-    if not total:
-        return
-    await PointsAccount.filter(id=account.id).update(balance=F("balance") - total, updated_at=now)
-    await account.refresh_from_db(fields=["balance"])
-    await LedgerEntry.create(
-        member_id=member_id,
-        amount=-total,
-        balance_after=account.balance,
-        reason=LedgerReason.EXPIRY,
-        description="账户注销，积分作废",
-        idempotency_key=f"erasure:{member_id}",
-        created_at=now,
-    )
 
 
 async def _anonymise_member(member_id: int) -> None:
