@@ -14,7 +14,7 @@ from api.honours.badge_kind import BadgeKind
 from api.posts.types import Post
 from domain.honours import rules
 from domain.honours.models import BadgeAward
-from domain.honours.queries import Holder, PublicProfile
+from domain.honours.queries import Holder, PublicProfile, profile_posts
 from domain.posts import queries as post_queries
 from web.ids import encode_id
 
@@ -66,8 +66,12 @@ class PublicMember:
     @field(description="The member's latest published posts (up to 20), newest first.")
     async def posts(self, info: Info[Context, Any]) -> list[Post]:
         viewer = info.context.member
-        ids = [post.id for post in self.profile.posts]
-        cards = await post_queries.post_cards_by_id(viewer.id if viewer else None, ids)
+        viewer_id = viewer.id if viewer else None
+        posts = self.profile.posts
+        if posts is None:  # a profile read in a list of people
+            posts = await profile_posts(self.profile.member_id, viewer_id)
+        ids = [post.id for post in posts]
+        cards = await post_queries.post_cards_by_id(viewer_id, ids)
         return [Post.from_card(cards[i]) for i in ids if i in cards]
 
 

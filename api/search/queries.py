@@ -27,7 +27,7 @@ from api.search.types import (
 )
 from domain.errors import InvalidInputError
 from domain.groups.queries import group_ids_joined
-from domain.honours.queries import public_profile
+from domain.honours.queries import public_profiles
 from domain.posts import models
 from domain.search import names, queries
 from domain.search.backends import SearchKey
@@ -129,13 +129,14 @@ class SearchQuery:
             found = await names.search_names(viewer, query, first)
         except InvalidInputError as error:
             raise ClientError(error.field_errors[0].message) from error
-        people = []
-        for person in found.members:
-            profile = await public_profile(person.member_id, viewer.id if viewer else None)
-            if profile is not None:
-                people.append(
-                    PersonHit(member=PublicMember(profile=profile), name_html=person.name_html)
-                )
+        profiles = await public_profiles([person.member_id for person in found.members])
+        people = [
+            PersonHit(
+                member=PublicMember(profile=profiles[person.member_id]), name_html=person.name_html
+            )
+            for person in found.members
+            if person.member_id in profiles
+        ]
         group_ids = [hit.group.id for hit in found.groups]
         joined = await group_ids_joined(viewer.id, group_ids) if viewer else set()
         groups = [

@@ -118,7 +118,8 @@ async def holds(member_id: int, code: str) -> bool:
 
 @dataclass(frozen=True)
 class PublicProfile:
-    """What anyone may see of a member: never the phone, purchases or tier."""
+    """What anyone may see of a member: never the phone, purchases or tier. ``posts`` is None
+    when the profile was read without them (a list of people: ``profile_posts`` reads them)."""
 
     member_id: int
     display_name: str
@@ -126,31 +127,63 @@ class PublicProfile:
     estate_name: str | None
     shown_badge: str | None
     badges: list[BadgeAward]
-    posts: list[Post]
+    posts: list[Post] | None
 
 
 PROFILE_POSTS = 20
 
 
-async def public_profile(member_id: int, viewer_id: int | None) -> PublicProfile | None:
-    """The profile as ``viewer_id`` sees it: the posts of private groups the viewer is not a
-    member of are left out (``visibility``)."""
-    member = await Member.get_or_none(id=member_id).select_related("estate")
-    if member is None:
-        return None
+async def profile_posts(member_id: int, viewer_id: int | None) -> list[Post]:
+    """The member's latest published posts as ``viewer_id`` sees them: the posts of private
+    groups the viewer is not a member of are left out (``visibility``)."""
     published = Post.filter(author_id=member_id, status=PostStatus.PUBLISHED)
-    posts = (
+    return (
         await visible_to(published, viewer_id).order_by("-published_at", "-id").limit(PROFILE_POSTS)
     )
+
+
+async def public_profile(member_id: int, viewer_id: int | None) -> PublicProfile | None:
+    """One member's profile with their latest posts, as ``viewer_id`` sees them."""
+    profiles = await public_profiles([member_id])
+    if member_id not in profiles:
+        return None
+    profile = profiles[member_id]
+    posts = await profile_posts(member_id, viewer_id)
     return PublicProfile(
-        member_id=member.id,
-        display_name=member.display_name,
-        avatar_url=member.avatar_url,
-        estate_name=member.estate.name if member.estate else None,
-        shown_badge=member.shown_badge,
-        badges=await badges_of(member_id),
-        posts=posts,
+        profile.member_id,
+        profile.display_name,
+        profile.avatar_url,
+        profile.estate_name,
+        profile.shown_badge,
+        profile.badges,
+        posts,
     )
+
+
+async def public_profiles(member_ids: list[int]) -> dict[int, PublicProfile]:
+    """Several members' profiles without their posts, in two statements whatever their number:
+    the members with their estates, then the badges they hold."""
+    if not member_ids:
+        return {}
+    members = await Member.filter(id__in=member_ids).select_related("estate")
+    awards = await BadgeAward.filter(
+        member_id__in=[m.id for m in members], revoked_at__isnull=True
+    ).order_by("awarded_at", "id")
+    held: dict[int, list[BadgeAward]] = {m.id: [] for m in members}
+    for award in awards:
+        held[award.member_id].append(award)
+    return {
+        m.id: PublicProfile(
+            member_id=m.id,
+            display_name=m.display_name,
+            avatar_url=m.avatar_url,
+            estate_name=m.estate.name if m.estate else None,
+            shown_badge=m.shown_badge,
+            badges=held[m.id],
+            posts=None,
+        )
+        for m in members
+    }
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ from typing import Any
 
 from domain.collaborators import Collaborators
 from domain.groups import services as groups
+from domain.honours import rules
+from domain.honours.models import BadgeAward
 from tests.api.test_groups_api import token_for
 from tests.api.test_identity_api import op
 from tests.conftest import GraphQLClient
 from tests.domain.test_groups import make_group
 from tests.factories import make_estate, make_member
+from tests.sqlcount import count_sql
 from web.ids import encode_id
 
 
@@ -77,3 +80,27 @@ async def test_bad_queries_are_the_clients_error(gql: GraphQLClient) -> None:
         body = await gql(op("SearchNames"), variables)
         assert body["data"] is None
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+
+
+async def test_the_statements_do_not_grow_with_the_people_found(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    """Each person's profile and badges are read for all of them at once, not one by one."""
+    counts = []
+    for n in (1, 5):
+        home = await make_estate(f"小区{n}")
+        searcher = await make_member(estate=home)
+        for i in range(n):
+            neighbour = await make_member(estate=home, display_name=f"老李{n}号{i}")
+            await BadgeAward.create(
+                member=neighbour,
+                code=rules.FIRST_RECIPE,
+                awarded_at=collaborators.clock.now(),
+                reason="第一篇菜谱",
+            )
+        token = await token_for(collaborators, searcher)
+        with count_sql() as statements:
+            body = await gql(op("SearchNames"), {"query": f"老李{n}号"}, token)
+        assert len(body["data"]["searchNames"]["people"]) == n, body
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
