@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -25,7 +26,7 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from domain.errors import ServiceBusyError
@@ -246,27 +247,71 @@ async def _build_once(
     return values, bool(installed)
 
 
+# KEYS: marker, data. ARGV: count, member ('' for none), prefix ('' for none). The top ``count``
+# with scores, the member's rank and score, and the value kept under prefix + name for each of
+# the top (keys of the same Redis; a cluster would need them declared), or false while the
+# structure is incomplete.
+_RANKS = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local top = redis.call('ZREVRANGE', KEYS[2], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
+local rank, score = -1, ''
+if ARGV[2] ~= '' then
+  rank = redis.call('ZREVRANK', KEYS[2], ARGV[2]) or -1
+  score = redis.call('ZSCORE', KEYS[2], ARGV[2]) or ''
+end
+local kept = {}
+if ARGV[3] ~= '' then
+  for i = 1, #top, 2 do kept[#kept + 1] = redis.call('GET', ARGV[3] .. top[i]) or '' end
+end
+return {top, rank, score, kept}
+"""
+_RANKS_SHA = hashlib.sha1(_RANKS.encode(), usedforsecurity=False).hexdigest()  # Redis's name
+
+
+@dataclass(frozen=True)
+class Ranks:
+    """A sorted set's top (name, score) pairs, one member's (rank, score) if asked and ranked,
+    and what is kept under a prefix + each top name (None where nothing is)."""
+
+    top: list[tuple[str, int]]
+    placed: tuple[int, int] | None
+    kept: list[str | None]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A board of members read whole from Redis: the top (member id, score) pairs, the viewer's
+    (rank, score) if ranked, and each top member's kept value (``Ranks.kept``)."""
+
+    top: list[tuple[int, int]]
+    placed: tuple[int, int] | None
+    kept: list[str | None]
+
+
 async def ranks_if_complete(
-    redis: Redis, derived: Derived, count: int, member: str | None
-) -> tuple[list[tuple[str, int]], tuple[int, int] | None] | None:
-    """A sorted set's top ``count`` and ``member``'s (rank, score), read in one atomic round trip
+    redis: Redis, derived: Derived, count: int, member: str | None, prefix: str = ""
+) -> Ranks | None:
+    """A sorted set's top ``count``, ``member``'s (rank, score) and, given a ``prefix``, the
+    values kept under prefix + each top member's name, read in one atomic round trip (a script)
     and only while the structure is complete; None otherwise (the caller then takes the healing
     read, ``heal``). Writes nothing: a marker left to settle counts as incomplete."""
     if _unsettled:
         return None
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.exists(derived.marker)
-        pipe.zrevrange(derived.key, 0, count - 1, withscores=True)
-        if member is not None:
-            pipe.zrevrank(derived.key, member)
-            pipe.zscore(derived.key, member)
-        found = await pipe.execute()
-    if not found[0]:
+    keys_and_args = (derived.marker, derived.key, count, member or "", prefix)
+    try:
+        found: Any = await redis.evalsha(_RANKS_SHA, 2, *keys_and_args)
+    except NoScriptError:
+        found = await redis.eval(_RANKS, 2, *keys_and_args)
+    if not found:
         return None
-    top = [(str(name), int(score)) for name, score in found[1]]
-    if member is None or found[2] is None:
-        return top, None
-    return top, (int(found[2]) + 1, int(found[3] or 0))
+    flat, rank, score, kept = found
+    top = [(_text(flat[i]), int(float(flat[i + 1]))) for i in range(0, len(flat), 2)]
+    placed = (int(rank) + 1, int(float(score or 0))) if member and int(rank) >= 0 else None
+    return Ranks(top, placed, [_text(v) or None for v in kept] if prefix else [])
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def ranked(values: dict[str, int]) -> list[tuple[str, int]]:

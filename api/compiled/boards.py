@@ -1,8 +1,8 @@
 """``leaderboard(kind, first)`` on the compiled path: the board read from Redis in one round trip
-while it is complete (an incomplete one falls through, so the resolver's read heals it), the
-page's members as their cards kept in Redis (no statement) where the document asks no more of
-them, else by the resolver's own read, shaped as values (``Leaderboard`` and its entries
-are plain fields)."""
+while it is complete (an incomplete one falls through, so the resolver's read heals it), with the
+page's members as their cards kept in Redis, in the same round trip (a script, no statement),
+where the document asks no more of them, else by the resolver's own read, shaped as values
+(``Leaderboard`` and its entries are plain fields)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from api.errors import ClientError
 from api.pagination import check_first
 from api.points.leaderboard import LeaderboardKind
 from domain.identity import queries as members
-from domain.identity.cards import member_cards
+from domain.identity.cards import CARD_PREFIX, cards_from_kept
 from domain.points import leaderboard as points_board
 from domain.referrals import leaderboard as referral_board
+from domain.stores import Standing
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,16 @@ class Board:
     viewer_entry: Place | None
 
 
-async def _ranks(
-    run: Run, kind: LeaderboardKind, first: int
-) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+async def _ranks(run: Run, kind: LeaderboardKind, first: int, cards: bool) -> Standing:
+    """The board, and with ``cards`` the top members' kept cards, in one Redis round trip."""
     c = run.context.collaborators
+    prefix = CARD_PREFIX if cards else ""
     if kind is LeaderboardKind.REFERRALS:
-        found = await referral_board.read_complete(c.redis, first, run.viewer_id)
+        found = await referral_board.read_complete(c.redis, first, run.viewer_id, prefix)
     else:
-        found = await points_board.read_complete(c.redis, c.clock.now(), first, run.viewer_id)
+        found = await points_board.read_complete(
+            c.redis, c.clock.now(), first, run.viewer_id, prefix
+        )
     if found is None:
         raise Fallthrough("the board is being rebuilt")
     return found
@@ -84,10 +87,11 @@ class LeaderboardRoot:
                 first = check_first(values["first"])
             except ClientError as error:
                 raise Fallthrough(str(error)) from error
-            top, placed = await _ranks(run, values["kind"], first)
+            standing = await _ranks(run, values["kind"], first, cards)
+            top, placed = standing.top, standing.placed
             ids = [member_id for member_id, _ in top]
             found: Mapping[int, Any] = (
-                await member_cards(run.context.collaborators.redis, ids)
+                await cards_from_kept(run.context.collaborators.redis, ids, standing.kept)
                 if cards
                 else await members.members_by_id(ids)
             )

@@ -24,16 +24,18 @@ class MemberCard:
     avatar_url: str | None
 
 
+CARD_PREFIX = "member:card:"
+
+
 def _key(member_id: int) -> str:
-    return f"member:card:{member_id}"
+    return f"{CARD_PREFIX}{member_id}"
 
 
-async def member_cards(redis: Redis, member_ids: list[int]) -> dict[int, MemberCard]:
-    """The cards of the members still there, by id: one Redis round trip, and one statement for
-    those not kept (then kept)."""
-    if not member_ids:
-        return {}
-    kept: list[Any] = await redis.mget([_key(i) for i in member_ids])
+async def cards_from_kept(
+    redis: Redis, member_ids: list[int], kept: list[Any]
+) -> dict[int, MemberCard]:
+    """The cards of ``member_ids`` given what Redis kept under ``CARD_PREFIX`` + each id (None
+    where nothing): those not kept are read in one statement, then kept."""
     found: dict[int, MemberCard] = {}
     for member_id, text in zip(member_ids, kept, strict=True):
         if text is not None:

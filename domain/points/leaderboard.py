@@ -71,15 +71,15 @@ async def rank_of(redis: Redis, at: datetime, member_id: int) -> tuple[int, int]
 
 
 async def read_complete(
-    redis: Redis, at: datetime, count: int, member_id: int | None
-) -> tuple[list[tuple[int, int]], tuple[int, int] | None] | None:
+    redis: Redis, at: datetime, count: int, member_id: int | None, prefix: str = ""
+) -> stores.Standing | None:
     """``top`` and ``rank_of`` in one round trip while the month's board is complete, else None
-    (``top`` then heals it)."""
+    (``top`` then heals it), with the values kept under ``prefix`` + each top member's id."""
     member = str(member_id) if member_id is not None else None
-    found = await stores.ranks_if_complete(redis, board(at), count, member)
+    found = await stores.ranks_if_complete(redis, board(at), count, member, prefix)
     if found is None:
         return None
-    return [(int(m), score) for m, score in found[0]], found[1]
+    return stores.Standing([(int(m), score) for m, score in found.top], found.placed, found.kept)
 
 
 def _rank_in(values: dict[str, int], member_id: int) -> tuple[int, int] | None:

@@ -43,15 +43,15 @@ async def rank_of(redis: Redis, member_id: int) -> tuple[int, int] | None:
 
 
 async def read_complete(
-    redis: Redis, count: int, member_id: int | None
-) -> tuple[list[tuple[int, int]], tuple[int, int] | None] | None:
+    redis: Redis, count: int, member_id: int | None, prefix: str = ""
+) -> stores.Standing | None:
     """``top`` and ``rank_of`` in one round trip while the board is complete, else None (``top``
-    then heals it)."""
+    then heals it), with the values kept under ``prefix`` + each top member's id."""
     member = str(member_id) if member_id is not None else None
-    found = await stores.ranks_if_complete(redis, BOARD, count, member)
+    found = await stores.ranks_if_complete(redis, BOARD, count, member, prefix)
     if found is None:
         return None
-    return [(int(m), n) for m, n in found[0]], found[1]
+    return stores.Standing([(int(m), n) for m, n in found.top], found.placed, found.kept)
 
 
 async def qualified_counts() -> dict[str, int]:

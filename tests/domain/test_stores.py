@@ -145,9 +145,19 @@ async def test_the_one_round_trip_read_answers_only_a_complete_board_and_never_w
     assert await stores.ranks_if_complete(redis, board, 2, "7") is None
     assert not await redis.exists(board.key, board.lock, board.build)  # nothing was written
     await stores.rebuild(redis, board, _constant({"7": 5, "8": 9, "9": 1}))
-    assert await stores.ranks_if_complete(redis, board, 2, "9") == ([("8", 9), ("7", 5)], (3, 1))
-    assert await stores.ranks_if_complete(redis, board, 2, "6") == ([("8", 9), ("7", 5)], None)
-    assert await stores.ranks_if_complete(redis, board, 1, None) == ([("8", 9)], None)
+    ranks = stores.Ranks
+    top = [("8", 9), ("7", 5)]
+    assert await stores.ranks_if_complete(redis, board, 2, "9") == ranks(top, (3, 1), [])
+    assert await stores.ranks_if_complete(redis, board, 2, "6") == ranks(top, None, [])
+    assert await stores.ranks_if_complete(redis, board, 1, None) == ranks([("8", 9)], None, [])
+    # What is kept under a prefix + each top member's name comes in the same read.
+    await redis.set("test:card:8", "八")
+    kept = await stores.ranks_if_complete(redis, board, 3, "7", "test:card:")
+    assert kept == ranks([*top, ("9", 1)], (2, 5), ["八", None, None])
+    await redis.script_flush()  # the script is loaded again when Redis has forgotten it
+    assert await stores.ranks_if_complete(redis, board, 1, "8", "test:card:") == ranks(
+        [("8", 9)], (1, 9), ["八"]
+    )
 
     class Away:
         async def eval(self, *args: Any) -> Any:
