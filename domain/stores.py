@@ -186,7 +186,10 @@ async def is_complete(redis: Redis, derived: Derived) -> bool:
 
 async def heal(redis: Redis, derived: Derived, load: Loader) -> dict[str, int] | None:
     """None when the structure is complete (read it from Redis). Otherwise the database's values:
-    the caller that wins the lock also installs them; the others just use them."""
+    the caller that wins the lock reads and installs them; the others wait a little for that
+    copy (then read Redis) and read the database themselves only if it does not come. Without
+    the wait every request of a cold start read the whole month's ledger at once, and under
+    load none of them finished within the statement timeout (the board never came back)."""
     with contextlib.suppress(RedisError, OSError):
         await settle(redis)
     if await is_complete(redis, derived):
@@ -194,12 +197,33 @@ async def heal(redis: Redis, derived: Derived, load: Loader) -> dict[str, int] |
     token = uuid.uuid4().hex
     locked = bool(await redis.set(derived.lock, token, nx=True, px=LOCK_MS))
     if not locked:
+        if await _installed_within(redis, derived, INSTALL_WAIT_S):
+            return None
         return await load()
     try:
         values = await _build(redis, derived, token, load)
     finally:
         await redis.eval(_UNLOCK, 1, derived.lock, token)
     return values
+
+
+# How long a read waits for another caller's rebuild before reading the database itself: under
+# the statement timeout, so a rebuild that fails leaves the waiters time for their own read.
+INSTALL_WAIT_S = 3.0
+_POLL_S = 0.025
+
+
+async def _installed_within(redis: Redis, derived: Derived, seconds: float) -> bool:
+    """Whether the structure became complete within ``seconds`` (its rebuild's lock still held
+    or just released), polling its marker."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(_POLL_S)
+        if await is_complete(redis, derived):
+            return True
+        if not await redis.exists(derived.lock):  # the rebuild gave up: no copy is coming
+            return await is_complete(redis, derived)
+    return False
 
 
 async def rebuild(

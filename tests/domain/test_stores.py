@@ -117,6 +117,33 @@ async def test_an_increment_skipped_during_a_rebuild_keeps_that_rebuild_from_bei
     assert await redis.zscore("test:board", "7") == 3
 
 
+async def test_a_cold_board_read_by_many_at_once_is_read_from_the_database_once(
+    redis: Redis,
+) -> None:
+    """A process start forgets every board; the requests that arrive together wait for the one
+    rebuild instead of each reading the month's ledger (which, at scale, timed them all out)."""
+    board = stores.Derived("test:cold", "zset")
+    loads = 0
+
+    async def load() -> dict[str, int]:
+        nonlocal loads
+        loads += 1
+        await asyncio.sleep(0.2)  # a slow aggregate
+        return {"1": 5, "2": 3}
+
+    answers = await asyncio.gather(*(stores.heal(redis, board, load) for _ in range(20)))
+    assert loads == 1
+    assert answers.count({"1": 5, "2": 3}) == 1  # the rebuild's own caller
+    assert answers.count(None) == 19  # the others read the installed board from Redis
+    assert await stores.is_complete(redis, board)
+
+
+async def test_a_waiting_read_loads_by_itself_when_the_rebuild_gives_up(redis: Redis) -> None:
+    board = stores.Derived("test:abandoned", "zset")
+    await redis.set(board.lock, "another-process", px=100)  # a rebuild that dies unfinished
+    assert await stores.heal(redis, board, _constant({"1": 1})) == {"1": 1}
+
+
 async def test_an_increment_that_fails_marks_the_board_for_rebuild_once_redis_answers(
     redis: Redis,
 ) -> None:
