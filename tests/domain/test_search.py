@@ -4,6 +4,7 @@ TEST_DATABASE_URL): Chinese words found inside text, and only what the searcher 
 from __future__ import annotations
 
 import pytest
+from tortoise import connections
 
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError
@@ -175,3 +176,18 @@ async def test_reindex_rebuilds_lost_documents_and_searches_are_counted(
     assert seen == [(1, 1)]
     assert await found(collaborators, "番茄炒蛋") == ["今天的晚饭"]
     assert await hot_searches(collaborators) == ["番茄炒蛋"]
+
+
+@pytest.mark.postgres_only
+async def test_reindex_leaves_the_planner_fresh_statistics_of_the_index(
+    collaborators: Collaborators,
+) -> None:
+    """The planner picks between the newest posts and the word indexes by how common a word
+    is: a rebuild that left the statistics of an empty index made it scan 100,000 documents."""
+    writer = await author(collaborators)
+    await publish(collaborators, writer, "今天的晚饭", "今天做了番茄炒蛋，超下饭")
+    conn = connections.get("default")
+    analysed = "SELECT pg_stat_get_analyze_count('search_document'::regclass) AS n"
+    before = (await conn.execute_query_dict(analysed))[0]["n"]
+    await reindex(collaborators)
+    assert (await conn.execute_query_dict(analysed))[0]["n"] == before + 1
