@@ -239,8 +239,36 @@ class PostgresIndex(_Sql):
 
     source = "search_document d JOIN post p ON p.id = d.post_id"
 
-    def band(self, bind: Callable[[Any], str], request: SearchRequest, score: int) -> str:
-        """The band's newest ``first + 1`` matches, read one of two ways in the one statement.
+    def statement(self, request: SearchRequest) -> tuple[str, list[Any]]:
+        """The bands of ``_Sql.statement`` as named parts of one WITH, so that a band is read
+        only while the bands above it hold fewer than ``first + 1`` matches: a common word fills
+        the page from its title hits and the three other bands cost nothing."""
+        params: list[Any] = []
+
+        def bind(value: Any) -> str:
+            params.append(value)
+            return self.mark(len(params))
+
+        scores = [s for s in (3, 2, 1, 0) if request.after is None or s <= request.after[0]]
+        limit = bind(request.first + 1)
+        parts: list[str] = []
+        above: list[str] = []  # the count of each band read before
+        for score in scores:
+            need = f"{' + '.join(above)} < {limit}" if above else "TRUE"
+            parts.append(self.band(bind, request, score, limit, need))
+            above.append(f"(SELECT count(*) FROM r{score})")  # noqa: S608 (a number)
+        union = " UNION ALL ".join(f"SELECT * FROM r{score}" for score in scores)  # noqa: S608
+        page = (
+            f"WITH {', '.join(parts)} SELECT post_id, published_at, score "  # noqa: S608
+            f"FROM ({union}) s ORDER BY score DESC, published_at DESC, post_id DESC LIMIT {limit}"
+        )
+        return page, params
+
+    def band(  # type: ignore[override]  # the PostgreSQL statement names its bands
+        self, bind: Callable[[Any], str], request: SearchRequest, score: int, limit: str, need: str
+    ) -> str:
+        """The band's newest ``first + 1`` matches (``r`` + its score), read one of two ways,
+        and only when ``need`` holds (the bands above are short of a page).
         First the newest ``WALK`` posts of the band (``c``, read newest first from the post's
         (status, featured, published_at, id) index), each checked against its document
         (``w``, a subquery per post, so no plan can turn it into a scan of the word index): a
@@ -257,22 +285,23 @@ class PostgresIndex(_Sql):
             match = f"d.body_only @@ {some}::tsquery AND d.words @@ {words}::tsquery"
         filters = self.post_filters(bind, request, score)
         visible = self.visible(bind, request)
-        limit, walk = bind(request.first + 1), bind(WALK)
+        walk = bind(WALK)
         newest = "ORDER BY p.published_at DESC, p.id DESC"
+        c, w, m = f"c{score}", f"w{score}", f"m{score}"
         return (
-            f"WITH c AS MATERIALIZED (SELECT p.id, p.published_at, p.group_id "  # noqa: S608
-            f"FROM post p WHERE {filters} {newest} LIMIT {walk}), "
-            f"w AS MATERIALIZED (SELECT p.id AS post_id, p.published_at FROM c p "
+            f"{c} AS MATERIALIZED (SELECT p.id, p.published_at, p.group_id "  # noqa: S608
+            f"FROM post p WHERE {need} AND {filters} {newest} LIMIT {walk}), "
+            f"{w} AS MATERIALIZED (SELECT p.id AS post_id, p.published_at FROM {c} p "
             f"LEFT JOIN interest_group g ON g.id = p.group_id WHERE {visible} "
             f"AND (SELECT {match} FROM search_document d WHERE d.post_id = p.id) "
             f"{newest} LIMIT {limit}), "
-            f"m AS MATERIALIZED (SELECT d.post_id FROM search_document d WHERE {match}) "
-            f"SELECT post_id, published_at, {score} AS score FROM w "
-            f"WHERE (SELECT count(*) FROM w) >= {limit} OR (SELECT count(*) FROM c) < {walk} "
-            f"UNION ALL (SELECT p.id, p.published_at, {score} FROM m "
-            f"JOIN post p ON p.id = m.post_id LEFT JOIN interest_group g ON g.id = p.group_id "
-            f"WHERE {filters} AND {visible} AND (SELECT count(*) FROM w) < {limit} "
-            f"AND (SELECT count(*) FROM c) = {walk} {newest} LIMIT {limit})"
+            f"{m} AS MATERIALIZED (SELECT d.post_id FROM search_document d WHERE {match}), "
+            f"r{score} AS MATERIALIZED (SELECT post_id, published_at, {score} AS score FROM {w} "
+            f"WHERE (SELECT count(*) FROM {w}) >= {limit} OR (SELECT count(*) FROM {c}) < {walk} "
+            f"UNION ALL (SELECT p.id, p.published_at, {score} FROM {m} "
+            f"JOIN post p ON p.id = {m}.post_id LEFT JOIN interest_group g ON g.id = p.group_id "
+            f"WHERE {filters} AND {visible} AND (SELECT count(*) FROM {w}) < {limit} "
+            f"AND (SELECT count(*) FROM {c}) = {walk} {newest} LIMIT {limit}))"
         )
 
     def match(self, bind: Callable[[Any], str], words: list[str]) -> str:
