@@ -24,6 +24,7 @@ from domain.rewards import admin as rewards_admin
 from domain.rewards import services as rewards
 from domain.rewards.errors import RewardRetiredError
 from domain.rewards.models import Redemption, Reward
+from domain.stores import as_busy
 from tests.domain.events_helpers import make_event, seats_consistent
 from tests.domain.points_helpers import fund, make_reward
 from tests.factories import make_member
@@ -179,10 +180,14 @@ async def test_a_retirement_racing_many_redemptions_sells_only_before_it(
 
     results = await asyncio.gather(*work, return_exceptions=True)
 
-    assert not unexpected(list(results)), unexpected(list(results))[:3]
+    # Thirty queue on one row: on a loaded machine the last may wait past the lock timeout and
+    # get the typed busy answer (the client retries); those changed nothing, checked below.
+    busy = [r for r in results if isinstance(r, BaseException) and as_busy(r) is not None]
+    assert not [r for r in unexpected(list(results)) if r not in busy], unexpected(list(results))
     made = [r for r in results if isinstance(r, Redemption)]
     refused = [r for r in results if isinstance(r, RewardRetiredError)]
-    assert len(made) + len(refused) == 30
+    assert len(made) + len(refused) + len(busy) == 30
+    assert len(busy) < 30
     assert await Redemption.all().count() == len(made)
     assert (await Reward.get(id=reward.id)).stock == 50 - len(made)
     for member in members:
