@@ -32,6 +32,7 @@ MODEL_MODULES = [
     "domain.search.models",
     "domain.safety.models",
     "domain.privacy.request_models",
+    "domain.privacy.record_models",
 ]
 
 

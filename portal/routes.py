@@ -51,6 +51,13 @@ def portal_routes() -> list[Route]:
         Route("/profile", identity.profile_page, methods=["GET", "POST"], name="profile"),
         Route("/profile/check", identity.profile_check, methods=["POST"], name="profile_check"),
         Route("/privacy", identity.privacy, name="privacy"),
+        Route("/privacy/v/{version:str}", identity.privacy, name="privacy_version"),
+        Route(
+            "/login/consent",
+            identity.consent_page,
+            methods=["GET", "POST"],
+            name="log_in_consent",
+        ),
         Route("/admin", back_office.home, name="admin_home"),
         Route("/staff/estate-requests", estate_changes.requests_page, name="estate_requests"),
         Route(

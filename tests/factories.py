@@ -9,6 +9,7 @@ from domain.identity import rules
 from domain.identity.models import Estate, InterestTag, Member, Role
 from domain.identity.passwords import hash_password
 from domain.media.models import Image
+from settings import Settings
 
 PASSWORD = "neighbour-2026"
 # Where the tests' injected clock starts (tests/conftest.py): rows made here are stamped with it,
@@ -47,6 +48,8 @@ async def make_member(
         estate=estate,
         roles=[role.value for role in roles],
         invite_code=rules.new_invite_code(),
+        consent_version=Settings.privacy_policy_version,  # as registration records it
+        consented_at=joined_at,
         created_at=joined_at,
     )
 

@@ -46,6 +46,7 @@ from domain.identity.tokens import (
 )
 from domain.media.services import find_own_image_url
 from domain.privacy.deletion import cancel_deletion_on_sign_in
+from domain.privacy.record_models import ConsentRecord
 from domain.programme.queries import current_privacy_policy
 from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
@@ -142,6 +143,9 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
                 consented_at=c.clock.now(),
                 last_seen_at=c.clock.now(),
                 created_at=c.clock.now(),
+            )
+            await ConsentRecord.create(
+                member=member, version=policy.version, accepted_at=c.clock.now()
             )
             await record_referral(inviter, member, c.clock.now())
             return member

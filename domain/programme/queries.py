@@ -74,6 +74,14 @@ async def current_privacy_policy(built_in_version: str) -> PolicyVersion:
     return PolicyVersion(row.version, row.body, row.created_at)
 
 
+async def privacy_policy_of(version: str, built_in_version: str) -> PolicyVersion | None:
+    """One version's text: a published one, or the built-in text under its label."""
+    row = await PrivacyPolicy.get_or_none(version=version)
+    if row is not None:
+        return PolicyVersion(row.version, row.body, row.created_at)
+    return PolicyVersion(version, BUILT_IN_BODY) if version == built_in_version else None
+
+
 async def privacy_policy_history(limit: int = HISTORY_LIMIT) -> list[PrivacyPolicy]:
     """Published versions, newest first, with who published each."""
     return await PrivacyPolicy.all().order_by("-id").limit(limit).select_related("created_by")

@@ -7,14 +7,20 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.clock import SHANGHAI
 from domain.errors import DomainError, InvalidInputError
 from domain.identity import estate_changes, queries, services
 from domain.identity.rules import mask_phone
-from domain.programme.queries import current_privacy_policy
+from domain.privacy import consent
+from domain.programme.queries import (
+    current_privacy_policy,
+    privacy_policy_history,
+    privacy_policy_of,
+)
 from portal import auth
 from portal.auth import collaborators, redirect
 from portal.forms import identity as forms
-from portal.outcomes import error_status
+from portal.outcomes import error_status, error_text
 from portal.templating import render
 from web.auth import current_member
 from web.connection import client_ip
@@ -94,6 +100,11 @@ async def log_in_page(request: Request) -> Response:
             status_code=status,
             headers=headers,
         )
+    c = collaborators(request)
+    if await consent.policy_to_accept(c, member) is not None:
+        at = c.clock.now().timestamp()
+        request.session[CONSENT_PENDING] = {"member": member.id, "at": at}
+        return redirect(request, "log_in_consent")
     await auth.log_in(request, member)
     return redirect(request, "home")
 
@@ -149,7 +160,68 @@ async def profile_check(request: Request) -> Response:
 
 
 async def privacy(request: Request) -> Response:
+    """The policy in force, or the version asked for (``/privacy/v/{version}``), with the list
+    of every version and when it was published."""
     await current_member(request)
     built_in = collaborators(request).settings.privacy_policy_version
-    policy = await current_privacy_policy(built_in)
-    return render(request, "privacy.html", {"version": policy.version, "policy": policy})
+    current = await current_privacy_policy(built_in)
+    asked = request.path_params.get("version")
+    policy = current if asked is None else await privacy_policy_of(str(asked), built_in)
+    if policy is None:
+        return render(request, "errors/missing.html", status_code=404)
+    context = {
+        "tz": SHANGHAI,
+        "version": policy.version,
+        "policy": policy,
+        "current": current.version,
+        "versions": await privacy_policy_history(),
+        "built_in": built_in,
+    }
+    return render(request, "privacy.html", context)
+
+
+CONSENT_PENDING = "consent_pending"
+CONSENT_WINDOW_SECONDS = 600
+
+
+def _pending_consent(request: Request) -> int | None:
+    """The member whose sign-in waits for their consent to the new policy (for ten minutes)."""
+    pending = request.session.get(CONSENT_PENDING)
+    if not isinstance(pending, dict):
+        return None
+    now = collaborators(request).clock.now().timestamp()
+    if not 0 <= now - float(pending.get("at", 0)) <= CONSENT_WINDOW_SECONDS:
+        request.session.pop(CONSENT_PENDING, None)
+        return None
+    return int(pending["member"])
+
+
+async def consent_page(request: Request) -> Response:
+    """A new policy version since the member last accepted one: the sign-in completes only
+    once they accept it; declining leaves them signed out."""
+    member_id = _pending_consent(request)
+    if member_id is None:
+        return redirect(request, "log_in")
+    c = collaborators(request)
+    policy = await current_privacy_policy(c.settings.privacy_policy_version)
+    context: dict[str, Any] = {"policy": policy, "message": None}
+    if request.method == "GET":
+        return render(request, "identity/consent.html", context)
+    form = await request.form()
+    if form.get("decision") != "accept":
+        request.session.pop(CONSENT_PENDING, None)
+        context = {"values": {}, "errors": {}, "declined": True}
+        return render(request, "identity/log_in.html", context)
+    try:
+        member = await consent.accept_policy(c, member_id, str(form.get("version", "")))
+    except DomainError as error:
+        status, headers = error_status(error)
+        context["message"] = error_text(error)
+        return render(
+            request, "identity/consent.html", context, status_code=status, headers=headers
+        )
+    request.session.pop(CONSENT_PENDING, None)
+    if member is None:
+        return redirect(request, "log_in")
+    await auth.log_in(request, member)
+    return redirect(request, "home")
