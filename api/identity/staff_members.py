@@ -20,6 +20,8 @@ from domain.identity import member_record, models, roles
 from domain.identity.models import Role as DomainRole
 from domain.identity.suspensions import is_suspended
 from domain.posts.models import AuditLogEntry
+from domain.privacy.access_log import record_reads
+from domain.privacy.record_models import AccessKind
 from web.ids import decode_required_id, encode_id
 
 
@@ -159,7 +161,7 @@ class StaffMembersQuery:
     async def member_record(
         self, info: Info[Context, Any], member_id: strawberry.ID
     ) -> MemberRecord | None:
-        require_role(info, DomainRole.ADMIN)
+        admin = require_role(info, DomainRole.ADMIN)
         try:
             pk = decode_required_id(member_id, "Member", "memberId")
         except InvalidInputError:
@@ -167,7 +169,9 @@ class StaffMembersQuery:
         record = await member_record.get_member_record(pk)
         if record is None:
             return None
-        return MemberRecord(record=record, now=info.context.collaborators.clock.now())
+        now = info.context.collaborators.clock.now()
+        await record_reads(admin, [pk], AccessKind.MEMBER_PAGE, now)
+        return MemberRecord(record=record, now=now)
 
     @field(
         description="Admins: grants of ADMIN waiting for a second admin, oldest first. Anyone "

@@ -19,6 +19,8 @@ from domain.identity.models import Member as MemberRow
 from domain.identity.models import Role
 from domain.kpis.metrics import Scope
 from domain.kpis.policies import default_estate, require_dashboard_scope
+from domain.privacy.access_log import record_reads
+from domain.privacy.record_models import AccessKind
 from domain.segments import queries
 
 
@@ -58,7 +60,12 @@ class SegmentsQuery:
         rows = await queries.members_page(
             estate, tier.name if tier else None, after_id(after), first
         )
-        rfm = await queries.rfm_of(info.context.collaborators, [m.id for m in rows[:first]])
+        shown = [m.id for m in rows[:first]]
+        viewer = info.context.member
+        now = info.context.collaborators.clock.now()
+        if viewer is not None:  # require_role above: always a staff member here
+            await record_reads(viewer, shown, AccessKind.MEMBERS_LIST, now)
+        rfm = await queries.rfm_of(info.context.collaborators, shown)
 
         def node(row: MemberRow) -> Member:
             member = Member.from_model(row)

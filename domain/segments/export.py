@@ -17,6 +17,8 @@ from domain.clock import SHANGHAI
 from domain.errors import InvalidInputError
 from domain.identity.models import Estate, Member
 from domain.identity.rules import mask_phone
+from domain.privacy.access_log import record_reads
+from domain.privacy.record_models import AccessKind
 from domain.purchases.models import Purchase
 from domain.segments.rfm import Tier
 
@@ -158,9 +160,16 @@ def csv_lines(rows: Iterable[MemberRow], header: bool = False) -> str:
 
 
 async def member_csv(
-    now: datetime, *, estate_id: int | None = None, tier: Tier | None = None
+    now: datetime,
+    *,
+    estate_id: int | None = None,
+    tier: Tier | None = None,
+    reader: Member | None = None,
 ) -> AsyncIterator[bytes]:
-    """The whole CSV, UTF-8 with a BOM, as chunks of one batch each."""
+    """The whole CSV, UTF-8 with a BOM, as chunks of one batch each; each batch's members are
+    recorded as read by ``reader`` (the staff member downloading it) before it is sent."""
     yield (BOM + csv_lines([], header=True)).encode("utf-8")
     async for rows in member_rows(now, estate_id=estate_id, tier=tier):
+        if reader is not None:
+            await record_reads(reader, [r.member_id for r in rows], AccessKind.CSV_EXPORT, now)
         yield csv_lines(rows).encode("utf-8")

@@ -18,6 +18,8 @@ from domain.identity.models import Member, Role
 from domain.identity.queries import list_active_estates
 from domain.identity.rules import mask_phone
 from domain.identity.suspensions import is_suspended, suspended_until_text
+from domain.privacy.access_log import record_reads
+from domain.privacy.record_models import AccessKind
 from portal.auth import collaborators, redirect
 from portal.forms import members as forms
 from portal.outcomes import error_status, field_errors, logged_in, page, refusal
@@ -41,10 +43,14 @@ async def members_page(request: Request) -> Response:
     staff = {
         role.value: await roles.list_members_with_role(role, STAFF_ROWS) for role in STAFF_ROLES
     }
+    found = await member_record.find_members(term) if term else None
+    listed = [m.id for m in found or []] + [m.id for rows in staff.values() for m in rows]
+    now = collaborators(request).clock.now()
+    await record_reads(actor, listed, AccessKind.MEMBERS_LIST, now)
     context = {
         "mask_phone": mask_phone,
         "q": term,
-        "found": await member_record.find_members(term) if term else None,
+        "found": found,
         "staff": staff,
         "pending": await roles.list_pending_role_grants(),
     }
@@ -52,12 +58,13 @@ async def members_page(request: Request) -> Response:
 
 
 async def _record_page(
-    request: Request, member_id: int, status: int = 200, **extra: Any
+    request: Request, actor: Member, member_id: int, status: int = 200, **extra: Any
 ) -> Response:
     record = await member_record.get_member_record(member_id)
     if record is None:
         return page(request, "admin/member_missing.html", {}, status_code=404)
     now = collaborators(request).clock.now()
+    await record_reads(actor, [member_id], AccessKind.MEMBER_PAGE, now)
     context = {
         "mask_phone": mask_phone,
         "record": record,
@@ -77,7 +84,7 @@ async def member_page(request: Request) -> Response:
     actor = await _admin(request)
     if isinstance(actor, Response):
         return actor
-    return await _record_page(request, request.path_params["member_id"])
+    return await _record_page(request, actor, request.path_params["member_id"])
 
 
 Action = Callable[[Collaborators, Member, int, dict[str, str]], Awaitable[str]]
@@ -94,7 +101,7 @@ async def _act(request: Request, member_id: int, action: Action) -> Response:
         notice = await action(collaborators(request), actor, member_id, values)
     except RoleGrantPendingError as waiting:
         return await _record_page(
-            request, member_id, 202, notice="waiting", waiting_id=waiting.request_id
+            request, actor, member_id, 202, notice="waiting", waiting_id=waiting.request_id
         )
     except NotFoundError:
         return page(request, "admin/member_missing.html", {}, status_code=404)
@@ -102,9 +109,9 @@ async def _act(request: Request, member_id: int, action: Action) -> Response:
         status, _ = error_status(error)
         errors = field_errors(error)
         return await _record_page(
-            request, member_id, status, message=error.message, errors=errors, values=values
+            request, actor, member_id, status, message=error.message, errors=errors, values=values
         )
-    return await _record_page(request, member_id, notice=notice)
+    return await _record_page(request, actor, member_id, notice=notice)
 
 
 async def _grant(c: Collaborators, actor: Member, member_id: int, v: dict[str, str]) -> str:

@@ -268,7 +268,7 @@ async def members_csv(request: Request) -> Response:
     stamp = now.astimezone(SHANGHAI).strftime("%Y%m%d")
     name = f"members-{stamp}.csv"
     return StreamingResponse(
-        member_csv(now, estate_id=estate_id, tier=tier),
+        member_csv(now, estate_id=estate_id, tier=tier, reader=viewer),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

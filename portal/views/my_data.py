@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from domain.errors import DomainError, InvalidInputError, NotFoundError
 from domain.identity.models import Member
-from domain.privacy import deletion, export
+from domain.privacy import access_log, consent, deletion, export
 from domain.privacy.request_models import DataExport, ExportStatus
 from portal.auth import collaborators, log_out, redirect
 from portal.outcomes import error_status, error_text, logged_in, page
@@ -36,6 +36,19 @@ async def _export_context(request: Request, member: Member) -> dict[str, Any]:
     return {"export": latest, "state": _state(latest, request), "poll": POLL_SECONDS}
 
 
+def block_of(request: Request) -> str | None:
+    return "export_status" if request.method == "POST" else None
+
+
+async def _records_context(member: Member) -> dict[str, Any]:
+    """Who read the member's data (by role) and the policy versions they accepted."""
+    return {
+        "reads": await access_log.reads_of(member.id),
+        "consents": await consent.consent_history(member.id),
+        "member_consent": member.consent_version,
+    }
+
+
 async def data_page(request: Request) -> Response:
     """GET: the page; POST: ask for a new copy (htmx swaps the status block, which then polls
     ``/me/data/status`` until the copy is ready)."""
@@ -48,8 +61,12 @@ async def data_page(request: Request) -> Response:
             await export.request_data_export(collaborators(request), member)
         except DomainError as error:
             (status, headers), message = error_status(error), error_text(error)
-    context = {**await _export_context(request, member), "message": message}
-    block = "export_status" if request.method == "POST" else None
+    context = {
+        **await _export_context(request, member),
+        "message": message,
+        **(await _records_context(member) if block_of(request) is None else {}),
+    }
+    block = block_of(request)
     return page(request, "me/data.html", context, block=block, status_code=status, headers=headers)
 
 
