@@ -19,16 +19,19 @@ from domain.events.services import record_no_shows
 from domain.groups.private import expire_join_requests
 from domain.honours.services import sweep_badges
 from domain.identity.models import AuthToken
+from domain.media.retention import purge_unused_uploads
 from domain.notifications.digest import send_digests
 from domain.notifications.push import DELIVER_TASK
 from domain.notifications.push_delivery import deliver_pushes
 from domain.notifications.triggers import VOTING_OPENED_TASK, tell_voting_opened
 from domain.points import jobs as points_jobs
 from domain.points import leaderboard
+from domain.privacy.access_log import purge_old_reads
 from domain.privacy.deletion import erase_due_accounts
 from domain.privacy.export import EXPORT_TASK, build_data_export, drop_expired_exports
 from domain.referrals import leaderboard as referral_board
 from domain.rewards.reminders import remind_uncollected
+from domain.rewards.services import purge_idempotency_records
 from domain.segments.recompute import recompute_tiers_if_due
 
 TOKEN_RETENTION = timedelta(days=7)
@@ -102,7 +105,9 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
     rewards waiting at the pickup point, events' no-shows, the nightly tier computation, the badge
     sweep, the weekly digests of members away, derived Redis structures to heal, WeChat pushes due
     (after quiet hours, retries, kicks lost), private groups' join requests left undecided,
-    accounts whose deletion grace period ended, data exports past their 24 hours."""
+    accounts whose deletion grace period ended, data exports past their 24 hours, idempotency
+    keys past theirs, uploads nothing used within a day, staff reads of personal data past a
+    year. Rate-limit counters need nothing: each Redis key expires with its window."""
     now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now, c),
@@ -122,6 +127,9 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "join_requests_expired": await expire_join_requests(now),
         "accounts_erased": await erase_due_accounts(c, now),
         "exports_dropped": await drop_expired_exports(now),
+        "idempotency_purged": await purge_idempotency_records(now),
+        "uploads_purged": await purge_unused_uploads(c, now),
+        "data_reads_purged": await purge_old_reads(now),
     }
     log.info("due jobs ran: %s", done)
     return done

@@ -35,6 +35,10 @@ class ImageStorage(Protocol):
 
     def url(self, key: str) -> str: ...
 
+    async def delete(self, key: str) -> None:
+        """Remove the stored image; one already gone is not an error."""
+        ...
+
 
 def new_key(fmt: ImageFormat) -> str:
     return secrets.token_hex(16) + fmt.extension
@@ -66,6 +70,10 @@ class LocalImageStorage:
 
     def url(self, key: str) -> str:
         return f"/media/{key}"
+
+    async def delete(self, key: str) -> None:
+        if is_valid_key(key):
+            await asyncio.to_thread((self.root / key).unlink, missing_ok=True)
 
     def _write(self, key: str, data: bytes) -> None:
         """Write to a temporary file and rename, so a reader never sees half an image."""

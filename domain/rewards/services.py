@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -193,6 +193,16 @@ async def redeem_reward(
         if replay is None:
             raise
         return replay
+
+
+# A client retries a write within minutes, hours at most: its key is answered for a day, then
+# purged by the due jobs (a key reused after that makes a new redemption).
+IDEMPOTENCY_RETENTION = timedelta(hours=24)
+
+
+async def purge_idempotency_records(now: datetime) -> int:
+    """Drop the keys of writes older than ``IDEMPOTENCY_RETENTION``; returns how many."""
+    return await IdempotencyRecord.filter(created_at__lt=now - IDEMPOTENCY_RETENTION).delete()
 
 
 def _reserved(redemption: Redemption) -> RedemptionReserved:
