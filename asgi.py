@@ -23,7 +23,7 @@ from bootstrap import build_broker, build_collaborators
 from domain import stores
 from domain.campaigns import live
 from domain.collaborators import Collaborators
-from domain.jobs import kick_due_jobs_every
+from domain.jobs import WEBHOOKS_SECONDS, WEBHOOKS_TASK, kick_due_jobs_every, kick_every
 from domain.points import leaderboard
 from domain.stores import apply_migrations
 from logs import configure_logging
@@ -112,11 +112,13 @@ def create_app(
             await broker.startup()
             app.state.broker = broker
             schedule = asyncio.create_task(kick_due_jobs_every(broker))
+            webhooks = asyncio.create_task(kick_every(broker, WEBHOOKS_TASK, WEBHOOKS_SECONDS))
             tallies = asyncio.create_task(live.publish_dirty_forever(collaborators.redis))
             try:
                 yield
             finally:
                 schedule.cancel()
+                webhooks.cancel()
                 tallies.cancel()
                 await broker.shutdown()
                 await collaborators.redis.aclose()

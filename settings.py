@@ -33,6 +33,7 @@ MODEL_MODULES = [
     "domain.safety.models",
     "domain.privacy.request_models",
     "domain.privacy.record_models",
+    "domain.webhooks.models",
 ]
 
 
@@ -129,6 +130,9 @@ class Settings:
     portal_session_seconds: int = 30 * 24 * 3600
     https_only_cookies: bool = False
     privacy_policy_version: str = "2026-11"
+    # Webhook addresses on loopback or private ranges are refused (SSRF) unless this is on: a
+    # receiver on the same machine in tests or a closed network.
+    webhooks_allow_private: bool = False
     trusted_proxy_count: int = 0
     media_dir: Path | None = None  # uploaded images; <data>/media when unset
     limits: Limits = field(default_factory=Limits)
@@ -189,6 +193,7 @@ def load_settings() -> Settings:
         wechat_push_page=_env("WECHAT_PUSH_PAGE", "pages/notifications/index"),
         notification_push_budget=int(_env("NOTIFICATION_PUSH_BUDGET", "3")),
         https_only_cookies=_flag("HTTPS_ONLY_COOKIES"),
+        webhooks_allow_private=_flag("WEBHOOKS_ALLOW_PRIVATE"),
         trusted_proxy_count=int(_env("TRUSTED_PROXY_COUNT", "0")),
         media_dir=Path(_env("MEDIA_DIR", str(data_dir / "media"))).resolve(),
         limits=Limits(login_per_minute=int(_env("LOGIN_PER_MINUTE", "10"))),

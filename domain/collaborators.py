@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import InitVar, dataclass, field
 from typing import Protocol
 
+import httpx
 from redis.asyncio import Redis
 
 from domain.clock import Clock
@@ -32,6 +33,8 @@ class Collaborators:
     # The job queue, once one is built for these collaborators (``domain/jobs.py::make_broker``);
     # without one, work a service would kick waits for the hourly due-jobs run.
     jobs: JobQueue | None = None
+    # How webhook deliveries reach the network (None: httpx's own; a test may hand in another).
+    webhook_transport: httpx.AsyncBaseTransport | None = None
     # The cloud moderation provider (none by default) and this process's word matcher.
     safety: ContentSafety = field(default_factory=ContentSafety)
 

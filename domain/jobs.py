@@ -33,9 +33,12 @@ from domain.referrals import leaderboard as referral_board
 from domain.rewards.reminders import remind_uncollected
 from domain.rewards.services import purge_idempotency_records
 from domain.segments.recompute import recompute_tiers_if_due
+from domain.webhooks.delivery import deliver_due as deliver_webhooks
 
 TOKEN_RETENTION = timedelta(days=7)
 SCHEDULE_SECONDS = 3600
+WEBHOOKS_TASK = "deliver_webhooks"
+WEBHOOKS_SECONDS = 15  # how often due webhook deliveries are looked for (retries wait 30 s+)
 log = logging.getLogger("linli.jobs")
 
 
@@ -64,6 +67,11 @@ def make_broker(c: Collaborators, queue_url: str) -> AsyncBroker:
         return len(await tell_voting_opened(c, campaign_id, opened_by or None))
 
     broker.register_task(deliver, task_name=DELIVER_TASK)
+
+    async def webhooks(now_iso: str | None = None) -> int:
+        return await deliver_webhooks(c, _moment(c, now_iso))
+
+    broker.register_task(webhooks, task_name=WEBHOOKS_TASK)
 
     async def build_export(export_id: int) -> bool:
         return await build_data_export(export_id, c.clock.now())
@@ -107,7 +115,8 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
     (after quiet hours, retries, kicks lost), private groups' join requests left undecided,
     accounts whose deletion grace period ended, data exports past their 24 hours, idempotency
     keys past theirs, uploads nothing used within a day, staff reads of personal data past a
-    year. Rate-limit counters need nothing: each Redis key expires with its window."""
+    year, webhook deliveries due. Rate-limit counters need nothing: each Redis key expires with
+    its window."""
     now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now, c),
@@ -130,6 +139,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "idempotency_purged": await purge_idempotency_records(now),
         "uploads_purged": await purge_unused_uploads(c, now),
         "data_reads_purged": await purge_old_reads(now),
+        "webhooks_delivered": await deliver_webhooks(c, now),
     }
     log.info("due jobs ran: %s", done)
     return done
@@ -150,12 +160,18 @@ async def heal_derived(redis: Redis, now: datetime) -> int:
 
 async def kick_due_jobs_every(broker: AsyncBroker, seconds: int = SCHEDULE_SECONDS) -> None:
     """The schedule: each app process kicks the due jobs at start-up and then every hour."""
-    task = broker.find_task("run_due_jobs")
+    await kick_every(broker, "run_due_jobs", seconds)
+
+
+async def kick_every(broker: AsyncBroker, task_name: str, seconds: float) -> None:
+    """Kick ``task_name`` now and then every ``seconds`` (webhook retries are due every 30 s
+    or more, the due jobs every hour)."""
+    task = broker.find_task(task_name)
     if task is None:
-        raise RuntimeError("run_due_jobs is not registered")
+        raise RuntimeError(f"{task_name} is not registered")
     while True:
         try:
             await task.kiq()
         except Exception:  # Redis away: try again next round, the jobs catch up
-            log.exception("could not kick the due jobs")
+            log.exception("could not kick %s", task_name)
         await asyncio.sleep(seconds)

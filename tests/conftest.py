@@ -18,6 +18,7 @@ from asgi import create_app
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.wechat import WechatClient
+from domain.webhooks.outbox import forget_endpoints
 from settings import Settings
 from tests.factories import CLOCK_START
 from tests.stores import (
@@ -107,6 +108,7 @@ async def _isolated(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     yield
     if "database_url" in request.fixturenames:
         await truncate_all()
+        forget_endpoints()  # the webhook endpoints a process keeps are gone with the tables
     if "redis" in request.fixturenames:
         redis_client: Redis = request.getfixturevalue("redis")
         await redis_client.flushdb()
