@@ -34,6 +34,8 @@ from domain.posts import text
 from domain.posts.models import Post, PostKind, PostStatus
 from domain.ratelimit import Limit, hit_all
 from domain.safety.services import screen
+from domain.webhooks.models import EventKind
+from domain.webhooks.outbox import enqueue
 
 PROPOSALS = Limit("campaign:propose", 5, 60)
 
@@ -366,6 +368,8 @@ async def close_campaign(
             winner_id = await _name_winner(c, campaign_id)
             if admin is not None:  # the job's closing at the end of voting is no staff change
                 await _audit_closing(admin, campaign, winner_id, now)
+            ended = {"campaign_id": campaign_id, "winner_entry_id": winner_id}
+            await enqueue(EventKind.CAMPAIGN_CLOSED, ended, now)
     if closed:
         await live.rebuild(c.redis, campaign_id)
         await live.publish(c.redis, campaign_id)

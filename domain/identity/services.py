@@ -51,6 +51,8 @@ from domain.programme.queries import current_privacy_policy
 from domain.ratelimit import Limit, hit_all
 from domain.referrals.services import record_referral, refuse_self_referral
 from domain.safety.services import screen_name
+from domain.webhooks.models import EventKind
+from domain.webhooks.outbox import enqueue
 
 MAX_INTEREST_TAGS = 10
 TAG_REFUSED = "兴趣标签不存在或已停用"
@@ -148,6 +150,12 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
                 member=member, version=policy.version, accepted_at=c.clock.now()
             )
             await record_referral(inviter, member, c.clock.now())
+            registered = {
+                "member_id": member.id,
+                "estate_id": member.estate_id,
+                "invited_by": inviter.id if inviter else None,
+            }
+            await enqueue(EventKind.MEMBER_REGISTERED, registered, c.clock.now())
             return member
     except IntegrityError as error:  # a concurrent registration took the phone first
         raise PhoneTakenError() from error

@@ -54,6 +54,8 @@ from domain.posts.visibility import visible_sql
 from domain.programme.queries import current_programme_rules
 from domain.safety.services import remember_rejected_images, screen
 from domain.search.index import index_after_commit
+from domain.webhooks.models import EventKind
+from domain.webhooks.outbox import enqueue
 
 MAX_IMAGES = 9
 
@@ -217,6 +219,8 @@ async def moderate_post(
             await remember_rejected_images(c, post_id)
         if action == "FEATURE":
             await award_points(c, post.author_id, "post_featured", f"post:{post.id}")
+            featured_post = {"post_id": post.id, "author_id": post.author_id}
+            await enqueue(EventKind.POST_FEATURED, featured_post, c.clock.now())
         announce(c, PostModerated(post_id=post_id, actor_id=actor.id, action=action, note=note))
     return post
 

@@ -15,6 +15,8 @@ from domain.points.services import award_points
 from domain.referrals import leaderboard
 from domain.referrals.facts import ReferralRewarded
 from domain.referrals.models import Referral, ReferralStatus
+from domain.webhooks.models import EventKind
+from domain.webhooks.outbox import enqueue
 
 
 async def refuse_self_referral(
@@ -74,6 +76,12 @@ async def qualify(
         )
         if updated:
             done.append(Qualified(referral_id, referrer_id, invitee_id))
+            rewarded = {
+                "referral_id": referral_id,
+                "referrer_id": referrer_id,
+                "invitee_id": invitee_id,
+            }
+            await enqueue(EventKind.REFERRAL_REWARDED, rewarded, now)
     return done
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -41,6 +42,8 @@ from domain.rewards.models import (
     Reward,
     RewardRestock,
 )
+from domain.webhooks.models import EventKind
+from domain.webhooks.outbox import enqueue
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ async def redeem_reward(
             redemption = await _redeem(c, member, reward_id, quantity, key)
             record.result_ref = redemption.id
             await record.save(update_fields=["result_ref"])
+            await enqueue(EventKind.REDEMPTION_CREATED, _event(redemption), c.clock.now())
             announce(c, _reserved(redemption))
         return redemption
     except IntegrityError:
@@ -203,6 +207,17 @@ IDEMPOTENCY_RETENTION = timedelta(hours=24)
 async def purge_idempotency_records(now: datetime) -> int:
     """Drop the keys of writes older than ``IDEMPOTENCY_RETENTION``; returns how many."""
     return await IdempotencyRecord.filter(created_at__lt=now - IDEMPOTENCY_RETENTION).delete()
+
+
+def _event(redemption: Redemption) -> dict[str, Any]:
+    """What a webhook tells of a redemption (never its pickup code)."""
+    return {
+        "redemption_id": redemption.id,
+        "member_id": redemption.member_id,
+        "reward_id": redemption.reward_id,
+        "quantity": redemption.quantity,
+        "points_spent": redemption.points_spent,
+    }
 
 
 def _reserved(redemption: Redemption) -> RedemptionReserved:
@@ -332,6 +347,7 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
             f"refund:{redemption.id}",
             now,
         )
+        await enqueue(EventKind.REDEMPTION_CANCELLED, _event(redemption), now)
     return await Redemption.get(id=redemption_id).select_related("reward")
 
 
@@ -343,9 +359,12 @@ async def fulfil_redemption(c: Collaborators, host: Member, pickup_code: str) ->
     redemption = await Redemption.get_or_none(pickup_code=code)
     if redemption is None:
         raise NotFoundError("兑换码不存在")
-    done = await Redemption.filter(id=redemption.id, status=RedemptionStatus.RESERVED).update(
-        status=RedemptionStatus.FULFILLED, fulfilled_at=c.clock.now(), fulfilled_by_id=host.id
-    )
+    async with atomic():
+        done = await Redemption.filter(id=redemption.id, status=RedemptionStatus.RESERVED).update(
+            status=RedemptionStatus.FULFILLED, fulfilled_at=c.clock.now(), fulfilled_by_id=host.id
+        )
+        if done:
+            await enqueue(EventKind.REDEMPTION_FULFILLED, _event(redemption), c.clock.now())
     if not done:
         # Lost to a cancel or an earlier fulfilment: say which (the status no longer changes).
         status = await column(Redemption.filter(id=redemption.id), "status")

@@ -35,6 +35,8 @@ from domain.segments.rfm import (
     assign,
     cuts_from_values,
 )
+from domain.webhooks.models import EventKind
+from domain.webhooks.outbox import enqueue_all
 
 BATCH = 2_000
 Progress = Callable[[int, int], None]  # (members done, members in all)
@@ -258,6 +260,10 @@ async def _score_batch(
             for tier, ids in changes.items():
                 await Member.filter(id__in=ids).update(tier=tier.value)
             await TierChange.bulk_create(history)
+            moved = [
+                {"member_id": r.member_id, "from": r.from_tier, "to": r.to_tier} for r in history
+            ]
+            await enqueue_all(EventKind.TIER_CHANGED, moved, now)
             if listeners is not None:
                 for row in history:
                     announce(listeners, TierChanged(row.member_id, row.from_tier, row.to_tier))

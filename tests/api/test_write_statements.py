@@ -6,6 +6,7 @@ from __future__ import annotations
 from domain.collaborators import Collaborators
 from domain.points.services import award_points
 from domain.rewards.models import Reward
+from domain.webhooks.outbox import enabled_endpoints
 from tests.api.test_groups_api import token_for
 from tests.api.test_identity_api import op
 from tests.api.test_posts_api import make_post
@@ -63,6 +64,7 @@ async def test_redeem_reward_sends_its_pinned_statements(
         "quantity": 1,
         "idempotencyKey": "redeem-pinned-1",
     }
+    await enabled_endpoints()  # webhook endpoints, kept by the process as between requests
     with count_sql() as seen:
         body = await gql(op("RedeemReward"), variables, token)
     answer = body["data"]["redeemReward"]
