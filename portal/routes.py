@@ -15,6 +15,7 @@ from portal.views import (
     admin_safety,
     admin_settings,
     admin_tags,
+    admin_webhooks,
     back_office,
     campaigns,
     dashboard,
@@ -417,6 +418,24 @@ def settings_admin_routes() -> list[Route]:
             admin_settings.rules_page,
             methods=["GET", "POST"],
             name="admin_settings",
+        ),
+        Route(
+            "/admin/webhooks",
+            admin_webhooks.webhooks_page,
+            methods=["GET", "POST"],
+            name="admin_webhooks",
+        ),
+        Route(
+            "/admin/webhooks/{endpoint_id:int}/{action:str}",
+            admin_webhooks.switch,
+            methods=["POST"],
+            name="admin_webhook_switch",
+        ),
+        Route(
+            "/admin/webhooks/deliveries/{delivery_id:int}/redeliver",
+            admin_webhooks.redeliver,
+            methods=["POST"],
+            name="admin_webhook_redeliver",
         ),
         Route(
             "/admin/privacy",
