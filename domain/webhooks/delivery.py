@@ -128,9 +128,11 @@ async def record(c: Collaborators, delivery: WebhookDelivery, outcome: Outcome) 
     async with atomic():
         # Only the holder of the lease records (a late answer after another worker took over
         # the row is dropped: that worker's attempt counts).
-        await WebhookDelivery.filter(id=delivery.id, status=DeliveryStatus.SENDING).update(
-            status=status, lease_until=None, **fields
-        )
+        held = await WebhookDelivery.filter(
+            id=delivery.id, status=DeliveryStatus.SENDING, lease_until=delivery.lease_until
+        ).update(status=status, lease_until=None, **fields)
+        if not held:
+            return DeliveryStatus.SENDING
         if status is DeliveryStatus.DELIVERED:
             await WebhookEndpoint.filter(id=endpoint.id).update(failing_since=None)
         else:

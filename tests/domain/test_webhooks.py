@@ -177,6 +177,22 @@ async def test_a_delivery_claimed_by_a_worker_that_died_is_sent_after_its_lease(
     assert (await WebhookDelivery.get()).status == DeliveryStatus.DELIVERED
 
 
+async def test_a_late_answer_to_a_worker_whose_lease_lapsed_changes_nothing(
+    c: Collaborators, receiver: Receiver
+) -> None:
+    await _endpoint(c, receiver.url)
+    await _redeem(c)
+    (slow,) = await sender.claim_due(c.clock.now())
+    c.clock.advance(seconds=61)  # type: ignore[attr-defined]
+    (taken_over,) = await sender.claim_due(c.clock.now())
+    late = await sender.record(c, slow, sender.Outcome(500, "busy"))
+    assert late is DeliveryStatus.SENDING  # dropped: the row is the other worker's now
+    row = await WebhookDelivery.get()
+    assert (row.status, row.attempts, row.last_status) == (DeliveryStatus.SENDING, 0, None)
+    assert await sender.record(c, taken_over, sender.Outcome(200, None)) is DeliveryStatus.DELIVERED
+    assert (await WebhookDelivery.get()).attempts == 1
+
+
 async def test_redelivering_sends_the_same_event_again(
     c: Collaborators, receiver: Receiver
 ) -> None:
