@@ -38,6 +38,7 @@ from web.health import healthz
 from web.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
 from web.suspension import SuspendedWritesMiddleware
 from web.uploads import media, upload
+from web.wechat_events import wechat_events
 
 log = logging.getLogger("linli.app")
 
@@ -132,6 +133,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Route("/api/uploads", upload, methods=["POST"], name="upload"),
             Route("/media/{key}", media, name="media"),
+            Route("/api/wechat/events", wechat_events, methods=["GET", "POST"], name="wechat"),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
             *portal_routes(),
         ],

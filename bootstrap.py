@@ -10,14 +10,16 @@ from domain.clock import Clock
 from domain.collaborators import Collaborators
 from domain.identity.wechat import WechatClient
 from domain.jobs import make_broker
+from domain.safety.wechat_provider import WechatContentSecurity
 from domain.stores import open_redis
 from settings import Settings
 
 
 def build_collaborators(settings: Settings) -> Collaborators:
-    """The real ones: Redis over a pool, the wall clock, the WeChat client. The caller closes
+    """The real ones: Redis over a pool, the wall clock, the WeChat client (and WeChat's image
+    checks when ``WECHAT_MEDIA_CHECK`` is on). The caller closes
     ``redis`` when it is done."""
-    return Collaborators(
+    collaborators = Collaborators(
         settings=settings,
         redis=open_redis(settings.redis_url, settings.stores),
         clock=Clock(),
@@ -25,6 +27,9 @@ def build_collaborators(settings: Settings) -> Collaborators:
             settings.wechat_base_url, settings.wechat_app_id, settings.wechat_app_secret
         ),
     )
+    if settings.wechat_media_check:
+        collaborators.safety.provider = WechatContentSecurity()
+    return collaborators
 
 
 def build_broker(collaborators: Collaborators) -> AsyncBroker:

@@ -125,6 +125,12 @@ class Settings:
     wechat_templates: tuple[tuple[str, str], ...] = ()
     wechat_push_page: str = "pages/notifications/index"
     notification_push_budget: int = 3
+    # WeChat's content security for images (mediaCheckAsync): uploads are sent to it and its
+    # verdict arrives at /api/wechat/events, signed with the push token of the mini-program's
+    # message-push settings. public_url is this site's address as WeChat fetches images from it.
+    wechat_media_check: bool = False
+    wechat_push_token: str = ""
+    public_url: str = "http://127.0.0.1:8000"
     access_token_seconds: int = 2 * 3600
     refresh_token_seconds: int = 30 * 24 * 3600
     portal_session_seconds: int = 30 * 24 * 3600
@@ -192,6 +198,9 @@ def load_settings() -> Settings:
         wechat_templates=parse_templates(_env("WECHAT_TEMPLATES", "")),
         wechat_push_page=_env("WECHAT_PUSH_PAGE", "pages/notifications/index"),
         notification_push_budget=int(_env("NOTIFICATION_PUSH_BUDGET", "3")),
+        wechat_media_check=_flag("WECHAT_MEDIA_CHECK"),
+        wechat_push_token=_env("WECHAT_PUSH_TOKEN", ""),
+        public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000"),
         https_only_cookies=_flag("HTTPS_ONLY_COOKIES"),
         webhooks_allow_private=_flag("WEBHOOKS_ALLOW_PRIVATE"),
         trusted_proxy_count=int(_env("TRUSTED_PROXY_COUNT", "0")),

@@ -32,6 +32,8 @@ from domain.privacy.export import EXPORT_TASK, build_data_export, drop_expired_e
 from domain.referrals import leaderboard as referral_board
 from domain.rewards.reminders import remind_uncollected
 from domain.rewards.services import purge_idempotency_records
+from domain.safety.media_check import SUBMIT_TASK as MEDIA_CHECK_TASK
+from domain.safety.media_check import submit_due as submit_media_checks
 from domain.segments.recompute import recompute_tiers_if_due
 from domain.webhooks.delivery import deliver_due as deliver_webhooks
 
@@ -77,6 +79,11 @@ def make_broker(c: Collaborators, queue_url: str) -> AsyncBroker:
         return await build_data_export(export_id, c.clock.now())
 
     broker.register_task(build_export, task_name=EXPORT_TASK)
+
+    async def media_checks() -> int:
+        return await submit_media_checks(c)
+
+    broker.register_task(media_checks, task_name=MEDIA_CHECK_TASK)
     broker.register_task(estate_told, task_name=VOTING_OPENED_TASK)
     c.jobs = BrokerJobs(broker)  # services kick their background work on this queue
     return broker
@@ -115,8 +122,8 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
     (after quiet hours, retries, kicks lost), private groups' join requests left undecided,
     accounts whose deletion grace period ended, data exports past their 24 hours, idempotency
     keys past theirs, uploads nothing used within a day, staff reads of personal data past a
-    year, webhook deliveries due. Rate-limit counters need nothing: each Redis key expires with
-    its window."""
+    year, webhook deliveries due, uploads still to be sent to the cloud image check. Rate-limit
+    counters need nothing: each Redis key expires with its window."""
     now = now or c.clock.now()
     done = {
         "released": await points_jobs.release_pending_points(now, c),
@@ -140,6 +147,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "uploads_purged": await purge_unused_uploads(c, now),
         "data_reads_purged": await purge_old_reads(now),
         "webhooks_delivered": await deliver_webhooks(c, now),
+        "images_sent_for_checking": await submit_media_checks(c),
     }
     log.info("due jobs ran: %s", done)
     return done

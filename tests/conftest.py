@@ -18,6 +18,7 @@ from asgi import create_app
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.identity.wechat import WechatClient
+from domain.safety.wechat_provider import WechatContentSecurity
 from domain.webhooks.outbox import forget_endpoints
 from settings import Settings
 from tests.factories import CLOCK_START
@@ -28,7 +29,7 @@ from tests.stores import (
     drop_test_database,
     truncate_all,
 )
-from tests.wechat_standin import wechat_standin
+from tests.wechat_standin import STANDIN, wechat_standin
 
 FORBID_SKIPS = os.environ.get("LINLI_FORBID_SKIPS") == "1"
 _skipped: list[str] = []
@@ -122,6 +123,22 @@ def collaborators(settings: Settings, redis: Redis, clock: FrozenClock) -> Colla
         clock=clock,
         wechat=WechatClient(settings.wechat_base_url, settings.wechat_app_id, "wx-secret"),
     )
+
+
+PUSH_TOKEN = "push-token-of-the-mini-program"
+
+
+@pytest.fixture
+def wechat_checks(collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch) -> Collaborators:
+    """WeChat's content security as the image provider (the stand-in answers), and the push
+    token of its verdicts set."""
+    STANDIN.reset()
+    monkeypatch.setattr(collaborators.safety, "provider", WechatContentSecurity())
+    settings = collaborators.settings.with_overrides(
+        wechat_push_token=PUSH_TOKEN, public_url="https://linli.example.cn"
+    )
+    monkeypatch.setattr(collaborators, "settings", settings)
+    return collaborators
 
 
 @pytest_asyncio.fixture

@@ -3,6 +3,10 @@
 code2session: codes ``ok-<openid>`` log in as that openid; ``expired`` answers errcode 40029;
 ``down`` answers 500 with no JSON.
 
+Image checks (``/wxa/media_check_async``): each accepted one is recorded in
+``STANDIN.media_checks`` and answered with trace ids ``trace-1``, ``trace-2``…; an openid that
+starts with ``stranger`` answers errcode 40003 (WeChat will not take it); with a valid token only.
+
 Access token (``/cgi-bin/token``) and subscription messages (``/cgi-bin/message/subscribe/send``):
 tokens are issued as ``tok-1``, ``tok-2``…, valid until ``STANDIN.expire_tokens()``; a send with
 an unknown or expired token answers 40001. ``STANDIN.script_send(openid, 43101, ...)`` makes the
@@ -43,10 +47,12 @@ class StandinState:
     sends: list[Send] = field(default_factory=list)
     scripts: dict[str, list[int]] = field(default_factory=dict)
     expires_in: int = 7200
+    media_checks: list[dict[str, Any]] = field(default_factory=list)
 
     def reset(self) -> None:
         with self.lock:
             self.issued, self.expires_in = 0, 7200
+            self.media_checks.clear()
             self.valid.clear()
             self.sends.clear()
             self.scripts.clear()
@@ -90,6 +96,15 @@ class StandinState:
             )
             return errcode
 
+    def answer_media_check(self, token: str, body: dict[str, Any]) -> dict[str, object]:
+        with self.lock:
+            if token not in self.valid:
+                return {"errcode": 40001, "errmsg": ERRMSG[40001]}
+            if str(body.get("openid", "")).startswith("stranger"):
+                return {"errcode": 40003, "errmsg": "invalid openid"}
+            self.media_checks.append(body)
+            return {"errcode": 0, "errmsg": "ok", "trace_id": f"trace-{len(self.media_checks)}"}
+
 
 STANDIN = StandinState()
 ERRMSG = {0: "ok", 40001: "invalid credential, access_token is invalid or not latest"}
@@ -123,10 +138,13 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         message = json.loads(self.rfile.read(length) or b"{}")
+        token = parse_qs(url.query).get("access_token", [""])[0]
+        if url.path == "/wxa/media_check_async":
+            self._json(STANDIN.answer_media_check(token, message))
+            return
         if url.path != "/cgi-bin/message/subscribe/send":
             self._down()
             return
-        token = parse_qs(url.query).get("access_token", [""])[0]
         errcode = STANDIN.answer_send(token, message)
         if errcode == DOWN:
             self._down()

@@ -4,7 +4,8 @@ uploads made with the cookie.
 The token lives in the signed session; pages put it in ``hx-headers`` on ``<body>`` (htmx sends it
 as ``X-CSRF-Token``) and in a hidden ``csrf_token`` field of plain forms. Unsafe methods without a
 matching token get 403. ``/graphql`` authenticates by bearer header, never by cookie, so it needs
-no token, nor does a request that authenticates with a bearer header; websockets pass through."""
+no token, nor does a request that authenticates with a bearer header; WeChat's message push
+(``/api/wechat/events``) carries no cookie and is signed by WeChat; websockets pass through."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-EXEMPT_PATHS = ("/graphql",)
+EXEMPT_PATHS = ("/graphql", "/api/wechat/events")
 MAX_FORM_BYTES = 256 * 1024
 SESSION_KEY = "csrf_token"
 

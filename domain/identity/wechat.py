@@ -1,4 +1,5 @@
-"""WeChat's server APIs: the code2session exchange, the access token and subscription messages.
+"""WeChat's server APIs: the code2session exchange, the access token, subscription messages and
+the asynchronous image check (``mediaCheckAsync``).
 The base URL is a setting, so tests run a local stand-in."""
 
 from __future__ import annotations
@@ -82,6 +83,13 @@ class WechatClient:
         return await self._call(
             "POST", "/cgi-bin/message/subscribe/send", params=params, json=message
         )
+
+    async def media_check_async(self, access_token: str, url: str, openid: str) -> WechatAnswer:
+        """security.mediaCheckAsync (version 2, an image posted by a member): ``trace_id`` in
+        ``data``; the verdict comes later by message push (``wxa_media_check``)."""
+        params = {"access_token": access_token}
+        body = {"media_url": url, "media_type": 2, "version": 2, "scene": 3, "openid": openid}
+        return await self._call("POST", "/wxa/media_check_async", params=params, json=body)
 
     async def _call(
         self,

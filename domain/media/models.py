@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -9,6 +10,16 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:
     from domain.identity.models import Member
+
+
+class CloudCheck(StrEnum):
+    """Where an image stands with a provider that answers later (WeChat ``mediaCheckAsync``)."""
+
+    DUE = "DUE"  # to be sent to the provider
+    WAITING = "WAITING"  # sent; the verdict comes by the provider's call (cloud_trace_id)
+    PASSED = "PASSED"
+    FLAGGED = "FLAGGED"  # cloud_flag says why
+    SKIPPED = "SKIPPED"  # the provider would not take it (WeChat's needs the uploader's openid)
 
 
 class Image(Model):
@@ -26,6 +37,10 @@ class Image(Model):
     # What the cloud moderation provider said was wrong with it at upload (None: nothing, or
     # no provider); a post using it waits for a moderator.
     cloud_flag = fields.CharField(max_length=200, null=True)
+    # The later verdict, when the provider gives one (None: it answers at upload, or there is
+    # none), and the provider's id for the request it answers.
+    cloud_check = fields.CharEnumField(CloudCheck, max_length=8, null=True, db_index=True)
+    cloud_trace_id = fields.CharField(max_length=64, null=True, unique=True)
     created_at = fields.DatetimeField()
 
     owner_id: int

@@ -10,8 +10,9 @@ from domain import ratelimit
 from domain.collaborators import Collaborators
 from domain.identity.models import Member
 from domain.media import images
-from domain.media.models import Image
+from domain.media.models import CloudCheck, Image
 from domain.media.storage import ImageStorage, new_key
+from domain.safety import media_check
 from domain.safety.imagehash import dhash
 
 UPLOADS = ratelimit.Limit("uploads", count=30, window_seconds=10 * 60)
@@ -30,8 +31,9 @@ async def upload_image(
     key = new_key(processed.format)
     image_hash = await asyncio.to_thread(dhash, processed.data)
     cloud_flag = await c.safety.provider.check_image(processed.data)
+    later = media_check.asks_later(c)
     await storage.save(key, processed.data, processed.format.content_type)
-    return await Image.create(
+    image = await Image.create(
         owner=owner,
         storage_key=key,
         content_type=processed.format.content_type,
@@ -40,8 +42,12 @@ async def upload_image(
         size_bytes=len(processed.data),
         dhash=image_hash,
         cloud_flag=cloud_flag[:200] if cloud_flag else None,
+        cloud_check=CloudCheck.DUE if later else None,
         created_at=c.clock.now(),
     )
+    if later:
+        await media_check.kick_submissions(c)
+    return image
 
 
 async def find_own_image_url(c: Collaborators, owner: Member, image_id: int) -> str | None:

@@ -6,6 +6,7 @@ delivery: sent, tried again later, or failed for good."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any
 
@@ -41,17 +42,29 @@ def verdict(answer: WechatAnswer) -> Verdict:
 
 async def send_message(c: Collaborators, message: dict[str, Any]) -> WechatAnswer:
     """subscribeMessage.send with the cached token; once more with a fresh one if it expired."""
+
+    async def send(token: str) -> WechatAnswer:
+        return await c.wechat.send_subscribe_message(token, message)
+
+    return await with_access_token(c, send)
+
+
+async def with_access_token(
+    c: Collaborators, call: Callable[[str], Awaitable[WechatAnswer]]
+) -> WechatAnswer:
+    """``call`` with the cached server token; once more with a fresh one if WeChat says it
+    expired. WeChat's refusal of a token is the answer when none can be had."""
     token, refused = await access_token(c)
     if token is None:
         return refused
-    answer = await c.wechat.send_subscribe_message(token, message)
+    answer = await call(token)
     if answer.errcode not in TOKEN_EXPIRED:
         return answer
     await _forget(c, token)
     token, refused = await access_token(c)
     if token is None:
         return refused
-    return await c.wechat.send_subscribe_message(token, message)
+    return await call(token)
 
 
 async def access_token(c: Collaborators) -> tuple[str | None, WechatAnswer]:

@@ -18,6 +18,7 @@ from domain.posts.models import AuditLogEntry, Comment, Post, PostStatus
 from domain.safety import services
 from domain.safety.imagehash import dhash, distance
 from domain.safety.models import RejectedImageHash, SensitiveWord
+from domain.safety.provider import NoCloudModeration
 from domain.safety.rules import WordCategory
 from tests.api.test_groups_api import token_for
 from tests.api.test_identity_api import op, register
@@ -344,7 +345,7 @@ async def test_a_held_campaign_entry_shows_why_to_moderators_only(
     assert await CampaignEntry.filter(safety_flag="敏感词（需审核）").count() == 1
 
 
-class PictureModeration:
+class PictureModeration(NoCloudModeration):
     """A cloud provider's stand-in: an image whose top-right corner is red is risky."""
 
     def __init__(self) -> None:

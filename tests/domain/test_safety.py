@@ -19,6 +19,7 @@ from domain.posts import services as posts
 from domain.posts.models import Post, PostKind, PostStatus
 from domain.safety import services
 from domain.safety.errors import ContentBlockedError
+from domain.safety.provider import NoCloudModeration
 from domain.safety.rules import FLAG_CLOUD, WordCategory
 from tests.domain.campaign_helpers import voter
 from tests.factories import make_member
@@ -93,7 +94,7 @@ async def test_names_refuse_blocked_words_and_contact_details_and_mask_replace_w
     assert await InterestGroup.all().count() == 0
 
 
-class StandInModeration:
+class StandInModeration(NoCloudModeration):
     """What a cloud provider would answer: risky for texts with 云端风险, and it counts calls."""
 
     def __init__(self) -> None:

@@ -19,6 +19,7 @@ from domain.safety import services
 from domain.safety.imagehash import dhash
 from domain.safety.models import SensitiveWord
 from domain.safety.rules import WordCategory
+from tests.api.test_media_check import media_event, push, with_openid
 from tests.api.test_posts_api import attach_image, make_post
 from tests.api.test_safety_api import PictureModeration, other_picture, picture
 from tests.api.test_uploads import post_file
@@ -314,3 +315,30 @@ async def test_an_image_the_cloud_provider_finds_risky_holds_the_shared_post_wit
     await log_in(client, await moderator())
     queue = (await client.get("/moderation")).text
     assert "另一张照片" in queue and "内容安全检查送审原因： 云端审核提示图片风险" in queue
+
+
+async def test_a_shared_post_whose_image_wechat_later_finds_risky_leaves_the_site_for_the_queue(
+    client: httpx.AsyncClient, wechat_checks: Collaborators
+) -> None:
+    c = wechat_checks
+    author = await trusted(c)
+    await with_openid(c, author, "o-author")
+    csrf = await log_in(client, author)
+    sent = await post_file(client, {"X-CSRF-Token": csrf}, other_picture(), "p.png", "image/png")
+    assert sent.status_code == 201, sent.text
+    image_id = pk_of(sent.json()["id"], "Image")
+    assert image_id is not None
+    shared = await client.post(
+        "/share", data=story(csrf, "今天的晚霞", "看看这张照片拍得怎么样", image_id)
+    )
+    assert shared.status_code == 303, shared.text
+    post = await Post.get(title="今天的晚霞")
+    await log_in(client, await make_member(display_name="邻居"))
+    assert (await client.get(f"/posts/{post.id}")).status_code == 200
+
+    answered = await push(client, media_event("trace-1", "risky", 20002))
+    assert answered.text == "success"
+    assert (await client.get(f"/posts/{post.id}")).status_code == 404
+    await log_in(client, await moderator())
+    queue = (await client.get("/moderation")).text
+    assert "今天的晚霞" in queue and "云端审核提示图片风险（色情）" in queue
