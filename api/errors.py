@@ -360,6 +360,23 @@ class EstateArchived(UserError):
 
 
 @strawberry.type(
+    description="Estate-only votes and events are for residents verified in the estate (code "
+    "`ESTATE_UNVERIFIED`): an order picked up at its pickup point, a host's attestation, or an "
+    "invite from a verified neighbour verifies them; nothing changed."
+)
+class EstateUnverified(UserError):
+    pass
+
+
+@strawberry.type(
+    description="The member is verified in their estate already (code `ALREADY_VERIFIED`); "
+    "nothing changed."
+)
+class AlreadyVerified(UserError):
+    pass
+
+
+@strawberry.type(
     description="The event was cancelled: no new registrations, and it cannot be edited (code "
     "`EVENT_CANCELLED`); nothing changed."
 )
@@ -511,6 +528,8 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
         request_id=strawberry.ID(encode_id("RoleGrantRequest", e.request_id)),
     ),
     identity.EstateArchivedError: _plain(EstateArchived),
+    identity.EstateUnverifiedError: _plain(EstateUnverified),
+    identity.AlreadyVerifiedError: _plain(AlreadyVerified),
     identity.EstateNameTakenError: _plain(EstateNameTaken),
     points.InsufficientPointsError: lambda e: InsufficientPoints(
         code=e.code, message=e.message, balance=e.balance, cost=e.cost

@@ -96,6 +96,8 @@ def _plan_orders(
                     purchased_at=at,
                     member_id=member.id,
                     items=basket,
+                    # Collected at the buyer's estate's pickup point: it verifies them there.
+                    pickup_estate=str(member.estate_id) if member.estate_id else None,
                 )
             )
     return rows

@@ -34,6 +34,7 @@ from portal.views import (
     private_groups,
     purchases,
     referrals,
+    residents,
     rewards,
     search,
     standing,
@@ -61,6 +62,13 @@ def portal_routes() -> list[Route]:
         ),
         Route("/admin", back_office.home, name="admin_home"),
         Route("/staff/estate-requests", estate_changes.requests_page, name="estate_requests"),
+        Route("/staff/residents", residents.residents_page, name="staff_residents"),
+        Route(
+            "/staff/residents/{member_id:int}/attest",
+            residents.attest,
+            methods=["POST"],
+            name="attest_resident",
+        ),
         Route(
             "/staff/estate-requests/{request_id:int}/{decision:str}",
             estate_changes.decide,

@@ -11,6 +11,10 @@ from api.identity.mutations.archive_pickup_point import (
     ArchivePickupPointResult,
     archive_pickup_point,
 )
+from api.identity.mutations.attest_estate_resident import (
+    AttestEstateResidentResult,
+    attest_estate_resident,
+)
 from api.identity.mutations.create_estate import CreateEstateResult, create_estate
 from api.identity.mutations.create_interest_tag import CreateInterestTagResult, create_interest_tag
 from api.identity.mutations.decide_estate_change import (
@@ -65,6 +69,11 @@ class IdentityMutation:
         description="Change the signed-in member's profile.",
         permission_classes=[IsAuthenticated],
         metadata=COUNTS_MUTATION_LIMIT_ITSELF,  # domain/identity/services.update_profile
+    )
+    attest_estate_resident: AttestEstateResidentResult = strawberry.mutation(
+        resolver=attest_estate_resident,
+        description="Hosts (of the member's estate) and admins: verify a member as a resident of "
+        "their estate (audited). Anyone else gets a top-level FORBIDDEN error.",
     )
     decide_estate_change: DecideEstateChangeResult = strawberry.mutation(
         resolver=decide_estate_change,

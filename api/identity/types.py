@@ -14,6 +14,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.fields import field
 from api.honours.badge_kind import BadgeKind
+from api.identity.verification import EstateVerification, estate_verification_of
 from api.notifications.viewer import ViewerNotifications
 from api.pagination import after_id, check_first, connection_of
 from api.points.types import Points
@@ -312,6 +313,13 @@ class Viewer(ViewerNotifications, ViewerPrivacy):
     @field(description="The member's estate (null until chosen, e.g. after WeChat login).")
     async def estate(self, info: Info[Context, Any]) -> Estate | None:
         return await estate_by_id(info, self.model.estate_id)
+
+    @field(
+        description="Whether the member is verified as a resident of their estate, and how to "
+        "get verified when not."
+    )
+    async def estate_verification(self) -> EstateVerification:
+        return await estate_verification_of(self.model.id, self.model.estate_id)
 
     @field(
         description="The member's request to move to another estate while it waits for a host "

@@ -29,6 +29,7 @@ from domain.facts import announce
 from domain.identity.models import Estate, Member, Role
 from domain.identity.policies import require_role
 from domain.identity.suspensions import is_suspended
+from domain.identity.verification import require_verified
 from domain.points.services import award_points
 from domain.posts import text
 from domain.posts.models import Post, PostKind, PostStatus
@@ -233,6 +234,8 @@ async def check_can_vote(c: Collaborators, member: Member, campaign: Campaign) -
     )
     if why is not None:
         raise NotEligibleError(why)
+    if campaign.estate_id is not None:
+        await require_verified(member, campaign.estate_id)
 
 
 async def cast_vote(c: Collaborators, member: Member, entry_id: int) -> VoteCast:

@@ -35,9 +35,11 @@ from domain.events.policies import can_run_events, require_event_runner
 from domain.facts import announce
 from domain.groups.errors import GroupArchivedError
 from domain.groups.models import InterestGroup
+from domain.identity.errors import EstateUnverifiedError
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.identity.suspensions import refuse_if_suspended
+from domain.identity.verification import require_verified
 from domain.points.services import award_points
 
 CANCELLABLE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -115,6 +117,7 @@ async def register_for_event(c: Collaborators, member: Member, event_id: int) ->
         raise EventCancelledError()
     if not rules.registration_open(event.starts_at, now):
         raise RegistrationClosedError()
+    await _refuse_outside_estate(event, member)
     existing = await EventRegistration.get_or_none(event_id=event_id, member_id=member.id)
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         raise AlreadyRegisteredError()
@@ -129,6 +132,18 @@ async def register_for_event(c: Collaborators, member: Member, event_id: int) ->
         ).exists():
             raise AlreadyRegisteredError() from None
         raise
+
+
+async def _refuse_outside_estate(event: Event, member: Member) -> None:
+    """An estate-only group's event takes its estate's verified residents only."""
+    if event.group_id is None:
+        return
+    estate_id = await column(InterestGroup.filter(id=event.group_id), "estate_id")
+    if not estate_id or estate_id[0] is None:
+        return
+    if member.estate_id != estate_id[0]:
+        raise EstateUnverifiedError("这个活动只对本小区已认证的居民开放")
+    await require_verified(member, estate_id[0])
 
 
 async def _take_place(

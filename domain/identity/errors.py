@@ -121,3 +121,18 @@ class StillHostsGroupsError(DomainError):
             f"这位成员仍是{shown}{more}的主理人，请先在小组页任命接替者并移除其主理人身份"
         )
         self.group_names = group_names
+
+
+class EstateUnverifiedError(DomainError):
+    """Estate-only votes and events are for verified residents (domain/identity/verification.py)."""
+
+    code = "ESTATE_UNVERIFIED"
+    message = (
+        "完成小区认证后才能参与本小区的投票和活动："
+        "在本小区自提点取一次货、请本小区主理人认证，或通过已认证邻居的邀请注册"
+    )
+
+
+class AlreadyVerifiedError(DomainError):
+    code = "ALREADY_VERIFIED"
+    message = "这位邻居已经通过小区认证"

@@ -22,6 +22,7 @@ from domain.identity.models import (
     Member,
     Role,
 )
+from domain.identity.verification import verify_by_invite
 
 PENDING = EstateChangeStatus.PENDING
 PENDING_PAGE_MAX = 50
@@ -48,6 +49,7 @@ async def change_estate(c: Collaborators, member: Member, estate_id: int) -> boo
         await _cancel_pending(member.id, None, now)
         await Member.filter(id=member.id).update(estate_id=estate_id)
         member.estate_id = estate_id
+        await verify_by_invite(c, member)  # a WeChat newcomer's inviter may vouch for them
         return True
     waiting = await EstateChangeRequest.get_or_none(member_id=member.id, status=PENDING)
     if waiting is not None and waiting.to_estate_id == estate_id:

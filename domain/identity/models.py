@@ -277,3 +277,39 @@ class RoleGrantRequest(Model):
         table = "role_grant_request"
         ordering = ["id"]
         indexes = (("status", "id"),)
+
+
+class VerifiedBy(StrEnum):
+    PURCHASE = "PURCHASE"  # an order picked up at the estate's pickup point (purchases import)
+    ATTESTED = "ATTESTED"  # a host of the estate, or an admin, vouched for the member
+    INVITE = "INVITE"  # invited by a member verified in the estate
+
+
+class EstateVerification(Model):
+    """That a member is a real resident of an estate, how it was shown and by whom. One row per
+    (member, estate): a member who moves keeps it for the estate they left and is verified in
+    the new one on its own evidence."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="estate_verifications", on_delete=fields.CASCADE
+    )
+    estate: fields.ForeignKeyRelation[Estate] = fields.ForeignKeyField(
+        "linli.Estate", related_name="verifications", on_delete=fields.RESTRICT
+    )
+    via = fields.CharEnumField(VerifiedBy, max_length=8)
+    # The host or admin who attested, or the inviter (null for a purchase, or once erased).
+    vouched_by: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "linli.Member", related_name="estate_vouches", null=True, on_delete=fields.SET_NULL
+    )
+    # The order id of the purchase that showed it.
+    order_id = fields.CharField(max_length=64, null=True)
+    verified_at = fields.DatetimeField()
+
+    member_id: int
+    estate_id: int
+    vouched_by_id: int | None
+
+    class Meta:
+        table = "estate_verification"
+        unique_together = (("member", "estate"),)

@@ -44,6 +44,7 @@ from domain.identity.tokens import (
     revoke_family,
     revoke_token,
 )
+from domain.identity.verification import verify_by_invite
 from domain.media.services import find_own_image_url
 from domain.privacy.deletion import cancel_deletion_on_sign_in
 from domain.privacy.record_models import ConsentRecord
@@ -150,6 +151,7 @@ async def register_member(c: Collaborators, form: Registration, ip: str) -> Memb
                 member=member, version=policy.version, accepted_at=c.clock.now()
             )
             await record_referral(inviter, member, c.clock.now())
+            await verify_by_invite(c, member)
             registered = {
                 "member_id": member.id,
                 "estate_id": member.estate_id,

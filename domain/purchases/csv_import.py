@@ -3,7 +3,8 @@ long the file; the same idempotent recording as ``recordPurchases``; bad rows re
 
 Columns (header row required, order free): ``order_id``, ``phone`` and/or ``member_id``,
 ``amount_cents``, ``purchased_at`` (ISO 8601; without an offset it is Shanghai time), ``items``
-(optional, separated by ``|``).
+(optional, separated by ``|``), ``pickup_estate`` (optional: the estate, by name or id, whose
+pickup point the order was collected at; it verifies the member as a resident there).
 
 One line is one row: a cell cannot span lines, so an unterminated quote is reported on its own
 line instead of swallowing the rows after it. Every line after the header is counted as exactly
@@ -31,6 +32,7 @@ _COLUMNS = {
     "amountCents": "amount_cents",
     "occurredAt": "purchased_at",
     "memberId": "member_id",
+    "pickupEstate": "pickup_estate",
 }
 Progress = Callable[[RecordSummary], None]
 
@@ -81,6 +83,7 @@ def _row(line: int, record: dict[str, str]) -> PurchaseRow | _Parsed:
         member_id=int(member) if member else None,
         phone=cell("phone") or None,
         items=items,
+        pickup_estate=cell("pickup_estate") or None,
     )
 
 

@@ -31,6 +31,9 @@ class PurchaseRow:
     member_id: int | None = None
     phone: str | None = None
     items: list[str] = field(default_factory=list)
+    # The estate whose pickup point the order was collected at (its name or id): verifies the
+    # member as a resident there (domain/identity/verification.py).
+    pickup_estate: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,16 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from tortoise.expressions import Q
+
 from domain.aftercommit import atomic
 from domain.audit import record_change
 from domain.collaborators import Collaborators
 from domain.columns import column
-from domain.identity.models import Member, Role
+from domain.identity.models import Estate, Member, Role
 from domain.identity.policies import require_role
 from domain.identity.rules import normalise_phone
+from domain.identity.verification import verify_by_pickups
 from domain.points.accounts import lock_accounts
 from domain.purchases.models import Purchase
 from domain.purchases.points import award_purchase_points
@@ -157,16 +160,19 @@ async def record_batch(
         else:
             valid[row.order_id] = row
     members = await _resolve_members(list(valid.values()))
+    estates = await _resolve_estates(list(valid.values()))
     ready: list[tuple[PurchaseRow, int]] = []
     for row in valid.values():
         member_id = members.get(row.order_id)
         if member_id is None:
             summary.errors.append(RowError(row.line, "phone", "找不到这位会员"))
+        elif row.pickup_estate and row.pickup_estate not in estates:
+            summary.errors.append(RowError(row.line, "pickupEstate", "找不到这个自提小区"))
         else:
             ready.append((row, member_id))
     summary.rejected = len({e.line for e in summary.errors})
     if ready:
-        await _insert_and_award(c, ready, source, summary, audit)
+        await _insert_and_award(c, ready, source, summary, audit, estates)
     elif audit is not None:
         async with atomic():
             await audit(summary)
@@ -194,12 +200,28 @@ async def _resolve_members(rows: list[PurchaseRow]) -> dict[str, int]:
     return found
 
 
+async def _resolve_estates(rows: list[PurchaseRow]) -> dict[str, int]:
+    """A pickup estate as the rows name it (name or id) → estate id, in one query."""
+    named = {row.pickup_estate for row in rows if row.pickup_estate}
+    if not named:
+        return {}
+    ids = {int(n) for n in named if n.isascii() and n.isdigit() and len(n) < 10}
+    found: dict[str, int] = {}
+    for estate_id, name in await Estate.filter(Q(name__in=named) | Q(id__in=ids)).values_list(
+        "id", "name"
+    ):
+        found[str(name)] = int(estate_id)
+        found[str(estate_id)] = int(estate_id)
+    return {n: found[n] for n in named if n in found}
+
+
 async def _insert_and_award(
     c: Collaborators,
     ready: list[tuple[PurchaseRow, int]],
     source: str,
     summary: RecordSummary,
     audit: Audit | None,
+    estates: dict[str, int],
 ) -> None:
     """One transaction. Lock order: purchase order ids (sorted) → referral rows (by id) → points
     accounts (by member id), the same in every batch, so concurrent batches cannot deadlock."""
@@ -239,6 +261,12 @@ async def _insert_and_award(
         for one in qualified:
             await referrals.reward(c, one)
         summary.referrals_rewarded = len(qualified)
+        picked_up = [
+            (member_id, estates[row.pickup_estate], row.order_id)
+            for row, member_id in ready
+            if row.pickup_estate
+        ]
+        await verify_by_pickups(picked_up, now)
         if audit is not None:
             await audit(summary)
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from domain.clock import SHANGHAI
 from domain.errors import DomainError, InvalidInputError
-from domain.identity import estate_changes, queries, services
+from domain.identity import estate_changes, queries, services, verification
 from domain.identity.rules import mask_phone
 from domain.privacy import consent
 from domain.programme.queries import (
@@ -140,6 +140,12 @@ async def profile_page(request: Request) -> Response:
         "estates": [e for e in estates if not e.archived or e.id == member.estate_id],
         "estate_names": {estate.id: estate.name for estate in estates},
         "pending_change": await estate_changes.pending_estate_change(member.id),
+        "tz": SHANGHAI,
+        "verification": (
+            await verification.find_verification(member.id, member.estate_id)
+            if member.estate_id
+            else None
+        ),
         "all_tags": await queries.tags_to_choose(tags.get(member.id, [])),
         "chosen_tag_ids": {tag.id for tag in tags.get(member.id, [])},
         **extra,

@@ -12,6 +12,7 @@ from api.context import Context
 from api.errors import (
     AlreadyVoted,
     CampaignNotOpen,
+    EstateUnverified,
     InvalidInput,
     NotEligible,
     NotFound,
@@ -35,6 +36,7 @@ CastVoteResult = Annotated[
     | AlreadyVoted
     | NoVotesLeft
     | NotEligible
+    | EstateUnverified
     | CampaignNotOpen
     | NotFound
     | InvalidInput

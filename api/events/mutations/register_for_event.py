@@ -10,6 +10,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.errors import (
     AlreadyRegistered,
+    EstateUnverified,
     EventCancelled,
     InvalidInput,
     NotFound,
@@ -33,6 +34,7 @@ RegisterForEventResult = Annotated[
     | AlreadyRegistered
     | RegistrationClosed
     | EventCancelled
+    | EstateUnverified
     | NotFound
     | InvalidInput,
     strawberry.union("RegisterForEventResult", description="The outcome of `registerForEvent`."),
