@@ -21,8 +21,9 @@ from domain.identity.models import (
     EstateChangeStatus,
     Member,
     Role,
+    VerifiedBy,
 )
-from domain.identity.verification import verify_by_invite
+from domain.identity.verification import verify, verify_by_invite
 
 PENDING = EstateChangeStatus.PENDING
 PENDING_PAGE_MAX = 50
@@ -111,6 +112,10 @@ async def decide_estate_change(
         if approve:  # archived since the member asked: declining is still possible
             await refuse_archived_estate(request.to_estate_id)
             await Member.filter(id=request.member_id).update(estate_id=request.to_estate_id)
+            # Whoever lets them in vouches that they live there: a verified resident at once.
+            await verify(
+                request.member_id, request.to_estate_id, VerifiedBy.ATTESTED, now, actor.id
+            )
         await _audit(actor, "ESTATE_APPROVED" if approve else "ESTATE_DECLINED", request, now)
     return await EstateChangeRequest.get(id=request_id).select_related("member")
 
@@ -142,6 +147,7 @@ async def set_member_estate(
             created_at=now,
         )
         await Member.filter(id=member_id).update(estate_id=estate_id)
+        await verify(member_id, estate_id, VerifiedBy.ATTESTED, now, actor.id)
         await _audit(actor, "ESTATE_SET", request, now)
     return request
 

@@ -18,8 +18,10 @@ from domain.identity.models import (
     Estate,
     EstateChangeRequest,
     EstateChangeStatus,
+    EstateVerification,
     Member,
     Role,
+    VerifiedBy,
 )
 from domain.posts.models import AuditLogEntry
 from tests.domain.campaign_helpers import voter, voting_campaign
@@ -94,6 +96,9 @@ async def test_a_resident_who_asked_to_switch_cannot_vote_in_the_other_estates_c
         await campaigns.cast_vote(c, await Member.get(id=resident.id), entries[0].id)
     admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
     await estate_changes.decide_estate_change(c, admin, request.id, approve=True)
+    # Approving vouches for them in the new estate: verified there, by the admin who let them in.
+    verified = await EstateVerification.get(member_id=resident.id, estate_id=b.id)
+    assert (verified.via, verified.vouched_by_id) == (VerifiedBy.ATTESTED, admin.id)
     await campaigns.cast_vote(c, await Member.get(id=resident.id), entries[0].id)
     assert await entries[0].votes.all().count() == 1  # type: ignore[attr-defined]
 
