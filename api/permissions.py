@@ -114,7 +114,8 @@ class MutationRateLimit(FieldExtension):
 
 # The mutations a suspended member may still send (by field name): signing out, and those that
 # act without a viewer (signing in, registering, rotating a token: the service refuses that one),
-# and the member's rights over their own data (a copy of it, deleting the account).
+# and the member's rights over their own data (a copy of it, deleting the account, consenting
+# to a new privacy policy, as the portal's sign-in lets them).
 OPEN_TO_SUSPENDED = frozenset(
     {
         "logout",
@@ -124,6 +125,7 @@ OPEN_TO_SUSPENDED = frozenset(
         "refresh_token",
         "request_data_export",
         "request_account_deletion",
+        "accept_privacy_policy",
     }
 )
 

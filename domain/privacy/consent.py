@@ -4,6 +4,8 @@ every acceptance is kept (``ConsentRecord``)."""
 
 from __future__ import annotations
 
+from tortoise.expressions import Q
+
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError
@@ -24,14 +26,19 @@ async def policy_to_accept(c: Collaborators, member: Member) -> PolicyVersion | 
 async def accept_policy(c: Collaborators, member_id: int, version: str) -> Member | None:
     """Record that the member accepted ``version``, which must be the version in force (a page
     left open while an admin published a new one is refused, and nothing is recorded); returns
-    the member (None if they are gone)."""
+    the member (None if they are gone). Accepting the version already accepted records nothing
+    again: the update is conditional, so a repeated or concurrent tap keeps one record."""
     policy = await current_privacy_policy(c.settings.privacy_policy_version)
     if version != policy.version:
         raise InvalidInputError.single("version", STALE_VERSION)
     now = c.clock.now()
+    not_yet = Q(consent_version__isnull=True) | ~Q(consent_version=version)
     async with atomic():
-        await Member.filter(id=member_id).update(consent_version=version, consented_at=now)
-        await ConsentRecord.create(member_id=member_id, version=version, accepted_at=now)
+        changed = await Member.filter(not_yet, id=member_id).update(
+            consent_version=version, consented_at=now
+        )
+        if changed:
+            await ConsentRecord.create(member_id=member_id, version=version, accepted_at=now)
     return await Member.get_or_none(id=member_id)
 
 

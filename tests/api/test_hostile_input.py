@@ -268,6 +268,7 @@ def test_every_operation_of_the_contract_with_variables_is_fed_hostile_values() 
         "RequestDataExport",
         "MyDataExport",
         "EstateVerification",
+        "PrivacyPolicyToAccept",
     }
     assert len(FUZZED) >= 46
 

@@ -40,6 +40,7 @@ EXEMPT = {
     "refreshToken",
     "requestDataExport",
     "requestAccountDeletion",
+    "acceptPrivacyPolicy",
 }
 
 
