@@ -26,6 +26,7 @@ from portal.views import (
     honours,
     host,
     identity,
+    me,
     moderation,
     my_data,
     notifications,
@@ -569,6 +570,7 @@ def brand_admin_routes() -> list[Route]:
 def my_data_routes() -> list[Route]:
     """A member's data rights: a copy of their data, and deleting their account."""
     return [
+        Route("/me", me.me_page, name="me"),
         Route("/me/data", my_data.data_page, methods=["GET", "POST"], name="my_data"),
         Route("/me/data/status", my_data.data_status, name="my_data_status"),
         Route("/me/data/{export_id:int}/download", my_data.download, name="my_data_download"),

@@ -93,3 +93,21 @@ async def events_run_by(member_id: int | None, limit: int) -> list[Event]:
 async def get_own_registration(registration_id: int, member_id: int) -> EventRegistration | None:
     """The member's registration; someone else's looks like a missing one."""
     return await EventRegistration.get_or_none(id=registration_id, member_id=member_id)
+
+
+async def upcoming_registrations(
+    member_id: int, now: datetime, limit: int
+) -> list[EventRegistration]:
+    """The member's seats and waitlist places at events not ended yet, soonest first, with their
+    events (the 我的 page)."""
+    return list(
+        await EventRegistration.filter(
+            member_id=member_id,
+            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
+            event__ends_at__gt=now,
+            event__cancelled_at__isnull=True,
+        )
+        .order_by("event__starts_at", "id")
+        .limit(limit)
+        .select_related("event")
+    )

@@ -70,3 +70,13 @@ async def get_own_redemption(redemption_id: int, member_id: int) -> Redemption |
         .select_related("reward")
         .first()
     )
+
+
+async def waiting_redemptions(member_id: int, limit: int) -> list[Redemption]:
+    """Redemptions waiting at the pickup point, newest first, with their rewards."""
+    return list(
+        await Redemption.filter(member_id=member_id, status=RedemptionStatus.RESERVED)
+        .order_by("-id")
+        .limit(limit)
+        .select_related("reward")
+    )
