@@ -303,6 +303,37 @@ def cmd_reindex(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+class RenditionProgress(TierProgress):
+    """A progress bar on stderr for ``linli make-renditions``."""
+
+    label, unit = "图片尺寸", "张"
+
+
+async def _make_renditions(settings: Settings) -> str:
+    from bootstrap import build_collaborators
+    from domain.media.services import make_missing_renditions
+
+    async def work() -> str:
+        collaborators = build_collaborators(settings)
+        started = time.perf_counter()
+        try:
+            made = await make_missing_renditions(collaborators.images, RenditionProgress())
+        finally:
+            await collaborators.redis.aclose()
+        sys.stderr.write("\n")
+        return (
+            f"为 {made:,} 张旧图片生成了各尺寸版本，用时 {time.perf_counter() - started:.1f} 秒。"
+        )
+
+    result: str = await _with_database(settings, work)
+    return result
+
+
+def cmd_make_renditions(settings: Settings, _args: argparse.Namespace) -> int:
+    print(asyncio.run(_make_renditions(settings)))
+    return 0
+
+
 def cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     if settings.uses_memory_redis:
         print("memory:// runs jobs inside `linli serve`; a worker needs REDIS_URL=redis://…")
@@ -458,6 +489,10 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     commands.add_parser(
         "reindex", help="rebuild the search index of every post (safe while serving)"
     ).set_defaults(func=cmd_reindex)
+    commands.add_parser(
+        "make-renditions",
+        help="make the 360/720/1440 px WebP and JPEG versions of uploads that predate them",
+    ).set_defaults(func=cmd_make_renditions)
     purchases = commands.add_parser(
         "import-purchases", help="record the mall's orders from a CSV file (safe to re-run)"
     )

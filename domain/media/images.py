@@ -141,3 +141,58 @@ def _encode(image: Image.Image, fmt: ImageFormat) -> bytes:
     else:
         image.save(buffer, "WEBP", quality=WEBP_QUALITY)
     return buffer.getvalue()
+
+
+# Widths a picture is served at (phones' one and two columns, and a full-screen view), each as
+# WebP with a JPEG for browsers without it.
+RENDITION_WIDTHS = (360, 720, 1440)
+RENDITION_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    format: ImageFormat
+    data: bytes
+
+
+def make_renditions(processed: ProcessedImage) -> tuple[list[Rendition], str]:
+    """The upload (already upright, bounded and without metadata) at each of
+    ``RENDITION_WIDTHS`` it is wider than, and at its own width below the largest: WebP and JPEG
+    (transparency on white). With the average colour (``#rrggbb``), shown while it loads."""
+    with Image.open(io.BytesIO(processed.data), formats=[processed.format.pillow_name]) as opened:
+        source = opened.convert("RGBA") if opened.has_transparency_data else opened.convert("RGB")
+    flat = source
+    if source.mode == "RGBA":
+        flat = Image.new("RGB", source.size, (255, 255, 255))
+        flat.paste(source, mask=source.getchannel("A"))
+    red, green, blue = flat.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))  # type: ignore[misc]
+    colour = f"#{red:02x}{green:02x}{blue:02x}"
+    made: list[Rendition] = []
+    for width in rendition_widths(source.width):
+        height = max(1, round(source.height * width / source.width))
+        scaled = (
+            source
+            if width == source.width
+            else source.resize((width, height), Image.Resampling.LANCZOS)
+        )
+        flat_scaled = (
+            flat if width == flat.width else flat.resize((width, height), Image.Resampling.LANCZOS)
+        )
+        webp = io.BytesIO()
+        scaled.save(webp, "WEBP", quality=RENDITION_QUALITY, method=4)
+        jpeg = io.BytesIO()
+        flat_scaled.save(jpeg, "JPEG", quality=RENDITION_QUALITY, progressive=True, optimize=True)
+        made.append(Rendition(width, height, WEBP, webp.getvalue()))
+        made.append(Rendition(width, height, JPEG, jpeg.getvalue()))
+    return made, colour
+
+
+def rendition_widths(width: int) -> list[int]:
+    """The widths made for a picture ``width`` wide: each standard width it exceeds, and its own
+    when it is narrower than the largest (a picture is never enlarged)."""
+    widths = [w for w in RENDITION_WIDTHS if w < width]
+    if width <= RENDITION_WIDTHS[-1]:
+        widths.append(width)
+    return widths

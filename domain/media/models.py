@@ -37,6 +37,11 @@ class Image(Model):
     # What the cloud moderation provider said was wrong with it at upload (None: nothing, or
     # no provider); a post using it waits for a moderator.
     cloud_flag = fields.CharField(max_length=200, null=True)
+    # The widths its renditions were made at (``images.make_renditions``: WebP and JPEG each,
+    # keys from ``storage.rendition_key``); null for an upload before they were made.
+    rendition_widths: list[int] | None = fields.JSONField(null=True)
+    # The picture's average colour (#rrggbb), shown in its place while it loads.
+    average_color = fields.CharField(max_length=7, null=True)
     # The later verdict, when the provider gives one (None: it answers at upload, or there is
     # none), and the provider's id for the request it answers.
     cloud_check = fields.CharEnumField(CloudCheck, max_length=8, null=True, db_index=True)

@@ -11,7 +11,9 @@ from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.groups.models import InterestGroup
 from domain.identity.models import Member
+from domain.media.images import JPEG, WEBP
 from domain.media.models import Image
+from domain.media.storage import rendition_key
 from domain.posts.models import PostImage
 from domain.programme.models import BrandProfile
 from domain.rewards.models import Reward
@@ -46,7 +48,13 @@ async def purge_unused_uploads(c: Collaborators, now: datetime) -> int:
     unused = {image_id: key for image_id, key in candidates if c.images.url(key) not in used}
     if not unused:
         return 0
+    widths = dict(
+        await Image.filter(id__in=list(unused)).values_list("storage_key", "rendition_widths")
+    )
     await Image.filter(id__in=list(unused)).delete()
     for key in unused.values():
         await c.images.delete(key)
+        for width in widths.get(key) or []:
+            for fmt in (JPEG, WEBP):
+                await c.images.delete(rendition_key(key, width, fmt))
     return len(unused)

@@ -8,10 +8,11 @@ from collections.abc import Awaitable, Callable
 
 from domain import ratelimit
 from domain.collaborators import Collaborators
+from domain.errors import NotFoundError
 from domain.identity.models import Member
 from domain.media import images
 from domain.media.models import CloudCheck, Image
-from domain.media.storage import ImageStorage, new_key
+from domain.media.storage import ImageStorage, new_key, rendition_key
 from domain.safety import media_check
 from domain.safety.imagehash import dhash
 
@@ -33,6 +34,7 @@ async def upload_image(
     cloud_flag = await c.safety.provider.check_image(processed.data)
     later = media_check.asks_later(c)
     await storage.save(key, processed.data, processed.format.content_type)
+    widths, colour = await _save_renditions(storage, key, processed)
     image = await Image.create(
         owner=owner,
         storage_key=key,
@@ -43,11 +45,65 @@ async def upload_image(
         dhash=image_hash,
         cloud_flag=cloud_flag[:200] if cloud_flag else None,
         cloud_check=CloudCheck.DUE if later else None,
+        rendition_widths=widths,
+        average_color=colour,
         created_at=c.clock.now(),
     )
     if later:
         await media_check.kick_submissions(c)
     return image
+
+
+async def _save_renditions(
+    storage: ImageStorage, key: str, processed: images.ProcessedImage
+) -> tuple[list[int], str]:
+    """Made once, at upload (a thread: resizing is CPU work); the widths made and the colour."""
+    made, colour = await asyncio.to_thread(images.make_renditions, processed)
+    for rendition in made:
+        name = rendition_key(key, rendition.width, rendition.format)
+        await storage.save(name, rendition.data, rendition.format.content_type)
+    return sorted({r.width for r in made}), colour
+
+
+async def make_missing_renditions(
+    storage: ImageStorage, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Renditions for uploads made before they existed (``linli make-renditions``); returns how
+    many uploads got theirs. An upload whose file is gone is skipped."""
+    todo = await Image.filter(rendition_widths__isnull=True).count()
+    done = seen = 0
+    last_id = 0
+    while True:
+        missing = Image.filter(rendition_widths__isnull=True, id__gt=last_id)
+        batch = await missing.order_by("id").limit(100)
+        if not batch:
+            return done
+        for image in batch:
+            last_id, seen = image.id, seen + 1
+            try:
+                stored = await storage.open(image.storage_key)
+            except NotFoundError:
+                continue
+            fmt = next(f for f in images.FORMATS if f.content_type == stored.content_type)
+            processed = images.ProcessedImage(stored.data, fmt, image.width, image.height)
+            widths, colour = await _save_renditions(storage, image.storage_key, processed)
+            await Image.filter(id=image.id).update(rendition_widths=widths, average_color=colour)
+            done += 1
+            if progress is not None:
+                progress(seen, todo)
+
+
+async def images_at(storage: ImageStorage, urls: list[str]) -> dict[str, Image]:
+    """The uploads behind these addresses (a reward's picture, an avatar), in one statement;
+    an address that is no upload of ours is left out."""
+    keys = {storage.url(key): key for key in (url.rsplit("/", 1)[-1] for url in urls if url)}
+    wanted = {key for url, key in keys.items() if url in urls}
+    if not wanted:
+        return {}
+    return {
+        storage.url(image.storage_key): image
+        for image in await Image.filter(storage_key__in=list(wanted))
+    }
 
 
 async def find_own_image_url(c: Collaborators, owner: Member, image_id: int) -> str | None:

@@ -16,7 +16,8 @@ from typing import Protocol
 from domain.media.errors import ImageNotFoundError
 from domain.media.images import FORMATS, ImageFormat
 
-KEY_PATTERN = re.compile(r"\A[0-9a-f]{32}\.(?:jpg|png|webp)\Z")
+# An upload's key, and its renditions' (the same stem with the width: ``<stem>-720.webp``).
+KEY_PATTERN = re.compile(r"\A[0-9a-f]{32}(?:-[1-9][0-9]{0,3})?\.(?:jpg|png|webp)\Z")
 CONTENT_TYPES = {fmt.extension: fmt.content_type for fmt in FORMATS}
 
 
@@ -42,6 +43,11 @@ class ImageStorage(Protocol):
 
 def new_key(fmt: ImageFormat) -> str:
     return secrets.token_hex(16) + fmt.extension
+
+
+def rendition_key(key: str, width: int, fmt: ImageFormat) -> str:
+    """The key of an upload's rendition ``width`` wide in ``fmt``."""
+    return f"{key.rsplit('.', 1)[0]}-{width}{fmt.extension}"
 
 
 def is_valid_key(key: str) -> bool:

@@ -11,8 +11,9 @@ from datetime import datetime
 from starlette.datastructures import FormData
 
 from domain.clock import SHANGHAI
-from domain.errors import InvalidInputError
+from domain.errors import FieldError, InvalidInputError
 from domain.rewards.services import NewReward
+from web.ids import decode_id
 
 NOT_A_NUMBER = -1
 DATETIME_FIELDS = ("availableFrom", "availableUntil")
@@ -53,6 +54,12 @@ def local_datetime(field: str, raw: object) -> datetime | None:
 
 
 def new_reward(form: FormData) -> NewReward:
+    """Raises InvalidInputError when the uploaded picture's id is garbled."""
+    errors: list[FieldError] = []
+    picture = str(form.get("imageId", "")).strip() or None
+    image_id = decode_id(picture, "Image", "imageId", errors)
+    if errors:
+        raise InvalidInputError(errors)
     return NewReward(
         name=str(form.get("name", "")),
         description=str(form.get("description", "")),
@@ -61,6 +68,7 @@ def new_reward(form: FormData) -> NewReward:
         per_member_limit=optional_integer(form.get("perMemberLimit")),
         available_from=local_datetime("availableFrom", form.get("availableFrom")),
         available_until=local_datetime("availableUntil", form.get("availableUntil")),
+        image_id=image_id,
     )
 
 

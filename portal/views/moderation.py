@@ -40,7 +40,7 @@ async def queue(request: Request) -> Response:
     group = forms.after_id(request.query_params.get("group"))
     cards = await queries.moderation_queue_page(member, group, after, QUEUE_SIZE)
     shown = cards[:QUEUE_SIZE]
-    context = {
+    context: dict[str, Any] = {
         "cards": shown,
         "next_after": shown[-1].id if len(cards) > QUEUE_SIZE else None,
         "media_url": media_url(request),
@@ -122,7 +122,7 @@ async def audit(request: Request) -> Response:
     query = audit_forms.audit_query(request.query_params)
     entries = await queries.audit_log_page(member, after, AUDIT_SIZE, query.filters)
     shown = entries[:AUDIT_SIZE]
-    context = {
+    context: dict[str, Any] = {
         "entries": [(entry, changes_of(entry.before, entry.after)) for entry in shown],
         "choices": await queries.audit_filter_choices(member),
         "values": query.values,

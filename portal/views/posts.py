@@ -19,6 +19,7 @@ from portal import fragment_cache
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
 from portal.outcomes import error_status, error_text, field_errors, logged_in, page
+from portal.pictures import MediaUrls
 from portal.templating import is_htmx
 from web.suspension import SESSION_TOKEN_KEY
 
@@ -28,9 +29,8 @@ COMMENTS_SHOWN = 100
 NOTICES = ("pending", "published")
 
 
-def media_url(request: Request) -> Any:
-    storage = collaborators(request).images
-    return lambda image: storage.url(image.storage_key)
+def media_url(request: Request) -> MediaUrls:
+    return MediaUrls(collaborators(request).images)
 
 
 async def feed_context(

@@ -15,11 +15,14 @@ from starlette.responses import Response
 from domain.errors import DomainError, NotFoundError
 from domain.identity import queries as identity_queries
 from domain.identity.models import Member, Role
+from domain.media.models import Image
+from domain.media.services import images_at
 from domain.rewards import queries, services
 from domain.rewards.models import Redemption, RedemptionStatus, Reward
 from portal.auth import collaborators, redirect
 from portal.forms import rewards as forms
 from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
+from portal.pictures import MediaUrls, Picture
 from portal.views.points import balance_of
 
 REDEMPTIONS_PAGE_SIZE = 20
@@ -29,6 +32,7 @@ REDEMPTIONS_PAGE_SIZE = 20
 class RewardCard:
     reward: Reward
     mine: int  # live (not cancelled) redemptions of this reward by the viewer
+    picture: Picture | None = None  # its photo, when it has one
 
 
 MALL_SIZE = 100  # the mall lists every open reward; a brand runs tens, not thousands
@@ -38,7 +42,24 @@ async def _available_cards(request: Request, member: Member) -> list[RewardCard]
     now = collaborators(request).clock.now()
     rewards = (await queries.available_rewards_page(now, None, MALL_SIZE))[:MALL_SIZE]
     mine = await queries.live_quantities(member.id, [reward.id for reward in rewards])
-    return [RewardCard(reward, mine.get(reward.id, 0)) for reward in rewards]
+    storage = collaborators(request).images
+    uploads = await images_at(storage, [r.image_url for r in rewards if r.image_url])
+    media = MediaUrls(storage)
+    return [
+        RewardCard(
+            reward,
+            mine.get(reward.id, 0),
+            _picture_of(media, uploads, reward.image_url),
+        )
+        for reward in rewards
+    ]
+
+
+def _picture_of(media: MediaUrls, uploads: dict[str, Image], url: str | None) -> Picture | None:
+    if not url:
+        return None
+    upload = uploads.get(url)
+    return media.picture(upload) if upload else Picture(url, 4, 3, "", "", None)
 
 
 async def _mall_context(

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from portal import i18n
+from portal import i18n, navigation
 
 TEMPLATES = Path(i18n.__file__).parent / "templates"
 MESSAGE = re.compile(r'_\("([^"]+)"')
 
 
 def used_ids() -> set[str]:
-    return {m for path in TEMPLATES.rglob("*.html") for m in MESSAGE.findall(path.read_text())}
+    """The templates' messages, and the navigation's labels (translated as ``_(link.label)``)."""
+    written = {m for path in TEMPLATES.rglob("*.html") for m in MESSAGE.findall(path.read_text())}
+    tabs = (*navigation.MEMBER_TABS, *navigation.GUEST_TABS)
+    return written | {link.label for link in navigation.STAFF_LINKS} | {t.label for t in tabs}
 
 
 def test_every_template_message_has_a_chinese_translation() -> None:
