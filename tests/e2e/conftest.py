@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.async_api import Page, expect
 
 from tests.stores import REDIS_URL
 
@@ -131,3 +132,15 @@ def _wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("the live server did not become healthy in 30 s")
+
+
+async def log_out(page: Page) -> None:
+    """Log out as the resident would: on a phone through the 我的 tab, on a wide screen from the
+    top bar."""
+    tab = page.locator("#tabbar a[href='/me']")
+    if await tab.is_visible():
+        await tab.click()
+        await page.locator("main form[action='/logout'] button").click()
+    else:
+        await page.locator(".topbar form[action='/logout'] button").click()
+    await expect(page.locator("a.button.small")).to_have_text("加入邻里")

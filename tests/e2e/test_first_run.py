@@ -16,7 +16,7 @@ from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Estate, Member, PickupPoint, Role
 from domain.posts.models import Post
 from domain.programme.models import BrandProfile
-from tests.e2e.conftest import serve
+from tests.e2e.conftest import log_out, serve
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +36,6 @@ def fresh_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]
         yield url, tmp_path / "server.log"
 
 
-async def log_out(page: Page) -> None:
-    await page.locator("form[action='/logout'] button").click()
-    await expect(page.locator("a.button.small")).to_have_text("加入邻里")
-
-
 async def log_in(page: Page, url: str, phone: str) -> None:
     await page.goto(f"{url}/login")
     await page.fill("#f-phone", phone)
@@ -48,10 +43,10 @@ async def log_in(page: Page, url: str, phone: str) -> None:
     await page.click("#login-form button[type=submit]")
     # The first admin was made by the setup, not by registering: at their first sign-in they
     # accept the privacy policy in force before the session starts.
-    await expect(page.locator("nav a[href='/profile'], #consent")).to_be_visible()
+    await expect(page.locator("#tabbar a[href='/me'], #consent")).to_be_visible()
     if await page.locator("#consent").count():
         await page.click("#consent button[value=accept]")
-    await expect(page.locator("nav a[href='/profile']")).to_be_visible()
+    await expect(page.locator("#tabbar a[href='/me']")).to_be_visible()
 
 
 async def register(page: Page, url: str, phone: str, name: str, estate: Estate) -> None:

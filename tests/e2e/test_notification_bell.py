@@ -18,6 +18,7 @@ from domain.posts import services as posts
 from domain.posts.models import PostStatus
 from tests.domain.test_posts import story
 from tests.domain.test_posts import veteran as seasoned
+from tests.e2e.conftest import log_out
 from tests.e2e.test_mall import log_in
 from tests.factories import make_member
 
@@ -78,7 +79,7 @@ async def test_an_approval_rings_the_authors_bell_and_the_bell_leads_to_the_post
 
         # The neighbour comments through the portal (the live server's process pings the bell).
         commenting = await staff_context.new_page()
-        await moderating.locator("form[action='/logout'] button").click()
+        await log_out(moderating)
         await log_in(commenting, live_server, neighbour)
         await commenting.goto(f"{live_server}/posts/{post.id}")
         await commenting.fill("#comment-body", "看起来好好吃，求种子")

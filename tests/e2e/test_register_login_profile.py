@@ -8,6 +8,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from domain.identity.models import Member, MemberInterestTag
+from tests.e2e.conftest import log_out
 from tests.factories import make_estate, make_tag
 
 pytestmark = pytest.mark.browser
@@ -39,8 +40,7 @@ async def test_a_resident_registers_logs_in_again_and_edits_their_profile(
     await expect(page).to_have_url(re.compile(r"/profile$"))
     await expect(page.locator("h1")).to_have_text("我的资料")
 
-    await page.click("text=退出")
-    await expect(page.locator("a.button.small")).to_have_text("加入邻里")
+    await log_out(page)
     await page.goto(f"{live_server}/login")
     await page.fill("#f-phone", "13812345678")
     await page.fill("#f-password", "neighbour-2026")

@@ -15,6 +15,7 @@ from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
 from domain.points.models import PointsAccount
 from domain.posts.models import Post, PostImage, PostStatus
+from tests.e2e.conftest import log_out
 from tests.e2e.test_mall import log_in
 from tests.factories import make_member
 
@@ -80,7 +81,7 @@ async def test_a_shared_recipe_waits_for_review_then_shows_in_the_feed_with_poin
     )
     assert await points_of(author) == 0
 
-    await page.locator("form[action='/logout'] button").click()
+    await log_out(page)
     await log_in(page, live_server, moderator)
     await page.goto(f"{live_server}/moderation")
     card = page.locator(f"#mod-{post.id}")

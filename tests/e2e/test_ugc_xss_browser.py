@@ -19,6 +19,7 @@ from domain.posts.recipes import RecipeDraft
 from domain.safety.services import Screened
 from tests.api.test_ugc_xss_corpus import corpus
 from tests.domain.test_posts import veteran
+from tests.e2e.conftest import log_out
 from tests.e2e.test_mall import log_in
 from tests.factories import make_member
 
@@ -240,12 +241,12 @@ async def test_no_ugc_payload_runs_or_keeps_htmx_attributes_on_any_page(
     await follow_more_links(page, live_server, "/my/posts", findings)
 
     # The author whose posts wait: my posts with moderators' notes.
-    await page.locator("form[action='/logout'] button").click()
+    await log_out(page)
     await log_in(page, live_server, newcomer)
     mine = await follow_more_links(page, live_server, "/my/posts", findings)
 
     # The moderation queue, page after page.
-    await page.locator("form[action='/logout'] button").click()
+    await log_out(page)
     await log_in(page, live_server, moderator)
     queue = await follow_more_links(page, live_server, "/moderation", findings)
 
