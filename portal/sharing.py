@@ -113,8 +113,9 @@ def for_group(request: Request, group: InterestGroup) -> ShareCard:
 
 
 def invite_url(request: Request, code: str) -> str:
-    """The absolute link that opens registration with ``code`` filled in."""
-    return absolute(request, f"{request.url_for('register').path}?{urlencode({'invite': code})}")
+    """The absolute link that opens registration with ``code`` filled in (if there is one)."""
+    path = request.url_for("register").path
+    return absolute(request, f"{path}?{urlencode({'invite': code})}" if code else path)
 
 
 def for_invite(request: Request, link: str) -> ShareCard:

@@ -186,6 +186,20 @@ async def test_the_invite_page_carries_a_card_for_the_invite_link(
     )
 
 
+async def test_the_invite_link_itself_opens_a_page_with_the_same_card(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    response = await client.get("/register?invite=5KCAWUM4")
+    assert_card(
+        response.text,
+        "一起来做好邻居",
+        "http://testserver/register?invite=5KCAWUM4",
+        "http://testserver/static/share.png",
+    )
+    odd = await client.get("/register", params={"invite": '"><b>x</b>'})
+    assert head_meta(odd.text)["property", "og:url"] == "http://testserver/register"
+
+
 async def test_a_groups_page_carries_its_card(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
