@@ -103,3 +103,14 @@ def test_a_configured_font_that_is_missing_falls_back_to_the_system_one(tmp_path
     configured = tmp_path / "brand-font.otf"
     configured.write_bytes(b"")
     assert cjk_font(configured) == configured
+
+
+def test_the_poster_names_the_resident_who_shares_it() -> None:
+    font_path = cjk_font(None)
+    wang = opened(render_poster(Poster("阳台番茄大丰收", "小王", "邻里", LINK), None, font_path))
+    li = opened(render_poster(Poster("阳台番茄大丰收", "小李", "邻里", LINK), None, font_path))
+    changed = ImageChops.difference(wang, li).getbbox()
+    assert changed is not None
+    # Only the line under the title differs: the title above it and the QR code below are equal.
+    assert changed[1] >= lines_box(1)[3] and changed[3] <= posters.HEIGHT - posters.QR_SIZE
+    assert posters.shared_by("小王") == "小王 分享"
