@@ -37,6 +37,11 @@ MODEL_MODULES = [
 ]
 
 
+# The address the site answers on when PUBLIC_URL is not set; pages then build their absolute links
+# from the request instead.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, "").strip() or default
 
@@ -130,7 +135,10 @@ class Settings:
     # message-push settings. public_url is this site's address as WeChat fetches images from it.
     wechat_media_check: bool = False
     wechat_push_token: str = ""
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = DEFAULT_PUBLIC_URL
+    # The CJK font share posters are drawn with (a .ttc/.ttf/.otf); unset, Noto Sans CJK where
+    # Debian's fonts-noto-cjk puts it (or fontconfig finds it).
+    poster_font: Path | None = None
     access_token_seconds: int = 2 * 3600
     refresh_token_seconds: int = 30 * 24 * 3600
     portal_session_seconds: int = 30 * 24 * 3600
@@ -200,7 +208,8 @@ def load_settings() -> Settings:
         notification_push_budget=int(_env("NOTIFICATION_PUSH_BUDGET", "3")),
         wechat_media_check=_flag("WECHAT_MEDIA_CHECK"),
         wechat_push_token=_env("WECHAT_PUSH_TOKEN", ""),
-        public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000"),
+        public_url=_env("PUBLIC_URL", DEFAULT_PUBLIC_URL),
+        poster_font=Path(_env("POSTER_FONT", "")) if _env("POSTER_FONT", "") else None,
         https_only_cookies=_flag("HTTPS_ONLY_COOKIES"),
         webhooks_allow_private=_flag("WEBHOOKS_ALLOW_PRIVATE"),
         trusted_proxy_count=int(_env("TRUSTED_PROXY_COUNT", "0")),

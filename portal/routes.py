@@ -31,6 +31,7 @@ from portal.views import (
     my_data,
     notifications,
     points,
+    posters,
     posts,
     private_groups,
     purchases,
@@ -185,6 +186,8 @@ def post_routes() -> list[Route]:
     return [
         Route("/feed", posts.feed, name="feed_page"),
         Route("/posts/{post_id:int}", posts.post_page, name="post"),
+        Route("/posts/{post_id:int}/poster", posters.post_poster_page, name="post_poster"),
+        Route("/posts/{post_id:int}/poster.png", posters.post_poster_png, name="post_poster_png"),
         Route("/posts/{post_id:int}/like", posts.like, methods=["POST"], name="like_post"),
         Route("/posts/{post_id:int}/unlike", posts.like, methods=["POST"], name="unlike_post"),
         Route("/posts/{post_id:int}/comments", posts.comment, methods=["POST"], name="add_comment"),
@@ -244,6 +247,16 @@ def campaign_routes() -> list[Route]:
     return [
         Route("/campaigns", campaigns.campaigns_page, name="campaigns"),
         Route("/campaigns/{campaign_id:int}", campaigns.campaign_page, name="campaign"),
+        Route(
+            "/campaigns/{campaign_id:int}/poster",
+            posters.campaign_poster_page,
+            name="campaign_poster",
+        ),
+        Route(
+            "/campaigns/{campaign_id:int}/poster.png",
+            posters.campaign_poster_png,
+            name="campaign_poster_png",
+        ),
         Route("/campaigns/{campaign_id:int}/vote", campaigns.vote, methods=["POST"], name="vote"),
         Route(
             "/campaigns/{campaign_id:int}/propose",

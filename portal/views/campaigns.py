@@ -17,6 +17,7 @@ from domain.errors import DomainError, InvalidInputError
 from domain.identity.models import Member, Role
 from domain.identity.policies import is_staff
 from domain.identity.queries import list_estates
+from portal import sharing
 from portal.auth import collaborators, redirect
 from portal.outcomes import error_status, field_errors, logged_in, page, refusal
 
@@ -74,9 +75,9 @@ async def campaign_page(request: Request) -> Response:
     campaign = await queries.get_campaign(request.path_params["campaign_id"])
     if campaign is None:
         return page(request, "errors/missing.html", {}, status_code=404)
-    return page(
-        request, "campaigns/campaign.html", await _campaign_context(request, viewer, campaign)
-    )
+    context = await _campaign_context(request, viewer, campaign)
+    context["share"] = sharing.for_campaign(request, campaign)
+    return page(request, "campaigns/campaign.html", context)
 
 
 async def vote(request: Request) -> Response:

@@ -15,6 +15,7 @@ from domain.events import queries, services
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.events.policies import can_run_events
 from domain.identity.models import Member
+from portal import sharing
 from portal.auth import collaborators, redirect
 from portal.outcomes import error_status, logged_in, page
 
@@ -75,7 +76,7 @@ async def event_page(request: Request) -> Response:
     event = await queries.get_event(request.path_params["event_id"])
     if event is None:
         return page(request, "errors/missing_event.html", {}, status_code=404)
-    context = await _event_context(request, event, viewer)
+    context = await _event_context(request, event, viewer, share=sharing.for_event(request, event))
     # htmx polls the registration block: a waitlisted member sees a promotion without a reload.
     return page(request, "events/event.html", context, block="registration")
 

@@ -13,6 +13,7 @@ from domain.groups import queries, services
 from domain.groups.models import InterestGroup
 from domain.groups.policies import runs_group
 from domain.identity.models import Member
+from portal import sharing
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
 from portal.outcomes import error_status, logged_in, page
@@ -53,6 +54,7 @@ async def group_page(request: Request) -> Response:
     context["hosts_here"] = (
         group.private and viewer is not None and await runs_group(viewer, group.id)
     )
+    context["share"] = sharing.for_group(request, group)
     return page(request, "groups/group.html", context)
 
 

@@ -17,7 +17,7 @@ from domain.programme.queries import (
     privacy_policy_history,
     privacy_policy_of,
 )
-from portal import auth
+from portal import auth, sharing
 from portal.auth import collaborators, redirect
 from portal.forms import identity as forms
 from portal.outcomes import error_status, error_text
@@ -46,6 +46,9 @@ async def register_page(request: Request) -> Response:
     if request.method == "GET":
         invite = request.query_params.get("invite", "")
         context["values"] = {"inviteCode": invite}
+        # The invite link pasted into a chat shows the invite page's card.
+        code = invite if invite.isalnum() and len(invite) <= 16 else ""
+        context["share"] = sharing.for_invite(request, sharing.invite_url(request, code))
         return render(request, "identity/register.html", context)
     form = await request.form()
     try:

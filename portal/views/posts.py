@@ -15,7 +15,7 @@ from domain.identity.models import Member
 from domain.media.services import own_images_by_id
 from domain.posts import queries, services
 from domain.posts.models import PostKind, ReportReason
-from portal import fragment_cache
+from portal import fragment_cache, sharing
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
 from portal.outcomes import error_status, error_text, field_errors, logged_in, page
@@ -121,6 +121,9 @@ async def post_page(request: Request) -> Response:
         return _not_found(request)
     # "More comments" asks for the next page of the list as a fragment (htmx) or the whole page.
     block = "more_comments" if "comments_after" in request.query_params else None
+    detail = context["detail"]
+    cover = detail.images[0] if detail.images else None
+    context["share"] = sharing.for_post(request, detail.card.post, cover)
     return page(request, "posts/post.html", context, block=block)
 
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from domain.identity.models import Member
 from domain.identity.rules import mask_phone
 from domain.referrals import queries
+from portal import sharing
 from portal.auth import redirect
 from portal.forms import rewards as forms
 from portal.outcomes import logged_in, page
@@ -52,6 +53,7 @@ async def invite_page(request: Request) -> Response:
         "invited": invited,
         "rewarded": rewarded,
         "next_after": shown[-1].id if len(rows) > PAGE_SIZE else None,
+        "share": sharing.for_invite(request, sharing.invite_url(request, member.invite_code)),
     }
     block = "invitees_page" if after_id is not None and request.headers.get("HX-Request") else None
     return page(request, "referrals/invite.html", context, block=block)
