@@ -23,7 +23,14 @@ from bootstrap import build_broker, build_collaborators
 from domain import stores
 from domain.campaigns import live
 from domain.collaborators import Collaborators
-from domain.jobs import WEBHOOKS_SECONDS, WEBHOOKS_TASK, kick_due_jobs_every, kick_every
+from domain.jobs import (
+    EXPOSURES_SECONDS,
+    EXPOSURES_TASK,
+    WEBHOOKS_SECONDS,
+    WEBHOOKS_TASK,
+    kick_due_jobs_every,
+    kick_every,
+)
 from domain.points import leaderboard
 from domain.stores import apply_migrations
 from logs import configure_logging
@@ -114,12 +121,14 @@ def create_app(
             app.state.broker = broker
             schedule = asyncio.create_task(kick_due_jobs_every(broker))
             webhooks = asyncio.create_task(kick_every(broker, WEBHOOKS_TASK, WEBHOOKS_SECONDS))
+            sightings = asyncio.create_task(kick_every(broker, EXPOSURES_TASK, EXPOSURES_SECONDS))
             tallies = asyncio.create_task(live.publish_dirty_forever(collaborators.redis))
             try:
                 yield
             finally:
                 schedule.cancel()
                 webhooks.cancel()
+                sightings.cancel()
                 tallies.cancel()
                 await broker.shutdown()
                 await collaborators.redis.aclose()

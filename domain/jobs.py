@@ -16,6 +16,7 @@ from domain.campaigns.jobs import close_campaigns_due_at, hear_voting_opened
 from domain.collaborators import Collaborators
 from domain.events.reminders import remind_starting_soon
 from domain.events.services import record_no_shows
+from domain.exposures import services as exposures
 from domain.groups.private import expire_join_requests
 from domain.honours.services import sweep_badges
 from domain.identity.models import AuthToken
@@ -41,6 +42,8 @@ TOKEN_RETENTION = timedelta(days=7)
 SCHEDULE_SECONDS = 3600
 WEBHOOKS_TASK = "deliver_webhooks"
 WEBHOOKS_SECONDS = 15  # how often due webhook deliveries are looked for (retries wait 30 s+)
+EXPOSURES_TASK = "flush_exposures"
+EXPOSURES_SECONDS = 60  # how often the sightings buffered in Redis are written out
 log = logging.getLogger("linli.jobs")
 
 
@@ -74,6 +77,11 @@ def make_broker(c: Collaborators, queue_url: str) -> AsyncBroker:
         return await deliver_webhooks(c, _moment(c, now_iso))
 
     broker.register_task(webhooks, task_name=WEBHOOKS_TASK)
+
+    async def flush_exposures() -> int:
+        return await exposures.flush(c)
+
+    broker.register_task(flush_exposures, task_name=EXPOSURES_TASK)
 
     async def build_export(export_id: int) -> bool:
         return await build_data_export(export_id, c.clock.now())
@@ -122,7 +130,8 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
     (after quiet hours, retries, kicks lost), private groups' join requests left undecided,
     accounts whose deletion grace period ended, data exports past their 24 hours, idempotency
     keys past theirs, uploads nothing used within a day, staff reads of personal data past a
-    year, webhook deliveries due, uploads still to be sent to the cloud image check. Rate-limit
+    year, webhook deliveries due, uploads still to be sent to the cloud image check, post
+    sightings still buffered and raw exposures past their 90 days. Rate-limit
     counters need nothing: each Redis key expires with its window."""
     now = now or c.clock.now()
     done = {
@@ -148,6 +157,8 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "data_reads_purged": await purge_old_reads(now),
         "webhooks_delivered": await deliver_webhooks(c, now),
         "images_sent_for_checking": await submit_media_checks(c),
+        "exposures_written": await exposures.flush(c),
+        "exposures_compacted": await exposures.compact(c, now),
     }
     log.info("due jobs ran: %s", done)
     return done

@@ -189,6 +189,7 @@ def post_routes() -> list[Route]:
         Route("/posts/{post_id:int}/poster", posters.post_poster_page, name="post_poster"),
         Route("/posts/{post_id:int}/poster.png", posters.post_poster_png, name="post_poster_png"),
         Route("/posts/{post_id:int}/like", posts.like, methods=["POST"], name="like_post"),
+        Route("/posts/seen", posts.seen, methods=["POST"], name="posts_seen"),
         Route("/posts/{post_id:int}/unlike", posts.like, methods=["POST"], name="unlike_post"),
         Route("/posts/{post_id:int}/comments", posts.comment, methods=["POST"], name="add_comment"),
         Route("/posts/{post_id:int}/report", posts.report, methods=["POST"], name="report_post"),

@@ -8,6 +8,7 @@ from api.permissions import IsAuthenticated
 from api.posts.mutations.add_comment import AddCommentResult, add_comment
 from api.posts.mutations.like_post import LikePostResult, like_post
 from api.posts.mutations.moderate_post import ModeratePostResult, moderate_post
+from api.posts.mutations.record_post_views import RecordPostViewsResult, record_post_views
 from api.posts.mutations.report_content import ReportContentResult, report_content
 from api.posts.mutations.submit_post import SubmitPostResult, submit_post
 from api.posts.mutations.unlike_post import UnlikePostResult, unlike_post
@@ -40,6 +41,12 @@ class PostsMutation:
         resolver=report_content,
         description="Report a post (comments cannot be reported yet: `InvalidInput`). Three "
         "reporters hide a post until a moderator decides.",
+        permission_classes=[IsAuthenticated],
+    )
+    record_post_views: RecordPostViewsResult = strawberry.mutation(
+        resolver=record_post_views,
+        description="Report the posts the viewer saw (cards on screen for a second, posts "
+        "opened), for the attribution of purchases to UGC; each counts once per day.",
         permission_classes=[IsAuthenticated],
     )
     moderate_post: ModeratePostResult = strawberry.mutation(

@@ -21,6 +21,7 @@ from domain.columns import column
 from domain.errors import DomainError, InvalidInputError
 from domain.events.models import EventRegistration, RegistrationStatus
 from domain.events.services import cancel_registration
+from domain.exposures.models import PostExposure
 from domain.groups.models import GroupHost
 from domain.identity.cards import forget_card
 from domain.identity.errors import StillHostsGroupsError
@@ -197,6 +198,7 @@ async def _drop_personal_rows(member_id: int) -> None:
     await Notification.filter(recipient_id=member_id).delete()
     await NotificationPreference.filter(member_id=member_id).delete()
     await SubscriptionConsent.filter(member_id=member_id).delete()
+    await PostExposure.filter(member_id=member_id).delete()  # what they read is theirs
     await NpsResponse.filter(member_id=member_id).update(comment="")  # the score still counts
     await Report.filter(reporter_id=member_id).update(note=None)
 

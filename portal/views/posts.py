@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from domain.errors import DomainError, FieldError, InvalidInputError
+from domain.exposures import services as exposures
+from domain.exposures.models import ExposureSource
 from domain.groups.models import InterestGroup
 from domain.groups.queries import get_group, list_open_groups
 from domain.identity.models import Member
@@ -124,7 +126,29 @@ async def post_page(request: Request) -> Response:
     detail = context["detail"]
     cover = detail.images[0] if detail.images else None
     context["share"] = sharing.for_post(request, detail.card.post, cover)
+    if viewer is not None and block is None:
+        await exposures.record_one(collaborators(request), viewer, detail.card.post.id)
     return page(request, "posts/post.html", context, block=block)
+
+
+async def seen(request: Request) -> Response:
+    """The feed's cards a signed-in resident looked at for a second (``sightings.js``):
+    ``{"posts": [ids]}`` → 204; bad input 422 and a flood 429, as JSON messages."""
+    member = await logged_in(request)
+    if member is None:
+        return JSONResponse({"message": "请先登录"}, status_code=401)
+    try:
+        body = await request.json()
+        raw = body.get("posts") if isinstance(body, dict) else None
+        if not isinstance(raw, list) or not all(isinstance(i, int) for i in raw):
+            raise InvalidInputError.single("posts", "帖子编号无效")
+        await exposures.record(collaborators(request), member, raw, ExposureSource.FEED)
+    except ValueError:
+        return JSONResponse({"message": "请求格式有误"}, status_code=400)
+    except DomainError as error:
+        status, headers = error_status(error)
+        return JSONResponse({"message": error_text(error)}, status_code=status, headers=headers)
+    return Response(status_code=204)
 
 
 async def like(request: Request) -> Response:

@@ -17,6 +17,7 @@ from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError
 from domain.events import services as events
 from domain.events.models import EventRegistration, RegistrationStatus
+from domain.exposures.models import ExposureSource, PostExposure
 from domain.identity import services
 from domain.identity.models import AuthToken, Member, Role, TokenKind, WechatIdentity
 from domain.jobs import run_due_jobs
@@ -119,6 +120,13 @@ async def test_after_the_grace_period_the_member_is_gone_and_every_count_holds(
     c = collaborators
     world = await lived_in(c)
     member_id = world.member.id
+    await PostExposure.create(
+        member=world.member,
+        post=world.own_post,
+        day=clock.today(),
+        source=ExposureSource.DETAIL,
+        seen_at=clock.now(),
+    )
     assert len(await rows_mentioning(PHONE, NAME, OPENID, UNIONID)) >= 4
     october_before = await kpis(Scope(), OCTOBER)
     estate_before = await kpis(Scope(estate_id=world.member.estate_id), OCTOBER)
@@ -133,6 +141,7 @@ async def test_after_the_grace_period_the_member_is_gone_and_every_count_holds(
     assert (await run_due_jobs(c))["accounts_erased"] == 1
 
     assert await rows_mentioning(PHONE, NAME, OPENID, UNIONID) == []
+    assert not await PostExposure.filter(member_id=member_id).exists()  # what they read went
     member = await Member.get(id=member_id)
     assert (member.phone, member.password_hash, member.avatar_url) == (None, None, None)
     assert member.display_name == deletion.ANONYMOUS_NAME

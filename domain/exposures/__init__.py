@@ -1,0 +1,1 @@
+"""Who saw which post, per member and day: the basis of UGC→purchase attribution."""

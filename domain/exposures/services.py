@@ -1,0 +1,165 @@
+"""Recording that members saw posts, privacy-safe and off the feed's path.
+
+A sighting is one Redis ``HSETNX`` into a buffer keyed by member, post and day (Asia/Shanghai), so
+the first sighting of the day wins and the rest cost nothing; nothing touches the database while a
+page is served. The due jobs move the buffer into ``post_exposure`` in batches (``flush``): the
+buffer is renamed first, so sightings arriving meanwhile start a new one, and a batch a crash left
+behind is picked up by the next run; the table's unique (member, post, day) makes a batch written
+twice count once. Raw exposures are kept ``RAW_RETENTION_DAYS``; after that only the viewers per
+post and day remain (``compact``)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from redis.exceptions import ResponseError
+from tortoise.expressions import F
+from tortoise.functions import Count
+from tortoise.transactions import in_transaction
+
+from domain.clock import SHANGHAI
+from domain.collaborators import Collaborators
+from domain.columns import column
+from domain.errors import InvalidInputError
+from domain.exposures.models import ExposureSource, PostExposure, PostExposureDay
+from domain.identity.models import Member
+from domain.posts.models import Post, PostStatus
+from domain.ratelimit import Limit, hit
+
+BUFFER = "exposures:buffer"
+FLUSHING = "exposures:flushing:"
+MAX_POSTS = 50  # one report: the cards of a page or two
+RAW_RETENTION_DAYS = 90
+BATCH = 1000
+REPORTS = Limit("exposures", 120, 60)  # a minute's reports from one member
+
+
+def _post_ids(raw: Iterable[int]) -> list[int]:
+    ids = list(dict.fromkeys(raw))
+    if not ids:
+        raise InvalidInputError.single("postIds", "请至少给出一篇帖子")
+    if len(ids) > MAX_POSTS:
+        raise InvalidInputError.single("postIds", f"一次最多报告 {MAX_POSTS} 篇帖子")
+    if any(post_id <= 0 for post_id in ids):
+        raise InvalidInputError.single("postIds", "帖子编号无效")
+    return ids
+
+
+async def record(
+    c: Collaborators, member: Member, post_ids: Iterable[int], source: ExposureSource
+) -> int:
+    """The member saw these posts now; returns how many were new for them today. Invalid input
+    (none, more than ``MAX_POSTS``) raises ``InvalidInputError``; a flood ``RateLimitedError``;
+    unknown or unpublished posts are dropped when the buffer is written out."""
+    ids = _post_ids(post_ids)
+    await hit(c.redis, REPORTS, str(member.id))
+    now = c.clock.now()
+    day = now.astimezone(SHANGHAI).date().isoformat()
+    seen = f"{source.value}|{int(now.timestamp())}"
+    async with c.redis.pipeline(transaction=False) as pipe:
+        for post_id in ids:
+            pipe.hsetnx(BUFFER, f"{member.id}:{post_id}:{day}", seen)
+        added = await pipe.execute()
+    return sum(1 for was_new in added if was_new)
+
+
+async def record_one(c: Collaborators, member: Member, post_id: int) -> None:
+    """The member opened the post's page (no rate limit: one per page served)."""
+    now = c.clock.now()
+    day = now.astimezone(SHANGHAI).date().isoformat()
+    seen = f"{ExposureSource.DETAIL.value}|{int(now.timestamp())}"
+    await c.redis.hsetnx(BUFFER, f"{member.id}:{post_id}:{day}", seen)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _parse(field: str, value: str) -> tuple[int, int, date, ExposureSource, datetime] | None:
+    try:
+        member_id, post_id, day = field.split(":")
+        source, at = value.split("|")
+        return (
+            int(member_id),
+            int(post_id),
+            date.fromisoformat(day),
+            ExposureSource(source),
+            datetime.fromtimestamp(int(at), UTC),
+        )
+    except ValueError:
+        return None
+
+
+async def _write(entries: dict[str, str]) -> int:
+    parsed = [row for row in (_parse(k, v) for k, v in entries.items()) if row is not None]
+    posts = {row[1] for row in parsed}
+    members = {row[0] for row in parsed}
+    published = set(await column(Post.filter(id__in=posts, status=PostStatus.PUBLISHED), "id"))
+    known = set(await column(Member.filter(id__in=members), "id"))
+    rows = [
+        PostExposure(member_id=m, post_id=p, day=d, source=s, seen_at=at)
+        for m, p, d, s, at in parsed
+        if p in published and m in known
+    ]
+    for start in range(0, len(rows), BATCH):
+        # ON CONFLICT DO NOTHING: a batch written twice (a crash after writing) counts once.
+        await PostExposure.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
+    return len(rows)
+
+
+async def flush(c: Collaborators) -> int:
+    """Move the buffered sightings into ``post_exposure``; returns how many rows were offered
+    (written or already there). Safe to run concurrently and after a crash."""
+    batch = FLUSHING + secrets.token_hex(8)
+    if await c.redis.exists(BUFFER):
+        try:
+            await c.redis.rename(BUFFER, batch)
+        except ResponseError as error:  # another run renamed it first
+            if "no such key" not in str(error).lower():
+                raise
+    written = 0
+    async for key in c.redis.scan_iter(match=FLUSHING + "*", count=100):
+        raw = await c.redis.hgetall(key)
+        entries = {_text(field): _text(value) for field, value in raw.items()}
+        if entries:
+            written += await _write(entries)
+        await c.redis.delete(key)
+    return written
+
+
+async def compact(c: Collaborators, now: datetime | None = None) -> int:
+    """Days older than ``RAW_RETENTION_DAYS`` keep only their viewers per post: each such day's
+    raw rows are counted into ``post_exposure_day`` and deleted in one transaction (a day is
+    compacted once; a later straggler adds to its count). Returns the raw rows dropped."""
+    today = (now or c.clock.now()).astimezone(SHANGHAI).date()
+    cutoff = today - timedelta(days=RAW_RETENTION_DAYS)
+    days = await column(
+        PostExposure.filter(day__lt=cutoff).distinct().order_by("day").limit(31), "day"
+    )
+    dropped = 0
+    for day in days:
+        async with in_transaction():
+            counts = (
+                await PostExposure.filter(day=day)
+                .group_by("post_id")
+                .annotate(viewers=Count("id"))
+                .values_list("post_id", "viewers")
+            )
+            existing = set(await PostExposureDay.filter(day=day).values_list("post_id", flat=True))
+            for post_id, viewers in counts:
+                if post_id in existing:
+                    await PostExposureDay.filter(post_id=post_id, day=day).update(
+                        viewers=F("viewers") + viewers
+                    )
+            await PostExposureDay.bulk_create(
+                [
+                    PostExposureDay(post_id=post_id, day=day, viewers=viewers)
+                    for post_id, viewers in counts
+                    if post_id not in existing
+                ],
+                batch_size=BATCH,
+            )
+            dropped += await PostExposure.filter(day=day).delete()
+    return dropped

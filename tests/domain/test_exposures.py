@@ -1,0 +1,152 @@
+"""Exposures: a sighting is buffered in Redis and counted once per member, post and day; the job
+writes the buffer out in batches, once whatever crashes or concurrent runs happen; after 90 days
+only the viewers per post and day remain."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from domain.clock import SHANGHAI, FrozenClock
+from domain.collaborators import Collaborators
+from domain.columns import column
+from domain.errors import InvalidInputError
+from domain.exposures import services as exposures
+from domain.exposures.models import ExposureSource, PostExposure, PostExposureDay
+from domain.exposures.queries import viewers
+from domain.jobs import run_due_jobs
+from domain.posts.models import PostStatus
+from tests.api.test_posts_api import make_post
+from tests.factories import make_member
+from tests.sqlcount import count_sql
+
+
+async def test_a_sighting_counts_once_a_day_and_is_written_only_by_the_job(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    c = collaborators
+    reader, author = await make_member(), await make_member()
+    tomato, bread = await make_post(c, author, "番茄"), await make_post(c, author, "面包")
+    with count_sql() as statements:
+        new = await exposures.record(c, reader, [tomato.id, bread.id], ExposureSource.FEED)
+    assert new == 2 and statements == []  # served without a database statement
+    assert await exposures.record(c, reader, [tomato.id], ExposureSource.FEED) == 0
+    await exposures.record_one(c, reader, tomato.id)  # opened the post too: still once today
+    assert await PostExposure.all().count() == 0
+
+    assert await exposures.flush(c) == 2
+    rows = await PostExposure.filter(member_id=reader.id).order_by("post_id")
+    assert [(r.post_id, r.source) for r in rows] == [
+        (tomato.id, ExposureSource.FEED),
+        (bread.id, ExposureSource.FEED),
+    ]
+    assert rows[0].day == clock.now().astimezone(SHANGHAI).date()
+    assert await exposures.flush(c) == 0  # the buffer is empty: nothing twice
+
+    clock.advance(days=1)
+    assert await exposures.record(c, reader, [tomato.id], ExposureSource.FEED) == 1
+    await exposures.flush(c)
+    assert await viewers(tomato.id) == 2 and await viewers(bread.id) == 1
+
+
+async def test_unpublished_and_unknown_posts_are_dropped_and_bad_reports_refused(
+    collaborators: Collaborators,
+) -> None:
+    c = collaborators
+    reader, author = await make_member(), await make_member()
+    pending = await make_post(c, author, "待审核", status=PostStatus.PENDING)
+    shown = await make_post(c, author, "已发布")
+    await exposures.record(c, reader, [pending.id, shown.id, 999_999], ExposureSource.FEED)
+    assert await exposures.flush(c) == 1
+    assert await column(PostExposure.all(), "post_id") == [shown.id]
+
+    for bad in ([], list(range(1, 52)), [0]):
+        with pytest.raises(InvalidInputError):
+            await exposures.record(c, reader, bad, ExposureSource.FEED)
+    assert await c.redis.exists(exposures.BUFFER) == 0
+
+
+async def test_a_batch_left_by_a_crash_is_written_by_the_next_run_and_counts_once(
+    collaborators: Collaborators,
+) -> None:
+    c = collaborators
+    reader, author = await make_member(), await make_member()
+    post = await make_post(c, author)
+    await exposures.record(c, reader, [post.id], ExposureSource.FEED)
+    entries: dict[Any, Any] = await c.redis.hgetall(exposures.BUFFER)
+    await exposures.flush(c)
+    # A run that wrote its batch and died before deleting it; and one that died before writing.
+    await c.redis.hset(exposures.FLUSHING + "crashed-after", mapping=entries)
+    await c.redis.hset(exposures.FLUSHING + "crashed-before", mapping=entries)
+    assert await exposures.flush(c) == 2  # offered twice, written once
+    assert await PostExposure.all().count() == 1
+    assert [key async for key in c.redis.scan_iter(match=exposures.FLUSHING + "*")] == []
+
+
+async def test_concurrent_runs_write_every_sighting_exactly_once(
+    collaborators: Collaborators,
+) -> None:
+    """On PostgreSQL the runs hold separate connections: the unique (member, post, day) and ON
+    CONFLICT DO NOTHING keep a batch two runs picked up from being written twice."""
+    c = collaborators
+    author = await make_member()
+    posts = [await make_post(c, author, f"帖子{n}") for n in range(10)]
+    readers = [await make_member() for _ in range(12)]
+    for reader in readers:
+        await exposures.record(c, reader, [p.id for p in posts], ExposureSource.FEED)
+    entries: dict[Any, Any] = await c.redis.hgetall(exposures.BUFFER)
+    for n in range(3):  # batches several runs will find at once
+        await c.redis.hset(f"{exposures.FLUSHING}left-{n}", mapping=entries)
+    await asyncio.gather(*(exposures.flush(c) for _ in range(4)))
+    assert await PostExposure.all().count() == len(readers) * len(posts)
+
+
+async def test_after_ninety_days_only_the_viewers_per_post_and_day_remain(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    c = collaborators
+    author = await make_member()
+    post = await make_post(c, author)
+    readers = [await make_member() for _ in range(3)]
+    first_day = clock.now().astimezone(SHANGHAI).date()
+    for reader in readers:
+        await exposures.record(c, reader, [post.id], ExposureSource.FEED)
+    clock.advance(days=1)
+    await exposures.record(c, readers[0], [post.id], ExposureSource.FEED)
+    await exposures.flush(c)
+    assert await viewers(post.id) == 4
+
+    assert await exposures.compact(c, clock.now() + timedelta(days=89)) == 0  # not yet
+    assert await exposures.compact(c, clock.now() + timedelta(days=90)) == 3  # the first day
+    assert await PostExposure.all().count() == 1
+    day_row = await PostExposureDay.get(post_id=post.id)
+    assert (day_row.day, day_row.viewers) == (first_day, 3)
+    assert await viewers(post.id) == 4  # the same figure, from the counts
+    assert await exposures.compact(c, clock.now() + timedelta(days=90)) == 0  # once
+
+    # A straggler for an already compacted day adds to its count.
+    await PostExposure.create(
+        member=readers[1],
+        post=post,
+        day=first_day,
+        source=ExposureSource.DETAIL,
+        seen_at=clock.now(),
+    )
+    assert await exposures.compact(c, clock.now() + timedelta(days=91)) == 2
+    counts = (
+        await PostExposureDay.filter(post_id=post.id).order_by("day").values_list("day", "viewers")
+    )
+    assert counts == [(first_day, 4), (first_day + timedelta(days=1), 1)]
+
+
+async def test_the_due_jobs_write_the_buffer_out(collaborators: Collaborators) -> None:
+    c = collaborators
+    reader, author = await make_member(), await make_member()
+    post = await make_post(c, author)
+    await exposures.record(c, reader, [post.id], ExposureSource.MINIPROGRAM)
+    done = await run_due_jobs(c)
+    assert (done["exposures_written"], done["exposures_compacted"]) == (1, 0)
+    assert await PostExposure.filter(source=ExposureSource.MINIPROGRAM).count() == 1
