@@ -1,0 +1,1 @@
+"""UGC→purchase attribution: which posts sold what."""
