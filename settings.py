@@ -34,6 +34,7 @@ MODEL_MODULES = [
     "domain.privacy.request_models",
     "domain.privacy.record_models",
     "domain.webhooks.models",
+    "domain.playbooks.models",
 ]
 
 
