@@ -14,6 +14,9 @@ from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError, PermissionDeniedError
 from domain.identity.models import Member
 from domain.notifications.models import Notification, NotificationKind
+from domain.notifications.push import record_consent
+from domain.notifications.push_models import PushDelivery, PushStatus
+from domain.notifications.services import notify
 from domain.notifications.text import sentence
 from domain.playbooks.models import Playbook, PlaybookArm, PlaybookRun
 from domain.playbooks.rules import in_holdout
@@ -29,6 +32,7 @@ from domain.segments.tiers import run_tier_job
 from tests.domain.events_helpers import make_group, make_host
 from tests.domain.host_console_helpers import join, moved
 from tests.domain.playbook_helpers import lapsing, make_admin, win_back_playbook
+from tests.domain.test_push import comment, resident
 from tests.factories import make_member
 
 
@@ -196,3 +200,29 @@ async def test_only_admins_make_or_switch_playbooks(collaborators: Collaborators
     with pytest.raises(NotFoundError):
         await set_playbook_active(c, await Member.get(id=playbook.created_by_id), 999_999, False)
     assert (await Playbook.get(id=playbook.id)).active
+
+
+async def test_a_playbook_message_spends_the_days_wechat_budget_like_any_other(
+    collaborators: Collaborators,
+) -> None:
+    c = collaborators
+    c.settings = c.settings.with_overrides(
+        wechat_templates=(("COMMENT", "tpl-comment"), ("PLAYBOOK_MESSAGE", "tpl-playbook")),
+        notification_push_budget=1,
+    )
+    member = await resident(c, "o-lapsed", consents=3)
+    await record_consent(c, member.id, ["tpl-playbook"])
+    await notify(c, [member.id], comment(1))  # the day's one push
+    playbook = await win_back_playbook(c, await make_admin(), holdout=0)
+    await moved(c, member, Tier.DORMANT, days_ago=0, from_tier=Tier.POTENTIAL)
+    await catch_up_playbooks(c, c.clock.now())
+    rows = await PushDelivery.all().order_by("id")
+    assert [(r.kind, r.status) for r in rows] == [
+        (NotificationKind.COMMENT, PushStatus.PENDING),
+        (NotificationKind.PLAYBOOK_MESSAGE, PushStatus.SKIPPED),
+    ]
+    assert rows[1].error_code == "OVER_BUDGET"
+    run = await PlaybookRun.get(playbook_id=playbook.id)
+    assert (
+        run.notification_id == (await Notification.get(kind=NotificationKind.PLAYBOOK_MESSAGE)).id
+    )
