@@ -33,6 +33,7 @@ class Migration(migrations.Migration):
                 ('add_to_winback', fields.BooleanField(default=False)),
                 ('holdout_percent', fields.SmallIntField(default=10)),
                 ('active', fields.BooleanField(default=True)),
+                ('active_since', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('created_by', fields.ForeignKeyField('linli.Member', source_field='created_by_id', db_constraint=True, to_field='id', related_name='playbooks_created', on_delete=OnDelete.RESTRICT)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),

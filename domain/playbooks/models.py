@@ -33,6 +33,8 @@ class Playbook(Model):
     add_to_winback = fields.BooleanField(default=False)
     holdout_percent = fields.SmallIntField(default=10)
     active = fields.BooleanField(default=True)
+    # When it was last switched on: it runs on tier changes from then, never on earlier ones.
+    active_since = fields.DatetimeField()
     created_by: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
         "linli.Member", related_name="playbooks_created", on_delete=fields.RESTRICT
     )

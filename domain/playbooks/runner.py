@@ -30,8 +30,8 @@ log = logging.getLogger("linli.playbooks")
 
 
 async def run_playbooks(c: Collaborators, since: datetime) -> int:
-    """Every active playbook over the tier changes computed at or after ``since`` (and after the
-    playbook was made: a new playbook does not reach back); returns the runs this call made."""
+    """Every active playbook over the tier changes computed at or after ``since`` (and since the
+    playbook was last switched on: it never reaches back); returns the runs this call made."""
     playbooks = await Playbook.filter(active=True).order_by("id")
     if not playbooks:
         return 0
@@ -65,7 +65,7 @@ async def catch_up_playbooks(c: Collaborators, now: datetime) -> int:
 
 
 def _applies(playbook: Playbook, change: TierChange) -> bool:
-    return change.computed_at >= playbook.created_at and matches(
+    return change.computed_at >= playbook.active_since and matches(
         playbook.to_tier, playbook.from_tier, change.to_tier, change.from_tier
     )
 

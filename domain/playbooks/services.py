@@ -85,6 +85,7 @@ async def create_playbook(c: Collaborators, admin: Member, draft: PlaybookDraft)
             add_to_winback=draft.add_to_winback,
             holdout_percent=draft.holdout_percent,
             created_by_id=admin.id,
+            active_since=now,
             created_at=now,
             updated_at=now,
         )
@@ -102,7 +103,9 @@ async def create_playbook(c: Collaborators, admin: Member, draft: PlaybookDraft)
 async def set_playbook_active(
     c: Collaborators, admin: Member, playbook_id: int, active: bool
 ) -> Playbook:
-    """Switch a playbook on or off (an inactive one runs on nothing, its record stays)."""
+    """Switch a playbook on or off (an inactive one runs on nothing, its record stays). Switched
+    on again, it runs on tier changes from then: the ones made while it was off are left alone,
+    the nightly catch-up included."""
     require_playbook_admin(admin)
     now = c.clock.now()
     async with atomic():
@@ -113,7 +116,9 @@ async def set_playbook_active(
             return playbook
         before = _values(playbook)
         playbook.active, playbook.updated_at = active, now
-        await playbook.save(update_fields=["active", "updated_at"])
+        if active:
+            playbook.active_since = now
+        await playbook.save(update_fields=["active", "active_since", "updated_at"])
         await record_change(
             actor_id=admin.id,
             action="PLAYBOOK_ACTIVATED" if active else "PLAYBOOK_DEACTIVATED",

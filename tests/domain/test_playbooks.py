@@ -226,3 +226,21 @@ async def test_a_playbook_message_spends_the_days_wechat_budget_like_any_other(
     assert (
         run.notification_id == (await Notification.get(kind=NotificationKind.PLAYBOOK_MESSAGE)).id
     )
+
+
+async def test_a_playbook_switched_on_again_leaves_the_changes_made_while_it_was_off(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    c = collaborators
+    admin = await make_admin()
+    playbook = await win_back_playbook(c, admin, holdout=0)
+    await set_playbook_active(c, admin, playbook.id, False)
+    clock.advance(hours=1)
+    while_off, after = await make_member(), await make_member()
+    await moved(c, while_off, Tier.DORMANT, days_ago=0, from_tier=Tier.POTENTIAL)
+    clock.advance(hours=1)
+    await set_playbook_active(c, admin, playbook.id, True)
+    clock.advance(hours=1)
+    await moved(c, after, Tier.DORMANT, days_ago=0, from_tier=Tier.POTENTIAL)
+    assert await catch_up_playbooks(c, c.clock.now()) == 1
+    assert [r.member_id for r in await PlaybookRun.all()] == [after.id]
