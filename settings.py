@@ -35,6 +35,7 @@ MODEL_MODULES = [
     "domain.privacy.record_models",
     "domain.webhooks.models",
     "domain.exposures.models",
+    "domain.playbooks.models",
 ]
 
 

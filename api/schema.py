@@ -89,6 +89,8 @@ from api.notifications.push_mutation import PushMutation
 from api.notifications.subscriptions import NotificationsSubscription
 from api.notifications.types import Notification
 from api.permissions import limit_every_mutation
+from api.playbooks.mutation import PlaybooksMutation
+from api.playbooks.queries import PlaybooksQuery
 from api.points.mutation import PointsMutation
 from api.points.queries import PointsQuery
 from api.points.types import LedgerEntry
@@ -163,6 +165,7 @@ class Query(
     SearchQuery,
     HonoursQuery,
     SafetyQuery,
+    PlaybooksQuery,
 ):
     @field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -193,6 +196,7 @@ class Mutation(
     HonoursMutation,
     SafetyMutation,
     PrivacyMutation,
+    PlaybooksMutation,
 ):
     pass
 

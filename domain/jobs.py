@@ -25,6 +25,7 @@ from domain.notifications.digest import send_digests
 from domain.notifications.push import DELIVER_TASK
 from domain.notifications.push_delivery import deliver_pushes
 from domain.notifications.triggers import VOTING_OPENED_TASK, tell_voting_opened
+from domain.playbooks.runner import catch_up_playbooks
 from domain.points import jobs as points_jobs
 from domain.points import leaderboard
 from domain.privacy.access_log import purge_old_reads
@@ -125,8 +126,9 @@ async def purge_expired_tokens(now: datetime) -> int:
 async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[str, int]:
     """Everything time-driven that is due at ``now`` (default: the clock's): pending points,
     expiry reminders, expiry, tokens, campaigns to close, voting opened, events starting soon,
-    rewards waiting at the pickup point, events' no-shows, the nightly tier computation, the badge
-    sweep, the weekly digests of members away, derived Redis structures to heal, WeChat pushes due
+    rewards waiting at the pickup point, events' no-shows, the nightly tier computation, the tier
+    playbooks' catch-up over the last week's changes, the badge sweep, the weekly digests of
+    members away, derived Redis structures to heal, WeChat pushes due
     (after quiet hours, retries, kicks lost), private groups' join requests left undecided,
     accounts whose deletion grace period ended, data exports past their 24 hours, idempotency
     keys past theirs, uploads nothing used within a day, staff reads of personal data past a
@@ -145,6 +147,7 @@ async def run_due_jobs(c: Collaborators, now: datetime | None = None) -> dict[st
         "pickup_reminders": await remind_uncollected(c, now),
         "event_no_shows": await record_no_shows(now),
         "tiers_changed": await recompute_tiers_if_due(c, now),
+        "playbooks_run": await catch_up_playbooks(c, now),
         "badges_awarded": await sweep_badges(c, now),
         "digests": await send_digests(c, now),
         "derived_rebuilt": await heal_derived(c.redis, now),

@@ -16,7 +16,7 @@ class ExposureSource(StrEnum):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0031_image_renditions')]
+    dependencies = [('linli', '0034_playbooks')]
 
     initial = False
 

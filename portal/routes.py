@@ -12,6 +12,7 @@ from portal.views import (
     admin_estates,
     admin_groups,
     admin_members,
+    admin_playbooks,
     admin_safety,
     admin_settings,
     admin_tags,
@@ -441,6 +442,18 @@ def settings_admin_routes() -> list[Route]:
             admin_settings.rules_page,
             methods=["GET", "POST"],
             name="admin_settings",
+        ),
+        Route(
+            "/admin/playbooks",
+            admin_playbooks.playbooks_page,
+            methods=["GET", "POST"],
+            name="admin_playbooks",
+        ),
+        Route(
+            "/admin/playbooks/{playbook_id:int}/{action:str}",
+            admin_playbooks.switch,
+            methods=["POST"],
+            name="admin_playbook_switch",
         ),
         Route(
             "/admin/webhooks",

@@ -69,6 +69,11 @@ class NotificationKind(Enum):
         description="A private group's hosts approved or declined the member's request to join, "
         "or invited the member.",
     )
+    PLAYBOOK_MESSAGE = strawberry.enum_value(
+        "PLAYBOOK_MESSAGE",
+        description="The programme's words for a change of the member's tier (a welcome, a "
+        "win-back, an invitation), with the bonus points that came with it.",
+    )
 
 
 @strawberry.type(

@@ -42,6 +42,11 @@ class LedgerReason(Enum):
     PENDING_RELEASED = strawberry.enum_value(
         "PENDING_RELEASED", description="Pending purchase points became available."
     )
+    PLAYBOOK_BONUS = strawberry.enum_value(
+        "PLAYBOOK_BONUS",
+        description="A bonus for a tier change, from the playbook the description names; it "
+        "expires sooner than earned points.",
+    )
 
 
 @strawberry.type(description="One movement of points. Entries are never changed or removed.")

@@ -33,6 +33,7 @@ class NotificationKind(StrEnum):
     HOST_QUEUE_ITEM = "HOST_QUEUE_ITEM"  # a new item in a host's or moderator's queue
     DIGEST = "DIGEST"  # the weekly digest for members away 7+ days
     GROUP_REQUEST_DECIDED = "GROUP_REQUEST_DECIDED"  # a private group's hosts answered or invited
+    PLAYBOOK_MESSAGE = "PLAYBOOK_MESSAGE"  # an operator's words for a tier change, with any bonus
 
 
 # Codes and things a member is waiting for: pushed whatever the day's budget or the hour.

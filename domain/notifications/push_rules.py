@@ -36,6 +36,7 @@ HEADLINES: dict[NotificationKind, str] = {
     NotificationKind.HOST_QUEUE_ITEM: "有新的内容等你处理",
     NotificationKind.DIGEST: "这周邻里有这些新鲜事",
     NotificationKind.GROUP_REQUEST_DECIDED: "私密小组的主理人回复了你",
+    NotificationKind.PLAYBOOK_MESSAGE: "邻里给你送来一份心意",
 }
 
 

@@ -9,7 +9,8 @@ REDEMPTION_READY and PICKUP_REMINDER ``rewardName`` and ``pickupCode``; EVENT_RE
 and ``window`` ("24h", "2h"); WAITLIST_PROMOTED ``title`` and ``checkInCode``; EVENT_CANCELLED
 ``title`` and ``reason``; CAMPAIGN_*:
 ``title``; REFERRAL_REWARDED ``points``; TIER_UP ``to``; HOST_QUEUE_ITEM ``title``; DIGEST
-``posts``, ``expiringPoints``, ``events``. The listeners in ``triggers.py`` write them, and
+``posts``, ``expiringPoints``, ``events``; PLAYBOOK_MESSAGE ``text`` and ``points``. The
+listeners in ``triggers.py`` (and the tier playbooks) write them, and
 ``tests/domain/test_notification_triggers.py`` reads each kind's sentence from what they wrote."""
 
 from __future__ import annotations
@@ -116,6 +117,12 @@ def _digest(s: Said) -> str:
     return _with("好久不见，本周邻里", "、".join(parts) or "有新鲜事")
 
 
+def _playbook(s: Said) -> str:
+    points = s.get("points")
+    bonus = f"{points} 积分已到账" if points not in ("", "0") else ""
+    return _with(s.get("text") or "邻里想你了", bonus, "，")
+
+
 _SENTENCES: dict[K, Callable[[Said], str]] = {
     K.COMMENT: lambda s: f"{s.who()}评论了你的{s.title() or '帖子'}",
     K.REPLY: lambda s: f"{s.who()}在{s.title() or '帖子'}中回复了你",
@@ -145,6 +152,7 @@ _SENTENCES: dict[K, Callable[[Said], str]] = {
     K.HOST_QUEUE_ITEM: lambda s: _with(f"{s.who()}提交了新内容待审核", s.title()),
     K.DIGEST: _digest,
     K.GROUP_REQUEST_DECIDED: _group_answer,
+    K.PLAYBOOK_MESSAGE: _playbook,
 }
 
 
@@ -179,6 +187,7 @@ _KIND_PAGES = {
     K.TIER_UP: ("my_standing", "/points/standing"),
     K.DIGEST: ("home", "/"),
     K.GROUP_REQUEST_DECIDED: ("groups", "/groups"),
+    K.PLAYBOOK_MESSAGE: ("points", "/points"),
 }
 
 

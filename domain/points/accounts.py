@@ -51,10 +51,13 @@ async def credit(
     now: datetime,
     rules: ProgrammeRuleSet,
     pending_days: int = 0,
+    expires_at: datetime | None = None,
 ) -> LedgerEntry:
     """Add ``amount`` (available now, or pending for ``pending_days``) with a lot of its own,
-    expiring as the rule version ``rules`` says; the entry names that version."""
+    expiring as the rule version ``rules`` says (or at ``expires_at``, for a bonus with its own
+    expiry); the entry names that version."""
     available_at = now + timedelta(days=pending_days)
+    expiry = expires_at or rules.expiry_for(available_at)
     pending = pending_days > 0
     if pending:
         account.pending += amount
@@ -70,7 +73,7 @@ async def credit(
         reason=reason,
         description=description,
         idempotency_key=key,
-        expires_at=rules.expiry_for(available_at) if amount > 0 else None,
+        expires_at=expiry if amount > 0 else None,
         available_at=available_at,
         rule_version=rules.version,
         created_at=now,
@@ -83,7 +86,7 @@ async def credit(
             remaining=amount,
             available_at=available_at,
             released=not pending,
-            expires_at=rules.expiry_for(available_at),
+            expires_at=expiry,
         )
     return entry
 

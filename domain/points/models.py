@@ -27,6 +27,7 @@ class LedgerReason(StrEnum):
     EXPIRY = "EXPIRY"
     ADJUSTMENT = "ADJUSTMENT"
     PENDING_RELEASED = "PENDING_RELEASED"
+    PLAYBOOK_BONUS = "PLAYBOOK_BONUS"  # a tier playbook's bonus, named in the description
 
 
 class PointsAccount(Model):

@@ -17,6 +17,7 @@ from domain.groups.policies import runs_group
 from domain.groups.queries import groups_run_by
 from domain.identity.models import Member, MemberInterestTag
 from domain.kpis.metrics import Period, Scope, posts_published, ratio, repurchase
+from domain.playbooks.models import PlaybookArm, PlaybookRun
 from domain.posts.models import Post, PostStatus
 from domain.posts.queries import waiting_in_group
 from domain.segments.models import TierChange
@@ -140,16 +141,21 @@ async def upcoming_events(c: Collaborators, group_id: int) -> list[UpcomingEvent
 
 
 async def win_back(c: Collaborators, group_id: int) -> list[TierChange]:
-    """Members of the group still DORMANT whose move there happened in the last 30 days: their
-    latest change is that move (a change is written only when the tier changes)."""
+    """Members of the group whose tier change in the last 30 days asks for a host's word: those
+    still DORMANT whose move there it was (their latest change: one is written only when the
+    tier changes), and those a tier playbook put on the list (``PlaybookRun.on_winback``). A
+    member a win-back playbook held out is not listed: the holdout is what the playbook's
+    effect is measured against."""
     since = c.clock.now() - timedelta(days=WIN_BACK_DAYS)
+    dormant = Q(to_tier=Tier.DORMANT.value, member__tier=Tier.DORMANT.value)
+    held_out = PlaybookRun.filter(arm=PlaybookArm.HOLDOUT, playbook__add_to_winback=True)
     rows = (
         await TierChange.filter(
-            to_tier=Tier.DORMANT.value,
+            dormant | Q(playbook_runs__on_winback=True),
             computed_at__gte=since,
-            member__tier=Tier.DORMANT.value,
             member_id__in=Subquery(GroupMembership.filter(group_id=group_id).values("member_id")),
         )
+        .exclude(id__in=Subquery(held_out.values("tier_change_id")))
         .order_by("-computed_at", "-id")
         .limit(WIN_BACK_SIZE)
         .select_related("member")

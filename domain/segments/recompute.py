@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from domain.clock import SHANGHAI, Clock
 from domain.collaborators import Collaborators
 from domain.identity.models import Member
+from domain.playbooks.runner import run_playbooks
 from domain.segments.errors import RecomputeRunningError
 from domain.segments.rfm import RfmRules
 from domain.segments.tiers import Progress, TierRunSummary, last_tier_run, run_tier_job
@@ -63,7 +64,8 @@ async def recompute_tiers(
 ) -> TierRunSummary:
     """Every member's tier at ``now`` (default: the clock's), recorded as a run of ``trigger``
     (NIGHTLY, ADMIN or COMMAND). Raises ``RecomputeRunningError`` while another run holds the
-    lock; the lock is released when this run ends, however it ends."""
+    lock; the lock is released when this run ends, however it ends. The tier playbooks then run
+    over the changes this run wrote (``domain/playbooks/runner.py``)."""
     token = f"{trigger}:{uuid.uuid4().hex}"
     if not await c.redis.set(RECOMPUTE_LOCK, token, nx=True, ex=RECOMPUTE_LOCK_SECONDS):
         raise RecomputeRunningError()
@@ -71,13 +73,24 @@ async def recompute_tiers(
     async def renew() -> None:
         await c.redis.eval(_RENEW, 1, RECOMPUTE_LOCK, token, RECOMPUTE_LOCK_SECONDS)
 
+    at = now or c.clock.now()
     try:
         listeners = c if isinstance(c, Collaborators) else None  # the bench's pair has none
-        return await run_tier_job(
-            now or c.clock.now(), trigger, progress, rules, renew, listeners=listeners
-        )
+        run = await run_tier_job(at, trigger, progress, rules, renew, listeners=listeners)
+        if listeners is not None:
+            await _run_playbooks(listeners, at)
+        return run
     finally:
         await c.redis.eval(_RELEASE, 1, RECOMPUTE_LOCK, token)
+
+
+async def _run_playbooks(c: Collaborators, at: datetime) -> None:
+    """The playbooks over this run's changes; one that fails waits for the nightly catch-up
+    rather than failing the run whose tiers are already written."""
+    try:
+        await run_playbooks(c, at)
+    except Exception:
+        log.exception("playbooks after the tier run failed; the nightly pass will catch up")
 
 
 async def recompute_tiers_if_due(c: TierJobCollaborators, now: datetime) -> int:

@@ -1,0 +1,1 @@
+"""Tier playbooks over GraphQL: admins list them with their reports, make and switch them."""

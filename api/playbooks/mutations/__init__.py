@@ -1,0 +1,1 @@
+"""One mutation per file: createPlaybook, updatePlaybook."""

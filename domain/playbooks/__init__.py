@@ -1,0 +1,1 @@
+"""Tier playbooks: what happens to a member when their tier changes, with a holdout arm."""
