@@ -39,6 +39,7 @@ from portal.views import (
     rewards,
     search,
     standing,
+    web_app,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -563,6 +564,8 @@ def brand_admin_routes() -> list[Route]:
     return [
         Route("/setup", first_run.setup_page, methods=["GET", "POST"], name="setup"),
         Route("/about", first_run.about, name="about"),
+        Route("/manifest.webmanifest", web_app.manifest, name="web_app_manifest"),
+        Route("/icons/icon-{size:int}.png", web_app.icon, name="web_app_icon"),
         Route("/admin/brand", admin_brand.brand_page, methods=["GET", "POST"], name="admin_brand"),
     ]
 
