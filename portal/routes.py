@@ -191,6 +191,7 @@ def post_routes() -> list[Route]:
         Route("/posts/{post_id:int}/comments", posts.comment, methods=["POST"], name="add_comment"),
         Route("/posts/{post_id:int}/report", posts.report, methods=["POST"], name="report_post"),
         Route("/share", posts.share, methods=["GET", "POST"], name="share"),
+        Route("/share/draft", posts.share_draft, methods=["POST"], name="share_draft"),
         Route("/share/rows/{row}", posts.share_row, name="share_row"),
         Route("/share/removed", posts.removed_row, methods=["GET", "POST"], name="removed_row"),
         Route("/my/posts", posts.my_posts, name="my_posts"),
