@@ -109,7 +109,7 @@
   }
 })();
 
-// 回到顶部: the link shows once the page has scrolled two screens down, and scrolls back up
+// 回到顶部: the link shows once the page has scrolled a screen down, and scrolls back up
 // (smoothly unless the resident asked for less motion).
 (function () {
   "use strict";
@@ -120,7 +120,7 @@
     var ticking = false;
     function update() {
       ticking = false;
-      link.hidden = window.scrollY < window.innerHeight * 2;
+      link.hidden = window.scrollY < window.innerHeight;
     }
     window.addEventListener("scroll", function () {
       if (!ticking) {
