@@ -15,7 +15,7 @@ class PlaybookArm(StrEnum):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0031_image_renditions')]
+    dependencies = [('linli', '0032_share_drafts')]
 
     initial = False
 

@@ -2,8 +2,8 @@
 
 The brand comes from Redis (``domain.programme.brand.current_brand``), so pages send no more SQL
 than before. While the demo is off and no admin exists, every page but the setup page redirects
-there; static files, media, uploads, health and GraphQL work as always (GraphQL offers no way to
-become an admin). Once an admin is seen, this process never asks again."""
+there; static files, icons, media, uploads, health and GraphQL work as always (GraphQL offers no
+way to become an admin). Once an admin is seen, this process never asks again."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from domain.programme.brand import current_brand
 from domain.programme.first_run import admin_exists
 
 SETUP_PATH = "/setup"
-UNBRANDED = ("/static/", "/healthz", "/graphql", "/api/", "/media/")
+UNBRANDED = ("/static/", "/healthz", "/graphql", "/api/", "/media/", "/icons/")
 
 
 class FirstRunMiddleware:

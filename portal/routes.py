@@ -41,6 +41,7 @@ from portal.views import (
     rewards,
     search,
     standing,
+    web_app,
 )
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -195,6 +196,7 @@ def post_routes() -> list[Route]:
         Route("/posts/{post_id:int}/comments", posts.comment, methods=["POST"], name="add_comment"),
         Route("/posts/{post_id:int}/report", posts.report, methods=["POST"], name="report_post"),
         Route("/share", posts.share, methods=["GET", "POST"], name="share"),
+        Route("/share/draft", posts.share_draft, methods=["POST"], name="share_draft"),
         Route("/share/rows/{row}", posts.share_row, name="share_row"),
         Route("/share/removed", posts.removed_row, methods=["GET", "POST"], name="removed_row"),
         Route("/my/posts", posts.my_posts, name="my_posts"),
@@ -590,6 +592,8 @@ def brand_admin_routes() -> list[Route]:
     return [
         Route("/setup", first_run.setup_page, methods=["GET", "POST"], name="setup"),
         Route("/about", first_run.about, name="about"),
+        Route("/manifest.webmanifest", web_app.manifest, name="web_app_manifest"),
+        Route("/icons/icon-{size:int}.png", web_app.icon, name="web_app_icon"),
         Route("/admin/brand", admin_brand.brand_page, methods=["GET", "POST"], name="admin_brand"),
     ]
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2_fragments.starlette import Jinja2Blocks
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
+from domain.clock import Clock
 from domain.honours.rules import badge_name
-from portal import i18n, navigation
+from portal import i18n, navigation, relative_time
 from web.csrf import csrf_token
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -30,6 +33,18 @@ templates.env.globals["badge_name"] = badge_name
 templates.env.globals["staff_links"] = navigation.staff_links
 templates.env.globals["tabs"] = navigation.tabs
 templates.env.globals["tab_current"] = navigation.current
+
+
+@jinja2.pass_context
+def ago(context: Any, at: datetime) -> Markup:
+    """``{{ post.published_at|ago }}``: relative to the app's clock, which tests control."""
+    request = context.get("request")
+    collaborators = getattr(getattr(request, "app", None), "state", None)
+    clock: Clock = getattr(getattr(collaborators, "collaborators", None), "clock", None) or Clock()
+    return relative_time.time_element(at, clock.now())
+
+
+templates.env.filters["ago"] = ago
 
 
 def is_htmx(request: Request) -> bool:

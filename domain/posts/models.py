@@ -230,3 +230,21 @@ class AuditLogEntry(Model):
         table = "audit_log_entry"
         # The audit page filters by actor, by kind and by date, newest first.
         indexes = (("actor_id", "id"), ("action", "id"), ("created_at",))
+
+
+class ShareDraft(Model):
+    """What a member has typed into the share form and not yet submitted, kept so a closed tab
+    or a dropped connection loses nothing. One row per member, replaced on each save and
+    removed when the post is submitted."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.OneToOneRelation[Member] = fields.OneToOneField(
+        "linli.Member", related_name="share_draft", on_delete=fields.CASCADE
+    )
+    content: Any = fields.JSONField()
+    updated_at = fields.DatetimeField()
+
+    member_id: int
+
+    class Meta:
+        table = "share_draft"

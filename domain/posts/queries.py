@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from pypika_tortoise.context import SqlContext
 from pypika_tortoise.terms import ValueWrapper
@@ -28,6 +29,7 @@ from domain.posts.models import (
     RecipeDetails,
     RecipeIngredient,
     RecipeStep,
+    ShareDraft,
 )
 from domain.posts.policies import may_read
 from domain.posts.visibility import Visible
@@ -406,3 +408,9 @@ async def audit_entries(viewer: Member | None, entry_ids: list[int]) -> list[Aud
         return []
     query = AuditLogEntry.filter(_audit_visible_to(viewer), id__in=entry_ids)
     return list(await query.select_related("actor"))
+
+
+async def find_share_draft(member_id: int) -> dict[str, Any] | None:
+    """What the member last typed into the share form and has not submitted, if anything."""
+    draft = await ShareDraft.get_or_none(member_id=member_id)
+    return dict(draft.content) if draft is not None and isinstance(draft.content, dict) else None

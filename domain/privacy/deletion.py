@@ -44,6 +44,7 @@ from domain.posts.models import (
     RecipeIngredient,
     RecipeStep,
     Report,
+    ShareDraft,
 )
 from domain.privacy.request_models import AccountDeletion, DataExport, DeletionStatus
 from domain.search.models import SearchDocument
@@ -199,6 +200,7 @@ async def _drop_personal_rows(member_id: int) -> None:
     await NotificationPreference.filter(member_id=member_id).delete()
     await SubscriptionConsent.filter(member_id=member_id).delete()
     await PostExposure.filter(member_id=member_id).delete()  # what they read is theirs
+    await ShareDraft.filter(member_id=member_id).delete()
     await NpsResponse.filter(member_id=member_id).update(comment="")  # the score still counts
     await Report.filter(reporter_id=member_id).update(note=None)
 

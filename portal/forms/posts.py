@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from starlette.datastructures import FormData
 
@@ -48,6 +49,34 @@ def share_form(form: FormData) -> ShareForm:
         steps=[str(v) for v in form.getlist("step")],
         image_ids=[str(v) for v in form.getlist("imageIds") if str(v).strip()],
     )
+
+
+def draft_content(typed: ShareForm) -> dict[str, Any]:
+    """The form as typed, to keep as the member's draft."""
+    return {
+        "values": typed.values,
+        "ingredients": [list(pair) for pair in typed.ingredients],
+        "steps": typed.steps,
+        "imageIds": typed.image_ids,
+    }
+
+
+def from_draft(content: dict[str, Any]) -> ShareForm:
+    """The form again from a kept draft; anything malformed is left out, never an error."""
+    values = content.get("values")
+    pairs = content.get("ingredients")
+    steps, images = content.get("steps"), content.get("imageIds")
+    typed = ShareForm(
+        values={str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {},
+        image_ids=[str(i) for i in images] if isinstance(images, list) else [],
+    )
+    if isinstance(pairs, list) and pairs:
+        typed.ingredients = [
+            (str(p[0]), str(p[1])) for p in pairs if isinstance(p, list) and len(p) == 2
+        ] or [("", "")]
+    if isinstance(steps, list) and steps:
+        typed.steps = [str(step) for step in steps]
+    return typed
 
 
 def kind_of(raw: str | None) -> PostKind | None:

@@ -108,3 +108,42 @@
     start();
   }
 })();
+
+// 回到顶部: the link shows once the page has scrolled a screen down, and scrolls back up
+// (smoothly unless the resident asked for less motion).
+(function () {
+  "use strict";
+
+  function start() {
+    var link = document.getElementById("to-top");
+    if (!link) return;
+    var ticking = false;
+    function update() {
+      ticking = false;
+      link.hidden = window.scrollY < window.innerHeight;
+    }
+    window.addEventListener("scroll", function () {
+      if (!ticking) {
+        ticking = true;
+        window.requestAnimationFrame(update);
+      }
+    }, { passive: true });
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      window.scrollTo({ top: 0, behavior: still ? "auto" : "smooth" });
+      var main = document.querySelector("main");
+      if (main) {
+        main.setAttribute("tabindex", "-1");
+        main.focus({ preventScroll: true });
+      }
+    });
+    update();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

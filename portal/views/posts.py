@@ -15,7 +15,7 @@ from domain.groups.models import InterestGroup
 from domain.groups.queries import get_group, list_open_groups
 from domain.identity.models import Member
 from domain.media.services import own_images_by_id
-from domain.posts import queries, services
+from domain.posts import drafts, queries, services
 from domain.posts.models import PostKind, ReportReason
 from portal import fragment_cache, sharing
 from portal.auth import collaborators, redirect
@@ -253,11 +253,17 @@ async def share(request: Request) -> Response:
     if member is None:
         return redirect(request, "log_in")
     if request.method == "GET":
-        typed = forms.ShareForm(values={"kind": request.query_params.get("kind", "RECIPE")})
-        return page(request, "posts/share.html", await _share_context(request, member, typed))
+        kept = await queries.find_share_draft(member.id)
+        if kept is not None:
+            typed = forms.from_draft(kept)
+        else:
+            typed = forms.ShareForm(values={"kind": request.query_params.get("kind", "RECIPE")})
+        context = await _share_context(request, member, typed, restored=kept is not None)
+        return page(request, "posts/share.html", context)
     typed = forms.share_form(await request.form())
     try:
         post = await services.submit_post(collaborators(request), member, forms.post_draft(typed))
+        await drafts.clear_share_draft(member)
     except DomainError as error:
         status, headers = error_status(error)
         context = await _share_context(
@@ -271,6 +277,32 @@ async def share(request: Request) -> Response:
         response.status_code = 200
         response.headers["HX-Redirect"] = url
     return response
+
+
+async def share_draft(request: Request) -> Response:
+    """The share form saved as typed (htmx, a moment after the member stops typing)."""
+    member = await logged_in(request)
+    if member is None:
+        return redirect(request, "log_in")
+    typed = forms.share_form(await request.form())
+    try:
+        await drafts.save_share_draft(collaborators(request), member, forms.draft_content(typed))
+    except DomainError as error:
+        if not is_htmx(request):
+            return redirect(request, "share")
+        status, headers = error_status(error)
+        context = {"draft_message": error_text(error)}
+        return page(
+            request,
+            "posts/share.html",
+            context,
+            block="draft_status",
+            status_code=status,
+            headers=headers,
+        )
+    if not is_htmx(request):
+        return redirect(request, "share")
+    return page(request, "posts/share.html", {"draft_saved": True}, block="draft_status")
 
 
 async def share_row(request: Request) -> Response:

@@ -25,7 +25,8 @@ from domain.kpis.dashboard import kpis
 from domain.kpis.metrics import Period, Scope
 from domain.points.models import LedgerEntry, LedgerReason, PointsAccount
 from domain.points.reconcile import reconcile
-from domain.posts.models import Post, PostStatus
+from domain.posts.drafts import save_share_draft
+from domain.posts.models import Post, PostStatus, ShareDraft
 from domain.privacy import deletion
 from domain.privacy.deletion import DeletingHostError, DeletionAlreadyPendingError
 from domain.privacy.request_models import AccountDeletion, DeletionStatus
@@ -132,6 +133,7 @@ async def test_after_the_grace_period_the_member_is_gone_and_every_count_holds(
     estate_before = await kpis(Scope(estate_id=world.member.estate_id), OCTOBER)
     counts_before = await _counts(member_id)
     assert (await reconcile()).clean
+    await save_share_draft(c, world.member, {"values": {"title": "还没写完的面包日记"}})
 
     await deletion.request_account_deletion(c, world.member, keep_posts=True)
     clock.advance(days=7, minutes=-1)
@@ -142,6 +144,7 @@ async def test_after_the_grace_period_the_member_is_gone_and_every_count_holds(
 
     assert await rows_mentioning(PHONE, NAME, OPENID, UNIONID) == []
     assert not await PostExposure.filter(member_id=member_id).exists()  # what they read went
+    assert not await ShareDraft.filter(member_id=member_id).exists()
     member = await Member.get(id=member_id)
     assert (member.phone, member.password_hash, member.avatar_url) == (None, None, None)
     assert member.display_name == deletion.ANONYMOUS_NAME

@@ -132,6 +132,12 @@ async def test_an_admin_sees_the_cards_four_charts_and_their_tables(
     assert response.status_code == 200
     html = response.text
     assert len(re.findall(r'<svg viewBox="0 0 \d+ \d+" class="chart"', html)) == 4
+    # Each chart is named once, by its card's heading: the picture draws no title of its own.
+    drawn = re.findall(r'<svg [^>]*aria-label="([^"]+)"(.*?)</svg>', html, re.S)
+    assert len(drawn) == 4
+    for label, svg in drawn:
+        assert f">{label}</text>" not in svg
+        assert re.search(r"<h2>[^<]*</h2>\s*<svg [^>]*aria-label=\"" + label, html)
     assert html.count("<details>") == 4 and html.count('class="data-table"') == 4
     assert kpi_value(html, "members") == "6"  # everyone had joined by 11-21
     assert kpi_value(html, "new") == "1" and kpi_change(html, "new") == "good:↑上升1"

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import httpx
 
+from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
@@ -498,3 +499,25 @@ async def test_markup_in_a_post_renders_inert_on_feed_post_page_my_posts_and_que
         assert_inert(page.text)
     assert "<b>标题</b>" not in pages[0].text and "&lt;b&gt;标题&lt;/b&gt;测试" in pages[0].text
     assert f'id="mod-{waiting.id}"' in pages[3].text
+
+
+async def test_the_feed_and_the_post_page_say_how_long_ago_by_the_apps_clock(
+    client: httpx.AsyncClient, collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    post = await published(collaborators, await veteran(collaborators))
+    at = post.published_at
+    assert at is not None
+
+    assert f'<time datetime="{at.isoformat()}"' in (await client.get("/")).text
+    assert ">刚刚</time>" in (await client.get("/")).text
+    clock.advance(minutes=5)
+    card = (await client.get("/")).text.split(f'id="post-{post.id}"')[1].split("</article>")[0]
+    assert ">5分钟前</time>" in card
+    await services.add_comment(collaborators, await veteran(collaborators), post.id, "看着真好")
+    clock.advance(days=1)  # the clock starts at 10:00 in Shanghai
+
+    page = (await client.get(f"/posts/{post.id}")).text
+    assert 'title="2026-11-21 10:00">昨天 10:00</time>' in page
+    assert ">昨天 10:05</time>" in page.split("看着真好")[0].rsplit('class="comment"', 1)[1]
+    clock.advance(days=1)
+    assert ">11月21日</time>" in (await client.get(f"/posts/{post.id}")).text

@@ -12,8 +12,13 @@ MESSAGE = re.compile(r'_\("([^"]+)"')
 
 
 def used_ids() -> set[str]:
-    """The templates' messages, and the navigation's labels (translated as ``_(link.label)``)."""
-    written = {m for path in TEMPLATES.rglob("*.html") for m in MESSAGE.findall(path.read_text())}
+    """The templates' messages, the portal modules' (relative times), and the navigation's labels
+    (translated as ``_(link.label)``)."""
+    sources = [
+        *TEMPLATES.rglob("*.html"),
+        *(p for p in TEMPLATES.parent.rglob("*.py") if p.name != "i18n.py"),
+    ]
+    written = {m for path in sources for m in MESSAGE.findall(path.read_text())}
     tabs = (*navigation.MEMBER_TABS, *navigation.GUEST_TABS)
     return written | {link.label for link in navigation.STAFF_LINKS} | {t.label for t in tabs}
 

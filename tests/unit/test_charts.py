@@ -16,12 +16,12 @@ def parsed(svg: str) -> ElementTree.Element:
 def test_a_line_chart_scales_to_its_box_and_carries_no_style_or_script() -> None:
     svg = str(charts.line_chart("月活跃会员", [(f"{m}月", m * 10) for m in range(1, 13)]))
     root = parsed(svg)
-    assert root.get("viewBox") == "0 0 420 260" and root.get("width") is None
+    assert root.get("viewBox") == "0 0 340 220" and root.get("width") is None
     assert root.get("aria-label") == "月活跃会员"
     assert not list(root.iter(f"{SVG}style"))
     assert "<script" not in svg and "style=" not in svg
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "1月" in texts and "12月" in texts
+    assert "12月" in texts and "11月" not in texts  # every other month, the latest written
     assert len(list(root.iter(f"{SVG}path"))) >= 1
     assert "Unnamed series" not in svg  # a single series, no legend
 
@@ -42,3 +42,25 @@ def test_empty_series_still_draw() -> None:
 
 def test_nice_ceilings() -> None:
     assert [charts._nice_ceiling(v) for v in (0, 1, 7, 12, 250, 999)] == [1, 1, 10, 20, 500, 1000]
+
+
+def test_the_card_heading_names_the_chart_so_the_picture_draws_no_title() -> None:
+    for svg in (
+        str(charts.line_chart("月活跃会员", [("1月", 3), ("2月", 5)])),
+        str(charts.bar_chart("各小组发帖数", [("阳台种菜", 3)])),
+    ):
+        texts = [t.text for t in parsed(svg).iter(f"{SVG}text")]
+        assert "月活跃会员" not in texts and "各小组发帖数" not in texts
+        assert {t.get("font-size") for t in parsed(svg).iter(f"{SVG}text")} == {"13"}
+
+
+def test_a_few_months_are_all_written() -> None:
+    root = parsed(str(charts.line_chart("月活跃会员", [("1月", 3), ("2月", 5), ("3月", 4)])))
+    written = sorted(t.text for t in root.iter(f"{SVG}text") if t.text and "月" in t.text)
+    assert written == ["1月", "2月", "3月"]
+
+
+def test_a_long_group_name_is_shortened_on_the_bar_but_not_lost() -> None:
+    svg = str(charts.bar_chart("各小组发帖数", [("周末手冲咖啡研究会", 7), ("阳台种菜", 3)]))
+    texts = [t.text for t in parsed(svg).iter(f"{SVG}text")]
+    assert "周末手冲咖…" in texts and "阳台种菜" in texts
