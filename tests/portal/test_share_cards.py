@@ -126,17 +126,26 @@ async def test_a_card_uses_the_public_url_when_it_is_set(
     assert meta["property", "og:image"] == f"https://linli.example.cn/media/{image.storage_key}"
 
 
+# What every page's head carries, whatever it shows: none of it describes the post.
+PAGE_META = {
+    ("name", "viewport"),
+    ("name", "htmx-config"),
+    ("name", "theme-color"),
+    ("name", "apple-mobile-web-app-capable"),
+}
+
+
 async def test_a_pending_post_shows_no_card_to_its_author_or_anyone_else(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     post_id, _ = await post_with_photo(collaborators)
     anonymous = await client.get(f"/posts/{post_id}")
     assert anonymous.status_code == 404 and "阳台番茄大丰收" not in anonymous.text
-    assert head_meta(anonymous.text).keys() <= {("name", "viewport"), ("name", "htmx-config")}
+    assert head_meta(anonymous.text).keys() <= PAGE_META
     await log_in(client, await Member.get(display_name="小王"))
     own = await client.get(f"/posts/{post_id}")
     assert own.status_code == 200 and "阳台番茄大丰收" in own.text  # the author reads it
-    assert head_meta(own.text).keys() <= {("name", "viewport"), ("name", "htmx-config")}
+    assert head_meta(own.text).keys() <= PAGE_META
     assert "og:" not in own.text.split("</head>")[0]
 
 
