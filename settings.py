@@ -34,6 +34,7 @@ MODEL_MODULES = [
     "domain.privacy.request_models",
     "domain.privacy.record_models",
     "domain.webhooks.models",
+    "domain.products.models",
 ]
 
 
@@ -156,6 +157,9 @@ class Settings:
     # What an empty database becomes: the Chinese demo (zero-setup default), or, when off, a
     # programme whose first admin is created on the setup page (/setup) with a setup code.
     demo: bool = True
+    # A product's page in the brand's mall: ``{sku}`` is replaced by the product's SKU (a web
+    # address, or the mini-program's page path).
+    product_url_template: str = "/mall?sku={sku}"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -213,6 +217,7 @@ def load_settings() -> Settings:
         mutations_per_minute=int(_env("MUTATIONS_PER_MINUTE", "30")),
         graphql_max_string_chars=int(_env("GRAPHQL_MAX_STRING_CHARS", "20000")),
         graphql_compiled=_flag("GRAPHQL_COMPILED", True),
+        product_url_template=_env("PRODUCT_URL_TEMPLATE", "/mall?sku={sku}"),
         demo=_flag("LINLI_DEMO", True),
     )
 

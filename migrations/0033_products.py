@@ -1,0 +1,42 @@
+"""The product catalogue (SKU, name, price in fen, picture, active) and the products a post is
+tagged with."""
+
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
+from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
+
+class Migration(migrations.Migration):
+    dependencies = [('linli', '0031_image_renditions')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='Product',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('sku', fields.CharField(unique=True, max_length=40)),
+                ('name', fields.CharField(max_length=60)),
+                ('image', fields.ForeignKeyField('linli.Image', source_field='image_id', null=True, db_constraint=True, to_field='id', related_name='products', on_delete=OnDelete.SET_NULL)),
+                ('price_fen', fields.IntField()),
+                ('active', fields.BooleanField(default=True, db_index=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('updated_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'product', 'app': 'linli', 'pk_attr': 'id', 'table_description': "A product of the brand's mall, known by its SKU, priced in fen (1/100 yuan)."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='PostProduct',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('post', fields.ForeignKeyField('linli.Post', source_field='post_id', db_constraint=True, to_field='id', related_name='product_tags', on_delete=OnDelete.CASCADE)),
+                ('product', fields.ForeignKeyField('linli.Product', source_field='product_id', db_constraint=True, to_field='id', related_name='post_tags', on_delete=OnDelete.RESTRICT)),
+                ('position', fields.IntField()),
+            ],
+            options={'table': 'post_product', 'app': 'linli', 'unique_together': (('post', 'product'),), 'indexes': [Index(fields=['product_id', 'post_id'])], 'pk_attr': 'id', 'table_description': "A product a post is tagged with, in the author's order."},
+            bases=['Model'],
+        ),
+    ]
