@@ -96,6 +96,9 @@ from api.posts.mutation import PostsMutation
 from api.posts.queries import PostsQuery
 from api.posts.types import Post
 from api.privacy.mutation import PrivacyMutation
+from api.products.mutation import ProductsMutation
+from api.products.queries import ProductsQuery
+from api.products.types import Product
 from api.programme.mutation import ProgrammeMutation
 from api.programme.queries import BrandQuery, ProgrammeQuery
 from api.programme.types import Brand
@@ -163,6 +166,7 @@ class Query(
     SearchQuery,
     HonoursQuery,
     SafetyQuery,
+    ProductsQuery,
 ):
     @field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -193,6 +197,7 @@ class Mutation(
     HonoursMutation,
     SafetyMutation,
     PrivacyMutation,
+    ProductsMutation,
 ):
     pass
 
@@ -251,6 +256,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             LedgerEntry,
             Reward,
             Redemption,
+            Product,
             Post,
             Referral,
             Event,

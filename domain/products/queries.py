@@ -54,3 +54,16 @@ async def products_by_post(post_ids: list[int]) -> dict[int, list[Product]]:
     for tag in tags:
         found[tag.post_id].append(tag.product)
     return {post_id: found.get(post_id, []) for post_id in post_ids}
+
+
+async def products_with_images(product_ids: list[int]) -> list[Product]:
+    """The products of ``product_ids`` with their images, one statement."""
+    return list(await Product.filter(id__in=product_ids).select_related("image"))
+
+
+async def chosen_products(skus: list[str]) -> list[Product]:
+    """The products of ``skus`` in that order, each once, leaving out unknown ones: the chips a
+    form shows again."""
+    found = await products_by_sku(skus)
+    ordered = dict.fromkeys(clean_sku(s) for s in skus)
+    return [found[s] for s in ordered if s in found]

@@ -109,28 +109,43 @@ async def tag_post_products(
     """Replace the post's products with ``skus`` in that order (duplicates once). Only active
     products can be added; one the post already carries stays even if deactivated since."""
     refuse_if_suspended(author, c.clock.now())
-    wanted = list(dict.fromkeys(rules.clean_sku(s) for s in skus if s.strip()))
-    if len(wanted) > rules.MAX_TAGS_PER_POST:
+    if len(chosen_skus(skus)) > rules.MAX_TAGS_PER_POST:
         raise TooManyProductsError()
     async with atomic():
         post = await Post.filter(id=post_id).select_for_update().first()
         if post is None or not may_tag_post(author, post):
             raise NotFoundError("分享不存在")
-        found = {p.sku: p for p in await Product.filter(sku__in=wanted)} if wanted else {}
         kept = {tag.product_id for tag in await PostProduct.filter(post_id=post_id)}
-        unknown = [
-            s for s in wanted if s not in found or not (found[s].active or found[s].id in kept)
-        ]
-        if unknown:
-            raise UnknownProductError(unknown)
+        chosen = await taggable_products(skus, kept)
         await PostProduct.filter(post_id=post_id).delete()
-        await PostProduct.bulk_create(
-            [
-                PostProduct(post_id=post_id, product=found[s], position=n)
-                for n, s in enumerate(wanted)
-            ]
-        )
+        await save_post_products(post_id, chosen)
+    return chosen
+
+
+def chosen_skus(skus: list[str]) -> list[str]:
+    """The SKUs as compared, in the order given, each once."""
+    return list(dict.fromkeys(rules.clean_sku(s) for s in skus if s.strip()))
+
+
+async def taggable_products(skus: list[str], kept: set[int] | None = None) -> list[Product]:
+    """The products of ``skus`` in that order: at most ``MAX_TAGS_PER_POST``, each in the
+    catalogue and active (or among ``kept``, the post's products already)."""
+    wanted = chosen_skus(skus)
+    if len(wanted) > rules.MAX_TAGS_PER_POST:
+        raise TooManyProductsError()
+    found = {p.sku: p for p in await Product.filter(sku__in=wanted)} if wanted else {}
+    kept = kept or set()
+    unknown = [s for s in wanted if s not in found or not (found[s].active or found[s].id in kept)]
+    if unknown:
+        raise UnknownProductError(unknown)
     return [found[s] for s in wanted]
+
+
+async def save_post_products(post_id: int, chosen: list[Product]) -> None:
+    """Inside the caller's transaction: the post's products, in order."""
+    await PostProduct.bulk_create(
+        [PostProduct(post_id=post_id, product=p, position=n) for n, p in enumerate(chosen)]
+    )
 
 
 async def _require_own_image(admin: Member, image_id: int | None) -> None:
