@@ -33,6 +33,7 @@ from portal.views import (
     points,
     posts,
     private_groups,
+    products,
     purchases,
     referrals,
     residents,
@@ -92,6 +93,7 @@ def portal_routes() -> list[Route]:
         *estates_admin_routes(),
         *my_data_routes(),
         *catalogue_admin_routes(),
+        *product_routes(),
         *tags_admin_routes(),
         *safety_admin_routes(),
         *brand_admin_routes(),
@@ -529,6 +531,26 @@ def catalogue_admin_routes() -> list[Route]:
             methods=["POST"],
             name="cancel_event",
         ),
+    ]
+
+
+def product_routes() -> list[Route]:
+    """The product catalogue (admins), the share form's product picker, a post's products."""
+    return [
+        Route(
+            "/admin/products",
+            products.admin_products,
+            methods=["GET", "POST"],
+            name="admin_products",
+        ),
+        Route(
+            "/admin/products/{product_id:int}",
+            products.edit_product,
+            methods=["GET", "POST"],
+            name="admin_edit_product",
+        ),
+        Route("/share/products", products.picker, name="product_picker"),
+        Route("/share/products/chip", products.chip, name="product_chip"),
     ]
 
 

@@ -1,0 +1,129 @@
+"""The product catalogue in the portal: the back office's list, create (with a picture), edit and
+deactivate (admins); the share form's product picker (an htmx search adding chips); the products
+a post's author tags it with. The same services as GraphQL; expected outcomes re-render the form
+with the message at 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from domain.errors import DomainError
+from domain.identity.models import Member, Role
+from domain.products import queries, rules, services
+from domain.products.models import Product
+from portal.auth import collaborators, redirect
+from portal.forms import products as forms
+from portal.outcomes import error_status, field_errors, logged_in, page, refusal
+from portal.pictures import MediaUrls
+
+ADMIN_PAGE = "products/admin.html"
+EDIT_PAGE = "products/edit.html"
+PICKER_SIZE = 8
+
+
+def product_links(request: Request) -> dict[str, Any]:
+    """What a page drawing product cards needs: the pictures and each product's mall link."""
+    c = collaborators(request)
+    template = c.settings.product_url_template
+
+    def product_url(product: Product) -> str:
+        return rules.product_url(template, product.sku)
+
+    return {"media_url": MediaUrls(c.images), "product_url": product_url}
+
+
+async def _admin(request: Request) -> Member | Response:
+    member = await logged_in(request)
+    if member is None:
+        return redirect(request, "log_in")
+    return refusal(request, member, Role.ADMIN) or member
+
+
+async def admin_products(request: Request) -> Response:
+    admin = await _admin(request)
+    if isinstance(admin, Response):
+        return admin
+    status, headers, extra = 200, dict[str, str](), dict[str, Any]()
+    if request.method == "POST":
+        form = await request.form()
+        try:
+            await services.create_product(collaborators(request), admin, forms.new_product(form))
+            return redirect(request, "admin_products")
+        except DomainError as error:
+            status, headers = error_status(error)
+            extra = {
+                "message": error.message,
+                "errors": field_errors(error),
+                "values": forms.values(form),
+            }
+    search = request.query_params.get("q", "")[:60]
+    rows = await queries.products_page(search, None, 200, active_only=False)
+    context = {
+        "products": rows,
+        "search": search,
+        "values": {},
+        "errors": {},
+        **product_links(request),
+        **extra,
+    }
+    return page(request, ADMIN_PAGE, context, block="create", status_code=status, headers=headers)
+
+
+def _edit_values(product: Product) -> dict[str, str]:
+    return {"name": product.name, "price": rules.yuan(product.price_fen)}
+
+
+async def edit_product(request: Request) -> Response:
+    admin = await _admin(request)
+    if isinstance(admin, Response):
+        return admin
+    product = await queries.get_product(request.path_params["product_id"])
+    if product is None:
+        return page(request, "errors/missing.html", {}, status_code=404)
+    context: dict[str, Any] = {"product": product, "errors": {}, **product_links(request)}
+    status, headers = 200, dict[str, str]()
+    if request.method == "POST":
+        form = await request.form()
+        try:
+            c = collaborators(request)
+            if "active" in form:
+                active = services.ProductChanges(active=form.get("active") == "on")
+                await services.update_product(c, admin, product.id, active)
+            else:
+                await services.update_product(c, admin, product.id, forms.product_changes(form))
+            context["saved"] = True
+        except DomainError as error:
+            status, headers = error_status(error)
+            context |= {"message": error.message, "errors": field_errors(error)}
+            context["values"] = forms.values(form)
+        product = await queries.get_product(product.id) or product
+        context["product"] = product
+    context.setdefault("values", _edit_values(product))
+    return page(request, EDIT_PAGE, context, block="form", status_code=status, headers=headers)
+
+
+async def picker(request: Request) -> Response:
+    """The share form's search: active products whose name or SKU contains ``q``."""
+    member = await logged_in(request)
+    if member is None:
+        return redirect(request, "log_in")
+    search = request.query_params.get("q", "")[:60]
+    found = await queries.products_page(search, None, PICKER_SIZE) if search.strip() else []
+    context = {"found": found[:PICKER_SIZE], "search": search}
+    return page(request, "products/_picker.html", context | product_links(request))
+
+
+async def chip(request: Request) -> Response:
+    """One chosen product for the share form: its chip with a hidden ``sku`` input."""
+    member = await logged_in(request)
+    if member is None:
+        return redirect(request, "log_in")
+    sku = request.query_params.get("sku", "")
+    found = await queries.products_by_sku([sku])
+    product = next(iter(found.values()), None)
+    if product is None or not product.active:
+        return Response(status_code=200)
+    return page(request, "products/_chip.html", {"product": product})
