@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from tortoise.expressions import Q
 
+from domain.products import rules
 from domain.products.models import PostProduct, Product
 from domain.products.rules import clean_sku
 
@@ -67,3 +68,12 @@ async def chosen_products(skus: list[str]) -> list[Product]:
     found = await products_by_sku(skus)
     ordered = dict.fromkeys(clean_sku(s) for s in skus)
     return [found[s] for s in ordered if s in found]
+
+
+async def products_in_items(items: list[str]) -> list[Product]:
+    """The catalogue's products among an order's items (``Purchase.items``): an item that is a
+    known SKU is that product; other items (free-text names) are not matched. One statement."""
+    candidates = [item for item in items if rules.looks_like_sku(item)]
+    found = await products_by_sku(candidates)
+    ordered = dict.fromkeys(clean_sku(item) for item in candidates)
+    return [found[sku] for sku in ordered if sku in found]
