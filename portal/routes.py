@@ -549,6 +549,12 @@ def product_routes() -> list[Route]:
             methods=["GET", "POST"],
             name="admin_edit_product",
         ),
+        Route(
+            "/admin/products/import",
+            products.import_products,
+            methods=["POST"],
+            name="admin_import_products",
+        ),
         Route("/share/products", products.picker, name="product_picker"),
         Route("/share/products/chip", products.chip, name="product_chip"),
     ]

@@ -7,21 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidInputError
 from domain.identity.models import Member, Role
 from domain.products import queries, rules, services
+from domain.products.csv_import import import_products_csv
 from domain.products.models import Product
+from domain.purchases.csv_file import decoded_lines
 from portal.auth import collaborators, redirect
 from portal.forms import products as forms
-from portal.outcomes import error_status, field_errors, logged_in, page, refusal
+from portal.outcomes import error_status, error_text, field_errors, logged_in, page, refusal
 from portal.pictures import MediaUrls
 
 ADMIN_PAGE = "products/admin.html"
 EDIT_PAGE = "products/edit.html"
 PICKER_SIZE = 8
+MAX_IMPORT_BYTES = 5 * 2**20
 
 
 def product_links(request: Request) -> dict[str, Any]:
@@ -70,6 +74,30 @@ async def admin_products(request: Request) -> Response:
         **extra,
     }
     return page(request, ADMIN_PAGE, context, block="create", status_code=status, headers=headers)
+
+
+async def import_products(request: Request) -> Response:
+    """The product list as CSV: all or nothing, each bad line by its number."""
+    admin = await _admin(request)
+    if isinstance(admin, Response):
+        return admin
+    context: dict[str, Any] = {}
+    status, headers = 200, dict[str, str]()
+    async with request.form(max_files=1) as form:
+        upload = form.get("file")
+        try:
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise InvalidInputError.single("file", "请选择要导入的 CSV 文件")
+            if (upload.size or 0) > MAX_IMPORT_BYTES:
+                raise InvalidInputError.single("file", "文件不能超过 5 MB")
+            lines = decoded_lines(upload.file)
+            summary = await import_products_csv(collaborators(request), admin, lines)
+            context = {"summary": summary, "filename": upload.filename}
+            status = 200 if summary.written else 422
+        except DomainError as error:
+            status, headers = error_status(error)
+            context = {"import_message": error_text(error)}
+    return page(request, "products/_import.html", context, status_code=status, headers=headers)
 
 
 def _edit_values(product: Product) -> dict[str, str]:

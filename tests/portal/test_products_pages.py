@@ -162,3 +162,25 @@ async def test_the_post_page_shows_its_products_as_cards_linking_to_the_mall(
     assert image.storage_key in page.text and "分享中的商品" in page.text
     untagged = await published(collaborators, author, title="阳台种菜心得")
     assert "分享中的商品" not in (await client.get(f"/posts/{untagged.id}")).text
+
+
+async def test_an_admin_imports_the_product_list_and_a_bad_line_writes_nothing(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    csrf = await log_in(client, await make_admin())
+    bad = "sku,name,price\nSEED-01,番茄种子,9.9\nFLR-001,有机面粉,abc\n".encode()
+    refused = await client.post(
+        "/admin/products/import",
+        files={"file": ("products.csv", bad, "text/csv")},
+        headers=htmx(csrf),
+    )
+    assert refused.status_code == 422 and "第 3 行 price" in refused.text
+    assert await Product.all().count() == 0
+    good = "sku,name,price\nSEED-01,番茄种子,9.9\nFLR-001,有机面粉,29.9\n".encode("gb18030")
+    done = await client.post(
+        "/admin/products/import",
+        files={"file": ("products.csv", good, "text/csv")},
+        headers=htmx(csrf),
+    )
+    assert done.status_code == 200 and "新增 2 件" in done.text
+    assert {p.name for p in await Product.all()} == {"番茄种子", "有机面粉"}
