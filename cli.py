@@ -37,6 +37,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from demo.groups import seed_groups_demo
     from demo.points import seed_points_demo
     from demo.posts import seed_posts_demo
+    from demo.products import seed_products_demo
     from demo.purchases import seed_purchases_demo
     from demo.residents import database_is_empty, seed_demo
     from domain.search.index import reindex
@@ -52,6 +53,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             bought = await seed_purchases_demo(collaborators)
             posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
+            stocked = await seed_products_demo(collaborators)
             campaigned = await seed_campaigns_demo(collaborators)
             events = await seed_events_demo(collaborators)
             tiered = await recompute_tiers(collaborators, trigger="COMMAND")
@@ -66,6 +68,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"{posted['likes']} 个赞。",
             f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
+            f"商品：{stocked['products']} 件，{stocked['tagged']} 篇分享关联了商品。",
             f"一年的订单：{bought['purchases']} 笔，{bought['buyers']} 位邻居下过单；"
             f"邀请加入 {bought['referrals']} 位，其中 {bought['rewarded']} 位已完成首单。",
             f"共创活动：{campaigned['campaigns']} 个，{campaigned['votes']} 张选票。",
