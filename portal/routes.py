@@ -555,6 +555,12 @@ def product_routes() -> list[Route]:
             methods=["POST"],
             name="admin_import_products",
         ),
+        Route(
+            "/posts/{post_id:int}/products",
+            products.tag_post,
+            methods=["POST"],
+            name="tag_post_products",
+        ),
         Route("/share/products", products.picker, name="product_picker"),
         Route("/share/products/chip", products.chip, name="product_chip"),
     ]

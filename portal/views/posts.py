@@ -16,6 +16,7 @@ from domain.media.services import own_images_by_id
 from domain.posts import queries, services
 from domain.posts.models import PostKind, ReportReason
 from domain.products import queries as product_queries
+from domain.products.policies import may_tag_post
 from portal import fragment_cache
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
@@ -109,6 +110,7 @@ async def _post_context(request: Request, viewer: Member | None) -> dict[str, An
         "reasons": list(ReportReason),
         "values": {},
         "products": (await product_queries.products_by_post([detail.card.id]))[detail.card.id],
+        "may_tag": viewer is not None and may_tag_post(viewer, detail.card.post),
         **product_links(request),
     }
 

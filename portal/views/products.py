@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from domain.errors import DomainError, InvalidInputError
+from domain.errors import DomainError, InvalidInputError, NotFoundError
 from domain.identity.models import Member, Role
 from domain.products import queries, rules, services
 from domain.products.csv_import import import_products_csv
@@ -155,3 +155,27 @@ async def chip(request: Request) -> Response:
     if product is None or not product.active:
         return Response(status_code=200)
     return page(request, "products/_chip.html", {"product": product})
+
+
+async def tag_post(request: Request) -> Response:
+    """The author changes a post's products from the post page."""
+    member = await logged_in(request)
+    if member is None:
+        return redirect(request, "log_in")
+    post_id = request.path_params["post_id"]
+    skus = forms.chosen_skus(await request.form())
+    context: dict[str, Any] = {"post_id": post_id, "may_tag": True, **product_links(request)}
+    status, headers = 200, dict[str, str]()
+    try:
+        await services.tag_post_products(collaborators(request), member, post_id, skus)
+        context["tag_saved"] = True
+    except NotFoundError:  # not the author's, or closed to them: as if there were no post
+        return page(request, "errors/missing.html", {}, status_code=404)
+    except DomainError as error:
+        status, headers = error_status(error)
+        context |= {"tag_message": error_text(error), "chosen": await queries.chosen_products(skus)}
+    tagged = (await queries.products_by_post([post_id]))[post_id]
+    context["products"] = tagged
+    context.setdefault("chosen", tagged)
+    template = "products/_post_products.html"
+    return page(request, template, context, status_code=status, headers=headers)

@@ -184,3 +184,35 @@ async def test_an_admin_imports_the_product_list_and_a_bad_line_writes_nothing(
     )
     assert done.status_code == 200 and "新增 2 件" in done.text
     assert {p.name for p in await Product.all()} == {"番茄种子", "有机面粉"}
+
+
+async def test_the_author_changes_a_posts_products_on_its_page_and_no_one_else_can(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    await make_product(collaborators, "COF-020", "云南小粒咖啡豆")
+    await make_product(collaborators, "SEED-20", "番茄种子")
+    author = await veteran(collaborators)
+    post = await published(collaborators, author)
+    csrf = await log_in(client, author)
+    page = await client.get(f"/posts/{post.id}")
+    assert f'action="/posts/{post.id}/products"' in page.text
+
+    saved = await client.post(
+        f"/posts/{post.id}/products", data={"sku": ["SEED-20", "COF-020"]}, headers=htmx(csrf)
+    )
+    assert saved.status_code == 200 and "<html" not in saved.text
+    assert saved.text.index("番茄种子") < saved.text.index("云南小粒咖啡豆")
+    refused = await client.post(
+        f"/posts/{post.id}/products", data={"sku": ["COF-020", "NOPE"]}, headers=htmx(csrf)
+    )
+    assert refused.status_code == 422 and "NOPE" in refused.text
+    assert 'name="sku" value="COF-020"' in refused.text
+    assert await PostProduct.filter(post_id=post.id).count() == 2
+
+    stranger_csrf = await log_in(client, await make_member())
+    assert f'action="/posts/{post.id}/products"' not in (await client.get(f"/posts/{post.id}")).text
+    stranger = await client.post(
+        f"/posts/{post.id}/products", data={"sku": ["COF-020"]}, headers=htmx(stranger_csrf)
+    )
+    assert stranger.status_code == 404
+    assert await PostProduct.filter(post_id=post.id).count() == 2
