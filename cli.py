@@ -176,6 +176,49 @@ def cmd_import_purchases(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _import_products(settings: Settings, args: argparse.Namespace) -> tuple[bool, list[str]]:
+    from pathlib import Path
+
+    from bootstrap import build_collaborators
+    from domain.products.csv_import import import_products_csv
+    from domain.purchases.csv_file import decoded_lines
+    from domain.purchases.csv_import import find_importing_admin
+
+    path = Path(args.file)
+    collaborators = build_collaborators(settings)
+
+    async def work() -> tuple[bool, list[str]]:
+        admin = await find_importing_admin(args.admin)
+        with path.open("rb") as handle:  # noqa: ASYNC230 -- one task in a CLI
+            summary = await import_products_csv(collaborators, admin, decoded_lines(handle))
+        if not summary.written:
+            lines = ["未导入任何商品：请修改以下各行后重新导入。"]
+            lines += [f"  第 {e.line} 行 {e.field}：{e.message}" for e in summary.errors]
+            return False, lines
+        return True, [
+            f"商品：新增 {summary.created:,} 件，更新 {summary.updated:,} 件，"
+            f"未变 {summary.unchanged:,} 件。"
+        ]
+
+    try:
+        result: tuple[bool, list[str]] = await _with_database(settings, work)
+    finally:
+        await collaborators.redis.aclose()
+    return result
+
+
+def cmd_import_products(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.errors import DomainError
+
+    try:
+        written, lines = asyncio.run(_import_products(settings, args))
+    except (DomainError, OSError) as error:
+        print(getattr(error, "message", None) or str(error), file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0 if written else 1
+
+
 async def _worker(settings: Settings) -> None:
     from taskiq.api import run_receiver_task
 
@@ -502,6 +545,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     purchases.add_argument("file", help="CSV: order_id, phone or member_id, amount_cents, …")
     purchases.add_argument("--admin", help="the importing admin's phone (default: first admin)")
     purchases.set_defaults(func=cmd_import_purchases)
+    catalogue = commands.add_parser(
+        "import-products", help="add or update the product catalogue from a CSV file"
+    )
+    catalogue.add_argument("file", help="CSV: sku, name, price (in yuan)")
+    catalogue.add_argument("--admin", help="the importing admin's phone (default: first admin)")
+    catalogue.set_defaults(func=cmd_import_products)
     commands.add_parser(
         "setup-code", help="show the one-time code of the setup page while there is no admin"
     ).set_defaults(func=cmd_setup_code)

@@ -1,8 +1,14 @@
 """The product catalogue's CSV import: new SKUs added and known ones updated in one go, every bad
-line reported by number with nothing written, and an order's items recognised as products when
-they are catalogue SKUs."""
+line reported by number with nothing written, an order's items recognised as products when they
+are catalogue SKUs, and the ``linli import-products`` command."""
 
 from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +18,7 @@ from domain.posts.models import AuditLogEntry
 from domain.products import queries
 from domain.products.csv_import import import_products_csv
 from domain.products.models import Product
+from settings import Settings
 from tests.domain.products_helpers import make_admin, make_product
 from tests.factories import make_member
 
@@ -77,3 +84,33 @@ async def test_an_orders_items_that_are_catalogue_skus_are_recognised(
     await make_product(collaborators, "SEED-01", "番茄种子")
     found = await queries.products_in_items(["seed-01", "有机小番茄 500g", "COF-001", "NOPE-1"])
     assert [p.sku for p in found] == ["SEED-01", "COF-001"]
+
+
+async def test_the_import_command_prints_what_it_did_or_the_bad_lines(
+    settings: Settings, tmp_path: Path, repo_root: Path
+) -> None:
+    admin = await make_admin()
+    assert admin.phone is not None
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "LOG_LEVEL": "WARNING",
+    }
+    path = tmp_path / "products.csv"
+
+    async def run() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "cli", "import-products", str(path)]
+        command += ["--admin", admin.phone or ""]
+        return await asyncio.to_thread(
+            subprocess.run, command, cwd=repo_root, env=env, capture_output=True, text=True
+        )
+
+    path.write_text("sku,name,price\nSEED-01,番茄种子,9.9\nFLR-1,面粉,x\n", encoding="gb18030")
+    refused = await run()
+    assert refused.returncode == 1 and "第 3 行 price" in refused.stdout
+    assert await Product.all().count() == 0
+    path.write_text("sku,name,price\nSEED-01,番茄种子,9.9\nFLR-1,面粉,19\n", encoding="utf-8")
+    done = await run()
+    assert done.returncode == 0 and "新增 2 件" in done.stdout, done.stderr
+    assert await Product.all().count() == 2
