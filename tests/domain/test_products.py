@@ -13,6 +13,7 @@ from domain.products import queries, rules
 from domain.products import services as products
 from domain.products.errors import DuplicateSkuError, TooManyProductsError, UnknownProductError
 from domain.products.models import PostProduct, Product
+from portal.templating import templates
 from tests.api.test_posts_api import make_post
 from tests.domain.products_helpers import make_admin, make_product
 from tests.factories import make_image, make_member
@@ -215,3 +216,14 @@ def test_prices_read_in_yuan_and_parse_back() -> None:
     assert rules.parse_yuan("19.9") == 1990
     assert rules.parse_yuan("abc") is None
     assert rules.product_url("/mall?sku={sku}", "COF-001") == "/mall?sku=COF-001"
+
+
+def test_the_audit_page_names_the_product_kinds_and_fields_in_chinese() -> None:
+    labels = templates.env.get_template("moderation/_audit_labels.html").module
+    shown = [
+        labels.kind_label("PRODUCT_CREATED"),  # type: ignore[attr-defined]
+        labels.kind_label("PRODUCT_UPDATED"),  # type: ignore[attr-defined]
+        labels.target_label("PRODUCT"),  # type: ignore[attr-defined]
+        *(labels.field_label(n) for n in products.EDITABLE),  # type: ignore[attr-defined]
+    ]
+    assert all(not label.isascii() for label in shown), shown
