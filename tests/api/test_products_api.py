@@ -183,3 +183,24 @@ async def test_a_feed_page_reads_its_products_in_the_same_statements_whether_tag
             counts.append(len(statements))
     # The feed's own statements (token, page, covers) and one for the page's products.
     assert counts == [4, 4, 4, 4]
+
+
+async def test_the_product_list_reads_a_page_with_its_pictures_in_fixed_statements(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    admin = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
+    for n in range(21):
+        image = await make_image(admin)
+        await products.create_product(
+            collaborators, admin, products.NewProduct(f"SKU-{n}", f"商品{n}", 100, image.id)
+        )
+    token = await token_of(collaborators)
+    counts = []
+    for first in (1, 20):
+        with count_sql() as statements:
+            body = await gql(op("Products"), {"first": first}, token)
+        edges = body["data"]["products"]["edges"]
+        assert len(edges) == first and all(e["node"]["image"]["url"] for e in edges)
+        counts.append(len(statements))
+    # The viewer's token with its member, and the page joined to its pictures.
+    assert counts == [2, 2]
