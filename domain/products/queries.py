@@ -35,7 +35,7 @@ async def get_product(product_id: int) -> Product | None:
 
 async def products_by_sku(skus: list[str]) -> dict[str, Product]:
     """The catalogue's products among ``skus`` (compared as ``rules.clean_sku``), one statement."""
-    wanted = sorted({clean_sku(s) for s in skus if s.strip()})
+    wanted = sorted({clean_sku(s) for s in skus if rules.looks_like_sku(s)})
     if not wanted:
         return {}
     return {p.sku: p for p in await Product.filter(sku__in=wanted).select_related("image")}

@@ -19,7 +19,12 @@ def clean_sku(raw: str) -> str:
 
 
 def looks_like_sku(raw: str) -> bool:
-    return bool(SKU.match(raw.strip()))
+    return bool(SKU.fullmatch(raw.strip()))
+
+
+def shown_sku(raw: str) -> str:
+    """A refused SKU as a message repeats it: cut short when it is longer than any SKU."""
+    return raw if len(raw) <= 40 else raw[:40] + "…"
 
 
 def product_field_errors(sku: str, name: str, price_fen: int) -> list[FieldError]:

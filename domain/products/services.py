@@ -133,11 +133,12 @@ async def taggable_products(skus: list[str], kept: set[int] | None = None) -> li
     wanted = chosen_skus(skus)
     if len(wanted) > rules.MAX_TAGS_PER_POST:
         raise TooManyProductsError()
-    found = {p.sku: p for p in await Product.filter(sku__in=wanted)} if wanted else {}
+    well_formed = [s for s in wanted if rules.looks_like_sku(s)]  # others are no SKU at all
+    found = {p.sku: p for p in await Product.filter(sku__in=well_formed)} if well_formed else {}
     kept = kept or set()
     unknown = [s for s in wanted if s not in found or not (found[s].active or found[s].id in kept)]
     if unknown:
-        raise UnknownProductError(unknown)
+        raise UnknownProductError([rules.shown_sku(s) for s in unknown])
     return [found[s] for s in wanted]
 
 

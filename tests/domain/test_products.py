@@ -227,3 +227,17 @@ def test_the_audit_page_names_the_product_kinds_and_fields_in_chinese() -> None:
         *(labels.field_label(n) for n in products.EDITABLE),  # type: ignore[attr-defined]
     ]
     assert all(not label.isascii() for label in shown), shown
+
+
+async def test_a_sku_longer_than_any_is_refused_as_unknown_and_shown_cut_short(
+    collaborators: Collaborators,
+) -> None:
+    await make_product(collaborators, "COF-060")
+    author = await make_member()
+    post = await make_post(collaborators, author)
+    with pytest.raises(UnknownProductError) as unknown:
+        await products.tag_post_products(collaborators, author, post.id, ["COF-060", "邻" * 5000])
+    assert unknown.value.skus == ["邻" * 40 + "…"]
+    assert await queries.products_by_sku(["x" * 41, "cof-060"]) != {}
+    assert list(await queries.products_by_sku(["x" * 41])) == []
+    assert await PostProduct.all().count() == 0
