@@ -217,9 +217,16 @@ def load_settings() -> Settings:
         mutations_per_minute=int(_env("MUTATIONS_PER_MINUTE", "30")),
         graphql_max_string_chars=int(_env("GRAPHQL_MAX_STRING_CHARS", "20000")),
         graphql_compiled=_flag("GRAPHQL_COMPILED", True),
-        product_url_template=_env("PRODUCT_URL_TEMPLATE", "/mall?sku={sku}"),
+        product_url_template=_product_url_template(_env("PRODUCT_URL_TEMPLATE", "/mall?sku={sku}")),
         demo=_flag("LINLI_DEMO", True),
     )
+
+
+def _product_url_template(raw: str) -> str:
+    """A template that does not name the SKU would send every product card to the same page."""
+    if "{sku}" not in raw:
+        raise ValueError("PRODUCT_URL_TEMPLATE must contain {sku}")
+    return raw
 
 
 def choose_no_demo() -> None:
