@@ -13,8 +13,8 @@ from api.fields import field
 from api.pagination import after_id, check_first, connection_of
 from api.permissions import logged_in
 from api.products.types import Product, ProductConnection
-from domain.identity.models import Role
 from domain.products import queries
+from domain.products.policies import may_see_inactive_products
 
 
 @strawberry.type
@@ -34,7 +34,7 @@ class ProductsQuery:
     ) -> ProductConnection:
         member = logged_in(info)
         check_first(first)
-        if include_inactive and not member.has_role(Role.ADMIN):
+        if include_inactive and not may_see_inactive_products(member):
             raise Forbidden("没有权限")
         rows = await queries.products_page(
             search[:60], after_id(after), first, active_only=not include_inactive

@@ -16,5 +16,10 @@ def require_catalogue_admin(actor: Member) -> None:
     require_role(actor, Role.ADMIN)
 
 
+def may_see_inactive_products(actor: Member) -> bool:
+    """Deactivated products are the back office's: the picker offers only active ones."""
+    return actor.has_role(Role.ADMIN)
+
+
 def may_tag_post(actor: Member, post: Post) -> bool:
     return post.author_id == actor.id and post.status in TAGGABLE
