@@ -7,6 +7,21 @@ from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
 
+# The price and a tag's place, enforced by PostgreSQL (the production store); Tortoise's
+# CreateModel emits no CHECKs and on SQLite the services' validation is the guard.
+POSTGRES_GUARDS = [
+    'ALTER TABLE "product" ADD CONSTRAINT "product_price_in_range" CHECK (price_fen >= 0 AND price_fen <= 10000000)',
+    'ALTER TABLE "post_product" ADD CONSTRAINT "post_product_position_in_range" CHECK (position >= 0 AND position < 5)',
+]
+
+
+async def add_postgres_guards(apps, schema_editor):
+    if schema_editor.DIALECT != "postgres":
+        return
+    for statement in POSTGRES_GUARDS:
+        await schema_editor.client.execute_script(statement)
+
+
 class Migration(migrations.Migration):
     dependencies = [('linli', '0031_image_renditions')]
 
@@ -39,4 +54,5 @@ class Migration(migrations.Migration):
             options={'table': 'post_product', 'app': 'linli', 'unique_together': (('post', 'product'),), 'indexes': [Index(fields=['product_id', 'post_id'])], 'pk_attr': 'id', 'table_description': "A product a post is tagged with, in the author's order."},
             bases=['Model'],
         ),
+        ops.RunPython(add_postgres_guards),
     ]

@@ -1,11 +1,12 @@
-"""The catalogue racing itself on PostgreSQL with separate connections: two admins adding the
-same SKU at once, and an author tagging a post twice at once."""
+"""The catalogue on PostgreSQL: its CHECK constraints, and racing itself with separate connections
+(two admins adding the same SKU at once, an author tagging a post twice at once)."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from domain.collaborators import Collaborators
 from domain.posts.models import AuditLogEntry
@@ -48,3 +49,18 @@ async def test_an_author_tagging_a_post_twice_at_once_ends_with_one_of_the_two_l
     )
     tags = await PostProduct.filter(post_id=post.id).order_by("position").select_related("product")
     assert [t.product.sku for t in tags] in (["A-1", "B-1"], ["C-1", "A-1"])
+
+
+async def test_postgres_refuses_a_negative_price_or_a_sixth_tag_written_past_the_services(
+    collaborators: Collaborators,
+) -> None:
+    now = collaborators.clock.now()
+    with pytest.raises(IntegrityError):
+        await Product.create(
+            sku="BAD-1", name="坏价格", price_fen=-1, created_at=now, updated_at=now
+        )
+    product = await make_product(collaborators, "OK-1")
+    post = await make_post(collaborators, await make_member())
+    with pytest.raises(IntegrityError):
+        await PostProduct.create(post_id=post.id, product=product, position=5)
+    assert await Product.filter(sku="BAD-1").count() == 0
