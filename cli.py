@@ -37,6 +37,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from demo.groups import seed_groups_demo
     from demo.points import seed_points_demo
     from demo.posts import seed_posts_demo
+    from demo.products import seed_products_demo
     from demo.purchases import seed_purchases_demo
     from demo.residents import database_is_empty, seed_demo
     from domain.search.index import reindex
@@ -52,6 +53,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             bought = await seed_purchases_demo(collaborators)
             posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
+            stocked = await seed_products_demo(collaborators)
             campaigned = await seed_campaigns_demo(collaborators)
             events = await seed_events_demo(collaborators)
             tiered = await recompute_tiers(collaborators, trigger="COMMAND")
@@ -66,6 +68,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"{posted['likes']} 个赞。",
             f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
+            f"商品：{stocked['products']} 件，{stocked['tagged']} 篇分享关联了商品。",
             f"一年的订单：{bought['purchases']} 笔，{bought['buyers']} 位邻居下过单；"
             f"邀请加入 {bought['referrals']} 位，其中 {bought['rewarded']} 位已完成首单。",
             f"共创活动：{campaigned['campaigns']} 个，{campaigned['votes']} 张选票。",
@@ -171,6 +174,49 @@ def cmd_import_purchases(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     print("\n".join(lines))
     return 0
+
+
+async def _import_products(settings: Settings, args: argparse.Namespace) -> tuple[bool, list[str]]:
+    from pathlib import Path
+
+    from bootstrap import build_collaborators
+    from domain.products.csv_import import import_products_csv
+    from domain.purchases.csv_file import decoded_lines
+    from domain.purchases.csv_import import find_importing_admin
+
+    path = Path(args.file)
+    collaborators = build_collaborators(settings)
+
+    async def work() -> tuple[bool, list[str]]:
+        admin = await find_importing_admin(args.admin)
+        with path.open("rb") as handle:  # noqa: ASYNC230 -- one task in a CLI
+            summary = await import_products_csv(collaborators, admin, decoded_lines(handle))
+        if not summary.written:
+            lines = ["未导入任何商品：请修改以下各行后重新导入。"]
+            lines += [f"  第 {e.line} 行 {e.field}：{e.message}" for e in summary.errors]
+            return False, lines
+        return True, [
+            f"商品：新增 {summary.created:,} 件，更新 {summary.updated:,} 件，"
+            f"未变 {summary.unchanged:,} 件。"
+        ]
+
+    try:
+        result: tuple[bool, list[str]] = await _with_database(settings, work)
+    finally:
+        await collaborators.redis.aclose()
+    return result
+
+
+def cmd_import_products(settings: Settings, args: argparse.Namespace) -> int:
+    from domain.errors import DomainError
+
+    try:
+        written, lines = asyncio.run(_import_products(settings, args))
+    except (DomainError, OSError) as error:
+        print(getattr(error, "message", None) or str(error), file=sys.stderr)
+        return 1
+    print("\n".join(lines))
+    return 0 if written else 1
 
 
 async def _worker(settings: Settings) -> None:
@@ -499,6 +545,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     purchases.add_argument("file", help="CSV: order_id, phone or member_id, amount_cents, …")
     purchases.add_argument("--admin", help="the importing admin's phone (default: first admin)")
     purchases.set_defaults(func=cmd_import_purchases)
+    catalogue = commands.add_parser(
+        "import-products", help="add or update the product catalogue from a CSV file"
+    )
+    catalogue.add_argument("file", help="CSV: sku, name, price (in yuan)")
+    catalogue.add_argument("--admin", help="the importing admin's phone (default: first admin)")
+    catalogue.set_defaults(func=cmd_import_products)
     commands.add_parser(
         "setup-code", help="show the one-time code of the setup page while there is no admin"
     ).set_defaults(func=cmd_setup_code)

@@ -36,6 +36,7 @@ MODEL_MODULES = [
     "domain.webhooks.models",
     "domain.exposures.models",
     "domain.playbooks.models",
+    "domain.products.models",
 ]
 
 
@@ -166,6 +167,9 @@ class Settings:
     # What an empty database becomes: the Chinese demo (zero-setup default), or, when off, a
     # programme whose first admin is created on the setup page (/setup) with a setup code.
     demo: bool = True
+    # A product's page in the brand's mall: ``{sku}`` is replaced by the product's SKU (a web
+    # address, or the mini-program's page path).
+    product_url_template: str = "/mall?sku={sku}"
 
     @property
     def uses_sqlite(self) -> bool:
@@ -224,8 +228,16 @@ def load_settings() -> Settings:
         mutations_per_minute=int(_env("MUTATIONS_PER_MINUTE", "30")),
         graphql_max_string_chars=int(_env("GRAPHQL_MAX_STRING_CHARS", "20000")),
         graphql_compiled=_flag("GRAPHQL_COMPILED", True),
+        product_url_template=_product_url_template(_env("PRODUCT_URL_TEMPLATE", "/mall?sku={sku}")),
         demo=_flag("LINLI_DEMO", True),
     )
+
+
+def _product_url_template(raw: str) -> str:
+    """A template that does not name the SKU would send every product card to the same page."""
+    if "{sku}" not in raw:
+        raise ValueError("PRODUCT_URL_TEMPLATE must contain {sku}")
+    return raw
 
 
 def choose_no_demo() -> None:

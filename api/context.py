@@ -14,6 +14,8 @@ from domain.errors import RateLimitedError
 from domain.groups.queries import hosts_by_group_id
 from domain.identity import queries
 from domain.identity.models import AuthToken, Estate, InterestTag, Member, PickupPoint
+from domain.products.models import Product
+from domain.products.queries import products_by_post
 
 V = TypeVar("V")
 
@@ -42,6 +44,10 @@ class Loaders:
     # By estate id: every pickup point of the estate, archived ones too (resolvers filter).
     pickup_points: DataLoader[int, list[PickupPoint] | None] = field(
         default_factory=lambda: _loader_of(queries.pickup_points_by_estate_id)
+    )
+    # By post id: the post's tagged products in order, with their images.
+    post_products: DataLoader[int, list[Product] | None] = field(
+        default_factory=lambda: _loader_of(products_by_post)
     )
 
 

@@ -24,6 +24,7 @@ from domain.identity import errors as identity
 from domain.points import errors as points
 from domain.posts import errors as posts
 from domain.privacy import deletion, export
+from domain.products import errors as products
 from domain.programme import errors as programme
 from domain.rewards import errors as rewards
 from domain.safety import errors as safety
@@ -344,6 +345,28 @@ class RewardRetired(UserError):
 
 
 @strawberry.type(
+    description="Another product already has this SKU (code `DUPLICATE_SKU`); nothing changed."
+)
+class DuplicateSku(UserError):
+    pass
+
+
+@strawberry.type(
+    description="Some SKUs are not in the catalogue or no longer offered (code `UNKNOWN_SKU`); "
+    "nothing changed."
+)
+class UnknownProducts(UserError):
+    skus: list[str] = strawberry.field(description="The SKUs refused, as sent (in capitals).")
+
+
+@strawberry.type(
+    description="A post carries at most 5 products (code `TOO_MANY_PRODUCTS`); nothing changed."
+)
+class TooManyProducts(UserError):
+    pass
+
+
+@strawberry.type(
     description="The interest tag is retired (or merged), so it cannot be merged or merged into "
     "(code `TAG_RETIRED`); nothing changed."
 )
@@ -547,6 +570,11 @@ _TO_GRAPHQL: dict[type[DomainError], Callable[[Any], UserError]] = {
     rewards.AlreadyFulfilledError: _plain(AlreadyFulfilled),
     rewards.RedemptionCancelledError: _plain(RedemptionCancelled),
     rewards.RewardRetiredError: _plain(RewardRetired),
+    products.DuplicateSkuError: _plain(DuplicateSku),
+    products.UnknownProductError: lambda e: UnknownProducts(
+        code=e.code, message=e.message, skus=list(e.skus)
+    ),
+    products.TooManyProductsError: _plain(TooManyProducts),
     posts.InvalidTransitionError: _plain(InvalidTransition),
     posts.AlreadyReportedError: _plain(AlreadyReported),
     campaigns.AlreadyVotedError: _plain(AlreadyVoted),

@@ -98,6 +98,9 @@ from api.posts.mutation import PostsMutation
 from api.posts.queries import PostsQuery
 from api.posts.types import Post
 from api.privacy.mutation import PrivacyMutation
+from api.products.mutation import ProductsMutation
+from api.products.queries import ProductsQuery
+from api.products.types import Product
 from api.programme.mutation import ProgrammeMutation
 from api.programme.queries import BrandQuery, ProgrammeQuery
 from api.programme.types import Brand
@@ -166,6 +169,7 @@ class Query(
     HonoursQuery,
     SafetyQuery,
     PlaybooksQuery,
+    ProductsQuery,
 ):
     @field(
         description="Any object by its global ID; null when there is none. A malformed ID "
@@ -197,6 +201,7 @@ class Mutation(
     SafetyMutation,
     PrivacyMutation,
     PlaybooksMutation,
+    ProductsMutation,
 ):
     pass
 
@@ -255,6 +260,7 @@ def build_schema(debug: bool = False, limits: Limits | None = None) -> strawberr
             LedgerEntry,
             Reward,
             Redemption,
+            Product,
             Post,
             Referral,
             Event,

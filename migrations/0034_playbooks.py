@@ -15,7 +15,7 @@ class PlaybookArm(StrEnum):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('linli', '0032_share_drafts')]
+    dependencies = [('linli', '0033_products')]
 
     initial = False
 

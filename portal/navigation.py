@@ -30,6 +30,7 @@ STAFF_LINKS = (
     _link("/admin/dashboard", "Dashboard", HOST, ADMIN),
     _link("/admin/campaigns", "Campaign admin", MODERATOR, ADMIN),
     _link("/admin/rewards", "Rewards", ADMIN),
+    _link("/admin/products", "Products", ADMIN),
     _link("/admin/purchases/import", "Import purchases", ADMIN),
     _link("/admin/playbooks", "Tier playbooks", ADMIN),
     _link("/admin", "Back office", ADMIN),

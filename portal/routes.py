@@ -35,6 +35,7 @@ from portal.views import (
     posters,
     posts,
     private_groups,
+    products,
     purchases,
     referrals,
     residents,
@@ -95,6 +96,7 @@ def portal_routes() -> list[Route]:
         *estates_admin_routes(),
         *my_data_routes(),
         *catalogue_admin_routes(),
+        *product_routes(),
         *tags_admin_routes(),
         *safety_admin_routes(),
         *brand_admin_routes(),
@@ -558,6 +560,38 @@ def catalogue_admin_routes() -> list[Route]:
             methods=["POST"],
             name="cancel_event",
         ),
+    ]
+
+
+def product_routes() -> list[Route]:
+    """The product catalogue (admins), the share form's product picker, a post's products."""
+    return [
+        Route(
+            "/admin/products",
+            products.admin_products,
+            methods=["GET", "POST"],
+            name="admin_products",
+        ),
+        Route(
+            "/admin/products/{product_id:int}",
+            products.edit_product,
+            methods=["GET", "POST"],
+            name="admin_edit_product",
+        ),
+        Route(
+            "/admin/products/import",
+            products.import_products,
+            methods=["POST"],
+            name="admin_import_products",
+        ),
+        Route(
+            "/posts/{post_id:int}/products",
+            products.tag_post,
+            methods=["POST"],
+            name="tag_post_products",
+        ),
+        Route("/share/products", products.picker, name="product_picker"),
+        Route("/share/products/chip", products.chip, name="product_chip"),
     ]
 
 

@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from domain.clock import Clock
 from domain.honours.rules import badge_name
+from domain.products.rules import yuan
 from portal import i18n, navigation, relative_time
 from web.csrf import csrf_token
 
@@ -30,6 +31,7 @@ templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=Tr
 templates.env.globals["static"] = lambda path: f"/static/{path}"
 templates.env.globals["htmx_version"] = HTMX_VERSION
 templates.env.globals["badge_name"] = badge_name
+templates.env.filters["yuan"] = yuan  # a price in fen as written after ¥
 templates.env.globals["staff_links"] = navigation.staff_links
 templates.env.globals["tabs"] = navigation.tabs
 templates.env.globals["tab_current"] = navigation.current

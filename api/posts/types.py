@@ -19,6 +19,7 @@ from api.fields import field
 from api.groups.types import InterestGroup
 from api.identity.types import Member
 from api.pagination import after_id, check_first, connection_of
+from api.products.types import Product
 from api.rewards.types import Image
 from domain.audit_display import changes_of, raw_json
 from domain.errors import NotFoundError
@@ -217,6 +218,14 @@ class Post(relay.Node):
     async def images(self) -> list[Image]:
         found = self.detail.images if self.detail else await queries.images_of(self.id)
         return [image_of(image) for image in found]
+
+    @field(
+        description="The products the author tagged it with, in their order (deactivated ones "
+        "too: the post still shows them); empty for none."
+    )
+    async def products(self, info: Info[Context, Any]) -> list[Product]:
+        found = await info.context.loaders.post_products.load(self.id)
+        return [Product.from_model(product) for product in found or []]
 
     @field(description="The recipe part; null unless the post is a RECIPE.")
     async def recipe(self) -> Recipe | None:

@@ -15,6 +15,7 @@ from domain.media.images import JPEG, WEBP
 from domain.media.models import Image
 from domain.media.storage import rendition_key
 from domain.posts.models import PostImage
+from domain.products.models import Product
 from domain.programme.models import BrandProfile
 from domain.rewards.models import Reward
 
@@ -23,13 +24,15 @@ BATCH = 500
 
 
 async def purge_unused_uploads(c: Collaborators, now: datetime) -> int:
-    """Delete images older than a day that no post holds and whose address no reward, avatar,
-    group cover or logo uses; returns how many. At most ``BATCH`` per run (the next run takes
-    the rest)."""
+    """Delete images older than a day that no post or product holds and whose address no reward,
+    avatar, group cover or logo uses; returns how many. At most ``BATCH`` per run (the next run
+    takes the rest)."""
     held = Subquery(PostImage.all().values("image_id"))
+    pictured = Subquery(Product.filter(image_id__isnull=False).values("image_id"))
     candidates = (
         await Image.filter(created_at__lt=now - UNUSED_RETENTION)
         .exclude(id__in=held)
+        .exclude(id__in=pictured)
         .order_by("id")
         .limit(BATCH)
         .values_list("id", "storage_key")

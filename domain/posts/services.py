@@ -51,6 +51,7 @@ from domain.posts.policies import STAFF_ROLES
 from domain.posts.queries import visible_to
 from domain.posts.recipes import RecipeDraft, recipe_field_errors
 from domain.posts.visibility import visible_sql
+from domain.products.services import save_post_products, taggable_products
 from domain.programme.queries import current_programme_rules
 from domain.safety.services import remember_rejected_images, screen
 from domain.search.index import index_after_commit
@@ -68,6 +69,7 @@ class PostDraft:
     group_id: int | None = None
     image_ids: list[int] = field(default_factory=list)
     recipe: RecipeDraft | None = None
+    product_skus: list[str] = field(default_factory=list)  # the products it is tagged with
 
 
 async def _draft_errors(author: Member, draft: PostDraft) -> list[FieldError]:
@@ -109,10 +111,12 @@ async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Pos
         draft.group_id,
         list(draft.image_ids),
         draft.recipe,
+        list(draft.product_skus),
     )
     errors = await _draft_errors(author, draft)
     if errors:
         raise InvalidInputError(errors)
+    tagged = await taggable_products(draft.product_skus)
     screened = await screen(c, draft.title, draft.body, image_ids=draft.image_ids)
     level = await trust_level_of(author, c.clock.now())
     await count_contribution(c, author, level)
@@ -133,6 +137,7 @@ async def submit_post(c: Collaborators, author: Member, draft: PostDraft) -> Pos
             published_at=now if trusted else None,
         )
         await _save_parts(post, draft)
+        await save_post_products(post.id, tagged)
         index_after_commit(c, post.id)  # search
         if trusted:
             await _award_publication(c, post)

@@ -28,6 +28,7 @@ class ShareForm:
     ingredients: list[tuple[str, str]] = field(default_factory=lambda: [("", "")])
     steps: list[str] = field(default_factory=lambda: [""])
     image_ids: list[str] = field(default_factory=list)
+    skus: list[str] = field(default_factory=list)  # the product chips
 
 
 def _number(raw: str) -> int:
@@ -48,6 +49,7 @@ def share_form(form: FormData) -> ShareForm:
         ingredients=list(zip(names, amounts, strict=False)),
         steps=[str(v) for v in form.getlist("step")],
         image_ids=[str(v) for v in form.getlist("imageIds") if str(v).strip()],
+        skus=[str(v).strip() for v in form.getlist("sku") if str(v).strip()][:20],
     )
 
 
@@ -108,6 +110,7 @@ def post_draft(typed: ShareForm) -> PostDraft:
         group_id=_number(group) if group else None,
         image_ids=[i for i in image_ids if i is not None],
         recipe=recipe,
+        product_skus=list(typed.skus),
     )
 
 

@@ -17,12 +17,15 @@ from domain.identity.models import Member
 from domain.media.services import own_images_by_id
 from domain.posts import drafts, queries, services
 from domain.posts.models import PostKind, ReportReason
+from domain.products import queries as product_queries
+from domain.products.policies import may_tag_post
 from portal import fragment_cache, sharing
 from portal.auth import collaborators, redirect
 from portal.forms import posts as forms
 from portal.outcomes import error_status, error_text, field_errors, logged_in, page
 from portal.pictures import MediaUrls
 from portal.templating import is_htmx
+from portal.views.products import product_links
 from web.suspension import SESSION_TOKEN_KEY
 
 FEED_SIZE = 10
@@ -107,8 +110,10 @@ async def _post_context(request: Request, viewer: Member | None) -> dict[str, An
         "comments": shown,
         "comments_after": shown[-1].id if len(comments) > COMMENTS_SHOWN else None,
         "reasons": list(ReportReason),
-        "media_url": media_url(request),
         "values": {},
+        "products": (await product_queries.products_by_post([detail.card.id]))[detail.card.id],
+        "may_tag": viewer is not None and may_tag_post(viewer, detail.card.post),
+        **product_links(request),
     }
 
 
@@ -243,6 +248,7 @@ async def _share_context(
         "images": images,
         "groups": await list_open_groups(),
         "kinds": list(PostKind),
+        "chosen_products": await product_queries.chosen_products(typed.skus),
         "errors": {},
         **extra,
     }

@@ -14,6 +14,7 @@ from domain.media.models import Image
 from domain.posts.models import PostImage
 from domain.privacy.access_log import ACCESS_RETENTION, record_reads
 from domain.privacy.record_models import AccessKind, PersonalDataAccess
+from domain.products.models import Product
 from domain.rewards.models import IdempotencyRecord, Reward
 from domain.rewards.services import IDEMPOTENCY_RETENTION
 from tests.api.test_posts_api import make_post
@@ -64,12 +65,21 @@ async def test_uploads_nothing_used_go_after_a_day_with_their_files(
     as_reward = await _upload(c, owner, old)
     reward = await make_reward(c, cost=1)
     await Reward.filter(id=reward.id).update(image_url=c.images.url(as_reward.storage_key))
+    of_product = await _upload(c, owner, old)
+    await Product.create(
+        sku="BEAN-200",
+        name="咖啡豆 200g",
+        price_fen=6800,
+        image=of_product,
+        created_at=now,
+        updated_at=now,
+    )
 
     done = await run_due_jobs(c, now)
 
     assert done["uploads_purged"] == 1
     left = set(await column(Image.all(), "id"))
-    assert left == {recent.id, in_post.id, as_avatar.id, as_reward.id}
+    assert left == {recent.id, in_post.id, as_avatar.id, as_reward.id, of_product.id}
     assert not (c.settings.media_root / unused.storage_key).exists()
     assert (c.settings.media_root / recent.storage_key).exists()
 

@@ -15,3 +15,16 @@ def test_the_login_limit_defaults_to_ten_and_can_be_set(
     assert load_settings().limits.login_per_minute == 10
     monkeypatch.setenv("LOGIN_PER_MINUTE", "25")
     assert load_settings().limits.login_per_minute == 25
+
+
+def test_the_product_link_defaults_to_the_mall_page_and_must_name_the_sku(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PRODUCT_URL_TEMPLATE", raising=False)
+    assert load_settings().product_url_template == "/mall?sku={sku}"
+    monkeypatch.setenv("PRODUCT_URL_TEMPLATE", "pages/goods/detail?sku={sku}")
+    assert load_settings().product_url_template == "pages/goods/detail?sku={sku}"
+    monkeypatch.setenv("PRODUCT_URL_TEMPLATE", "pages/goods/detail")
+    with pytest.raises(ValueError, match="PRODUCT_URL_TEMPLATE"):
+        load_settings()
