@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
+from domain.attribution.report import attribution_by_post
 from domain.clock import SHANGHAI
 from domain.errors import DomainError, InvalidInputError, PermissionDeniedError
 from domain.identity.models import Member, Role
@@ -206,6 +207,12 @@ async def _render(
         "previous": filters.period.previous(),
         "cards": cards(board.current, board.previous),
         "elapsed_ms": elapsed_ms,
+        # Brand-wide, so for admins only: posts credited with the period's purchases.
+        "top_posts": (
+            await attribution_by_post(filters.period.first, filters.period.last, limit=10)
+            if viewer.has_role(Role.ADMIN)
+            else None
+        ),
         "preset_links": {
             p.key: "?" + urlencode(filters.query(**{"from": p.first, "to": p.last}))
             for p in context["presets"]
