@@ -24,7 +24,7 @@ from domain.media.models import Image as Upload
 from domain.media.storage import ImageStorage, new_key, rendition_key
 from domain.safety.imagehash import dhash
 
-WIDTH, HEIGHT = 1280, 960
+WIDTH, HEIGHT = 1200, 900
 RGB = tuple[int, int, int]
 Box = tuple[float, float, float, float]
 
@@ -428,7 +428,7 @@ THEMES: dict[str, Callable[[random.Random], bytes]] = {
 
 # Distinct pictures drawn per theme: drawing and resizing cost ~0.7 s each, so a few per theme
 # are drawn and each member's upload of one is a copy stored under its own key.
-PER_THEME = 4
+PER_THEME = 3
 
 
 @dataclass(frozen=True)

@@ -74,14 +74,21 @@ async def seed_points_demo(c: Collaborators, seed: int = 20261121) -> dict[str, 
     unthrottled = replace(
         c, settings=replace(c.settings, limits=Limits(redemptions_per_minute=10**6))
     )
-    rewarded = rng.sample(residents, 80)
+    # Early members thanked by the operator: most of those still around, and others.
+    around = [m for m in residents if last_seen(m, now) >= now - timedelta(days=30)]
+    others = [m for m in residents if m not in around]
+    rewarded = rng.sample(around, min(40, len(around)))
+    rewarded += rng.sample(others, 80 - len(rewarded))
     bonuses = await _operator_bonuses(unthrottled, admin, rewarded, rng)
     # Check-ins are daily visits: made by residents who still open the app.
     regulars = [m for m in residents if last_seen(m, now) >= now - timedelta(days=3)]
     check_ins = await _check_in_streaks(
         unthrottled, rng.sample(regulars, min(20, len(regulars))), rng
     )
-    redeemed = await _redemptions(unthrottled, rewarded, rewards, rng)
+    # Redeeming is done in the app today: by the rewarded residents who still open it.
+    month_ago = now - timedelta(days=30)
+    redeemers = [m for m in rewarded if last_seen(m, now) >= month_ago] or rewarded
+    redeemed = await _redemptions(unthrottled, redeemers, rewards, rng)
     return {
         "rewards": len(rewards),
         "bonuses": bonuses,
@@ -123,7 +130,7 @@ async def _redemptions(
 ) -> int:
     """Members with points redeem something; one in five changes their mind and cancels."""
     made = 0
-    for member in rng.sample(members, 60):
+    for member in rng.sample(members, min(60, len(members))):
         reward = rng.choice(rewards)
         try:
             redemption = await redeem_reward(c, member, reward.id, 1, f"demo-redeem-{member.id}")
