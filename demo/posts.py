@@ -65,6 +65,8 @@ PHOTOS_PER_AUTHOR_AND_GROUP = 2
 # How unequal writing is: the k-th keenest resident writes in proportion to 1 / k ** this.
 WRITER_SKEW = 1.0
 KEEN_RANK_OF_THE_DEMO_RESIDENT = 5
+# Likes and comments follow the same order of keenness, flattened: many read, fewer react.
+READER_SKEW = 1.0
 # Likes per post spread lognormally this wide: most likes land on a few posts.
 LIKE_SPREAD = 1.3
 # Bound parameters per INSERT stay under SQLite's smallest limit (999).
@@ -446,13 +448,25 @@ def _around(world: _World, p: _Plan) -> list[Member]:
     ]
 
 
+def _keenness(world: _World, member: Member) -> float:
+    """How often a member reacts: the keen writers most, but reading is less unequal."""
+    return float(world.writers.get(member.id, 0.001) ** READER_SKEW)
+
+
+def _keenest(world: _World, people: list[Member], count: int) -> list[Member]:
+    """``count`` of ``people`` drawn without replacement, the keen more likely (each gets the
+    key u ** (1 / weight) and the largest keys win)."""
+    keyed = sorted(people, key=lambda m: world.rng.random() ** (1 / _keenness(world, m)))
+    return keyed[len(keyed) - min(count, len(keyed)) :]
+
+
 def _plan_likes(world: _World, plans: list[_Plan]) -> None:
     visible = _visible(plans)
     counts = _counts(world, visible, TARGET_LIKES, len(world.members) - 1)
     for p, count in zip(visible, counts, strict=True):
         assert p.published_at is not None
         around = _around(world, p)
-        likers = world.rng.sample(around, min(count, len(around)))
+        likers = _keenest(world, around, count)
         p.likes = [(m.id, _moment_after(world, p.published_at, m)) for m in likers]
 
 
@@ -463,7 +477,7 @@ def _plan_comments(world: _World, plans: list[_Plan]) -> None:
         around = _around(world, p) or [p.author]
         made = []
         for _ in range(count):
-            member = world.rng.choice(around)
+            member = world.rng.choices(around, [_keenness(world, m) for m in around])[0]
             at = _moment_after(world, p.published_at, member)
             made.append((member.id, world.rng.choice(texts.COMMENTS), at))
         p.comments = sorted(made, key=lambda c: c[2])

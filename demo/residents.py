@@ -166,7 +166,7 @@ def _last_seen(rng: random.Random, joined: datetime, now: datetime) -> datetime:
         return now - (now - since) * math.pow(rng.random(), 2)
     if rng.random() < ONE_VISIT_SHARE:
         return joined + timedelta(hours=rng.uniform(0.2, 48))
-    return month_ago - (month_ago - joined) * math.pow(rng.random(), 1.6)
+    return month_ago - (month_ago - joined) * math.pow(rng.random(), 0.7)
 
 
 def _resident(draws: _Draws, joined: datetime, now: datetime, password_hash: str) -> _Plan:
