@@ -1,5 +1,7 @@
-"""Demo posts: ~500 recipes, stories, tips and photos in the eight demo groups, with images,
-comments, likes, reports and a moderation queue.
+"""Demo posts: ~500 recipes, stories, tips and photos in the eight demo groups, with photos
+(drawn by ``demo.photos`` and stored as their authors' uploads), comments, likes, reports and a
+moderation queue. A few keen residents write most posts and react most; each member's activity
+stays within the time they were still opening the app (``demo.activity``).
 
 Rows go in with ``bulk_create`` (one transaction) so a first ``linli serve`` stays quick; the
 points for publishing and featuring still go through ``award_points``, at the time each post was
