@@ -8,6 +8,7 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from demo.activity import around_at, last_seen, moment_between
 from domain.campaigns import services
 from domain.campaigns.errors import NoVotesLeftError
 from domain.campaigns.models import Campaign, CampaignEntry, CampaignKind, EntryStatus
@@ -46,12 +47,17 @@ async def _vote_for(
     voters: list[Member],
     entries: list[int],
     weights: list[float],
+    opened: datetime,
 ) -> int:
+    """Each voter votes at a moment between ``opened`` and when they were last seen."""
     counted = 0
-    for member in voters:
+    now = c.clock.now()
+    moments = {m.id: min(now, moment_between(rng, m, opened, now)) for m in voters}
+    for member in sorted(voters, key=lambda m: moments[m.id]):
+        at = replace(c, clock=FrozenClock(moments[member.id]))
         for entry_id in set(rng.choices(entries, weights=weights, k=rng.randint(1, 3))):
             try:
-                await services.cast_vote(c, member, entry_id)
+                await services.cast_vote(at, member, entry_id)
                 counted += 1
             except NoVotesLeftError:
                 break
@@ -72,13 +78,15 @@ async def _naming_contest(
             title="隅田川新豆命名大赛",
             description="隅田川咖啡本季新到一支单一产区豆子（埃塞俄比亚古吉，浅烘，柑橘与白花香）。"
             "请邻居们给它起个名字！每人 3 票，获胜名字将印在包装上，提名人获得 200 积分。",
-            proposal_starts_at=now - timedelta(days=10),
-            proposal_ends_at=now - timedelta(days=2),
-            voting_starts_at=now - timedelta(days=2),
+            proposal_starts_at=now - timedelta(days=14),
+            proposal_ends_at=now - timedelta(days=6),
+            voting_starts_at=now - timedelta(days=6),
             voting_ends_at=now + timedelta(days=5),
         ),
     )
-    proposers = rng.sample(members, len(BEAN_NAMES) + len(PENDING_NAMES))
+    opened = now - timedelta(days=14)
+    around = [m for m in members if around_at(m, max(opened, m.created_at), now)]
+    proposers = rng.sample(around, len(BEAN_NAMES) + len(PENDING_NAMES))
     entry_ids = []
     for n, ((title, why), proposer) in enumerate(zip(BEAN_NAMES, proposers, strict=False)):
         entry = await CampaignEntry.create(
@@ -87,7 +95,7 @@ async def _naming_contest(
             title=title,
             description=why,
             status=EntryStatus.APPROVED,
-            created_at=now - timedelta(days=9, hours=-n * 7),
+            created_at=now - timedelta(days=13, hours=-n * 7),
         )
         entry_ids.append(entry.id)
     for (name, reason), proposer in zip(PENDING_NAMES, proposers[len(BEAN_NAMES) :], strict=True):
@@ -97,11 +105,13 @@ async def _naming_contest(
             title=name,
             description=reason,
             status=EntryStatus.PENDING,
-            created_at=now - timedelta(days=3),
+            created_at=now - timedelta(days=7),
         )
     weights = [rng.uniform(0.3, 3.0) for _ in entry_ids]
-    voters = rng.sample(_eligible(members, now), min(90, len(members)))
-    return campaign, await _vote_for(c, rng, voters, entry_ids, weights)
+    starts = now - timedelta(days=6)
+    voters = [m for m in _eligible(members, starts) if last_seen(m, now) > starts]
+    voters = rng.sample(voters, min(90, len(voters)))
+    return campaign, await _vote_for(c, rng, voters, entry_ids, weights, starts)
 
 
 async def _spring_photo_contest(
@@ -144,8 +154,10 @@ async def _spring_photo_contest(
     counted = 0
     if entry_ids:
         weights = [rng.uniform(0.3, 3.0) for _ in entry_ids]
-        voters = rng.sample(_eligible(members, voting.clock.now()), 60)
-        counted = await _vote_for(voting, rng, voters, entry_ids, weights)
+        at = voting.clock.now()
+        around = [m for m in _eligible(members, at) if around_at(m, at, now)]
+        voters = rng.sample(around, min(60, len(around)))
+        counted = await _vote_for(voting, rng, voters, entry_ids, weights, at)
     closing = replace(c, clock=FrozenClock(starts + timedelta(days=20)))
     await services.close_campaign(closing, campaign.id)
     return campaign, counted

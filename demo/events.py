@@ -134,13 +134,20 @@ async def _people(
     everyone = [m for m in await query if not m.phone or m.phone != DEMO_ADMIN_PHONE]
     if group is None:
         rng.shuffle(everyone)
-        return everyone
+        return sorted(everyone, key=lambda m: not _around(m, before))
     in_group = set(await column(GroupMembership.filter(group_id=group.id), "member_id"))
     members = [m for m in everyone if m.id in in_group and m.id != group.host_id]
     others = [m for m in everyone if m.id not in in_group and m.id != group.host_id]
     rng.shuffle(members)
     rng.shuffle(others)
-    return members + others
+    # Those still opening the app when the event was announced register first.
+    return sorted(members, key=lambda m: not _around(m, before)) + sorted(
+        others, key=lambda m: not _around(m, before)
+    )
+
+
+def _around(member: Member, at: datetime) -> bool:
+    return member.last_seen_at is None or member.last_seen_at >= at
 
 
 async def _create(c: Collaborators, spec: DemoEvent, admin: Member) -> Event:

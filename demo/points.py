@@ -7,6 +7,8 @@ import random
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
+from demo.activity import last_seen
+from demo.photos import Album
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import DomainError
@@ -30,33 +32,63 @@ DEMO_REWARDS: tuple[tuple[str, str, int, int, int | None], ...] = (
     ("周末露营装备借用券", "借用天幕 + 折叠桌椅一个周末。", 350, 5, 1),
 )
 
+# What each reward's photo shows, in DEMO_REWARDS' order (a group's theme in ``demo.photos``).
+_REWARD_PHOTOS = (
+    "手冲咖啡",
+    "手冲咖啡",
+    "邻里读书会",
+    "亲子烘焙",
+    "阳台种菜",
+    "手冲咖啡",
+    "家常菜研究所",
+    "手冲咖啡",
+    "宠物友好",
+    "周末露营",
+)
+
 
 async def seed_points_demo(c: Collaborators, seed: int = 20261121) -> dict[str, int]:
     """Runs after the members exist; returns what it made."""
     rng = random.Random(seed)  # noqa: S311 -- demo data, not security
     now = c.clock.now()
-    rewards = [
-        await Reward.create(
+    members = await Member.all().order_by("id")
+    admin = next(m for m in members if m.has_role(Role.ADMIN))
+    album = Album(c.images, random.Random(rng.randrange(2**32)))  # noqa: S311 -- demo data
+    created = now - timedelta(days=60)
+    rewards = []
+    for (name, text, cost, stock, limit), theme in zip(DEMO_REWARDS, _REWARD_PHOTOS, strict=True):
+        # The operator photographed each reward and uploaded it, as on the reward form.
+        photo = await album.upload(admin.id, theme, created)
+        reward = await Reward.create(
             name=name,
             description=text,
+            image_url=c.images.url(photo.storage_key),
             cost_points=cost,
             stock=stock,
             initial_stock=stock,
             per_member_limit=limit,
-            created_at=now - timedelta(days=60),
+            created_at=created,
         )
-        for name, text, cost, stock, limit in DEMO_REWARDS
-    ]
-    members = await Member.all().order_by("id")
-    admin = next(m for m in members if m.has_role(Role.ADMIN))
+        rewards.append(reward)
     residents = [m for m in members if not m.has_role(Role.ADMIN)]
     unthrottled = replace(
         c, settings=replace(c.settings, limits=Limits(redemptions_per_minute=10**6))
     )
-    rewarded = rng.sample(residents, 80)
+    # Early members thanked by the operator: most of those still around, and others.
+    around = [m for m in residents if last_seen(m, now) >= now - timedelta(days=30)]
+    others = [m for m in residents if m not in around]
+    rewarded = rng.sample(around, min(40, len(around)))
+    rewarded += rng.sample(others, 80 - len(rewarded))
     bonuses = await _operator_bonuses(unthrottled, admin, rewarded, rng)
-    check_ins = await _check_in_streaks(unthrottled, rng.sample(residents, 20), rng)
-    redeemed = await _redemptions(unthrottled, rewarded, rewards, rng)
+    # Check-ins are daily visits: made by residents who still open the app.
+    regulars = [m for m in residents if last_seen(m, now) >= now - timedelta(days=3)]
+    check_ins = await _check_in_streaks(
+        unthrottled, rng.sample(regulars, min(20, len(regulars))), rng
+    )
+    # Redeeming is done in the app today: by the rewarded residents who still open it.
+    month_ago = now - timedelta(days=30)
+    redeemers = [m for m in rewarded if last_seen(m, now) >= month_ago] or rewarded
+    redeemed = await _redemptions(unthrottled, redeemers, rewards, rng)
     return {
         "rewards": len(rewards),
         "bonuses": bonuses,
@@ -86,6 +118,8 @@ async def _check_in_streaks(c: Collaborators, members: list[Member], rng: random
         days = sorted(rng.sample(range(14), rng.randint(3, 12)))
         for day in days:
             clock = FrozenClock(start + timedelta(days=day, hours=rng.randint(7, 21)))
+            if clock.now() > last_seen(member, c.clock.now()):
+                break  # not after the member was last seen
             await check_in(replace(c, clock=clock), member)
             done += 1
     return done
@@ -96,7 +130,7 @@ async def _redemptions(
 ) -> int:
     """Members with points redeem something; one in five changes their mind and cancels."""
     made = 0
-    for member in rng.sample(members, 60):
+    for member in rng.sample(members, min(60, len(members))):
         reward = rng.choice(rewards)
         try:
             redemption = await redeem_reward(c, member, reward.id, 1, f"demo-redeem-{member.id}")

@@ -1,5 +1,7 @@
-"""Demo posts: ~500 recipes, stories, tips and photos in the eight demo groups, with images,
-comments, likes, reports and a moderation queue.
+"""Demo posts: ~500 recipes, stories, tips and photos in the eight demo groups, with photos
+(drawn by ``demo.photos`` and stored as their authors' uploads), comments, likes, reports and a
+moderation queue. A few keen residents write most posts and react most; each member's activity
+stays within the time they were still opening the app (``demo.activity``).
 
 Rows go in with ``bulk_create`` (one transaction) so a first ``linli serve`` stays quick; the
 points for publishing and featuring still go through ``award_points``, at the time each post was
@@ -8,29 +10,26 @@ published or featured, so ``linli reconcile`` passes on the demo.
 
 from __future__ import annotations
 
-import io
 import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from PIL import Image as PILImage
-from PIL import ImageDraw, ImageFilter, ImageOps
 from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from demo import posts_texts as texts
+from demo.activity import around_at, last_seen, moment_between
+from demo.photos import Album
+from demo.residents import DEMO_RESIDENT_PHONE
 from domain.aftercommit import atomic
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.groups.models import GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
-from domain.media.images import JPEG, JPEG_QUALITY
-from domain.media.models import Image
-from domain.media.storage import LocalImageStorage, new_key
 from domain.points.services import award_points
 from domain.posts import rendering
 from domain.posts.models import (
@@ -60,8 +59,18 @@ REPORTED_POSTS = 6  # published posts with 1–2 reports waiting for a moderator
 FEATURED_SHARE = 0.08
 TARGET_LIKES = 6000
 TARGET_COMMENTS = 1500
-IMAGES_PER_PHOTOGRAPHER = 2  # two photographers per group (the host and one member): 32 images
-IMAGE_SIZE = (800, 600)
+# Share of each kind's posts with photos, and how many they carry (cover first).
+_PHOTO_SHARE = {PostKind.PHOTO: 1.0, PostKind.RECIPE: 0.75, PostKind.STORY: 0.4, PostKind.TIP: 0.2}
+_PHOTO_COUNTS = ((1, 2, 3, 4), (50, 25, 15, 10))
+# A member keeps at most this many pictures per group; later posts reuse them.
+PHOTOS_PER_AUTHOR_AND_GROUP = 2
+# How unequal writing is: the k-th keenest resident writes in proportion to 1 / k ** this.
+WRITER_SKEW = 1.0
+KEEN_RANK_OF_THE_DEMO_RESIDENT = 5
+# Likes and comments follow the same order of keenness, flattened: many read, fewer react.
+READER_SKEW = 1.0
+# Likes per post spread lognormally this wide: most likes land on a few posts.
+LIKE_SPREAD = 1.3
 # Bound parameters per INSERT stay under SQLite's smallest limit (999).
 _PARAMS = 900
 
@@ -88,15 +97,6 @@ _GROUP_WEIGHTS = {
 }
 _KINDS = (PostKind.RECIPE, PostKind.STORY, PostKind.TIP, PostKind.PHOTO)
 _HIDDEN_TITLES = ("好物分享，邻居价", "闲置清仓，先到先得", "代购优惠，私聊", "家里的店搞活动")
-# Warm palettes: (background from, background to, shapes)
-_PALETTES = (
-    ((255, 214, 165), (230, 120, 70), (255, 245, 220)),
-    ((250, 200, 150), (200, 90, 60), (255, 230, 180)),
-    ((255, 236, 179), (240, 150, 60), (190, 80, 40)),
-    ((245, 190, 160), (170, 70, 60), (255, 220, 200)),
-    ((255, 225, 190), (210, 140, 80), (120, 160, 90)),
-    ((250, 215, 180), (190, 110, 70), (250, 190, 80)),
-)
 
 
 @dataclass
@@ -112,6 +112,7 @@ class _Plan:
     published_at: datetime | None = None
     featured_at: datetime | None = None
     note: str | None = None
+    photos: int = 0
     image_ids: list[int] = field(default_factory=list)
     likes: list[tuple[int, datetime]] = field(default_factory=list)
     comments: list[tuple[int, str, datetime]] = field(default_factory=list)
@@ -129,11 +130,9 @@ class _World:
     members: list[Member]
     by_group: dict[int, list[Member]]
     moderator: Member
-    images: dict[int, list[int]] = field(default_factory=dict)
-    photographers: dict[int, list[Member]] = field(default_factory=dict)
     titles: set[str] = field(default_factory=set)
-    # Orders per member (purchases are seeded first): keen buyers post more, as KOCs do.
-    orders: dict[int, int] = field(default_factory=dict)
+    # How keen each resident is to write: a few write most posts, keen buyers among them.
+    writers: dict[int, float] = field(default_factory=dict)
 
 
 async def seed_posts_demo(
@@ -142,9 +141,11 @@ async def seed_posts_demo(
     """Runs after the members and groups exist; returns what it made."""
     rng = random.Random(seed)  # noqa: S311 -- demo data, not security
     world = await _load_world(rng, c.clock.now())
-    await _make_images(c, world)
     plans = sorted((_plan_post(world) for _ in range(posts)), key=lambda p: p.created_at)
     _assign_statuses(world, plans)
+    album = Album(c.images, random.Random(rng.randrange(2**32)))  # noqa: S311 -- demo data
+    await _attach_photos(world, album, plans)
+    await _group_covers(c, world, album)
     _plan_likes(world, plans)
     _plan_comments(world, plans)
     _plan_reports(world, plans)
@@ -161,7 +162,7 @@ async def seed_posts_demo(
         "pending": sum(p.status == PostStatus.PENDING for p in plans),
         "rejected": sum(p.status == PostStatus.REJECTED for p in plans),
         "hidden": sum(p.status == PostStatus.HIDDEN for p in plans),
-        "images": sum(len(ids) for ids in world.images.values()),
+        "images": album.uploads,
         "likes": likes,
         "comments": sum(len(p.comments) for p in plans),
         "reports": sum(len(p.reports) for p in plans),
@@ -188,63 +189,40 @@ async def _load_world(rng: random.Random, now: datetime) -> _World:
         .annotate(n=Count("id"))
         .values_list("member_id", "n")
     )
-    world.orders = {int(member_id): int(n) for member_id, n in rows}
+    orders = {int(member_id): int(n) for member_id, n in rows}
+    keen = sorted(world.members, key=lambda m: -(orders.get(m.id, 0) + 12 * rng.random()))
+    # The README's resident is among the keenest few, so her page shows her posts.
+    resident = next((m for m in keen if m.phone == DEMO_RESIDENT_PHONE), None)
+    if resident is not None:
+        keen.remove(resident)
+        keen.insert(KEEN_RANK_OF_THE_DEMO_RESIDENT, resident)
+    world.writers = {m.id: 1 / (rank + 1) ** WRITER_SKEW for rank, m in enumerate(keen)}
     return world
 
 
-def _picture(rng: random.Random) -> bytes:
-    """A warm gradient with a few soft shapes: a stand-in for a neighbour's photo."""
-    start, end, shape = rng.choice(_PALETTES)
-    # Drawn at a quarter of the size and scaled up: soft edges for free, and fast.
-    width, height = IMAGE_SIZE[0] // 4, IMAGE_SIZE[1] // 4
-    gradient = PILImage.linear_gradient("L").rotate(rng.choice((0, 45, 90, 135)), expand=False)
-    picture = ImageOps.colorize(gradient.resize((width, height)), start, end)
-    draw = ImageDraw.Draw(picture)
-    for _ in range(rng.randint(2, 5)):
-        x, y, r = rng.randrange(width), rng.randrange(height), rng.randint(10, 45)
-        tint = tuple(max(0, min(255, v + rng.randint(-30, 30))) for v in shape)
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=tint)
-    picture = picture.filter(ImageFilter.GaussianBlur(2)).resize(
-        IMAGE_SIZE, PILImage.Resampling.BICUBIC
-    )
-    buffer = io.BytesIO()
-    picture.save(buffer, "JPEG", quality=JPEG_QUALITY)
-    return buffer.getvalue()
-
-
-async def _make_images(c: Collaborators, world: _World) -> None:
-    """Each group's host and one member took two photos each; posts reuse them."""
-    storage = LocalImageStorage(c.settings.media_root)
-    rows: list[Image] = []
-    owners: list[int] = []
+async def _group_covers(c: Collaborators, world: _World, album: Album) -> None:
+    """Each host uploaded a cover for their group when they started it."""
     for group in world.groups:
-        people = world.by_group[group.id]
-        host = next((m for m in people if m.id == group.host_id), None)
-        others = [m for m in people if m.id != group.host_id]
-        chosen = [m for m in (host, world.rng.choice(others) if others else None) if m]
-        world.photographers[group.id] = chosen
-        for owner in chosen:
-            for _ in range(IMAGES_PER_PHOTOGRAPHER):
-                data = _picture(world.rng)
-                key = new_key(JPEG)
-                await storage.save(key, data, JPEG.content_type)
-                rows.append(
-                    Image(
-                        owner_id=owner.id,
-                        storage_key=key,
-                        content_type=JPEG.content_type,
-                        width=IMAGE_SIZE[0],
-                        height=IMAGE_SIZE[1],
-                        size_bytes=len(data),
-                        created_at=max(owner.created_at, world.now - HISTORY),
-                    )
-                )
-                owners.append(owner.id)
-    await Image.bulk_create(rows, batch_size=_batch(Image))
-    keys = [row.storage_key for row in rows]
-    ids = dict(await Image.filter(storage_key__in=keys).values_list("storage_key", "id"))
-    for owner_id, key in zip(owners, keys, strict=True):
-        world.images.setdefault(owner_id, []).append(ids[key])
+        if group.host_id is None or group.cover_url:
+            continue
+        at = max(group.created_at, world.now - HISTORY)
+        photo = await album.upload(group.host_id, group.name, at)
+        group.cover_url = c.images.url(photo.storage_key)
+        await InterestGroup.filter(id=group.id).update(cover_url=group.cover_url)
+
+
+async def _attach_photos(world: _World, album: Album, plans: list[_Plan]) -> None:
+    """Each author uploaded a few pictures of what their group is about, the first time they
+    posted one; their posts in that group show them (a cover, some two to four)."""
+    owned: dict[tuple[int, int], list[int]] = {}
+    for plan in plans:
+        if not plan.photos:
+            continue
+        mine = owned.setdefault((plan.author.id, plan.group.id), [])
+        while len(mine) < min(plan.photos, PHOTOS_PER_AUTHOR_AND_GROUP):
+            upload = await album.upload(plan.author.id, plan.group.name, plan.created_at)
+            mine.append(upload.id)
+        plan.image_ids = world.rng.sample(mine, min(plan.photos, len(mine)))
 
 
 async def _bulk(model: type[Model], rows: Sequence[Model]) -> None:
@@ -263,11 +241,34 @@ def _unique_title(world: _World, candidates: list[str]) -> str:
     return candidates[0][:60]
 
 
-def _post_time(world: _World, author: Member) -> datetime:
-    """Within the last six months, denser lately, and after the author joined."""
+def _window(world: _World, author: Member) -> tuple[datetime, datetime]:
+    """When the author could have posted: the last six months, after joining, before they were
+    last seen."""
     earliest = max(world.now - HISTORY, author.created_at + timedelta(hours=2))
-    span = world.now - timedelta(minutes=30) - earliest
-    return earliest + span * (1 - math.pow(world.rng.random(), 1.8))
+    return earliest, last_seen(author, world.now) - timedelta(minutes=30)
+
+
+def _post_time(world: _World, author: Member) -> datetime:
+    """Within the author's window, denser lately."""
+    earliest, latest = _window(world, author)
+    return earliest + (latest - earliest) * (1 - math.pow(world.rng.random(), 1.8))
+
+
+def _author(world: _World, group: InterestGroup) -> Member:
+    """The host a quarter of the time; otherwise the keen few write most, the many rarely."""
+    rng = world.rng
+    people = [m for m in world.by_group[group.id] or world.members if _could_post(world, m)]
+    host = next((m for m in people if m.id == group.host_id), None)
+    if host is not None and rng.random() < 0.25:
+        return host
+    if not people:
+        return rng.choice(world.members)
+    return rng.choices(people, [world.writers.get(m.id, 0.001) for m in people])[0]
+
+
+def _could_post(world: _World, member: Member) -> bool:
+    earliest, latest = _window(world, member)
+    return latest > earliest
 
 
 def _plan_post(world: _World) -> _Plan:
@@ -275,17 +276,7 @@ def _plan_post(world: _World) -> _Plan:
     names = [g.name for g in world.groups]
     group = rng.choices(world.groups, [_GROUP_WEIGHTS.get(n, 5) for n in names])[0]
     kind = rng.choices(_KINDS, _KIND_WEIGHTS.get(group.name, (1, 1, 1, 1)))[0]
-    shooters = world.photographers.get(group.id, [])
-    people = world.by_group[group.id] or world.members
-    if kind == PostKind.PHOTO and shooters:
-        author = rng.choice(shooters)
-    elif rng.random() < 0.25:  # hosts post more than most
-        author = next((m for m in people if m.id == group.host_id), rng.choice(people))
-    else:
-        weights = [1 + world.orders.get(m.id, 0) / 4 for m in people]
-        author = rng.choices(people, weights)[0]
-    if kind == PostKind.PHOTO and not world.images.get(author.id):
-        kind = PostKind.STORY
+    author = _author(world, group)
     recipes = [r for r in texts.RECIPES if r.group == group.name]
     if kind == PostKind.RECIPE and not recipes:
         kind = PostKind.TIP
@@ -295,9 +286,8 @@ def _plan_post(world: _World) -> _Plan:
         plan.title, plan.body = _recipe_text(world, plan.recipe)
     else:
         plan.title, plan.body = _other_text(world, group.name, kind)
-    owned = world.images.get(author.id, [])
-    if owned and (kind == PostKind.PHOTO or (kind == PostKind.RECIPE and rng.random() < 0.6)):
-        plan.image_ids = rng.sample(owned, rng.randint(1, min(3, len(owned))))
+    if rng.random() < _PHOTO_SHARE[kind]:
+        plan.photos = rng.choices(*_PHOTO_COUNTS)[0]
     return plan
 
 
@@ -349,7 +339,7 @@ def _assign_statuses(world: _World, plans: list[_Plan]) -> None:
         plan.note = rng.choice(texts.REJECT_NOTES)
     for plan in picked[REJECTED_POSTS:]:
         plan.status = PostStatus.HIDDEN
-        plan.kind, plan.recipe, plan.image_ids = PostKind.TIP, None, []
+        plan.kind, plan.recipe, plan.photos = PostKind.TIP, None, 0
         plan.title = _unique_title(world, rng.sample(_HIDDEN_TITLES, len(_HIDDEN_TITLES)))
         plan.body = rng.choice(texts.PROMO_BODIES)
     for plan in plans:
@@ -437,7 +427,7 @@ def _counts(world: _World, plans: list[_Plan], target: int, limit: int) -> list[
     rng = world.rng
     weights = []
     for p in plans:
-        weight = rng.lognormvariate(0, 0.9)
+        weight = rng.lognormvariate(0, LIKE_SPREAD)
         weight *= 1.8 if p.kind == PostKind.RECIPE else 1.0
         weight *= 3.5 if p.featured_at is not None else 1.0
         weight *= 0.3 if p.status == PostStatus.HIDDEN else 1.0
@@ -447,10 +437,29 @@ def _counts(world: _World, plans: list[_Plan], target: int, limit: int) -> list[
 
 
 def _moment_after(world: _World, start: datetime, member: Member) -> datetime:
-    start = max(start, member.created_at)
-    if start >= world.now:
-        return world.now
-    return start + (world.now - start) * (world.rng.random() ** 2)
+    return moment_between(world.rng, member, start, world.now)
+
+
+def _around(world: _World, p: _Plan) -> list[Member]:
+    """Who could have seen the post: joined, and still opening the app, when it went up."""
+    assert p.published_at is not None
+    return [
+        m
+        for m in world.members
+        if m.id != p.author.id and around_at(m, max(p.published_at, m.created_at), world.now)
+    ]
+
+
+def _keenness(world: _World, member: Member) -> float:
+    """How often a member reacts: the keen writers most, but reading is less unequal."""
+    return float(world.writers.get(member.id, 0.001) ** READER_SKEW)
+
+
+def _keenest(world: _World, people: list[Member], count: int) -> list[Member]:
+    """``count`` of ``people`` drawn without replacement, the keen more likely (each gets the
+    key u ** (1 / weight) and the largest keys win)."""
+    keyed = sorted(people, key=lambda m: world.rng.random() ** (1 / _keenness(world, m)))
+    return keyed[len(keyed) - min(count, len(keyed)) :]
 
 
 def _plan_likes(world: _World, plans: list[_Plan]) -> None:
@@ -458,7 +467,8 @@ def _plan_likes(world: _World, plans: list[_Plan]) -> None:
     counts = _counts(world, visible, TARGET_LIKES, len(world.members) - 1)
     for p, count in zip(visible, counts, strict=True):
         assert p.published_at is not None
-        likers = world.rng.sample([m for m in world.members if m.id != p.author.id], count)
+        around = _around(world, p)
+        likers = _keenest(world, around, count)
         p.likes = [(m.id, _moment_after(world, p.published_at, m)) for m in likers]
 
 
@@ -466,9 +476,10 @@ def _plan_comments(world: _World, plans: list[_Plan]) -> None:
     visible = _visible(plans)
     for p, count in zip(visible, _counts(world, visible, TARGET_COMMENTS, 40), strict=True):
         assert p.published_at is not None
+        around = _around(world, p) or [p.author]
         made = []
         for _ in range(count):
-            member = world.rng.choice(world.members)
+            member = world.rng.choices(around, [_keenness(world, m) for m in around])[0]
             at = _moment_after(world, p.published_at, member)
             made.append((member.id, world.rng.choice(texts.COMMENTS), at))
         p.comments = sorted(made, key=lambda c: c[2])
@@ -483,7 +494,8 @@ def _plan_reports(world: _World, plans: list[_Plan]) -> None:
     reported += [(p, rng.randint(1, 2)) for p in rng.sample(published, REPORTED_POSTS)]
     for p, count in reported:
         assert p.published_at is not None
-        reporters = rng.sample([m for m in world.members if m.id != p.author.id], count)
+        around = _around(world, p)
+        reporters = rng.sample(around, min(count, len(around)))
         moments = sorted(_moment_after(world, p.published_at, m) for m in reporters)
         for member, at in zip(reporters, moments, strict=True):
             note = rng.choice(texts.REPORT_NOTES) or None

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from demo.activity import last_seen
 from demo.residents import DEMO_RESIDENT_PHONE
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
@@ -24,14 +25,14 @@ from domain.referrals.models import Referral
 
 YEAR = timedelta(days=365)
 LAPSED_AFTER = timedelta(days=180)
-# (share of residents, orders in their year): heavy, regular, occasional, lapsed, never.
-SEGMENTS: tuple[tuple[str, float, tuple[int, int]], ...] = (
-    ("heavy", 0.05, (24, 40)),
-    ("regular", 0.20, (8, 16)),
-    ("occasional", 0.35, (1, 5)),
-    ("lapsed", 0.18, (1, 4)),
-    ("never", 0.22, (0, 0)),
-)
+# Orders in a year (fewer when the member was around for less of it), by buyer segment.
+SEGMENTS: dict[str, tuple[int, int]] = {
+    "heavy": (24, 40),
+    "regular": (8, 16),
+    "occasional": (1, 5),
+    "lapsed": (1, 4),
+    "never": (0, 0),
+}
 PRODUCTS = (
     "隅田川挂耳咖啡（10包）",
     "耶加雪菲咖啡豆 200g",
@@ -57,20 +58,29 @@ def _amount(rng: random.Random, heavy: bool) -> int:
     return max(990, min(80_000, int(rng.lognormvariate(math.log(median), 0.6))))
 
 
-def _segment(rng: random.Random) -> tuple[str, tuple[int, int]]:
-    draw, total = rng.random(), 0.0
-    for name, share, orders in SEGMENTS:
-        total += share
-        if draw < total:
-            return name, orders
-    return SEGMENTS[-1][0], SEGMENTS[-1][2]
+# Segment weights by how lately the member was last seen: who still opens the app buys most.
+_SEGMENTS_BY_RECENCY: tuple[tuple[timedelta, dict[str, float]], ...] = (
+    (timedelta(days=30), {"heavy": 0.22, "regular": 0.40, "occasional": 0.28, "never": 0.10}),
+    (LAPSED_AFTER, {"heavy": 0.02, "regular": 0.22, "occasional": 0.48, "never": 0.28}),
+    (timedelta.max, {"lapsed": 0.72, "never": 0.28}),
+)
+
+
+def _segment(rng: random.Random, member: Member, now: datetime) -> tuple[str, tuple[int, int]]:
+    away = now - last_seen(member, now)
+    weights = next(w for limit, w in _SEGMENTS_BY_RECENCY if away <= limit)
+    name = rng.choices(list(weights), list(weights.values()))[0]
+    return name, SEGMENTS[name]
 
 
 def _times(
-    rng: random.Random, segment: str, count: int, joined: datetime, now: datetime
+    rng: random.Random, segment: str, count: int, member: Member, now: datetime
 ) -> list[datetime]:
-    start = max(joined, now - YEAR)
-    end = now - LAPSED_AFTER - timedelta(days=1) if segment == "lapsed" else now
+    """Orders while the member was around: none after they were last seen."""
+    start = max(member.created_at, now - YEAR)
+    end = last_seen(member, now)
+    if segment == "lapsed":
+        end = min(end, now - LAPSED_AFTER - timedelta(days=1))
     if end <= start:
         return []
     span = (end - start).total_seconds()
@@ -82,11 +92,11 @@ def _plan_orders(
 ) -> list[PurchaseRow]:
     rows: list[PurchaseRow] = []
     for member in residents:
-        segment, (low, high) = _segment(rng)
-        if member.id in buyers and segment == "never":
+        segment, (low, high) = _segment(rng, member, now)
+        if member.id in buyers and segment in ("never", "lapsed"):
             segment, (low, high) = "occasional", (1, 3)
         count = rng.randint(low, high)
-        for at in _times(rng, segment, count, member.created_at, now):
+        for at in _times(rng, segment, count, member, now):
             basket = rng.sample(PRODUCTS, rng.randint(1, 4))
             rows.append(
                 PurchaseRow(

@@ -8,6 +8,7 @@ always work. Groups, posts and purchases are seeded by later modules on top of t
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +55,12 @@ DEMO_GROUP_HOSTS: tuple[tuple[str, str], ...] = (
 )
 
 HISTORY_DAYS = 548  # 18 months of sign-ups
+ACTIVE_DAYS = 30  # what the dashboard's monthly active members counts
+# Of the members who joined more than a month ago, the share who opened the app in the last
+# month: about a fifth of the community is active in a month, as in a real estate's group.
+RETURNING_SHARE = 0.13
+# Of the others, the share who signed up for a coupon and never came back.
+ONE_VISIT_SHARE = 0.15
 REFERRAL_SHARE = 0.10
 # Hosts run the groups and the pickup points, so they bring in more neighbours than most.
 HOST_REFERRER_SHARE = 0.30
@@ -149,6 +156,19 @@ def _join_times(rng: random.Random, now: datetime, count: int) -> list[datetime]
     return sorted(now - span + span * (rng.random() ** 0.6) for _ in range(count))
 
 
+def _last_seen(rng: random.Random, joined: datetime, now: datetime) -> datetime:
+    """When the resident last opened the app: a month's newcomers and a returning few lately;
+    the rest drifted away at some point since they joined, most not long ago, a long tail of
+    them long before, and some after their first visit."""
+    month_ago = now - timedelta(days=ACTIVE_DAYS)
+    if joined >= month_ago or rng.random() < RETURNING_SHARE:
+        since = max(joined, month_ago)
+        return now - (now - since) * math.pow(rng.random(), 2)
+    if rng.random() < ONE_VISIT_SHARE:
+        return joined + timedelta(hours=rng.uniform(0.2, 48))
+    return month_ago - (month_ago - joined) * math.pow(rng.random(), 0.7)
+
+
 def _resident(draws: _Draws, joined: datetime, now: datetime, password_hash: str) -> _Plan:
     return _Plan(
         phone=draws.phone(),
@@ -157,13 +177,14 @@ def _resident(draws: _Draws, joined: datetime, now: datetime, password_hash: str
         invite_code=draws.invite_code(),
         estate=words.random_estate_index(draws.rng),
         created_at=joined,
-        # Most residents opened the app lately; the cube skews the draw towards now.
-        last_seen_at=joined + (now - joined) * (1 - draws.rng.random() ** 3),
+        last_seen_at=_last_seen(draws.rng, joined, now),
         tags=words.random_tag_indices(draws.rng),
     )
 
 
-def _assign_fixed_accounts(plans: list[_Plan], hashes: dict[str, str]) -> None:
+def _assign_fixed_accounts(
+    draws: _Draws, now: datetime, plans: list[_Plan], hashes: dict[str, str]
+) -> None:
     staff = (
         (_ADMIN, DEMO_ADMIN_PHONE, DEMO_ADMIN_NAME, Role.ADMIN, DEMO_ADMIN_PASSWORD),
         (
@@ -186,6 +207,9 @@ def _assign_fixed_accounts(plans: list[_Plan], hashes: dict[str, str]) -> None:
     resident.phone, resident.display_name = DEMO_RESIDENT_PHONE, DEMO_RESIDENT_NAME
     tag_names = [name for name, _ in words.INTEREST_TAGS]
     resident.tags = [tag_names.index(name) for name in DEMO_RESIDENT_TAGS]
+    # Staff, hosts and the README's resident use the app every day.
+    for plan in [*plans[:_FIRST_RESIDENT], resident]:
+        plan.last_seen_at = now - timedelta(minutes=draws.rng.randint(5, 300))
 
 
 def _add_referrals(rng: random.Random, plans: list[_Plan]) -> None:
@@ -204,7 +228,7 @@ def _add_referrals(rng: random.Random, plans: list[_Plan]) -> None:
 def _plan_members(draws: _Draws, now: datetime, count: int, hashes: dict[str, str]) -> list[_Plan]:
     times = _join_times(draws.rng, now, count)
     plans = [_resident(draws, joined, now, hashes[DEMO_RESIDENT_PASSWORD]) for joined in times]
-    _assign_fixed_accounts(plans, hashes)
+    _assign_fixed_accounts(draws, now, plans, hashes)
     _add_referrals(draws.rng, plans)
     return plans
 

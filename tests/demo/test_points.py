@@ -25,6 +25,7 @@ async def test_the_demo_mall_has_ten_rewards_with_redemptions_and_reconciles(
     assert made["redeemed"] == await Redemption.all().count() > 10
     assert made["check_ins"] > 50 and made["bonuses"] == 80
     assert await Reward.filter(stock__lte=2).exists()  # some nearly sold out
+    assert not await Reward.filter(image_url__isnull=True).exists()  # each with its photo
     report = await reconcile()
     assert report.clean, report.mismatches
 

@@ -56,7 +56,13 @@ async def test_the_demo_has_500_posts_whose_counters_match_and_which_reconcile(
     assert recipes == await RecipeDetails.all().count() > 100
     assert await RecipeStep.all().count() > 2 * recipes
     assert await RecipeIngredient.all().count() > 2 * recipes
-    assert 20 <= await Image.all().count() <= 40
+    # Drawn photos stored as uploads: renditions and an average colour, most recipes with a cover.
+    assert 100 <= await Image.all().count() <= 300
+    assert not await Image.filter(rendition_widths__isnull=True).exists()
+    assert not await Image.filter(average_color__isnull=True).exists()
+    covered = set(await column(PostImage.filter(position=0), "post_id"))
+    recipe_ids = await column(Post.filter(kind=PostKind.RECIPE), "id")
+    assert len(covered & set(recipe_ids)) > 0.6 * len(recipe_ids)
     photos = await column(Post.filter(kind=PostKind.PHOTO), "id")
     with_images = set(await column(PostImage.all(), "post_id"))
     assert set(photos) <= with_images

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from demo import residents
 from domain.collaborators import Collaborators
 from domain.identity import services
 from domain.identity.models import Estate, InterestTag, Member, MemberInterestTag, Role
 from domain.identity.rules import phone_error
+
+README_PHONES = (
+    residents.DEMO_ADMIN_PHONE,
+    residents.DEMO_MODERATOR_PHONE,
+    residents.DEMO_RESIDENT_PHONE,
+)
 
 
 async def test_the_demo_has_three_estates_three_hundred_members_and_eight_hosts(
@@ -23,6 +31,13 @@ async def test_the_demo_has_three_estates_three_hundred_members_and_eight_hosts(
     assert sum(m.has_role(Role.HOST) for m in members) == 8
     assert await MemberInterestTag.all().count() > 300
     assert not await residents.database_is_empty()
+    # About a fifth opened the app in the last month, as in a real estate; the README's
+    # accounts and the hosts among them.
+    now = collaborators.clock.now()
+    lately = [m for m in members if m.last_seen_at and now - m.last_seen_at < timedelta(days=30)]
+    assert 0.15 * len(members) <= len(lately) <= 0.3 * len(members)
+    assert all(m in lately for m in members if m.phone in README_PHONES or m.has_role(Role.HOST))
+    assert all(m.created_at <= (m.last_seen_at or now) <= now for m in members)
 
 
 async def test_the_readme_logins_work_with_their_roles(collaborators: Collaborators) -> None:
