@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from demo.posts import _picture
+from demo import photos
 from domain.collaborators import Collaborators
 from domain.errors import DomainError
 from domain.identity.models import Member, Role
@@ -23,6 +23,16 @@ DEMO_PRODUCTS: tuple[tuple[str, str, int, tuple[str, ...]], ...] = (
     ("FLR-ORG-1K", "有机高筋面粉 1kg", 2290, ("面包", "吐司", "烘焙", "饺子", "面")),
     ("EGG-30", "散养土鸡蛋 30枚", 4580, ("鸡蛋", "蛋")),
 )
+# Each product's photo is drawn like the demo's posts: coffee as a latte, seeds and soil as a
+# balcony planter, flour as bread, eggs as a dish.
+PICTURES = {
+    "COF-YJ-200": photos.latte,
+    "COF-GE-10": photos.latte,
+    "SEED-TOM-01": photos.planter,
+    "SOIL-10L": photos.planter,
+    "FLR-ORG-1K": photos.bread,
+    "EGG-30": photos.dish,
+}
 TAGGED_POSTS = 40
 
 
@@ -31,7 +41,7 @@ async def seed_products_demo(c: Collaborators, seed: int = 20261121) -> dict[str
     rng = random.Random(seed)  # noqa: S311 -- demo data, not security
     admin = next(m for m in await Member.all().order_by("id") if m.has_role(Role.ADMIN))
     for sku, name, price, _ in DEMO_PRODUCTS:
-        data = _picture(rng)
+        data = PICTURES[sku](rng)
 
         async def read_file(limit: int, data: bytes = data) -> bytes:
             return data[:limit]
