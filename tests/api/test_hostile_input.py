@@ -269,6 +269,7 @@ def test_every_operation_of_the_contract_with_variables_is_fed_hostile_values() 
         "MyDataExport",
         "EstateVerification",
         "PrivacyPolicyToAccept",
+        "Playbooks",
     }
     assert len(FUZZED) >= 46
 
