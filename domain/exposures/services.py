@@ -56,21 +56,22 @@ async def record(
     ids = _post_ids(post_ids)
     await hit(c.redis, REPORTS, str(member.id))
     now = c.clock.now()
-    day = now.astimezone(SHANGHAI).date().isoformat()
-    seen = f"{source.value}|{int(now.timestamp())}"
     async with c.redis.pipeline(transaction=False) as pipe:
         for post_id in ids:
-            pipe.hsetnx(BUFFER, f"{member.id}:{post_id}:{day}", seen)
+            pipe.hsetnx(BUFFER, *_entry(member.id, post_id, source, now))
         added = await pipe.execute()
     return sum(1 for was_new in added if was_new)
 
 
 async def record_one(c: Collaborators, member: Member, post_id: int) -> None:
     """The member opened the post's page (no rate limit: one per page served)."""
-    now = c.clock.now()
+    await c.redis.hsetnx(BUFFER, *_entry(member.id, post_id, ExposureSource.DETAIL, c.clock.now()))
+
+
+def _entry(member_id: int, post_id: int, source: ExposureSource, now: datetime) -> tuple[str, str]:
+    """The buffer's field (member, post, Shanghai day: one a day) and value (how, when)."""
     day = now.astimezone(SHANGHAI).date().isoformat()
-    seen = f"{ExposureSource.DETAIL.value}|{int(now.timestamp())}"
-    await c.redis.hsetnx(BUFFER, f"{member.id}:{post_id}:{day}", seen)
+    return f"{member_id}:{post_id}:{day}", f"{source.value}|{int(now.timestamp())}"
 
 
 def _text(value: bytes | str) -> str:

@@ -94,9 +94,7 @@ async def post_poster_page(request: Request) -> Response:
     found = await _post_poster(request, member)
     if found is None:
         return _missing(request)
-    post_id = request.path_params["post_id"]
-    context = {"title": found[0].title, "png": f"/posts/{post_id}/poster.png"}
-    return page(request, "sharing/poster.html", {**context, "back": f"/posts/{post_id}"})
+    return _poster_page(request, found[0].title, f"/posts/{request.path_params['post_id']}")
 
 
 async def campaign_poster_page(request: Request) -> Response:
@@ -106,6 +104,10 @@ async def campaign_poster_page(request: Request) -> Response:
     poster = await _campaign_poster(request, member)
     if poster is None:
         return _missing(request)
-    campaign_id = request.path_params["campaign_id"]
-    context = {"title": poster.title, "png": f"/campaigns/{campaign_id}/poster.png"}
-    return page(request, "sharing/poster.html", {**context, "back": f"/campaigns/{campaign_id}"})
+    return _poster_page(request, poster.title, f"/campaigns/{request.path_params['campaign_id']}")
+
+
+def _poster_page(request: Request, title: str, shared: str) -> Response:
+    """The page showing the poster of what lives at ``shared`` (long-press to save)."""
+    context = {"title": title, "png": f"{shared}/poster.png", "back": shared}
+    return page(request, "sharing/poster.html", context)
