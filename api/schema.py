@@ -21,6 +21,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.attribution.queries import AttributionQuery
 from api.campaigns.mutation import CampaignsMutation
 from api.campaigns.queries import CampaignsQuery
 from api.campaigns.subscriptions import CampaignsSubscription
@@ -170,6 +171,7 @@ class Query(
     SafetyQuery,
     PlaybooksQuery,
     ProductsQuery,
+    AttributionQuery,
 ):
     @field(
         description="Any object by its global ID; null when there is none. A malformed ID "

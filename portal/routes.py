@@ -17,6 +17,7 @@ from portal.views import (
     admin_settings,
     admin_tags,
     admin_webhooks,
+    attribution,
     back_office,
     campaigns,
     dashboard,
@@ -327,6 +328,12 @@ def dashboard_routes() -> list[Route]:
             name="admin_recompute_tiers",
         ),
         Route("/admin/members.csv", dashboard.members_csv, name="admin_members_csv"),
+        Route("/admin/attribution", attribution.attribution_page, name="admin_attribution"),
+        Route(
+            "/admin/attribution.csv",
+            attribution.attribution_csv_download,
+            name="admin_attribution_csv",
+        ),
     ]
 
 

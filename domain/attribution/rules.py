@@ -32,7 +32,17 @@ Last-touch: P1 0.00 (0 orders, 0 buyers, viewers {1, 2}: conversion 0/2); P2 100
 buyers {3}, viewers {3}: 1/1).
 Linear: P1 25.00 (orders ¼: half of the order's BEAN half; buyers {1}; conversion 1/2); P2 75.00
 (orders ¾; buyers {1}; 1/2); P3 30.00 (1; {3}; 1/1). Either way the credited GMV is 130.00 of
-the 170.00 ordered: member 2's order was not touched within the window."""
+the 170.00 ordered: member 2's order was not touched within the window.
+
+A **product**'s credit is what its SKU earned for any post: a touched SKU's value goes wholly to
+posts under both models, so a product has one GMV. In the example BEAN 50.00 (orders ½, buyers
+{1}), MUG 50.00 (½, {1}), FLOUR 30.00 (1, {3}); its viewers are the members who saw any post
+tagged with it (BEAN {1, 2, 4}: conversion 1/3).
+
+A **group**'s or a **host**'s credit is the sum of the credits of the posts shared in the group
+(in the groups they host): GMV and orders add up, buyers are the distinct members across those
+posts, viewers the distinct members who saw any of them. A group run by two hosts counts fully for
+each, so hosts' figures are not to be added together."""
 
 from __future__ import annotations
 
@@ -79,6 +89,7 @@ class PostCredit:
 class Attribution:
     last_touch: dict[int, PostCredit] = field(default_factory=lambda: defaultdict(PostCredit))
     linear: dict[int, PostCredit] = field(default_factory=lambda: defaultdict(PostCredit))
+    products: dict[str, PostCredit] = field(default_factory=lambda: defaultdict(PostCredit))
 
     def credited_gmv_cents(self, model: str) -> Fraction:
         credits: dict[int, PostCredit] = getattr(self, model)
@@ -101,15 +112,19 @@ def attribute(
     sightings: Iterable[Sighting],
     tags: Mapping[int, frozenset[str]],
     into: Attribution | None = None,
+    count_viewers: bool = True,
 ) -> Attribution:
     """Credit ``orders`` to the tagged posts their buyers saw (both models). ``into`` lets a
-    caller stream members in chunks: each chunk's orders and sightings add to the same result."""
+    caller stream members in chunks: each chunk's orders and sightings add to the same result.
+    ``count_viewers`` False leaves the posts' viewers empty: a report over stored data counts
+    them in the database rather than hold a set per post of every member who saw it."""
     result = into or Attribution()
     by_member: dict[int, list[Sighting]] = defaultdict(list)
     for sighting in sightings:
         by_member[sighting.member_id].append(sighting)
-        for model in (result.last_touch, result.linear):
-            model[sighting.post_id].viewers.add(sighting.member_id)
+        if count_viewers:
+            for model in (result.last_touch, result.linear):
+                model[sighting.post_id].viewers.add(sighting.member_id)
     for order in orders:
         if not order.skus:
             continue
@@ -119,6 +134,7 @@ def attribute(
             touching = _touching(order, sku, by_member.get(order.member_id, []), tags)
             if not touching:
                 continue
+            _credit(result.products[sku], order, share, order_share)
             last = max(touching, key=lambda s: (s.seen_at, s.post_id))
             _credit(result.last_touch[last.post_id], order, share, order_share)
             posts = sorted({s.post_id for s in touching})

@@ -128,7 +128,7 @@ async def member_rows(
         ]
 
 
-def _cell(value: str) -> str:
+def spreadsheet_text(value: str) -> str:
     """Spreadsheets run a cell starting with = + - @ as a formula: a name must stay text."""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
@@ -146,9 +146,9 @@ def csv_lines(rows: Iterable[MemberRow], header: bool = False) -> str:
         writer.writerow(
             (
                 row.member_id,
-                _cell(row.display_name),
+                spreadsheet_text(row.display_name),
                 row.masked_phone,
-                _cell(row.estate),
+                spreadsheet_text(row.estate),
                 row.tier,
                 row.joined_on.isoformat(),
                 row.last_purchase_on.isoformat() if row.last_purchase_on else "",

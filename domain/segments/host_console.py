@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 
+from domain.attribution.report import AttributionRow, groups_attributed_gmv
 from domain.collaborators import Collaborators
 from domain.events.models import Event, RegistrationStatus
 from domain.groups.models import GroupMembership, InterestGroup
@@ -184,6 +185,15 @@ async def group_section(c: Collaborators, group: InterestGroup) -> GroupSection:
         win_back=await win_back(c, group.id),
         latest_posts=await latest_posts(group.id),
     )
+
+
+async def attributed_this_month(
+    c: Collaborators, groups: list[InterestGroup]
+) -> dict[int, AttributionRow]:
+    """Each group's attributed GMV this month (``domain/attribution``): what its posts sold. A
+    group whose posts sold nothing has no entry."""
+    month = month_of(c.clock.today())
+    return await groups_attributed_gmv([g.id for g in groups], month.first, month.last)
 
 
 LATEST_POSTS = 5

@@ -63,7 +63,12 @@ async def console(request: Request) -> Response:
     c = collaborators(request)
     groups = await console_queries.console_groups(staff)
     sections = [await console_queries.group_section(c, group) for group in groups]
-    context = {"sections": sections, "all_tags": await list_interest_tags(), "mask": mask_phone}
+    context = {
+        "sections": sections,
+        "attributed": await console_queries.attributed_this_month(c, groups),
+        "all_tags": await list_interest_tags(),
+        "mask": mask_phone,
+    }
     return page(request, "host/console.html", context)
 
 

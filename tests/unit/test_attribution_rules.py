@@ -51,6 +51,13 @@ def test_the_docstrings_worked_example() -> None:
         3: (Fraction(30_00), Fraction(1), {3}, "1/1"),
     }
     assert result.last_touch[3].conversion_rate == 1.0
+    assert {
+        sku: (c.gmv_cents, c.orders, c.buyers) for sku, c in sorted(result.products.items())
+    } == {
+        "BEAN": (Fraction(50_00), Fraction(1, 2), {1}),
+        "FLOUR": (Fraction(30_00), Fraction(1), {3}),
+        "MUG": (Fraction(50_00), Fraction(1, 2), {1}),
+    }
     assert result.credited_gmv_cents("last_touch") == result.credited_gmv_cents("linear") == 130_00
 
 
