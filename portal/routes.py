@@ -460,6 +460,7 @@ def settings_admin_routes() -> list[Route]:
             methods=["GET", "POST"],
             name="admin_playbooks",
         ),
+        Route("/admin/playbooks.csv", admin_playbooks.report_csv, name="admin_playbooks_csv"),
         Route(
             "/admin/playbooks/{playbook_id:int}/{action:str}",
             admin_playbooks.switch,

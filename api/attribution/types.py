@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 import strawberry
+
 from domain.attribution import report
 from web.ids import encode_id
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.errors import DomainError
 from domain.identity.models import Member, Role
 from domain.playbooks import services
-from domain.playbooks.queries import list_playbooks
+from domain.playbooks.export import playbooks_csv
+from domain.playbooks.queries import PlaybookWithReport, list_playbooks
 from domain.segments.rfm import Tier
+from portal import charts
 from portal.auth import collaborators, redirect
 from portal.forms.playbooks import playbook_draft, posted_values
 from portal.outcomes import error_status, field_errors, logged_in, page, refusal
@@ -27,9 +30,23 @@ async def _admin(request: Request) -> Member | Response:
     return refusal(request, actor, Role.ADMIN) or actor
 
 
+def _chart(item: PlaybookWithReport) -> Markup:
+    """Each arm's reactivation rate in percent, side by side."""
+    report = item.report
+    return charts.bar_chart(
+        "30天回购率（%）",
+        [
+            ("实验组", round(report.treatment.reactivation_rate * 100, 1)),
+            ("对照组", round(report.holdout.reactivation_rate * 100, 1)),
+        ],
+    )
+
+
 async def _render(request: Request, status: int = 200, **extra: Any) -> Response:
+    playbooks = await list_playbooks()
     context = {
-        "playbooks": await list_playbooks(),
+        "playbooks": playbooks,
+        "charts": {item.playbook.id: _chart(item) for item in playbooks},
         "tiers": [t.value for t in Tier],
         "errors": {},
         "values": DEFAULTS,
@@ -74,3 +91,15 @@ async def switch(request: Request) -> Response:
     except DomainError as error:
         return await _render(request, 404, message=error.message)
     return redirect(request, "admin_playbooks")
+
+
+async def report_csv(request: Request) -> Response:
+    """Every playbook's two arms as a CSV download."""
+    actor = await _admin(request)
+    if isinstance(actor, Response):
+        return actor
+    return Response(
+        playbooks_csv(await list_playbooks()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="playbooks.csv"'},
+    )

@@ -19,7 +19,7 @@ NOVEMBER = {"from": "2026-11-01", "to": "2026-11-21"}
 async def test_an_admin_reads_each_dimension(
     collaborators: Collaborators, gql: GraphQLClient
 ) -> None:
-    g1, g2, h1, h2 = await groups_and_hosts(collaborators)
+    g1, g2, h1, _h2 = await groups_and_hosts(collaborators)
     token = await token_for(collaborators, await make_member(roles=ADMIN))
     body = await gql(op("AttributionReport"), {**NOVEMBER, "by": "GROUP"}, token)
     rows = body["data"]["attributionReport"]

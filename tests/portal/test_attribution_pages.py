@@ -52,7 +52,7 @@ REPORT = "/admin/attribution?from=2026-11-01&to=2026-11-21"
 async def test_the_report_by_group_host_and_product_with_its_csv(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
-    g1, g2, h1, h2 = await groups_and_hosts(collaborators)
+    _g1, _g2, h1, _h2 = await groups_and_hosts(collaborators)
     await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
 
     groups = await client.get(f"{REPORT}&by=GROUP")
@@ -61,7 +61,7 @@ async def test_the_report_by_group_host_and_product_with_its_csv(
     assert 'href="/groups/coffee"' in rows[0] and "¥100.00" in rows[0] and "¥75.00" in rows[0]
     assert 'href="/groups/baking"' in rows[1] and "¥30.00" in rows[1] and "¥55.00" in rows[1]
     assert "<svg" in groups.text.split('id="attribution-chart"')[1].split("</section>")[0]
-    assert 'selected>小组' in groups.text
+    assert "selected>小组" in groups.text
 
     hosts = await client.get(f"{REPORT}&by=host")  # any case
     first = hosts.text.split("<tbody>")[1].split("</tr>")[0]
@@ -100,7 +100,7 @@ async def test_a_bad_query_re_renders_the_form_and_residents_are_refused(
 async def test_a_title_that_looks_like_a_formula_stays_text_in_the_csv(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
-    p1, p2, p3 = await worked_example(collaborators)
+    _p1, p2, _p3 = await worked_example(collaborators)
     await Post.filter(id=p2.id).update(title="=HYPERLINK(1)")
     await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
     csv = await client.get("/admin/attribution.csv?from=2026-11-01&to=2026-11-21")
