@@ -13,9 +13,11 @@ from api.context import Context
 from api.errors import ClientError
 from api.fields import field
 from api.permissions import require_role
+from api.posts.types import PostKind
 from domain.attribution import report
 from domain.identity.models import Role
 from domain.kpis.metrics import Period
+from domain.posts import models as posts
 
 MAX_ROWS = 100
 
@@ -34,11 +36,17 @@ class AttributionQuery:
         to: date,
         by: AttributionDimension = AttributionDimension.POST,
         first: int = 20,
+        kind: Annotated[
+            PostKind | None,
+            strawberry.argument(description="Post rows of this kind only (recipes, say)."),
+        ] = None,
     ) -> list[AttributionRow]:
         require_role(info, Role.ADMIN)
         if to < from_ or Period(from_, to).too_long:
             raise ClientError("日期范围无效：结束不能早于开始，且最长一年")
         if not 1 <= first <= MAX_ROWS:
             raise ClientError(f"first 应在 1 到 {MAX_ROWS} 之间")
-        rows = await report.attribution_report(from_, to, report.Dimension(by.name), first)
+        rows = await report.attribution_report(
+            from_, to, report.Dimension(by.name), first, posts.PostKind(kind.name) if kind else None
+        )
         return [AttributionRow.of(row) for row in rows]

@@ -27,7 +27,7 @@ from domain.columns import column
 from domain.exposures.models import PostExposure
 from domain.groups.models import GroupHost, InterestGroup
 from domain.identity.models import Member
-from domain.posts.models import Post
+from domain.posts.models import Post, PostKind
 from domain.products.models import PostProduct, Product
 from domain.products.rules import clean_sku, looks_like_sku
 from domain.purchases.models import Purchase
@@ -196,10 +196,22 @@ async def _group_hosts(group_ids: Sequence[int]) -> dict[int, list[int]]:
     return hosts
 
 
-async def _credits(result: Attribution, by: Dimension) -> dict[int | str, _Credit]:
+async def _of_kind(post_ids: Sequence[int], kind: PostKind) -> set[int]:
+    found: set[int] = set()
+    for part in _slices(post_ids):
+        found |= {int(i) for i in await column(Post.filter(id__in=part, kind=kind), "id")}
+    return found
+
+
+async def _credits(
+    result: Attribution, by: Dimension, kind: PostKind | None = None
+) -> dict[int | str, _Credit]:
     posts = _credited_posts(result)
     if by is Dimension.POST:
-        return posts
+        if kind is None:
+            return posts
+        keep = await _of_kind([int(post_id) for post_id in posts], kind)
+        return {post_id: credit for post_id, credit in posts.items() if post_id in keep}
     if by is Dimension.PRODUCT:
         return {
             sku: _add(None, credit, credit)
@@ -320,19 +332,26 @@ async def _rows(
 
 
 async def attribution_report(
-    first: date, last: date, by: Dimension = Dimension.POST, limit: int | None = 20
+    first: date,
+    last: date,
+    by: Dimension = Dimension.POST,
+    limit: int | None = 20,
+    kind: PostKind | None = None,
 ) -> list[AttributionRow]:
     """Rows of ``by`` ranked by last-touch GMV of the period's purchases (days in Asia/Shanghai,
     both included), then linear GMV; rows credited nothing are left out. ``limit`` None gives
-    every row (the CSV export)."""
+    every row (the CSV export). ``kind`` keeps the posts of one kind (recipes, say) and applies
+    to post rows only: a post's credit does not depend on the other posts' kinds."""
     start, end = bounds(first, last)
     result = await _attribute(_buyers(start, end), start, end)
-    return await _rows(by, await _credits(result, by), start, end, limit)
+    return await _rows(by, await _credits(result, by, kind), start, end, limit)
 
 
-async def attribution_by_post(first: date, last: date, limit: int = 20) -> list[AttributionRow]:
-    """The dashboard's 种草带货 list: the top posts."""
-    return await attribution_report(first, last, Dimension.POST, limit)
+async def attribution_by_post(
+    first: date, last: date, limit: int = 20, kind: PostKind | None = None
+) -> list[AttributionRow]:
+    """The dashboard's 种草带货 list: the top posts (of ``kind``, when given)."""
+    return await attribution_report(first, last, Dimension.POST, limit, kind)
 
 
 async def _viewers_of_groups(

@@ -30,7 +30,8 @@ async def _admin(request: Request) -> Member | Response:
 
 
 def _values(request: Request) -> dict[str, str]:
-    return {name: str(request.query_params.get(name) or "") for name in ("from", "to", "by")}
+    names = ("from", "to", "by", "kind")
+    return {name: str(request.query_params.get(name) or "") for name in names}
 
 
 async def attribution_page(request: Request) -> Response:
@@ -40,7 +41,7 @@ async def attribution_page(request: Request) -> Response:
     today = collaborators(request).clock.now().astimezone(SHANGHAI).date()
     context: dict[str, Any] = {"dimensions": list(Dimension), "errors": {}}
     try:
-        period, by = report_query(request.query_params, today)
+        query = report_query(request.query_params, today)
     except InvalidInputError as error:
         context |= {
             "message": error.message,
@@ -48,10 +49,10 @@ async def attribution_page(request: Request) -> Response:
             "values": _values(request),
         }
         return page(request, "admin/attribution.html", context, status_code=422)
-    rows = await attribution_report(period.first, period.last, by, limit=ROWS_SHOWN)
-    query = {"from": period.first.isoformat(), "to": period.last.isoformat(), "by": by.value}
+    period, by = query.period, query.by
+    rows = await attribution_report(period.first, period.last, by, ROWS_SHOWN, query.kind)
     context |= {
-        "values": query,
+        "values": query.values(),
         "by": by,
         "rows": rows,
         "chart": charts.bar_chart(
@@ -71,11 +72,12 @@ async def attribution_csv_download(request: Request) -> Response:
         return actor
     today = collaborators(request).clock.now().astimezone(SHANGHAI).date()
     try:
-        period, by = report_query(request.query_params, today)
+        query = report_query(request.query_params, today)
     except InvalidInputError as error:
         message = " ".join([error.message, *field_errors(error).values()])
         return Response(message, status_code=422, media_type="text/plain; charset=utf-8")
-    rows = await attribution_report(period.first, period.last, by, limit=None)
+    period, by = query.period, query.by
+    rows = await attribution_report(period.first, period.last, by, None, query.kind)
     name = f"attribution-{by.value.lower()}-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
     return Response(
         attribution_csv(by, rows).encode("utf-8"),

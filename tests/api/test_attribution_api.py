@@ -41,6 +41,8 @@ async def test_an_admin_reads_each_dimension(
     ]
     posts = await gql(op("AttributionReport"), NOVEMBER, token)  # posts by default
     assert posts["data"]["attributionReport"][0]["label"] == "咖啡杯推荐"
+    recipes = await gql(op("AttributionReport"), {**NOVEMBER, "kind": "RECIPE"}, token)
+    assert recipes["data"]["attributionReport"] == []  # the example's posts are stories
 
 
 async def test_bad_arguments_and_other_roles_are_refused(

@@ -35,7 +35,7 @@ from domain.collaborators import Collaborators
 from domain.exposures.models import ExposureSource, PostExposure
 from domain.groups.models import GroupHost, InterestGroup
 from domain.identity.models import Member
-from domain.posts.models import Post
+from domain.posts.models import Post, PostKind
 from domain.products.models import PostProduct, Product
 from domain.purchases.models import Purchase
 from tests.api.test_posts_api import make_post
@@ -178,3 +178,15 @@ async def test_the_host_consoles_figure_equals_the_reports_group_row(
     assert await groups_attributed_gmv([g2.id], *november) == {g2.id: full[g2.id]}
     assert await groups_attributed_gmv([g1.id, g2.id], *november) == full
     assert await groups_attributed_gmv([g1.id], date(2026, 12, 1), date(2026, 12, 31)) == {}
+
+
+async def test_post_rows_of_one_kind(collaborators: Collaborators) -> None:
+    p1, _p2, p3 = await worked_example(collaborators)
+    await Post.filter(id__in=[p1.id, p3.id]).update(kind=PostKind.RECIPE)
+    november = (date(2026, 11, 1), date(2026, 11, 30))
+    recipes = await attribution_by_post(*november, kind=PostKind.RECIPE)
+    assert [(r.key, r.gmv_last_touch_fen, r.gmv_linear_fen) for r in recipes] == [
+        (p3.id, 30_00, 30_00),
+        (p1.id, 0, 25_00),  # its linear share, whatever kind the post seen after it was
+    ]
+    assert await attribution_by_post(*november, kind=PostKind.PHOTO) == []

@@ -7,7 +7,7 @@ import httpx
 
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, Role
-from domain.posts.models import Post
+from domain.posts.models import Post, PostKind
 from tests.domain.events_helpers import make_group, make_host
 from tests.domain.test_attribution_report import groups_and_hosts, worked_example
 from tests.factories import make_member
@@ -20,11 +20,12 @@ async def test_an_admin_sees_which_posts_sold_in_the_period(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     p1, p2, p3 = await worked_example(collaborators)
+    await Post.filter(id__in=[p1.id, p2.id, p3.id]).update(kind=PostKind.RECIPE)
     await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
     page = await client.get(NOVEMBER)
     assert page.status_code == 200
     table = page.text.split('id="top-posts"')[1].split("</section>")[0]
-    assert "种草带货" in page.text
+    assert "带货食谱榜" in page.text
     rows = table.split("<tbody>")[1].split("</tr>")
     assert f'href="/posts/{p2.id}"' in rows[0] and "¥100.00" in rows[0] and "¥75.00" in rows[0]
     assert "50.0%" in rows[0]
@@ -32,7 +33,10 @@ async def test_an_admin_sees_which_posts_sold_in_the_period(
     assert f'href="/posts/{p1.id}"' in rows[2] and "¥0.00" in rows[2] and "¥25.00" in rows[2]
 
     october = await client.get("/admin/dashboard?from=2026-10-01&to=2026-10-31")
-    assert "给帖子标注商品" in october.text.split('id="top-posts"')[1]
+    assert "给食谱标注商品" in october.text.split('id="top-posts"')[1]
+    await Post.filter(id=p2.id).update(kind=PostKind.STORY)  # the table lists recipes only
+    stories_out = (await client.get(NOVEMBER)).text.split('id="top-posts"')[1]
+    assert f'href="/posts/{p2.id}"' not in stories_out.split("</section>")[0]
 
 
 async def test_a_host_does_not_see_the_brand_wide_table(
@@ -121,3 +125,21 @@ async def test_the_host_console_shows_each_groups_attributed_gmv(
     await log_in(client, await Member.get(id=h1))
     both = await client.get("/host")
     assert "¥100.00" in both.text.split(f'id="host-attributed-{g1.id}"')[1].split("</dd>")[0]
+
+
+async def test_post_rows_of_one_kind_and_their_csv(
+    client: httpx.AsyncClient, collaborators: Collaborators
+) -> None:
+    _p1, p2, p3 = await worked_example(collaborators)
+    await Post.filter(id=p3.id).update(kind=PostKind.RECIPE)
+    await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
+    page = await client.get(f"{REPORT}&kind=recipe")
+    rows = page.text.split('id="attribution-rows"')[1].split("</table>")[0]
+    assert f'href="/posts/{p3.id}"' in rows and f'href="/posts/{p2.id}"' not in rows
+    assert "kind=RECIPE" in page.text  # the CSV link keeps the choice
+    csv = await client.get("/admin/attribution.csv?from=2026-11-01&to=2026-11-21&kind=RECIPE")
+    assert [line.split(",")[0] for line in csv.content.decode("utf-8-sig").splitlines()[1:]] == [
+        str(p3.id)
+    ]
+    bad = await client.get(f"{REPORT}&kind=VIDEO")
+    assert bad.status_code == 422 and 'id="msg-kind"' in bad.text and "请从列表中选择" in bad.text
