@@ -6,7 +6,8 @@ first, in the transaction that grants the bonus, and its unique pair refuses a s
 PostgreSQL a concurrent duplicate waits on the unique index until the first commits, then fails
 and is skipped; if the first rolled back, the second simply runs. The holdout arm gets its run
 row and nothing else. The message is written after the grant committed, as every notification
-is, through ``notify`` (its mutes and WeChat budget apply)."""
+is, through ``notify`` (its mutes and WeChat budget apply). If the process stops between the two,
+the nightly pass tells the member (``retell_untold``): the message arrives late, never twice."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from domain.points.bonuses import grant_playbook_bonus
 from domain.segments.models import TierChange
 
 CATCH_UP_DAYS = 7
+# A run's own request tells the member within moments: the nightly pass leaves younger runs
+# alone, so it never tells one while that request is still telling it.
+RETELL_AFTER = timedelta(minutes=10)
 BATCH = 500
 log = logging.getLogger("linli.playbooks")
 
@@ -60,8 +64,42 @@ async def run_playbooks(c: Collaborators, since: datetime) -> int:
 
 
 async def catch_up_playbooks(c: Collaborators, now: datetime) -> int:
-    """The nightly pass: the last week's changes that no run handled yet."""
-    return await run_playbooks(c, now - timedelta(days=CATCH_UP_DAYS))
+    """The nightly pass: the last week's changes that no run handled yet, then the messages of
+    the week's treated runs that were never written."""
+    since = now - timedelta(days=CATCH_UP_DAYS)
+    ran = await run_playbooks(c, since)
+    await retell_untold(c, since)
+    return ran
+
+
+async def retell_untold(c: Collaborators, since: datetime) -> int:
+    """Treated runs since ``since`` with a message but no notification linked: a message row
+    under the run's key (written, then the process stopped before linking it) is linked; without
+    one the member is told now. Returns the members told. A member who muted these messages
+    stays untold and is asked again each night of the week, at the cost of one query."""
+    told, after = 0, 0
+    while True:
+        runs = (
+            await PlaybookRun.filter(
+                arm=PlaybookArm.TREATMENT,
+                notification_id__isnull=True,
+                ran_at__gte=since,
+                ran_at__lt=c.clock.now() - RETELL_AFTER,
+                id__gt=after,
+            )
+            .exclude(playbook__message="")
+            .select_related("playbook")
+            .order_by("id")
+            .limit(BATCH)
+        )
+        if not runs:
+            return told
+        after = runs[-1].id
+        for run in runs:
+            if await _link(run):
+                continue
+            log.warning("playbook %s telling member %s late", run.playbook_id, run.member_id)
+            told += await _tell(c, run.playbook, run)
 
 
 def _applies(playbook: Playbook, change: TierChange) -> bool:
@@ -104,9 +142,28 @@ async def _grant(c: Collaborators, playbook: Playbook, run: PlaybookRun) -> None
         await run.save(update_fields=["points_granted"])
 
 
-async def _tell(c: Collaborators, playbook: Playbook, run: PlaybookRun) -> None:
-    """The message, folded under a key of this run's own so its row can be found again."""
-    key = f"playbook-run:{run.id}"
+def _key(run: PlaybookRun) -> str:
+    return f"playbook-run:{run.id}"
+
+
+async def _link(run: PlaybookRun) -> bool:
+    """Links the run's message row, if there is one."""
+    row = (
+        await Notification.filter(recipient_id=run.member_id, group_key=_key(run))
+        .order_by("-id")
+        .first()
+    )
+    if row is None:
+        return False
+    run.notification_id = row.id
+    await run.save(update_fields=["notification_id"])
+    return True
+
+
+async def _tell(c: Collaborators, playbook: Playbook, run: PlaybookRun) -> bool:
+    """The message, folded under a key of this run's own so its row can be found again; True
+    when the member was told."""
+    key = _key(run)
     params = {"text": playbook.message, "points": run.points_granted}
     try:
         told = await notify(
@@ -114,14 +171,10 @@ async def _tell(c: Collaborators, playbook: Playbook, run: PlaybookRun) -> None:
             [run.member_id],
             Notice(NotificationKind.PLAYBOOK_MESSAGE, params=params, group_key=key),
         )
-    except Exception:  # the run and its points stand; only the message is lost
+    except Exception:  # the run and its points stand; the nightly pass tells the member
         log.exception("playbook %s could not tell member %s", playbook.id, run.member_id)
-        return
+        return False
     if not told:  # the member muted these messages
-        return
-    row = (
-        await Notification.filter(recipient_id=run.member_id, group_key=key).order_by("-id").first()
-    )
-    if row is not None:
-        run.notification_id = row.id
-        await run.save(update_fields=["notification_id"])
+        return False
+    await _link(run)
+    return True

@@ -16,8 +16,9 @@ from domain.identity.models import Member
 from domain.notifications.models import Notification, NotificationKind
 from domain.notifications.push import record_consent
 from domain.notifications.push_models import PushDelivery, PushStatus
-from domain.notifications.services import notify
+from domain.notifications.services import Notice, notify
 from domain.notifications.text import sentence
+from domain.playbooks import runner
 from domain.playbooks.models import Playbook, PlaybookArm, PlaybookRun
 from domain.playbooks.rules import in_holdout
 from domain.playbooks.runner import catch_up_playbooks
@@ -244,3 +245,43 @@ async def test_a_playbook_switched_on_again_leaves_the_changes_made_while_it_was
     await moved(c, after, Tier.DORMANT, days_ago=0, from_tier=Tier.POTENTIAL)
     assert await catch_up_playbooks(c, c.clock.now()) == 1
     assert [r.member_id for r in await PlaybookRun.all()] == [after.id]
+
+
+async def test_a_message_lost_after_the_grant_arrives_with_the_nightly_pass_once(
+    collaborators: Collaborators, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collaborators
+    playbook = await win_back_playbook(c, await make_admin(), holdout=0, points=10)
+    first, second = await lapsing(c, 2)
+    clock.advance(hours=1)
+
+    async def stopped(*_: object, **__: object) -> list[int]:
+        raise RuntimeError("the process stopped after the grant")
+
+    monkeypatch.setattr(runner, "notify", stopped)
+    await recompute_tiers(c)
+    monkeypatch.undo()
+    runs = {r.member_id: r for r in await PlaybookRun.filter(playbook_id=playbook.id)}
+    assert sorted(runs) == sorted([first.id, second.id])
+    assert all(r.notification_id is None and r.points_granted == 10 for r in runs.values())
+    kind = NotificationKind.PLAYBOOK_MESSAGE
+    assert not await Notification.filter(kind=kind).exists()
+    # The first member's row was written, but the process stopped before linking it.
+    key = f"playbook-run:{runs[first.id].id}"
+    written = Notice(kind, params={"text": playbook.message, "points": 10}, group_key=key)
+    await notify(c, [first.id], written)
+
+    await catch_up_playbooks(c, c.clock.now())  # too soon: the runs' requests may still tell
+    assert await Notification.filter(kind=kind).count() == 1
+    clock.advance(minutes=11)
+    await catch_up_playbooks(c, c.clock.now())
+    await catch_up_playbooks(c, c.clock.now())
+    rows = {n.recipient_id: n for n in await Notification.filter(kind=kind)}
+    assert sorted(rows) == sorted([first.id, second.id])
+    linked = {
+        r.member_id: r.notification_id for r in await PlaybookRun.filter(playbook_id=playbook.id)
+    }
+    assert linked == {member_id: row.id for member_id, row in rows.items()}
+    assert (
+        sentence(kind, rows[second.id].params, None) == "好久不见，送你一份回归积分，10 积分已到账"
+    )
