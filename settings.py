@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 MODEL_MODULES = [
     "domain.identity.models",
@@ -214,7 +215,7 @@ def load_settings() -> Settings:
         notification_push_budget=int(_env("NOTIFICATION_PUSH_BUDGET", "3")),
         wechat_media_check=_flag("WECHAT_MEDIA_CHECK"),
         wechat_push_token=_env("WECHAT_PUSH_TOKEN", ""),
-        public_url=_env("PUBLIC_URL", DEFAULT_PUBLIC_URL),
+        public_url=_public_url(_flag("WECHAT_MEDIA_CHECK")),
         poster_font=Path(_env("POSTER_FONT", "")) if _env("POSTER_FONT", "") else None,
         https_only_cookies=_flag("HTTPS_ONLY_COOKIES"),
         webhooks_allow_private=_flag("WEBHOOKS_ALLOW_PRIVATE"),
@@ -231,6 +232,18 @@ def load_settings() -> Settings:
         product_url_template=_product_url_template(_env("PRODUCT_URL_TEMPLATE", "/mall?sku={sku}")),
         demo=_flag("LINLI_DEMO", True),
     )
+
+
+def _public_url(media_check: bool) -> str:
+    """WeChat fetches the images a media check names from this address: with the check on, an
+    unset or loopback address would send it somewhere it cannot reach, and every check would
+    fail quietly, so the server refuses to start."""
+    raw = _env("PUBLIC_URL", "")
+    if media_check:
+        host = urlsplit(raw).hostname or ""
+        if not raw or host in ("localhost", "") or host.startswith("127.") or host == "::1":
+            raise ValueError("WECHAT_MEDIA_CHECK needs PUBLIC_URL, the address WeChat can reach")
+    return raw or DEFAULT_PUBLIC_URL
 
 
 def _product_url_template(raw: str) -> str:

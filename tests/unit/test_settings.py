@@ -28,3 +28,23 @@ def test_the_product_link_defaults_to_the_mall_page_and_must_name_the_sku(
     monkeypatch.setenv("PRODUCT_URL_TEMPLATE", "pages/goods/detail")
     with pytest.raises(ValueError, match="PRODUCT_URL_TEMPLATE"):
         load_settings()
+
+
+def test_the_media_check_refuses_to_start_without_an_address_wechat_can_reach(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.delenv("WECHAT_MEDIA_CHECK", raising=False)
+    assert load_settings().public_url == "http://127.0.0.1:8000"  # fine for pages' links
+    monkeypatch.setenv("WECHAT_MEDIA_CHECK", "1")
+    for address in (None, "http://127.0.0.1:8000", "http://localhost", "http://[::1]:8000"):
+        if address is None:
+            monkeypatch.delenv("PUBLIC_URL", raising=False)
+        else:
+            monkeypatch.setenv("PUBLIC_URL", address)
+        with pytest.raises(ValueError, match="PUBLIC_URL"):
+            load_settings()
+    monkeypatch.setenv("PUBLIC_URL", "https://linli.example.com")
+    settings = load_settings()
+    assert settings.wechat_media_check and settings.public_url == "https://linli.example.com"
