@@ -330,6 +330,9 @@ def dashboard_routes() -> list[Route]:
         Route("/admin/members.csv", dashboard.members_csv, name="admin_members_csv"),
         Route("/admin/attribution", attribution.attribution_page, name="admin_attribution"),
         Route(
+            "/admin/attribution/recipes", attribution.top_recipes, name="admin_attribution_recipes"
+        ),
+        Route(
             "/admin/attribution.csv",
             attribution.attribution_csv_download,
             name="admin_attribution_csv",

@@ -9,17 +9,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.attribution.export import attribution_csv
-from domain.attribution.report import Dimension, attribution_report
+from domain.attribution.report import Dimension, attribution_by_post, attribution_report
 from domain.clock import SHANGHAI
 from domain.errors import InvalidInputError
 from domain.identity.models import Member, Role
+from domain.posts.models import PostKind
 from portal import charts
 from portal.auth import collaborators, redirect
 from portal.forms.attribution import report_query
+from portal.forms.dashboard import filters_from
 from portal.outcomes import field_errors, logged_in, page, refusal
 
 ROWS_SHOWN = 50
 CHART_ROWS = 10
+TOP_RECIPES = 10
 
 
 async def _admin(request: Request) -> Member | Response:
@@ -84,3 +87,18 @@ async def attribution_csv_download(request: Request) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+async def top_recipes(request: Request) -> Response:
+    """The dashboard's 带货食谱榜, loaded after the page (brand-wide, so admins only)."""
+    actor = await _admin(request)
+    if isinstance(actor, Response):
+        return actor
+    today = collaborators(request).clock.now().astimezone(SHANGHAI).date()
+    try:
+        period = filters_from(request.query_params, today).period
+    except InvalidInputError as error:
+        return Response(error.message, status_code=422, media_type="text/plain; charset=utf-8")
+    rows = await attribution_by_post(period.first, period.last, TOP_RECIPES, PostKind.RECIPE)
+    values = {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    return page(request, "dashboard/_top_recipes.html", {"rows": rows, "values": values})

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from domain.attribution.report import attribution_by_post
 from domain.clock import SHANGHAI
 from domain.errors import DomainError, InvalidInputError, PermissionDeniedError
 from domain.identity.models import Member, Role
@@ -24,7 +23,6 @@ from domain.kpis.choices import scope_choices
 from domain.kpis.dashboard import Dashboard, Kpis, dashboard
 from domain.kpis.metrics import Scope
 from domain.kpis.policies import default_estate, require_dashboard_scope
-from domain.posts.models import PostKind
 from domain.segments.errors import RecomputeRunningError
 from domain.segments.export import member_csv, parse_tier
 from domain.segments.recompute import recompute_tiers
@@ -208,14 +206,6 @@ async def _render(
         "previous": filters.period.previous(),
         "cards": cards(board.current, board.previous),
         "elapsed_ms": elapsed_ms,
-        # Brand-wide, so for admins only: the recipes credited with the period's purchases.
-        "top_posts": (
-            await attribution_by_post(
-                filters.period.first, filters.period.last, limit=10, kind=PostKind.RECIPE
-            )
-            if viewer.has_role(Role.ADMIN)
-            else None
-        ),
         "preset_links": {
             p.key: "?" + urlencode(filters.query(**{"from": p.first, "to": p.last}))
             for p in context["presets"]

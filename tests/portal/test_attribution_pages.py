@@ -1,5 +1,6 @@
-"""The dashboard's 种草带货 table: admins see the posts credited with the period's purchases, as
-the attribution report computes them; hosts, whose dashboard is their groups', do not."""
+"""The attribution pages: the dashboard's 带货食谱榜 (loaded after the page) and /admin/attribution
+with its CSV for admins, by post, group, host and product as the report computes them; the host
+console's figure for the host's own groups; hosts and residents do not see the brand-wide tables."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from tests.factories import make_member
 from tests.portal.test_points_pages import log_in
 
 NOVEMBER = "/admin/dashboard?from=2026-11-01&to=2026-11-21"  # the clock stands at 21 November
+RECIPES = "/admin/attribution/recipes?from=2026-11-01&to=2026-11-21"
 
 
-async def test_an_admin_sees_which_posts_sold_in_the_period(
+async def test_an_admin_sees_which_recipes_sold_in_the_period(
     client: httpx.AsyncClient, collaborators: Collaborators
 ) -> None:
     p1, p2, p3 = await worked_example(collaborators)
@@ -24,19 +26,25 @@ async def test_an_admin_sees_which_posts_sold_in_the_period(
     await log_in(client, await make_member(roles=(Role.RESIDENT, Role.ADMIN)))
     page = await client.get(NOVEMBER)
     assert page.status_code == 200
-    table = page.text.split('id="top-posts"')[1].split("</section>")[0]
-    assert "带货食谱榜" in page.text
-    rows = table.split("<tbody>")[1].split("</tr>")
+    # The dashboard asks for the table after it has loaded, for the period it shows.
+    section = page.text.split('id="top-posts"')[1].split("</section>")[0]
+    assert 'hx-get="/admin/attribution/recipes?from=2026-11-01&amp;to=2026-11-21"' in section
+    assert 'hx-trigger="load"' in section and "带货食谱榜" in section
+
+    fragment = await client.get(RECIPES)
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    rows = fragment.text.split("<tbody>")[1].split("</tr>")
     assert f'href="/posts/{p2.id}"' in rows[0] and "¥100.00" in rows[0] and "¥75.00" in rows[0]
     assert "50.0%" in rows[0]
     assert f'href="/posts/{p3.id}"' in rows[1] and "¥30.00" in rows[1]
     assert f'href="/posts/{p1.id}"' in rows[2] and "¥0.00" in rows[2] and "¥25.00" in rows[2]
 
-    october = await client.get("/admin/dashboard?from=2026-10-01&to=2026-10-31")
-    assert "给食谱标注商品" in october.text.split('id="top-posts"')[1]
+    october = await client.get("/admin/attribution/recipes?from=2026-10-01&to=2026-10-31")
+    assert "给食谱标注商品" in october.text
     await Post.filter(id=p2.id).update(kind=PostKind.STORY)  # the table lists recipes only
-    stories_out = (await client.get(NOVEMBER)).text.split('id="top-posts"')[1]
-    assert f'href="/posts/{p2.id}"' not in stories_out.split("</section>")[0]
+    assert f'href="/posts/{p2.id}"' not in (await client.get(RECIPES)).text
+    bad = await client.get("/admin/attribution/recipes?from=2026-11-21&to=2026-11-01")
+    assert bad.status_code == 422
 
 
 async def test_a_host_does_not_see_the_brand_wide_table(
@@ -48,6 +56,7 @@ async def test_a_host_does_not_see_the_brand_wide_table(
     await log_in(client, host)
     page = await client.get(f"{NOVEMBER}&group={group.id}")
     assert page.status_code == 200 and 'id="top-posts"' not in page.text
+    assert (await client.get(RECIPES)).status_code == 403
 
 
 REPORT = "/admin/attribution?from=2026-11-01&to=2026-11-21"
