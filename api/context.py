@@ -14,6 +14,8 @@ from domain.errors import RateLimitedError
 from domain.groups.queries import hosts_by_group_id
 from domain.identity import queries
 from domain.identity.models import AuthToken, Estate, InterestTag, Member, PickupPoint
+from domain.media.models import Image
+from domain.posts.queries import Recipe, images_by_post, recipes_by_post
 from domain.products.models import Product
 from domain.products.queries import products_by_post
 
@@ -44,6 +46,13 @@ class Loaders:
     # By estate id: every pickup point of the estate, archived ones too (resolvers filter).
     pickup_points: DataLoader[int, list[PickupPoint] | None] = field(
         default_factory=lambda: _loader_of(queries.pickup_points_by_estate_id)
+    )
+    # By post id: the post's images in order, and its recipe part (posts without one: None).
+    post_images: DataLoader[int, list[Image] | None] = field(
+        default_factory=lambda: _loader_of(images_by_post)
+    )
+    post_recipes: DataLoader[int, Recipe | None] = field(
+        default_factory=lambda: _loader_of(recipes_by_post)
     )
     # By post id: the post's tagged products in order, with their images.
     post_products: DataLoader[int, list[Product] | None] = field(

@@ -215,8 +215,11 @@ class Post(relay.Node):
         return None
 
     @field(description="All images in order (up to 9).")
-    async def images(self) -> list[Image]:
-        found = self.detail.images if self.detail else await queries.images_of(self.id)
+    async def images(self, info: Info[Context, Any]) -> list[Image]:
+        if self.detail:
+            found = self.detail.images
+        else:  # a feed's cards: every card's images in one statement
+            found = await info.context.loaders.post_images.load(self.id) or []
         return [image_of(image) for image in found]
 
     @field(
@@ -228,8 +231,13 @@ class Post(relay.Node):
         return [Product.from_model(product) for product in found or []]
 
     @field(description="The recipe part; null unless the post is a RECIPE.")
-    async def recipe(self) -> Recipe | None:
-        recipe = self.detail.recipe if self.detail else await queries.recipe_of(self.card.post)
+    async def recipe(self, info: Info[Context, Any]) -> Recipe | None:
+        if self.detail:
+            recipe = self.detail.recipe
+        elif self.card.post.kind != models.PostKind.RECIPE:
+            return None
+        else:  # a feed's recipe cards: three statements for the page
+            recipe = await info.context.loaders.post_recipes.load(self.id)
         return Recipe.from_recipe(recipe) if recipe else None
 
     @field(description="Comments, oldest first; `first` is 1–50.")

@@ -236,8 +236,27 @@ async def recipe_of(post: Post) -> Recipe | None:
     return Recipe(details=details, ingredients=list(ingredients), steps=list(steps))
 
 
-async def images_of(post_id: int) -> list[Image]:
-    return (await _images_by_post([post_id], first_only=False)).get(post_id, [])
+async def images_by_post(post_ids: list[int]) -> dict[int, list[Image]]:
+    """Each post's images in order: one statement for any number of posts."""
+    return await _images_by_post(post_ids, first_only=False)
+
+
+async def recipes_by_post(post_ids: list[int]) -> dict[int, Recipe]:
+    """The recipe part of each post that has one: three statements for any number of posts
+    (none when no post has details)."""
+    details = {d.post_id: d for d in await RecipeDetails.filter(post_id__in=post_ids)}
+    if not details:
+        return {}
+    ingredients: dict[int, list[RecipeIngredient]] = {}
+    for row in await RecipeIngredient.filter(post_id__in=list(details)).order_by("position"):
+        ingredients.setdefault(row.post_id, []).append(row)
+    steps: dict[int, list[RecipeStep]] = {}
+    for step in await RecipeStep.filter(post_id__in=list(details)).order_by("position"):
+        steps.setdefault(step.post_id, []).append(step)
+    return {
+        post_id: Recipe(d, ingredients.get(post_id, []), steps.get(post_id, []))
+        for post_id, d in details.items()
+    }
 
 
 async def comments_page(post_id: int, after_id: int | None, first: int) -> list[Comment]:

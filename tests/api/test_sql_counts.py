@@ -14,10 +14,17 @@ import pytest
 from domain.collaborators import Collaborators
 from domain.identity.models import Member, MemberInterestTag, Role
 from domain.points.services import award_points
-from domain.posts.models import AuditLogEntry, PostKind, PostStatus
+from domain.posts.models import (
+    AuditLogEntry,
+    PostKind,
+    PostStatus,
+    RecipeDetails,
+    RecipeIngredient,
+    RecipeStep,
+)
 from tests.api.test_groups_api import token_for
 from tests.api.test_identity_api import op
-from tests.api.test_posts_api import make_post
+from tests.api.test_posts_api import attach_image, make_post
 from tests.conftest import GraphQLClient
 from tests.domain.test_groups import make_group
 from tests.factories import CLOCK_START, make_estate, make_member, make_tag
@@ -143,3 +150,47 @@ def _connections(data: Any) -> list[dict[str, Any]]:
             return [data]
         return [c for value in data.values() for c in _connections(value)]
     return []
+
+
+# A document no client registered: the general GraphQL path answers it, field by field.
+FEED_WITH_PICTURES_AND_RECIPES = """
+query FeedCards($first: Int!) {
+  feed(first: $first) {
+    edges { node { id kind images { url width } recipe { servings ingredients { name } steps } } }
+  }
+}
+"""
+
+
+async def test_the_general_paths_feed_reads_images_and_recipes_for_the_page_at_once(
+    gql: GraphQLClient, collaborators: Collaborators
+) -> None:
+    c = collaborators
+    viewer = await make_member()
+    token = await token_for(c, viewer)
+    counts = []
+    for n in (1, 12):
+        for i in range(n):
+            kind = PostKind.RECIPE if i % 2 == 0 else PostKind.PHOTO
+            post = await make_post(c, viewer, f"第{n}-{i}篇", kind=kind, age_minutes=i)
+            await attach_image(c, post, 0)
+            await attach_image(c, post, 1)
+            if kind == PostKind.RECIPE:
+                await RecipeDetails.create(post=post, servings=2, minutes=20)
+                await RecipeIngredient.create(post=post, position=0, name="番茄", amount="2个")
+                await RecipeStep.create(post=post, position=0, text="切块")
+        with count_sql() as seen:
+            body = await gql(FEED_WITH_PICTURES_AND_RECIPES, {"first": n}, token)
+        assert "errors" not in body, body
+        nodes = [edge["node"] for edge in body["data"]["feed"]["edges"]]
+        assert len(nodes) == n and all(len(node["images"]) == 2 for node in nodes)
+        assert all((node["recipe"] is not None) == (node["kind"] == "RECIPE") for node in nodes)
+        recipes = [node["recipe"] for node in nodes if node["recipe"]]
+        assert recipes[0] == {
+            "servings": 2,
+            "ingredients": [{"name": "番茄"}],
+            "steps": ["切块"],
+        }
+        counts.append(len(seen))
+    # auth, the page, the covers, the images, the recipes' details, ingredients and steps
+    assert counts == [7, 7]
