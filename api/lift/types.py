@@ -25,7 +25,7 @@ class LiftAction(Enum):
     )
 
     def domain(self) -> DomainAction:
-        return DomainAction(self.value)
+        return DomainAction(self.name)
 
 
 @strawberry.type(description="A 95 % confidence interval.")
