@@ -33,6 +33,7 @@ STAFF_LINKS = (
     _link("/admin/products", "Products", ADMIN),
     _link("/admin/purchases/import", "Import purchases", ADMIN),
     _link("/admin/playbooks", "Tier playbooks", ADMIN),
+    _link("/admin/lift", "Community lift", ADMIN),
     _link("/admin", "Back office", ADMIN),
 )
 
