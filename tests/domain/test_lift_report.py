@@ -16,7 +16,16 @@ from domain.groups.models import GroupMembership
 from domain.lift import report
 from domain.lift.report import LiftAction, community_lift
 from tests.domain.events_helpers import make_event, make_group, make_host
-from tests.domain.lift_helpers import FIRST, LAST, posters_world, resident, shanghai, tier
+from tests.domain.lift_helpers import (
+    FIRST,
+    LAST,
+    bought,
+    posted,
+    posters_world,
+    resident,
+    shanghai,
+    tier,
+)
 from tests.factories import make_estate
 
 TODAY = date(2026, 11, 21)
@@ -115,3 +124,22 @@ async def test_attending_counts_a_check_in_in_the_period_only(collaborators: Col
         )
     found = await community_lift(FIRST, LAST, LiftAction.ATTENDED, TODAY)
     assert (found.lift.counts.treated, found.lift.counts.matched) == (1, 1)
+
+
+async def test_members_are_compared_within_their_own_estate() -> None:
+    here, there = await make_estate("翠湖花园"), await make_estate("金桥小区")
+    poster, neighbour, far_away = (
+        await resident(here, "甲"),
+        await resident(here, "乙"),
+        await resident(there, "丙"),
+    )
+    for member in (poster, neighbour, far_away):
+        await tier(member, "POTENTIAL", "2026-06-01")
+    await posted(poster, "2026-07-10")
+    await bought(far_away, 500, "2026-08-10")
+    await bought(far_away, 500, "2026-08-11")
+    found = await community_lift(FIRST, LAST, LiftAction.POSTED, TODAY)
+    # The same tier in another estate is no comparison: only 乙 is, and 乙 bought nothing.
+    assert (found.lift.counts.controls, found.lift.counts.strata) == (1, 1)
+    assert found.lift.gmv_fen is not None and found.lift.gmv_fen.control == 0
+    assert found.lift.repurchase is not None and found.lift.repurchase.control == 0
