@@ -9,10 +9,10 @@ import pytest
 from domain.collaborators import Collaborators
 from domain.identity.models import Role
 from tests.api.test_identity_api import op
-from tests.api.test_points_api import ADMIN, error_code, token_for
+from tests.api.test_points_api import ADMIN, error_code, statements_of, token_for
 from tests.conftest import GraphQLClient
-from tests.domain.lift_helpers import posters_world
-from tests.factories import make_member
+from tests.domain.lift_helpers import posters_world, resident, tier
+from tests.factories import make_estate, make_member
 
 JULY = {"from": "2026-07-01", "to": "2026-07-31", "action": "POSTED"}
 
@@ -83,3 +83,18 @@ async def test_anyone_but_an_admin_is_refused(
     body = await gql(op("CommunityLift"), JULY, token)
     assert error_code(body) == "FORBIDDEN" and body["data"] is None
     assert error_code(await gql(op("CommunityLift"), JULY)) == "UNAUTHENTICATED"
+
+
+async def test_the_report_sends_the_same_statements_for_twenty_more_members(
+    collaborators: Collaborators, gql: GraphQLClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    await posters_world()
+    token = await token_for(collaborators, await make_member(roles=ADMIN))
+    before = await statements_of(caplog, lambda: gql(op("CommunityLift"), JULY, token))
+    estate = await make_estate("新河湾")
+    for n in range(20):
+        await tier(await resident(estate, f"后来的邻居{n}"), "KOC", "2026-06-01")
+    after = await statements_of(caplog, lambda: gql(op("CommunityLift"), JULY, token))
+    # The token; one chunk of members: the members, who posted, their latest tier changes, those
+    # changes' tiers, their purchases summed; the empty page that ends the reading.
+    assert before == after == 7
