@@ -85,6 +85,7 @@ from api.identity.tag_admin import TagAdminQuery
 from api.identity.types import Member, PickupPoint
 from api.ids import strict_global_id_arguments
 from api.kpis.queries import KpisQuery
+from api.lift.queries import LiftQuery
 from api.notifications.mutation import NotificationsMutation
 from api.notifications.push_mutation import PushMutation
 from api.notifications.subscriptions import NotificationsSubscription
@@ -170,6 +171,7 @@ class Query(
     HonoursQuery,
     SafetyQuery,
     PlaybooksQuery,
+    LiftQuery,
     ProductsQuery,
     AttributionQuery,
 ):

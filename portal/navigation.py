@@ -34,6 +34,7 @@ STAFF_LINKS = (
     _link("/admin/purchases/import", "Import purchases", ADMIN),
     _link("/admin/playbooks", "Tier playbooks", ADMIN),
     _link("/admin/attribution", "Posts that sold", ADMIN),
+    _link("/admin/lift", "Community lift", ADMIN),
     _link("/admin", "Back office", ADMIN),
 )
 

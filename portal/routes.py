@@ -11,6 +11,7 @@ from portal.views import (
     admin_catalogue,
     admin_estates,
     admin_groups,
+    admin_lift,
     admin_members,
     admin_playbooks,
     admin_safety,
@@ -337,6 +338,8 @@ def dashboard_routes() -> list[Route]:
             attribution.attribution_csv_download,
             name="admin_attribution_csv",
         ),
+        Route("/admin/lift", admin_lift.lift_page, name="admin_lift"),
+        Route("/admin/lift.csv", admin_lift.lift_csv_download, name="admin_lift_csv"),
     ]
 
 

@@ -1,0 +1,1 @@
+"""Community lift: whether taking part (groups, posts, events) goes with buying more."""
