@@ -28,3 +28,13 @@ def test_the_product_link_defaults_to_the_mall_page_and_must_name_the_sku(
     monkeypatch.setenv("PRODUCT_URL_TEMPLATE", "pages/goods/detail")
     with pytest.raises(ValueError, match="PRODUCT_URL_TEMPLATE"):
         load_settings()
+
+
+def test_exposures_are_recorded_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("EXPOSURES_ENABLED", raising=False)
+    assert load_settings().exposures_enabled
+    monkeypatch.setenv("EXPOSURES_ENABLED", "0")
+    assert not load_settings().exposures_enabled
