@@ -1,12 +1,12 @@
 """``python -m bench.attribution``: the attribution report over a 30-day period of a dataset of
 1,000,000 posts (5 % tagged with 1–3 of 200 SKUs), 10,000,000 sightings over 90 days and 500,000
 purchases (``bench/attribution_data.py``), and the same at a tenth of that in the same run, so the
-two show how time and memory grow with the data: time about linearly, the Python heap not.
+two show how time and memory grow with the data (the aim: time about linear, memory flat).
 
-For each size: the rows of each table, then the report's wall time, SQL statements issued
-(tortoise's statement log), growth of the process's peak RSS over the run (``/proc``'s VmHWM,
-reset before it), and, in a second run of its own (tracing slows it), the Python heap's peak
-(tracemalloc). When the report fails (asyncpg takes at most 32,767 bind arguments a statement),
+For each size: the rows of each table, then, in a fresh process, the report's wall time, the SQL
+statements issued (tortoise's statement log), the process's peak RSS and its growth over the
+report (``/proc``'s VmHWM, reset before it), and, in a second run of its own (tracing slows it),
+the Python heap's peak (tracemalloc). When the report fails (asyncpg takes at most 32,767 bind arguments a statement),
 the failure is printed and the report measured again with 3 of every 5 tagged posts kept
 (3 % of the posts), at both sizes so the two still compare.
 
@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
+import os
+import subprocess
+import sys
 import time
 import tracemalloc
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +53,7 @@ class Measured:
     seconds: float
     statements: int
     rss_growth_mib: float
+    rss_mib: float
     heap_peak_mib: float
     rows: int
     failure: str | None = None
@@ -102,7 +107,20 @@ async def _run_once(
     return seconds, handler.count, rows, peak, failure
 
 
-async def measure(database_url: str, first: date, last: date) -> Measured:
+def measure(database_url: str, first: date, last: date) -> Measured:
+    """``measure_here`` in a fresh process, so that each report's memory starts from the same
+    place (a process keeps what an earlier report freed, and its RSS would hide the next)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.attribution", "--measure", database_url],
+        env={**os.environ, "BENCH_PERIOD": f"{first.isoformat()}/{last.isoformat()}"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return Measured(**json.loads(out.strip().splitlines()[-1]))
+
+
+async def measure_here(database_url: str, first: date, last: date) -> Measured:
     from settings import maintenance_limits, tortoise_config
 
     await Tortoise.init(config=tortoise_config(database_url, maintenance_limits()))
@@ -110,13 +128,14 @@ async def measure(database_url: str, first: date, last: date) -> Measured:
         _reset_peak_rss()
         before = _status_kib("VmRSS")
         seconds, statements, rows, _, failure = await _run_once(first, last, trace=False)
-        growth = (_status_kib("VmHWM") - before) / 1024
+        peak_rss = _status_kib("VmHWM") / 1024
+        growth = peak_rss - before / 1024
         peak = 0
         if failure is None:
             _, _, _, peak, _ = await _run_once(first, last, trace=True)
     finally:
         await Tortoise.close_connections()
-    return Measured(seconds, statements, growth, peak / 2**20, rows, failure)
+    return Measured(seconds, statements, growth, peak_rss, peak / 2**20, rows, failure)
 
 
 async def _exists(database_url: str) -> bool:
@@ -148,7 +167,8 @@ def _line(label: str, m: Measured) -> str:
         return f"  {label}: FAILED after {m.seconds:.1f} s, {m.statements} statements: {m.failure}"
     return (
         f"  {label}: {m.seconds:.1f} s, {m.statements:,} SQL statements, {m.rows} rows reported, "
-        f"peak RSS +{m.rss_growth_mib:.0f} MiB, Python heap peak {m.heap_peak_mib:.1f} MiB"
+        f"process RSS {m.rss_mib:.0f} MiB at its peak (+{m.rss_growth_mib:.0f} MiB over the run), "
+        f"Python heap peak {m.heap_peak_mib:.1f} MiB"
     )
 
 
@@ -175,14 +195,14 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"report over {first} – {last} (Asia/Shanghai), top 20 posts:")
     results: dict[tuple[float, int], Measured] = {}
     for scale, url in sizes:
-        results[scale, 5] = await measure(url, first, last)
+        results[scale, 5] = measure(url, first, last)
         tagged = AttributionSizes.of(scale).tagged
         print(_line(f"scale {scale:g}, {tagged:,} posts tagged", results[scale, 5]), flush=True)
     print(_ratio(results[sizes[0][0], 5], results[sizes[1][0], 5]))
     if any(m.failure for m in results.values()):
         for scale, url in sizes:
             tagged = await retag(url, scale, args.seed, FALLBACK_KEPT)
-            results[scale, FALLBACK_KEPT] = await measure(url, first, last)
+            results[scale, FALLBACK_KEPT] = measure(url, first, last)
             print(_line(f"scale {scale:g}, {tagged:,} posts tagged", results[scale, FALLBACK_KEPT]))
             await retag(url, scale, args.seed, 5)
         print(_ratio(results[sizes[0][0], FALLBACK_KEPT], results[sizes[1][0], FALLBACK_KEPT]))
@@ -195,7 +215,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--anchor", type=date.fromisoformat, default=None)
     parser.add_argument("--reuse", action="store_true", help="keep existing databases")
-    asyncio.run(main_async(parser.parse_args()))
+    parser.add_argument("--measure", default=None, help=argparse.SUPPRESS)  # one report, as JSON
+    args = parser.parse_args()
+    if args.measure:
+        first, last = (date.fromisoformat(d) for d in os.environ["BENCH_PERIOD"].split("/"))
+        print(json.dumps(asdict(asyncio.run(measure_here(args.measure, first, last)))))
+    else:
+        asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":
