@@ -6,9 +6,9 @@ two show how time and memory grow with the data (the aim: time about linear, mem
 For each size: the rows of each table, then, in a fresh process, the report's wall time, the SQL
 statements issued (tortoise's statement log), the process's peak RSS and its growth over the
 report (``/proc``'s VmHWM, reset before it), and, in a second run of its own (tracing slows it),
-the Python heap's peak (tracemalloc). When the report fails (asyncpg takes at most 32,767 bind arguments a statement),
-the failure is printed and the report measured again with 3 of every 5 tagged posts kept
-(3 % of the posts), at both sizes so the two still compare.
+the Python heap's peak (tracemalloc). When the report fails (asyncpg takes at most 32,767 bind
+arguments a statement), the failure is printed and the report measured again with 3 of every 5
+tagged posts kept (3 % of the posts), at both sizes so the two still compare.
 
     .venv/bin/python -m bench.attribution                 # bench_attr (1M) and bench_attr_tenth
     .venv/bin/python -m bench.attribution --reuse         # measure again without regenerating

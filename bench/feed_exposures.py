@@ -170,8 +170,9 @@ def run(args: argparse.Namespace) -> None:
     factory = ["asgi:app_from_environment", "--factory", "--workers", str(args.workers)]
     sides: dict[str, list[Round]] = {"on": [], "off": [], "pages alone": []}
     flushed: list[tuple[int, float]] = []
+    on_flag = "0" if args.control else "1"  # --control: both off, the noise between two servers
     with (
-        serve("product", factory, ON_PORT, {**env, "EXPOSURES_ENABLED": "1"}) as on,
+        serve("product", factory, ON_PORT, {**env, "EXPOSURES_ENABLED": on_flag}) as on,
         serve("product", factory, OFF_PORT, {**env, "EXPOSURES_ENABLED": "0"}) as off,
     ):
         plan = [("on", on, True), ("off", off, True), ("pages alone", off, False)]
@@ -195,7 +196,7 @@ def run(args: argparse.Namespace) -> None:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     for name, label in [
-        ("on", "exposures on (EXPOSURES_ENABLED=1)"),
+        ("on", "exposures on (EXPOSURES_ENABLED=1)" if not args.control else "control: off too"),
         ("off", "exposures off (EXPOSURES_ENABLED=0)"),
         ("pages alone", "the same pages, no reports"),
     ]:
@@ -208,6 +209,8 @@ def run(args: argparse.Namespace) -> None:
         f"CPU per page {on_.cpu_ms_per_page / off_.cpu_ms_per_page:.2f}×; "
         f"per-round on/off rates: " + ", ".join(f"{a.feed_rps / b.feed_rps:.3f}" for a, b in pairs)
     )
+    if args.control:
+        print("control run: both servers had EXPOSURES_ENABLED=0")
     rows = sum(r for r, _ in flushed)
     seconds = sum(s for _, s in flushed)
     print(
@@ -227,6 +230,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="clients (wrk threads)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn workers of each server")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (the median counts)")
+    parser.add_argument(
+        "--control", action="store_true", help="exposures off on both servers (an A/A run)"
+    )
     run(parser.parse_args())
 
 
