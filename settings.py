@@ -171,6 +171,10 @@ class Settings:
     # A product's page in the brand's mall: ``{sku}`` is replaced by the product's SKU (a web
     # address, or the mini-program's page path).
     product_url_template: str = "/mall?sku={sku}"
+    # Recording who saw which post (domain/exposures/). Off, the recording services take nothing
+    # (no Redis write, no per-member limit) while the mini-program's report and the portal's
+    # beacon answer as before: for a programme without attribution, and for the bench's on/off.
+    exposures_enabled: bool = True
 
     @property
     def uses_sqlite(self) -> bool:
@@ -231,6 +235,7 @@ def load_settings() -> Settings:
         graphql_compiled=_flag("GRAPHQL_COMPILED", True),
         product_url_template=_product_url_template(_env("PRODUCT_URL_TEMPLATE", "/mall?sku={sku}")),
         demo=_flag("LINLI_DEMO", True),
+        exposures_enabled=_flag("EXPOSURES_ENABLED", True),
     )
 
 

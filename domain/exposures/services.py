@@ -52,8 +52,11 @@ async def record(
 ) -> int:
     """The member saw these posts now; returns how many were new for them today. Invalid input
     (none, more than ``MAX_POSTS``) raises ``InvalidInputError``; a flood ``RateLimitedError``;
-    unknown or unpublished posts are dropped when the buffer is written out."""
+    unknown or unpublished posts are dropped when the buffer is written out. With exposures off
+    (``Settings.exposures_enabled``) the input is still checked, nothing is taken: 0."""
     ids = _post_ids(post_ids)
+    if not c.settings.exposures_enabled:
+        return 0
     await hit(c.redis, REPORTS, str(member.id))
     now = c.clock.now()
     async with c.redis.pipeline(transaction=False) as pipe:
@@ -64,7 +67,10 @@ async def record(
 
 
 async def record_one(c: Collaborators, member: Member, post_id: int) -> None:
-    """The member opened the post's page (no rate limit: one per page served)."""
+    """The member opened the post's page (no rate limit: one per page served); nothing with
+    exposures off."""
+    if not c.settings.exposures_enabled:
+        return
     await c.redis.hsetnx(BUFFER, *_entry(member.id, post_id, ExposureSource.DETAIL, c.clock.now()))
 
 

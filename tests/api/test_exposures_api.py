@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from graphql import print_ast
 
 from domain.collaborators import Collaborators
@@ -38,6 +39,21 @@ async def test_the_mini_program_reports_sightings_counted_once_a_day(
     await exposures.flush(c)
     rows = await PostExposure.filter(member_id=reader.id).values_list("post_id", "source")
     assert sorted(rows) == sorted((p.id, ExposureSource.MINIPROGRAM) for p in posts)
+
+
+async def test_with_exposures_off_the_report_answers_as_before_and_records_nothing(
+    gql: GraphQLClient, collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collaborators
+    monkeypatch.setattr(c, "settings", c.settings.with_overrides(exposures_enabled=False))
+    reader, author = await make_member(), await make_member()
+    post = await make_post(c, author)
+    token = await token_for(c, reader)
+    answer = (await report(gql, token, [encode_id("Post", post.id)]))["data"]["recordPostViews"]
+    assert answer == {"__typename": "PostViewsRecorded", "recorded": 0}
+    assert await c.redis.exists(exposures.BUFFER) == 0
+    await exposures.flush(c)
+    assert await PostExposure.all().count() == 0
 
 
 async def test_bad_ids_and_too_many_are_typed_errors_that_record_nothing(

@@ -69,6 +69,22 @@ async def test_unpublished_and_unknown_posts_are_dropped_and_bad_reports_refused
     assert await c.redis.exists(exposures.BUFFER) == 0
 
 
+async def test_with_exposures_off_nothing_is_taken_but_bad_reports_are_still_refused(
+    collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collaborators
+    monkeypatch.setattr(c, "settings", c.settings.with_overrides(exposures_enabled=False))
+    reader, author = await make_member(), await make_member()
+    post = await make_post(c, author)
+    assert await exposures.record(c, reader, [post.id], ExposureSource.FEED) == 0
+    await exposures.record_one(c, reader, post.id)
+    with pytest.raises(InvalidInputError):
+        await exposures.record(c, reader, [], ExposureSource.FEED)
+    assert await c.redis.exists(exposures.BUFFER, f"rl:exposures:{reader.id}") == 0
+    assert await exposures.flush(c) == 0
+    assert await PostExposure.all().count() == 0
+
+
 async def test_a_batch_left_by_a_crash_is_written_by_the_next_run_and_counts_once(
     collaborators: Collaborators,
 ) -> None:

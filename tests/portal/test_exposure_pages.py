@@ -5,6 +5,7 @@ while the page is served."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from domain.collaborators import Collaborators
 from domain.columns import column
@@ -85,3 +86,19 @@ async def test_opening_a_post_counts_it_for_the_reader(
     await exposures.flush(c)
     row = await PostExposure.get(member_id=reader.id)
     assert (row.post_id, row.source) == (post.id, ExposureSource.DETAIL)
+
+
+async def test_with_exposures_off_the_beacon_and_the_post_page_answer_as_before_and_count_nothing(
+    client: httpx.AsyncClient, collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collaborators
+    monkeypatch.setattr(c, "settings", c.settings.with_overrides(exposures_enabled=False))
+    post = await make_post(c, await make_member())
+    csrf = await log_in(client, await make_member())
+    seen = await client.post(
+        "/posts/seen", json={"posts": [post.id]}, headers={"X-CSRF-Token": csrf}
+    )
+    assert seen.status_code == 204
+    assert (await client.get(f"/posts/{post.id}")).status_code == 200
+    assert await c.redis.exists(exposures.BUFFER) == 0
+    assert await exposures.flush(c) == 0 and await PostExposure.all().count() == 0

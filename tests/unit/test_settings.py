@@ -48,3 +48,13 @@ def test_the_media_check_refuses_to_start_without_an_address_wechat_can_reach(
     monkeypatch.setenv("PUBLIC_URL", "https://linli.example.com")
     settings = load_settings()
     assert settings.wechat_media_check and settings.public_url == "https://linli.example.com"
+
+
+def test_exposures_are_recorded_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("EXPOSURES_ENABLED", raising=False)
+    assert load_settings().exposures_enabled
+    monkeypatch.setenv("EXPOSURES_ENABLED", "0")
+    assert not load_settings().exposures_enabled
