@@ -16,9 +16,14 @@ class Limit:
     window_seconds: int
 
 
+def limit_key(limit: Limit, subject: str) -> str:
+    """The Redis key counting ``subject``'s attempts in the current window."""
+    return f"rl:{limit.name}:{subject}"
+
+
 async def hit(redis: Redis, limit: Limit, subject: str) -> None:
     """Count one attempt by ``subject``; raise ``RateLimitedError`` past ``limit.count``."""
-    key = f"rl:{limit.name}:{subject}"
+    key = limit_key(limit, subject)
     async with redis.pipeline(transaction=True) as pipe:
         pipe.incr(key)
         pipe.expire(key, limit.window_seconds, nx=True)

@@ -22,11 +22,11 @@ from tortoise.transactions import in_transaction
 from domain.clock import SHANGHAI
 from domain.collaborators import Collaborators
 from domain.columns import column
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, RateLimitedError
 from domain.exposures.models import ExposureSource, PostExposure, PostExposureDay
 from domain.identity.models import Member
 from domain.posts.models import Post, PostStatus
-from domain.ratelimit import Limit, hit
+from domain.ratelimit import Limit, limit_key
 
 BUFFER = "exposures:buffer"
 FLUSHING = "exposures:flushing:"
@@ -57,13 +57,37 @@ async def record(
     ids = _post_ids(post_ids)
     if not c.settings.exposures_enabled:
         return 0
-    await hit(c.redis, REPORTS, str(member.id))
     now = c.clock.now()
-    async with c.redis.pipeline(transaction=False) as pipe:
-        for post_id in ids:
-            pipe.hsetnx(BUFFER, *_entry(member.id, post_id, source, now))
-        added = await pipe.execute()
-    return sum(1 for was_new in added if was_new)
+    entries = [part for post_id in ids for part in _entry(member.id, post_id, source, now)]
+    added = int(
+        await c.redis.eval(
+            _RECORD,
+            2,
+            BUFFER,
+            limit_key(REPORTS, str(member.id)),
+            REPORTS.count,
+            REPORTS.window_seconds,
+            *entries,
+        )
+    )
+    if added < 0:
+        raise RateLimitedError(retry_after_seconds=max(-added - 1, 1))
+    return added
+
+
+# One round trip for a report: the member's count in the window (as ``ratelimit.hit`` keeps it)
+# and, unless past the limit, one HSETNX per post. Returns the posts new today, or -(TTL + 1)
+# when refused.
+_RECORD = """
+local n = redis.call('INCR', KEYS[2])
+if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+if n > tonumber(ARGV[1]) then return -redis.call('TTL', KEYS[2]) - 1 end
+local added = 0
+for i = 3, #ARGV, 2 do
+  added = added + redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+return added
+"""
 
 
 async def record_one(c: Collaborators, member: Member, post_id: int) -> None:

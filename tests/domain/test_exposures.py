@@ -13,7 +13,7 @@ import pytest
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
 from domain.columns import column
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, RateLimitedError
 from domain.exposures import services as exposures
 from domain.exposures.models import ExposureSource, PostExposure, PostExposureDay
 from domain.exposures.queries import viewers
@@ -166,3 +166,22 @@ async def test_the_due_jobs_write_the_buffer_out(collaborators: Collaborators) -
     done = await run_due_jobs(c)
     assert (done["exposures_written"], done["exposures_compacted"]) == (1, 0)
     assert await PostExposure.filter(source=ExposureSource.MINIPROGRAM).count() == 1
+
+
+async def test_a_flood_of_reports_is_refused_past_the_minutes_limit_and_adds_nothing(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    c = collaborators
+    reader, other, author = await make_member(), await make_member(), await make_member()
+    posts = [await make_post(c, author, f"帖子{i}") for i in range(3)]
+    limit = exposures.REPORTS.count
+    for n in range(limit):
+        post = posts[0] if n else posts[1]  # the first report sees post 1, the rest post 0
+        await exposures.record(c, reader, [post.id], ExposureSource.FEED)
+    with pytest.raises(RateLimitedError) as refused:
+        await exposures.record(c, reader, [posts[2].id], ExposureSource.FEED)
+    assert 1 <= refused.value.retry_after_seconds <= exposures.REPORTS.window_seconds
+    assert await exposures.record(c, other, [posts[2].id], ExposureSource.FEED) == 1  # per member
+    assert await exposures.flush(c) == 3
+    seen = await PostExposure.filter(member_id=reader.id).order_by("post_id")
+    assert [row.post_id for row in seen] == [posts[0].id, posts[1].id]  # not the refused one
