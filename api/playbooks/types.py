@@ -42,6 +42,16 @@ class PlaybookArmReport:
 
 
 @strawberry.type(
+    description="The treatment's reactivation rate minus the holdout's, with Newcombe's 95 % "
+    "interval for the difference (0–1 scale); an interval that spans 0 shows no effect yet."
+)
+class PlaybookLift:
+    difference: float = strawberry.field(description="Treatment rate minus holdout rate.")
+    low: float = strawberry.field(description="The interval's lower end.")
+    high: float = strawberry.field(description="The interval's upper end.")
+
+
+@strawberry.type(
     description="What happens when a member's tier changes to `toTier` (from `fromTier` when "
     "set): a message, bonus points and a place on the hosts' win-back list, for all but the "
     "holdout share, who are only counted."
@@ -62,10 +72,19 @@ class Playbook:
     created_at: datetime = strawberry.field(description="When it was made.")
     treatment: PlaybookArmReport = strawberry.field(description="The treated members' report.")
     holdout: PlaybookArmReport = strawberry.field(description="The held-out members' report.")
+    lift: PlaybookLift | None = strawberry.field(
+        description="The lift in reactivation over the holdout; null until both arms have members."
+    )
 
     @classmethod
     def of(cls, item: PlaybookWithReport) -> Playbook:
         p = item.playbook
+        difference, interval = item.report.lift, item.report.lift_interval
+        lift = (
+            PlaybookLift(difference=difference, low=interval.low, high=interval.high)
+            if difference is not None and interval is not None
+            else None
+        )
         return cls(
             id=strawberry.ID(encode_id("Playbook", p.id)),
             name=p.name,
@@ -80,6 +99,7 @@ class Playbook:
             created_at=p.created_at,
             treatment=PlaybookArmReport.of(item.report.treatment),
             holdout=PlaybookArmReport.of(item.report.holdout),
+            lift=lift,
         )
 
 

@@ -25,10 +25,24 @@ HEADER = (
     "人均订单",
     "赠送积分",
     "每位回购会员积分",
+    "回购率提升(百分点)",
+    "提升95%区间下限",
+    "提升95%区间上限",
 )
 
 
-def _line(item: PlaybookWithReport, arm: str, figures: ArmFigures) -> tuple[object, ...]:
+def _lift(item: PlaybookWithReport) -> tuple[str, str, str]:
+    """The playbook's lift and its interval in points, on the treatment's line."""
+    lift, interval = item.report.lift, item.report.lift_interval
+    if lift is None or interval is None:
+        return "", "", ""
+    low, high = interval.low, interval.high
+    return f"{lift * 100:.1f}", f"{low * 100:.1f}", f"{high * 100:.1f}"
+
+
+def _line(
+    item: PlaybookWithReport, arm: str, figures: ArmFigures, lift: tuple[str, str, str]
+) -> tuple[object, ...]:
     p = item.playbook
     per_reactivated = figures.points_per_reactivated
     return (
@@ -45,6 +59,7 @@ def _line(item: PlaybookWithReport, arm: str, figures: ArmFigures) -> tuple[obje
         f"{figures.purchases_per_member:.2f}",
         figures.points,
         "" if per_reactivated is None else f"{per_reactivated:.1f}",
+        *lift,
     )
 
 
@@ -53,6 +68,6 @@ def playbooks_csv(items: Iterable[PlaybookWithReport]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     for item in items:
-        writer.writerow(_line(item, "实验组", item.report.treatment))
-        writer.writerow(_line(item, "对照组", item.report.holdout))
+        writer.writerow(_line(item, "实验组", item.report.treatment, _lift(item)))
+        writer.writerow(_line(item, "对照组", item.report.holdout, ("", "", "")))
     return BOM + out.getvalue()

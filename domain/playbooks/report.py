@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.lift.rules import Interval, newcombe
 from domain.playbooks.models import PlaybookArm, PlaybookRun
 from domain.purchases.models import Purchase
 
@@ -60,8 +61,26 @@ class ArmFigures:
 
 @dataclass(frozen=True)
 class PlaybookReport:
+    """The two arms, and the playbook's **lift**: the treatment's reactivation rate minus the
+    holdout's, with Newcombe's 95 % interval for that difference (``domain/lift/rules.py``);
+    None until both arms have members. An interval that spans 0 means the playbook has not shown
+    an effect yet."""
+
     treatment: ArmFigures
     holdout: ArmFigures
+
+    @property
+    def lift(self) -> float | None:
+        if not (self.treatment.members and self.holdout.members):
+            return None
+        return self.treatment.reactivation_rate - self.holdout.reactivation_rate
+
+    @property
+    def lift_interval(self) -> Interval | None:
+        t, h = self.treatment, self.holdout
+        if not (t.members and h.members):
+            return None
+        return newcombe(t.reactivated, t.members, h.reactivated, h.members)
 
 
 def arm_figures(

@@ -10,7 +10,7 @@ import pytest
 
 from domain.collaborators import Collaborators
 from domain.identity.models import Role
-from domain.playbooks.models import Playbook
+from domain.playbooks.models import Playbook, PlaybookRun
 from domain.playbooks.runner import run_playbook
 from domain.posts.models import AuditLogEntry
 from domain.segments.models import TierChange
@@ -57,6 +57,7 @@ async def test_an_admin_makes_lists_and_switches_a_playbook(
         "points": 0,
         "pointsPerReactivated": None,
     }
+    assert listed[0]["lift"] is None  # no member in either arm yet
     off = await gql(op("UpdatePlaybook"), {"id": playbook["id"], "active": False}, token)
     assert off["data"]["updatePlaybook"]["playbook"] == {"id": playbook["id"], "active": False}
     assert not (await Playbook.get()).active
@@ -135,3 +136,23 @@ async def test_the_list_costs_the_same_statements_for_one_playbook_or_five(
     assert one == five == 4  # the token, the playbooks, their runs, the runs' members' purchases
     listed = (await gql(op("Playbooks"), {}, token))["data"]["playbooks"]
     assert [p["treatment"]["reactivated"] for p in listed] == [1] * 5
+
+
+
+async def test_the_lift_over_the_holdout_and_its_interval(
+    collaborators: Collaborators, gql: GraphQLClient
+) -> None:
+    c = collaborators
+    admin = await make_member(roles=ADMIN)
+    playbook = await win_back_playbook(c, admin, holdout=50)
+    members = [await make_member() for _ in range(12)]
+    for member in members:
+        await moved(c, member, "DORMANT", days_ago=-1)
+        await buys(c, member, 1, 5_000, days_ago=-2)  # everyone comes back, either arm
+        await run_playbook(c, playbook, await TierChange.get(member_id=member.id))
+    arms = {run.arm for run in await PlaybookRun.filter(playbook_id=playbook.id)}
+    assert arms == {"TREATMENT", "HOLDOUT"}
+    listed = (await gql(op("Playbooks"), {}, await token_for(c, admin)))["data"]["playbooks"]
+    lift = listed[0]["lift"]
+    # Both arms reactivated wholly: no difference, and an interval around 0 that spans it.
+    assert lift["difference"] == 0.0 and lift["low"] < 0 < lift["high"]

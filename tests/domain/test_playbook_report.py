@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from domain.collaborators import Collaborators
 from domain.identity.models import Member
 from domain.playbooks.models import Playbook, PlaybookArm, PlaybookRun
@@ -77,6 +79,16 @@ async def test_the_report_counts_each_arm_as_its_docstring_defines(
     assert holdout == ArmFigures(runs=2, members=2, reactivated=1, purchases=1, points=0)
     assert (holdout.reactivation_rate, holdout.purchases_per_member) == (0.5, 0.5)
     assert holdout.points_per_reactivated == 0.0
+    # Lift: 3/5 − 1/2 = 0.1; Newcombe's interval by hand from the Wilson intervals 0.2307–0.8824
+    # (3 of 5) and 0.0945–0.9055 (1 of 2): 0.1 − √(0.3693² + 0.4055²) = −0.4484 to
+    # 0.1 + √(0.2824² + 0.4055²) = 0.5941. Seven members show nothing yet: it spans 0.
+    report = reports[playbook.id]
+    assert report.lift == pytest.approx(0.1)
+    assert report.lift_interval is not None
+    assert (report.lift_interval.low, report.lift_interval.high) == pytest.approx(
+        (-0.4484, 0.5941), abs=1e-4
+    )
+    assert reports[untouched.id].lift is None and reports[untouched.id].lift_interval is None
     empty = reports[untouched.id].treatment
     assert empty == ArmFigures() and empty.points_per_reactivated is None
     assert (empty.reactivation_rate, empty.purchases_per_member) == (0.0, 0.0)

@@ -57,13 +57,14 @@ async def test_an_admin_makes_a_playbook_reads_its_report_and_switches_it(
     assert "0.50" in treatment and "60.0" in treatment
     chart = section[section.index(f'id="playbook-chart-{playbook.id}"') :].split("</div>")[0]
     assert "<svg" in chart and "实验组" in chart and "对照组" in chart
+    assert "两组都有会员后显示" in section.split("</section>")[0]  # no holdout member yet
     csv = await client.get("/admin/playbooks.csv")
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("策略ID,名称,原等级,新等级,组别,")
     assert lines[1:] == [
-        f"{playbook.id},沉睡唤醒,,DORMANT,实验组,2,2,1,50.0%,1,0.50,60,60.0",
-        f"{playbook.id},沉睡唤醒,,DORMANT,对照组,0,0,0,0.0%,0,0.00,0,",
+        f"{playbook.id},沉睡唤醒,,DORMANT,实验组,2,2,1,50.0%,1,0.50,60,60.0,,,",
+        f"{playbook.id},沉睡唤醒,,DORMANT,对照组,0,0,0,0.0%,0,0.00,0,,,,",
     ]
     off = await client.post(f"/admin/playbooks/{playbook.id}/deactivate", data={"csrf_token": csrf})
     assert off.status_code == 303 and not (await Playbook.get()).active
