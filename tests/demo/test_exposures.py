@@ -61,7 +61,9 @@ async def test_the_demo_credits_a_few_posts_a_month_with_modest_conversion(
         table = await attribution_by_post(first, last, limit=100)
         assert 5 <= len(table) <= 25, (first, len(table))
         assert sum(row.gmv_last_touch_fen for row in table) > 200_00
-        # Buyers are a minority of those who saw a post, whatever the post.
-        assert all(row.buyers < row.viewers / 2 for row in table), table
+        # Buyers are a minority of those who saw a post (a post seen by one or two members in
+        # the period may convert one of them, as in any small sample).
+        seen = [row for row in table if row.viewers >= 10]
+        assert len(seen) >= 3 and all(row.conversion_rate < 0.5 for row in seen), table
         assert sum(row.buyers for row in table) < sum(row.viewers for row in table) / 5
     assert (await reconcile()).clean
