@@ -19,7 +19,7 @@ from domain.collaborators import Collaborators
 from domain.exposures.models import PostExposure
 from domain.identity.models import Member
 from domain.points.reconcile import reconcile
-from domain.posts.models import Post
+from domain.posts.models import Post, PostKind
 from domain.purchases.models import Purchase
 
 
@@ -66,4 +66,6 @@ async def test_the_demo_credits_a_few_posts_a_month_with_modest_conversion(
         seen = [row for row in table if row.viewers >= 10]
         assert len(seen) >= 3 and all(row.conversion_rate < 0.5 for row in seen), table
         assert sum(row.buyers for row in table) < sum(row.viewers for row in table) / 5
+        # The dashboard's recipe table has rows too.
+        assert await attribution_by_post(first, last, kind=PostKind.RECIPE), first
     assert (await reconcile()).clean
