@@ -7,8 +7,7 @@ the 15-day after-sales window are released by the due-jobs run every app process
 (one transaction per lot, a few seconds for the demo), not here, so seeding stays quick.
 
 About one order in seven also carries one of the brand's catalogue SKUs (what posts are tagged
-with), and members of an interest group order a little more (a repeat now and then): both come
-from a second seeded stream, so the rest of the orders do not change with them."""
+with), drawn from a second seeded stream so the rest of the orders do not change with it."""
 
 from __future__ import annotations
 
@@ -22,8 +21,6 @@ from demo.activity import last_seen
 from demo.residents import DEMO_RESIDENT_PHONE
 from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
-from domain.columns import column
-from domain.groups.models import GroupMembership
 from domain.identity.models import Member, Role
 from domain.purchases.rules import PurchaseRow
 from domain.purchases.services import record_purchases
@@ -68,8 +65,6 @@ BRAND_SKUS = {
     "SOIL-10L": 1,
     "SEED-TOM-01": 1,
 }
-# Of a group member's orders, the share that brings a repeat order (about a sixth more orders).
-GROUP_REPEAT = 0.15
 _WEEK = timedelta(days=7)
 
 
@@ -116,30 +111,12 @@ def _with_brand_products(rng: random.Random, basket: list[str]) -> list[str]:
     return [*basket, *rng.choices(list(BRAND_SKUS), list(BRAND_SKUS.values()))]
 
 
-def _repeat_orders(
-    side: random.Random, times: list[datetime], member: Member, now: datetime
-) -> list[tuple[datetime, int, list[str]]]:
-    """A member of an interest group orders somewhat more: now and then an order brings a
-    repeat a few days to a month later (what a neighbour recommended in the group, the next
-    batch of a group-buy), while they are still around. Drawn apart from the other orders."""
-    repeats = []
-    for at in times:
-        if side.random() >= GROUP_REPEAT:
-            continue
-        again = at + timedelta(days=side.uniform(3, 30))
-        if again <= last_seen(member, now):
-            basket = side.sample(PRODUCTS, side.randint(1, 3))
-            repeats.append((again, _amount(side, heavy=False), basket))
-    return repeats
-
-
 def _plan_orders(
     rng: random.Random,
-    side: random.Random,
+    brand: random.Random,
     residents: list[Member],
     now: datetime,
     buyers: set[int],
-    in_groups: set[int],
 ) -> list[PurchaseRow]:
     rows: list[PurchaseRow] = []
     for member in residents:
@@ -147,22 +124,16 @@ def _plan_orders(
         if member.id in buyers and segment in ("never", "lapsed"):
             segment, (low, high) = "occasional", (1, 3)
         count = rng.randint(low, high)
-        times = _times(rng, segment, count, member, now)
-        orders = []
-        for at in times:
-            basket = rng.sample(PRODUCTS, rng.randint(1, 4))  # drawn before the amount
-            orders.append((at, _amount(rng, segment == "heavy"), basket))
-        if member.id in in_groups and segment != "lapsed":
-            orders += _repeat_orders(side, times, member, now)
-        for at, amount, basket in orders:
+        for at in _times(rng, segment, count, member, now):
+            basket = rng.sample(PRODUCTS, rng.randint(1, 4))
             rows.append(
                 PurchaseRow(
                     line=len(rows),
                     order_id=f"YM{at.astimezone(SHANGHAI):%Y%m%d}{len(rows):06d}",
-                    amount_cents=amount,
+                    amount_cents=_amount(rng, segment == "heavy"),
                     purchased_at=at,
                     member_id=member.id,
-                    items=_with_brand_products(side, basket),
+                    items=_with_brand_products(brand, basket),
                     # Collected at the buyer's estate's pickup point: it verifies them there.
                     pickup_estate=str(member.estate_id) if member.estate_id else None,
                 )
@@ -206,11 +177,10 @@ async def seed_purchases_demo(c: Collaborators, seed: int = 20261121) -> dict[st
         ],
         batch_size=50,
     )
-    # The brand's products and the group members' repeat orders come from a stream of their
-    # own, so the other orders (and the tiers they make) are the same with or without them.
-    side = random.Random(seed + 1)  # noqa: S311 -- demo data, not security
-    in_groups = set(await column(GroupMembership.all(), "member_id"))
-    planned = _plan_orders(rng, side, residents, now, buyers, in_groups)
+    # The brand's products come from a stream of their own, so the other orders (and the tiers
+    # they make) are the same with or without them.
+    brand = random.Random(seed + 1)  # noqa: S311 -- demo data, not security
+    planned = _plan_orders(rng, brand, residents, now, buyers)
     rows = [r for r in planned if r.member_id != waiting]
     weeks: dict[int, list[PurchaseRow]] = defaultdict(list)
     for row in rows:
