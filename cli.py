@@ -34,6 +34,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
     from bootstrap import build_collaborators
     from demo.campaigns import seed_campaigns_demo
     from demo.events import seed_events_demo
+    from demo.exposures import seed_exposures_demo
     from demo.groups import seed_groups_demo
     from demo.points import seed_points_demo
     from demo.posts import seed_posts_demo
@@ -54,6 +55,7 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             posted = await seed_posts_demo(collaborators)
             made = await seed_points_demo(collaborators)
             stocked = await seed_products_demo(collaborators)
+            seen = await seed_exposures_demo(collaborators)
             campaigned = await seed_campaigns_demo(collaborators)
             events = await seed_events_demo(collaborators)
             tiered = await recompute_tiers(collaborators, trigger="COMMAND")
@@ -69,6 +71,8 @@ async def _seed_if_empty(settings: Settings) -> list[str]:
             f"积分商城：{made['rewards']} 件好物，{made['redeemed']} 笔兑换；"
             f"{made['check_ins']} 次签到，{made['bonuses']} 笔运营回馈。",
             f"商品：{stocked['products']} 件，{stocked['tagged']} 篇分享关联了商品。",
+            f"浏览记录：近三个月 {seen['viewers']} 位邻居看过帖子，"
+            f"{seen['exposures']} 条（每人每帖每天一条）。",
             f"一年的订单：{bought['purchases']} 笔，{bought['buyers']} 位邻居下过单；"
             f"邀请加入 {bought['referrals']} 位，其中 {bought['rewarded']} 位已完成首单。",
             f"共创活动：{campaigned['campaigns']} 个，{campaigned['votes']} 张选票。",

@@ -52,8 +52,14 @@ async def seed_products_demo(c: Collaborators, seed: int = 20261121) -> dict[str
 
 
 async def _tag_posts(c: Collaborators, rng: random.Random) -> int:
-    """Published posts whose titles speak of a product's words get it (one to three products)."""
-    posts = await Post.filter(status=PostStatus.PUBLISHED).order_by("id").select_related("author")
+    """Published posts whose titles speak of a product's words get it (one to three products),
+    the latest first: authors tag what they share now, and the dashboard credits this month's and
+    last month's orders to the posts their buyers saw."""
+    posts = (
+        await Post.filter(status=PostStatus.PUBLISHED)
+        .order_by("-published_at", "-id")
+        .select_related("author")
+    )
     tagged = 0
     for post in posts:
         fitting = [sku for sku, _, _, words in DEMO_PRODUCTS if any(w in post.title for w in words)]

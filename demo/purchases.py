@@ -4,7 +4,10 @@ referral rows of members who joined with an invite code — some rewarded by a f
 still waiting. Orders go through ``record_purchases`` week by week as the mall would send them,
 so every point is a ledger entry and ``linli reconcile`` stays clean. Points of orders older than
 the 15-day after-sales window are released by the due-jobs run every app process kicks at start-up
-(one transaction per lot, a few seconds for the demo), not here, so seeding stays quick."""
+(one transaction per lot, a few seconds for the demo), not here, so seeding stays quick.
+
+About one order in seven also carries one of the brand's catalogue SKUs (what posts are tagged
+with), drawn from a second seeded stream so the rest of the orders do not change with it."""
 
 from __future__ import annotations
 
@@ -33,11 +36,12 @@ SEGMENTS: dict[str, tuple[int, int]] = {
     "lapsed": (1, 4),
     "never": (0, 0),
 }
+# The group-buying partners' goods, by name as the mall exports them.
 PRODUCTS = (
-    "隅田川挂耳咖啡（10包）",
-    "耶加雪菲咖啡豆 200g",
+    "东北黑木耳 250g",
+    "潮汕牛肉丸 500g",
     "东北五常大米 5kg",
-    "散养土鸡蛋 30枚",
+    "赣南脐橙 5kg",
     "有机小番茄 1kg",
     "新西兰奇异果 12个",
     "低温鲜牛奶 950ml",
@@ -46,9 +50,21 @@ PRODUCTS = (
     "宝宝辅食米粉",
     "猫砂 10L",
     "洗衣凝珠 52颗",
-    "阳台种菜营养土",
+    "厨房纸巾 6卷",
     "云南高山蓝莓 4盒",
 )
+# The brand's own products (``demo.products``) by catalogue SKU, in about one order in seven:
+# the ones posts are tagged with, so the dashboard can credit such orders to the posts their
+# buyers saw. Coffee, flour and eggs sell more than seeds and soil.
+BRAND_SHARE = 0.15
+BRAND_SKUS = {
+    "COF-GE-10": 5,
+    "COF-YJ-200": 3,
+    "FLR-ORG-1K": 4,
+    "EGG-30": 5,
+    "SOIL-10L": 1,
+    "SEED-TOM-01": 1,
+}
 _WEEK = timedelta(days=7)
 
 
@@ -87,8 +103,20 @@ def _times(
     return sorted(start + timedelta(seconds=rng.uniform(0, span)) for _ in range(count))
 
 
+def _with_brand_products(rng: random.Random, basket: list[str]) -> list[str]:
+    """Some orders also carry one of the brand's products (drawn apart from the rest of the
+    order, so the orders' times and amounts stay the same whatever the catalogue)."""
+    if rng.random() >= BRAND_SHARE:
+        return basket
+    return [*basket, *rng.choices(list(BRAND_SKUS), list(BRAND_SKUS.values()))]
+
+
 def _plan_orders(
-    rng: random.Random, residents: list[Member], now: datetime, buyers: set[int]
+    rng: random.Random,
+    brand: random.Random,
+    residents: list[Member],
+    now: datetime,
+    buyers: set[int],
 ) -> list[PurchaseRow]:
     rows: list[PurchaseRow] = []
     for member in residents:
@@ -105,7 +133,7 @@ def _plan_orders(
                     amount_cents=_amount(rng, segment == "heavy"),
                     purchased_at=at,
                     member_id=member.id,
-                    items=basket,
+                    items=_with_brand_products(brand, basket),
                     # Collected at the buyer's estate's pickup point: it verifies them there.
                     pickup_estate=str(member.estate_id) if member.estate_id else None,
                 )
@@ -149,7 +177,11 @@ async def seed_purchases_demo(c: Collaborators, seed: int = 20261121) -> dict[st
         ],
         batch_size=50,
     )
-    rows = [r for r in _plan_orders(rng, residents, now, buyers) if r.member_id != waiting]
+    # The brand's products come from a stream of their own, so the other orders (and the tiers
+    # they make) are the same with or without them.
+    brand = random.Random(seed + 1)  # noqa: S311 -- demo data, not security
+    planned = _plan_orders(rng, brand, residents, now, buyers)
+    rows = [r for r in planned if r.member_id != waiting]
     weeks: dict[int, list[PurchaseRow]] = defaultdict(list)
     for row in rows:
         weeks[int((row.purchased_at - (now - YEAR)) / _WEEK)].append(row)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from redis.exceptions import ResponseError
@@ -96,6 +97,34 @@ async def record_one(c: Collaborators, member: Member, post_id: int) -> None:
     if not c.settings.exposures_enabled:
         return
     await c.redis.hsetnx(BUFFER, *_entry(member.id, post_id, ExposureSource.DETAIL, c.clock.now()))
+
+
+@dataclass(frozen=True)
+class PastSighting:
+    """A sighting reported after the fact, at the moment it happened."""
+
+    member_id: int
+    post_id: int
+    source: ExposureSource
+    seen_at: datetime
+
+
+async def record_past(c: Collaborators, sightings: Iterable[PastSighting]) -> int:
+    """Sightings that happened earlier (a history loaded in one go, such as the demo's), buffered
+    like live ones at their own moments: the first of each member, post and Shanghai day wins, so
+    pass them in time order. ``flush`` writes them, dropping unknown members and unpublished
+    posts as for live ones. Returns how many were new to the buffer; with exposures off
+    (``Settings.exposures_enabled``) nothing is taken: 0."""
+    if not c.settings.exposures_enabled:
+        return 0
+    added = 0
+    batch = list(sightings)
+    for start in range(0, len(batch), BATCH):
+        async with c.redis.pipeline(transaction=False) as pipe:
+            for s in batch[start : start + BATCH]:
+                pipe.hsetnx(BUFFER, *_entry(s.member_id, s.post_id, s.source, s.seen_at))
+            added += sum(1 for was_new in await pipe.execute() if was_new)
+    return added
 
 
 def _entry(member_id: int, post_id: int, source: ExposureSource, now: datetime) -> tuple[str, str]:

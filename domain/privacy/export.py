@@ -23,11 +23,12 @@ from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import DomainError, NotFoundError
 from domain.events.models import EventRegistration
+from domain.exposures.models import PostExposure
 from domain.honours.models import BadgeAward
 from domain.identity.models import Member, MemberInterestTag, WechatIdentity
 from domain.notifications.models import Notification
 from domain.points.models import LedgerEntry, PointsAccount
-from domain.posts.models import Comment, Post, PostLike
+from domain.posts.models import Comment, Post, PostLike, ShareDraft
 from domain.privacy.request_models import DataExport, ExportStatus
 from domain.purchases.models import Purchase
 from domain.referrals.models import Referral
@@ -54,6 +55,8 @@ CATEGORIES = (
     "referrals",
     "purchases",
     "notifications",
+    "share_draft",
+    "post_views",
 )
 
 
@@ -188,6 +191,16 @@ async def collect_member_data(member_id: int) -> dict[str, Rows]:
         "notifications": await _rows(
             Notification.filter(recipient_id=member_id), "id", "kind", "subject_type",
             "subject_id", "params", "created_at", "read_at",
+        ),
+        # What they typed into the share form and have not submitted yet.
+        "share_draft": await _rows(
+            ShareDraft.filter(member_id=member_id), "content", "updated_at"
+        ),
+        # The posts they were recorded as having seen (the first time each day, and how), for
+        # as long as those records are kept; after that only anonymous counts per post remain.
+        "post_views": await _rows(
+            PostExposure.filter(member_id=member_id).order_by("seen_at", "id"), "post_id",
+            "post__title", "day", "source", "seen_at",
         ),
     }  # fmt: skip
 

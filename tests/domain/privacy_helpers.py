@@ -8,8 +8,11 @@ from datetime import timedelta
 from domain.campaigns import services as campaigns
 from domain.collaborators import Collaborators
 from domain.events import services as events
+from domain.exposures import services as exposures
+from domain.exposures.models import ExposureSource
 from domain.identity.models import Member, MemberInterestTag, WechatIdentity
 from domain.notifications.models import Notification, NotificationKind
+from domain.posts.drafts import save_share_draft
 from domain.posts.models import Comment, Post, PostKind, PostLike, PostStatus
 from domain.purchases.services import record_batch
 from domain.rewards import services as rewards
@@ -35,7 +38,8 @@ class World:
 async def lived_in(c: Collaborators) -> World:
     """``member`` has a profile with a tag and a WeChat identity, a post published last month
     (liked and commented on by a neighbour), a comment, a like, a vote, points, a redemption, an
-    event registration, a referral each way, a purchase with pending points and a notification."""
+    event registration, a referral each way, a purchase with pending points, a notification, an
+    unfinished share draft and a neighbour's post seen last month."""
     now = c.clock.now()
     estate = await make_estate()
     member = await voter(c, age=timedelta(days=60), estate=estate)
@@ -58,6 +62,10 @@ async def lived_in(c: Collaborators) -> World:
         body_html="<p>用挂钩</p>", excerpt="用挂钩", status=PostStatus.PUBLISHED,
         created_at=last_month, published_at=last_month, like_count=1, comment_count=1,
     )  # fmt: skip
+    seen = exposures.PastSighting(member.id, other_post.id, ExposureSource.FEED, last_month)
+    await exposures.record_past(c, [seen])
+    await exposures.flush(c)
+    await save_share_draft(c, member, {"values": {"title": "周末想做的贝果"}})
     await PostLike.create(post=other_post, member=member, created_at=last_month)
     await PostLike.create(post=own_post, member=neighbour, created_at=last_month)
     await Comment.create(

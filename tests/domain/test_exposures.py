@@ -78,11 +78,46 @@ async def test_with_exposures_off_nothing_is_taken_but_bad_reports_are_still_ref
     post = await make_post(c, author)
     assert await exposures.record(c, reader, [post.id], ExposureSource.FEED) == 0
     await exposures.record_one(c, reader, post.id)
+    past = exposures.PastSighting(reader.id, post.id, ExposureSource.FEED, c.clock.now())
+    assert await exposures.record_past(c, [past]) == 0
     with pytest.raises(InvalidInputError):
         await exposures.record(c, reader, [], ExposureSource.FEED)
     assert await c.redis.exists(exposures.BUFFER, f"rl:exposures:{reader.id}") == 0
     assert await exposures.flush(c) == 0
     assert await PostExposure.all().count() == 0
+
+
+async def test_past_sightings_keep_their_own_moments_and_the_first_of_a_day_wins(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    c = collaborators
+    reader, author = await make_member(), await make_member()
+    tomato = await make_post(c, author, "番茄")
+    pending = await make_post(c, author, "待审核", status=PostStatus.PENDING)
+    morning = clock.now() - timedelta(days=3)
+    sightings = [
+        exposures.PastSighting(reader.id, tomato.id, ExposureSource.FEED, morning),
+        exposures.PastSighting(
+            reader.id, tomato.id, ExposureSource.DETAIL, morning + timedelta(minutes=30)
+        ),
+        exposures.PastSighting(
+            reader.id, tomato.id, ExposureSource.DETAIL, morning + timedelta(days=1)
+        ),
+        exposures.PastSighting(reader.id, pending.id, ExposureSource.FEED, morning),
+    ]
+    assert await exposures.record_past(c, sightings) == 3
+    assert await PostExposure.all().count() == 0  # buffered like live sightings
+    assert await exposures.flush(c) == 2  # the unpublished post's is dropped
+    rows = await PostExposure.filter(member_id=reader.id).order_by("seen_at")
+    assert [(r.post_id, r.source, r.seen_at, r.day) for r in rows] == [
+        (tomato.id, ExposureSource.FEED, morning, morning.astimezone(SHANGHAI).date()),
+        (
+            tomato.id,
+            ExposureSource.DETAIL,
+            morning + timedelta(days=1),
+            (morning + timedelta(days=1)).astimezone(SHANGHAI).date(),
+        ),
+    ]
 
 
 async def test_a_batch_left_by_a_crash_is_written_by_the_next_run_and_counts_once(

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.clock import FrozenClock
+from domain.clock import SHANGHAI, FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import NotFoundError
 from domain.privacy import export
@@ -29,7 +29,7 @@ class RecordingJobs:
 
 
 async def test_the_export_of_a_lived_in_member_holds_every_category_as_json_and_csv(
-    collaborators: Collaborators,
+    collaborators: Collaborators, clock: FrozenClock
 ) -> None:
     c = collaborators
     world = await lived_in(c)
@@ -59,6 +59,11 @@ async def test_the_export_of_a_lived_in_member_holds_every_category_as_json_and_
     assert {r["role"] for r in data["referrals"]} == {"referrer", "invitee"}
     assert data["purchases"][0]["order_id"] == "PRIV-ORDER-1"
     assert data["posts"][0]["title"] == "我家的酸面包"
+    assert [d["content"] for d in data["share_draft"]] == [{"values": {"title": "周末想做的贝果"}}]
+    (seen,) = data["post_views"]
+    assert (seen["post_title"], seen["source"]) == ("收纳小妙招", "FEED")
+    assert seen["day"] == (clock.now() - timedelta(days=35)).astimezone(SHANGHAI).date().isoformat()
+    assert seen["seen_at"] == (clock.now() - timedelta(days=35)).isoformat()
 
 
 async def test_another_member_and_an_expired_export_are_not_found(
