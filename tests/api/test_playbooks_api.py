@@ -138,7 +138,6 @@ async def test_the_list_costs_the_same_statements_for_one_playbook_or_five(
     assert [p["treatment"]["reactivated"] for p in listed] == [1] * 5
 
 
-
 async def test_the_lift_over_the_holdout_and_its_interval(
     collaborators: Collaborators, gql: GraphQLClient
 ) -> None:
