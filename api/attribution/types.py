@@ -53,7 +53,8 @@ class AttributionRow:
     )
     buyers: int = strawberry.field(description="Distinct members credited under last touch.")
     viewers: int = strawberry.field(
-        description="Distinct members who saw the row's tagged posts in the period."
+        description="Distinct members who saw the row's tagged posts from 7 days before the "
+        "period to its end (the sightings its sales can be credited to)."
     )
     conversion_rate: float = strawberry.field(
         description="buyers ÷ viewers, 0–1; 0 without viewers."

@@ -46,9 +46,9 @@ class Dimension(StrEnum):
 @dataclass(frozen=True)
 class AttributionRow:
     """One row of the report: GMV in fen under both models (a product's are equal by
-    definition), orders and buyers under last-touch, viewers in the period, and conversion =
-    buyers ÷ viewers. ``key`` is the post's, group's or host's id, or the product's SKU;
-    ``slug`` is the group's (for its link), empty otherwise."""
+    definition), orders and buyers under last-touch, viewers (who saw it from 7 days before the
+    period to its end), and conversion = buyers ÷ viewers. ``key`` is the post's, group's or
+    host's id, or the product's SKU; ``slug`` is the group's (for its link), empty otherwise."""
 
     dimension: Dimension
     key: int | str
@@ -251,13 +251,14 @@ _VIEWER_KEYS = {
 async def _viewers(
     by: Dimension, keys: Sequence[int | str], start: datetime, end: datetime
 ) -> dict[int | str, int]:
-    """Distinct members who saw a tagged post of each key in the period: one statement per
-    ``KEY_CHUNK`` keys."""
+    """Distinct members who saw a tagged post of each key from ``WINDOW`` before the period to
+    its end (``rules.py``: the conversion rate's viewers): one statement per ``KEY_CHUNK`` keys."""
     client = connections.get("default")
     sqlite = client.capabilities.dialect == "sqlite"
     key, joins = _VIEWER_KEYS[by]
     seen_at = PostExposure._meta.fields_map["seen_at"]
-    span = [seen_at.to_db_value(start, PostExposure), seen_at.to_db_value(end, PostExposure)]
+    since = start - WINDOW  # as far back as a sighting can be credited (rules.py)
+    span = [seen_at.to_db_value(since, PostExposure), seen_at.to_db_value(end, PostExposure)]
     counts: dict[int | str, int] = {}
     for part in _slices(keys):
         marks = [("?" if sqlite else f"${n}") for n in range(3, len(part) + 3)]

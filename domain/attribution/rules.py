@@ -14,7 +14,9 @@ Definitions (each figure of the attribution report is one of these):
 - A post's **GMV** is the sum of the values credited to it; its **orders** the sum of the shares
   of orders credited (an order split between two posts counts ½ to each); its **buyers** the
   distinct members with any credit to it; its **conversion rate** buyers ÷ viewers, the distinct
-  members who saw it in the period (0 when nobody did).
+  members who saw it from ``WINDOW`` before the period's start to its end — the sightings that
+  can be credited with the period's orders, so every buyer is a viewer and the rate is at most 1
+  (0 when nobody saw it).
 
 Worked example (the test ``tests/domain/test_attribution_rules.py`` checks these exact values).
 Posts: P1 tagged {BEAN}, P2 tagged {BEAN, MUG}, P3 tagged {FLOUR}. Day 0 is 2026-11-01 00:00 UTC.

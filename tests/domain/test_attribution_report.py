@@ -190,3 +190,18 @@ async def test_post_rows_of_one_kind(collaborators: Collaborators) -> None:
         (p1.id, 0, 25_00),  # its linear share, whatever kind the post seen after it was
     ]
     assert await attribution_by_post(*november, kind=PostKind.PHOTO) == []
+
+
+async def test_a_buyer_who_saw_the_post_before_the_period_counts_among_its_viewers(
+    collaborators: Collaborators,
+) -> None:
+    """From 4 November: member 1's order (4 Nov) counts, the sightings behind it (1 and 3 Nov)
+    fall before the period; the viewers reach back 7 days, so P2 converts 1 of {1, 4}, never
+    1 of {4} (100 % of members who are not the buyer)."""
+    p1, p2, _ = await worked_example(collaborators)
+    rows = await attribution_by_post(date(2026, 11, 4), date(2026, 11, 30))
+    assert [(r.key, r.gmv_last_touch_fen, r.gmv_linear_fen, r.buyers, r.viewers) for r in rows] == [
+        (p2.id, 100_00, 75_00, 1, 2),
+        (p1.id, 0, 25_00, 0, 2),
+    ]
+    assert all(r.conversion_rate <= 1 for r in rows)
