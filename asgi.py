@@ -23,6 +23,7 @@ from bootstrap import build_broker, build_collaborators
 from domain import stores
 from domain.campaigns import live
 from domain.collaborators import Collaborators
+from domain.exposures import services as exposures
 from domain.jobs import (
     EXPOSURES_SECONDS,
     EXPOSURES_TASK,
@@ -90,6 +91,14 @@ def _freeze_what_start_built() -> None:
     gc.freeze()
 
 
+async def _last_push(collaborators: Collaborators) -> None:
+    """The sightings this process still holds, into Redis before it stops."""
+    try:
+        await exposures.push(collaborators)
+    except Exception as error:  # Redis away at shutdown: the last second is lost
+        log.warning("last push of sightings failed: %s", error)
+
+
 def create_app(
     settings: Settings | None = None,
     collaborators: Collaborators | None = None,
@@ -123,6 +132,7 @@ def create_app(
             webhooks = asyncio.create_task(kick_every(broker, WEBHOOKS_TASK, WEBHOOKS_SECONDS))
             sightings = asyncio.create_task(kick_every(broker, EXPOSURES_TASK, EXPOSURES_SECONDS))
             tallies = asyncio.create_task(live.publish_dirty_forever(collaborators.redis))
+            pushes = asyncio.create_task(exposures.push_every(collaborators))
             try:
                 yield
             finally:
@@ -130,6 +140,8 @@ def create_app(
                 webhooks.cancel()
                 sightings.cancel()
                 tallies.cancel()
+                pushes.cancel()
+                await _last_push(collaborators)
                 await broker.shutdown()
                 await collaborators.redis.aclose()
 

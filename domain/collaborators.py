@@ -10,6 +10,7 @@ import httpx
 from redis.asyncio import Redis
 
 from domain.clock import Clock
+from domain.exposures.local import LocalSightings
 from domain.identity.wechat import WechatClient
 from domain.media.storage import ImageStorage, LocalImageStorage
 from domain.safety.provider import ContentSafety
@@ -35,6 +36,8 @@ class Collaborators:
     jobs: JobQueue | None = None
     # How webhook deliveries reach the network (None: httpx's own; a test may hand in another).
     webhook_transport: httpx.AsyncBaseTransport | None = None
+    # Sightings of posts this process recorded and has not pushed to Redis yet.
+    sightings: LocalSightings = field(default_factory=LocalSightings)
     # The cloud moderation provider (none by default) and this process's word matcher.
     safety: ContentSafety = field(default_factory=ContentSafety)
 

@@ -1,15 +1,19 @@
 """Recording that members saw posts, privacy-safe and off the feed's path.
 
-A sighting is one Redis ``HSETNX`` into a buffer keyed by member, post and day (Asia/Shanghai), so
-the first sighting of the day wins and the rest cost nothing; nothing touches the database while a
-page is served. The due jobs move the buffer into ``post_exposure`` in batches (``flush``): the
-buffer is renamed first, so sightings arriving meanwhile start a new one, and a batch a crash left
-behind is picked up by the next run; the table's unique (member, post, day) makes a batch written
-twice count once. Raw exposures are kept ``RAW_RETENTION_DAYS``; after that only the viewers per
-post and day remain (``compact``)."""
+A sighting costs the request a dictionary insert in its process (``domain/exposures/local.py``):
+each web process pushes what it holds into a shared Redis buffer every second (``push``, one
+pipelined ``HSETNX`` per member, post and day, Asia/Shanghai), so the first sighting of the day
+wins and the rest cost nothing, and nothing touches the database while a page is served. The due
+jobs move the buffer into ``post_exposure`` in batches (``flush``, which pushes its own process's
+first): the buffer is renamed, so sightings arriving meanwhile start a new one, and a batch a
+crash left behind is picked up by the next run; the table's unique (member, post, day) makes a
+batch written twice count once. Raw exposures are kept ``RAW_RETENTION_DAYS``; after that only
+the viewers per post and day remain (``compact``)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,18 +27,19 @@ from tortoise.transactions import in_transaction
 from domain.clock import SHANGHAI
 from domain.collaborators import Collaborators
 from domain.columns import column
-from domain.errors import InvalidInputError, RateLimitedError
+from domain.errors import InvalidInputError
 from domain.exposures.models import ExposureSource, PostExposure, PostExposureDay
 from domain.identity.models import Member
 from domain.posts.models import Post, PostStatus
-from domain.ratelimit import Limit, limit_key
+from domain.ratelimit import Limit
 
 BUFFER = "exposures:buffer"
 FLUSHING = "exposures:flushing:"
 MAX_POSTS = 50  # one report: the cards of a page or two
 RAW_RETENTION_DAYS = 90
 BATCH = 1000
-REPORTS = Limit("exposures", 120, 60)  # a minute's reports from one member
+REPORTS = Limit("exposures", 120, 60)  # a minute's reports from one member, per process
+log = logging.getLogger("linli.exposures")
 
 
 def _post_ids(raw: Iterable[int]) -> list[int]:
@@ -51,52 +56,58 @@ def _post_ids(raw: Iterable[int]) -> list[int]:
 async def record(
     c: Collaborators, member: Member, post_ids: Iterable[int], source: ExposureSource
 ) -> int:
-    """The member saw these posts now; returns how many were new for them today. Invalid input
-    (none, more than ``MAX_POSTS``) raises ``InvalidInputError``; a flood ``RateLimitedError``;
-    unknown or unpublished posts are dropped when the buffer is written out. With exposures off
-    (``Settings.exposures_enabled``) the input is still checked, nothing is taken: 0."""
+    """The member saw these posts now; returns how many this process had not held for them
+    today. Invalid input (none, more than ``MAX_POSTS``) raises ``InvalidInputError``; a flood
+    ``RateLimitedError``; unknown or unpublished posts are dropped when the buffer is written out.
+    No I/O: the sightings wait in this process (``domain/exposures/local.py``) until ``push``.
+    With exposures off (``Settings.exposures_enabled``) the input is still checked, nothing is
+    taken: 0."""
     ids = _post_ids(post_ids)
     if not c.settings.exposures_enabled:
         return 0
     now = c.clock.now()
-    entries = [part for post_id in ids for part in _entry(member.id, post_id, source, now)]
-    added = int(
-        await c.redis.eval(
-            _RECORD,
-            2,
-            BUFFER,
-            limit_key(REPORTS, str(member.id)),
-            REPORTS.count,
-            REPORTS.window_seconds,
-            *entries,
-        )
-    )
-    if added < 0:
-        raise RateLimitedError(retry_after_seconds=max(-added - 1, 1))
-    return added
-
-
-# One round trip for a report: the member's count in the window (as ``ratelimit.hit`` keeps it)
-# and, unless past the limit, one HSETNX per post. Returns the posts new today, or -(TTL + 1)
-# when refused.
-_RECORD = """
-local n = redis.call('INCR', KEYS[2])
-if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
-if n > tonumber(ARGV[1]) then return -redis.call('TTL', KEYS[2]) - 1 end
-local added = 0
-for i = 3, #ARGV, 2 do
-  added = added + redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1])
-end
-return added
-"""
+    c.sightings.count_report(member.id, now.timestamp(), REPORTS.count, REPORTS.window_seconds)
+    day, at = _day_and_value(source, now)
+    return c.sightings.add((f"{member.id}:{post_id}:{day}", at) for post_id in ids)
 
 
 async def record_one(c: Collaborators, member: Member, post_id: int) -> None:
-    """The member opened the post's page (no rate limit: one per page served); nothing with
-    exposures off."""
+    """The member opened the post's page (no limit: one per page served); nothing with exposures
+    off. No I/O, as ``record``."""
     if not c.settings.exposures_enabled:
         return
-    await c.redis.hsetnx(BUFFER, *_entry(member.id, post_id, ExposureSource.DETAIL, c.clock.now()))
+    c.sightings.add([_entry(member.id, post_id, ExposureSource.DETAIL, c.clock.now())])
+
+
+PUSH_SECONDS = 1.0
+
+
+async def push(c: Collaborators) -> int:
+    """This process's sightings into the shared Redis buffer, one pipelined round trip (HSETNX:
+    a field another process pushed first keeps its value); returns how many were pushed. If
+    Redis refuses, they are held again for the next push."""
+    entries = c.sightings.take()
+    if not entries:
+        return 0
+    try:
+        async with c.redis.pipeline(transaction=False) as pipe:
+            for field, value in entries.items():
+                pipe.hsetnx(BUFFER, field, value)
+            await pipe.execute()
+    except Exception:
+        c.sightings.give_back(entries)
+        raise
+    return len(entries)
+
+
+async def push_every(c: Collaborators, seconds: float = PUSH_SECONDS) -> None:
+    """One loop per web process (``asgi.py``); the app's shutdown pushes a last time."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await push(c)
+        except Exception as error:  # Redis away: held, and the next round tries again
+            log.warning("pushing sightings failed: %s", error)
 
 
 @dataclass(frozen=True)
@@ -127,10 +138,14 @@ async def record_past(c: Collaborators, sightings: Iterable[PastSighting]) -> in
     return added
 
 
+def _day_and_value(source: ExposureSource, now: datetime) -> tuple[str, str]:
+    return now.astimezone(SHANGHAI).date().isoformat(), f"{source.value}|{int(now.timestamp())}"
+
+
 def _entry(member_id: int, post_id: int, source: ExposureSource, now: datetime) -> tuple[str, str]:
     """The buffer's field (member, post, Shanghai day: one a day) and value (how, when)."""
-    day = now.astimezone(SHANGHAI).date().isoformat()
-    return f"{member_id}:{post_id}:{day}", f"{source.value}|{int(now.timestamp())}"
+    day, value = _day_and_value(source, now)
+    return f"{member_id}:{post_id}:{day}", value
 
 
 def _text(value: bytes | str) -> str:
@@ -172,6 +187,7 @@ async def _write(entries: dict[str, str]) -> int:
 async def flush(c: Collaborators) -> int:
     """Move the buffered sightings into ``post_exposure``; returns how many rows were offered
     (written or already there). Safe to run concurrently and after a crash."""
+    await push(c)  # what this process holds goes with the rest
     batch = FLUSHING + secrets.token_hex(8)
     if await c.redis.exists(BUFFER):
         try:

@@ -15,6 +15,7 @@ from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import InvalidInputError, RateLimitedError
 from domain.exposures import services as exposures
+from domain.exposures.local import LocalSightings
 from domain.exposures.models import ExposureSource, PostExposure, PostExposureDay
 from domain.exposures.queries import viewers
 from domain.jobs import run_due_jobs
@@ -127,6 +128,7 @@ async def test_a_batch_left_by_a_crash_is_written_by_the_next_run_and_counts_onc
     reader, author = await make_member(), await make_member()
     post = await make_post(c, author)
     await exposures.record(c, reader, [post.id], ExposureSource.FEED)
+    await exposures.push(c)
     entries: dict[Any, Any] = await c.redis.hgetall(exposures.BUFFER)
     await exposures.flush(c)
     # A run that wrote its batch and died before deleting it; and one that died before writing.
@@ -148,6 +150,7 @@ async def test_concurrent_runs_write_every_sighting_exactly_once(
     readers = [await make_member() for _ in range(12)]
     for reader in readers:
         await exposures.record(c, reader, [p.id for p in posts], ExposureSource.FEED)
+    await exposures.push(c)
     entries: dict[Any, Any] = await c.redis.hgetall(exposures.BUFFER)
     for n in range(3):  # batches several runs will find at once
         await c.redis.hset(f"{exposures.FLUSHING}left-{n}", mapping=entries)
@@ -220,3 +223,58 @@ async def test_a_flood_of_reports_is_refused_past_the_minutes_limit_and_adds_not
     assert await exposures.flush(c) == 3
     seen = await PostExposure.filter(member_id=reader.id).order_by("post_id")
     assert [row.post_id for row in seen] == [posts[0].id, posts[1].id]  # not the refused one
+
+
+async def test_each_process_holds_its_sightings_until_a_push_and_the_first_pushed_wins(
+    collaborators: Collaborators, clock: FrozenClock
+) -> None:
+    """Two web processes share Redis: a sighting costs neither a round trip; pushed, the same
+    member, post and day keeps the value pushed first."""
+    c = collaborators
+    other = Collaborators(c.settings, c.redis, c.clock, c.wechat)  # a second process
+    reader, author = await make_member(), await make_member()
+    post = await make_post(c, author)
+    await exposures.record(c, reader, [post.id], ExposureSource.FEED)
+    clock.advance(minutes=5)
+    await exposures.record_one(other, reader, post.id)
+    assert await c.redis.exists(exposures.BUFFER) == 0
+    assert await exposures.push(c) == 1 and await exposures.push(other) == 1
+    assert await exposures.push(c) == 0  # nothing held twice
+    assert await exposures.flush(other) == 1
+    (row,) = await PostExposure.filter(member_id=reader.id)
+    assert (row.source, row.seen_at) == (ExposureSource.FEED, clock.now() - timedelta(minutes=5))
+
+
+async def test_a_push_redis_refused_is_held_and_sent_with_the_next(
+    collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = collaborators
+    reader, author = await make_member(), await make_member()
+    posts = [await make_post(c, author, f"帖子{n}") for n in range(2)]
+    await exposures.record(c, reader, [posts[0].id], ExposureSource.FEED)
+
+    def away(*_: object, **__: object) -> object:
+        raise ConnectionError("Redis is away")
+
+    monkeypatch.setattr(c.redis, "pipeline", away)
+    with pytest.raises(ConnectionError):
+        await exposures.push(c)
+    monkeypatch.undo()
+    await exposures.record(c, reader, [posts[1].id], ExposureSource.FEED)
+    assert len(c.sightings) == 2
+    assert await exposures.flush(c) == 2
+
+
+def test_a_process_holds_at_most_its_bound_and_counts_reports_per_window() -> None:
+    held = LocalSightings()
+    assert held.add([("1:1:2026-11-21", "FEED|1"), ("1:1:2026-11-21", "FEED|2")]) == 1
+    assert held.take() == {"1:1:2026-11-21": "FEED|1"} and len(held) == 0
+    held.give_back({"a": "old"})
+    held.add([("a", "new"), ("b", "new")])
+    assert held.take() == {"a": "old", "b": "new"}
+    for n in range(3):
+        held.count_report(7, 120.5 + n, limit=3, window_seconds=60)
+    with pytest.raises(RateLimitedError) as refused:
+        held.count_report(7, 125.0, limit=3, window_seconds=60)
+    assert refused.value.retry_after_seconds == 55
+    held.count_report(7, 180.0, limit=3, window_seconds=60)  # a new window
