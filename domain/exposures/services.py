@@ -1,13 +1,14 @@
 """Recording that members saw posts, privacy-safe and off the feed's path.
 
-A sighting costs the request a dictionary insert in its process (``domain/exposures/local.py``):
-each web process pushes what it holds into a shared Redis buffer every second (``push``, one
-pipelined ``HSETNX`` per member, post and day, Asia/Shanghai), so the first sighting of the day
-wins and the rest cost nothing, and nothing touches the database while a page is served. The due
-jobs move the buffer into ``post_exposure`` in batches (``flush``, which pushes its own process's
-first): the buffer is renamed, so sightings arriving meanwhile start a new one, and a batch a
-crash left behind is picked up by the next run; the table's unique (member, post, day) makes a
-batch written twice count once. Raw exposures are kept ``RAW_RETENTION_DAYS``; after that only
+A sighting costs the request a dictionary insert in its process (``domain/exposures/local.py``,
+one per member, post and day, Asia/Shanghai: the first of the day wins there), and each web
+process pushes what it holds to Redis every second as one batch (``push``); nothing touches the
+database while a page is served. Sightings reported after the fact (``record_past``) go to a
+Redis buffer with ``HSETNX``. The due jobs write every batch into ``post_exposure`` (``flush``,
+which pushes its own process's first; the buffer is renamed into a batch, so sightings arriving
+meanwhile start a new one): a batch a crash left behind is picked up by the next run, and the
+table's unique (member, post, day) makes a sighting in two batches, or a batch written twice,
+count once. Raw exposures are kept ``RAW_RETENTION_DAYS``; after that only
 the viewers per post and day remain (``compact``)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from redis.exceptions import ResponseError
 from tortoise.expressions import F
@@ -38,6 +40,7 @@ FLUSHING = "exposures:flushing:"
 MAX_POSTS = 50  # one report: the cards of a page or two
 RAW_RETENTION_DAYS = 90
 BATCH = 1000
+KEYS_PER_WRITE = 50  # batches merged into one write (a minute of one process's pushes and more)
 REPORTS = Limit("exposures", 120, 60)  # a minute's reports from one member, per process
 log = logging.getLogger("linli.exposures")
 
@@ -83,17 +86,17 @@ PUSH_SECONDS = 1.0
 
 
 async def push(c: Collaborators) -> int:
-    """This process's sightings into the shared Redis buffer, one pipelined round trip (HSETNX:
-    a field another process pushed first keeps its value); returns how many were pushed. If
-    Redis refuses, they are held again for the next push."""
+    """This process's sightings into Redis as one batch for ``flush`` (a single ``HSET`` of a key
+    of its own: one command however many, where an ``HSETNX`` each cost the web process more
+    than the rest of the report); returns how many were pushed. Batches pushed by several
+    processes may hold the same member, post and day: the table's unique key keeps the one
+    written first. If Redis refuses, they are held again for the next push."""
     entries = c.sightings.take()
     if not entries:
         return 0
     try:
-        async with c.redis.pipeline(transaction=False) as pipe:
-            for field, value in entries.items():
-                pipe.hsetnx(BUFFER, field, value)
-            await pipe.execute()
+        batch: dict[Any, Any] = entries  # redis-py's mapping type wants its own key union
+        await c.redis.hset(FLUSHING + "pushed-" + secrets.token_hex(8), mapping=batch)
     except Exception:
         c.sightings.give_back(entries)
         raise
@@ -186,7 +189,9 @@ async def _write(entries: dict[str, str]) -> int:
 
 async def flush(c: Collaborators) -> int:
     """Move the buffered sightings into ``post_exposure``; returns how many rows were offered
-    (written or already there). Safe to run concurrently and after a crash."""
+    (written or already there). Batches read together are merged first, the earliest sighting of
+    a member, post and day winning (a later one would put the sighting after a purchase it came
+    before); across runs the first written stays. Safe to run concurrently and after a crash."""
     await push(c)  # what this process holds goes with the rest
     batch = FLUSHING + secrets.token_hex(8)
     if await c.redis.exists(BUFFER):
@@ -195,14 +200,28 @@ async def flush(c: Collaborators) -> int:
         except ResponseError as error:  # another run renamed it first
             if "no such key" not in str(error).lower():
                 raise
+    keys = [_text(key) async for key in c.redis.scan_iter(match=FLUSHING + "*", count=100)]
     written = 0
-    async for key in c.redis.scan_iter(match=FLUSHING + "*", count=100):
-        raw = await c.redis.hgetall(key)
-        entries = {_text(field): _text(value) for field, value in raw.items()}
-        if entries:
-            written += await _write(entries)
-        await c.redis.delete(key)
+    for at in range(0, len(keys), KEYS_PER_WRITE):
+        group = keys[at : at + KEYS_PER_WRITE]
+        merged: dict[str, str] = {}
+        for key in group:
+            for raw_field, raw_value in (await c.redis.hgetall(key)).items():
+                field, value = _text(raw_field), _text(raw_value)
+                if field not in merged or _moment(value) < _moment(merged[field]):
+                    merged[field] = value  # the day's earliest sighting among the batches
+        if merged:
+            written += await _write(merged)
+        await c.redis.delete(*group)
     return written
+
+
+def _moment(value: str) -> int:
+    """When a buffered sighting happened (its value is ``SOURCE|unix seconds``)."""
+    try:
+        return int(value.rsplit("|", 1)[1])
+    except (IndexError, ValueError):
+        return 2**62  # unreadable: loses to any other; ``_parse`` drops it
 
 
 async def compact(c: Collaborators, now: datetime | None = None) -> int:
