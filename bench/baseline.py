@@ -241,10 +241,12 @@ async def post_detail(request: Request, body: dict[str, Any]) -> Response:
     return Response(orjson.dumps({"data": {"post": post}}), media_type="application/json")
 
 
-ACCOUNT_SQL = "SELECT balance, pending FROM points_account WHERE member_id = $1"
-EXPIRY_SQL = """SELECT expires_at, sum(remaining) AS total FROM points_lot
-WHERE member_id = $1 AND released AND remaining > 0
-GROUP BY expires_at ORDER BY expires_at LIMIT 1"""
+# The product's summary statement (domain/points/queries.py): balances and next expiry in one.
+SUMMARY_SQL = """SELECT a.balance, a.pending, s.expires_at, s.total FROM (SELECT 1 AS one) o
+LEFT JOIN points_account a ON a.member_id = $1
+LEFT JOIN (SELECT expires_at, sum(remaining) AS total FROM points_lot
+    WHERE member_id = $1 AND released AND remaining > 0
+    GROUP BY expires_at ORDER BY expires_at LIMIT 1) s ON 1 = 1"""
 LEDGER_SQL = """SELECT id, amount, balance_after, reason, description, created_at, expires_at
 FROM ledger_entry WHERE member_id = $1 ORDER BY id DESC LIMIT $2"""
 
@@ -260,8 +262,7 @@ async def points(request: Request, body: dict[str, Any]) -> Response:
         viewer = await _viewer(conn, request)
         if viewer is None:
             return error("请先登录")
-        account = await _fetch(conn, ACCOUNT_SQL, viewer)
-        expiry = await _fetch(conn, EXPIRY_SQL, viewer)
+        (summary,) = await _fetch(conn, SUMMARY_SQL, viewer)
         ledger = await _fetch(conn, LEDGER_SQL, viewer, first + 1)
     edges = [
         {
@@ -281,13 +282,13 @@ async def points(request: Request, body: dict[str, Any]) -> Response:
         "viewer": {
             "id": gid("Member", viewer),
             "points": {
-                "balance": account[0]["balance"] if account else 0,
-                "pending": account[0]["pending"] if account else 0,
+                "balance": summary["balance"] or 0,
+                "pending": summary["pending"] or 0,
                 "nextExpiry": {
-                    "amount": int(expiry[0]["total"]),
-                    "expiresAt": expiry[0]["expires_at"].isoformat(),
+                    "amount": int(summary["total"]),
+                    "expiresAt": summary["expires_at"].isoformat(),
                 }
-                if expiry
+                if summary["expires_at"] is not None
                 else None,
                 "ledger": {
                     "edges": edges,

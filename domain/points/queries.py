@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
-from tortoise import connections
-
 from domain.points.models import AdjustmentRequest, CheckIn, LedgerEntry, PointsLot
+from domain.written import mark, rows
 
 
 @dataclass(frozen=True)
@@ -24,31 +23,28 @@ class PointsSummary:
     next_expiry: NextExpiry | None
 
 
-_ACCOUNT_SQL = 'SELECT "balance", "pending" FROM "points_account" WHERE "member_id" = {p}'
-# The earliest expiry date and what is left on it, in one statement.
-_SOONEST_SQL = (
-    'SELECT "expires_at", SUM("remaining") AS "total" FROM "points_lot" '
-    'WHERE "member_id" = {p} AND "released" AND "remaining" > 0 '
-    'GROUP BY "expires_at" ORDER BY "expires_at" LIMIT 1'
+# The balances and the earliest expiry date with what is left on it, in one statement (a
+# member without an account still gets a row: the lots' side, or nothing on either).
+_SUMMARY_SQL = (
+    'SELECT a."balance", a."pending", s."expires_at", s."total" FROM (SELECT 1 AS "one") o '
+    'LEFT JOIN "points_account" a ON a."member_id" = {p}1 '
+    'LEFT JOIN (SELECT "expires_at", SUM("remaining") AS "total" FROM "points_lot" '
+    'WHERE "member_id" = {p}1 AND "released" AND "remaining" > 0 '
+    'GROUP BY "expires_at" ORDER BY "expires_at" LIMIT 1) s ON 1 = 1'
 )
 
 
 async def points_summary(member_id: int) -> PointsSummary:
-    """Two statements written once (every Points and Viewer read runs them; building them
-    through the query builder cost more than running them)."""
-    client = connections.get("default")
-    p = "?" if client.capabilities.dialect == "sqlite" else "$1"
-    account = await client.execute_query_dict(_ACCOUNT_SQL.format(p=p), [member_id])
-    soonest = await client.execute_query_dict(_SOONEST_SQL.format(p=p), [member_id])
+    """One statement written once (every Points and Viewer read runs it; building it through
+    the query builder cost more than running it)."""
+    (row,) = await rows(_SUMMARY_SQL.format(p=mark()), [member_id])
     next_expiry = None
-    if soonest:
-        expires_at = PointsLot._meta.fields_map["expires_at"].to_python_value(
-            soonest[0]["expires_at"]
-        )
-        next_expiry = NextExpiry(int(soonest[0]["total"]), cast(datetime, expires_at))
-    if not account:
+    if row["expires_at"] is not None:
+        expires_at = PointsLot._meta.fields_map["expires_at"].to_python_value(row["expires_at"])
+        next_expiry = NextExpiry(int(row["total"]), cast(datetime, expires_at))
+    if row["balance"] is None:
         return PointsSummary(0, 0, next_expiry)
-    return PointsSummary(int(account[0]["balance"]), int(account[0]["pending"]), next_expiry)
+    return PointsSummary(int(row["balance"]), int(row["pending"]), next_expiry)
 
 
 async def ledger_page(member_id: int, after_id: int | None, first: int) -> list[LedgerEntry]:

@@ -1,0 +1,43 @@
+"""Statements written once, for the hottest writes: the query builder costs more per statement
+than PostgreSQL spends running it, and an UPDATE or INSERT … RETURNING answers in the round
+trip that a read would otherwise need. The text is the same on both backends but for the
+parameter marks (``$1`` on PostgreSQL, ``?1`` on SQLite, which both number)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from tortoise import Model, connections
+
+M = TypeVar("M", bound=Model)
+
+
+def mark() -> str:
+    """The numbered parameter mark of the default connection: ``f"{mark()}1"`` is the first."""
+    return "?" if connections.get("default").capabilities.dialect == "sqlite" else "$"
+
+
+def columns(model: type[Model]) -> str:
+    """Every column of ``model``, quoted, for a RETURNING clause that builds the model."""
+    return ", ".join(f'"{c}"' for c in model._meta.fields_db_projection.values())
+
+
+def db_value(model: type[Model], field: str, value: Any) -> Any:
+    """``value`` as tortoise sends it for the field (on SQLite, a datetime then becomes the
+    text tortoise's adapter writes for every datetime, so comparisons as text hold)."""
+    return model._meta.fields_map[field].to_db_value(value, model)
+
+
+async def rows(sql: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = await connections.get("default").execute_query_dict(
+        sql, list(values)
+    )
+    return found
+
+
+def built(model: type[M], row: dict[str, Any]) -> M:
+    """The model of a row that holds all its columns (``columns``), as a read would build it."""
+    return model._init_from_db(
+        **{column: row[column] for column in model._meta.fields_db_projection.values()}
+    )
