@@ -1,7 +1,9 @@
 """Writing to a points account: every credit, debit, refund and release goes through here, inside
-the caller's ``atomic()`` block. One lock order everywhere: idempotency record → reward or
-redemption → points account → lots. A batch locks all its accounts at once, in member-id order
-(``lock_accounts``), and credits them together (``credit_pending_many``)."""
+the caller's ``atomic()`` block. One lock order everywhere: idempotency record → redemption →
+points account → lots → reward → the member's counter for it (a reward's row, which every
+redemption of it queues on, is taken last so that it is held for the shortest time). A batch
+locks all its accounts at once, in member-id order (``lock_accounts``), and credits them
+together (``credit_pending_many``)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from domain.points.errors import InsufficientPointsError
 from domain.points.ledger import plan_draws
 from domain.points.models import LedgerEntry, LedgerReason, LotDraw, PointsAccount, PointsLot
 from domain.programme.rules import ProgrammeRuleSet
+from domain.written import db_value, mark, rows
 
 _CHUNK = 100  # rows per statement, under SQLite's bound-parameter limit
 
@@ -110,10 +113,47 @@ async def debit(
         raise InsufficientPointsError(balance=account.balance, cost=cost)
     account.balance -= cost
     account.updated_at = now
+    return await _spent(member_id, cost, account.balance, reason, description, key, now)
+
+
+async def spend(
+    member_id: int,
+    cost: int,
+    reason: LedgerReason,
+    description: str,
+    key: str,
+    now: datetime,
+) -> LedgerEntry:
+    """``lock_account`` and ``debit`` in one statement, for a spend that reads nothing of the
+    account first (a redemption): the conditional update takes the account's row lock, held to
+    commit, so this member's draws below are the only ones, and returns the balance it left.
+    The database refuses an overdraft; a member without an account has nothing to spend."""
+    p = mark()
+    left = await rows(
+        f'UPDATE "points_account" SET "balance" = "balance" - {p}1, "updated_at" = {p}2 '  # noqa: S608
+        f'WHERE "member_id" = {p}3 AND "balance" >= {p}1 RETURNING "balance"',
+        [cost, db_value(PointsAccount, "updated_at", now), member_id],
+    )
+    if not left:
+        balance = await column(PointsAccount.filter(member_id=member_id), "balance")
+        raise InsufficientPointsError(balance=int(balance[0]) if balance else 0, cost=cost)
+    return await _spent(member_id, cost, int(left[0]["balance"]), reason, description, key, now)
+
+
+async def _spent(
+    member_id: int,
+    cost: int,
+    balance_after: int,
+    reason: LedgerReason,
+    description: str,
+    key: str,
+    now: datetime,
+) -> LedgerEntry:
+    """The ledger entry of a debit the account row already took, and its draws."""
     entry = await LedgerEntry.create(
         member_id=member_id,
         amount=-cost,
-        balance_after=account.balance,
+        balance_after=balance_after,
         reason=reason,
         description=description,
         idempotency_key=key,

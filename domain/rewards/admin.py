@@ -146,8 +146,9 @@ def _apply(reward: Reward, changes: RewardChanges, image_url: str | None) -> Non
 
 async def _recount_holdings(reward_id: int) -> None:
     """A limit set on a reward that had none: count what each member already holds, so the limit
-    applies to it (redemptions without a limit are not counted as they happen). Under the reward's
-    lock no redemption or cancellation of it is half done."""
+    applies to it (redemptions without a limit are not counted as they happen). A redemption in
+    flight is not counted here: it counts itself after its stock update, which waits for this
+    lock and then reads the limit; a cancellation in flight takes its count back the same way."""
     held = (
         await Redemption.filter(reward_id=reward_id, status__in=LIVE)
         .group_by("member_id")

@@ -14,17 +14,22 @@ from domain.aftercommit import atomic
 from domain.audit import record_change, snapshot
 from domain.collaborators import Collaborators
 from domain.columns import column
-from domain.errors import DomainError, FieldError, InvalidInputError, NotFoundError
+from domain.errors import (
+    FieldError,
+    InvalidInputError,
+    NotFoundError,
+    ServiceBusyError,
+)
 from domain.facts import announce
 from domain.identity.models import Member, Role
 from domain.identity.policies import require_role
 from domain.identity.suspensions import refuse_if_suspended
 from domain.media.services import find_own_image_url
-from domain.points.accounts import debit, lock_account, refund
+from domain.points.accounts import lock_account, refund, spend
 from domain.points.errors import IdempotencyMismatchError
 from domain.points.models import LedgerEntry, LedgerReason
 from domain.ratelimit import Limit, hit_all
-from domain.rewards import queries, rules
+from domain.rewards import rules
 from domain.rewards.errors import (
     AlreadyFulfilledError,
     LimitReachedError,
@@ -44,6 +49,7 @@ from domain.rewards.models import (
 )
 from domain.webhooks.models import EventKind
 from domain.webhooks.outbox import enqueue
+from domain.written import built, columns, db_value, mark, rows
 
 
 @dataclass(frozen=True)
@@ -169,34 +175,49 @@ async def redeem_reward(
     Order: the recorded key answers a replay → the key is claimed → the limits are counted (the
     per-minute redemption limit, and ``count_limits`` when the caller has more) → the redemption
     is made. A retry that arrives while the first request is still in flight waits for it on the
-    key and answers its result, never RATE_LIMITED; a refused limit rolls the claim back."""
+    key and answers its result, never RATE_LIMITED; a refused limit rolls the claim back. An
+    edit of the reward's cost between its read and its stock update undoes the transaction,
+    which is made again at the new cost (the limits counted once)."""
     replay = await replayed_redemption(member, reward_id, quantity, idempotency_key)
     if replay is not None:
         return replay
     refuse_if_suspended(member, c.clock.now())
     key, fingerprint = _record_key(member, idempotency_key), _fingerprint(reward_id, quantity)
-    try:
-        async with atomic():
-            record = await IdempotencyRecord.create(
-                key=key,
-                member=member,
-                operation="redeem",
-                request_hash=fingerprint,
-                created_at=c.clock.now(),
-            )
-            await _count_limits(c, member, count_limits)
-            redemption = await _redeem(c, member, reward_id, quantity, key)
-            record.result_ref = redemption.id
-            await record.save(update_fields=["result_ref"])
-            await enqueue(EventKind.REDEMPTION_CREATED, _event(redemption), c.clock.now())
-            announce(c, _reserved(redemption))
-        return redemption
-    except IntegrityError:
-        # A concurrent request with the same key committed first: answer as it did.
-        replay = await _replay(key, fingerprint)
-        if replay is None:
-            raise
-        return replay
+    counting = True
+    for _ in range(_ATTEMPTS):
+        try:
+            async with atomic():
+                record = await IdempotencyRecord.create(
+                    key=key,
+                    member=member,
+                    operation="redeem",
+                    request_hash=fingerprint,
+                    created_at=c.clock.now(),
+                )
+                if counting:
+                    await _count_limits(c, member, count_limits)
+                    counting = False
+                redemption = await _redeem(c, member, reward_id, quantity, key, record)
+                announce(c, _reserved(redemption))
+            return redemption
+        except _TermsChanged:
+            continue
+        except IntegrityError:
+            # A concurrent request with the same key committed first: answer as it did.
+            replay = await _replay(key, fingerprint)
+            if replay is None:
+                raise
+            return replay
+    raise ServiceBusyError()
+
+
+# A redemption made again when the reward's terms changed under it; an admin editing the same
+# reward this often is not to be outrun.
+_ATTEMPTS = 3
+
+
+class _TermsChanged(Exception):
+    """The reward no longer costs what this redemption read and debited."""
 
 
 # A client retries a write within minutes, hours at most: its key is answered for a day, then
@@ -255,40 +276,108 @@ async def _replay(key: str, fingerprint: str) -> Redemption | None:
 
 
 async def _redeem(
-    c: Collaborators, member: Member, reward_id: int, quantity: int, key: str
+    c: Collaborators,
+    member: Member,
+    reward_id: int,
+    quantity: int,
+    key: str,
+    record: IdempotencyRecord,
 ) -> Redemption:
+    """Every write of a redemption, the stock last. The reward's row is the one all redemptions
+    of it queue on, so it is locked for one round trip and the commit rather than for the whole
+    redemption: its terms are read without a lock, and the stock's conditional update (open
+    now, not retired, enough stock, the cost debited) decides at the end; 0 rows undo the
+    transaction with the reason (a changed cost makes it again), and the per-member limit is
+    counted as the locked row says. Lock order, as in ``cancel_redemption``: idempotency record
+    → points account → lots → reward → the member's counter for it."""
     now = c.clock.now()
-    # One conditional UPDATE decides: open now, not retired, enough stock. It waits for an edit
-    # or a retirement holding the row and judges the committed row; from here the row is ours
-    # until commit, so the cost, limit and name read below are the ones this redemption pays.
-    taken = await Reward.filter(
-        queries.open_for_redemption(now), id=reward_id, stock__gte=quantity
-    ).update(stock=F("stock") - quantity)
-    if not taken:
-        raise await _refusal(reward_id, now)
-    reward = await Reward.get(id=reward_id)
+    seen = await Reward.get_or_none(id=reward_id)
+    if seen is None or not _open(seen, quantity, now):
+        raise await _refusal(reward_id, quantity, now)
+    cost = seen.cost_points * quantity
+    entry = await spend(
+        member.id, cost, LedgerReason.REDEMPTION, f"兑换「{seen.name}」×{quantity}", key, now
+    )
+    redemption = await _reserve(member.id, reward_id, quantity, cost, entry.id, now)
+    record.result_ref = redemption.id
+    await record.save(update_fields=["result_ref"])
+    await enqueue(EventKind.REDEMPTION_CREATED, _event(redemption), now)
+    reward = await _take_stock(seen, quantity, now)
+    if reward is None:
+        raise await _refusal(reward_id, quantity, now)
     if reward.per_member_limit is not None:
         await _count_against_limit(member.id, reward_id, quantity, reward.per_member_limit)
-    account = await lock_account(member.id, now)
-    cost = reward.cost_points * quantity
-    entry = await debit(
-        account, cost, LedgerReason.REDEMPTION, f"兑换「{reward.name}」×{quantity}", key, now
-    )
-    redemption = await Redemption.create(
-        member=member,
-        reward_id=reward_id,
-        quantity=quantity,
-        points_spent=cost,
-        pickup_code=await _unused_pickup_code(),
-        spend_entry=entry,
-        created_at=now,
-    )
     redemption.reward = reward  # read under this redemption's row lock: its stock is current
     return redemption
 
 
-async def _refusal(reward_id: int, now: datetime) -> DomainError:
-    """Why the stock update took nothing: retired, not open now (or no such reward), sold out."""
+def _open(reward: Reward, quantity: int, now: datetime) -> bool:
+    """What the stock update will require of the row, judged on a read (to refuse early)."""
+    return (
+        reward.retired_at is None
+        and rules.is_available(reward.active, reward.available_from, reward.available_until, now)
+        and reward.stock >= quantity
+    )
+
+
+# ``queries.open_for_redemption`` as the stock update's condition, with the cost the redemption
+# debited, written once (the statement runs on every redemption); the refusal tests hold
+# the two to the same rewards.
+_TAKE_STOCK = (
+    'UPDATE "reward" SET "stock" = "stock" - {p}1 '
+    'WHERE "id" = {p}2 AND "stock" >= {p}1 AND "active" AND "retired_at" IS NULL '
+    'AND ("available_from" IS NULL OR "available_from" <= {p}3) '
+    'AND ("available_until" IS NULL OR "available_until" > {p}3) '
+    'AND "cost_points" = {p}4 '
+    "RETURNING {columns}"
+)
+
+
+async def _take_stock(seen: Reward, quantity: int, now: datetime) -> Reward | None:
+    """The reward with ``quantity`` taken from its stock, or None when it is not open now, has
+    too little, or no longer costs what ``seen`` did: the update and the read under its lock in
+    one round trip (the per-member limit is then counted as the locked row says)."""
+    sql = _TAKE_STOCK.format(p=mark(), columns=columns(Reward))
+    values = [quantity, seen.id, db_value(Reward, "available_from", now), seen.cost_points]
+    taken = await rows(sql, values)
+    return built(Reward, taken[0]) if taken else None
+
+
+_RESERVE = (
+    'INSERT INTO "redemption" ("member_id", "reward_id", "quantity", "points_spent", "status", '
+    '"pickup_code", "spend_entry_id", "created_at") '
+    "VALUES ({p}1, {p}2, {p}3, {p}4, {p}5, {p}6, {p}7, {p}8) "
+    'ON CONFLICT ("pickup_code") DO NOTHING RETURNING {columns}'
+)
+
+
+async def _reserve(
+    member_id: int, reward_id: int, quantity: int, cost: int, entry_id: int, now: datetime
+) -> Redemption:
+    """The redemption with a pickup code no other holds: a drawn code already in use inserts
+    nothing (the unique index decides, waiting for an uncommitted holder) and another is drawn."""
+    sql = _RESERVE.format(p=mark(), columns=columns(Redemption))
+    created = db_value(Redemption, "created_at", now)
+    for _ in range(10):
+        values = [
+            member_id,
+            reward_id,
+            quantity,
+            cost,
+            RedemptionStatus.RESERVED.value,
+            rules.new_pickup_code(),
+            entry_id,
+            created,
+        ]
+        made = await rows(sql, values)
+        if made:
+            return built(Redemption, made[0])
+    raise RuntimeError("no free pickup code after 10 draws")
+
+
+async def _refusal(reward_id: int, quantity: int, now: datetime) -> Exception:
+    """Why the stock update took nothing: retired, not open now (or no such reward), sold out;
+    else the cost changed since the redemption read it (it is made again)."""
     reward = await Reward.get_or_none(id=reward_id)
     if reward is not None and reward.retired_at is not None:
         return RewardRetiredError()
@@ -296,7 +385,9 @@ async def _refusal(reward_id: int, now: datetime) -> DomainError:
         reward.active, reward.available_from, reward.available_until, now
     ):
         return NotFoundError("这件好物不存在或未在兑换期")
-    return RewardSoldOutError()
+    if reward.stock < quantity:
+        return RewardSoldOutError()
+    return _TermsChanged()
 
 
 async def _count_against_limit(member_id: int, reward_id: int, quantity: int, limit: int) -> None:
@@ -310,14 +401,6 @@ async def _count_against_limit(member_id: int, reward_id: int, quantity: int, li
         raise LimitReachedError(f"每人限兑 {limit} 件")
 
 
-async def _unused_pickup_code() -> str:
-    for _ in range(10):
-        code = rules.new_pickup_code()
-        if not await Redemption.filter(pickup_code=code).exists():
-            return code
-    raise RuntimeError("no free pickup code after 10 draws")
-
-
 async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int) -> Redemption:
     """Before fulfilment only: points come back to the lots they left, stock goes back."""
     redemption = await Redemption.get_or_none(id=redemption_id, member_id=member.id)
@@ -325,18 +408,12 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
         raise NotFoundError()
     now = c.clock.now()
     async with atomic():
+        # The lock order of a redemption: the account, then the reward, then the counter.
         won = await Redemption.filter(id=redemption_id, status=RedemptionStatus.RESERVED).update(
             status=RedemptionStatus.CANCELLED, cancelled_at=now
         )
         if not won:
             raise NotCancellableError()
-        await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + redemption.quantity)
-        # Counted only while the reward has a limit (the count is rebuilt when one is set).
-        await RedemptionCounter.filter(
-            member_id=member.id,
-            reward_id=redemption.reward_id,
-            count__gte=redemption.quantity,
-        ).update(count=F("count") - redemption.quantity)
         account = await lock_account(member.id, now)
         spent = await LedgerEntry.get(id=redemption.spend_entry_id)
         await refund(
@@ -348,6 +425,13 @@ async def cancel_redemption(c: Collaborators, member: Member, redemption_id: int
             now,
         )
         await enqueue(EventKind.REDEMPTION_CANCELLED, _event(redemption), now)
+        await Reward.filter(id=redemption.reward_id).update(stock=F("stock") + redemption.quantity)
+        # Counted only while the reward has a limit (the count is rebuilt when one is set).
+        await RedemptionCounter.filter(
+            member_id=member.id,
+            reward_id=redemption.reward_id,
+            count__gte=redemption.quantity,
+        ).update(count=F("count") - redemption.quantity)
     return await Redemption.get(id=redemption_id).select_related("reward")
 
 

@@ -21,11 +21,12 @@ from web.ids import encode_id
 # document asks for with the viewer's flag (the compiled path: no card, no cover).
 LIKE_POST = 5
 
-# The token; the key's record (none yet) and its claim; the stock's conditional update and the
-# reward read under that lock; the account created if missing and locked, its conditional
-# debit, the ledger entry, the lots to draw from, one lot drawn, the draw; a pickup code not in
-# use, the redemption, the key's result; the payload's balance and next expiry.
-REDEEM_REWARD = 17
+# The token; the key's record (none yet) and its claim; the reward's terms (read unlocked); the
+# account's conditional debit returning the balance it left, the ledger entry, the lots to draw
+# from, one lot drawn, the draw; the redemption with a pickup code not in use (one insert), the
+# key's result; last, the stock's conditional update returning the reward it locked (held for
+# that round trip and the commit); the payload's balance with the next expiry.
+REDEEM_REWARD = 13
 
 # After commit, outside the write's transaction: a like that makes a milestone count (1, 10,
 # 100) reads the post's earlier milestone notices, then the author's notice is folded in (the
@@ -75,4 +76,4 @@ async def test_redeem_reward_sends_its_pinned_statements(
         again = await gql(op("RedeemReward"), variables, token)
     assert again["data"]["redeemReward"]["redemption"] == answer["redemption"]
     # A replay: the token, the key's record, its redemption joined to the reward, the points.
-    assert len(replayed) == 5, "\n".join(replayed)
+    assert len(replayed) == 4, "\n".join(replayed)

@@ -23,7 +23,7 @@ from domain.points.reconcile import reconcile
 from domain.rewards import admin as rewards_admin
 from domain.rewards import services as rewards
 from domain.rewards.errors import RewardRetiredError
-from domain.rewards.models import Redemption, Reward
+from domain.rewards.models import Redemption, RedemptionCounter, Reward
 from domain.stores import as_busy
 from tests.domain.events_helpers import make_event, seats_consistent
 from tests.domain.points_helpers import fund, make_reward
@@ -264,3 +264,38 @@ async def test_a_capacity_raise_racing_registrations_never_double_books_and_keep
     # Everyone promoted arrived on the waitlist before everyone still waiting.
     promoted = [r for r in rows if r.status == RegistrationStatus.CONFIRMED and r.waitlist_position]
     assert all((p.waitlist_position or 0) < (waiting[0].waitlist_position or 0) for p in promoted)
+
+
+async def test_a_limit_set_under_redemptions_in_flight_counts_each_of_them(
+    collaborators: Collaborators,
+) -> None:
+    """A redemption reads the reward's terms without a lock and takes the stock last. Here six
+    read "no limit", do their writes and queue behind an admin who sets a limit of 2 (and
+    recounts what members hold, without them): each counts against the limit its locked row
+    holds, so three are refused and every counter equals what its member holds."""
+    members = [await make_member() for _ in range(3)]
+    reward = await make_reward(collaborators, cost=1, stock=100)
+    for member in members:
+        await fund(collaborators, member, 50)
+        await rewards.redeem_reward(collaborators, member, reward.id, 1, f"before-{member.id:05d}")
+    change = rewards_admin.RewardChanges(per_member_limit=2)
+    in_flight = [
+        rewards.redeem_reward(collaborators, member, reward.id, 1, f"flight-{member.id}-{n}")
+        for member in members
+        for n in range(2)
+    ]
+
+    edit = rewards_admin.update_reward(collaborators, await admin(), reward.id, change)
+
+    done, redeemed = await queued_behind_a_lock(
+        reward.id, edit, asyncio.gather(*in_flight, return_exceptions=True)
+    )
+
+    assert isinstance(done, Reward), done
+    assert not unexpected(redeemed), unexpected(redeemed)
+    assert sum(isinstance(r, Redemption) for r in redeemed) == 3  # one more each, to the limit
+    for member in members:
+        held = await Redemption.filter(member_id=member.id, reward_id=reward.id).count()
+        counter = await RedemptionCounter.get(member_id=member.id, reward_id=reward.id)
+        assert held == counter.count == 2
+    assert (await reconcile()).clean

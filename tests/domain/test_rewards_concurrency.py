@@ -85,3 +85,39 @@ async def test_fifty_concurrent_retries_of_one_key_redeem_once_under_a_limit_of_
     assert await Redemption.all().count() == 1 and (await Reward.get(id=reward.id)).stock == 4
     assert (await PointsAccount.get(member_id=member.id)).balance == 70
     assert (await reconcile()).clean
+
+
+def _unthrottled(collaborators: Collaborators) -> Collaborators:
+    limits = Limits(redemptions_per_minute=100_000)
+    return replace(collaborators, settings=replace(collaborators.settings, limits=limits))
+
+
+async def test_redemptions_and_cancellations_of_one_reward_racing_never_deadlock(
+    collaborators: Collaborators,
+) -> None:
+    """A redemption takes the member's account before the reward's row, and so does a
+    cancellation: twelve members each redeeming and cancelling at once, on one reward, finish
+    without a deadlock or a lost write."""
+    c = _unthrottled(collaborators)
+    members = [await make_member() for _ in range(12)]
+    reward = await make_reward(c, cost=5, stock=1000)
+    held: list[Redemption] = []
+    for member in members:
+        await fund(c, member, 200)
+        held.append(await services.redeem_reward(c, member, reward.id, 1, f"held-{member.id:05d}"))
+    work = []
+    for member, redemption in zip(members, held, strict=True):
+        work.append(services.cancel_redemption(c, member, redemption.id))
+        for n in range(3):
+            work.append(services.redeem_reward(c, member, reward.id, 2, f"more-{member.id}-{n}"))
+
+    results = await asyncio.gather(*work, return_exceptions=True)
+
+    failures = [r for r in results if isinstance(r, BaseException)]
+    assert not failures, failures[:3]
+    live = await Redemption.filter(reward_id=reward.id, status="RESERVED").count()
+    assert live == 12 * 3
+    assert (await Reward.get(id=reward.id)).stock == 1000 - 12 * 3 * 2
+    for member in members:
+        assert (await PointsAccount.get(member_id=member.id)).balance == 200 - 3 * 2 * 5
+    assert (await reconcile()).clean
