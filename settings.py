@@ -225,7 +225,10 @@ def load_settings() -> Settings:
         webhooks_allow_private=_flag("WEBHOOKS_ALLOW_PRIVATE"),
         trusted_proxy_count=int(_env("TRUSTED_PROXY_COUNT", "0")),
         media_dir=Path(_env("MEDIA_DIR", str(data_dir / "media"))).resolve(),
-        limits=Limits(login_per_minute=int(_env("LOGIN_PER_MINUTE", "10"))),
+        limits=Limits(
+            login_per_minute=int(_env("LOGIN_PER_MINUTE", "10")),
+            redemptions_per_minute=int(_env("REDEMPTIONS_PER_MINUTE", "5")),
+        ),
         stores=load_store_limits(),
         persisted_queries=_persisted_mode(_env("PERSISTED_QUERIES", "open")),
         persisted_query_max_bytes=int(_env("PERSISTED_QUERY_MAX_BYTES", str(16 * 1024))),

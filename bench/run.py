@@ -204,6 +204,7 @@ def serve(name: str, args: list[str], port: int, env: dict[str, str]) -> Iterato
 
 @dataclass
 class Sample:
+    requests: int
     rps: float
     p50_ms: float
     p99_ms: float
@@ -246,6 +247,7 @@ def wrk(server: Server, workload: str, connections: int, seconds: int, data: Pat
     done = json.loads(line)
     requests = max(1, done["requests"])
     return Sample(
+        requests=int(done["requests"]),
         rps=done["requests"] / (done["duration_us"] / 1e6),
         p50_ms=done["p50_us"] / 1000,
         p99_ms=done["p99_us"] / 1000,
@@ -256,6 +258,7 @@ def wrk(server: Server, workload: str, connections: int, seconds: int, data: Pat
 
 def median(samples: list[Sample]) -> Sample:
     return Sample(
+        requests=int(statistics.median(s.requests for s in samples)),
         rps=statistics.median(s.rps for s in samples),
         p50_ms=statistics.median(s.p50_ms for s in samples),
         p99_ms=statistics.median(s.p99_ms for s in samples),
@@ -292,7 +295,7 @@ async def count_statements(
     from bench import baseline
     from settings import load_settings, tortoise_config
 
-    os.environ.update(DATABASE_URL=database_url, REDIS_URL=redis_url)
+    os.environ.update(DATABASE_URL=database_url, REDIS_URL=redis_url, **UNREACHED_LIMITS)
     settings = load_settings()
     collaborators = bootstrap.build_collaborators(settings)
     app = asgi.create_app(settings, collaborators, manage_stores=False)
@@ -434,6 +437,28 @@ async def stock_agrees(database_url: str) -> bool:
     return not bad
 
 
+# The per-member limits are counted as always but never reached: at 5 redemptions a minute per
+# member, 1,000 members' tokens would turn most RedeemReward requests into quick RATE_LIMITED
+# answers, and the rate would measure refusals.
+UNREACHED_LIMITS = {"REDEMPTIONS_PER_MINUTE": "100000000", "MUTATIONS_PER_MINUTE": "100000000"}
+
+
+async def redemptions_made(database_url: str) -> int:
+    """Redemptions of the big-stock reward so far: every RedeemReward answer should add one."""
+    import asyncpg
+
+    from bench.generate import BIG_STOCK_REWARD
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        made = await conn.fetchval(
+            "SELECT count(*) FROM redemption WHERE reward_id = $1", BIG_STOCK_REWARD
+        )
+    finally:
+        await conn.close()
+    return int(made)
+
+
 async def register_live(port: int, feed: dict[str, Any]) -> None:
     import httpx
 
@@ -492,6 +517,7 @@ def run_all(args: Any) -> None:
         "BENCH_DATABASE_URL": args.database_url,
         "SECRET_KEY": "bench-secret-key-not-for-production",
         "LOG_LEVEL": "WARNING",
+        **UNREACHED_LIMITS,
     }
     workers = ["--workers", str(args.workers)]
     selected = [w for w in WORKLOADS if not args.only or w.name in args.only]
@@ -508,18 +534,25 @@ def run_all(args: Any) -> None:
         for result in results:
             w = result.workload
             sides = [product, base] if w.baseline else [product]
+            made_before = asyncio.run(redemptions_made(args.database_url))
+            answered = 0
             for side in sides:  # warm-up, not counted
-                wrk(side, w.name, args.connections, 2, data)
+                answered += wrk(side, w.name, args.connections, 2, data).requests
             for _ in range(args.repeat):
                 for side in sides:
                     sample = wrk(side, w.name, args.connections, args.duration, data)
+                    answered += sample.requests
                     (result.product if side is product else result.baseline).append(sample)
             if w.check == "likes":
                 checked, bad = asyncio.run(like_counts_agree(args.database_url))
                 result.note = f"like_count = COUNT(*) on {checked - bad}/{checked} posts liked"
             if w.check == "stock":
                 agrees = asyncio.run(stock_agrees(args.database_url))
-                result.note = f"stock = initial − redeemed: {'yes' if agrees else 'NO'}"
+                made = asyncio.run(redemptions_made(args.database_url)) - made_before
+                result.note = (
+                    f"stock = initial − redeemed: {'yes' if agrees else 'NO'}; "
+                    f"{made:,} redemptions made for {answered:,} answers"
+                )
             m = median(result.product)
             print(f"{w.name}: {m.rps:,.0f} req/s, p99 {m.p99_ms:.1f} ms", file=sys.stderr)
     text = table(results)

@@ -78,9 +78,25 @@ class ValueScope:
 
     async def fill_all(self, run: Run, values: Sequence[Value]) -> None:
         """Every value of a list at once, as graphql-core resolves a list's async fields: the
-        loads of one DataLoader in the same tick are one batch (one statement for the page)."""
-        if self.reads and values:
+        loads of one DataLoader in the same tick are one batch (one statement for the page).
+        Where no read of the values waits for anything (``settles``), they are filled one after
+        another, without a task each."""
+        if not self.reads or not values:
+            return
+        if self.settles():
+            for value in values:
+                await self.fill(run, value)
+        else:
             await asyncio.gather(*(self.fill(run, value) for value in values))
+
+    def settles(self) -> bool:
+        """Whether every read only picks from the value itself (a read says so with a
+        ``settles`` callable; a domain read or a loader has none)."""
+        return all(getattr(read, "settles", _waits)() for read in self.reads)
+
+
+def _waits() -> bool:
+    return False
 
 
 Scope = TableScope | ValueScope

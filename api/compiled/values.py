@@ -62,6 +62,8 @@ class Read:
                 await child_scope.fill(run, child)
                 value.found[key] = child
 
+        if read is None:  # the value's own attribute: settles when its own reads do
+            fill.settles = child_scope.settles  # type: ignore[attr-defined]
         parent.reads.append(fill)
         if many:
             return lambda value: [shape(child) for child in value.found[key]]

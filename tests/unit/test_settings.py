@@ -17,6 +17,16 @@ def test_the_login_limit_defaults_to_ten_and_can_be_set(
     assert load_settings().limits.login_per_minute == 25
 
 
+def test_the_redemption_limit_defaults_to_five_and_can_be_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("REDEMPTIONS_PER_MINUTE", raising=False)
+    assert load_settings().limits.redemptions_per_minute == 5
+    monkeypatch.setenv("REDEMPTIONS_PER_MINUTE", "12")
+    assert load_settings().limits.redemptions_per_minute == 12
+
+
 def test_the_product_link_defaults_to_the_mall_page_and_must_name_the_sku(
     monkeypatch: pytest.MonkeyPatch, tmp_path: object
 ) -> None:
