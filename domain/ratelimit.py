@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from domain.errors import RateLimitedError
 
@@ -21,27 +24,43 @@ def limit_key(limit: Limit, subject: str) -> str:
     return f"rl:{limit.name}:{subject}"
 
 
+# KEYS: one counter per limit; ARGV: each counter's window in seconds. Every counter is
+# incremented (its window starts at its first hit) and answers its count and seconds left.
+_HIT = """
+local counted = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[i], 'NX')
+  counted[2 * i - 1] = count
+  counted[2 * i] = redis.call('TTL', key)
+end
+return counted
+"""
+_HIT_SHA = hashlib.sha1(_HIT.encode(), usedforsecurity=False).hexdigest()  # Redis's name
+
+
 async def hit(redis: Redis, limit: Limit, subject: str) -> None:
     """Count one attempt by ``subject``; raise ``RateLimitedError`` past ``limit.count``."""
-    key = limit_key(limit, subject)
-    async with redis.pipeline(transaction=True) as pipe:
-        pipe.incr(key)
-        pipe.expire(key, limit.window_seconds, nx=True)
-        pipe.ttl(key)
-        count, _, ttl = await pipe.execute()
-    if int(count) > limit.count:
-        raise RateLimitedError(retry_after_seconds=max(int(ttl), 1))
+    await hit_all(redis, [(limit, subject)])
 
 
 async def hit_all(redis: Redis, checks: list[tuple[Limit, str]]) -> None:
-    """Count against every limit first, so a flood is counted on each key, then refuse."""
+    """Count against every limit first, so a flood is counted on each key, then refuse (with
+    the longest wait). One script counts them all in one round trip: every mutation passes
+    here, and a MULTI pipeline of three commands per limit cost more than the rest of a like."""
+    if not checks:
+        return
+    keys = [limit_key(limit, subject) for limit, subject in checks]
+    windows = [limit.window_seconds for limit, _ in checks]
+    try:
+        counted: Any = await redis.evalsha(_HIT_SHA, len(keys), *keys, *windows)
+    except NoScriptError:  # a restarted Redis forgot it: EVAL loads it again
+        counted = await redis.eval(_HIT, len(keys), *keys, *windows)
     refused: RateLimitedError | None = None
-    for limit, subject in checks:
-        try:
-            await hit(redis, limit, subject)
-        except RateLimitedError as error:
-            if refused is None or error.retry_after_seconds > refused.retry_after_seconds:
-                refused = error
+    for i, (limit, _) in enumerate(checks):
+        count, ttl = int(counted[2 * i]), int(counted[2 * i + 1])
+        if count > limit.count and (refused is None or ttl > refused.retry_after_seconds):
+            refused = RateLimitedError(retry_after_seconds=max(ttl, 1))
     if refused is not None:
         raise refused
 
