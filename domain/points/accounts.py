@@ -16,7 +16,7 @@ from domain.points.errors import InsufficientPointsError
 from domain.points.ledger import plan_draws
 from domain.points.models import LedgerEntry, LedgerReason, LotDraw, PointsAccount, PointsLot
 from domain.programme.rules import ProgrammeRuleSet
-from domain.written import db_value, mark, rows
+from domain.written import built, columns, db_value, mark, rows
 
 _CHUNK = 100  # rows per statement, under SQLite's bound-parameter limit
 
@@ -150,34 +150,58 @@ async def _spent(
     now: datetime,
 ) -> LedgerEntry:
     """The ledger entry of a debit the account row already took, and its draws."""
-    entry = await LedgerEntry.create(
-        member_id=member_id,
-        amount=-cost,
-        balance_after=balance_after,
-        reason=reason,
-        description=description,
-        idempotency_key=key,
-        created_at=now,
-    )
+    values = [
+        member_id,
+        -cost,
+        balance_after,
+        db_value(LedgerEntry, "pending", False),
+        reason.value,
+        description,
+        key,
+        db_value(LedgerEntry, "created_at", now),
+    ]
+    made = await rows(_SPENT.format(p=mark(), columns=columns(LedgerEntry)), values)
+    entry = built(LedgerEntry, made[0])
     await _draw_lots(member_id, entry, cost)
     return entry
 
 
+_SPENT = (
+    'INSERT INTO "ledger_entry" ("member_id", "amount", "balance_after", "pending", "reason", '
+    '"description", "idempotency_key", "created_at") '
+    "VALUES ({p}1, {p}2, {p}3, {p}4, {p}5, {p}6, {p}7, {p}8) RETURNING {columns}"
+)
+
+
+# The draws of every spend, written once (``domain.written``): through the query builder these
+# three statements cost a fifth of a redemption's CPU.
+_LOTS = (
+    'SELECT "id", "remaining" FROM "points_lot" '
+    'WHERE "member_id" = {p}1 AND "released" AND "remaining" > 0 ORDER BY "expires_at", "id"'
+)
+_DRAW = (
+    'UPDATE "points_lot" SET "remaining" = "remaining" - {p}1 '
+    'WHERE "id" = {p}2 AND "remaining" >= {p}1 RETURNING "id"'
+)
+
+
 async def _draw_lots(member_id: int, entry: LedgerEntry, cost: int) -> None:
     """Oldest-expiring lots first; the account row lock makes this member's draws sequential."""
-    lots = (
-        await PointsLot.filter(member_id=member_id, released=True, remaining__gt=0)
-        .order_by("expires_at", "id")
-        .values_list("id", "remaining")
-    )
-    draws = plan_draws([(int(i), int(r)) for i, r in lots], cost)
+    p = mark()
+    lots = await rows(_LOTS.format(p=p), [member_id])
+    draws = plan_draws([(int(lot["id"]), int(lot["remaining"])) for lot in lots], cost)
     for lot_id, take in draws:
-        moved = await PointsLot.filter(id=lot_id, remaining__gte=take).update(
-            remaining=F("remaining") - take
-        )
-        if moved != 1:
+        if not await rows(_DRAW.format(p=p), [take, lot_id]):
             raise RuntimeError(f"lot {lot_id} changed under an account lock")
-    await LotDraw.bulk_create([LotDraw(entry=entry, lot_id=i, amount=t) for i, t in draws])
+    for first in range(0, len(draws), _CHUNK):
+        chunk = draws[first : first + _CHUNK]
+        values = ", ".join(
+            f"({p}{3 * i + 1}, {p}{3 * i + 2}, {p}{3 * i + 3})" for i in range(len(chunk))
+        )
+        await rows(
+            f'INSERT INTO "lot_draw" ("entry_id", "lot_id", "amount") VALUES {values}',  # noqa: S608
+            [value for lot_id, take in chunk for value in (entry.id, lot_id, take)],
+        )
 
 
 async def refund(

@@ -49,7 +49,7 @@ from domain.rewards.models import (
 )
 from domain.webhooks.models import EventKind
 from domain.webhooks.outbox import enqueue
-from domain.written import built, columns, db_value, mark, rows
+from domain.written import built, by_unique, columns, db_value, mark, rows
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ async def _count_limits(c: Collaborators, member: Member, more: LimitCounter | N
 
 
 async def _replay(key: str, fingerprint: str) -> Redemption | None:
-    record = await IdempotencyRecord.get_or_none(key=key)
+    record = await by_unique(IdempotencyRecord, "key", key)
     if record is None:
         return None
     if record.request_hash != fingerprint:
@@ -291,7 +291,7 @@ async def _redeem(
     counted as the locked row says. Lock order, as in ``cancel_redemption``: idempotency record
     → points account → lots → reward → the member's counter for it."""
     now = c.clock.now()
-    seen = await Reward.get_or_none(id=reward_id)
+    seen = await by_unique(Reward, "id", reward_id)
     if seen is None or not _open(seen, quantity, now):
         raise await _refusal(reward_id, quantity, now)
     cost = seen.cost_points * quantity
