@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import binascii
 from base64 import b64decode, b64encode
+from functools import lru_cache
 
 from domain.errors import FieldError, InvalidInputError
 
@@ -58,6 +59,8 @@ def decode_required_id(raw: str, type_name: str, field: str) -> int:
     return pk
 
 
+@lru_cache(maxsize=16384)
 def encode_id(type_name: str, pk: int) -> str:
-    """The spelling strawberry's ``relay.GlobalID`` gives: base64 of ``Type:pk``."""
+    """The spelling strawberry's ``relay.GlobalID`` gives: base64 of ``Type:pk``. Kept for the
+    ids most in view (a feed page spells sixty of them, the same ones for every reader)."""
     return b64encode(f"{type_name}:{pk}".encode()).decode()

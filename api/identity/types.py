@@ -54,7 +54,10 @@ class Tier(Enum):
 
 def tier_of(value: str | None) -> Tier | None:
     """A member's stored tier as the enum; null for none or one this schema does not know."""
-    return Tier(value) if value in Tier.__members__ else None
+    return _TIERS.get(value) if value is not None else None
+
+
+_TIERS: dict[str, Tier] = {tier.name: tier for tier in Tier}  # stored as the name
 
 
 def roles_of(stored: list[str]) -> list[Role]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Annotated, Any
 
 import strawberry
@@ -53,8 +54,10 @@ def feed_key(after: str | None) -> queries.FeedKey | None:
     return featured, when, post_id
 
 
+@lru_cache(maxsize=16384)
 def feed_cursor(featured: bool, published_at: datetime | None, post_id: int) -> str:
-    """A feed row's cursor: its (featured, published_at, id) sort key."""
+    """A feed row's cursor: its (featured, published_at, id) sort key (kept for the posts most
+    in view: every reader of a page gets the same twenty)."""
     if published_at is None:  # not in the feed: a cursor that sorts with the oldest
         featured, published_at = False, datetime.min
     return encode_cursor(featured, published_at.isoformat(), post_id)
