@@ -4,8 +4,8 @@ report. Counters move in the same transaction as the rows they count."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
@@ -57,6 +57,7 @@ from domain.safety.services import remember_rejected_images, screen
 from domain.search.index import index_after_commit
 from domain.webhooks.models import EventKind
 from domain.webhooks.outbox import enqueue
+from domain.written import db_value, mark, rows
 
 MAX_IMAGES = 9
 
@@ -278,45 +279,52 @@ async def _open_for_replies(post_id: int, member_id: int) -> Post:
 async def like_post(c: Collaborators, member: Member, post_id: int) -> None:
     """One like per member; liking twice changes nothing. Callers read the post they show."""
     author_id, title = await _likeable(post_id, member.id)
-    try:
-        async with atomic():
-            await PostLike.create(post_id=post_id, member=member, created_at=c.clock.now())
-            count = await _count_like(post_id)
-            announce(c, PostLiked(post_id, member.id, count, author_id, title))
-    except IntegrityError:
-        pass  # liked already: one like per member
+    async with atomic():
+        if not await _liked(post_id, member.id, c.clock.now()):
+            return  # liked already: one like per member
+        count = await _count_like(post_id)
+        announce(c, PostLiked(post_id, member.id, count, author_id, title))
+
+
+# The statements of a like, the hottest write, written once (``domain.written``).
+_LIKEABLE = (
+    'SELECT p."author_id", p."title", g."archived_at" FROM "post" p '
+    'LEFT JOIN "interest_group" g ON g."id" = p."group_id" '
+    'WHERE p."id" = {p}1 AND p."status" = {p}2 AND {visible}'
+)
+_LIKE = (
+    'INSERT INTO "post_like" ("post_id", "member_id", "created_at") VALUES ({p}1, {p}2, {p}3) '
+    'ON CONFLICT ("post_id", "member_id") DO NOTHING RETURNING "id"'
+)
+_COUNT_LIKE = (
+    'UPDATE "post" SET "like_count" = "like_count" + 1 WHERE "id" = {p}1 RETURNING "like_count"'
+)
 
 
 async def _likeable(post_id: int, member_id: int) -> tuple[int, str]:
     """``_open_for_replies`` reading only what a like needs (the author and title its fact
-    carries): a like is the hottest write, and building a post and its group costs more than
-    the statement."""
-    client = connections.get("default")
-    p = "?" if client.capabilities.dialect == "sqlite" else "$"
-    sql = (
-        f'SELECT p."author_id", p."title", g."archived_at" FROM "post" p '  # noqa: S608
-        f'LEFT JOIN "interest_group" g ON g."id" = p."group_id" '
-        f'WHERE p."id" = {p}1 AND p."status" = {p}2 AND {visible_sql("p", f"{p}3")}'
-    )
-    rows = await client.execute_query_dict(sql, [post_id, PostStatus.PUBLISHED.value, member_id])
-    if not rows:
+    carries): building a post and its group costs more than the statement."""
+    p = mark()
+    sql = _LIKEABLE.format(p=p, visible=visible_sql("p", f"{p}3"))
+    found = await rows(sql, [post_id, PostStatus.PUBLISHED.value, member_id])
+    if not found:
         raise NotFoundError()
-    if rows[0]["archived_at"] is not None:
+    if found[0]["archived_at"] is not None:
         raise GroupArchivedError()
-    return int(rows[0]["author_id"]), str(rows[0]["title"])
+    return int(found[0]["author_id"]), str(found[0]["title"])
+
+
+async def _liked(post_id: int, member_id: int, now: datetime) -> bool:
+    """The like recorded, or False when the member had liked the post already (the unique
+    pair decides, waiting for an uncommitted like of the same pair)."""
+    values = [post_id, member_id, db_value(PostLike, "created_at", now)]
+    return bool(await rows(_LIKE.format(p=mark()), values))
 
 
 async def _count_like(post_id: int) -> int:
     """The counter's update, returning the count it made: under the row's lock each like sees
     its own number (what the like milestones are decided on, with no statement more)."""
-    client = connections.get("default")
-    p = "?" if client.capabilities.dialect == "sqlite" else "$1"
-    rows = await client.execute_query_dict(
-        f'UPDATE "post" SET "like_count" = "like_count" + 1 WHERE "id" = {p} '  # noqa: S608
-        'RETURNING "like_count"',
-        [post_id],
-    )
-    return int(rows[0]["like_count"])
+    return int((await rows(_COUNT_LIKE.format(p=mark()), [post_id]))[0]["like_count"])
 
 
 async def unlike_post(c: Collaborators, member: Member, post_id: int) -> None:
