@@ -59,7 +59,7 @@ def decode_required_id(raw: str, type_name: str, field: str) -> int:
     return pk
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=16384, typed=True)
 def encode_id(type_name: str, pk: int) -> str:
     """The spelling strawberry's ``relay.GlobalID`` gives: base64 of ``Type:pk``. Kept for the
     ids most in view (a feed page spells sixty of them, the same ones for every reader)."""

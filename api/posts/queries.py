@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -54,12 +54,17 @@ def feed_key(after: str | None) -> queries.FeedKey | None:
     return featured, when, post_id
 
 
-@lru_cache(maxsize=16384)
 def feed_cursor(featured: bool, published_at: datetime | None, post_id: int) -> str:
-    """A feed row's cursor: its (featured, published_at, id) sort key (kept for the posts most
-    in view: every reader of a page gets the same twenty)."""
+    """A feed row's cursor: its (featured, published_at, id) sort key."""
     if published_at is None:  # not in the feed: a cursor that sorts with the oldest
         featured, published_at = False, datetime.min
+    return _spelled(featured, published_at, published_at.utcoffset(), post_id)
+
+
+@lru_cache(maxsize=16384, typed=True)
+def _spelled(featured: bool, published_at: datetime, offset: timedelta | None, post_id: int) -> str:
+    """Kept for the posts most in view (every reader of a page gets the same twenty). The
+    offset is part of the key: equal instants in two zones are spelled apart."""
     return encode_cursor(featured, published_at.isoformat(), post_id)
 
 

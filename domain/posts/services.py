@@ -316,9 +316,13 @@ async def _likeable(post_id: int, member_id: int) -> tuple[int, str]:
 
 async def _liked(post_id: int, member_id: int, now: datetime) -> bool:
     """The like recorded, or False when the member had liked the post already (the unique
-    pair decides, waiting for an uncommitted like of the same pair)."""
+    pair decides, waiting for an uncommitted like of the same pair). A post deleted since it
+    was read is not there to like."""
     values = [post_id, member_id, db_value(PostLike, "created_at", now)]
-    return bool(await rows(_LIKE.format(p=mark()), values))
+    try:
+        return bool(await rows(_LIKE.format(p=mark()), values))
+    except IntegrityError as error:  # the post's foreign key: it went away
+        raise NotFoundError() from error
 
 
 async def _count_like(post_id: int) -> int:
