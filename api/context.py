@@ -67,7 +67,6 @@ class Context:
     member: Member | None
     token: AuthToken | None
     client_ip: str
-    loaders: Loaders = field(default_factory=Loaders)
     # graphql-transport-ws: the connection_init payload (the access token rides in it).
     connection_params: dict[str, object] | None = None
     # What went wrong before execution (the token lookup while the database is down): the
@@ -77,3 +76,15 @@ class Context:
     # for (the error), when it then left the request to the general path: that path's count is
     # this one, taken once (``api/permissions.py::hit_mutation_limit``), not a second.
     counted_mutation: RateLimitedError | bool | None = None
+    _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def loaders(self) -> Loaders:
+        """Made at the first resolver that batches (a compiled plan's request needs none)."""
+        if self._loaders is None:
+            self._loaders = Loaders()
+        return self._loaders
+
+    @loaders.setter
+    def loaders(self, fresh: Loaders) -> None:
+        self._loaders = fresh

@@ -30,6 +30,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.compiled import CompiledOperations
+from api.compiled.sql import Database
 from api.context import Context
 from api.errors import masked_error, request_error_body
 from api.over_http import (
@@ -194,34 +195,49 @@ class GraphQLApp(GraphQL[Context, None]):
         """A plain POST of a registered operation that a compiled plan covers is answered here,
         before strawberry's request handling (most hot requests); anything else, or anything the
         plan does not cover, goes the general way with the same context and the same resolved
-        document, so nothing is authenticated, counted or registered twice."""
+        document, so nothing is authenticated, counted or registered twice. A request a plan may
+        answer authenticates on the pooled connection its plan then reads on (or gives back
+        before its domain reads, which take their own)."""
         data = await _plain_post(request, self)
         if data is None:
             return await self.run(request)
-        context = await self.get_context(request, Response())
-        if context.failure is None:
-            result = await self._resolved_and_compiled(request, context, data)
-            if result is not None:
-                processed = await self.process_result(request, result)
-                return Response(self.encode_json(processed), media_type=JSON)
+        resolved = await self._resolved(request, data)
+        db = None
+        if isinstance(resolved, GraphQLRequestData):
+            request.state.resolved = resolved
+            settings = request.app.state.collaborators.settings
+            plan = self.compiled.plan_for(resolved, "POST", settings)
+            db = Database() if plan is not None else None
+        try:
+            context = await self.get_context(request, Response(), db)
+            if context.failure is None:
+                if isinstance(resolved, ExecutionResult):
+                    result: ExecutionResult | None = resolved
+                else:
+                    result = await self.compiled.execute(resolved, context, "POST", db)
+                if result is not None:
+                    processed = await self.process_result(request, result)
+                    return Response(self.encode_json(processed), media_type=JSON)
+        finally:
+            if db is not None:
+                await db.release()  # a plan that ran gave it back already
         return await self.run(request, context=context)
 
-    async def _resolved_and_compiled(
-        self, request: Request, context: Context, data: GraphQLRequestData
-    ) -> ExecutionResult | None:
-        """What ``execute_single`` would answer before the general execution, else None (the
-        resolved document is kept for it)."""
-        settings = context.collaborators.settings
-        resolved = await self.persisted.resolve(
-            context.collaborators.redis, data, context.client_ip, settings
-        )
+    async def _resolved(
+        self, request: Request, data: GraphQLRequestData
+    ) -> GraphQLRequestData | ExecutionResult:
+        """The request's document (a persisted one looked up), or the error to answer with:
+        what ``execute_single`` would find before the general execution."""
+        collaborators: Collaborators = request.app.state.collaborators
+        settings = collaborators.settings
+        ip = client_ip(request, settings.trusted_proxy_count)
+        resolved = await self.persisted.resolve(collaborators.redis, data, ip, settings)
         if isinstance(resolved, ExecutionResult):
             return resolved
         refused = refuse_bad_strings(resolved, settings.graphql_max_string_chars)
         if refused is not None:
             return ExecutionResult(data=None, errors=[refused])
-        request.state.resolved = resolved
-        return await self.compiled.execute(resolved, context, "POST")
+        return resolved
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -260,10 +276,14 @@ class GraphQLApp(GraphQL[Context, None]):
         return processed
 
     async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
+        self,
+        request: Request | WebSocket,
+        response: Response | WebSocket,
+        db: Database | None = None,
     ) -> Context:
-        """The signed-in member, read before execution. A failure here (the database is down)
-        is kept and answered as the masked error, not raised past the error masking."""
+        """The signed-in member, read before execution (on ``db``'s connection, held from here
+        to the compiled plan's end, when given). A failure here (the database is down) is kept
+        and answered as the masked error, not raised past the error masking."""
         collaborators: Collaborators = request.app.state.collaborators
         context = Context(
             request=request,
@@ -273,8 +293,12 @@ class GraphQLApp(GraphQL[Context, None]):
             client_ip=client_ip(request, collaborators.settings.trusted_proxy_count),
         )
         try:
+            read = None
+            if db is not None:
+                await db.hold()
+                read = db.rows if db.connection is not None else None
             found = await services.authenticate(
-                collaborators, bearer_token(request), TokenKind.ACCESS
+                collaborators, bearer_token(request), TokenKind.ACCESS, read
             )
         except Exception as error:
             if as_busy(error) is not None:
@@ -322,15 +346,9 @@ class GraphQLApp(GraphQL[Context, None]):
             return ExecutionResult(data=None, errors=[masked_error(context.failure)])
         resolved = getattr(request.state, "resolved", None)
         if resolved is None:  # not seen by ``answer``'s compiled plans yet
-            settings = context.collaborators.settings
-            found = await self.persisted.resolve(
-                context.collaborators.redis, request_data, context.client_ip, settings
-            )
+            found = await self._resolved(request, request_data)
             if isinstance(found, ExecutionResult):
                 return found
-            refused = refuse_bad_strings(found, settings.graphql_max_string_chars)
-            if refused is not None:
-                return ExecutionResult(data=None, errors=[refused])
             if compiled := await self.compiled.execute(found, context, request_adapter.method):
                 return compiled
             resolved = found

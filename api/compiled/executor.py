@@ -38,7 +38,7 @@ from api.compiled.sql import Database, Run, Unsupported
 from api.compiled.writes import WRITES
 from api.context import Context
 from api.persisted import CONTRACT_DIR, contract_documents
-from settings import Limits
+from settings import Limits, Settings
 
 log = logging.getLogger("linli.graphql.compiled")
 
@@ -177,19 +177,28 @@ class CompiledOperations:
                 log.debug("%s stays on the general path: %s", name, reason)
         return plans
 
-    async def execute(
-        self, data: GraphQLRequestData, context: Context, method: str
-    ) -> ExecutionResult | None:
-        """The plan's answer, or None for the general path (no plan for this document, another
-        operation named, variables graphql-core refuses, or anything the plan does not cover)."""
+    def plan_for(self, data: GraphQLRequestData, method: str, settings: Settings) -> Plan | None:
+        """The plan that may answer ``data`` (None: the general path answers): a registered
+        document, the operation it names, a method that may run it, compiled plans switched on."""
         plan = self.plans.get(data.query) if data.query is not None else None
-        if plan is None or method not in ("GET", "POST") or context.failure is not None:
+        if plan is None or method not in ("GET", "POST") or not settings.graphql_compiled:
             return None
         if plan.writes and method != "POST":  # a GET changes nothing: the general path refuses
             return None
-        if not context.collaborators.settings.graphql_compiled:
-            return None
         if data.operation_name is not None and data.operation_name != plan.name:
+            return None
+        return plan
+
+    async def execute(
+        self, data: GraphQLRequestData, context: Context, method: str, db: Database | None = None
+    ) -> ExecutionResult | None:
+        """The plan's answer, or None for the general path (no plan for this document, another
+        operation named, variables graphql-core refuses, or anything the plan does not cover).
+        ``db``: the request's database access, when it holds the connection already."""
+        if context.failure is not None:
+            return None
+        plan = self.plan_for(data, method, context.collaborators.settings)
+        if plan is None:
             return None
         inputs = data.variables if data.variables is not None else {}
         if not isinstance(inputs, dict):
@@ -200,7 +209,7 @@ class CompiledOperations:
         if isinstance(coerced, list):
             return None
         member = context.member
-        run = Run(Database(), coerced.coerced, member.id if member else None, context)
+        run = Run(db or Database(), coerced.coerced, member.id if member else None, context)
         try:
             answer = await plan.answer(run)
         except Fallthrough:

@@ -47,11 +47,35 @@ class Database:
         self.client: BaseDBAsyncClient = connections.get("default")
         self.sqlite = self.client.capabilities.dialect == "sqlite"
         self.connection: Any = None
+        self._held: Any = None  # the acquisition ``hold`` made, until ``release``
+
+    async def hold(self) -> None:
+        """On PostgreSQL, acquire the pooled connection now (before the plan runs: the request's
+        authentication reads on it too); the plan's ``connected`` block then uses it and gives
+        it back at its end, and ``release`` gives it back if no plan ran."""
+        if self.sqlite or self._held is not None:
+            return
+        held = self.client.acquire_connection()
+        self.connection = await held.__aenter__()
+        self._held = held
+
+    async def release(self) -> None:
+        held, self._held, self.connection = self._held, None, None
+        if held is not None:
+            await held.__aexit__(None, None, None)
 
     @asynccontextmanager
     async def connected(self, wanted: bool = True) -> AsyncIterator[None]:
         """On PostgreSQL, one pooled connection (or the transaction's) for all of a request's
         statements, instead of one acquire and release per statement."""
+        if self._held is not None and not wanted:  # its reads take their own connections
+            await self.release()
+        if self._held is not None:
+            try:
+                yield
+            finally:
+                await self.release()
+            return
         if self.sqlite or not wanted:
             yield
             return

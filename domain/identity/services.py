@@ -35,6 +35,7 @@ from domain.identity.passwords import hash_password, verify_password
 from domain.identity.suspensions import is_suspended
 from domain.identity.tags import lock_offered_tags
 from domain.identity.tokens import (
+    Rows,
     TokenPair,
     find_live_token,
     find_refresh_token,
@@ -252,9 +253,11 @@ async def log_out(c: Collaborators, token: AuthToken) -> None:
 
 
 async def authenticate(
-    c: Collaborators, raw_token: str | None, kind: TokenKind
+    c: Collaborators, raw_token: str | None, kind: TokenKind, read: Rows | None = None
 ) -> tuple[Member, AuthToken] | None:
-    token = await find_live_token(raw_token, kind, c.clock.now(), with_member=True)
+    """The live token's member and the token; ``read``: run its one statement on a connection
+    the caller holds (the compiled path's, so a request acquires one connection, not two)."""
+    token = await find_live_token(raw_token, kind, c.clock.now(), with_member=True, read=read)
     if token is None:
         return None
     member: Member = token.member  # read with the token, one statement

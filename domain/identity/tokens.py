@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-
-from tortoise import connections
+from typing import Any
 
 from domain.identity.models import AuthToken, Member, TokenKind
+from domain.written import db_value, mark, rows
 
 
 def hash_token(raw: str) -> str:
@@ -57,14 +58,22 @@ async def issue_token_pair(
     return TokenPair(access, refresh, now + timedelta(seconds=access_seconds))
 
 
+Rows = Callable[[str, list[Any]], Awaitable[list[dict[str, Any]]]]
+
+
 async def find_live_token(
-    raw: str | None, kind: TokenKind, now: datetime, with_member: bool = False
+    raw: str | None,
+    kind: TokenKind,
+    now: datetime,
+    with_member: bool = False,
+    read: Rows | None = None,
 ) -> AuthToken | None:
-    """The live token ``raw`` is, with its member joined in the same statement when asked."""
+    """The live token ``raw`` is, with its member joined in the same statement when asked;
+    ``read`` runs that statement on a connection the caller holds (else the default one's)."""
     if not raw:
         return None
     if with_member:
-        return await _live_token_with_member(hash_token(raw), kind, now)
+        return await _live_token_with_member(hash_token(raw), kind, now, read or rows)
     query = AuthToken.filter(
         token_hash=hash_token(raw), kind=kind, revoked_at__isnull=True, expires_at__gt=now
     )
@@ -72,32 +81,31 @@ async def find_live_token(
 
 
 @cache
-def _token_with_member_sql(dialect: str) -> str:
+def _token_with_member_sql(mark: str) -> str:
     """The statement ``AuthToken.filter(...).select_related("member").first()`` sends, written
     once: every request authenticates with it, and building it through the query builder each
     time cost about as much as the rest of a Feed page."""
-    columns = [
+    selected = [
         f'{alias}."{column}" AS "{alias}.{column}"'
         for alias, model in (("t", AuthToken), ("m", Member))
         for column in model._meta.fields_db_projection.values()
     ]
-    p1, p2, p3 = ("?", "?", "?") if dialect == "sqlite" else ("$1", "$2", "$3")
     return (
-        f'SELECT {", ".join(columns)} FROM "{AuthToken._meta.db_table}" t '  # noqa: S608
+        f'SELECT {", ".join(selected)} FROM "{AuthToken._meta.db_table}" t '  # noqa: S608
         f'LEFT JOIN "{Member._meta.db_table}" m ON m."id" = t."member_id" '
-        f'WHERE t."token_hash" = {p1} AND t."kind" = {p2} AND t."revoked_at" IS NULL '
-        f'AND t."expires_at" > {p3} LIMIT 1'
+        f'WHERE t."token_hash" = {mark}1 AND t."kind" = {mark}2 AND t."revoked_at" IS NULL '
+        f'AND t."expires_at" > {mark}3 LIMIT 1'
     )
 
 
-async def _live_token_with_member(digest: str, kind: TokenKind, now: datetime) -> AuthToken | None:
-    client = connections.get("default")
-    expires = AuthToken._meta.fields_map["expires_at"].to_db_value(now, AuthToken)
-    sql = _token_with_member_sql(client.capabilities.dialect)
-    rows = await client.execute_query_dict(sql, [digest, kind.value, expires])
-    if not rows:
+async def _live_token_with_member(
+    digest: str, kind: TokenKind, now: datetime, read: Rows
+) -> AuthToken | None:
+    sql = _token_with_member_sql(mark())
+    found = await read(sql, [digest, kind.value, db_value(AuthToken, "expires_at", now)])
+    if not found:
         return None
-    row = rows[0]
+    row = found[0]
     token = AuthToken._init_from_db(
         **{column: row[f"t.{column}"] for column in AuthToken._meta.fields_db_projection.values()}
     )

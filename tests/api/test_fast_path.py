@@ -10,11 +10,17 @@ from typing import Any
 
 import httpx
 import pytest
+from tortoise import connections
 
 from api.http import GraphQLApp
 from api.persisted import PersistedQueries, contract_documents, document_hash
+from domain.collaborators import Collaborators
 from domain.identity import services as identity
+from domain.posts.models import PostLike
+from tests.api.test_groups_api import token_for
 from tests.api.test_persisted_queries import LEADERBOARD, VARIABLES, persisted, sha
+from tests.api.test_posts_api import make_post
+from tests.factories import make_member
 
 FEED = contract_documents()["Feed"]
 FEED_BODY = {"variables": {"first": 5}, "extensions": persisted(document_hash(FEED))}
@@ -69,3 +75,48 @@ async def test_a_refusal_before_execution_is_answered_early_in_the_negotiated_ty
     assert runs == []
     assert answer.headers["content-type"] == "application/graphql-response+json"
     assert answer.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+
+
+def acquisitions(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], Any]:
+    """Counts the default connection's acquisitions; also gives its asyncpg pool."""
+    db = connections.get("default")
+    calls: list[int] = []
+    original = type(db).acquire_connection
+
+    def acquire(self: Any) -> Any:
+        calls.append(1)
+        return original(self)
+
+    monkeypatch.setattr(type(db), "acquire_connection", acquire)
+    return calls, db._pool
+
+
+@pytest.mark.postgres_only
+async def test_a_signed_in_feed_reads_its_token_and_its_page_on_one_pooled_connection(
+    client: httpx.AsyncClient, collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader = await make_member()
+    post = await make_post(collaborators, await make_member())
+    await PostLike.create(post=post, member=reader, created_at=collaborators.clock.now())
+    bearer = {"authorization": f"Bearer {await token_for(collaborators, reader)}"}
+    calls, pool = acquisitions(monkeypatch)
+    answer = await client.post("/graphql", json=FEED_BODY, headers=bearer)
+    (edge,) = answer.json()["data"]["feed"]["edges"]
+    assert edge["node"]["viewerHasLiked"] is True  # the token was read: the reader is known
+    assert len(calls) == 1
+    assert pool.get_idle_size() == pool.get_size()  # and given back
+
+
+@pytest.mark.postgres_only
+async def test_a_plan_that_does_not_run_gives_the_held_connection_back_before_the_general_path(
+    client: httpx.AsyncClient, collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bearer = {"authorization": f"Bearer {await token_for(collaborators, await make_member())}"}
+    calls, pool = acquisitions(monkeypatch)
+    runs = counted(monkeypatch, GraphQLApp, "run")
+    refused = {**FEED_BODY, "variables": {"first": "二十"}}  # graphql-core refuses the variable
+    answer = await client.post("/graphql", json=refused, headers=bearer)
+    assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert len(runs) == 1
+    assert len(calls) == 1  # held for the plan, which refused before reading
+    assert pool.get_idle_size() == pool.get_size()
