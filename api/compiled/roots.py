@@ -63,7 +63,10 @@ class Feed:
             except ClientError as error:
                 raise Fallthrough(str(error)) from error
             params, viewer = _started(statement, run)
-            where = [f"{status} = {params.add(PostStatus.PUBLISHED.value)}"]
+            # The status and the page's size written into the text (a constant, and a checked
+            # int): with either bound, PostgreSQL's generic plan looks dearer than a custom one
+            # and it plans the statement afresh on every execution (~0.35 ms, twice running it).
+            where = [f"{status} = '{PostStatus.PUBLISHED.value}'"]
             where.append(visible_sql("t0", viewer))
             if group_id is not None:
                 where.append(f"{group} = {params.add(group_id)}")
@@ -73,7 +76,7 @@ class Feed:
                 where.append(_after(params, key, f, p, i))
             tail = (
                 f"WHERE {' AND '.join(where)} ORDER BY {f} DESC, {p} DESC, {i} DESC "
-                f"LIMIT {params.add(first + 1)}"
+                f"LIMIT {int(first) + 1}"
             )
             rows = await statement.read(run, tail, params, viewer)
             return Page(rows[:first], len(rows) > first, values["after"] is not None)
