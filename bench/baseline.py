@@ -42,12 +42,16 @@ LEFT JOIN interest_group g ON g.id = p.group_id
 LEFT JOIN member h ON h.id = g.host_id
 WHERE p.status = 'PUBLISHED' {after}
 ORDER BY p.featured DESC, p.published_at DESC, p.id DESC
-LIMIT $1"""
-_LIKED = "EXISTS (SELECT 1 FROM post_like pl WHERE pl.post_id = p.id AND pl.member_id = $2)"
+LIMIT {limit}"""
+_LIKED = "EXISTS (SELECT 1 FROM post_like pl WHERE pl.post_id = p.id AND pl.member_id = $1)"
 # The product's keyset condition: same featured and older (bounded, so the index scan starts at
-# the cursor), or (after a featured row) any not featured.
-_AFTER = """AND ((p.featured = $3 AND p.published_at <= $4 AND (p.published_at < $4
-    OR (p.published_at = $4 AND p.id < $5))) OR ($3 AND NOT p.featured))"""
+# the cursor), and after a featured row any row not featured. Written for the cursor's featured
+# flag, as the product writes it: with the flag bound, the statement's generic plan (which
+# PostgreSQL takes once the page's size is in the text) scans the index from the top.
+_AFTER = """AND (p.featured = $2 AND p.published_at <= $3 AND (p.published_at < $3
+    OR (p.published_at = $3 AND p.id < $4)))"""
+_AFTER_FEATURED = """AND ((p.featured = $2 AND p.published_at <= $3 AND (p.published_at < $3
+    OR (p.published_at = $3 AND p.id < $4))) OR NOT p.featured)"""
 COVERS_SQL = """SELECT pi.post_id, i.storage_key, i.width, i.height FROM post_image pi
 JOIN image i ON i.id = pi.image_id WHERE pi.post_id = ANY($1::int[])
 ORDER BY pi.post_id, pi.position"""
@@ -55,12 +59,14 @@ ORDER BY pi.post_id, pi.position"""
 statements = 0  # sent so far by this process (the bench reads it in-process)
 
 
-def _page_sql(viewer: bool, after: bool) -> str:
+def _page_sql(viewer: bool, after: bool, limit: int, featured: bool = False) -> str:
+    """The page's statement; its size is written into the text, as the product writes it (with
+    a bound LIMIT, PostgreSQL plans the statement afresh on every execution)."""
     liked = _LIKED if viewer else "false"
-    keyset = _AFTER if after else ""
+    keyset = (_AFTER_FEATURED if featured else _AFTER) if after else ""
     if after and not viewer:
-        keyset = keyset.replace("$3", "$2").replace("$4", "$3").replace("$5", "$4")
-    return _PAGE.format(liked=liked, after=keyset)
+        keyset = keyset.replace("$2", "$1").replace("$3", "$2").replace("$4", "$3")
+    return _PAGE.format(liked=liked, after=keyset, limit=int(limit))
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -184,7 +190,7 @@ async def post_detail(request: Request, body: dict[str, Any]) -> Response:
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
         viewer = await _viewer(conn, request)
-        liked = _LIKED if viewer is not None else "false"  # the post is $1, the viewer $2
+        liked = _LIKED.replace("$1", "$2") if viewer is not None else "false"  # post $1, viewer $2
         args: list[Any] = [post_id] + ([viewer] if viewer is not None else [])
         rows = await _fetch(conn, _POST.format(liked=liked), *args)
         if not rows:
@@ -312,12 +318,14 @@ async def feed(request: Request, body: dict[str, Any]) -> Response:
     pool: asyncpg.Pool = request.app.state.pool
     async with pool.acquire() as conn:
         viewer = await _viewer(conn, request)
-        args: list[Any] = [first + 1]
+        args: list[Any] = []
         if viewer is not None:
             args.append(viewer)
-        if after:
-            args.extend(parse_cursor(after))
-        rows = await _fetch(conn, _page_sql(viewer is not None, bool(after)), *args)
+        key = parse_cursor(after) if after else None
+        if key is not None:
+            args.extend(key)
+        sql = _page_sql(viewer is not None, key is not None, first + 1, bool(key and key[0]))
+        rows = await _fetch(conn, sql, *args)
         page = rows[:first]
         covers: dict[int, asyncpg.Record] = {}
         if page:
