@@ -12,20 +12,16 @@ from pypika_tortoise.terms import ValueWrapper
 from pypika_tortoise.utils import format_alias_sql
 from tortoise.expressions import RawSQL
 
-# Not a post of a private group, or the viewer is a member of that group. Written as NOT IN
-# over the private groups the viewer is not in (a group id is never NULL), so PostgreSQL runs
-# it as one hashed subplan per statement instead of planning an anti-join into every reader's
-# joins: the feed's page statement plans in 0.33 ms instead of 0.47 (it is planned afresh on
-# every execution) and runs ~15 % faster.
+# Not a post of a private group, or the viewer is a member of that group.
 VISIBLE_TO_VIEWER = (
-    '({post}."group_id" IS NULL OR {post}."group_id" NOT IN (SELECT vg."id" '
-    'FROM "interest_group" vg WHERE vg."private" AND NOT EXISTS (SELECT 1 '
-    'FROM "group_membership" vm WHERE vm."group_id" = vg."id" AND vm."member_id" = {viewer})))'
+    'NOT EXISTS (SELECT 1 FROM "interest_group" vg WHERE vg."id" = {post}."group_id" '
+    'AND vg."private" AND NOT EXISTS (SELECT 1 FROM "group_membership" vm '
+    'WHERE vm."group_id" = vg."id" AND vm."member_id" = {viewer}))'
 )
 # Nobody signed in: not a post of a private group.
 VISIBLE_TO_ANYONE = (
-    '({post}."group_id" IS NULL OR {post}."group_id" NOT IN (SELECT vg."id" '
-    'FROM "interest_group" vg WHERE vg."private"))'
+    'NOT EXISTS (SELECT 1 FROM "interest_group" vg WHERE vg."id" = {post}."group_id" '
+    'AND vg."private")'
 )
 
 
