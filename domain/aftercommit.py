@@ -38,7 +38,28 @@ async def atomic() -> AsyncIterator[None]:
         ran = _pending.get() or []
     finally:
         _pending.reset(token)
-    for callback in ran:
+    await _run(ran)
+
+
+@asynccontextmanager
+async def single_statement() -> AsyncIterator[None]:
+    """A block whose write is one statement, committed by itself: no BEGIN and COMMIT round
+    trips around it. Its callbacks run when the block ends, or, inside an ``atomic()`` block,
+    when that one commits. Two writes in such a block would not be atomic: that needs ``atomic``."""
+    if _pending.get() is not None:  # inside a transaction: its commit runs them
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        ran = _pending.get() or []
+    finally:
+        _pending.reset(token)
+    await _run(ran)
+
+
+async def _run(callbacks: list[Callback]) -> None:
+    for callback in callbacks:
         try:
             await callback()
         except Exception as error:  # the write committed; the structure is rebuilt on read

@@ -9,7 +9,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from domain.aftercommit import atomic
+from domain.aftercommit import atomic, single_statement
 from domain.collaborators import Collaborators
 from domain.columns import column
 from domain.errors import FieldError, InvalidInputError, NotFoundError, PermissionDeniedError
@@ -278,6 +278,12 @@ async def _open_for_replies(post_id: int, member_id: int) -> Post:
 
 async def like_post(c: Collaborators, member: Member, post_id: int) -> None:
     """One like per member; liking twice changes nothing. Callers read the post they show."""
+    if mark() == "$":  # PostgreSQL: the like is one statement
+        async with single_statement():
+            liked = await _like_at_once(post_id, member.id, c.clock.now())
+            if liked is not None:
+                announce(c, liked)
+        return
     author_id, title = await _likeable(post_id, member.id)
     async with atomic():
         if not await _liked(post_id, member.id, c.clock.now()):
@@ -299,6 +305,42 @@ _LIKE = (
 _COUNT_LIKE = (
     'UPDATE "post" SET "like_count" = "like_count" + 1 WHERE "id" = {p}1 RETURNING "like_count"'
 )
+
+
+# PostgreSQL's like at once: the post read as ``_LIKEABLE`` reads it; the like inserted when
+# the post may take one; the counter moved when the like is new, returning the count it made.
+# Committed by itself, with no BEGIN and COMMIT round trips: what SQLite takes as two statements
+# in a transaction (``_LIKE``, ``_COUNT_LIKE``), which it cannot write as one.
+_LIKE_AT_ONCE = (  # noqa: S608 (constants)
+    'WITH "target" AS ({likeable}), '
+    '"liked" AS (INSERT INTO "post_like" ("post_id", "member_id", "created_at") '
+    'SELECT $1, $3, $4 FROM "target" WHERE "archived_at" IS NULL '
+    'ON CONFLICT ("post_id", "member_id") DO NOTHING RETURNING "post_id"), '
+    '"counted" AS (UPDATE "post" SET "like_count" = "like_count" + 1 '
+    'WHERE "id" IN (SELECT "post_id" FROM "liked") RETURNING "like_count") '
+    'SELECT "author_id", "title", "archived_at", (SELECT "like_count" FROM "counted") AS "count" '
+    'FROM "target"'
+).format(likeable=_LIKEABLE.format(p="$", visible=visible_sql("p", "$3")))
+
+
+async def _like_at_once(post_id: int, member_id: int, now: datetime) -> PostLiked | None:
+    """The like's fact, or None when the member had liked the post already. Raises as
+    ``_likeable`` does; a post deleted since the statement's snapshot is not there to like."""
+    values = [post_id, PostStatus.PUBLISHED.value, member_id, db_value(PostLike, "created_at", now)]
+    try:
+        found = await rows(_LIKE_AT_ONCE, values)
+    except IntegrityError as error:  # the post's foreign key: it went away
+        raise NotFoundError() from error
+    if not found:
+        raise NotFoundError()
+    row = found[0]
+    if row["archived_at"] is not None:
+        raise GroupArchivedError()
+    if row["count"] is None:
+        return None  # liked already: one like per member
+    return PostLiked(
+        post_id, member_id, int(row["count"]), int(row["author_id"]), str(row["title"])
+    )
 
 
 async def _likeable(post_id: int, member_id: int) -> tuple[int, str]:

@@ -19,6 +19,7 @@ from tests.api.compiled_world import Paths
 from tests.api.test_compiled_equivalence import world_for
 from tests.api.test_identity_api import op
 from tests.sqlcount import count_sql
+from tests.stores import ON_POSTGRES
 from web.ids import encode_id, pk_of
 
 
@@ -90,7 +91,8 @@ async def test_a_like_sends_the_pinned_statements(settings: Settings, redis: Red
     """Token with member; the post with its group (open for likes); the like; the counter's
     update; the like notification's aggregate (after commit); the payload's post with only the
     columns asked for and the viewer's flag. The general path reads the whole card and its
-    images instead: one more."""
+    images instead: one more. On PostgreSQL the post's read, the like and the counter are one
+    statement: two fewer on both paths."""
     c, world = await world_for("writes pins", settings, redis)
     paths, token = Paths(c), world.tokens["host"]
     counts = []
@@ -104,7 +106,7 @@ async def test_a_like_sends_the_pinned_statements(settings: Settings, redis: Red
         assert paths.executor.served == served + (app is paths.compiled_app)
         counts.append(len(seen))
         await paths.post(app, {**_like(post), "query": op("UnlikePost")}, token)
-    assert counts == [6, 7]
+    assert counts == ([4, 5] if ON_POSTGRES else [6, 7])
 
 
 async def test_a_new_name_is_on_the_board_at_once(settings: Settings, redis: Redis) -> None:
