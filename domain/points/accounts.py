@@ -129,15 +129,28 @@ async def spend(
     commit, so this member's draws below are the only ones, and returns the balance it left.
     The database refuses an overdraft; a member without an account has nothing to spend."""
     p = mark()
+    updated_at = db_value(PointsAccount, "updated_at", now)
+    entry = _entry_values(member_id, cost, reason, description, key, now)
+    if p == "$":  # PostgreSQL: the debit and its ledger entry in one statement
+        made = await rows(_SPEND.format(columns=columns(LedgerEntry)), [*entry, cost, updated_at])
+        if not made:
+            raise await _insufficient(member_id, cost)
+        spent = built(LedgerEntry, made[0])
+        await _draw_lots(member_id, spent, cost)
+        return spent
     left = await rows(
         f'UPDATE "points_account" SET "balance" = "balance" - {p}1, "updated_at" = {p}2 '  # noqa: S608
         f'WHERE "member_id" = {p}3 AND "balance" >= {p}1 RETURNING "balance"',
-        [cost, db_value(PointsAccount, "updated_at", now), member_id],
+        [cost, updated_at, member_id],
     )
     if not left:
-        balance = await column(PointsAccount.filter(member_id=member_id), "balance")
-        raise InsufficientPointsError(balance=int(balance[0]) if balance else 0, cost=cost)
+        raise await _insufficient(member_id, cost)
     return await _spent(member_id, cost, int(left[0]["balance"]), reason, description, key, now)
+
+
+async def _insufficient(member_id: int, cost: int) -> InsufficientPointsError:
+    balance = await column(PointsAccount.filter(member_id=member_id), "balance")
+    return InsufficientPointsError(balance=int(balance[0]) if balance else 0, cost=cost)
 
 
 async def _spent(
@@ -150,26 +163,37 @@ async def _spent(
     now: datetime,
 ) -> LedgerEntry:
     """The ledger entry of a debit the account row already took, and its draws."""
-    values = [
-        member_id,
-        -cost,
-        balance_after,
-        db_value(LedgerEntry, "pending", False),
-        reason.value,
-        description,
-        key,
-        db_value(LedgerEntry, "created_at", now),
-    ]
+    values = [*_entry_values(member_id, cost, reason, description, key, now), balance_after]
     made = await rows(_SPENT.format(p=mark(), columns=columns(LedgerEntry)), values)
     entry = built(LedgerEntry, made[0])
     await _draw_lots(member_id, entry, cost)
     return entry
 
 
+def _entry_values(
+    member_id: int, cost: int, reason: LedgerReason, description: str, key: str, now: datetime
+) -> list[object]:
+    """A spend's ledger entry as ``_ENTRY`` lists its columns, but for the balance it left."""
+    pending = db_value(LedgerEntry, "pending", False)
+    created_at = db_value(LedgerEntry, "created_at", now)
+    return [member_id, -cost, pending, reason.value, description, key, created_at]
+
+
+_ENTRY = (
+    '"member_id", "amount", "pending", "reason", "description", "idempotency_key", "created_at", '
+    '"balance_after"'
+)
 _SPENT = (
-    'INSERT INTO "ledger_entry" ("member_id", "amount", "balance_after", "pending", "reason", '
-    '"description", "idempotency_key", "created_at") '
+    f'INSERT INTO "ledger_entry" ({_ENTRY}) '  # noqa: S608 (constants)
     "VALUES ({p}1, {p}2, {p}3, {p}4, {p}5, {p}6, {p}7, {p}8) RETURNING {columns}"
+)
+# PostgreSQL's spend at once: the account's conditional debit (which takes its row lock, held to
+# commit) and the entry of the balance it left; no row when the balance is short.
+_SPEND = (
+    'WITH "debited" AS (UPDATE "points_account" SET "balance" = "balance" - $8, "updated_at" = $9 '  # noqa: S608
+    'WHERE "member_id" = $1 AND "balance" >= $8 RETURNING "balance") '
+    f'INSERT INTO "ledger_entry" ({_ENTRY}) '
+    'SELECT $1, $2, $3, $4, $5, $6, $7, "balance" FROM "debited" RETURNING {columns}'
 )
 
 
@@ -185,11 +209,27 @@ _DRAW = (
 )
 
 
+# PostgreSQL's draws at once: each lot's conditional update, and a draw recorded for each lot
+# it updated (the caller compares the count).
+_DRAW_ALL = (
+    'WITH "drawn" AS (UPDATE "points_lot" l SET "remaining" = l."remaining" - d."take" '
+    'FROM unnest($1::bigint[], $2::int[]) AS d("lot_id", "take") '
+    'WHERE l."id" = d."lot_id" AND l."remaining" >= d."take" RETURNING l."id", d."take") '
+    'INSERT INTO "lot_draw" ("entry_id", "lot_id", "amount") '
+    'SELECT $3, "id", "take" FROM "drawn" RETURNING "lot_id"'
+)
+
+
 async def _draw_lots(member_id: int, entry: LedgerEntry, cost: int) -> None:
     """Oldest-expiring lots first; the account row lock makes this member's draws sequential."""
     p = mark()
     lots = await rows(_LOTS.format(p=p), [member_id])
     draws = plan_draws([(int(lot["id"]), int(lot["remaining"])) for lot in lots], cost)
+    if p == "$":  # PostgreSQL: every lot's draw and its record in one statement
+        lot_ids, takes = [lot_id for lot_id, _ in draws], [take for _, take in draws]
+        if len(await rows(_DRAW_ALL, [lot_ids, takes, entry.id])) != len(draws):
+            raise RuntimeError(f"lots {lot_ids} changed under an account lock")
+        return
     for lot_id, take in draws:
         if not await rows(_DRAW.format(p=p), [take, lot_id]):
             raise RuntimeError(f"lot {lot_id} changed under an account lock")

@@ -298,9 +298,7 @@ async def _redeem(
     entry = await spend(
         member.id, cost, LedgerReason.REDEMPTION, f"兑换「{seen.name}」×{quantity}", key, now
     )
-    redemption = await _reserve(member.id, reward_id, quantity, cost, entry.id, now)
-    record.result_ref = redemption.id
-    await record.save(update_fields=["result_ref"])
+    redemption = await _reserve(member.id, reward_id, quantity, cost, entry.id, now, record)
     await enqueue(EventKind.REDEMPTION_CREATED, _event(redemption), now)
     reward = await _take_stock(seen, quantity, now)
     if reward is None:
@@ -351,12 +349,31 @@ _RESERVE = (
 )
 
 
+# PostgreSQL notes the redemption on its key in the statement that makes it.
+_RESERVE_NOTED = (
+    'WITH "made" AS ({reserve}), '
+    '"noted" AS (UPDATE "idempotency_record" k SET "result_ref" = "made"."id" FROM "made" '
+    'WHERE k."id" = $9) '
+    'SELECT * FROM "made"'
+)
+
+
 async def _reserve(
-    member_id: int, reward_id: int, quantity: int, cost: int, entry_id: int, now: datetime
+    member_id: int,
+    reward_id: int,
+    quantity: int,
+    cost: int,
+    entry_id: int,
+    now: datetime,
+    record: IdempotencyRecord,
 ) -> Redemption:
-    """The redemption with a pickup code no other holds: a drawn code already in use inserts
-    nothing (the unique index decides, waiting for an uncommitted holder) and another is drawn."""
-    sql = _RESERVE.format(p=mark(), columns=columns(Redemption))
+    """The redemption with a pickup code no other holds, noted on its key's ``record``: a drawn
+    code already in use inserts nothing (the unique index decides, waiting for an uncommitted
+    holder) and another is drawn."""
+    p = mark()
+    reserve = _RESERVE.format(p=p, columns=columns(Redemption))
+    noted = p == "$"
+    sql = _RESERVE_NOTED.format(reserve=reserve) if noted else reserve
     created = db_value(Redemption, "created_at", now)
     for _ in range(10):
         values = [
@@ -368,10 +385,15 @@ async def _reserve(
             rules.new_pickup_code(),
             entry_id,
             created,
+            *([record.id] if noted else []),
         ]
         made = await rows(sql, values)
         if made:
-            return built(Redemption, made[0])
+            redemption = built(Redemption, made[0])
+            record.result_ref = redemption.id
+            if not noted:
+                await record.save(update_fields=["result_ref"])
+            return redemption
     raise RuntimeError("no free pickup code after 10 draws")
 
 
