@@ -7,8 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from api.compiled.shape import Builder, Getter, Page, Scope, Selected, edges_output
-from api.compiled.sql import Row, Unsupported
+from api.compiled.shape import (
+    Builder,
+    Constant,
+    Getter,
+    Page,
+    Scope,
+    Selected,
+    dict_builder,
+    edges_output,
+)
+from api.compiled.sql import Unsupported
 
 
 def connection(
@@ -18,27 +27,19 @@ def connection(
     pairs: list[tuple[str, Callable[[Page], Any]]] = []
     for selected in builder.collect(kind, field.nodes):
         if selected.name == "__typename":
-            pairs.append((selected.key, _constant(kind.name)))
+            pairs.append((selected.key, Constant(kind.name)))
         elif selected.name == "edges":
             pairs.append((selected.key, _edges(_edge(builder, selected, node_scope, cursor))))
         elif selected.name == "pageInfo":
             pairs.append((selected.key, _page_info(builder, selected, cursor)))
         else:
             raise Unsupported(f"{kind.name}.{selected.name}")
-    shape = tuple(pairs)
-
-    def get(page: Page) -> dict[str, Any]:
-        return {key: read(page) for key, read in shape}
-
-    return get
+    built: Callable[[Page], dict[str, Any]] = dict_builder(pairs)
+    return built
 
 
 def _edges(edge: Getter) -> Callable[[Page], list[Any]]:
     return lambda page: [edge(row) for row in page.rows]
-
-
-def _constant(value: str) -> Callable[[Any], str]:
-    return lambda _source: value
 
 
 def _edge(
@@ -48,7 +49,7 @@ def _edge(
     pairs: list[tuple[str, Getter]] = []
     for selected in builder.collect(kind, field.nodes):
         if selected.name == "__typename":
-            pairs.append((selected.key, _constant(kind.name)))
+            pairs.append((selected.key, Constant(kind.name)))
         elif selected.name == "cursor":
             pairs.append((selected.key, cursor))
         elif selected.name == "node":
@@ -56,12 +57,8 @@ def _edge(
             pairs.append((selected.key, node))
         else:
             raise Unsupported(f"{kind.name}.{selected.name}")
-    shape = tuple(pairs)
-
-    def get(row: Row) -> dict[str, Any]:
-        return {key: read(row) for key, read in shape}
-
-    return get
+    built: Getter = dict_builder(pairs)
+    return built
 
 
 def _page_info(
@@ -69,7 +66,7 @@ def _page_info(
 ) -> Callable[[Page], dict[str, Any]]:
     kind = field.object_type()
     readers: dict[str, Callable[[Page], Any]] = {
-        "__typename": _constant(kind.name),
+        "__typename": Constant(kind.name),
         "hasNextPage": lambda page: page.has_next,
         "hasPreviousPage": lambda page: page.has_previous,
         "startCursor": lambda page: cursor(page.rows[0]) if page.rows else None,
@@ -80,9 +77,5 @@ def _page_info(
         if selected.name not in readers:
             raise Unsupported(f"{kind.name}.{selected.name}")
         pairs.append((selected.key, readers[selected.name]))
-    shape = tuple(pairs)
-
-    def get(page: Page) -> dict[str, Any]:
-        return {key: read(page) for key, read in shape}
-
-    return get
+    built: Callable[[Page], dict[str, Any]] = dict_builder(pairs)
+    return built

@@ -23,12 +23,14 @@ from graphql import GraphQLObjectType, GraphQLUnionType
 from api.compiled.roots import published_post
 from api.compiled.shape import (
     Builder,
+    Constant,
     Fallthrough,
     Getter,
     Selected,
     TableScope,
     Value,
     ValueScope,
+    dict_builder,
 )
 from api.compiled.sql import Run, Statement, Unsupported
 from api.errors import as_user_error
@@ -86,7 +88,7 @@ def _success_shape(
     parts: list[tuple[str, Getter]] = []
     for selected in builder.collect(success, field.nodes):
         if selected.name == "__typename":
-            parts.append((selected.key, _typename(success.name)))
+            parts.append((selected.key, Constant(success.name)))
         elif selected.name == "post":
             post = builder.object(
                 selected.object_type(), selected.nodes, TableScope(statement, "t0", Post)
@@ -94,15 +96,7 @@ def _success_shape(
             parts.append((selected.key, post))
         else:
             raise Unsupported(f"{success.name}.{selected.name}")
-
-    def shape(row: dict[str, Any]) -> dict[str, Any]:
-        return {key: get(row) for key, get in parts}
-
-    return shape
-
-
-def _typename(name: str) -> Getter:
-    return lambda _row: name
+    return dict_builder(parts)
 
 
 def _acting_member(run: Run) -> Member:
