@@ -1,8 +1,9 @@
 """The generic shaper: a document's selection set, walked once against the schema, becomes nested
-closures that build the response dict for exactly that selection (response keys in the order
-graphql-core gives them, aliases, ``__typename``, fragments, enum names, custom scalars) from
-plain row dicts. What each field reads is said per type in ``api/compiled/fields.py``; a field a
-type does not say, or a selection the shaper does not know, makes the document Unsupported."""
+functions (each selection's dict one generated dict display, ``dict_builder``) that build the
+response dict for exactly that selection (response keys in the order graphql-core gives them,
+aliases, ``__typename``, fragments, enum names, custom scalars) from plain row dicts. What each
+field reads is said per type in ``api/compiled/fields.py``; a field a type does not say, or a
+selection the shaper does not know, makes the document Unsupported."""
 
 from __future__ import annotations
 
