@@ -3,7 +3,11 @@ caches, job enqueues): derived data never sees a write that rolled back.
 
 A callback that fails (Redis away) does not fail the committed write. The derived structures
 repair themselves: an increment that could not reach Redis leaves its structure marked for a
-rebuild, done when Redis answers again (domain.stores.increment / settle)."""
+rebuild, done when Redis answers again (domain.stores.increment / settle).
+
+A commit whose answer never came (the connection lost after COMMIT was sent) may or may not have
+committed. Its callbacks do not run: each one's ``in_doubt`` counterpart does instead, which
+marks what the callback would have updated for a rebuild from the database."""
 
 from __future__ import annotations
 
@@ -16,7 +20,9 @@ from tortoise.transactions import in_transaction
 
 log = logging.getLogger("linli.aftercommit")
 Callback = Callable[[], Awaitable[None]]
-_pending: ContextVar[list[Callback] | None] = ContextVar("after_commit", default=None)
+# Each callback with what runs instead if the commit's outcome is unknown (None: nothing).
+Pending = list[tuple[Callback, Callback | None]]
+_pending: ContextVar[Pending | None] = ContextVar("after_commit", default=None)
 
 
 @asynccontextmanager
@@ -32,13 +38,19 @@ async def atomic() -> AsyncIterator[None]:
             raise
         return
     token = _pending.set([])
+    committing = False
     try:
         async with in_transaction():
             yield
+            committing = True  # the body is done: leaving the block sends COMMIT
         ran = _pending.get() or []
+    except BaseException:
+        if committing:  # COMMIT failed or its answer was lost: maybe committed, maybe not
+            await _run([doubt for _, doubt in _pending.get() or [] if doubt is not None])
+        raise
     finally:
         _pending.reset(token)
-    await _run(ran)
+    await _run([callback for callback, _ in ran])
 
 
 @asynccontextmanager
@@ -55,7 +67,7 @@ async def single_statement() -> AsyncIterator[None]:
         ran = _pending.get() or []
     finally:
         _pending.reset(token)
-    await _run(ran)
+    await _run([callback for callback, _ in ran])
 
 
 async def _run(callbacks: list[Callback]) -> None:
@@ -66,8 +78,10 @@ async def _run(callbacks: list[Callback]) -> None:
             log.warning("after-commit callback failed: %s: %s", type(error).__name__, error)
 
 
-def after_commit(callback: Callback) -> None:
+def after_commit(callback: Callback, in_doubt: Callback | None = None) -> None:
+    """Run ``callback`` once the enclosing block commits; if its commit's outcome is unknown,
+    run ``in_doubt`` instead (for a derived structure: mark it for a rebuild)."""
     callbacks = _pending.get()
     if callbacks is None:
         raise RuntimeError("after_commit() needs an enclosing atomic() block")
-    callbacks.append(callback)
+    callbacks.append((callback, in_doubt))

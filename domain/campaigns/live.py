@@ -69,6 +69,11 @@ async def record_vote(redis: Redis, campaign_id: int, entry_id: int) -> None:
     await publish_soon(redis, campaign_id)
 
 
+async def doubt_vote(redis: Redis, campaign_id: int) -> None:
+    """A vote whose commit's outcome is unknown: the tally is recounted on its next read."""
+    await stores.mark_incomplete(redis, tally(campaign_id))
+
+
 async def publish_soon(redis: Redis, campaign_id: int) -> None:
     if await redis.set(f"tally:sent:{campaign_id}", "1", px=PUSH_INTERVAL_MS, nx=True):
         await publish(redis, campaign_id)

@@ -278,7 +278,10 @@ async def cast_vote(c: Collaborators, member: Member, entry_id: int) -> VoteCast
             # The entry's counter is the row every voter for it contends on: update it last, so
             # its lock is held only from here to the commit, not through the award.
             await CampaignEntry.filter(id=entry_id).update(vote_count=F("vote_count") + 1)
-            after_commit(lambda: live.record_vote(c.redis, campaign.id, entry_id))
+            after_commit(
+                lambda: live.record_vote(c.redis, campaign.id, entry_id),
+                lambda: live.doubt_vote(c.redis, campaign.id),
+            )
     except IntegrityError as error:
         raise AlreadyVotedError() from error
     return VoteCast(await CampaignEntry.get(id=entry_id), await votes_left(campaign, member.id))

@@ -46,6 +46,12 @@ async def record_earned(redis: Redis, member_id: int, amount: int, at: datetime)
         await stores.increment(redis, board(at), str(member_id), amount)
 
 
+async def doubt_earned(redis: Redis, at: datetime) -> None:
+    """An earning whose commit's outcome is unknown: the month's board is rebuilt from the
+    ledger on its next read, whichever way the commit went."""
+    await stores.mark_incomplete(redis, board(at))
+
+
 async def top(redis: Redis, at: datetime, count: int) -> list[tuple[int, int]]:
     from_database = await stores.heal(redis, board(at), _loader(at))
     if from_database is not None:

@@ -99,7 +99,10 @@ async def _within_daily_cap(c: Collaborators, member_id: int, points: int, cap: 
 def _bump_leaderboard(c: Collaborators, member_id: int, points: int, entry: LedgerEntry) -> None:
     if points > 0 and entry.reason in leaderboard.EARNING_REASONS:
         at = entry.created_at
-        after_commit(lambda: leaderboard.record_earned(c.redis, member_id, points, at))
+        after_commit(
+            lambda: leaderboard.record_earned(c.redis, member_id, points, at),
+            lambda: leaderboard.doubt_earned(c.redis, at),
+        )
 
 
 @dataclass(frozen=True)

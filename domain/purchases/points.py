@@ -48,4 +48,7 @@ async def award_purchase_points(c: Collaborators, purchases: list[Purchase]) -> 
 
 
 def _bump_leaderboard(c: Collaborators, member_id: int, points: int, at: datetime) -> None:
-    after_commit(lambda: leaderboard.record_earned(c.redis, member_id, points, at))
+    after_commit(
+        lambda: leaderboard.record_earned(c.redis, member_id, points, at),
+        lambda: leaderboard.doubt_earned(c.redis, at),
+    )

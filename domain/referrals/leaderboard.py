@@ -18,6 +18,11 @@ async def record_qualified(redis: Redis, referrer_id: int) -> None:
     await stores.increment(redis, BOARD, str(referrer_id), 1)
 
 
+async def doubt_qualified(redis: Redis) -> None:
+    """A qualification whose commit's outcome is unknown: rebuilt on the board's next read."""
+    await stores.mark_incomplete(redis, BOARD)
+
+
 async def top(redis: Redis, count: int) -> list[tuple[int, int]]:
     from_database = await stores.heal(redis, BOARD, qualified_counts)
     if from_database is not None:

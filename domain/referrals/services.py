@@ -91,6 +91,9 @@ async def reward(c: Collaborators, qualified: Qualified) -> None:
     awarded = await award_points(c, qualified.referrer_id, "referral", ref)
     await award_points(c, qualified.invitee_id, "referral", ref)
     referrer_id = qualified.referrer_id
-    after_commit(lambda: leaderboard.record_qualified(c.redis, referrer_id))
+    after_commit(
+        lambda: leaderboard.record_qualified(c.redis, referrer_id),
+        lambda: leaderboard.doubt_qualified(c.redis),
+    )
     points = awarded.amount if awarded else 0
     announce(c, ReferralRewarded(qualified.referral_id, referrer_id, qualified.invitee_id, points))

@@ -61,7 +61,7 @@ def index_after_commit(c: Collaborators, post_id: int) -> None:
     async def index() -> None:
         await index_posts(c, [post_id])
 
-    after_commit(index)
+    after_commit(index, index)  # indexing reads the post as committed, or finds none
 
 
 async def reindex(c: Collaborators, progress: Progress | None = None) -> int:

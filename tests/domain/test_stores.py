@@ -14,6 +14,9 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from tortoise.backends.asyncpg import client as asyncpg_client
+from tortoise.backends.sqlite.client import SqliteTransactionWrapper
+from tortoise.exceptions import OperationalError
 
 from asgi import create_app
 from domain import stores
@@ -161,6 +164,38 @@ async def test_an_increment_that_fails_marks_the_board_for_rebuild_once_redis_an
     assert not await stores.is_complete(redis, board)
     assert await stores.heal(redis, board, _constant({"1": 3})) == {"1": 3}
     assert await redis.hgetall("test:failing") == {"1": "3"}
+
+
+def _commit_then(monkeypatch: pytest.MonkeyPatch, commits: bool) -> None:
+    """Every transaction's COMMIT fails as a cut connection does: after the database committed
+    (its answer lost) or without it committing."""
+    wrapper: Any = asyncpg_client.TransactionWrapper if ON_POSTGRES else SqliteTransactionWrapper
+    commit, rollback = wrapper.commit, wrapper.rollback
+
+    async def cut(self: Any) -> None:
+        await (commit if commits else rollback)(self)
+        raise OperationalError("connection lost while committing")
+
+    monkeypatch.setattr(wrapper, "commit", cut)
+
+
+@pytest.mark.parametrize("committed", [True, False])
+async def test_an_earning_whose_commit_went_unanswered_leaves_the_board_equal_to_the_ledger(
+    collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch, committed: bool
+) -> None:
+    c, now = collaborators, collaborators.clock.now()
+    first, second = await make_member(), await make_member()
+    await _earn(c, first, 10, "before")
+    assert await leaderboard.top(c.redis, now, 10) == [(first.id, 10)]  # a complete board
+
+    _commit_then(monkeypatch, committed)
+    with pytest.raises(OperationalError):
+        await _earn(c, second, 30, "unanswered")
+    monkeypatch.undo()
+
+    board = await leaderboard.top(c.redis, now, 10)
+    assert board == [(int(m), n) for m, n in stores.ranked(await leaderboard.earned_in_month(now))]
+    assert board == ([(second.id, 30), (first.id, 10)] if committed else [(first.id, 10)])
 
 
 async def test_the_one_round_trip_read_answers_only_a_complete_board_and_never_writes(
