@@ -126,8 +126,9 @@ class Derived:
 
 Loader = Callable[[], Awaitable[dict[str, int]]]
 
-# Markers this process could not drop because Redis was away: dropped when it answers again.
-_unsettled: set[str] = set()
+# Structures this process could not mark for a rebuild because Redis was away: marked when it
+# answers again.
+_unsettled: set[Derived] = set()
 
 
 async def increment(redis: Redis, derived: Derived, member: str, amount: int) -> bool:
@@ -143,7 +144,7 @@ async def increment(redis: Redis, derived: Derived, member: str, amount: int) ->
             _INCREMENT, 3, derived.key, derived.marker, derived.build, *args, LOCK_MS * 4
         )
     except (RedisError, OSError):
-        _unsettled.add(derived.marker)
+        _unsettled.add(derived)
         raise
     return bool(applied)
 
@@ -151,22 +152,33 @@ async def increment(redis: Redis, derived: Derived, member: str, amount: int) ->
 async def mark_incomplete(redis: Redis, derived: Derived) -> None:
     """The structure may be wrong: the next read rebuilds it."""
     try:
-        await redis.delete(derived.marker)
+        await _spoil(redis, [derived])
     except (RedisError, OSError):
-        _unsettled.add(derived.marker)
+        _unsettled.add(derived)
         raise
 
 
 async def settle(redis: Redis) -> int:
-    """Drop the markers of structures whose update failed while Redis was away; returns how
+    """Mark for a rebuild the structures whose update failed while Redis was away; returns how
     many. Cheap when there is nothing to do; each process runs it in its background loop."""
     if not _unsettled:
         return 0
     pending = list(_unsettled)
-    await redis.delete(*pending)
+    await _spoil(redis, pending)
     _unsettled.difference_update(pending)
     log.warning("derived structures marked for rebuild after a failed update: %s", pending)
     return len(pending)
+
+
+async def _spoil(redis: Redis, structures: list[Derived]) -> None:
+    """Drop each structure's marker and spoil a rebuild in flight, as a skipped increment does:
+    that rebuild may have read the database before the write its structure missed, and would
+    otherwise install a copy without it after the marker was dropped."""
+    async with redis.pipeline(transaction=True) as pipe:
+        for derived in structures:
+            pipe.delete(derived.marker)
+            pipe.set(derived.build, "stale", px=LOCK_MS * 4)
+        await pipe.execute()
 
 
 async def forget_completeness(redis: Redis) -> int:

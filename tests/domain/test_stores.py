@@ -120,6 +120,37 @@ async def test_an_increment_skipped_during_a_rebuild_keeps_that_rebuild_from_bei
     assert await redis.zscore("test:board", "7") == 3
 
 
+@pytest.mark.parametrize("how", ["failed increment", "commit in doubt"])
+async def test_a_board_marked_for_rebuild_during_a_rebuild_keeps_that_rebuild_from_being_installed(
+    redis: Redis, how: str
+) -> None:
+    board = stores.Derived("test:spoilt", "zset")
+    calls = 0
+
+    class Away:
+        async def eval(self, *args: Any) -> Any:
+            raise RedisConnectionError("Redis is away")
+
+    async def load() -> dict[str, int]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # a write commits after this read; its bump is lost, then Redis answers
+            if how == "failed increment":
+                with pytest.raises(RedisConnectionError):
+                    await stores.increment(Away(), board, "7", 3)  # type: ignore[arg-type]
+                assert await stores.settle(redis) >= 1
+            else:
+                await stores.mark_incomplete(redis, board)
+            return {"1": 5}
+        return {"1": 5, "7": 3}
+
+    assert await stores.heal(redis, board, load) == {"1": 5}
+    assert not await stores.is_complete(redis, board)  # the copy without 7 was not installed
+    assert await stores.heal(redis, board, load) == {"1": 5, "7": 3}
+    assert await stores.is_complete(redis, board)
+    assert await redis.zscore("test:spoilt", "7") == 3
+
+
 async def test_a_cold_board_read_by_many_at_once_is_read_from_the_database_once(
     redis: Redis,
 ) -> None:
