@@ -43,7 +43,7 @@ from portal.suspension import refused
 from settings import Settings, load_settings, tortoise_config
 from web.csrf import CsrfMiddleware
 from web.health import healthz
-from web.middleware import BodyLimitMiddleware, RequestContextMiddleware, SecurityHeaders
+from web.middleware import Edge
 from web.suspension import SuspendedWritesMiddleware
 from web.uploads import media, upload
 from web.wechat_events import wechat_events
@@ -159,9 +159,12 @@ def create_app(
             *portal_routes(),
         ],
         middleware=[
-            Middleware(RequestContextMiddleware, failure_response=failure_response),
-            Middleware(SecurityHeaders),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.limits.graphql_max_body_bytes),
+            Middleware(
+                Edge,
+                failure_response=failure_response,
+                max_body_bytes=settings.limits.graphql_max_body_bytes,
+                graphql=graphql,
+            ),
             Middleware(
                 SessionMiddleware,
                 secret_key=settings.secret_key,
