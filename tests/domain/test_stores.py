@@ -36,6 +36,13 @@ async def _earn(c: Collaborators, member: Member, amount: int, ref: str) -> None
     await award_points(c, member.id, "referral", ref, amount)
 
 
+class _Away:
+    """A Redis client whose every script call fails as a cut connection does."""
+
+    async def eval(self, *args: Any) -> Any:
+        raise RedisConnectionError("Redis is away")
+
+
 async def test_after_redis_is_wiped_the_boards_and_tallies_equal_the_database_on_the_next_read(
     collaborators: Collaborators,
 ) -> None:
@@ -127,17 +134,13 @@ async def test_a_board_marked_for_rebuild_during_a_rebuild_keeps_that_rebuild_fr
     board = stores.Derived("test:spoilt", "zset")
     calls = 0
 
-    class Away:
-        async def eval(self, *args: Any) -> Any:
-            raise RedisConnectionError("Redis is away")
-
     async def load() -> dict[str, int]:
         nonlocal calls
         calls += 1
         if calls == 1:  # a write commits after this read; its bump is lost, then Redis answers
             if how == "failed increment":
                 with pytest.raises(RedisConnectionError):
-                    await stores.increment(Away(), board, "7", 3)  # type: ignore[arg-type]
+                    await stores.increment(_Away(), board, "7", 3)  # type: ignore[arg-type]
                 assert await stores.settle(redis) >= 1
             else:
                 await stores.mark_incomplete(redis, board)
@@ -185,12 +188,8 @@ async def test_an_increment_that_fails_marks_the_board_for_rebuild_once_redis_an
     await stores.rebuild(redis, board, _constant({"1": 2}))
     assert await stores.is_complete(redis, board)
 
-    class Away:
-        async def eval(self, *args: Any) -> Any:
-            raise RedisConnectionError("Redis is away")
-
     with pytest.raises(RedisConnectionError):
-        await stores.increment(Away(), board, "1", 1)  # type: ignore[arg-type]
+        await stores.increment(_Away(), board, "1", 1)  # type: ignore[arg-type]
     assert await stores.settle(redis) >= 1  # Redis answers again
     assert not await stores.is_complete(redis, board)
     assert await stores.heal(redis, board, _constant({"1": 3})) == {"1": 3}
@@ -252,12 +251,8 @@ async def test_the_one_round_trip_read_answers_only_a_complete_board_and_never_w
         [("8", 9)], (1, 9), ["八"]
     )
 
-    class Away:
-        async def eval(self, *args: Any) -> Any:
-            raise RedisConnectionError("Redis is away")
-
     with pytest.raises(RedisConnectionError):
-        await stores.increment(Away(), board, "7", 1)  # type: ignore[arg-type]
+        await stores.increment(_Away(), board, "7", 1)  # type: ignore[arg-type]
     assert await stores.ranks_if_complete(redis, board, 2, "7") is None  # not settled yet
     await stores.settle(redis)
     assert await stores.ranks_if_complete(redis, board, 2, "7") is None  # marker dropped
