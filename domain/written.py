@@ -43,6 +43,24 @@ def built(model: type[M], row: dict[str, Any]) -> M:
     )
 
 
+def aliased_columns(alias: str, model: type[Model]) -> str:
+    """Every column of ``model`` under table alias ``alias``, each named ``alias.column``: one
+    side of a joined read that ``built_as`` builds (what ``select_related`` reads)."""
+    return ", ".join(
+        f'{alias}."{c}" AS "{alias}.{c}"' for c in model._meta.fields_db_projection.values()
+    )
+
+
+def built_as(model: type[M], row: dict[str, Any], alias: str) -> M | None:
+    """The model of ``aliased_columns(alias, model)`` in a joined row; None when the join found
+    no row (its primary key is null)."""
+    if row[f"{alias}.{model._meta.db_pk_column}"] is None:
+        return None
+    return model._init_from_db(
+        **{c: row[f"{alias}.{c}"] for c in model._meta.fields_db_projection.values()}
+    )
+
+
 async def by_unique(model: type[M], column: str, value: Any) -> M | None:
     """The row of ``model`` whose unique ``column`` holds ``value``, built, or None: what
     ``model.get_or_none(column=value)`` reads, without building the statement each time."""

@@ -274,7 +274,8 @@ async def campaign_seen_by(
     viewer_id: int | None, now: datetime, campaign_id: int
 ) -> Campaign | None:
     """``campaign(id)``: the campaign as the viewer sees it now; None when there is none."""
-    rows = await models.Campaign.filter(id=campaign_id)
+    campaign = await queries.get_campaign(campaign_id)
+    rows = [campaign] if campaign is not None else []
     (found,) = await campaigns_seen_by(viewer_id, now, rows, [str(campaign_id)])
     return found
 

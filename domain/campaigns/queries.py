@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from tortoise.expressions import Q
 
 from domain.campaigns.models import Ballot, Campaign, CampaignEntry, EntryStatus, Vote
 from domain.campaigns.rules import CampaignStatus
+from domain.identity.models import Member
+from domain.written import aliased_columns, built_as, by_unique, mark, rows
 
 
 def _status_filter(status: CampaignStatus, now: datetime) -> Q:
@@ -51,11 +55,27 @@ async def votes_left_by_campaign(
     left = {c.id: c.votes_per_member for c in campaigns}
     if member_id is None or not campaigns:
         return {c.id: 0 for c in campaigns}
-    rows = await Ballot.filter(member_id=member_id, campaign_id__in=list(left)).values_list(
+    if mark() == "$":  # PostgreSQL: written once (every campaign read asks it)
+        found = await rows(_BALLOTS, [member_id, list(left)])
+        left.update({int(row["campaign_id"]): int(row["votes_left"]) for row in found})
+        return left
+    pairs = await Ballot.filter(member_id=member_id, campaign_id__in=list(left)).values_list(
         "campaign_id", "votes_left"
     )
-    left.update({int(cid): int(n) for cid, n in rows})
+    left.update({int(cid): int(n) for cid, n in pairs})
     return left
+
+
+# What the query builder sends for the two reads every campaign answer makes, written once on
+# PostgreSQL (a list is one array parameter there; SQLite keeps the builder's IN list).
+_BALLOTS = (
+    f'SELECT "campaign_id", "votes_left" FROM "{Ballot._meta.db_table}" '  # noqa: S608
+    'WHERE "member_id" = $1 AND "campaign_id" = ANY($2::int[])'
+)
+_VOTED = (
+    f'SELECT "entry_id" FROM "{Vote._meta.db_table}" '  # noqa: S608
+    'WHERE "member_id" = $1 AND "entry_id" = ANY($2::int[])'
+)
 
 
 async def entries_page(
@@ -63,31 +83,63 @@ async def entries_page(
 ) -> list[CampaignEntry]:
     """Approved entries oldest first with their proposers; staff and the proposer also see
     their pending ones."""
-    visible = Q(status=EntryStatus.APPROVED)
-    if staff:
-        visible = Q(status__in=[EntryStatus.APPROVED, EntryStatus.PENDING])
-    elif viewer_id is not None:
-        visible = visible | Q(proposer_id=viewer_id, status=EntryStatus.PENDING)
-    query = CampaignEntry.filter(Q(campaign_id=campaign_id) & visible)
+    params: list[Any] = [campaign_id, first + 1]
+    sql = _entries_page_sql(mark(), "staff" if staff else viewer_id is not None, after is not None)
+    if viewer_id is not None and not staff:
+        params.append(viewer_id)
     if after is not None:
-        query = query.filter(id__gt=after)
-    return await query.order_by("id").limit(first + 1).select_related("proposer")
+        params.append(after)
+    return [_entry_with_proposer(row) for row in await rows(sql, params)]
+
+
+@cache
+def _entries_page_sql(p: str, viewer: bool | str, after: bool) -> str:
+    """What ``CampaignEntry.filter(…).order_by("id").limit(…).select_related("proposer")``
+    sends, written once: through the query builder, with the entries' members built, the page
+    cost half of a campaign's answer. ``viewer``: "staff", or whether one is signed in."""
+    approved, pending = EntryStatus.APPROVED.value, EntryStatus.PENDING.value
+    if viewer == "staff":
+        visible = f"e.\"status\" IN ('{approved}', '{pending}')"
+    elif viewer:
+        visible = (
+            f"(e.\"status\" = '{approved}' "
+            f'OR (e."proposer_id" = {p}3 AND e."status" = \'{pending}\'))'
+        )
+    else:
+        visible = f"e.\"status\" = '{approved}'"
+    later = f' AND e."id" > {p}{4 if viewer is True else 3}' if after else ""
+    return (
+        f"SELECT {aliased_columns('e', CampaignEntry)}, {aliased_columns('m', Member)} "  # noqa: S608
+        f'FROM "{CampaignEntry._meta.db_table}" e '
+        f'JOIN "{Member._meta.db_table}" m ON m."id" = e."proposer_id" '
+        f'WHERE e."campaign_id" = {p}1 AND {visible}{later} ORDER BY e."id" LIMIT {p}2'
+    )
+
+
+def _entry_with_proposer(row: dict[str, Any]) -> CampaignEntry:
+    entry = built_as(CampaignEntry, row, "e")
+    if entry is None:  # never: the entry is the statement's FROM table
+        raise LookupError(row)
+    object.__setattr__(entry, "_proposer", built_as(Member, row, "m"))  # select_related's
+    return entry
 
 
 async def entry_ids_voted(viewer_id: int | None, entry_ids: list[int]) -> set[int]:
     if viewer_id is None or not entry_ids:
         return set()
-    rows = await Vote.filter(member_id=viewer_id, entry_id__in=entry_ids).values_list(
+    if mark() == "$":
+        return {int(row["entry_id"]) for row in await rows(_VOTED, [viewer_id, entry_ids])}
+    pairs = await Vote.filter(member_id=viewer_id, entry_id__in=entry_ids).values_list(
         "entry_id", "member_id"
     )
-    return {int(entry_id) for entry_id, _ in rows}
+    return {int(entry_id) for entry_id, _ in pairs}
 
 
 async def entries_by_id(ids: list[int]) -> dict[int, CampaignEntry]:
     if not ids:
         return {}
-    rows = await CampaignEntry.filter(id__in=ids).select_related("proposer")
-    return {e.id: e for e in rows}
+    found = await CampaignEntry.filter(id__in=ids).select_related("proposer")
+    return {e.id: e for e in found}
 
 
 async def pending_entries(first: int) -> list[CampaignEntry]:
@@ -101,7 +153,7 @@ async def pending_entries(first: int) -> list[CampaignEntry]:
 
 
 async def get_campaign(campaign_id: int) -> Campaign | None:
-    return await Campaign.get_or_none(id=campaign_id)
+    return await by_unique(Campaign, "id", campaign_id)
 
 
 async def campaign_exists(campaign_id: int) -> bool:

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from domain.identity.models import AuthToken, Member, TokenKind
-from domain.written import db_value, mark, rows
+from domain.written import aliased_columns, built_as, db_value, mark, rows
 
 
 def hash_token(raw: str) -> str:
@@ -85,13 +85,9 @@ def _token_with_member_sql(mark: str) -> str:
     """The statement ``AuthToken.filter(...).select_related("member").first()`` sends, written
     once: every request authenticates with it, and building it through the query builder each
     time cost about as much as the rest of a Feed page."""
-    selected = [
-        f'{alias}."{column}" AS "{alias}.{column}"'
-        for alias, model in (("t", AuthToken), ("m", Member))
-        for column in model._meta.fields_db_projection.values()
-    ]
     return (
-        f'SELECT {", ".join(selected)} FROM "{AuthToken._meta.db_table}" t '  # noqa: S608
+        f"SELECT {aliased_columns('t', AuthToken)}, {aliased_columns('m', Member)} "  # noqa: S608
+        f'FROM "{AuthToken._meta.db_table}" t '
         f'LEFT JOIN "{Member._meta.db_table}" m ON m."id" = t."member_id" '
         f'WHERE t."token_hash" = {mark}1 AND t."kind" = {mark}2 AND t."revoked_at" IS NULL '
         f'AND t."expires_at" > {mark}3 LIMIT 1'
@@ -105,15 +101,10 @@ async def _live_token_with_member(
     found = await read(sql, [digest, kind.value, db_value(AuthToken, "expires_at", now)])
     if not found:
         return None
-    row = found[0]
-    token = AuthToken._init_from_db(
-        **{column: row[f"t.{column}"] for column in AuthToken._meta.fields_db_projection.values()}
-    )
-    member = None
-    if row["m.id"] is not None:
-        member = Member._init_from_db(
-            **{column: row[f"m.{column}"] for column in Member._meta.fields_db_projection.values()}
-        )
+    token = built_as(AuthToken, found[0], "t")
+    if token is None:  # never: the token is the statement's FROM table
+        return None
+    member = built_as(Member, found[0], "m")
     object.__setattr__(token, "_member", member)  # what select_related sets
     return token
 

@@ -23,6 +23,7 @@ from domain.points.models import LedgerEntry, LedgerReason
 from domain.posts.models import AuditLogEntry
 from tests.domain.campaign_helpers import admin, voter, voting_campaign
 from tests.factories import make_estate, make_member
+from tests.sqlcount import count_sql
 
 
 async def _nothing_counted(campaign: Campaign) -> None:
@@ -287,3 +288,59 @@ async def test_a_follower_gets_the_snapshot_then_at_most_one_tally_a_second_the_
     await follower.aclose()
     assert [counts for _, counts in seen] == [{1: 1}, {1: 6}]
     assert seen[0][0] - start < 0.9 and seen[1][0] - seen[0][0] >= 0.99
+
+
+async def test_the_entries_page_shows_each_reader_what_they_may_see_with_its_proposer(
+    collaborators: Collaborators,
+) -> None:
+    """``queries.entries_page`` is a written statement: its three visibility rules, its cursor
+    and its page size, against entries in every status, and the proposer read with the row."""
+    from domain.campaigns import queries
+
+    campaign, approved = await voting_campaign(collaborators, entries=3)
+    proposer = await voter(collaborators)
+    stranger = await voter(collaborators)
+    staff = await admin(collaborators)
+    made: dict[str, CampaignEntry] = {}
+    for status, who in (
+        ("own pending", proposer),
+        ("other pending", stranger),
+        ("rejected", proposer),
+    ):
+        made[status] = await CampaignEntry.create(
+            campaign=campaign,
+            proposer=who,
+            title=status[:10],
+            status=EntryStatus.REJECTED if status == "rejected" else EntryStatus.PENDING,
+            created_at=collaborators.clock.now(),
+        )
+    other_campaign, elsewhere = await voting_campaign(collaborators, entries=1)
+    shown = [e.id for e in approved]
+
+    async def ids(
+        viewer: int | None, is_staff: bool, after: int | None = None, first: int = 10
+    ) -> list[int]:
+        page = await queries.entries_page(campaign.id, viewer, is_staff, after, first)
+        return [e.id for e in page]
+
+    assert await ids(None, False) == shown
+    assert await ids(stranger.id, False) == [*shown, made["other pending"].id]
+    assert await ids(proposer.id, False) == [*shown, made["own pending"].id]
+    assert await ids(staff.id, True) == [*shown, made["own pending"].id, made["other pending"].id]
+    # ``first + 1`` rows, then the rows after a cursor.
+    assert await ids(staff.id, True, first=1) == shown[:2]
+    assert await ids(None, False, after=shown[0], first=1) == shown[1:3]
+    assert await ids(proposer.id, False, after=shown[2]) == [made["own pending"].id]
+    assert await ids(staff.id, True, after=made["own pending"].id) == [made["other pending"].id]
+    assert elsewhere[0].id not in await ids(staff.id, True, first=50)
+    assert other_campaign.id != campaign.id
+
+    with count_sql() as statements:
+        (own,) = await queries.entries_page(campaign.id, proposer.id, False, shown[2], 10)
+        assert own.proposer.display_name == proposer.display_name  # read with the entry
+    assert len(statements) == 1, statements
+    assert (own.status, own.title, own.campaign_id) == (
+        EntryStatus.PENDING,
+        "own pendin",  # made with its first ten characters
+        campaign.id,
+    )
