@@ -185,7 +185,16 @@ async def forget_completeness(redis: Redis) -> int:
     """Mark every derived structure for a rebuild on its next read; returns how many.
 
     A process that starts cannot know whether the one it replaces died between a commit and the
-    bump after it (a killed worker): re-deriving from the database is the only sound answer."""
+    bump after it (a killed worker): re-deriving from the database is the only sound answer.
+    Rebuilds in flight are spoiled first (``_spoil``): one may have read the database before
+    that commit and would otherwise install a copy without it after the markers are gone. A
+    rebuild that starts after this reads the database after the dead process's commit."""
+    builds = [key async for key in redis.scan_iter(match="*:build", count=500)]
+    if builds:
+        async with redis.pipeline(transaction=True) as pipe:
+            for build in builds:
+                pipe.set(build, "stale", px=LOCK_MS * 4)
+            await pipe.execute()
     markers = [key async for key in redis.scan_iter(match="*:complete", count=500)]
     if markers:
         await redis.delete(*markers)
