@@ -43,7 +43,7 @@ from portal.suspension import refused
 from settings import Settings, load_settings, tortoise_config
 from web.csrf import CsrfMiddleware
 from web.health import healthz
-from web.middleware import Edge
+from web.middleware import GRAPHQL_PATH, Edge
 from web.suspension import SuspendedWritesMiddleware
 from web.uploads import media, upload
 from web.wechat_events import wechat_events
@@ -150,8 +150,8 @@ def create_app(
         debug=False,
         routes=[
             Route("/healthz", healthz, name="healthz"),
-            Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
-            WebSocketRoute("/graphql", graphql, name="graphql_ws"),
+            Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"], name="graphql"),
+            WebSocketRoute(GRAPHQL_PATH, graphql, name="graphql_ws"),
             Route("/api/uploads", upload, methods=["POST"], name="upload"),
             Route("/media/{key}", media, name="media"),
             Route("/api/wechat/events", wechat_events, methods=["GET", "POST"], name="wechat"),

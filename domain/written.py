@@ -5,6 +5,7 @@ parameter marks (``$1`` on PostgreSQL, ``?1`` on SQLite, which both number)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -16,6 +17,20 @@ M = TypeVar("M", bound=Model)
 def mark() -> str:
     """The numbered parameter mark of the default connection: ``f"{mark()}1"`` is the first."""
     return "?" if connections.get("default").capabilities.dialect == "sqlite" else "$"
+
+
+def one_of_ints(p: str, n: int) -> str:
+    """``f'"id" {one_of_ints(p, 2)}'``: the column is one of the integers bound as parameter
+    ``n`` (``int_list``), whatever their number: one array parameter on PostgreSQL, a JSON
+    array read by ``json_each`` on SQLite. ``p`` is ``mark()``."""
+    if p == "$":
+        return f"= ANY(${n}::int[])"
+    return f"IN (SELECT value FROM json_each(?{n}))"  # noqa: S608 (a number, not input)
+
+
+def int_list(p: str, values: Sequence[int]) -> Any:
+    """``values`` bound for ``one_of_ints`` under mark ``p``."""
+    return list(values) if p == "$" else json.dumps(list(values))
 
 
 def columns(model: type[Model]) -> str:

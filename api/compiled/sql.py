@@ -23,11 +23,13 @@ from tortoise.fields.base import Field
 from tortoise.fields.relational import ForeignKeyFieldInstance
 from tortoise.models import Model
 
+from domain.written import one_of_ints
+
 Row = dict[str, Any]
 Convert = Callable[[Any], Any]
 
 _PARAM = re.compile(r"\$(\d+)")
-_ANY = re.compile(r"= ANY\((\$\d+)::int\[\]\)")
+_ANY = re.compile(r"= ANY\(\$(\d+)::int\[\]\)")
 
 
 class Unsupported(Exception):
@@ -35,7 +37,7 @@ class Unsupported(Exception):
 
 
 def _for_sqlite(sql: str) -> str:
-    return _PARAM.sub(r"?\1", _ANY.sub(r"IN (SELECT value FROM json_each(\1))", sql))
+    return _PARAM.sub(r"?\1", _ANY.sub(lambda m: one_of_ints("?", int(m[1])), sql))
 
 
 class Database:

@@ -344,3 +344,39 @@ async def test_the_entries_page_shows_each_reader_what_they_may_see_with_its_pro
         "own pendin",  # made with its first ten characters
         campaign.id,
     )
+
+
+async def test_the_viewers_ballots_and_votes_are_read_for_exactly_the_asked_ids(
+    collaborators: Collaborators,
+) -> None:
+    """``votes_left_by_campaign`` and ``entry_ids_voted`` bind their ids as one list (an array
+    on PostgreSQL, JSON on SQLite): only the viewer's rows among the asked ids count, an
+    empty or unmatched list finds nothing, and each read is one statement."""
+    from domain.campaigns import queries
+
+    first, entries = await voting_campaign(collaborators, entries=3, votes_per_member=3)
+    second, others = await voting_campaign(collaborators, entries=2, votes_per_member=2)
+    untouched, _ = await voting_campaign(collaborators, entries=1, votes_per_member=5)
+    member = await voter(collaborators)
+    neighbour = await voter(collaborators)
+    await services.cast_vote(collaborators, member, entries[0].id)
+    await services.cast_vote(collaborators, member, entries[2].id)
+    await services.cast_vote(collaborators, member, others[1].id)
+    await services.cast_vote(collaborators, neighbour, entries[1].id)
+    campaigns = [first, second, untouched]
+
+    with count_sql() as statements:
+        left = await queries.votes_left_by_campaign(member.id, campaigns)
+        voted = await queries.entry_ids_voted(member.id, [e.id for e in [*entries, *others]])
+    assert len(statements) == 2, statements
+    assert left == {first.id: 1, second.id: 1, untouched.id: 5}
+    assert voted == {entries[0].id, entries[2].id, others[1].id}
+    assert await queries.entry_ids_voted(member.id, [entries[1].id]) == set()
+    assert await queries.entry_ids_voted(neighbour.id, [entries[1].id]) == {entries[1].id}
+    assert await queries.votes_left_by_campaign(neighbour.id, [second]) == {second.id: 2}
+    with count_sql() as none_asked:
+        assert await queries.entry_ids_voted(member.id, []) == set()
+        assert await queries.votes_left_by_campaign(None, campaigns) == dict.fromkeys(
+            (first.id, second.id, untouched.id), 0
+        )
+    assert none_asked == []
