@@ -4,32 +4,49 @@ member's redeemed quantities for a page of rewards in one statement."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from domain.rewards.models import Redemption, RedemptionStatus, Reward
+from domain.written import aliased_columns, built, built_as, columns, db_value, mark, rows
 
 LIVE = (RedemptionStatus.RESERVED, RedemptionStatus.FULFILLED)
 
 
-def open_for_redemption(now: datetime) -> Q:
-    """``rules.is_available`` as SQL, and not retired: the rewards a member may redeem now."""
-    return Q(
-        Q(active=True),
-        Q(retired_at__isnull=True),
-        Q(available_from__isnull=True) | Q(available_from__lte=now),
-        Q(available_until__isnull=True) | Q(available_until__gt=now),
+def open_for_redemption(p: str, now: int) -> str:
+    """``rules.is_available`` as SQL over the ``reward`` table, and not retired: the rewards a
+    member may redeem at the time bound as parameter ``now`` (``db_value`` of
+    ``available_from``). The stock update of a redemption requires the same."""
+    return (
+        f'"active" AND "retired_at" IS NULL '
+        f'AND ("available_from" IS NULL OR "available_from" <= {p}{now}) '
+        f'AND ("available_until" IS NULL OR "available_until" > {p}{now})'
     )
 
 
 async def available_rewards_page(now: datetime, after_id: int | None, first: int) -> list[Reward]:
     """Rewards open for redemption at ``now``, oldest first; ``first + 1`` rows so the caller
     knows whether there is a next page."""
-    query = Reward.filter(open_for_redemption(now))
-    if after_id is not None:
-        query = query.filter(id__gt=after_id)
-    return await query.order_by("id").limit(first + 1)
+    p = mark()
+    found = await rows(
+        _available_sql(p, after_id is not None),
+        [db_value(Reward, "available_from", now), first + 1]
+        + ([after_id] if after_id is not None else []),
+    )
+    return [built(Reward, row) for row in found]
+
+
+# The mall's page and a member's redemptions, written once: the portal's mall and the
+# mini-program's Rewards and MyRedemptions read them on every visit.
+@cache
+def _available_sql(p: str, after: bool) -> str:
+    later = f' AND "id" > {p}3' if after else ""
+    return (
+        f'SELECT {columns(Reward)} FROM "{Reward._meta.db_table}" '  # noqa: S608
+        f'WHERE {open_for_redemption(p, 1)}{later} ORDER BY "id" LIMIT {p}2'
+    )
 
 
 async def live_quantities(member_id: int, reward_ids: list[int]) -> dict[int, int]:
@@ -47,10 +64,30 @@ async def live_quantities(member_id: int, reward_ids: list[int]) -> dict[int, in
 
 async def redemptions_page(member_id: int, after_id: int | None, first: int) -> list[Redemption]:
     """The member's redemptions with their rewards, newest first; ``first + 1`` rows."""
-    query = Redemption.filter(member_id=member_id)
-    if after_id is not None:
-        query = query.filter(id__lt=after_id)
-    return await query.order_by("-id").limit(first + 1).select_related("reward")
+    params = [member_id, first + 1] + ([after_id] if after_id is not None else [])
+    found = await rows(_redemptions_sql(mark(), after_id is not None), params)
+    return [_with_reward(row) for row in found]
+
+
+@cache
+def _redemptions_sql(p: str, after: bool) -> str:
+    """What ``Redemption.filter(member_id=…).order_by("-id").limit(…).select_related("reward")``
+    sends."""
+    earlier = f' AND r."id" < {p}3' if after else ""
+    return (
+        f"SELECT {aliased_columns('r', Redemption)}, {aliased_columns('w', Reward)} "  # noqa: S608
+        f'FROM "{Redemption._meta.db_table}" r '
+        f'JOIN "{Reward._meta.db_table}" w ON w."id" = r."reward_id" '
+        f'WHERE r."member_id" = {p}1{earlier} ORDER BY r."id" DESC LIMIT {p}2'
+    )
+
+
+def _with_reward(row: dict[str, Any]) -> Redemption:
+    redemption = built_as(Redemption, row, "r")
+    if redemption is None:  # never: the redemption is the statement's FROM table
+        raise LookupError(row)
+    object.__setattr__(redemption, "_reward", built_as(Reward, row, "w"))  # select_related's
+    return redemption
 
 
 async def get_reward(reward_id: int) -> Reward | None:

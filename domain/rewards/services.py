@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -29,7 +30,7 @@ from domain.points.accounts import lock_account, refund, spend
 from domain.points.errors import IdempotencyMismatchError
 from domain.points.models import LedgerEntry, LedgerReason
 from domain.ratelimit import Limit, hit_all
-from domain.rewards import rules
+from domain.rewards import queries, rules
 from domain.rewards.errors import (
     AlreadyFulfilledError,
     LimitReachedError,
@@ -318,24 +319,23 @@ def _open(reward: Reward, quantity: int, now: datetime) -> bool:
     )
 
 
-# ``queries.open_for_redemption`` as the stock update's condition, with the cost the redemption
-# debited, written once (the statement runs on every redemption); the refusal tests hold
-# the two to the same rewards.
-_TAKE_STOCK = (
-    'UPDATE "reward" SET "stock" = "stock" - {p}1 '
-    'WHERE "id" = {p}2 AND "stock" >= {p}1 AND "active" AND "retired_at" IS NULL '
-    'AND ("available_from" IS NULL OR "available_from" <= {p}3) '
-    'AND ("available_until" IS NULL OR "available_until" > {p}3) '
-    'AND "cost_points" = {p}4 '
-    "RETURNING {columns}"
-)
+# The stock update's condition: ``queries.open_for_redemption``, enough stock, and the cost the
+# redemption debited, written once (the statement runs on every redemption).
+@cache
+def _take_stock_sql(p: str) -> str:
+    return (
+        f'UPDATE "reward" SET "stock" = "stock" - {p}1 '  # noqa: S608
+        f'WHERE "id" = {p}2 AND "stock" >= {p}1 AND {queries.open_for_redemption(p, 3)} '
+        f'AND "cost_points" = {p}4 '
+        f"RETURNING {columns(Reward)}"
+    )
 
 
 async def _take_stock(seen: Reward, quantity: int, now: datetime) -> Reward | None:
     """The reward with ``quantity`` taken from its stock, or None when it is not open now, has
     too little, or no longer costs what ``seen`` did: the update and the read under its lock in
     one round trip (the per-member limit is then counted as the locked row says)."""
-    sql = _TAKE_STOCK.format(p=mark(), columns=columns(Reward))
+    sql = _take_stock_sql(mark())
     values = [quantity, seen.id, db_value(Reward, "available_from", now), seen.cost_points]
     taken = await rows(sql, values)
     return built(Reward, taken[0]) if taken else None

@@ -255,3 +255,65 @@ def test_check_in_codes_are_six_unambiguous_characters_and_normalise() -> None:
     assert not rules.check_in_open(start, start + timedelta(hours=2), start - timedelta(hours=3))
     assert rules.check_in_open(start, start + timedelta(hours=2), start - timedelta(hours=2))
     assert not rules.check_in_open(start, start + timedelta(hours=2), start + timedelta(hours=2))
+
+
+async def test_the_upcoming_page_is_what_the_query_builder_reads_with_groups_and_hosts(
+    collaborators: Collaborators,
+) -> None:
+    """``upcoming_events_page`` is one written statement: the same events, order and models
+    as ``Event.filter(ends_at__gt=now).select_related("group__host")`` keyset-paged by
+    (starts_at, id) — an event ending exactly now left out, ties on the start broken by id,
+    a programme-wide event without a group — for every cursor and page size."""
+    from tortoise.expressions import Q
+
+    from tests.sqlcount import count_sql
+
+    now = collaborators.clock.now()
+    host = await make_host("阿哲")
+    other = await make_host("小林")
+    coffee = await make_group(host)
+    baking = await make_group(other, name="亲子烘焙", slug="baking")
+    for group, starts_in, hours in [
+        (coffee, timedelta(days=2), 2),
+        (None, timedelta(days=1), 2),
+        (baking, timedelta(days=1), 3),  # the same start: the id decides
+        (coffee, timedelta(hours=-2), 2),  # ends exactly now
+        (baking, timedelta(hours=-1), 2),  # on now
+        (None, timedelta(days=-3), 2),  # over
+        (coffee, timedelta(days=1), 1),
+    ]:
+        await make_event(collaborators, group, starts_in=starts_in, hours=hours)
+
+    async def reference(after: tuple[datetime, int] | None, first: int) -> list[Event]:
+        query = Event.filter(ends_at__gt=now)
+        if after is not None:
+            at, event_id = after
+            query = query.filter(Q(starts_at__gt=at) | Q(starts_at=at, id__gt=event_id))
+        return (
+            await query.order_by("starts_at", "id").limit(first + 1).select_related("group__host")
+        )
+
+    def seen(events: list[Event]) -> list[tuple[object, ...]]:
+        return [
+            (
+                e.id,
+                e.title,
+                e.starts_at,
+                e.ends_at,
+                e.group.name if e.group else None,
+                e.group.host.display_name if e.group else None,
+            )
+            for e in events
+        ]
+
+    with count_sql() as statements:
+        whole = await queries.upcoming_events_page(now, None, 50)
+        assert {e.group.host.display_name for e in whole if e.group} == {"阿哲", "小林"}
+    assert len(statements) == 1, statements
+    assert len(whole) == 5
+    assert seen(whole) == seen(await reference(None, 50))
+    keys: list[tuple[datetime, int] | None] = [None, *((e.starts_at, e.id) for e in whole)]
+    for key in keys:
+        for first in (1, 2, 10):
+            page = await queries.upcoming_events_page(now, key, first)
+            assert seen(page) == seen(await reference(key, first)), (key, first)

@@ -13,7 +13,7 @@ from domain.identity.models import Role
 from domain.points.errors import IdempotencyMismatchError, InsufficientPointsError
 from domain.points.models import PointsAccount
 from domain.points.reconcile import reconcile
-from domain.rewards import rules, services
+from domain.rewards import queries, rules, services
 from domain.rewards.errors import (
     AlreadyFulfilledError,
     LimitReachedError,
@@ -24,6 +24,7 @@ from domain.rewards.errors import (
 from domain.rewards.models import IdempotencyRecord, Redemption, RedemptionStatus, Reward
 from tests.domain.points_helpers import fund, make_reward
 from tests.factories import make_member
+from tests.sqlcount import count_sql
 
 
 async def balance(member_id: int) -> int:
@@ -291,3 +292,87 @@ async def test_an_idempotency_key_with_control_characters_or_too_long_is_invalid
     assert [e.field for e in refused.value.field_errors] == ["idempotencyKey"]
     assert await Redemption.all().count() == 0 and await IdempotencyRecord.all().count() == 0
     assert await balance(member.id) == 100 and (await Reward.get(id=reward.id)).stock == 10
+
+
+async def test_the_mall_shows_exactly_the_rewards_open_now_in_pages(
+    collaborators: Collaborators,
+) -> None:
+    """``available_rewards_page`` is a written statement: it shows what ``rules.is_available``
+    and ``retired_at`` allow at ``now`` (each window's edges included), oldest first, with
+    ``first + 1`` rows and the rows after a cursor, in one statement."""
+    now = collaborators.clock.now()
+    hour = timedelta(hours=1)
+    windows = [
+        (True, None, None, None),
+        (False, None, None, None),  # switched off
+        (True, None, None, now),  # retired
+        (True, now, None, None),  # opens exactly now
+        (True, now + hour, None, None),  # opens later
+        (True, None, now, None),  # closed exactly now
+        (True, now - hour, now + hour, None),
+        (True, None, now - hour, None),  # closed an hour ago
+        (True, now - hour, None, None),
+    ]
+    made = []
+    for n, (active, opens, closes, retired) in enumerate(windows):
+        reward = await make_reward(collaborators, name=f"奖品{n}")
+        await Reward.filter(id=reward.id).update(
+            active=active, available_from=opens, available_until=closes, retired_at=retired
+        )
+        made.append(await Reward.get(id=reward.id))
+    expected = [
+        r.id
+        for r in made
+        if r.retired_at is None
+        and rules.is_available(r.active, r.available_from, r.available_until, now)
+    ]
+    assert len(expected) == 4  # the always-open one, "opens now", the window, "opened"
+
+    async def ids(after: int | None, first: int) -> list[int]:
+        return [r.id for r in await queries.available_rewards_page(now, after, first)]
+
+    with count_sql() as statements:
+        whole = await queries.available_rewards_page(now, None, 50)
+    assert len(statements) == 1, statements
+    assert [r.id for r in whole] == expected
+    assert (whole[0].name, whole[0].stock, whole[0].active) == ("奖品0", 10, True)
+    assert await ids(None, 1) == expected[:2]  # first + 1
+    assert await ids(expected[0], 2) == expected[1:4]
+    assert await ids(expected[-1], 10) == []
+
+
+async def test_a_members_redemptions_page_is_theirs_newest_first_with_each_reward(
+    collaborators: Collaborators,
+) -> None:
+    """``redemptions_page`` is one joined statement: only the member's redemptions, newest
+    first, ``first + 1`` rows, the rows before a cursor, each with its reward read with it."""
+
+    member, neighbour = await make_member(), await make_member()
+    await fund(collaborators, member, 500)
+    await fund(collaborators, neighbour, 500)
+    coffee = await make_reward(collaborators, cost=10, name="挂耳咖啡")
+    soap = await make_reward(collaborators, cost=20, name="手工皂")
+    mine = []
+    for n, reward in enumerate([coffee, soap, coffee]):
+        key = f"redeem-key-{n:04d}"
+        mine.append(await services.redeem_reward(collaborators, member, reward.id, 1, key))
+        await services.redeem_reward(collaborators, neighbour, reward.id, 1, key)
+    await services.cancel_redemption(collaborators, member, mine[1].id)
+    newest_first = [r.id for r in reversed(mine)]
+
+    with count_sql() as statements:
+        page = await queries.redemptions_page(member.id, None, 10)
+        assert [r.reward.name for r in page] == ["挂耳咖啡", "手工皂", "挂耳咖啡"]
+    assert len(statements) == 1, statements
+    assert [r.id for r in page] == newest_first
+    assert [r.status for r in page] == [
+        RedemptionStatus.RESERVED,
+        RedemptionStatus.CANCELLED,
+        RedemptionStatus.RESERVED,
+    ]
+    assert {r.member_id for r in page} == {member.id}
+    assert page[1].reward.cost_points == 20 and page[1].points_spent == 20
+    assert [r.id for r in await queries.redemptions_page(member.id, None, 1)] == newest_first[:2]
+    after = await queries.redemptions_page(member.id, newest_first[0], 1)
+    assert [r.id for r in after] == newest_first[1:3]
+    assert await queries.redemptions_page(member.id, newest_first[-1], 10) == []
