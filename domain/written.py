@@ -76,6 +76,27 @@ def built_as(model: type[M], row: dict[str, Any], alias: str) -> M | None:
     )
 
 
+def built_with(
+    model: type[M], row: dict[str, Any], alias: str, **related: tuple[type[Model], str]
+) -> M:
+    """The model of a joined row's FROM table (``aliased_columns(alias, model)``) with its
+    related models set where ``select_related`` sets them: ``reward=(Reward, "w")`` for a
+    foreign key read under alias ``w``, ``group__host=(Member, "h")`` for one of the related
+    model's own, named after its owner (set when the group was found). A related model the
+    join did not find is None."""
+    built_row = built_as(model, row, alias)
+    if built_row is None:  # never: the FROM table's row is always there
+        raise LookupError(row)
+    found: dict[str, Model | None] = {"": built_row}
+    for path, (related_model, related_alias) in related.items():
+        owner_path, _, name = path.rpartition("__")
+        found[path] = built_as(related_model, row, related_alias)
+        owner = found[owner_path]
+        if owner is not None:
+            object.__setattr__(owner, f"_{name}", found[path])
+    return built_row
+
+
 async def by_unique(model: type[M], column: str, value: Any) -> M | None:
     """The row of ``model`` whose unique ``column`` holds ``value``, built, or None: what
     ``model.get_or_none(column=value)`` reads, without building the statement each time."""

@@ -13,7 +13,7 @@ from domain.campaigns.rules import CampaignStatus
 from domain.identity.models import Member
 from domain.written import (
     aliased_columns,
-    built_as,
+    built_with,
     by_unique,
     int_list,
     mark,
@@ -102,7 +102,10 @@ async def entries_page(
         params.append(viewer_id)
     if after is not None:
         params.append(after)
-    return [_entry_with_proposer(row) for row in await rows(sql, params)]
+    return [
+        built_with(CampaignEntry, row, "e", proposer=(Member, "m"))
+        for row in await rows(sql, params)
+    ]
 
 
 @cache
@@ -127,14 +130,6 @@ def _entries_page_sql(p: str, reader: Reader, after: bool) -> str:
         f'JOIN "{Member._meta.db_table}" m ON m."id" = e."proposer_id" '
         f'WHERE e."campaign_id" = {p}1 AND {visible}{later} ORDER BY e."id" LIMIT {p}2'
     )
-
-
-def _entry_with_proposer(row: dict[str, Any]) -> CampaignEntry:
-    entry = built_as(CampaignEntry, row, "e")
-    if entry is None:  # never: the entry is the statement's FROM table
-        raise LookupError(row)
-    object.__setattr__(entry, "_proposer", built_as(Member, row, "m"))  # select_related's
-    return entry
 
 
 async def entry_ids_voted(viewer_id: int | None, entry_ids: list[int]) -> set[int]:

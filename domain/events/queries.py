@@ -6,15 +6,22 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from functools import cache
-from typing import Any
-
-from tortoise.functions import Count
 
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.groups.models import InterestGroup
 from domain.groups.policies import in_groups_hosted_by
 from domain.identity.models import Member
-from domain.written import aliased_columns, built_as, db_value, mark, rows
+from domain.written import (
+    aliased_columns,
+    built,
+    built_with,
+    columns,
+    db_value,
+    int_list,
+    mark,
+    one_of_ints,
+    rows,
+)
 
 EventKey = tuple[datetime, int]  # (starts_at, id): the keyset the list is ordered by
 
@@ -27,7 +34,10 @@ async def upcoming_events_page(now: datetime, after: EventKey | None, first: int
         starts_at, event_id = after
         params += [db_value(Event, "starts_at", starts_at), event_id]
     found = await rows(_upcoming_sql(mark(), after is not None), params)
-    return [_with_group(row) for row in found]
+    return [
+        built_with(Event, row, "e", group=(InterestGroup, "g"), group__host=(Member, "h"))
+        for row in found
+    ]
 
 
 @cache
@@ -48,19 +58,6 @@ def _upcoming_sql(p: str, after: bool) -> str:
     )
 
 
-def _with_group(row: dict[str, Any]) -> Event:
-    """The event with its group (None for a programme-wide one) and the group's host, as
-    ``select_related("group__host")`` builds them."""
-    event = built_as(Event, row, "e")
-    if event is None:  # never: the event is the statement's FROM table
-        raise LookupError(row)
-    group = built_as(InterestGroup, row, "g")
-    if group is not None:
-        object.__setattr__(group, "_host", built_as(Member, row, "h"))
-    object.__setattr__(event, "_group", group)
-    return event
-
-
 async def past_events(now: datetime, limit: int) -> list[Event]:
     return (
         await Event.filter(ends_at__lte=now)
@@ -75,23 +72,39 @@ async def get_event(event_id: int) -> Event | None:
 
 
 async def waitlist_counts(event_ids: list[int]) -> dict[int, int]:
+    """How many wait for a seat at each of a page of events (events nobody waits for are left
+    out)."""
     if not event_ids:
         return {}
-    rows = (
-        await EventRegistration.filter(event_id__in=event_ids, status=RegistrationStatus.WAITLISTED)
-        .group_by("event_id")
-        .annotate(n=Count("id"))
-        .values_list("event_id", "n")
+    p = mark()
+    found = await rows(_waitlists_sql(p), [int_list(p, event_ids)])
+    return {int(row["event_id"]): int(row["n"]) for row in found}
+
+
+@cache
+def _waitlists_sql(p: str) -> str:
+    waitlisted = RegistrationStatus.WAITLISTED.value
+    return (
+        f'SELECT "event_id", COUNT(*) AS "n" FROM "{EventRegistration._meta.db_table}" '  # noqa: S608
+        f'WHERE "event_id" {one_of_ints(p, 1)} AND "status" = \'{waitlisted}\' GROUP BY "event_id"'
     )
-    return {int(event_id): int(n) for event_id, n in rows}
 
 
 async def registrations_of(member_id: int, event_ids: list[int]) -> dict[int, EventRegistration]:
     """The member's registration per event (any status) for a page of events."""
     if not event_ids:
         return {}
-    rows = await EventRegistration.filter(member_id=member_id, event_id__in=event_ids)
-    return {row.event_id: row for row in rows}
+    p = mark()
+    found = await rows(_registrations_sql(p), [member_id, int_list(p, event_ids)])
+    return {int(row["event_id"]): built(EventRegistration, row) for row in found}
+
+
+@cache
+def _registrations_sql(p: str) -> str:
+    return (
+        f'SELECT {columns(EventRegistration)} FROM "{EventRegistration._meta.db_table}" '  # noqa: S608
+        f'WHERE "member_id" = {p}1 AND "event_id" {one_of_ints(p, 2)}'
+    )
 
 
 async def waitlist_position(registration: EventRegistration) -> int | None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from domain.columns import column
+from functools import cache
+
 from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.groups.policies import groups_hosted_by
 from domain.identity.models import Member, Role
+from domain.written import int_list, mark, one_of_ints, rows
 
 
 async def groups_page(
@@ -22,12 +24,21 @@ async def groups_page(
 
 
 async def group_ids_joined(member_id: int, group_ids: list[int]) -> set[int]:
+    """Which of a page of groups the member belongs to: one written statement, read for every
+    page of groups and events."""
     if not group_ids:
         return set()
-    rows = await column(
-        GroupMembership.filter(member_id=member_id, group_id__in=group_ids), "group_id"
+    p = mark()
+    found = await rows(_joined_sql(p), [member_id, int_list(p, group_ids)])
+    return {int(row["group_id"]) for row in found}
+
+
+@cache
+def _joined_sql(p: str) -> str:
+    return (
+        f'SELECT "group_id" FROM "{GroupMembership._meta.db_table}" '  # noqa: S608
+        f'WHERE "member_id" = {p}1 AND "group_id" {one_of_ints(p, 2)}'
     )
-    return {int(group_id) for group_id in rows}
 
 
 async def get_group_by_slug(slug: str) -> InterestGroup | None:

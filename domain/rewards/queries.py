@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Any
 
 from tortoise.functions import Sum
 
 from domain.rewards.models import Redemption, RedemptionStatus, Reward
-from domain.written import aliased_columns, built, built_as, columns, db_value, mark, rows
+from domain.written import aliased_columns, built, built_with, columns, db_value, mark, rows
 
 LIVE = (RedemptionStatus.RESERVED, RedemptionStatus.FULFILLED)
 
@@ -66,7 +65,7 @@ async def redemptions_page(member_id: int, after_id: int | None, first: int) -> 
     """The member's redemptions with their rewards, newest first; ``first + 1`` rows."""
     params = [member_id, first + 1] + ([after_id] if after_id is not None else [])
     found = await rows(_redemptions_sql(mark(), after_id is not None), params)
-    return [_with_reward(row) for row in found]
+    return [built_with(Redemption, row, "r", reward=(Reward, "w")) for row in found]
 
 
 @cache
@@ -80,14 +79,6 @@ def _redemptions_sql(p: str, after: bool) -> str:
         f'JOIN "{Reward._meta.db_table}" w ON w."id" = r."reward_id" '
         f'WHERE r."member_id" = {p}1{earlier} ORDER BY r."id" DESC LIMIT {p}2'
     )
-
-
-def _with_reward(row: dict[str, Any]) -> Redemption:
-    redemption = built_as(Redemption, row, "r")
-    if redemption is None:  # never: the redemption is the statement's FROM table
-        raise LookupError(row)
-    object.__setattr__(redemption, "_reward", built_as(Reward, row, "w"))  # select_related's
-    return redemption
 
 
 async def get_reward(reward_id: int) -> Reward | None:

@@ -317,3 +317,52 @@ async def test_the_upcoming_page_is_what_the_query_builder_reads_with_groups_and
         for first in (1, 2, 10):
             page = await queries.upcoming_events_page(now, key, first)
             assert seen(page) == seen(await reference(key, first)), (key, first)
+
+
+async def test_a_pages_waitlists_and_the_viewers_registrations_are_read_for_exactly_its_events(
+    collaborators: Collaborators,
+) -> None:
+    """The event list's extras are one written statement each: the waitlist count of every
+    asked event (events nobody waits for left out, other events' waiters not counted) and the
+    viewer's own registration per asked event, whatever its status — a neighbour's, or one at
+    an event not asked for, left out."""
+    from tests.sqlcount import count_sql
+
+    full = await make_event(collaborators, None, capacity=1, title="满员")
+    busy = await make_event(collaborators, None, capacity=1, title="也满员")
+    open_ = await make_event(collaborators, None, capacity=5, title="有空位")
+    elsewhere = await make_event(collaborators, None, capacity=1, title="不在这一页")
+    viewer, *others = [await make_member() for _ in range(4)]
+    for event, who in [
+        (full, [others[0], viewer, others[1]]),  # the viewer waits, first in line
+        (busy, [viewer, others[0], others[1], others[2]]),  # the viewer has the seat
+        (open_, [others[0]]),
+        (elsewhere, [others[0], others[1], viewer]),
+    ]:
+        for member in who:
+            await services.register_for_event(collaborators, member, event.id)
+    cancelled = await services.register_for_event(collaborators, viewer, open_.id)
+    await services.cancel_registration(collaborators, viewer, cancelled.id)
+    asked = [full.id, busy.id, open_.id]
+
+    with count_sql() as statements:
+        waiting = await queries.waitlist_counts(asked)
+        mine = await queries.registrations_of(viewer.id, asked)
+    assert len(statements) == 2, statements
+    assert waiting == {full.id: 2, busy.id: 3}
+    assert {event_id: r.status for event_id, r in mine.items()} == {
+        full.id: Status.WAITLISTED,
+        busy.id: Status.CONFIRMED,
+        open_.id: Status.CANCELLED,
+    }
+    reference = await EventRegistration.filter(member_id=viewer.id, event_id__in=asked)
+    assert {
+        r.id: (r.event_id, r.status, r.check_in_code, r.waitlist_position) for r in reference
+    } == {r.id: (r.event_id, r.status, r.check_in_code, r.waitlist_position) for r in mine.values()}
+    assert mine[busy.id].check_in_code and mine[full.id].waitlist_position == 1
+    assert await queries.waitlist_counts([open_.id]) == {}
+    assert await queries.registrations_of(others[2].id, [full.id, open_.id]) == {}
+    with count_sql() as none:
+        assert await queries.waitlist_counts([]) == {}
+        assert await queries.registrations_of(viewer.id, []) == {}
+    assert none == []

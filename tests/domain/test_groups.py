@@ -117,3 +117,38 @@ async def test_fifty_members_joining_at_once_count_fifty_and_a_double_join_count
     )
     assert (await InterestGroup.get(id=group.id)).member_count == 50
     assert await GroupMembership.filter(group=group).count() == 50
+
+
+async def test_the_groups_a_member_joined_are_read_for_exactly_the_asked_groups(
+    collaborators: Collaborators,
+) -> None:
+    """``group_ids_joined`` is one written statement: of the asked groups, those the member
+    belongs to — a neighbour's memberships and groups not asked for left out, a left group
+    no longer counted."""
+    from domain.groups.queries import group_ids_joined
+    from tests.sqlcount import count_sql
+
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    member, neighbour = await make_member(), await make_member()
+    garden, baking, coffee, tea = [
+        await make_group(collaborators, host, name)
+        for name in ("阳台种菜", "亲子烘焙", "手冲咖啡", "茶")
+    ]
+    for group in (garden, coffee, tea):
+        await services.join_group(collaborators, member, group.id)
+    await services.join_group(collaborators, neighbour, baking.id)
+    await services.leave_group(collaborators, member, coffee.id)
+    asked = [garden.id, baking.id, coffee.id]
+
+    with count_sql() as statements:
+        joined = await group_ids_joined(member.id, asked)
+    assert len(statements) == 1, statements
+    assert joined == {garden.id}
+    reference = await GroupMembership.filter(member_id=member.id, group_id__in=asked)
+    assert joined == {m.group_id for m in reference}
+    assert await group_ids_joined(neighbour.id, asked) == {baking.id}
+    assert await group_ids_joined(host.id, asked) == set()
+    assert await group_ids_joined(member.id, [tea.id, garden.id]) == {tea.id, garden.id}
+    with count_sql() as none:
+        assert await group_ids_joined(member.id, []) == set()
+    assert none == []
