@@ -21,6 +21,7 @@ from datetime import date, datetime
 import asyncpg
 
 from domain.clock import SHANGHAI
+from domain.events.models import SEATED
 
 TITLES = (
     "番茄炒蛋的小窍门",
@@ -202,6 +203,50 @@ VALUES
      __A__ - interval '400 days')"""
 
 
+# The mall: the three rewards the workloads and the ledger use, and 17 more so a page of 20 is
+# full (what Rewards reads).
+MORE_REWARDS_SQL = """INSERT INTO reward (id, name, description, image_url, cost_points, stock,
+    initial_stock, per_member_limit, available_from, available_until, active, created_at)
+SELECT i, '邻里好物' || i, '社区团购的第' || i || '件好物。', NULL, 10 * i, 500, 500,
+    CASE WHEN i % 3 = 0 THEN 2 END, NULL, NULL, true, __A__ - interval '300 days'
+FROM generate_series(4, 20) i"""
+
+EVENTS = 120  # upcoming: one every six hours from the anchor's next day, for 30 days
+EVENT_SEATS = 20  # every even event is full with 5 waiting; every odd one has 15 seats left
+
+
+def events_sql(sizes: Sizes) -> list[str]:
+    """Events of the groups (every fifth one programme-wide), each with 25 registrations of
+    distinct members (101·j mod members differs for j < 25): what Events reads per page."""
+    m, g = sizes.members, sizes.groups
+    full = "e % 2 = 0"
+    waiting = f"({full} AND j >= {EVENT_SEATS})"
+    code = _pickup_code("((e * 32 + j) * 40503 % 1073741824)")
+    at = "__A__ - interval '9 days' + interval '1 minute' * j"
+    return [
+        f"""INSERT INTO event (id, title, description, location, starts_at, ends_at, capacity,
+            seats_taken, waitlist_seq, created_at, created_by_id, group_id)
+        SELECT e, '邻里活动' || e, '第' || e || '场线下活动：试吃、手作、分享。', '社区活动室',
+            __A__ + interval '1 day' + interval '6 hours' * e,
+            __A__ + interval '1 day' + interval '6 hours' * e + interval '2 hours',
+            CASE WHEN {full} THEN {EVENT_SEATS} ELSE {EVENT_SEATS * 2} END,
+            CASE WHEN {full} THEN {EVENT_SEATS} ELSE 25 END,
+            CASE WHEN {full} THEN 5 ELSE 0 END,
+            __A__ - interval '10 days', 1 + e % {g},
+            CASE WHEN e % 5 = 0 THEN NULL ELSE 1 + e % {g} END
+        FROM generate_series(1, {EVENTS}) e""",
+        f"""INSERT INTO event_registration (status, waitlist_position, check_in_code,
+            created_at, confirmed_at, event_id, member_id)
+        SELECT CASE WHEN {waiting} THEN 'WAITLISTED' ELSE 'CONFIRMED' END,
+            CASE WHEN {waiting} THEN j - {EVENT_SEATS - 1} END,
+            CASE WHEN {waiting} THEN NULL ELSE {code} END,
+            {at}, CASE WHEN {waiting} THEN NULL ELSE {at} END,
+            e, 1 + (e * 37 + j * 101) % {m}
+        FROM generate_series(1, {EVENTS}) e, generate_series(0, 24) j
+        ORDER BY e, j""",
+    ]
+
+
 def _pickup_code(x: str) -> str:
     """Six letters of the pickup alphabet from a 30-bit number (distinct numbers, distinct codes:
     ids times an odd number modulo 2^30 never collide)."""
@@ -329,9 +374,13 @@ FINISH_SQL = [
             "redemption",
             "points_account",
             "reward",
+            "event",
+            "event_registration",
         )
     ],
 ]
+
+_SEATED = ", ".join(f"'{status.value}'" for status in SEATED)
 
 # Each must return zero rows' worth: counters and balances agree with the rows they count.
 CHECKS = {
@@ -354,6 +403,10 @@ CHECKS = {
     "lot amount - remaining = Σ its draws": """SELECT count(*) FROM points_lot l
         LEFT JOIN (SELECT lot_id, sum(amount) AS n FROM lot_draw GROUP BY lot_id) d
         ON d.lot_id = l.id WHERE l.amount - l.remaining <> coalesce(d.n, 0)""",
+    "event.seats_taken = COUNT(seated)": f"""SELECT count(*) FROM event v
+        LEFT JOIN (SELECT event_id, count(*) AS n FROM event_registration
+                   WHERE status IN ({_SEATED}) GROUP BY event_id) c
+        ON c.event_id = v.id WHERE v.seats_taken <> coalesce(c.n, 0)""",
 }
 
 COUNTED = (
@@ -370,6 +423,9 @@ COUNTED = (
     "lot_draw",
     "redemption",
     "points_account",
+    "reward",
+    "event",
+    "event_registration",
 )
 
 
@@ -424,7 +480,8 @@ async def generate(
         for first in range(1, sizes.posts + 1, chunk):
             last = min(sizes.posts, first + chunk - 1)
             await step(f"posts {first}–{last}", posts_sql(sizes, first, last))
-        await step("rewards", [REWARDS_SQL])
+        await step("rewards", [REWARDS_SQL, MORE_REWARDS_SQL])
+        await step("events", events_sql(sizes))
         member_chunk = 10_000
         for first in range(1, sizes.members + 1, member_chunk):
             last = min(sizes.members, first + member_chunk - 1)

@@ -52,6 +52,8 @@ WORKLOADS = [
     Workload("leaderboard", "Leaderboard (top 20 + viewer)"),
     Workload("points", "Points (balance + 50 ledger rows)", baseline=True),
     Workload("campaign", "Campaign with its tally (12 entries)"),
+    Workload("events", "Events, first 20 (each with the viewer's registration)"),
+    Workload("rewards", "Rewards, first 20 (each with the viewer's redeemed count)"),
     Workload("like", "LikePost", check="likes"),
     Workload("redeem", "RedeemReward (1 point, big stock)", check="stock"),
     Workload("portal_feed", "portal /feed?after=… (htmx fragment)"),
@@ -88,6 +90,8 @@ def bodies(reward_gid: str, campaign_gid: str) -> dict[str, dict[str, Any]]:
         },
         "points": {"query": contract_operation("Points"), "variables": {"first": 50}},
         "campaign": {"query": contract_operation("Campaign"), "variables": {"id": campaign_gid}},
+        "events": {"query": contract_operation("Events"), "variables": {"first": 20}},
+        "rewards": {"query": contract_operation("Rewards"), "variables": {"first": 20}},
         "like": {"query": contract_operation("LikePost"), "variables": {"postId": "__POST__"}},
         **search_bodies(),
         "redeem": {

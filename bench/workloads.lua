@@ -58,6 +58,8 @@ local builders = {
   leaderboard = function() return graphql("leaderboard") end,
   points = function() return graphql("points") end,
   campaign = function() return graphql("campaign") end,
+  events = function() return graphql("events") end,
+  rewards = function() return graphql("rewards") end,
   like = function() return graphql("like", { __POST__ = pick(posts) }) end,
   redeem = function()
     counter = counter + 1
