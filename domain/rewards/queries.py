@@ -6,10 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 
-from tortoise.functions import Sum
-
 from domain.rewards.models import Redemption, RedemptionStatus, Reward
-from domain.written import aliased_columns, built, built_with, columns, db_value, mark, rows
+from domain.written import (
+    aliased_columns,
+    built,
+    built_with,
+    columns,
+    db_value,
+    int_list,
+    mark,
+    one_of_ints,
+    rows,
+)
 
 LIVE = (RedemptionStatus.RESERVED, RedemptionStatus.FULFILLED)
 
@@ -49,16 +57,24 @@ def _available_sql(p: str, after: bool) -> str:
 
 
 async def live_quantities(member_id: int, reward_ids: list[int]) -> dict[int, int]:
-    """How many of each reward the member holds or has picked up (cancelled ones do not count)."""
+    """How many of each reward the member holds or has picked up (cancelled ones do not count);
+    rewards the member never redeemed are left out. One written statement: through the query
+    builder, building its grouped sum cost more than the rest of the mall's page."""
     if not reward_ids:
         return {}
-    rows = (
-        await Redemption.filter(member_id=member_id, reward_id__in=reward_ids, status__in=LIVE)
-        .group_by("reward_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("reward_id", "total")
+    p = mark()
+    found = await rows(_live_sql(p), [member_id, int_list(p, reward_ids)])
+    return {int(row["reward_id"]): int(row["total"] or 0) for row in found}
+
+
+@cache
+def _live_sql(p: str) -> str:
+    live = ", ".join(f"'{status.value}'" for status in LIVE)
+    return (
+        f'SELECT "reward_id", SUM("quantity") AS "total" FROM "{Redemption._meta.db_table}" '  # noqa: S608
+        f'WHERE "member_id" = {p}1 AND "reward_id" {one_of_ints(p, 2)} AND "status" IN ({live}) '
+        f'GROUP BY "reward_id"'
     )
-    return {int(reward_id): int(total or 0) for reward_id, total in rows}
 
 
 async def redemptions_page(member_id: int, after_id: int | None, first: int) -> list[Redemption]:

@@ -376,3 +376,47 @@ async def test_a_members_redemptions_page_is_theirs_newest_first_with_each_rewar
     after = await queries.redemptions_page(member.id, newest_first[0], 1)
     assert [r.id for r in after] == newest_first[1:3]
     assert await queries.redemptions_page(member.id, newest_first[-1], 10) == []
+
+
+async def test_a_members_redeemed_quantities_count_held_and_picked_up_not_cancelled(
+    collaborators: Collaborators,
+) -> None:
+    """``live_quantities`` is one written statement: per asked reward, the quantities the
+    member holds or has picked up; a cancelled redemption, a neighbour's, and a reward not
+    asked for left out, as the query builder's grouped sum reads them."""
+    from tortoise.functions import Sum
+
+    member, neighbour = await make_member(), await make_member()
+    host = await make_member(roles=(Role.RESIDENT, Role.HOST))
+    await fund(collaborators, member, 900)
+    await fund(collaborators, neighbour, 900)
+    coffee = await make_reward(collaborators, cost=10, name="挂耳咖啡")
+    soap = await make_reward(collaborators, cost=20, name="手工皂")
+    eggs = await make_reward(collaborators, cost=30, name="有机鸡蛋")
+    tea = await make_reward(collaborators, cost=5, name="花茶")
+    held = await services.redeem_reward(collaborators, member, coffee.id, 2, "live-key-0001")
+    picked = await services.redeem_reward(collaborators, member, coffee.id, 3, "live-key-0002")
+    await services.fulfil_redemption(collaborators, host, picked.pickup_code or "")
+    dropped = await services.redeem_reward(collaborators, member, soap.id, 4, "live-key-0003")
+    await services.cancel_redemption(collaborators, member, dropped.id)
+    await services.redeem_reward(collaborators, member, soap.id, 1, "live-key-0004")
+    await services.redeem_reward(collaborators, neighbour, eggs.id, 1, "live-key-0005")
+    await services.redeem_reward(collaborators, member, tea.id, 1, "live-key-0006")
+    asked = [coffee.id, soap.id, eggs.id]
+
+    with count_sql() as statements:
+        found = await queries.live_quantities(member.id, asked)
+    assert len(statements) == 1, statements
+    assert held.quantity == 2 and found == {coffee.id: 5, soap.id: 1}
+    reference = (
+        await Redemption.filter(member_id=member.id, reward_id__in=asked, status__in=queries.LIVE)
+        .group_by("reward_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("reward_id", "total")
+    )
+    assert found == {int(reward_id): int(total) for reward_id, total in reference}
+    assert await queries.live_quantities(neighbour.id, asked) == {eggs.id: 1}
+    assert await queries.live_quantities(host.id, asked) == {}
+    with count_sql() as none:
+        assert await queries.live_quantities(member.id, []) == {}
+    assert none == []
