@@ -8,7 +8,8 @@ run ends by checking them against the rows (and ``linli reconcile`` passes on th
 
 At scale 1: 100,000 members, 50 groups, 1,000,000 posts, ~5.8M likes (0–12 a visible post),
 ~1.9M comments (0–4 a visible post), 10,000,000 ledger entries (100 a member: 95 earnings and 5
-redemptions), their lots and lot draws, 500,000 redemptions.
+redemptions), their lots and lot draws, 500,000 redemptions; at any scale, a mall of 20 rewards
+and 120 upcoming events with 25 registrations each.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class Sizes:
 
 
 def anchor_of(day: date) -> datetime:
-    """Shanghai midnight of ``day``: every time in the dataset is before it."""
+    """Shanghai midnight of ``day``: every time in the dataset is before it but the events' own
+    (they start from the next day on, so a run in the following weeks finds them upcoming)."""
     return datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
 
 
@@ -217,7 +219,8 @@ EVENT_SEATS = 20  # every even event is full with 5 waiting; every odd one has 1
 
 def events_sql(sizes: Sizes) -> list[str]:
     """Events of the groups (every fifth one programme-wide), each with 25 registrations of
-    distinct members (101·j mod members differs for j < 25): what Events reads per page."""
+    distinct members (25 consecutive ones, and there are at least 100): what Events reads per
+    page."""
     m, g = sizes.members, sizes.groups
     full = "e % 2 = 0"
     waiting = f"({full} AND j >= {EVENT_SEATS})"
@@ -241,7 +244,7 @@ def events_sql(sizes: Sizes) -> list[str]:
             CASE WHEN {waiting} THEN j - {EVENT_SEATS - 1} END,
             CASE WHEN {waiting} THEN NULL ELSE {code} END,
             {at}, CASE WHEN {waiting} THEN NULL ELSE {at} END,
-            e, 1 + (e * 37 + j * 101) % {m}
+            e, 1 + (e * 37 + j) % {m}
         FROM generate_series(1, {EVENTS}) e, generate_series(0, 24) j
         ORDER BY e, j""",
     ]

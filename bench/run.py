@@ -52,7 +52,7 @@ WORKLOADS = [
     Workload("leaderboard", "Leaderboard (top 20 + viewer)"),
     Workload("points", "Points (balance + 50 ledger rows)", baseline=True),
     Workload("campaign", "Campaign with its tally (12 entries)"),
-    Workload("events", "Events, first 20 (each with the viewer's registration)"),
+    Workload("events", "Events, first 20 (waitlists, the viewer's registrations and groups)"),
     Workload("rewards", "Rewards, first 20 (each with the viewer's redeemed count)"),
     Workload("like", "LikePost", check="likes"),
     Workload("redeem", "RedeemReward (1 point, big stock)", check="stock"),
