@@ -82,8 +82,8 @@ def built_with(
     """The model of a joined row's FROM table (``aliased_columns(alias, model)``) with its
     related models set where ``select_related`` sets them: ``reward=(Reward, "w")`` for a
     foreign key read under alias ``w``, ``group__host=(Member, "h")`` for one of the related
-    model's own, named after its owner (set when the group was found). A related model the
-    join did not find is None."""
+    model's own, named after its owner and given after it (set when the group was found). A
+    related model the join did not find is None."""
     built_row = built_as(model, row, alias)
     if built_row is None:  # never: the FROM table's row is always there
         raise LookupError(row)

@@ -356,9 +356,21 @@ async def test_a_pages_waitlists_and_the_viewers_registrations_are_read_for_exac
         open_.id: Status.CANCELLED,
     }
     reference = await EventRegistration.filter(member_id=viewer.id, event_id__in=asked)
-    assert {
-        r.id: (r.event_id, r.status, r.check_in_code, r.waitlist_position) for r in reference
-    } == {r.id: (r.event_id, r.status, r.check_in_code, r.waitlist_position) for r in mine.values()}
+
+    def seen(r: EventRegistration) -> tuple[object, ...]:
+        return (
+            r.event_id,
+            r.status,
+            r.check_in_code,
+            r.waitlist_position,
+            r.created_at,
+            r.confirmed_at,
+            r.cancelled_at,
+        )
+
+    assert {r.id: seen(r) for r in reference} == {r.id: seen(r) for r in mine.values()}
+    for r in mine.values():  # built as a read builds them: an enum and aware datetimes
+        assert isinstance(r.status, RegistrationStatus) and r.created_at.tzinfo is not None
     assert mine[busy.id].check_in_code and mine[full.id].waitlist_position == 1
     assert await queries.waitlist_counts([open_.id]) == {}
     assert await queries.registrations_of(others[2].id, [full.id, open_.id]) == {}
