@@ -43,16 +43,26 @@ class EventRegistration(relay.Node):
     created_at: datetime = strawberry.field(description="When the member registered.")
     checked_in_at: datetime | None = strawberry.field(description="When the host checked in.")
     model: strawberry.Private[models.EventRegistration]
+    # Read with its waitlist position (an event's ``viewerRegistration``), else None: the
+    # resolver then counts the position itself.
+    registered: strawberry.Private[queries.Registered | None] = None
 
     @classmethod
-    def from_model(cls, registration: models.EventRegistration) -> EventRegistration:
+    def from_model(
+        cls, registration: models.EventRegistration, registered: queries.Registered | None = None
+    ) -> EventRegistration:
         return cls(
             id=registration.id,
             status=RegistrationStatus(registration.status.value),
             created_at=registration.created_at,
             checked_in_at=registration.checked_in_at,
             model=registration,
+            registered=registered,
         )
+
+    @classmethod
+    def from_registered(cls, registered: queries.Registered) -> EventRegistration:
+        return cls.from_model(registered.registration, registered)
 
     @field(
         description="The 6-character code the host scans or types at the door, while a seat is "
@@ -71,9 +81,12 @@ class EventRegistration(relay.Node):
 
     @field(
         description="Place on the waitlist now (1 = next to get a seat); null when not waiting. "
-        "One statement per registration: ask for it on the viewer's registration, not in lists."
+        "An event's `viewerRegistration` has it read with the registration; elsewhere it costs "
+        "one statement per registration."
     )
     async def waitlist_position(self) -> int | None:
+        if self.registered is not None:
+            return self.registered.waitlist_position
         return await queries.waitlist_position(self.model)
 
     @classmethod
@@ -95,7 +108,7 @@ class EventExtras:
     """What a page of events needs besides the rows, read in one statement each."""
 
     waitlists: dict[int, int]
-    mine: dict[int, models.EventRegistration]
+    mine: dict[int, queries.Registered]
     joined: set[int]
 
 
@@ -154,7 +167,7 @@ class Event(relay.Node):
             seats_left=event.seats_left,
             waitlist_count=extras.waitlists.get(event.id, 0),
             group=InterestGroup.from_model(group, group.id in extras.joined) if group else None,
-            viewer_registration=EventRegistration.from_model(mine) if mine else None,
+            viewer_registration=EventRegistration.from_registered(mine) if mine else None,
             cancelled=event.cancelled_at is not None,
             cancel_reason=event.cancel_reason,
             model=event,

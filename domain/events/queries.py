@@ -1,9 +1,11 @@
 """Event reads shared by GraphQL and the portal. A page of events costs three statements whatever
-its size: the events with their groups, the page's waitlist counts, the viewer's registrations."""
+its size: the events with their groups, the page's waitlist counts, the viewer's registrations
+(each with where it stands on the waitlist)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
@@ -90,33 +92,53 @@ def _waitlists_sql(p: str) -> str:
     )
 
 
-async def registrations_of(member_id: int, event_ids: list[int]) -> dict[int, EventRegistration]:
-    """The member's registration per event (any status) for a page of events."""
+@dataclass(frozen=True)
+class Registered:
+    """A member's registration at an event, with where it stands on the waitlist now (1 = next
+    to get a seat; None when not waiting): the list shows both, read in one statement."""
+
+    registration: EventRegistration
+    waitlist_position: int | None
+
+
+async def registrations_of(member_id: int, event_ids: list[int]) -> dict[int, Registered]:
+    """The member's registration per event (any status) for a page of events, each with its
+    waitlist position (``waitlist_position``'s count, in the same statement)."""
     if not event_ids:
         return {}
     p = mark()
     found = await rows(_registrations_sql(p), [member_id, int_list(p, event_ids)])
-    return {int(row["event_id"]): built(EventRegistration, row) for row in found}
+    return {
+        int(row["event_id"]): Registered(
+            built(EventRegistration, row),
+            None if row["waiting_ahead"] is None else int(row["waiting_ahead"]) + 1,
+        )
+        for row in found
+    }
 
 
 @cache
 def _registrations_sql(p: str) -> str:
+    table, waitlisted = EventRegistration._meta.db_table, RegistrationStatus.WAITLISTED.value
+    ahead = (
+        f'SELECT COUNT(*) FROM "{table}" o WHERE o."event_id" = r."event_id" '  # noqa: S608
+        f'AND o."status" = \'{waitlisted}\' AND o."waitlist_position" < r."waitlist_position"'
+    )
     return (
-        f'SELECT {columns(EventRegistration)} FROM "{EventRegistration._meta.db_table}" '  # noqa: S608
-        f'WHERE "member_id" = {p}1 AND "event_id" {one_of_ints(p, 2)}'
+        f"SELECT {columns(EventRegistration)}, "  # noqa: S608
+        f'CASE WHEN r."status" = \'{waitlisted}\' THEN ({ahead}) END AS "waiting_ahead" '
+        f'FROM "{table}" r WHERE r."member_id" = {p}1 AND r."event_id" {one_of_ints(p, 2)}'
     )
 
 
 async def waitlist_position(registration: EventRegistration) -> int | None:
-    """Where a waitlisted member stands now (1 = next to get a seat); None when not waiting."""
+    """Where a waitlisted member stands now (1 = next to get a seat); None when not waiting:
+    ``registrations_of``'s count, for one registration."""
     if registration.status != RegistrationStatus.WAITLISTED:
         return None
-    ahead = await EventRegistration.filter(
-        event_id=registration.event_id,
-        status=RegistrationStatus.WAITLISTED,
-        waitlist_position__lt=registration.waitlist_position,
-    ).count()
-    return ahead + 1
+    found = await registrations_of(registration.member_id, [registration.event_id])
+    now = found.get(registration.event_id)
+    return now.waitlist_position if now else None
 
 
 async def attendees(event_id: int) -> list[EventRegistration]:

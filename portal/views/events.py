@@ -49,15 +49,16 @@ async def events_page(request: Request) -> Response:
 async def _event_context(
     request: Request, event: Event, viewer: Member | None, **extra: Any
 ) -> dict[str, Any]:
-    registration = None
+    mine = None
     if viewer is not None:
-        registration = (await queries.registrations_of(viewer.id, [event.id])).get(event.id)
+        mine = (await queries.registrations_of(viewer.id, [event.id])).get(event.id)
+    registration = mine.registration if mine else None
     now = collaborators(request).clock.now()
     return {
         "event": event,
         "waitlist": (await queries.waitlist_counts([event.id])).get(event.id, 0),
         "registration": registration,
-        "position": await queries.waitlist_position(registration) if registration else None,
+        "position": mine.waitlist_position if mine else None,
         "qr": _qr_for(registration),
         "open": now < event.starts_at,
         "may_run": viewer is not None and await can_run_events(viewer, event.group),

@@ -202,13 +202,16 @@ async def test_the_events_query_sends_the_same_statements_for_one_or_twenty_even
 ) -> None:
     hosts = [await make_host(f"主理人{n}") for n in range(3)]
     groups = [await make_group(h, f"小组{n}", f"group-{n}") for n, h in enumerate(hosts)]
-    viewer = await make_member()
+    viewer, *ahead = [await make_member() for _ in range(3)]
     for n in range(20):
         event = await make_event(
             collaborators,
             None if n % 4 == 3 else groups[n % 3],
             starts_in=timedelta(days=1, hours=n),
+            capacity=1 if n % 3 == 0 else 20,
         )
+        for member in ahead[: 1 + n % 2] if n % 3 == 0 else []:  # a seat, maybe one waiting
+            await services.register_for_event(collaborators, member, event.id)
         await services.register_for_event(collaborators, viewer, event.id)
     token = await token_for(collaborators, viewer)
     counts = []
@@ -220,5 +223,10 @@ async def test_the_events_query_sends_the_same_statements_for_one_or_twenty_even
         counts.append(len(statements))
     print(f"Events SQL statements for first=1 and first=20: {counts}")
     # the token joined to its member 1 + events joined to groups and hosts 1 + waitlist counts
-    # 1 + the viewer's registrations 1 + the viewer's memberships of the page's groups 1
+    # 1 + the viewer's registrations with their waitlist positions 1 + the viewer's memberships
+    # of the page's groups 1: none more for the seven events where the viewer waits
     assert counts == [5, 5]
+    mine = [e["node"]["viewerRegistration"] for e in edges]
+    assert [(r["status"], r["waitlistPosition"]) for r in mine] == [
+        ("WAITLISTED", 1 + n % 2) if n % 3 == 0 else ("CONFIRMED", None) for n in range(20)
+    ]

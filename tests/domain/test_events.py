@@ -324,8 +324,8 @@ async def test_a_pages_waitlists_and_the_viewers_registrations_are_read_for_exac
 ) -> None:
     """The event list's extras are one written statement each: the waitlist count of every
     asked event (events nobody waits for left out, other events' waiters not counted) and the
-    viewer's own registration per asked event, whatever its status — a neighbour's, or one at
-    an event not asked for, left out."""
+    viewer's own registration per asked event, whatever its status, with its waitlist position
+    — a neighbour's, or one at an event not asked for, left out."""
     from tests.sqlcount import count_sql
 
     full = await make_event(collaborators, None, capacity=1, title="满员")
@@ -347,9 +347,12 @@ async def test_a_pages_waitlists_and_the_viewers_registrations_are_read_for_exac
 
     with count_sql() as statements:
         waiting = await queries.waitlist_counts(asked)
-        mine = await queries.registrations_of(viewer.id, asked)
+        registered = await queries.registrations_of(viewer.id, asked)
     assert len(statements) == 2, statements
     assert waiting == {full.id: 2, busy.id: 3}
+    placed = {event_id: found.waitlist_position for event_id, found in registered.items()}
+    assert placed == {full.id: 1, busy.id: None, open_.id: None}
+    mine = {event_id: found.registration for event_id, found in registered.items()}
     assert {event_id: r.status for event_id, r in mine.items()} == {
         full.id: Status.WAITLISTED,
         busy.id: Status.CONFIRMED,
@@ -378,3 +381,32 @@ async def test_a_pages_waitlists_and_the_viewers_registrations_are_read_for_exac
         assert await queries.waitlist_counts([]) == {}
         assert await queries.registrations_of(viewer.id, []) == {}
     assert none == []
+
+
+async def test_the_viewers_registrations_carry_their_live_waitlist_positions(
+    collaborators: Collaborators,
+) -> None:
+    """Read with the registrations, each waiting member's position is the count of those still
+    waiting ahead at the same event, plus one: a cancellation ahead moves it up, waiters at
+    another event do not count, a seat has none."""
+    crowded = await make_event(collaborators, None, capacity=1, title="人气烘焙课")
+    quiet = await make_event(collaborators, None, capacity=1, title="咖啡品鉴会")
+    seated, first, second, viewer = [await make_member() for _ in range(4)]
+    for member in (seated, first, second, viewer):
+        await services.register_for_event(collaborators, member, crowded.id)
+    for member in (second, first):
+        await services.register_for_event(collaborators, member, quiet.id)
+    asked = [crowded.id, quiet.id]
+
+    async def positions(member_id: int) -> dict[int, int | None]:
+        found = await queries.registrations_of(member_id, asked)
+        return {event_id: registered.waitlist_position for event_id, registered in found.items()}
+
+    assert await positions(viewer.id) == {crowded.id: 3}
+    assert await positions(first.id) == {crowded.id: 1, quiet.id: 1}
+    assert await positions(second.id) == {crowded.id: 2, quiet.id: None}
+    assert await positions(seated.id) == {crowded.id: None}
+    ahead = (await queries.registrations_of(first.id, [crowded.id]))[crowded.id].registration
+    await services.cancel_registration(collaborators, first, ahead.id)
+    assert await positions(viewer.id) == {crowded.id: 2}
+    assert await positions(first.id) == {crowded.id: None, quiet.id: 1}
