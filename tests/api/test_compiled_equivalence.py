@@ -487,10 +487,10 @@ async def test_the_compiled_path_sends_the_pinned_statements(
     are Redis's, the cards once kept);
     Rewards the page, the viewer's redeemed quantities; MyRedemptions the page joined to its
     rewards; Events the page joined to groups and hosts, waitlist counts, the viewer's
-    registrations with their waitlist positions (one statement) and memberships; Campaign (a closed photo campaign) the campaign, the viewer's votes
-    left, the entries, the viewer's votes, the photos' cards, and for the winner its entry,
-    its campaign, the viewer's vote and its card (the resolvers' reads, 12 as on the general
-    path). Constant in the page's size."""
+    registrations with their waitlist positions (one statement) and memberships; Campaign (a
+    closed photo campaign) the campaign, the viewer's votes left, the entries, the viewer's
+    votes, the photos' cards, and for the winner its entry, its campaign, the viewer's vote and
+    its card (the resolvers' reads, 12 as on the general path). Constant in the page's size."""
     c, world = await world_for("pins", settings, redis)
     campaign_id = encode_id("Campaign", world.campaign_ids[2])
     paths = Paths(c)
