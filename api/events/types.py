@@ -48,21 +48,21 @@ class EventRegistration(relay.Node):
     registered: strawberry.Private[queries.Registered | None] = None
 
     @classmethod
-    def from_model(
-        cls, registration: models.EventRegistration, registered: queries.Registered | None = None
-    ) -> EventRegistration:
+    def from_model(cls, registration: models.EventRegistration) -> EventRegistration:
         return cls(
             id=registration.id,
             status=RegistrationStatus(registration.status.value),
             created_at=registration.created_at,
             checked_in_at=registration.checked_in_at,
             model=registration,
-            registered=registered,
         )
 
     @classmethod
     def from_registered(cls, registered: queries.Registered) -> EventRegistration:
-        return cls.from_model(registered.registration, registered)
+        """The registration read with its waitlist position (``queries.registrations_of``)."""
+        made = cls.from_model(registered.registration)
+        made.registered = registered
+        return made
 
     @field(
         description="The 6-character code the host scans or types at the door, while a seat is "
