@@ -561,9 +561,8 @@ def table(results: list[Result]) -> str:
     for r in results:
         p = median(r.product)
         b = median(r.baseline) if r.baseline else None
-        ratio = f"{p.rps / b.rps:.2f}×" if b else ""
-        if b and r.workload.paired:
-            ratio = f"{p.rps / b.rps:.2f}× (of Feed's)"
+        of = f" (of {r.workload.paired}'s)" if r.workload.paired else ""
+        ratio = f"{p.rps / b.rps:.2f}×{of}" if b else ""
         sql = "" if r.statements is None else str(r.statements)
         if b and r.baseline_statements is not None:
             sql += f" (baseline {r.baseline_statements})"

@@ -45,4 +45,4 @@ def test_the_mix_is_judged_against_the_first_feed_page_of_the_baseline_run_along
     mix = result("mix", sample(650), sample(1100))
     assert holds(TARGETS["mix"], mix) == "no (rate)"
     text = table([result("feed_first", sample(800), sample(900)), mix])
-    assert "| 0.59× (of Feed's) | ≥ 0.6× baseline Feed rate | no (rate) |" in text
+    assert "| 0.59× (of feed_first's) | ≥ 0.6× baseline Feed rate | no (rate) |" in text
