@@ -11,6 +11,7 @@ from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.events import services
 from domain.events.models import Event, EventRegistration, RegistrationStatus
+from tests.api.compiled_world import Paths
 from tests.api.test_identity_api import op
 from tests.api.test_points_api import ADMIN, balance_of, error_code, token_for
 from tests.conftest import GraphQLClient
@@ -214,18 +215,25 @@ async def test_the_events_query_sends_the_same_statements_for_one_or_twenty_even
             await services.register_for_event(collaborators, member, event.id)
         await services.register_for_event(collaborators, viewer, event.id)
     token = await token_for(collaborators, viewer)
+    general = Paths(collaborators)
     counts = []
     for first in (1, 20):
         with count_sql() as statements:
             body = await gql(op("Events"), {"first": first}, token)
         edges = body["data"]["events"]["edges"]
         assert len(edges) == first and all(e["node"]["viewerRegistration"] for e in edges)
-        counts.append(len(statements))
-    print(f"Events SQL statements for first=1 and first=20: {counts}")
+        with count_sql() as general_statements:
+            answer = await general.post(
+                general.general_app, {"query": op("Events"), "variables": {"first": first}}, token
+            )
+        assert answer.json() == body
+        counts += [len(statements), len(general_statements)]
+    print(f"Events SQL statements, compiled and general, for first=1 and first=20: {counts}")
     # the token joined to its member 1 + events joined to groups and hosts 1 + waitlist counts
     # 1 + the viewer's registrations with their waitlist positions 1 + the viewer's memberships
-    # of the page's groups 1: none more for the seven events where the viewer waits
-    assert counts == [5, 5]
+    # of the page's groups 1, on either path: none more for the seven events where the viewer
+    # waits
+    assert counts == [5, 5, 5, 5]
     mine = [e["node"]["viewerRegistration"] for e in edges]
     assert [(r["status"], r["waitlistPosition"]) for r in mine] == [
         ("WAITLISTED", 1 + n % 2) if n % 3 == 0 else ("CONFIRMED", None) for n in range(20)

@@ -350,8 +350,7 @@ async def test_a_pages_waitlists_and_the_viewers_registrations_are_read_for_exac
         registered = await queries.registrations_of(viewer.id, asked)
     assert len(statements) == 2, statements
     assert waiting == {full.id: 2, busy.id: 3}
-    placed = {event_id: found.waitlist_position for event_id, found in registered.items()}
-    assert placed == {full.id: 1, busy.id: None, open_.id: None}
+    assert positions(registered) == {full.id: 1, busy.id: None, open_.id: None}
     mine = {event_id: found.registration for event_id, found in registered.items()}
     assert {event_id: r.status for event_id, r in mine.items()} == {
         full.id: Status.WAITLISTED,
@@ -398,15 +397,19 @@ async def test_the_viewers_registrations_carry_their_live_waitlist_positions(
         await services.register_for_event(collaborators, member, quiet.id)
     asked = [crowded.id, quiet.id]
 
-    async def positions(member_id: int) -> dict[int, int | None]:
-        found = await queries.registrations_of(member_id, asked)
-        return {event_id: registered.waitlist_position for event_id, registered in found.items()}
+    async def positions_of(member_id: int) -> dict[int, int | None]:
+        return positions(await queries.registrations_of(member_id, asked))
 
-    assert await positions(viewer.id) == {crowded.id: 3}
-    assert await positions(first.id) == {crowded.id: 1, quiet.id: 1}
-    assert await positions(second.id) == {crowded.id: 2, quiet.id: None}
-    assert await positions(seated.id) == {crowded.id: None}
+    assert await positions_of(viewer.id) == {crowded.id: 3}
+    assert await positions_of(first.id) == {crowded.id: 1, quiet.id: 1}
+    assert await positions_of(second.id) == {crowded.id: 2, quiet.id: None}
+    assert await positions_of(seated.id) == {crowded.id: None}
     ahead = (await queries.registrations_of(first.id, [crowded.id]))[crowded.id].registration
     await services.cancel_registration(collaborators, first, ahead.id)
-    assert await positions(viewer.id) == {crowded.id: 2}
-    assert await positions(first.id) == {crowded.id: None, quiet.id: 1}
+    assert await positions_of(viewer.id) == {crowded.id: 2}
+    assert await positions_of(first.id) == {crowded.id: None, quiet.id: 1}
+
+
+def positions(registered: dict[int, queries.Registered]) -> dict[int, int | None]:
+    """Each event's waitlist position as ``registrations_of`` read it."""
+    return {event_id: found.waitlist_position for event_id, found in registered.items()}
