@@ -178,13 +178,14 @@ async def redeem_reward(
     is made. A retry that arrives while the first request is still in flight waits for it on the
     key and answers its result, never RATE_LIMITED; a refused limit rolls the claim back. An
     edit of the reward's cost between its read and its stock update undoes the transaction,
-    which is made again at the new cost (the limits counted once)."""
+    which is made again at the new cost (the limits counted once), holding the reward's row
+    from its read: no later edit undoes it again, it waits for the commit."""
     replay = await replayed_redemption(member, reward_id, quantity, idempotency_key)
     if replay is not None:
         return replay
     refuse_if_suspended(member, c.clock.now())
     key, fingerprint = _record_key(member, idempotency_key), _fingerprint(reward_id, quantity)
-    counting = True
+    counting, locked = True, False
     for _ in range(_ATTEMPTS):
         try:
             async with atomic():
@@ -198,10 +199,11 @@ async def redeem_reward(
                 if counting:
                     await _count_limits(c, member, count_limits)
                     counting = False
-                redemption = await _redeem(c, member, reward_id, quantity, key, record)
+                redemption = await _redeem(c, member, reward_id, quantity, key, record, locked)
                 announce(c, _reserved(redemption))
             return redemption
         except _TermsChanged:
+            locked = True
             continue
         except IntegrityError:
             # A concurrent request with the same key committed first: answer as it did.
@@ -212,9 +214,10 @@ async def redeem_reward(
     raise ServiceBusyError()
 
 
-# A redemption made again when the reward's terms changed under it; an admin editing the same
-# reward this often is not to be outrun.
-_ATTEMPTS = 3
+# A redemption is made again once when the reward's cost changed under it, then with the
+# reward's row held from its read, which no edit can change before the commit (SQLite runs one
+# writing transaction at a time, so there the first attempt's read holds).
+_ATTEMPTS = 2
 
 
 class _TermsChanged(Exception):
@@ -283,6 +286,7 @@ async def _redeem(
     quantity: int,
     key: str,
     record: IdempotencyRecord,
+    locked: bool = False,
 ) -> Redemption:
     """Every write of a redemption, the stock last. The reward's row is the one all redemptions
     of it queue on, so it is locked for one round trip and the commit rather than for the whole
@@ -290,9 +294,17 @@ async def _redeem(
     now, not retired, enough stock, the cost debited) decides at the end; 0 rows undo the
     transaction with the reason (a changed cost makes it again), and the per-member limit is
     counted as the locked row says. Lock order, as in ``cancel_redemption``: idempotency record
-    → points account → lots → reward → the member's counter for it."""
+    → points account → lots → reward → the member's counter for it.
+
+    ``locked`` (made again after a cost change): the account, then the reward's row, are locked
+    before the read, so the cost read is the cost at commit. The lots then come after the
+    reward, which cannot deadlock: a member's lots are drawn only under their account's lock,
+    held here first."""
     now = c.clock.now()
-    seen = await by_unique(Reward, "id", reward_id)
+    if locked:
+        seen = await _locked_reward(member.id, reward_id, now)
+    else:
+        seen = await by_unique(Reward, "id", reward_id)
     if seen is None or not _open(seen, quantity, now):
         raise await _refusal(reward_id, quantity, now)
     cost = seen.cost_points * quantity
@@ -308,6 +320,12 @@ async def _redeem(
         await _count_against_limit(member.id, reward_id, quantity, reward.per_member_limit)
     redemption.reward = reward  # read under this redemption's row lock: its stock is current
     return redemption
+
+
+async def _locked_reward(member_id: int, reward_id: int, now: datetime) -> Reward | None:
+    """The reward's row locked until commit, the member's account locked before it."""
+    await lock_account(member_id, now)
+    return await Reward.filter(id=reward_id).select_for_update().first()
 
 
 def _open(reward: Reward, quantity: int, now: datetime) -> bool:

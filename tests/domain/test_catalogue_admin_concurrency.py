@@ -18,6 +18,7 @@ from domain.events import services as events
 from domain.events.errors import EventCancelledError
 from domain.events.models import Event, EventRegistration, RegistrationStatus
 from domain.identity.models import Member, Role
+from domain.points import accounts
 from domain.points.models import LedgerEntry, PointsAccount
 from domain.points.reconcile import reconcile
 from domain.rewards import admin as rewards_admin
@@ -106,6 +107,53 @@ async def test_a_redemption_ahead_of_a_cost_change_keeps_the_old_cost(
     assert redeemed.points_spent == 30 and await spent_matches_debit(redeemed.id)
     assert (await Reward.get(id=reward.id)).cost_points == 50
     assert (await PointsAccount.get(member_id=member.id)).balance == 170
+    assert (await reconcile()).clean
+
+
+async def test_a_redemption_is_not_outrun_by_a_cost_change_during_every_debit(
+    collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An admin changes the reward's cost, on another connection, each time the redemption has
+    read it and is about to debit the member. The first change undoes the redemption; made
+    again, it holds the reward's row from its read to its commit, so the next change waits for
+    it instead of undoing it again (made again each time, it answered SERVICE_BUSY after three
+    changes)."""
+    member = await make_member()
+    await fund(collaborators, member, 200)
+    reward = await make_reward(collaborators, cost=10, stock=5)
+    boss = await admin()
+    costs = iter([20, 35, 50, 15])
+    asked: asyncio.Queue[asyncio.Future[Reward]] = asyncio.Queue()
+    answers: list[asyncio.Future[Reward]] = []
+
+    async def editor() -> None:  # its own task: a connection of its own, not the redemption's
+        while True:
+            answer = await asked.get()
+            change = rewards_admin.RewardChanges(cost_points=next(costs))
+            answer.set_result(
+                await rewards_admin.update_reward(collaborators, boss, reward.id, change)
+            )
+
+    spend = accounts.spend
+
+    async def changed_first(member_id: int, cost: int, *rest: Any) -> LedgerEntry:
+        answers.append(asyncio.get_running_loop().create_future())
+        await asked.put(answers[-1])
+        await asyncio.wait([answers[-1]], timeout=0.5)  # not done: it waits on the reward's lock
+        return await spend(member_id, cost, *rest)
+
+    editing = asyncio.create_task(editor())
+    monkeypatch.setattr("domain.rewards.services.spend", changed_first)
+    try:
+        redeemed = await rewards.redeem_reward(collaborators, member, reward.id, 1, "outrun-01")
+        changed = await asyncio.wait_for(asyncio.gather(*answers), timeout=10)
+    finally:
+        editing.cancel()
+
+    assert [r.cost_points for r in changed] == [20, 35]
+    assert redeemed.points_spent == 20 and await spent_matches_debit(redeemed.id)
+    assert (await PointsAccount.get(member_id=member.id)).balance == 180
+    assert (await Reward.get(id=reward.id)).stock == 4
     assert (await reconcile()).clean
 
 
