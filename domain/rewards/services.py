@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
 from domain.aftercommit import atomic
@@ -145,21 +144,6 @@ async def restock_reward(c: Collaborators, admin: Member, reward_id: int, quanti
     return reward
 
 
-async def replayed_redemption(
-    member: Member, reward_id: int, quantity: int, idempotency_key: str
-) -> Redemption | None:
-    """The redemption a recorded idempotency key already made, or None for a new key.
-
-    Every entrypoint asks this before counting any limit (the per-minute redemption limit here,
-    a per-member mutation limit in front of it), so a retry is answered from its record however
-    busy the member is. Checks the input first; a key used for another request is refused.
-    """
-    errors = rules.redemption_field_errors(quantity, idempotency_key)
-    if errors:
-        raise InvalidInputError(errors)
-    return await _replay(_record_key(member, idempotency_key), _fingerprint(reward_id, quantity))
-
-
 LimitCounter = Callable[[], Awaitable[None]]
 
 
@@ -173,29 +157,27 @@ async def redeem_reward(
 ) -> Redemption:
     """Debit, stock and redemption in one transaction; a replayed key returns the first result.
 
-    Order: the recorded key answers a replay → the key is claimed → the limits are counted (the
+    Order: the key is claimed, or its record answers a replay → the limits are counted (the
     per-minute redemption limit, and ``count_limits`` when the caller has more) → the redemption
-    is made. A retry that arrives while the first request is still in flight waits for it on the
-    key and answers its result, never RATE_LIMITED; a refused limit rolls the claim back. An
-    edit of the reward's cost between its read and its stock update undoes the transaction,
-    which is made again at the new cost (the limits counted once), holding the reward's row
-    from its read: no later edit undoes it again, it waits for the commit."""
-    replay = await replayed_redemption(member, reward_id, quantity, idempotency_key)
-    if replay is not None:
-        return replay
-    refuse_if_suspended(member, c.clock.now())
+    is made. A retry is answered from its record before any limit is counted, never
+    RATE_LIMITED, and one that arrives while the first request is still in flight waits for it
+    on the key and answers its result; a refused limit rolls the claim back. An edit of the
+    reward's cost between its read and its stock update undoes the transaction, which is made
+    again at the new cost (the limits counted once), holding the reward's row from its read: no
+    later edit undoes it again, it waits for the commit."""
+    errors = rules.redemption_field_errors(quantity, idempotency_key)
+    if errors:
+        raise InvalidInputError(errors)
     key, fingerprint = _record_key(member, idempotency_key), _fingerprint(reward_id, quantity)
     counting, locked = True, False
     for _ in range(_ATTEMPTS):
         try:
             async with atomic():
-                record = await IdempotencyRecord.create(
-                    key=key,
-                    member=member,
-                    operation="redeem",
-                    request_hash=fingerprint,
-                    created_at=c.clock.now(),
-                )
+                now = c.clock.now()
+                record = await _claim(key, member.id, fingerprint, now)
+                if record.result_ref is not None:  # recorded: nothing of this block is kept
+                    raise _Recorded(record)
+                refuse_if_suspended(member, now)
                 if counting:
                     await _count_limits(c, member, count_limits)
                     counting = False
@@ -204,12 +186,10 @@ async def redeem_reward(
             return redemption
         except _TermsChanged:
             locked = True
-            continue
-        except IntegrityError:
-            # A concurrent request with the same key committed first: answer as it did.
-            replay = await _replay(key, fingerprint)
-            if replay is None:
-                raise
+        except _Recorded as recorded:
+            replay = await _replay(recorded.record, reward_id, quantity)
+            if replay is None:  # never: a recorded key holds its redemption
+                raise LookupError(key) from None
             return replay
     raise ServiceBusyError()
 
@@ -222,6 +202,14 @@ _ATTEMPTS = 2
 
 class _TermsChanged(Exception):
     """The reward no longer costs what this redemption read and debited."""
+
+
+class _Recorded(Exception):
+    """The key's record was committed by an earlier request: its redemption is the answer."""
+
+    def __init__(self, record: IdempotencyRecord) -> None:
+        super().__init__(record.key)
+        self.record = record
 
 
 # A client retries a write within minutes, hours at most: its key is answered for a day, then
@@ -270,13 +258,52 @@ async def _count_limits(c: Collaborators, member: Member, more: LimitCounter | N
         await more()
 
 
-async def _replay(key: str, fingerprint: str) -> Redemption | None:
-    record = await by_unique(IdempotencyRecord, "key", key)
+async def _replay(
+    record: IdempotencyRecord | None, reward_id: int, quantity: int
+) -> Redemption | None:
+    """The redemption a key's ``record`` made (None: no record); a key recorded for another
+    request is refused."""
     if record is None:
         return None
-    if record.request_hash != fingerprint:
+    if record.request_hash != _fingerprint(reward_id, quantity):
         raise IdempotencyMismatchError()
     return await Redemption.get(id=record.result_ref).select_related("reward")
+
+
+# The key's claim, or its committed record when it has one: the insert does nothing on a key in
+# use (waiting for an uncommitted holder), and the same statement reads a record committed
+# before it began. PostgreSQL's statement does both; SQLite, one writer at a time, reads after.
+_CLAIM = (
+    'INSERT INTO "idempotency_record" ("key", "member_id", "operation", "request_hash", '
+    '"created_at") VALUES ({p}1, {p}2, {p}3, {p}4, {p}5) ON CONFLICT ("key") DO NOTHING '
+    "RETURNING {columns}"
+)
+_CLAIM_OR_RECORD = (
+    'WITH "claimed" AS ({claim}) SELECT * FROM "claimed" '
+    'UNION ALL SELECT {columns} FROM "idempotency_record" WHERE "key" = $1'
+)
+
+
+@cache
+def _claim_sql(p: str) -> str:
+    claim = _CLAIM.format(p=p, columns=columns(IdempotencyRecord))
+    if p != "$":
+        return claim
+    return _CLAIM_OR_RECORD.format(claim=claim, columns=columns(IdempotencyRecord))
+
+
+async def _claim(key: str, member_id: int, fingerprint: str, now: datetime) -> IdempotencyRecord:
+    """The key's record: claimed by this transaction (no result yet), or committed by another
+    request, which this one answers as. A holder that committed while the insert waited for it
+    is not in that statement's snapshot: the next statement reads it."""
+    created = db_value(IdempotencyRecord, "created_at", now)
+    values = [key, member_id, "redeem", fingerprint, created]
+    found = await rows(_claim_sql(mark()), values)
+    record = built(IdempotencyRecord, found[0]) if found else None
+    record = record or await by_unique(IdempotencyRecord, "key", key)
+    if record is None:  # never: the insert did nothing only because the key was in use
+        raise LookupError(key)
+    return record
 
 
 async def _redeem(
