@@ -5,14 +5,24 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError
 from domain.identity.models import Role
 from domain.points import jobs, leaderboard, queries, services
+from domain.points.accounts import spend
 from domain.points.errors import AlreadyCheckedInError, ApprovalRequiredError, SameAdminError
-from domain.points.models import ExpiryReminder, LedgerEntry, LedgerReason, PointsAccount
+from domain.points.ledger import plan_draws
+from domain.points.models import (
+    ExpiryReminder,
+    LedgerEntry,
+    LedgerReason,
+    LotDraw,
+    PointsAccount,
+    PointsLot,
+)
 from domain.points.reconcile import reconcile
 from tests.domain.points_helpers import fund
 from tests.factories import make_member
@@ -200,3 +210,34 @@ async def test_a_capped_check_in_records_what_it_really_earned(
     result = await services.check_in(collaborators, member)
     assert result.points_awarded == 0 and result.balance == 200
     assert (await CheckIn.get(member_id=member.id)).points == 0
+
+
+async def test_a_spend_draws_the_oldest_expiring_lots_first_as_plan_draws_says(
+    collaborators: Collaborators,
+) -> None:
+    """Three lots with two expiries (the later two share one); each spend takes from them in
+    spending order what ``plan_draws`` plans on the lots as they were, no more."""
+    clock = collaborators.clock
+    assert isinstance(clock, FrozenClock)
+    member = await make_member()
+    await fund(collaborators, member, 30, "lot-a")  # expires at the end of next year
+    clock.advance(days=366)
+    await fund(collaborators, member, 50, "lot-b")  # a year later
+    await fund(collaborators, member, 20, "lot-c")  # the same expiry, a later lot
+    lots = await PointsLot.filter(member_id=member.id).order_by("expires_at", "id")
+    assert [lot.remaining for lot in lots] == [30, 50, 20] and lots[0].expires_at < lots[
+        1
+    ].expires_at
+    for cost, key in ((60, "spend-one-01"), (35, "spend-two-01")):
+        before = await PointsLot.filter(member_id=member.id).order_by("expires_at", "id")
+        planned = plan_draws([(lot.id, lot.remaining) for lot in before if lot.remaining], cost)
+        async with in_transaction():
+            entry = await spend(member.id, cost, LedgerReason.REDEMPTION, "兑换", key, clock.now())
+        drawn = (
+            await LotDraw.filter(entry_id=entry.id).order_by("id").values_list("lot_id", "amount")
+        )
+        assert sorted(drawn) == sorted(planned), (cost, drawn, planned)
+    after = await PointsLot.filter(member_id=member.id).order_by("expires_at", "id")
+    assert [lot.remaining for lot in after] == [0, 0, 5]
+    assert await balance_of(member.id) == (5, 0)
+    assert (await reconcile()).clean
