@@ -1,9 +1,11 @@
 """Writing to a points account: every credit, debit, refund and release goes through here, inside
 the caller's ``atomic()`` block. One lock order everywhere: idempotency record → redemption →
 points account → lots → reward → the member's counter for it (a reward's row, which every
-redemption of it queues on, is taken last so that it is held for the shortest time). A batch
-locks all its accounts at once, in member-id order (``lock_accounts``), and credits them
-together (``credit_pending_many``)."""
+redemption of it queues on, is taken last so that it is held for the shortest time), but for a
+redemption made again after a cost change, which takes the reward before the lots (safe: a
+member's lots are drawn only under their account's lock, which it holds first). A batch locks
+all its accounts at once, in member-id order (``lock_accounts``), and credits them together
+(``credit_pending_many``)."""
 
 from __future__ import annotations
 
@@ -197,9 +199,9 @@ _SPEND = (
 )
 
 
-# The draws of every spend, written once (``domain.written``): through the query builder these
-# three statements cost a fifth of a redemption's CPU. A member's spendable lots, in the order
-# they are spent (oldest-expiring first):
+# The draws of every spend, written once (``domain.written``): through the query builder the
+# read, the draws and their records cost a fifth of a redemption's CPU. A member's spendable
+# lots, in the order they are spent (oldest-expiring first):
 _SPENDABLE = 'FROM "points_lot" WHERE "member_id" = {p}1 AND "released" AND "remaining" > 0'
 _SPENDING_ORDER = '"expires_at", "id"'
 _LOTS = f'SELECT "id", "remaining" {_SPENDABLE} ORDER BY {_SPENDING_ORDER}'
@@ -215,7 +217,8 @@ _DRAW = (
 # (the caller compares their total with the cost).
 _DRAW_ALL = (
     'WITH "lots" AS (SELECT "id", "remaining", '  # noqa: S608 (constants)
-    f'SUM("remaining") OVER (ORDER BY {_SPENDING_ORDER}) - "remaining" AS "before" '
+    f'SUM("remaining") OVER (ORDER BY {_SPENDING_ORDER} '
+    'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - "remaining" AS "before" '
     f"{_SPENDABLE.format(p='$')}), "
     '"takes" AS (SELECT "id", LEAST("remaining", $2 - "before") AS "take" FROM "lots" '
     'WHERE "before" < $2), '
@@ -234,7 +237,8 @@ async def _draw_lots(member_id: int, entry: LedgerEntry, cost: int) -> None:
         drawn = sum(
             int(draw["amount"]) for draw in await rows(_DRAW_ALL, [member_id, cost, entry.id])
         )
-        if drawn != cost:
+        if drawn != cost:  # the balance said the lots hold the cost: a ledger that does not
+            # reconcile (``linli reconcile``), so the spend is undone whole
             raise RuntimeError(
                 f"member {member_id}'s lots gave {drawn} of {cost} under an account lock"
             )

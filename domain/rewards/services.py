@@ -187,10 +187,7 @@ async def redeem_reward(
         except _TermsChanged:
             locked = True
         except _Recorded as recorded:
-            replay = await _replay(recorded.record, reward_id, quantity)
-            if replay is None:  # never: a recorded key holds its redemption
-                raise LookupError(key) from None
-            return replay
+            return await _replay(recorded.record, fingerprint)
     raise ServiceBusyError()
 
 
@@ -213,7 +210,8 @@ class _Recorded(Exception):
 
 
 # A client retries a write within minutes, hours at most: its key is answered for a day, then
-# purged by the due jobs (a key reused after that makes a new redemption).
+# purged by the due jobs. The spend's ledger entry keeps the key, so a key reused after that is
+# refused by the ledger's unique key (as an unexpected error), not answered and not redeemed.
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
 
 
@@ -258,14 +256,10 @@ async def _count_limits(c: Collaborators, member: Member, more: LimitCounter | N
         await more()
 
 
-async def _replay(
-    record: IdempotencyRecord | None, reward_id: int, quantity: int
-) -> Redemption | None:
-    """The redemption a key's ``record`` made (None: no record); a key recorded for another
-    request is refused."""
-    if record is None:
-        return None
-    if record.request_hash != _fingerprint(reward_id, quantity):
+async def _replay(record: IdempotencyRecord, fingerprint: str) -> Redemption:
+    """The redemption a key's committed ``record`` made; a key recorded for another request is
+    refused."""
+    if record.request_hash != fingerprint:
         raise IdempotencyMismatchError()
     return await Redemption.get(id=record.result_ref).select_related("reward")
 
@@ -280,7 +274,8 @@ _CLAIM = (
 )
 _CLAIM_OR_RECORD = (
     'WITH "claimed" AS ({claim}) SELECT * FROM "claimed" '
-    'UNION ALL SELECT {columns} FROM "idempotency_record" WHERE "key" = $1'
+    'UNION ALL SELECT {columns} FROM "idempotency_record" WHERE "key" = $1 '
+    'AND NOT EXISTS (SELECT 1 FROM "claimed")'
 )
 
 
@@ -325,8 +320,8 @@ async def _redeem(
 
     ``locked`` (made again after a cost change): the account, then the reward's row, are locked
     before the read, so the cost read is the cost at commit. The lots then come after the
-    reward, which cannot deadlock: a member's lots are drawn only under their account's lock,
-    held here first."""
+    reward, out of the order above, which cannot deadlock: a member's lots are drawn only under
+    their account's lock, held here first."""
     now = c.clock.now()
     if locked:
         seen = await _locked_reward(member.id, reward_id, now)
@@ -350,9 +345,12 @@ async def _redeem(
 
 
 async def _locked_reward(member_id: int, reward_id: int, now: datetime) -> Reward | None:
-    """The reward's row locked until commit, the member's account locked before it."""
+    """The reward's row locked until commit, the member's account locked before it. FOR NO KEY
+    UPDATE: an edit (FOR UPDATE, or its UPDATE) waits for it, while the redemptions in flight,
+    whose inserts hold the row FOR KEY SHARE until they commit, neither block it nor queue
+    behind it (FOR UPDATE would wait for all of them, and for those that keep arriving)."""
     await lock_account(member_id, now)
-    return await Reward.filter(id=reward_id).select_for_update().first()
+    return await Reward.filter(id=reward_id).select_for_update(no_key=True).first()
 
 
 def _open(reward: Reward, quantity: int, now: datetime) -> bool:

@@ -130,16 +130,23 @@ async def test_a_redemption_is_not_outrun_by_a_cost_change_during_every_debit(
         while True:
             answer = await asked.get()
             change = rewards_admin.RewardChanges(cost_points=next(costs))
-            answer.set_result(
-                await rewards_admin.update_reward(collaborators, boss, reward.id, change)
-            )
+            try:
+                edited = await rewards_admin.update_reward(collaborators, boss, reward.id, change)
+            except Exception as error:  # the test reads it from the future
+                answer.set_exception(error)
+            else:
+                answer.set_result(edited)
 
     spend = accounts.spend
 
     async def changed_first(member_id: int, cost: int, *rest: Any) -> LedgerEntry:
         answers.append(asyncio.get_running_loop().create_future())
         await asked.put(answers[-1])
-        await asyncio.wait([answers[-1]], timeout=0.5)  # not done: it waits on the reward's lock
+        if len(answers) == 1:
+            await answers[-1]  # nothing holds the row yet: the change commits
+        else:
+            await asyncio.wait([answers[-1]], timeout=0.5)
+            assert not answers[-1].done()  # it waits on the reward's row
         return await spend(member_id, cost, *rest)
 
     editing = asyncio.create_task(editor())

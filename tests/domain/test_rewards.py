@@ -9,7 +9,9 @@ import pytest
 from domain.clock import FrozenClock
 from domain.collaborators import Collaborators
 from domain.errors import InvalidInputError, NotFoundError, RateLimitedError
-from domain.identity.models import Role
+from domain.identity.errors import AccountSuspendedError
+from domain.identity.models import Member, Role
+from domain.identity.suspensions import suspend_member
 from domain.points.errors import IdempotencyMismatchError, InsufficientPointsError
 from domain.points.models import PointsAccount
 from domain.points.reconcile import reconcile
@@ -219,6 +221,33 @@ async def test_a_replayed_key_is_answered_from_its_record_while_the_redemption_l
     assert await collaborators.redis.get(f"rl:redeem:{member.id}") == counted  # not counted
     assert await balance(member.id) == 70 and (await Reward.get(id=reward.id)).stock == 4
     assert await Redemption.all().count() == 1 and await IdempotencyRecord.all().count() == 1
+    assert (await reconcile()).clean
+
+
+async def test_a_suspended_members_retry_is_answered_and_a_new_key_refused_unclaimed(
+    collaborators: Collaborators,
+) -> None:
+    """The key's record answers before the suspension is checked (the redemption happened);
+    a new key is refused, and its claim goes with the refusal."""
+    member = await make_member()
+    boss = await make_member(roles=(Role.RESIDENT, Role.ADMIN))
+    await fund(collaborators, member, 100)
+    reward = await make_reward(collaborators, cost=30, stock=5)
+    first = await services.redeem_reward(collaborators, member, reward.id, 1, "before-ban-01")
+    until = collaborators.clock.now() + timedelta(days=7)
+    await suspend_member(collaborators, boss, member.id, "刷单嫌疑", until)
+    suspended = await Member.get(id=member.id)
+
+    again = await services.redeem_reward(collaborators, suspended, reward.id, 1, "before-ban-01")
+    with pytest.raises(IdempotencyMismatchError):
+        await services.redeem_reward(collaborators, suspended, reward.id, 2, "before-ban-01")
+    with pytest.raises(AccountSuspendedError):
+        await services.redeem_reward(collaborators, suspended, reward.id, 1, "after-ban-01")
+
+    assert (again.id, again.pickup_code) == (first.id, first.pickup_code)
+    assert await IdempotencyRecord.filter(member_id=member.id).count() == 1
+    assert await Redemption.filter(member_id=member.id).count() == 1
+    assert await balance(member.id) == 70 and (await Reward.get(id=reward.id)).stock == 4
     assert (await reconcile()).clean
 
 
