@@ -29,10 +29,9 @@ LIKE_POST = 3 if ON_POSTGRES else 5
 # balance it left, the ledger entry, the lots to draw from, one lot drawn, the draw; the
 # redemption with a pickup code not in use (one insert), the key's result; last, the stock's
 # conditional update returning the reward it locked (held for that round trip and the commit);
-# the payload's balance with the next expiry. On PostgreSQL the debit and its entry are one
-# statement, the lots read, drawn and recorded another, the redemption and the key's result a
-# third.
-REDEEM_REWARD = 8 if ON_POSTGRES else 12
+# the payload's balance with the next expiry. On PostgreSQL three pairs are one statement each:
+# the debit and its entry, the lot drawn and its draw, the redemption and the key's result.
+REDEEM_REWARD = 9 if ON_POSTGRES else 12
 
 # After commit, outside the write's transaction: a like that makes a milestone count (1, 10,
 # 100) reads the post's earlier milestone notices, then the author's notice is folded in (the
