@@ -76,7 +76,21 @@ class Context:
     # for (the error), when it then left the request to the general path: that path's count is
     # this one, taken once (``api/permissions.py::hit_mutation_limit``), not a second.
     counted_mutation: RateLimitedError | bool | None = None
+    # The signed-in member's id when only the id was read with the token (a compiled plan that
+    # needs no more): ``member`` and ``token`` are then None, and the general path reads them
+    # before it runs (``api/http.py``).
+    member_id_only: int | None = None
     _loaders: Loaders | None = field(default=None, repr=False)
+
+    @property
+    def viewer_id(self) -> int | None:
+        """The signed-in member's id, however much of the member was read."""
+        return self.member.id if self.member is not None else self.member_id_only
+
+    @property
+    def member_unread(self) -> bool:
+        """Signed in, with only the member's id read."""
+        return self.member_id_only is not None
 
     @property
     def loaders(self) -> Loaders:

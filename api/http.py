@@ -195,21 +195,25 @@ class GraphQLApp(GraphQL[Context, None]):
         """A plain POST of a registered operation that a compiled plan covers is answered here,
         before strawberry's request handling (most hot requests); anything else, or anything the
         plan does not cover, goes the general way with the same context and the same resolved
-        document, so nothing is authenticated, counted or registered twice. A request a plan may
-        answer authenticates on the pooled connection its plan then reads on (or gives back
-        before its domain reads, which take their own)."""
+        document, so nothing is counted or registered twice. A request a plan may answer
+        authenticates on the pooled connection its plan then reads on (or gives back before its
+        domain reads, which take their own), reading only the member's id when the plan needs no
+        more (most reads: the models of the token and member cost more than the page's SQL); one
+        such request that the plan leaves to the general path reads the member's row for it."""
         data = await _plain_post(request, self)
         if data is None:
             return await self.run(request)
         resolved = await self._resolved(request, data)
         db = None
+        id_only = False
         if isinstance(resolved, GraphQLRequestData):
             request.state.resolved = resolved
             settings = request.app.state.collaborators.settings
             plan = self.compiled.plan_for(resolved, "POST", settings)
             db = Database() if plan is not None else None
+            id_only = plan is not None and not plan.member_read
         try:
-            context = await self.get_context(request, Response(), db)
+            context = await self.get_context(request, Response(), db, id_only)
             if context.failure is None:
                 if isinstance(resolved, ExecutionResult):
                     result: ExecutionResult | None = resolved
@@ -218,6 +222,8 @@ class GraphQLApp(GraphQL[Context, None]):
                 if result is not None:
                     processed = await self.process_result(request, result)
                     return Response(self.encode_json(processed), media_type=JSON)
+            if context.member_unread:  # the general path's resolvers read the member's row
+                context = await self.get_context(request, Response(), db)
         finally:
             if db is not None:
                 await db.release()  # a plan that ran gave it back already
@@ -280,10 +286,12 @@ class GraphQLApp(GraphQL[Context, None]):
         request: Request | WebSocket,
         response: Response | WebSocket,
         db: Database | None = None,
+        id_only: bool = False,
     ) -> Context:
         """The signed-in member, read before execution (on ``db``'s connection, held from here
-        to the compiled plan's end, when given). A failure here (the database is down) is kept
-        and answered as the masked error, not raised past the error masking."""
+        to the compiled plan's end, when given; with ``id_only`` the member's id alone, for a
+        plan that needs no more). A failure here (the database is down) is kept and answered as
+        the masked error, not raised past the error masking."""
         collaborators: Collaborators = request.app.state.collaborators
         context = Context(
             request=request,
@@ -297,9 +305,13 @@ class GraphQLApp(GraphQL[Context, None]):
             if db is not None:
                 await db.hold()
                 read = db.rows if db.connection is not None else None
-            found = await services.authenticate(
-                collaborators, bearer_token(request), TokenKind.ACCESS, read
-            )
+            token = bearer_token(request)
+            if id_only:
+                context.member_id_only = await services.authenticated_id(
+                    collaborators, token, TokenKind.ACCESS, read
+                )
+                return context
+            found = await services.authenticate(collaborators, token, TokenKind.ACCESS, read)
         except Exception as error:
             if as_busy(error) is not None:
                 log.warning("authentication waited on a busy store: %r", error)

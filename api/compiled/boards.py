@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from api.compiled.shape import Builder, Fallthrough, Getter, Selected, Value, ValueScope
-from api.compiled.sql import Run
+from api.compiled.shape import Builder, Getter, Selected, Value, ValueScope
+from api.compiled.sql import Fallthrough, Run
 from api.errors import ClientError
 from api.pagination import check_first
 from api.points.leaderboard import LeaderboardKind
@@ -80,6 +80,7 @@ class LeaderboardRoot:
         cards = _cards_suffice(builder, field)
         arguments = field.arguments()
         builder.domain_reads = True
+        builder.member_read = True  # the viewer's own place holds the viewer
 
         async def fetch(run: Run) -> Value:
             values = arguments(run)
@@ -100,7 +101,7 @@ class LeaderboardRoot:
                 for n, (member_id, score) in enumerate(top, start=1)
                 if member_id in found
             ]
-            viewer = run.context.member
+            viewer = run.member
             mine = Place(placed[0], placed[1], viewer) if placed and viewer else None
             value = Value(Board(entries, mine), run.viewer_id or 0, {})
             await scope.fill(run, value)

@@ -13,8 +13,8 @@ from strawberry import relay
 
 from api.campaigns.types import campaign_seen_by, entries_seen_by
 from api.compiled.pages import DomainPage
-from api.compiled.shape import Builder, Fallthrough, Getter, Selected, Value, ValueScope
-from api.compiled.sql import Run
+from api.compiled.shape import Builder, Getter, Selected, Value, ValueScope
+from api.compiled.sql import Fallthrough, Run
 
 _LARGEST_ID = 2**31 - 1
 
@@ -26,16 +26,16 @@ def _campaign(parent: Value | None) -> Any:
 
 
 async def _entry_rows(run: Run, parent: Value | None, key: Any, first: int) -> Sequence[Any]:
-    rows: Sequence[Any] = await _campaign(parent).entry_rows(run.context.member, key, first)
+    rows: Sequence[Any] = await _campaign(parent).entry_rows(run.member, key, first)
     return rows
 
 
 async def _entries(run: Run, parent: Value | None, rows: list[Any]) -> list[Any]:
     visible = _campaign(parent).results_visible
-    return list(await entries_seen_by(run.context.member, rows, visible))
+    return list(await entries_seen_by(run.member, rows, visible))
 
 
-ENTRIES = DomainPage(_entry_rows, _entries)
+ENTRIES = DomainPage(_entry_rows, _entries, member=True)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ from strawberry.types import ExecutionResult
 
 from api.compiled.fields import spec_of
 from api.compiled.roots import ROOTS, Fetch, Root
-from api.compiled.shape import Builder, Fallthrough, Getter
-from api.compiled.sql import Database, Run, Unsupported
+from api.compiled.shape import Builder, Getter
+from api.compiled.sql import Database, Fallthrough, Run, Unsupported
 from api.compiled.writes import WRITES
 from api.context import Context
 from api.persisted import CONTRACT_DIR, contract_documents
@@ -51,6 +51,7 @@ class Plan:
     fields: tuple[tuple[str, Fetch | None, Getter], ...]  # no fetch: a constant (__typename)
     one_connection: bool  # all its statements on one pooled connection
     writes: bool = False  # a mutation: served on POST only
+    member_read: bool = True  # reads the signed-in member's row, not only its id
 
     async def answer(self, run: Run) -> dict[str, Any]:
         found: list[Any] = []
@@ -97,7 +98,10 @@ def build_plan(
     if writes and len(fields) != 1:
         raise Unsupported("a write with other root fields")
     name = operation.name.value if operation.name else ""
-    return Plan(name, document, operation, tuple(fields), not builder.domain_reads, writes)
+    one_connection = not builder.domain_reads
+    return Plan(
+        name, document, operation, tuple(fields), one_connection, writes, builder.member_read
+    )
 
 
 def _served_roots(document: DocumentNode) -> None:
@@ -208,8 +212,7 @@ class CompiledOperations:
         coerced = get_variable_values(graphql_schema, definitions, inputs)
         if isinstance(coerced, list):
             return None
-        member = context.member
-        run = Run(db or Database(), coerced.coerced, member.id if member else None, context)
+        run = Run(db or Database(), coerced.coerced, context.viewer_id, context)
         try:
             answer = await plan.answer(run)
         except Fallthrough:

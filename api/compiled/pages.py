@@ -12,7 +12,6 @@ from typing import Any
 from api.compiled.connections import connection
 from api.compiled.shape import (
     Builder,
-    Fallthrough,
     Getter,
     Page,
     Scope,
@@ -20,7 +19,7 @@ from api.compiled.shape import (
     Value,
     ValueScope,
 )
-from api.compiled.sql import Run, Unsupported
+from api.compiled.sql import Fallthrough, Run, Unsupported
 from api.compiled.values import signed_in
 from api.errors import ClientError
 from api.events.queries import event_cursor, event_key
@@ -49,6 +48,7 @@ class DomainPage:
     nodes: NodesOf
     key: Callable[[str | None], Any] = after_id
     cursor: Callable[[Any], str] = _id_cursor
+    member: bool = False  # ``rows`` or ``nodes`` read the signed-in member's row
 
     def reader(
         self, builder: Builder, field: Selected
@@ -60,6 +60,7 @@ class DomainPage:
         if set(field.definition.args) != {"first", "after"}:
             raise Unsupported(f"{field.parent.name}.{field.name} takes other arguments")
         builder.domain_reads = True
+        builder.member_read |= self.member
 
         async def read(run: Run, parent: Value | None) -> Page:
             values = arguments(run)

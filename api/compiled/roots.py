@@ -13,8 +13,8 @@ from api.compiled.boards import LeaderboardRoot
 from api.compiled.campaigns import CampaignById
 from api.compiled.connections import connection
 from api.compiled.pages import EVENTS, REWARDS, PageRoot
-from api.compiled.shape import Builder, Fallthrough, Getter, Page, Selected, TableScope
-from api.compiled.sql import Params, Run, Statement
+from api.compiled.shape import Builder, Getter, Page, Selected, TableScope
+from api.compiled.sql import Fallthrough, Params, Run, Statement
 from api.compiled.values import SignedIn
 from api.errors import ClientError
 from api.pagination import check_first, filter_id

@@ -37,7 +37,7 @@ from graphql import (
 from graphql.pyutils import Undefined
 from tortoise.models import Model
 
-from api.compiled.sql import Run, Statement, Unsupported, data_field
+from api.compiled.sql import Fallthrough, Run, Statement, Unsupported, data_field
 
 Getter = Callable[[Any], Any]
 _BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
@@ -46,10 +46,6 @@ _BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 # zero, the offset as ±HH:MM), at a sixth of the cost of calling it per value (a ledger page
 # has a hundred). tests/unit/test_compiled_shape.py pins the equality.
 _ENCODED_AS_IS: tuple[Callable[[Any], Any], ...] = (datetime.isoformat,)
-
-
-class Fallthrough(Exception):
-    """This request is not one the plan serves as the general path would: that path answers."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +199,9 @@ class Builder:
         # Set when a plan calls domain reads (they take their own pooled connections): such a
         # plan must not hold one for its own statements meanwhile.
         self.domain_reads = False
+        # Set when a plan reads the signed-in member's row (``Run.member``), not only its id:
+        # its requests read the row with the token; the others read the id alone.
+        self.member_read = False
 
     def collect(self, kind: GraphQLObjectType, nodes: Sequence[FieldNode]) -> list[Selected]:
         """graphql-core's field collection for one runtime type, without directives."""

@@ -16,7 +16,6 @@ from tortoise.models import Model
 from api.compiled.connections import connection
 from api.compiled.shape import (
     Builder,
-    Fallthrough,
     Getter,
     Page,
     Scope,
@@ -27,7 +26,7 @@ from api.compiled.shape import (
     column_or_unsupported,
     nullable_column,
 )
-from api.compiled.sql import Loader, Params, Row, Run, Statement
+from api.compiled.sql import Fallthrough, Loader, Params, Row, Run, Statement
 from api.errors import ClientError
 from api.pagination import after_id, check_first, encode_cursor
 

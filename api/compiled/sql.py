@@ -36,6 +36,10 @@ class Unsupported(Exception):
     """A selection no plan can serve: its document is left to the general path."""
 
 
+class Fallthrough(Exception):
+    """This request is not one the plan serves as the general path would: that path answers."""
+
+
 def _for_sqlite(sql: str) -> str:
     return _PARAM.sub(r"?\1", _ANY.sub(lambda m: one_of_ints("?", int(m[1])), sql))
 
@@ -237,3 +241,14 @@ class Run:
     variables: dict[str, Any]
     viewer_id: int | None
     context: Any = None
+
+    @property
+    def member(self) -> Any:
+        """The signed-in member's row (None signed out). A plan that reads it says so when it is
+        built (``Builder.member_read``), so its request reads the row with the token; one that
+        reads it without saying so finds only the id was read, and the general path answers."""
+        if self.context is None:
+            return None
+        if self.context.member_unread:
+            raise Fallthrough("only the member's id was read")
+        return self.context.member

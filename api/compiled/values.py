@@ -14,7 +14,6 @@ from graphql import GraphQLObjectType
 
 from api.compiled.shape import (
     Builder,
-    Fallthrough,
     Getter,
     Scope,
     Selected,
@@ -22,7 +21,7 @@ from api.compiled.shape import (
     ValueScope,
     is_list,
 )
-from api.compiled.sql import Run, Unsupported
+from api.compiled.sql import Fallthrough, Run, Unsupported
 from domain.identity import queries as identity
 from domain.points import queries as points
 
@@ -137,9 +136,10 @@ class ForViewer:
 
     def compile(self, builder: Builder, scope: Scope, field: Selected) -> Getter:
         method, member = self.method, self.member
+        builder.member_read |= member
 
         async def read(run: Run, value: Value) -> Any:
-            viewer = run.context.member if member else run.viewer_id
+            viewer = run.member if member else run.viewer_id
             found = getattr(value.obj, method)(viewer)
             return await found if inspect.isawaitable(found) else found
 
@@ -191,9 +191,10 @@ class SignedIn:
         scope = ValueScope([])
         shape = builder.object(field.object_type(), field.nodes, scope)
         builder.domain_reads = True
+        builder.member_read = True
 
         async def fetch(run: Run) -> Value:
-            member = run.context.member if run.context is not None else None
+            member = run.member
             if member is None:
                 raise Fallthrough("signed out")
             value = Value(member, member.id, {})

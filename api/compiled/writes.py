@@ -24,7 +24,6 @@ from api.compiled.roots import published_post
 from api.compiled.shape import (
     Builder,
     Constant,
-    Fallthrough,
     Getter,
     Selected,
     TableScope,
@@ -32,7 +31,7 @@ from api.compiled.shape import (
     ValueScope,
     dict_builder,
 )
-from api.compiled.sql import Run, Statement, Unsupported
+from api.compiled.sql import Fallthrough, Run, Statement, Unsupported
 from api.errors import as_user_error
 from api.permissions import count_once
 from api.rewards.mutations.redeem_reward import RedeemRewardResult, redeemed
@@ -63,6 +62,7 @@ class PostWrite:
         shape = _success_shape(builder, success, field, statement)
         arguments = field.arguments()
         builder.domain_reads = True  # the service takes its own connections
+        builder.member_read = True  # the acting member's row
         act = self.act
 
         async def fetch(run: Run) -> dict[str, Any]:
@@ -101,7 +101,7 @@ def _success_shape(
 
 def _acting_member(run: Run) -> Member:
     """The signed-in member who may change things; anyone else is the general path's to refuse."""
-    member: Member | None = run.context.member
+    member: Member | None = run.member
     if member is None:
         raise Fallthrough("signed out")
     if is_suspended(member, run.context.collaborators.clock.now()):
@@ -142,6 +142,7 @@ class ResultWrite:
             shapes[kind.name] = (scope, builder.object(kind, field.nodes, scope))
         arguments = field.arguments()
         builder.domain_reads = True
+        builder.member_read = True  # the acting member's row
         outcome_of, result = self.outcome, self.union
 
         async def fetch(run: Run) -> dict[str, Any]:

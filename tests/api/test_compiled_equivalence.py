@@ -524,3 +524,79 @@ async def test_the_compiled_path_sends_the_pinned_statements(
         assert paths.executor.served == served + 1
         counts.append(len(seen))
     assert counts == [statements, statements]
+
+
+def _plans_named(paths: Paths, name: str) -> dict[str, Any]:
+    """The executor's plans of one operation, by the document text each spelling is sent as."""
+    return {text: plan for text, plan in paths.executor.plans.items() if plan.name == name}
+
+
+ID_ONLY = ("Feed", "PostDetail", "Rewards", "Events")
+MEMBER_READ = ("Viewer", "Points", "Leaderboard", "Campaign", "LikePost")
+
+
+@pytest.mark.parametrize("operation", [*ID_ONLY, *MEMBER_READ])
+async def test_a_plan_reads_the_members_row_only_when_it_needs_it(
+    operation: str, settings: Settings, redis: Redis
+) -> None:
+    """Most reads need no more of the viewer than who they are: their request reads the token's
+    member id alone (the token's and member's models cost more to build than a Feed page's SQL
+    costs to run). A plan that reads the member's row (the viewer's own fields, their place on
+    the board, a campaign's entries as they see them, the acting member of a write) says so and
+    reads it with the token, in the same one statement."""
+    c, world = await world_for("id only", settings, redis)
+    paths = Paths(c)
+    plans = _plans_named(paths, operation)
+    assert plans
+    assert {plan.member_read for plan in plans.values()} == {operation in MEMBER_READ}
+    if operation == "LikePost":
+        return  # a write: its statements are pinned in tests/api/test_write_statements.py
+    variables: dict[str, Any] = {"first": 5}
+    if operation == "PostDetail":
+        published = next(p for p in world.posts if p.status == PostStatus.PUBLISHED)
+        variables = {"id": encode_id("Post", published.id), "commentsFirst": 5}
+    elif operation == "Leaderboard":
+        await points_board.ensure_complete(c.redis, c.clock.now())
+        variables = {"kind": "POINTS", "first": 5}
+    elif operation == "Campaign":
+        variables = {"id": encode_id("Campaign", world.campaign_ids[2])}
+    elif operation == "Viewer":
+        variables = {}
+    body = {"query": op(operation), "variables": variables}
+    served = paths.executor.served
+    with count_sql() as seen:
+        assert await paths.compare(body, world.tokens["resident"])
+    assert paths.executor.served == served + 1
+    authenticated = seen[0]  # the compiled request's first statement
+    assert '"auth_token"' in authenticated
+    assert ('JOIN "member"' in authenticated) == (operation in MEMBER_READ)
+
+
+@pytest.mark.parametrize("operation", ["Leaderboard", "Campaign", "Viewer"])
+async def test_a_plan_reading_the_member_it_did_not_announce_falls_through_alike(
+    operation: str, settings: Settings, redis: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan built without saying it reads the member's row (a root or field written later
+    that forgets to) finds only the id was read: the request goes to the general path, which
+    reads the row and answers, never as if the viewer were signed out (the board's own place,
+    a campaign's entries as the viewer sees them)."""
+    c, world = await world_for("id only", settings, redis)
+    await points_board.ensure_complete(c.redis, c.clock.now())
+    paths = Paths(c)
+    for text, plan in _plans_named(paths, operation).items():
+        unannounced = dataclasses.replace(plan, member_read=False)
+        monkeypatch.setitem(paths.executor.plans, text, unannounced)
+    variables: dict[str, Any] = {}
+    if operation == "Leaderboard":
+        variables = {"kind": "POINTS", "first": 5}
+    elif operation == "Campaign":
+        variables = {"id": encode_id("Campaign", world.campaign_ids[2])}
+    body = {"query": op(operation), "variables": variables}
+    for viewer in VIEWERS:
+        answered = await paths.compare(body, world.tokens[viewer])
+        assert not answered or viewer in ("anonymous", "dead token")
+    with count_sql() as seen:
+        await paths.post(paths.compiled_app, body, world.tokens["resident"])
+    assert '"member_id" FROM "auth_token"' in seen[0]  # the id alone, for the plan
+    # then the row, for the general path, once the plan found it missing
+    assert sum('FROM "auth_token" t LEFT JOIN "member"' in s for s in seen[1:]) == 1
