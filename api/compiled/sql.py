@@ -95,7 +95,12 @@ class Database:
     async def rows(self, sql: str, params: list[Any]) -> list[Row]:
         if self.connection is not None:
             self.client.log.debug("%s: %s", sql, params)  # the statement log tests count
-            return [dict(record) for record in await self.connection.fetch(sql, *params)]
+            records = await self.connection.fetch(sql, *params)
+            if not records:
+                return []
+            # The names looked up once: every record of one statement has the same columns.
+            names = tuple(records[0].keys())
+            return [dict(zip(names, record, strict=False)) for record in records]
         if self.sqlite:
             text = self._sqlite_text.get(sql)
             if text is None:
