@@ -6,6 +6,9 @@
 - With a ``group_key``, an unread row with the same key folds the new one in: the latest actor,
   ``actor_count`` + 1, the new parameters, moved to the top (a new id). Folds for one member
   take turns on the member's row; a unique partial index keeps one unread row per member and key.
+- With ``rising`` (a parameter's name), the notice is written only above every value of that
+  parameter the member was told of the same subject, read or not: decided in the member's turn,
+  so of notices racing out of order (a burst's milestones) a lower one never replaces a higher.
 - Without one (fan-out: a campaign opening in a 20,000-member estate), rows are written in
   batches of ``BATCH``, one statement each (preferences read in it)."""
 
@@ -47,6 +50,7 @@ class Notice:
     actor_id: int | None = None
     params: Mapping[str, Any] | None = None
     group_key: str | None = None
+    rising: str | None = None  # a parameter each notice of the subject must raise (group_key)
 
 
 async def notify(c: Collaborators, recipients: Iterable[int], notice: Notice) -> list[int]:
@@ -63,8 +67,8 @@ async def notify(c: Collaborators, recipients: Iterable[int], notice: Notice) ->
             told.extend(await _insert_batch(batch, notice, now))
             continue
         for member_id in await _listening(batch, notice.kind):
-            await _fold(member_id, notice, now)
-            told.append(member_id)
+            if await _fold(member_id, notice, now):
+                told.append(member_id)
     if told:
         try:
             await live.ping(c.redis, told)
@@ -138,11 +142,14 @@ def _row(member_id: int, notice: Notice, now: datetime, count: int = 1) -> Notif
     )
 
 
-async def _fold(member_id: int, notice: Notice, now: datetime) -> None:
+async def _fold(member_id: int, notice: Notice, now: datetime) -> bool:
     """Folds for one member take turns on the member's row: a burst of comments on a popular
-    post waits briefly instead of failing; the unique index stays the last word."""
+    post waits briefly instead of failing; the unique index stays the last word. False: a
+    ``rising`` notice that was outdone before its turn (nothing written)."""
     async with in_transaction():
         await Member.filter(id=member_id).select_for_update().only("id").first()
+        if notice.rising is not None and await _outdone(member_id, notice, notice.rising):
+            return False
         earlier = (
             await Notification.filter(
                 recipient_id=member_id, group_key=notice.group_key, read_at__isnull=True
@@ -155,3 +162,20 @@ async def _fold(member_id: int, notice: Notice, now: datetime) -> None:
             count = earlier.actor_count + 1
             await Notification.filter(id=earlier.id).delete()
         await _row(member_id, notice, now, count).save()
+    return True
+
+
+async def _outdone(member_id: int, notice: Notice, rising: str) -> bool:
+    """Whether the member was told of the subject with ``rising`` at least as high already."""
+    subject = notice.subject
+    told = await column(
+        Notification.filter(
+            recipient_id=member_id,
+            kind=notice.kind,
+            subject_type=subject.type if subject else None,
+            subject_id=subject.id if subject else None,
+        ),
+        "params",
+    )
+    value = (notice.params or {})[rising]
+    return any(int(params.get(rising, 0)) >= value for params in told)

@@ -93,27 +93,17 @@ async def reply_to_earlier_commenters(c: Collaborators, fact: CommentAdded) -> N
 async def like_milestone(c: Collaborators, fact: PostLiked) -> None:
     """The author hears when the post reaches 1, 10 and 100 likes, as one row per post while
     unread. Each count is made by exactly one like (the counter's update returned it), so no
-    other like reads anything; a count reached again after unlikes is not told twice."""
+    other like reads anything; a count reached again after unlikes is not told twice, and of a
+    burst's milestones told out of order a lower one never replaces a higher (``rising``)."""
     if fact.like_count not in LIKE_MILESTONES:
-        return
-    subject = Subject("Post", fact.post_id)
-    told = await column(
-        Notification.filter(
-            recipient_id=fact.author_id,
-            kind=NotificationKind.LIKE_MILESTONE,
-            subject_type=subject.type,
-            subject_id=subject.id,
-        ),
-        "params",
-    )
-    if any(int(params.get("likes", 0)) >= fact.like_count for params in told):
         return
     notice = Notice(
         NotificationKind.LIKE_MILESTONE,
-        subject=subject,
+        subject=Subject("Post", fact.post_id),
         actor_id=fact.member_id,
         params={"title": fact.title, "likes": fact.like_count},
         group_key=f"likes:post:{fact.post_id}",
+        rising="likes",
     )
     await notify(c, [fact.author_id], notice)
 

@@ -122,7 +122,9 @@ async def test_a_hundred_like_burst_leaves_one_unread_row_at_a_hundred(
     await asyncio.gather(*(posts.like_post(c, fan, post_id) for fan in fans))
     (row,) = await told(NotificationKind.LIKE_MILESTONE)
     assert (row.recipient_id, row.read_at, row.params["likes"]) == (author.id, None, 100)
-    assert row.actor_count == 3  # the three milestones, folded while unread
+    # The milestones told before the hundredth's folded into it; one whose listener ran after
+    # it (they race) was outdone and dropped, never written over it.
+    assert 1 <= row.actor_count <= 3
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ and the first listener (a comment on my post) fed by a fact after commit only.""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -117,3 +118,26 @@ async def test_forty_racing_folds_leave_one_unread_row_counting_all_forty(
     )
     (row,) = await Notification.filter(recipient_id=author.id)
     assert row.actor_count == 40
+
+
+async def test_a_rising_notice_below_what_was_told_changes_nothing_read_or_not(
+    collaborators: Collaborators,
+) -> None:
+    """Milestones raced out of order (the 100th like's notice folded before the 1st's): the
+    lower one is not written over the higher, nor told again once the higher was read; a
+    higher one still folds in."""
+    author, liker = await make_member(), await make_member()
+
+    def milestone(likes: int) -> Notice:
+        return replace(LIKES, actor_id=liker.id, params={"likes": likes}, rising="likes")
+
+    assert await notify(collaborators, [author.id], milestone(10)) == [author.id]
+    assert await notify(collaborators, [author.id], milestone(1)) == []
+    assert await notify(collaborators, [author.id], milestone(10)) == []
+    (row,) = await Notification.filter(recipient_id=author.id)
+    assert (row.params["likes"], row.actor_count) == (10, 1)
+    await Notification.filter(id=row.id).update(read_at=collaborators.clock.now())
+    assert await notify(collaborators, [author.id], milestone(1)) == []
+    assert await notify(collaborators, [author.id], milestone(100)) == [author.id]
+    rows = await Notification.filter(recipient_id=author.id).order_by("id")
+    assert [(r.params["likes"], r.read_at is None) for r in rows] == [(10, False), (100, True)]
