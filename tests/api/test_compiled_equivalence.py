@@ -532,7 +532,7 @@ def _plans_named(paths: Paths, name: str) -> dict[str, Any]:
 
 
 ID_ONLY = ("Feed", "PostDetail", "Rewards", "Events")
-MEMBER_READ = ("Viewer", "Points", "Leaderboard", "Campaign", "LikePost")
+MEMBER_READ = ("Viewer", "Points", "MyRedemptions", "Leaderboard", "Campaign", "LikePost")
 
 
 @pytest.mark.parametrize("operation", [*ID_ONLY, *MEMBER_READ])
