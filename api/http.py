@@ -136,6 +136,38 @@ async def _plain_post(request: Request, view: GraphQLApp) -> GraphQLRequestData 
     )
 
 
+async def _authenticate(
+    context: Context, request: Request | WebSocket, db: Database | None, id_only: bool = False
+) -> None:
+    """Sets the request's signed-in member and token on ``context`` (or, ``id_only``, the
+    member's id alone), read on ``db``'s connection when given (held from here to the compiled
+    plan's end). A failure (the database is down) is kept on the context, to be answered as the
+    masked error, not raised past the error masking."""
+    collaborators = context.collaborators
+    try:
+        read = None
+        if db is not None:
+            await db.hold()
+            read = db.rows if db.connection is not None else None
+        token = bearer_token(request)
+        if id_only:
+            context.member_id_only = await services.authenticated_id(
+                collaborators, token, TokenKind.ACCESS, read
+            )
+            return
+        found = await services.authenticate(collaborators, token, TokenKind.ACCESS, read)
+    except Exception as error:
+        if as_busy(error) is not None:
+            log.warning("authentication waited on a busy store: %r", error)
+        else:
+            log.error("authentication failed before execution", exc_info=error)
+        context.failure = error
+        return
+    context.member_id_only = None
+    if found:
+        context.member, context.token = found
+
+
 class TextFrameWebSocketAdapter(ASGIWebSocketAdapter):
     """Sends every graphql-transport-ws message as a text frame (orjson gives bytes)."""
 
@@ -223,7 +255,7 @@ class GraphQLApp(GraphQL[Context, None]):
                     processed = await self.process_result(request, result)
                     return Response(self.encode_json(processed), media_type=JSON)
             if context.member_unread:  # the general path's resolvers read the member's row
-                context = await self.get_context(request, Response(), db)
+                await _authenticate(context, request, db)
         finally:
             if db is not None:
                 await db.release()  # a plan that ran gave it back already
@@ -288,10 +320,8 @@ class GraphQLApp(GraphQL[Context, None]):
         db: Database | None = None,
         id_only: bool = False,
     ) -> Context:
-        """The signed-in member, read before execution (on ``db``'s connection, held from here
-        to the compiled plan's end, when given; with ``id_only`` the member's id alone, for a
-        plan that needs no more). A failure here (the database is down) is kept and answered as
-        the masked error, not raised past the error masking."""
+        """The context with the signed-in member read before execution (``_authenticate``;
+        with ``id_only`` the member's id alone, for a plan that needs no more)."""
         collaborators: Collaborators = request.app.state.collaborators
         context = Context(
             request=request,
@@ -300,27 +330,7 @@ class GraphQLApp(GraphQL[Context, None]):
             token=None,
             client_ip=client_ip(request, collaborators.settings.trusted_proxy_count),
         )
-        try:
-            read = None
-            if db is not None:
-                await db.hold()
-                read = db.rows if db.connection is not None else None
-            token = bearer_token(request)
-            if id_only:
-                context.member_id_only = await services.authenticated_id(
-                    collaborators, token, TokenKind.ACCESS, read
-                )
-                return context
-            found = await services.authenticate(collaborators, token, TokenKind.ACCESS, read)
-        except Exception as error:
-            if as_busy(error) is not None:
-                log.warning("authentication waited on a busy store: %r", error)
-            else:
-                log.error("authentication failed before execution", exc_info=error)
-            context.failure = error
-            return context
-        if found:
-            context.member, context.token = found
+        await _authenticate(context, request, db, id_only)
         return context
 
     async def on_ws_connect(self, context: Context) -> None:

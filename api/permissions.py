@@ -52,8 +52,10 @@ def require_role(info: Info[Context, Any], *roles: Role) -> Member:
 
 async def hit_mutation_limit(context: Context) -> None:
     """Count one mutation by the signed-in member (signed-out mutations have their per-IP
-    limits); ``RateLimitedError`` past ``mutations_per_minute``, shared by every worker."""
-    if context.member is None:
+    limits); ``RateLimitedError`` past ``mutations_per_minute``, shared by every worker. Counted
+    by the member's id, however much of the member the request read."""
+    member_id = context.viewer_id
+    if member_id is None:
         return
     counted, context.counted_mutation = context.counted_mutation, None
     if isinstance(counted, RateLimitedError):
@@ -62,7 +64,7 @@ async def hit_mutation_limit(context: Context) -> None:
         return
     settings = context.collaborators.settings
     await hit_member_mutations(
-        context.collaborators.redis, context.member.id, settings.mutations_per_minute
+        context.collaborators.redis, member_id, settings.mutations_per_minute
     )
 
 
@@ -74,7 +76,7 @@ async def count_once(context: Context) -> None:
     except RateLimitedError as refused:
         context.counted_mutation = refused
         raise
-    context.counted_mutation = context.member is not None
+    context.counted_mutation = context.viewer_id is not None
 
 
 def _union_has_rate_limited(field: StrawberryField) -> bool:

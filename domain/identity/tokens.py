@@ -89,8 +89,15 @@ def _token_with_member_sql(mark: str) -> str:
         f"SELECT {aliased_columns('t', AuthToken)}, {aliased_columns('m', Member)} "  # noqa: S608
         f'FROM "{AuthToken._meta.db_table}" t '
         f'LEFT JOIN "{Member._meta.db_table}" m ON m."id" = t."member_id" '
-        f'WHERE t."token_hash" = {mark}1 AND t."kind" = {mark}2 AND t."revoked_at" IS NULL '
-        f'AND t."expires_at" > {mark}3 LIMIT 1'
+        f"WHERE {_live(mark)} LIMIT 1"
+    )
+
+
+def _live(mark: str) -> str:
+    """The live token of parameters 1–3 (its hash, its kind, now), as token ``t``."""
+    return (
+        f't."token_hash" = {mark}1 AND t."kind" = {mark}2 AND t."revoked_at" IS NULL '
+        f'AND t."expires_at" > {mark}3'
     )
 
 
@@ -111,21 +118,20 @@ async def _live_token_with_member(
 
 @cache
 def _token_member_id_sql(mark: str) -> str:
-    """What ``_token_with_member_sql`` finds, the member's id only (the token's member row
+    """The token ``_token_with_member_sql`` finds, its member's id only (the token's member row
     always exists: deleting a member deletes its tokens)."""
     return (
         f'SELECT t."member_id" FROM "{AuthToken._meta.db_table}" t '  # noqa: S608
-        f'WHERE t."token_hash" = {mark}1 AND t."kind" = {mark}2 AND t."revoked_at" IS NULL '
-        f'AND t."expires_at" > {mark}3 LIMIT 1'
+        f"WHERE {_live(mark)} LIMIT 1"
     )
 
 
 async def find_live_member_id(
     raw: str | None, kind: TokenKind, now: datetime, read: Rows | None = None
 ) -> int | None:
-    """The id of the member whose live token ``raw`` is: the one statement of
-    ``find_live_token(..., with_member=True)`` without building the token and member models, for
-    a request that needs no more of the member than who they are."""
+    """The id of the member whose live token ``raw`` is: the token ``find_live_token(...,
+    with_member=True)`` finds, in one statement reading one column (no join, no models), for a
+    request that needs no more of the member than who they are."""
     if not raw:
         return None
     sql = _token_member_id_sql(mark())

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from domain.collaborators import Collaborators
@@ -51,6 +52,19 @@ class Notice:
     params: Mapping[str, Any] | None = None
     group_key: str | None = None
     rising: str | None = None  # a parameter each notice of the subject must raise (group_key)
+
+    def __post_init__(self) -> None:
+        if self.rising is not None and self.group_key is None:
+            raise ValueError("a rising notice is decided in its fold: it needs a group key")
+
+
+def notices_about(kind: NotificationKind, subject: Subject | None) -> QuerySet[Notification]:
+    """Every ``kind`` notice about ``subject``, read or not."""
+    return Notification.filter(
+        kind=kind,
+        subject_type=subject.type if subject else None,
+        subject_id=subject.id if subject else None,
+    )
 
 
 async def notify(c: Collaborators, recipients: Iterable[int], notice: Notice) -> list[int]:
@@ -167,15 +181,8 @@ async def _fold(member_id: int, notice: Notice, now: datetime) -> bool:
 
 async def _outdone(member_id: int, notice: Notice, rising: str) -> bool:
     """Whether the member was told of the subject with ``rising`` at least as high already."""
-    subject = notice.subject
     told = await column(
-        Notification.filter(
-            recipient_id=member_id,
-            kind=notice.kind,
-            subject_type=subject.type if subject else None,
-            subject_id=subject.id if subject else None,
-        ),
-        "params",
+        notices_about(notice.kind, notice.subject).filter(recipient_id=member_id), "params"
     )
     value = (notice.params or {})[rising]
     return any(int(params.get(rising, 0)) >= value for params in told)

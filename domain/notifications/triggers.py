@@ -19,7 +19,7 @@ from domain.groups.models import GroupHost, GroupMembership, InterestGroup
 from domain.identity.models import Member, Role
 from domain.identity.roles import members_with_role
 from domain.notifications.models import Notification, NotificationKind
-from domain.notifications.services import Notice, Subject, notify
+from domain.notifications.services import Notice, Subject, notices_about, notify
 from domain.points.facts import PointsExpiring, PointsReleased
 from domain.posts.facts import CommentAdded, PostLiked, PostModerated, PostQueued
 from domain.posts.models import Comment, Post
@@ -39,8 +39,7 @@ _MODERATED = {
 
 async def _told_already(kind: NotificationKind, subject: Subject) -> set[int]:
     """The members holding a ``kind`` notice about ``subject`` (read or not)."""
-    query = Notification.filter(kind=kind, subject_type=subject.type, subject_id=subject.id)
-    return set(await column(query, "recipient_id"))
+    return set(await column(notices_about(kind, subject), "recipient_id"))
 
 
 # Posts

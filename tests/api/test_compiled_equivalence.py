@@ -478,7 +478,8 @@ async def test_a_broken_field_of_a_value_is_caught(
 async def test_the_compiled_path_sends_the_pinned_statements(
     operation: str, statements: int, settings: Settings, redis: Redis
 ) -> None:
-    """Token with member, then: Feed the page joined to author and group with the viewer's
+    """The token (with the member's row where the plan reads it), then: Feed the page joined to
+    author and group with the viewer's
     flags, the page's images; PostDetail the post joined the same way, its images (cover and
     list at once), one page of comments with authors; a recipe adds its details, ingredients,
     steps; Points the account, the next expiry with its amount, the ledger page; Viewer the

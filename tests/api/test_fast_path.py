@@ -121,3 +121,21 @@ async def test_a_plan_that_does_not_run_gives_the_held_connection_back_before_th
     assert len(calls) == 1  # held for the plan, which refused before reading: the member's
     # row, which the plan did not need, is read on it for the general path
     assert pool.get_idle_size() == pool.get_size()
+
+
+@pytest.mark.postgres_only
+async def test_a_plan_that_reads_then_leaves_the_request_gives_both_connections_back(
+    client: httpx.AsyncClient, collaborators: Collaborators, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Feed plan reads the member's id on its held connection and gives it back at its end;
+    leaving the request to the general path (a page size it refuses), the member's row is read
+    for that path on a second one, given back before the general path runs."""
+    bearer = {"authorization": f"Bearer {await token_for(collaborators, await make_member())}"}
+    calls, pool = acquisitions(monkeypatch)
+    runs = counted(monkeypatch, GraphQLApp, "run")
+    refused = {**FEED_BODY, "variables": {"first": 100}}  # coerces; the plan's check refuses it
+    answer = await client.post("/graphql", json=refused, headers=bearer)
+    assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert len(runs) == 1
+    assert len(calls) == 2
+    assert pool.get_idle_size() == pool.get_size()

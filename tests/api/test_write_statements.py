@@ -34,9 +34,10 @@ LIKE_POST = 3 if ON_POSTGRES else 5
 REDEEM_REWARD = 9 if ON_POSTGRES else 12
 
 # After commit, outside the write's transaction: a like that makes a milestone count (1, 10,
-# 100) reads the post's earlier milestone notices, then the author's notice is folded in (the
-# preference, the author's row lock, the unread row, the insert); a redemption's ready-for-pickup
-# notice is one insert that reads the preference in it. Any other like sends nothing more.
+# 100) has the author's notice folded in (the preference, the author's row lock, the post's
+# earlier milestone notices read under it, the unread row, the insert); a redemption's
+# ready-for-pickup notice is one insert that reads the preference in it. Any other like sends
+# nothing more.
 LIKE_MILESTONE_NOTICE = 5
 REDEMPTION_READY_NOTICE = 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import timedelta
 from typing import TypedDict
 
 import pytest
@@ -29,6 +30,7 @@ from domain.identity.models import (
     TokenKind,
     WechatIdentity,
 )
+from domain.identity.tokens import find_live_member_id, find_live_token, issue_token, revoke_token
 from domain.jobs import purge_expired_tokens
 from tests.factories import CLOCK_START, PASSWORD, make_estate, make_member, make_tag
 
@@ -289,3 +291,34 @@ async def test_create_admin_makes_a_new_admin_or_promotes_a_member() -> None:
     assert not created_again and promoted.id == resident.id and promoted.has_role(Role.ADMIN)
     with pytest.raises(InvalidInputError):
         await create_admin("123", "运营", "short")
+
+
+async def test_the_member_id_alone_is_found_for_exactly_the_tokens_the_full_read_finds(
+    collaborators: Collaborators,
+) -> None:
+    """``find_live_member_id`` (a compiled read's authentication) against ``find_live_token``
+    with the member (everyone else's): live, expired, revoked, of another kind, unknown."""
+    member = await make_member()
+    now = collaborators.clock.now()
+    hour = timedelta(hours=1)
+    live = await issue_token(member, TokenKind.ACCESS, hour, now, "live")
+    expired = await issue_token(member, TokenKind.ACCESS, hour, now - 2 * hour, "old")
+    ends_now = await issue_token(member, TokenKind.ACCESS, timedelta(0), now, "edge")
+    revoked = await issue_token(member, TokenKind.ACCESS, hour, now, "gone")
+    token = await find_live_token(revoked, TokenKind.ACCESS, now)
+    assert token is not None and await revoke_token(token, now)
+    refresh = await issue_token(member, TokenKind.REFRESH, hour, now, "refresh")
+    session = await issue_token(member, TokenKind.SESSION, hour, now, "session")
+    found = {}
+    for raw in (live, expired, ends_now, revoked, refresh, session, "a_not-a-token", "", None):
+        for kind in TokenKind:
+            full = await find_live_token(raw, kind, now, with_member=True)
+            alone = await find_live_member_id(raw, kind, now)
+            assert alone == (full.member.id if full is not None else None), (raw, kind)
+            if alone is not None:
+                found[raw] = kind
+    assert found == {
+        live: TokenKind.ACCESS,
+        refresh: TokenKind.REFRESH,
+        session: TokenKind.SESSION,
+    }

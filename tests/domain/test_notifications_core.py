@@ -8,11 +8,13 @@ import asyncio
 from dataclasses import replace
 
 import pytest
+from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from domain.aftercommit import atomic
 from domain.collaborators import Collaborators
 from domain.facts import announce
-from domain.identity.models import Role
+from domain.identity.models import Member, Role
 from domain.notifications import services
 from domain.notifications.models import Notification, NotificationKind, NotificationPreference
 from domain.notifications.services import Notice, Subject, notify
@@ -141,3 +143,49 @@ async def test_a_rising_notice_below_what_was_told_changes_nothing_read_or_not(
     assert await notify(collaborators, [author.id], milestone(100)) == [author.id]
     rows = await Notification.filter(recipient_id=author.id).order_by("id")
     assert [(r.params["likes"], r.read_at is None) for r in rows] == [(10, False), (100, True)]
+
+
+async def _until_one_waits_on_a_lock() -> None:
+    """Until another connection of this database waits for a row lock (the member's)."""
+    db = connections.get("default")
+    for _ in range(500):
+        waiting = await db.execute_query_dict(
+            "SELECT count(*) AS n FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        if waiting[0]["n"]:
+            return
+        await asyncio.sleep(0.01)
+    pytest.fail("nobody waited for the member's row")
+
+
+@pytest.mark.postgres_only
+async def test_a_lower_milestone_racing_a_higher_is_decided_after_the_higher_commits(
+    collaborators: Collaborators,
+) -> None:
+    """The 1-like notice arrives while the 100-like one's fold holds the author's row (here a
+    transaction that takes the lock and writes it as the fold does): it waits, then finds 100
+    told and writes nothing. Decided before the lock, it would find nothing yet and write 1
+    over 100 once the lock is free."""
+    author, liker = await make_member(), await make_member()
+    held, go = asyncio.Event(), asyncio.Event()
+
+    def milestone(likes: int) -> Notice:
+        return replace(LIKES, actor_id=liker.id, params={"likes": likes}, rising="likes")
+
+    async def higher_folding() -> None:
+        async with in_transaction():
+            await Member.filter(id=author.id).select_for_update().only("id").first()
+            await services._row(author.id, milestone(100), collaborators.clock.now()).save()
+            held.set()
+            await go.wait()
+
+    holder = asyncio.create_task(higher_folding())
+    await held.wait()
+    low = asyncio.create_task(notify(collaborators, [author.id], milestone(1)))
+    await _until_one_waits_on_a_lock()
+    go.set()
+    await holder
+    assert await low == []
+    (row,) = await Notification.filter(recipient_id=author.id)
+    assert row.params["likes"] == 100
