@@ -94,18 +94,23 @@ def _token_with_member_sql(mark: str) -> str:
 
 
 def _live(mark: str) -> str:
-    """The live token of parameters 1–3 (its hash, its kind, now), as token ``t``."""
+    """The live token of parameters 1–3 (``_live_values``), as token ``t``."""
     return (
         f't."token_hash" = {mark}1 AND t."kind" = {mark}2 AND t."revoked_at" IS NULL '
         f'AND t."expires_at" > {mark}3'
     )
 
 
+def _live_values(digest: str, kind: TokenKind, now: datetime) -> list[Any]:
+    """``_live``'s parameters: the token's hash, its kind, now."""
+    return [digest, kind.value, db_value(AuthToken, "expires_at", now)]
+
+
 async def _live_token_with_member(
     digest: str, kind: TokenKind, now: datetime, read: Rows
 ) -> AuthToken | None:
     sql = _token_with_member_sql(mark())
-    found = await read(sql, [digest, kind.value, db_value(AuthToken, "expires_at", now)])
+    found = await read(sql, _live_values(digest, kind, now))
     if not found:
         return None
     token = built_as(AuthToken, found[0], "t")
@@ -135,9 +140,7 @@ async def find_live_member_id(
     if not raw:
         return None
     sql = _token_member_id_sql(mark())
-    found = await (read or rows)(
-        sql, [hash_token(raw), kind.value, db_value(AuthToken, "expires_at", now)]
-    )
+    found = await (read or rows)(sql, _live_values(hash_token(raw), kind, now))
     return int(found[0]["member_id"]) if found else None
 
 
